@@ -1,0 +1,55 @@
+"""Parameter checks shared by every public entry point.
+
+Each check raises ``ValueError`` with one line saying what was wrong, where,
+and what was expected; the CLI prints that line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable
+
+
+def check_probability(value: float, name: str) -> float:
+    """Return ``value`` as float if it lies in [0, 1], else raise ``ValueError``."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}") from None
+    if not (0.0 <= v <= 1.0):  # also rejects NaN
+        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
+    return v
+
+
+def check_finite(value: float, name: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return v
+
+
+def check_int(value: int, name: str, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    v = int(value)
+    if v < low or (high is not None and v > high):
+        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be an integer {bound}, got {value!r}")
+    return v
+
+
+def check_choice(value: str, choices: Iterable[str], what: str) -> str:
+    """Return the canonical choice matching ``value`` case-insensitively."""
+    choices = list(choices)
+    lookup = {c.lower(): c for c in choices}
+    key = str(value).strip().lower()
+    if key in lookup:
+        return lookup[key]
+    close = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.5)
+    hint = ", ".join(repr(lookup[c]) for c in close) if close else ", ".join(map(repr, choices))
+    label = "closest" if close else "expected one of"
+    raise ValueError(f"unknown {what} {value!r}; {label}: {hint}")

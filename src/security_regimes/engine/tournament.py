@@ -1,0 +1,118 @@
+"""Round-robin tournaments, played as one batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_int
+from ..games.stage import Game, get_game
+from ..games.strategies import Strategy, VectorStrategy, get_strategy
+from .play import play_batch
+from .rng import root_entropy
+
+
+@dataclass
+class TournamentResult:
+    """Result of :func:`tournament`.
+
+    Attributes
+    ----------
+    scores : pandas.DataFrame
+        One row per player per match: ``strategy``, ``opponent``,
+        ``repetition``, ``score`` (total payoff), ``turns``, ``cooperation``
+        (share of turns restrained).  Self-play gives two rows.
+    ranking : list of str
+        Strategy names, best first, by the median over repetitions of the
+        mean score per turn against the other strategies (as Axelrod's
+        ``ranked_names``).
+    seed : int
+        Root entropy that reproduces the tournament.
+    """
+
+    players: list[str]
+    scores: pd.DataFrame
+    ranking: list[str]
+    seed: int
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Per strategy: median normalised score, mean cooperation, rank."""
+        df = self.scores[self.scores.strategy != self.scores.opponent]
+        per_rep = (
+            df.assign(per_turn=df.score / df.turns)
+            .groupby(["strategy", "repetition"], sort=False)
+            .agg(per_turn=("per_turn", "mean"), cooperation=("cooperation", "mean"))
+        )
+        out = per_rep.groupby(level=0, sort=False).agg(
+            median_score=("per_turn", "median"), cooperation=("cooperation", "mean")
+        )
+        out = out.reindex(self.ranking)
+        out.insert(0, "rank", np.arange(1, len(out) + 1))
+        return out.reset_index(names="strategy")
+
+
+def tournament(
+    strategies: Sequence[Strategy | VectorStrategy | str],
+    turns: int = 200,
+    repetitions: int = 10,
+    game: Game | str | None = None,
+    noise: float = 0.0,
+    misperception: float | tuple[float, float] = 0.0,
+    continuation: float | None = None,
+    seed: int | None = None,
+) -> TournamentResult:
+    """Round robin, self-play included, every pair ``repetitions`` times.
+
+    Match ``k`` (pairs ``i <= j`` in order, repetition-major) draws its random
+    numbers from child ``k`` of ``SeedSequence(seed)``.
+    """
+    g = get_game(game)
+    players = [get_strategy(s).for_game(g) for s in strategies]
+    if len(players) < 1:
+        raise ValueError("tournament needs at least one strategy")
+    names = [p.display_name for p in players]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"strategy names must be unique in a tournament, repeated: {dupes}")
+    repetitions = check_int(repetitions, "repetitions", 1)
+    entropy = root_entropy(seed)
+    ii, jj = np.triu_indices(len(players))
+    n_pairs = len(ii)
+    reps = np.repeat(np.arange(repetitions), n_pairs)
+    pi, pj = np.tile(ii, repetitions), np.tile(jj, repetitions)
+    batch = play_batch(
+        [players[i] for i in pi], [players[j] for j in pj], turns=turns, game=g, noise=noise,
+        misperception=misperception, continuation=continuation, seed=entropy,
+    )
+    coop = batch.moves.sum(axis=0) / batch.lengths[:, None]  # (n, 2)
+    name = np.array(names, dtype=object)
+    scores = pd.DataFrame(
+        {
+            "strategy": np.concatenate([name[pi], name[pj]]),
+            "opponent": np.concatenate([name[pj], name[pi]]),
+            "repetition": np.concatenate([reps, reps]),
+            "score": np.concatenate([batch.scores[:, 0], batch.scores[:, 1]]),
+            "turns": np.concatenate([batch.lengths, batch.lengths]),
+            "cooperation": np.concatenate([coop[:, 0], coop[:, 1]]),
+        }
+    )
+    order = _ranking(batch.scores / batch.lengths[:, None], pi, pj, reps, len(names), repetitions)
+    ranking = [names[k] for k in order]
+    return TournamentResult(players=names, scores=scores, ranking=ranking, seed=entropy)
+
+
+def _ranking(per_turn, pi, pj, reps, n_players, repetitions) -> list[int]:
+    """Order of players by median (over repetitions) mean score per turn vs others."""
+    if n_players == 1:
+        return [0]
+    other = pi != pj
+    total = np.zeros((n_players, repetitions))
+    np.add.at(total, (pi[other], reps[other]), per_turn[other, 0])
+    np.add.at(total, (pj[other], reps[other]), per_turn[other, 1])
+    med = np.median(total / (n_players - 1), axis=1)
+    # Stable sort on the negated median keeps input order among ties, like Axelrod.
+    return list(np.argsort(-med, kind="stable"))
