@@ -1,0 +1,103 @@
+"""Loaders for the shipped Correlates of War data.
+
+Citations are in ``cow/SOURCES.md`` (``CITATIONS`` here holds them as text).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+#: Great powers of 1816 in COW's order of capability: Britain, Russia,
+#: France, Austria, Prussia.
+DEFAULT_POWERS_1816 = ("UKG", "RUS", "FRN", "AUH", "GMY")
+
+CITATIONS = {
+    "capabilities": "Singer, Bremer and Stuckey (1972); National Material Capabilities v6.0",
+    "majors": "Correlates of War Project (2017), State System Membership List v2016",
+    "wars": "Sarkees and Wayman (2010), Resort to War; COW War Data v4.0",
+}
+
+
+def _read(name: str) -> pd.DataFrame:
+    with resources.files(__package__).joinpath("cow", name).open("rb") as fh:
+        return pd.read_csv(fh)
+
+
+@lru_cache(maxsize=None)
+def _cached(name: str) -> pd.DataFrame:
+    return _read(name)
+
+
+def capabilities() -> pd.DataFrame:
+    """National Material Capabilities v6.0: one row per state-year (1816-2016).
+
+    Columns: stateabb, ccode, year, cinc (composite index, share of system
+    total), milex, milper, irst, pec, tpop, upop (COW units; missing = NaN).
+    """
+    return _cached("capabilities.csv").copy()
+
+
+def major_powers() -> pd.DataFrame:
+    """Major-power spells (State System Membership v2016)."""
+    return _cached("majors.csv").copy()
+
+
+def wars() -> pd.DataFrame:
+    """Inter-state war participations (COW War Data v4.0), battle deaths NaN if unknown."""
+    return _cached("wars.csv").copy()
+
+
+def capability_shares(year: int = 1816, states: tuple[str, ...] | list[str] | None = None
+                      ) -> pd.Series:
+    """CINC of ``states`` in ``year``, renormalised to sum to 1 (index: stateabb).
+
+    Default states: the five great powers of 1816.  Raises ``ValueError``
+    (one line) for a year outside 1816-2016 or a state absent that year.
+    """
+    caps = _cached("capabilities.csv")
+    lo, hi = int(caps.year.min()), int(caps.year.max())
+    if isinstance(year, bool) or not isinstance(year, int | np.integer) or not lo <= year <= hi:
+        raise ValueError(f"COW year must be an integer in [{lo}, {hi}], got {year!r}")
+    states = list(states or DEFAULT_POWERS_1816)
+    row = caps[caps.year == year].set_index("stateabb")["cinc"]
+    missing = [s for s in states if s not in row.index]
+    if missing:
+        raise ValueError(f"no COW capabilities for {', '.join(missing)} in {year}")
+    share = row.loc[states].astype(float)
+    return share / share.sum()
+
+
+def great_power_wars(start: int = 1816, end: int = 2016) -> pd.DataFrame:
+    """Inter-state wars in which at least one major power fought.
+
+    Returns one row per war that began in ``[start, end]`` and in which a
+    state that was a major power at the war's start fought, with columns
+    war_num, war_name, start_year, end_year, n_major (major powers taking
+    part), major_vs_major (majors on both sides), battle_deaths (sum, NaN
+    if any participant's figure is unknown).
+    """
+    w = _cached("wars.csv")
+    m = _cached("majors.csv")
+    w = w[(w.start_year >= start) & (w.start_year <= end)]
+    merged = w.merge(m[["ccode", "styear", "endyear"]], on="ccode", how="left")
+    merged["major"] = (merged.start_year >= merged.styear) & (merged.start_year <= merged.endyear)
+    part = merged.groupby(["war_num", "ccode", "side"], as_index=False)["major"].any()
+    part = part.merge(w[["war_num", "ccode", "side", "battle_deaths"]].drop_duplicates(),
+                      on=["war_num", "ccode", "side"])
+    info = w.groupby("war_num").agg(war_name=("war_name", "first"),
+                                    start_year=("start_year", "min"),
+                                    end_year=("end_year", "max"))
+    agg = part.groupby("war_num").agg(
+        n_major=("major", "sum"),
+        battle_deaths=("battle_deaths", lambda s: s.sum() if s.notna().all() else np.nan),
+    )
+    sides = part[part.major].groupby("war_num")["side"].nunique()
+    out = info.join(agg)
+    out["major_vs_major"] = sides.reindex(out.index).fillna(0).astype(int) >= 2
+    out = out[out.n_major > 0].reset_index()
+    return out[["war_num", "war_name", "start_year", "end_year", "n_major", "major_vs_major",
+                "battle_deaths"]]

@@ -1,0 +1,214 @@
+"""Configuration of an international system and of its balance-of-power policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .._validation import check_choice, check_finite, check_int, check_probability
+
+POLICIES = ("waltz", "kaplan", "balancer", "far_sighted_waltz")
+
+#: Kaplan's six rules (System and Process in International Politics, 1957, p. 23).
+KAPLAN_RULES = {
+    1: "increase capabilities but negotiate rather than fight",
+    2: "fight rather than pass up an opportunity to increase capabilities",
+    3: "stop fighting rather than eliminate an essential national actor",
+    4: "oppose any coalition or single actor that tends toward predominance",
+    5: "constrain actors who subscribe to supranational organizing principles",
+    6: "permit defeated or constrained essential actors to re-enter as acceptable partners",
+}
+
+
+@dataclass(frozen=True)
+class System:
+    """An international system of ``N`` great powers (2 <= N <= 30).
+
+    Capabilities are in units of the initial system total (they sum to 1 in
+    year 0 and then grow).  Give ``capabilities`` directly, or a COW year
+    and states (default: the five great powers of 1816, CINC renormalised).
+
+    Parameters
+    ----------
+    capabilities : sequence of float, optional
+        Initial capabilities, any positive scale (renormalised to sum 1).
+    names : sequence of str, optional
+        Power names; COW state abbreviations when taken from COW.
+    growth_mean, growth_sd : float
+        Mean and standard deviation of each power's yearly log growth
+        (differential growth: independent draws per power).
+    decisiveness : float > 0
+        ``k`` of the contest success function: a side with capability
+        ``A`` beats ``D`` with probability ``A**k / (A**k + D**k)``
+        (Tullock 1980; Hirshleifer 1989).  With ``k = 1`` (the ratio form)
+        and proportional spoils a war is a fair bet minus its cost and never
+        pays; ``k = 2`` (default) gives the stronger side an edge.
+    war_cost : float in [0, 1]
+        Share of every fighter's capability destroyed by a war (per round).
+    transfer : float in [0, 1]
+        Share of the losing side's remaining capability taken by the winners,
+        split among them in proportion to their capabilities.
+    elimination_threshold : float in [0, 1)
+        A power whose share of the system total falls below this is
+        eliminated; its capability passes to the strongest power.
+    misperception : float in [0, 1]
+        Probability that a power misreads another's stance toward it.
+    threat_share : float in (0, 1]
+        Share of the system total at which the strongest power threatens the
+        others enough that self-help balancing (alliance) pays.
+    predominance_share : float in (0, 1]
+        Share at which Kaplan's rule 4 treats a power or coalition as tending
+        toward predominance.
+    exclusion_years : int >= 0
+        Years a defeated power is shunned as an alliance partner (unless
+        Kaplan's rule 6 readmits it).
+    restore_rate : float in [0, 1]
+        Yearly probability that a fully internalised rule 6 restores an
+        eliminated essential actor (as the Concert restored France).
+    supranational : sequence of int
+        Indices of powers that subscribe to supranational principles
+        (targets of Kaplan's rule 5).
+    """
+
+    capabilities: tuple[float, ...] | None = None
+    names: tuple[str, ...] | None = None
+    cow_year: int | None = 1816
+    growth_mean: float = 0.01
+    growth_sd: float = 0.05
+    decisiveness: float = 2.0
+    war_cost: float = 0.05
+    transfer: float = 0.5
+    elimination_threshold: float = 0.02
+    misperception: float = 0.05
+    threat_share: float = 0.4
+    predominance_share: float = 0.3
+    exclusion_years: int = 10
+    restore_rate: float = 0.1
+    supranational: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.capabilities is None:
+            from ..data import DEFAULT_POWERS_1816, capability_shares
+
+            year = 1816 if self.cow_year is None else self.cow_year
+            states = self.names or DEFAULT_POWERS_1816
+            shares = capability_shares(year, tuple(states))
+            object.__setattr__(self, "capabilities", tuple(float(x) for x in shares))
+            object.__setattr__(self, "names", tuple(shares.index))
+        caps = np.asarray(self.capabilities, dtype=float)
+        if caps.ndim != 1 or not 2 <= caps.size <= 30:
+            raise ValueError(f"a system needs 2 to 30 powers, got {caps.size}")
+        if not np.all(np.isfinite(caps)) or np.any(caps <= 0):
+            raise ValueError(f"capabilities must be finite and positive, got {caps.tolist()}")
+        object.__setattr__(self, "capabilities", tuple((caps / caps.sum()).tolist()))
+        names = self.names or tuple(f"P{i}" for i in range(caps.size))
+        if len(names) != caps.size:
+            raise ValueError(f"names: expected {caps.size} names, got {len(names)}")
+        object.__setattr__(self, "names", tuple(names))
+        check_finite(self.growth_mean, "growth_mean")
+        if check_finite(self.growth_sd, "growth_sd") < 0:
+            raise ValueError(f"growth_sd must be >= 0, got {self.growth_sd!r}")
+        if check_finite(self.decisiveness, "decisiveness") <= 0:
+            raise ValueError(f"decisiveness must be > 0, got {self.decisiveness!r}")
+        for key in ("war_cost", "transfer", "misperception", "restore_rate"):
+            check_probability(getattr(self, key), key)
+        if not 0 <= check_finite(self.elimination_threshold, "elimination_threshold") < 1:
+            raise ValueError("elimination_threshold must be in [0, 1)")
+        for key in ("threat_share", "predominance_share"):
+            v = check_finite(getattr(self, key), key)
+            if not 0 < v <= 1:
+                raise ValueError(f"{key} must be in (0, 1], got {v!r}")
+        check_int(self.exclusion_years, "exclusion_years", 0)
+        sup = tuple(int(i) for i in self.supranational)
+        if any(not 0 <= i < caps.size for i in sup):
+            raise ValueError(f"supranational: power indices must be in [0, {caps.size})")
+        object.__setattr__(self, "supranational", sup)
+
+    @property
+    def n_powers(self) -> int:
+        return len(self.capabilities)
+
+    @classmethod
+    def from_cow(cls, year: int = 1816, n_powers: int | None = None,
+                 states: Sequence[str] | None = None, **kwargs) -> System:
+        """The ``n_powers`` largest states by CINC in ``year`` (or the given states)."""
+        from ..data import capabilities
+
+        caps = capabilities()
+        lo, hi = int(caps.year.min()), int(caps.year.max())
+        if isinstance(year, bool) or not isinstance(year, int) or not lo <= year <= hi:
+            raise ValueError(f"COW year must be an integer in [{lo}, {hi}], got {year!r}")
+        if states is None:
+            n = check_int(n_powers if n_powers is not None else 5, "n_powers", 2, 30)
+            row = caps[caps.year == year].sort_values("cinc", ascending=False)
+            if len(row) < n:
+                raise ValueError(f"only {len(row)} states in the COW data for {year}, asked {n}")
+            states = tuple(row.stateabb.iloc[:n])
+        return cls(capabilities=None, names=tuple(states), cow_year=year, **kwargs)
+
+    @classmethod
+    def equal(cls, n_powers: int, **kwargs) -> System:
+        n = check_int(n_powers, "n_powers", 2, 30)
+        return cls(capabilities=(1.0,) * n, cow_year=None, **kwargs)
+
+    def with_(self, **kwargs) -> System:
+        return replace(self, **kwargs)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A balance-of-power policy (see ``docs/theory.md``).
+
+    * ``waltz``: self-help.  Powers attack when the expected gain exceeds
+      the cost and eliminate a beaten power when that pays; alliances form
+      only when the strongest power threatens (a by-product).
+    * ``kaplan``: Kaplan's six rules as internal norms; ``rules`` maps rule
+      number (1-6) to its weight in [0, 1], the probability that the rule
+      binds a decision where it applies (default: all 1).
+    * ``balancer``: Claude's "manually operated" balance: power ``balancer``
+      joins the weaker side of every war it is not already in.
+    * ``far_sighted_waltz``: self-help, but a winner values a beaten power as
+      a future ally against third parties (``future_weight``) and spares it
+      when that value exceeds the gain from eliminating it: restraint as a
+      result, not an intent (Jervis 1982, p. 362).
+    """
+
+    name: str = "kaplan"
+    rules: Mapping[int, float] = field(default_factory=dict)
+    balancer: int = 0
+    future_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", check_choice(self.name, POLICIES, "policy"))
+        weights = {}
+        for key, value in dict(self.rules).items():
+            try:
+                rule = int(key)
+            except (TypeError, ValueError):
+                rule = -1
+            if rule not in KAPLAN_RULES:
+                raise ValueError(f"unknown Kaplan rule {key!r}; expected 1 to 6")
+            weights[rule] = check_probability(value, f"weight of Kaplan rule {rule}")
+        if weights and self.name != "kaplan":
+            raise ValueError(f"rule weights apply to policy 'kaplan', not {self.name!r}")
+        object.__setattr__(self, "rules", weights)
+        check_int(self.balancer, "balancer", 0, 29)
+        if check_finite(self.future_weight, "future_weight") < 0:
+            raise ValueError(f"future_weight must be >= 0, got {self.future_weight!r}")
+
+    def weights(self) -> np.ndarray:
+        """Weights of rules 1..6 as an array of shape (7,) (index 0 unused)."""
+        w = np.zeros(7)
+        if self.name == "kaplan":
+            w[1:] = 1.0
+            for rule, value in self.rules.items():
+                w[rule] = value
+        return w
+
+
+def get_policy(policy: Policy | str, **kwargs) -> Policy:
+    if isinstance(policy, Policy):
+        return replace(policy, **kwargs) if kwargs else policy
+    return Policy(name=policy, **kwargs)

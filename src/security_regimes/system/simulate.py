@@ -1,0 +1,220 @@
+"""Run many international systems for many years and collect their measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_int
+from ..engine.rng import root_entropy, spawn_keys
+from ..games.strategies import Strategy
+from .config import Policy, System, get_policy
+from .model import Draws, Dyadic, initial_state, step
+
+#: Per-year measures stored for every system-year (see :func:`step`).
+YEAR_MEASURES = (
+    "war", "war_size", "attacker", "defender", "attacker_won", "eliminated", "restored",
+    "n_alive", "essential_survival", "hhi", "con", "max_share", "n_poles", "alliance_count",
+    "cooperation_rate", "growth", "total",
+)
+
+
+@dataclass
+class SimulationResult:
+    """Result of :func:`simulate`.
+
+    Attributes
+    ----------
+    measures : dict of str -> array, each of shape (systems, years)
+        Per system-year measures (see ``YEAR_MEASURES``).
+    capabilities : float array, shape (systems, years + 1, powers) or None
+        Capabilities at the start (index 0) and end of each year, in units of
+        the initial system total.
+    alliance_edges : int array, shape (edges, 4) or None
+        Rows ``(system, year, i, j)`` with ``i < j``: allied that year.
+    """
+
+    system: System
+    policy: Policy
+    years: int
+    seed: int
+    first_index: int
+    measures: dict[str, np.ndarray]
+    capabilities: np.ndarray | None = None
+    alliance_edges: np.ndarray | None = None
+    dyadic: str = "Tit For Tat"
+    _frames: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n_systems(self) -> int:
+        return self.measures["war"].shape[0]
+
+    @property
+    def system_ids(self) -> np.ndarray:
+        return self.first_index + np.arange(self.n_systems)
+
+    @property
+    def per_year(self) -> pd.DataFrame:
+        """Tidy table: one row per system-year (``system``, ``year`` 1-based, measures)."""
+        if "per_year" not in self._frames:
+            B, T = self.measures["war"].shape
+            df = pd.DataFrame({
+                "system": np.repeat(self.system_ids, T),
+                "year": np.tile(np.arange(1, T + 1), B),
+            })
+            for name in YEAR_MEASURES:
+                df[name] = self.measures[name].ravel()
+            self._frames["per_year"] = df
+        return self._frames["per_year"]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per run: war frequency and size, survival, time to hegemony."""
+        if "summary" not in self._frames:
+            m = self.measures
+            hegemonic = m["max_share"] >= 0.5
+            first = np.where(hegemonic.any(axis=1), hegemonic.argmax(axis=1) + 1, np.nan)
+            wars = m["war"].sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean_size = np.where(wars > 0, (m["war_size"] * m["war"]).sum(axis=1) / wars,
+                                     np.nan)
+            self._frames["summary"] = pd.DataFrame({
+                "system": self.system_ids,
+                "policy": self.policy.name,
+                "n_powers": self.system.n_powers,
+                "years": self.years,
+                "wars": wars,
+                "war_frequency": wars / self.years,
+                "mean_war_size": mean_size,
+                "eliminations": m["eliminated"].sum(axis=1),
+                "essential_survival": m["essential_survival"][:, -1],
+                "all_survive": m["essential_survival"][:, -1] == 1.0,
+                "hegemony": first,
+                "cooperation_rate": np.nanmean(m["cooperation_rate"], axis=1),
+                "final_con": m["con"][:, -1],
+            })
+        return self._frames["summary"]
+
+    def alliances(self) -> pd.DataFrame:
+        """Alliance edge list: ``system``, ``year``, ``a``, ``b`` (power names)."""
+        if self.alliance_edges is None:
+            raise ValueError("alliances were not recorded (record_alliances=False)")
+        e = self.alliance_edges
+        names = np.array(self.system.names, dtype=object)
+        return pd.DataFrame({"system": self.first_index + e[:, 0], "year": e[:, 1] + 1,
+                             "a": names[e[:, 2]], "b": names[e[:, 3]]})
+
+    def capability_frame(self) -> pd.DataFrame:
+        """Long table of capabilities: ``system``, ``year`` (0 = start), ``power``, ``capability``."""
+        if self.capabilities is None:
+            raise ValueError("capabilities were not recorded (record_capabilities=False)")
+        B, T1, N = self.capabilities.shape
+        return pd.DataFrame({
+            "system": np.repeat(self.system_ids, T1 * N),
+            "year": np.tile(np.repeat(np.arange(T1), N), B),
+            "power": np.tile(np.array(self.system.names, dtype=object), B * T1),
+            "capability": self.capabilities.ravel(),
+        })
+
+    def to_xarray(self):
+        """An ``xarray.Dataset`` with dims ``system``, ``year``, ``power`` (needs xarray)."""
+        try:
+            import xarray as xr
+        except ImportError:  # pragma: no cover - optional
+            raise ValueError("to_xarray needs xarray: pip install xarray") from None
+        B, T = self.measures["war"].shape
+        data = {k: (("system", "year"), v) for k, v in self.measures.items()}
+        coords = {"system": self.system_ids, "year": np.arange(1, T + 1)}
+        if self.capabilities is not None:
+            data["capability"] = (("system", "year", "power"), self.capabilities[:, 1:])
+            coords["power"] = list(self.system.names)
+        return xr.Dataset(data, coords=coords, attrs={"policy": self.policy.name,
+                                                      "seed": str(self.seed)})
+
+    def to_parquet(self, out: str | Path) -> list[Path]:
+        """Write ``years.parquet``, ``runs.parquet`` (and alliances, capabilities) to ``out``."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        frames = {"years": self.per_year, "runs": self.summary}
+        if self.alliance_edges is not None:
+            frames["alliances"] = self.alliances()
+        if self.capabilities is not None:
+            frames["capabilities"] = self.capability_frame()
+        for name, df in frames.items():
+            path = out / f"{name}.parquet"
+            tmp = path.with_suffix(".parquet.tmp")
+            df.to_parquet(tmp, index=False)
+            tmp.replace(path)  # atomic: never a half-written file under the final name
+            written.append(path)
+        return written
+
+
+def simulate(
+    system: System | None = None,
+    years: int = 200,
+    policy: Policy | str = "kaplan",
+    systems: int = 1000,
+    seed: int | None = None,
+    *,
+    rules: dict | None = None,
+    balancer: int | None = None,
+    future_weight: float | None = None,
+    dyadic: Strategy | str = "Tit For Tat",
+    first_index: int = 0,
+    record_capabilities: bool = True,
+    record_alliances: bool = True,
+) -> SimulationResult:
+    """Simulate ``systems`` independent international systems for ``years`` years.
+
+    System ``i`` (``first_index <= i < first_index + systems``) draws from
+    child ``i`` of ``SeedSequence(seed)``, so any subset of runs can be
+    recomputed alone, bit for bit.
+    """
+    system = system if system is not None else System()
+    if not isinstance(system, System):
+        raise ValueError(f"system must be a System, got {type(system).__name__}")
+    extra = {k: v for k, v in (("rules", rules), ("balancer", balancer),
+                                ("future_weight", future_weight)) if v is not None}
+    policy = get_policy(policy, **extra)
+    years = check_int(years, "years", 1)
+    systems = check_int(systems, "systems", 1)
+    first_index = check_int(first_index, "first_index", 0)
+    if policy.name == "balancer" and policy.balancer >= system.n_powers:
+        raise ValueError(f"balancer must be a power index below {system.n_powers}, "
+                         f"got {policy.balancer}")
+    entropy = root_entropy(seed)
+    keys = spawn_keys(entropy, first_index + np.arange(systems))
+    dyad = Dyadic.build(dyadic, years)
+    state = initial_state(system, systems)
+    N = system.n_powers
+    measures = {name: [] for name in YEAR_MEASURES}
+    caps = [state.cap.copy()] if record_capabilities else None
+    edges = []
+    iu = np.triu_indices(N, 1)
+    for y in range(years):
+        state, m, allied = step(state, Draws(keys, y, N), system, policy, dyad)
+        for name in YEAR_MEASURES:
+            measures[name].append(m[name])
+        if caps is not None:
+            caps.append(state.cap.copy())
+        if record_alliances:
+            b, e = np.nonzero(allied[:, iu[0], iu[1]])
+            if b.size:
+                edges.append(np.column_stack([b, np.full(b.size, y), iu[0][e], iu[1][e]]))
+    stacked = {k: np.stack(v, axis=1) for k, v in measures.items()}
+    return SimulationResult(
+        system=system,
+        policy=policy,
+        years=years,
+        seed=entropy,
+        first_index=first_index,
+        measures=stacked,
+        capabilities=np.stack(caps, axis=1) if caps is not None else None,
+        alliance_edges=(np.concatenate(edges) if edges else np.zeros((0, 4), dtype=np.int64))
+        if record_alliances else None,
+        dyadic=dyad.strategy.display_name,
+    )

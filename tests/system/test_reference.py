@@ -1,0 +1,73 @@
+"""The batched system-year against the scalar reference, on many random states."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from security_regimes.engine.rng import spawn_keys
+from security_regimes.system import Policy, System
+from security_regimes.system.model import Draws, Dyadic, State, step
+
+from .reference import ref_step
+
+POLICIES = [
+    Policy("waltz"),
+    Policy("kaplan"),
+    Policy("kaplan", rules={1: 0.3, 2: 0.7, 3: 0.5, 4: 0.6, 5: 1.0, 6: 0.4}),
+    Policy("balancer", balancer=1),
+    Policy("far_sighted_waltz", future_weight=0.7),
+]
+
+
+def random_state(rng, B, N, dyadic):
+    n_states = len(dyadic.act) // 8
+    cap = rng.dirichlet(np.ones(N), size=B) * rng.uniform(0.5, 3, size=(B, 1))
+    alive = rng.random((B, N)) < 0.85
+    alive[:, 0] = True
+    cap = np.where(alive, cap, 0.0)
+    return State(
+        cap=cap,
+        alive=alive,
+        excluded=rng.integers(0, 3, size=(B, N)) * (rng.random((B, N)) < 0.3),
+        seen_hostile=rng.random((B, N, N)) < 0.3,
+        dyad=rng.integers(0, n_states, size=(B, N, N)) * 8,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31),
+    n=st.integers(2, 7),
+    policy=st.sampled_from(POLICIES),
+    dyadic=st.sampled_from(["Tit For Tat", "GTFT: 0.3", "Grudger", "Win-Stay Lose-Shift"]),
+    misperception=st.sampled_from([0.0, 0.1]),
+    k=st.sampled_from([1.0, 2.0, 3.5]),
+)
+def test_batched_step_equals_reference(seed, n, policy, dyadic, misperception, k):
+    rng = np.random.default_rng(seed)
+    system = System.equal(n, misperception=misperception, decisiveness=k,
+                          supranational=(n - 1,), restore_rate=0.5)
+    if policy.name == "balancer" and policy.balancer >= n:
+        policy = Policy("balancer", balancer=0)
+    dy = Dyadic.build(dyadic, 50)
+    B = 12
+    state = random_state(rng, B, n, dy)
+    draws = Draws(spawn_keys(seed, np.arange(B)), int(rng.integers(0, 100)), n)
+    new, measures, _ = step(state, draws, system, policy, dy)
+    for b in range(B):
+        st_b = {"cap": state.cap[b].tolist(), "alive": state.alive[b].tolist(),
+                "excluded": state.excluded[b].tolist(), "dyad": state.dyad[b].tolist()}
+        u_b = {name: (draws[name][b].tolist()) for name in draws.layout}
+        ref, ref_m = ref_step(st_b, u_b, system, policy, dy.act, dy.next8)
+        assert new.alive[b].tolist() == ref["alive"], f"system {b}"
+        np.testing.assert_allclose(new.cap[b], ref["cap"], rtol=1e-9, atol=1e-12)
+        assert new.excluded[b].tolist() == ref["excluded"]
+        assert new.seen_hostile[b].tolist() == ref["seen_hostile"]
+        assert new.dyad[b].tolist() == ref["dyad"]
+        assert bool(measures["war"][b]) == ref_m["war"]
+        assert bool(measures["attacker_won"][b]) == ref_m["attacker_won"]
+        assert measures["n_alive"][b] == ref_m["n_alive"]
+        assert measures["war_size"][b] == pytest.approx(ref_m["war_size"], rel=1e-9, abs=1e-12)
+        assert measures["growth"][b] == pytest.approx(ref_m["growth"], rel=1e-9, abs=1e-12)
+        np.testing.assert_allclose(measures["cooperation_rate"][b], ref_m["cooperation_rate"])

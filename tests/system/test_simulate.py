@@ -1,0 +1,119 @@
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from security_regimes.system import POLICIES, Policy, System, simulate
+
+params = st.fixed_dictionaries({
+    "n": st.integers(2, 9),
+    "policy": st.sampled_from(POLICIES),
+    "growth_sd": st.sampled_from([0.0, 0.05, 0.2]),
+    "war_cost": st.sampled_from([0.0, 0.05, 0.3]),
+    "transfer": st.sampled_from([0.0, 0.5, 1.0]),
+    "decisiveness": st.sampled_from([0.5, 2.0, 5.0]),
+    "misperception": st.sampled_from([0.0, 0.2]),
+    "seed": st.integers(0, 2**32),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(p=params)
+def test_invariants(p):
+    rng = np.random.default_rng(p["seed"])
+    system = System(capabilities=tuple(rng.uniform(0.1, 1, p["n"])), cow_year=None,
+                    growth_sd=p["growth_sd"], war_cost=p["war_cost"], transfer=p["transfer"],
+                    decisiveness=p["decisiveness"], misperception=p["misperception"])
+    r = simulate(system, years=40, policy=p["policy"], systems=20, seed=p["seed"])
+    caps = r.capabilities
+    assert np.all(np.isfinite(caps)) and np.all(caps >= -1e-12)
+    # The total changes only by recorded growth and war destruction.
+    totals = caps.sum(axis=2)
+    expected = totals[:, :-1] + r.measures["growth"] - r.measures["war_size"]
+    np.testing.assert_allclose(totals[:, 1:], expected, rtol=1e-9, atol=1e-12)
+    # Dead powers hold nothing; an eliminated power stays out unless rule 6 restores it.
+    alive = caps > 0  # (systems, years + 1, powers)
+    assert np.array_equal(alive[:, 1:].sum(axis=2), r.measures["n_alive"])
+    came_back = (~alive[:, :-1] & alive[:, 1:]).any(axis=2)  # (systems, years)
+    if r.policy.name != "kaplan":
+        assert not came_back.any()
+    assert np.all(r.measures["restored"][came_back] > 0)
+    assert np.all(np.isnan(r.measures["cooperation_rate"])
+                  | ((r.measures["cooperation_rate"] >= 0) & (r.measures["cooperation_rate"] <= 1)))
+
+
+def test_no_rule6_means_no_return():
+    system = System.equal(6, growth_sd=0.2)
+    r = simulate(system, years=100, policy=Policy("kaplan", rules={6: 0.0}), systems=50, seed=3)
+    alive = r.capabilities > 0
+    assert not (~alive[:, :-1] & alive[:, 1:]).any()
+    assert r.measures["restored"].sum() == 0
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_same_seed_bit_identical_whatever_the_batch(policy):
+    full = simulate(years=60, policy=policy, systems=24, seed=9)
+    part = simulate(years=60, policy=policy, systems=7, seed=9, first_index=10)
+    for name, arr in full.measures.items():
+        np.testing.assert_array_equal(arr[10:17], part.measures[name], err_msg=name)
+    np.testing.assert_array_equal(full.capabilities[10:17], part.capabilities)
+    one = simulate(years=60, policy=policy, systems=1, seed=9, first_index=23)
+    np.testing.assert_array_equal(full.capabilities[23:24], one.capabilities)
+    again = simulate(years=60, policy=policy, systems=24, seed=9)
+    np.testing.assert_array_equal(full.capabilities, again.capabilities)
+
+
+def test_tables_and_measures():
+    r = simulate(years=30, policy="waltz", systems=5, seed=1)
+    df = r.per_year
+    assert len(df) == 150 and {"war", "war_size", "n_alive", "essential_survival", "hhi", "con",
+                               "n_poles", "alliance_count"} <= set(df.columns)
+    s = r.summary
+    assert len(s) == 5 and {"hegemony", "war_frequency", "essential_survival"} <= set(s.columns)
+    # hegemony is the first year a power holds at least half of all capability
+    for b in range(5):
+        share = r.measures["max_share"][b]
+        first = np.flatnonzero(share >= 0.5)
+        assert (np.isnan(s.hegemony[b]) and first.size == 0) or s.hegemony[b] == first[0] + 1
+    # CON from HHI: sqrt((HHI - 1/n) / (1 - 1/n))
+    n = df.n_alive.to_numpy()
+    con = np.sqrt(np.maximum(df.hhi - 1 / n, 0) / (1 - 1 / n))
+    np.testing.assert_allclose(df.con[n > 1], con[n > 1])
+    al = r.alliances()
+    assert set(al.columns) == {"system", "year", "a", "b"}
+    counts = al.groupby(["system", "year"]).size()
+    for (sys_id, year), c in counts.items():
+        assert r.measures["alliance_count"][sys_id, year - 1] == c
+
+
+def test_default_system_is_1816_great_powers():
+    s = System()
+    assert s.names == ("UKG", "RUS", "FRN", "AUH", "GMY")
+    assert s.capabilities[0] == pytest.approx(0.44498, abs=1e-4)
+    assert System.from_cow(1816, 8).names[:5] == ("UKG", "RUS", "FRN", "AUH", "TUR")
+
+
+def test_parquet_roundtrip(tmp_path):
+    import pandas as pd
+
+    r = simulate(years=10, policy="kaplan", systems=3, seed=2)
+    r.to_parquet(tmp_path)
+    years = pd.read_parquet(tmp_path / "years.parquet")
+    assert len(years) == 30
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "call,msg",
+    [(lambda: System(capabilities=(1.0,)), "a system needs 2 to 30 powers, got 1"),
+     (lambda: System(capabilities=(1.0, -2.0)), "capabilities must be finite and positive"),
+     (lambda: Policy("hobbes"), "unknown policy 'hobbes'"),
+     (lambda: Policy("kaplan", rules={7: 1.0}), "unknown Kaplan rule 7"),
+     (lambda: Policy("kaplan", rules={3: 1.5}), "weight of Kaplan rule 3 must be a probability"),
+     (lambda: System.from_cow(1700), "COW year must be an integer in [1816, 2016], got 1700"),
+     (lambda: simulate(years=0), "years must be an integer >= 1")],
+)
+def test_bad_input(call, msg):
+    with pytest.raises(ValueError, match=msg.replace("[", r"\[").replace("]", r"\]")
+                       .replace("(", r"\(").replace(")", r"\)")):
+        call()
