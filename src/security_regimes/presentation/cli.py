@@ -148,6 +148,134 @@ def tournament_cmd(
                                           f"repetitions, game {game}, noise {noise:g}, seed {r.seed}"))
 
 
+def _parse_rules(rule: list[str] | None) -> dict[int, float]:
+    out = {}
+    for item in rule or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--rule expects RULE=WEIGHT such as 3=0.5, got {item!r}")
+        try:
+            out[int(key)] = float(value)
+        except ValueError:
+            raise ValueError(f"--rule expects RULE=WEIGHT such as 3=0.5, got {item!r}") from None
+    return out
+
+
+def _system_from_options(powers: int | None, cow_year: int, states: str | None,
+                         capabilities: str | None, misperception: float | None):
+    from ..system import System
+
+    extra = {} if misperception is None else {"misperception": misperception}
+    if capabilities:
+        try:
+            caps = tuple(float(x) for x in capabilities.split(","))
+        except ValueError:
+            raise ValueError(f"--capabilities expects comma-separated numbers, "
+                             f"got {capabilities!r}") from None
+        return System(capabilities=caps, cow_year=None, **extra)
+    if states:
+        return System.from_cow(cow_year, states=tuple(x.strip() for x in states.split(",")),
+                               **extra)
+    return System.from_cow(cow_year, powers if powers is not None else 5, **extra)
+
+
+@app.command()
+def simulate(
+    policy: Annotated[str, typer.Option(help="waltz | kaplan | balancer | far_sighted_waltz")] = "kaplan",
+    years: Annotated[int, typer.Option(help="Years to simulate.")] = 200,
+    systems: Annotated[int, typer.Option(help="Independent systems (runs).")] = 1000,
+    seed: Seed = 0,
+    powers: Annotated[int | None, typer.Option(help="Number of powers: the largest in the COW year.")] = None,
+    cow_year: Annotated[int, typer.Option(help="COW year for initial capabilities.")] = 1816,
+    states: Annotated[str | None, typer.Option(help="COW states, e.g. UKG,RUS,FRN,AUH,GMY.")] = None,
+    capabilities: Annotated[str | None, typer.Option(help="Initial capabilities, e.g. 3,2,1.")] = None,
+    rule: Annotated[list[str] | None, typer.Option(help="Kaplan rule weight, e.g. --rule 3=0.5 (repeat).")] = None,
+    balancer: Annotated[int, typer.Option(help="Index of the balancer power (policy balancer).")] = 0,
+    misperception: Annotated[float | None, typer.Option(help="Probability a stance is misread.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write years/runs/alliances/capabilities Parquet here.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Simulate many international systems under one balance-of-power policy."""
+    from ..system import Policy
+    from ..system import simulate as run
+
+    system = _system_from_options(powers, cow_year, states, capabilities, misperception)
+    pol = Policy(policy, rules=_parse_rules(rule), balancer=balancer)
+    r = run(system, years=years, policy=pol, systems=systems, seed=seed,
+            record_capabilities=out is not None, record_alliances=out is not None)
+    agg = _summarise_runs(r.summary)
+    if out is not None:
+        r.to_parquet(out)
+    if as_json:
+        print(json.dumps({"policy": pol.name, "powers": list(system.names), "seed": r.seed,
+                          "summary": agg.to_dict(orient="records")}))
+    else:
+        console.print(_df_table(agg, title=f"{systems} systems x {years} years, policy "
+                                           f"{pol.name}, powers {', '.join(system.names)}, seed {r.seed}"))
+        if out is not None:
+            console.print(f"Parquet written to {out}")
+
+
+@app.command("balance")
+def balance_cmd(
+    systems: Annotated[int, typer.Option(help="Systems per (policy, number of powers).")] = 500,
+    years: Annotated[int, typer.Option(help="Years per system.")] = 200,
+    seed: Seed = 1,
+    powers: Annotated[str, typer.Option(help="Numbers of powers, e.g. 3-10 or 3,5,8.")] = "3-10",
+    cow: Annotated[bool, typer.Option("--cow/--equal", help="Start from COW 1816 shares "
+                                      "instead of equal powers.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Write outcomes.csv and survival.csv here.")] = None,
+) -> None:
+    """Compare waltz, kaplan, balancer and far_sighted_waltz on the same seeds."""
+    from ..experiments.balance import balance_experiment
+
+    ns = _parse_int_list(powers, "--powers")
+    outcomes, survival = balance_experiment(ns, systems=systems, years=years, seed=seed,
+                                            equal=not cow)
+    cols = ["n_powers", "policy", "war_frequency", "mean_war_size", "essential_survival",
+            "essential_survival_lo", "essential_survival_hi", "all_survive", "hegemony_reached",
+            "hegemony_year"]
+    console.print(_df_table(outcomes[cols], title=f"Balance of power: {systems} systems x "
+                                                  f"{years} years per cell, seed {seed}"))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        outcomes.to_csv(out / "outcomes.csv", index=False)
+        survival.to_csv(out / "survival.csv", index=False)
+        console.print(f"written {out / 'outcomes.csv'} and {out / 'survival.csv'}")
+
+
+def _parse_int_list(text: str, what: str) -> list[int]:
+    try:
+        if "-" in text:
+            lo, hi = (int(x) for x in text.split("-", 1))
+            values = list(range(lo, hi + 1))
+        else:
+            values = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise ValueError(f"{what} expects a range like 3-10 or a list like 3,5,8, got {text!r}") from None
+    if not values or min(values) < 2 or max(values) > 30:
+        raise ValueError(f"{what} values must be between 2 and 30, got {text!r}")
+    return values
+
+
+def _summarise_runs(summary):
+    """Mean and 95% confidence interval of each run-level outcome."""
+    import numpy as np
+    import pandas as pd
+
+    rows = []
+    for col in ("war_frequency", "mean_war_size", "essential_survival", "all_survive",
+                "hegemony", "cooperation_rate", "final_con"):
+        x = summary[col].astype(float)
+        valid = x.dropna()
+        n = len(valid)
+        mean = valid.mean() if n else float("nan")
+        half = 1.96 * valid.std(ddof=1) / np.sqrt(n) if n > 1 else float("nan")
+        rows.append({"outcome": col, "mean": mean, "ci_low": mean - half, "ci_high": mean + half,
+                     "runs": n})
+    return pd.DataFrame(rows)
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Directory for the demo's outputs.")] = Path(

@@ -133,15 +133,25 @@ class System:
     @classmethod
     def from_cow(cls, year: int = 1816, n_powers: int | None = None,
                  states: Sequence[str] | None = None, **kwargs) -> System:
-        """The ``n_powers`` largest states by CINC in ``year`` (or the given states)."""
+        """States of a COW year: the given ``states``, else the ``n_powers`` largest
+        by CINC, else the year's major powers (COW State System Membership)."""
         from ..data import capabilities
 
         caps = capabilities()
         lo, hi = int(caps.year.min()), int(caps.year.max())
         if isinstance(year, bool) or not isinstance(year, int) or not lo <= year <= hi:
             raise ValueError(f"COW year must be an integer in [{lo}, {hi}], got {year!r}")
-        if states is None:
-            n = check_int(n_powers if n_powers is not None else 5, "n_powers", 2, 30)
+        if states is None and n_powers is None:
+            from ..data import major_powers
+
+            m = major_powers()
+            m = m[(m.styear <= year) & (m.endyear >= year)]
+            row = caps[caps.year == year].set_index("stateabb").cinc
+            states = tuple(sorted(set(m.stateabb) & set(row.index), key=lambda s: -row[s]))
+            if len(states) < 2:
+                raise ValueError(f"fewer than 2 major powers in the COW data for {year}")
+        elif states is None:
+            n = check_int(n_powers, "n_powers", 2, 30)
             row = caps[caps.year == year].sort_values("cinc", ascending=False)
             if len(row) < n:
                 raise ValueError(f"only {len(row)} states in the COW data for {year}, asked {n}")
