@@ -70,6 +70,18 @@ class System:
     supranational : sequence of int
         Indices of powers that subscribe to supranational principles
         (targets of Kaplan's rule 5).
+    relative_gains : float in [0, 1]
+        Competitiveness (Jervis 1982, p. 358): weight a power puts on the
+        other's loss, on top of its own gain, when judging a war.
+    capability_noise : float >= 0
+        Uncertainty about how much security a state has: a power sees the
+        other side's capability times ``exp(capability_noise * z)``.
+    conquest : bool
+        ``False`` makes the system forgiving: no power is eliminated (by
+        conquest or by falling below the threshold).
+    nuclear : sequence of int
+        Nuclear powers: a war with nuclear powers on both sides destroys
+        ``nuclear_cost`` of every fighter's capability instead of ``war_cost``.
     """
 
     capabilities: tuple[float, ...] | None = None
@@ -87,6 +99,11 @@ class System:
     exclusion_years: int = 10
     restore_rate: float = 0.1
     supranational: tuple[int, ...] = ()
+    relative_gains: float = 0.0
+    capability_noise: float = 0.0
+    conquest: bool = True
+    nuclear: tuple[int, ...] = ()
+    nuclear_cost: float = 0.9
 
     def __post_init__(self) -> None:
         if self.capabilities is None:
@@ -125,6 +142,15 @@ class System:
         if any(not 0 <= i < caps.size for i in sup):
             raise ValueError(f"supranational: power indices must be in [0, {caps.size})")
         object.__setattr__(self, "supranational", sup)
+        check_probability(self.relative_gains, "relative_gains")
+        if check_finite(self.capability_noise, "capability_noise") < 0:
+            raise ValueError(f"capability_noise must be >= 0, got {self.capability_noise!r}")
+        check_probability(self.nuclear_cost, "nuclear_cost")
+        nuc = tuple(int(i) for i in self.nuclear)
+        if any(not 0 <= i < caps.size for i in nuc):
+            raise ValueError(f"nuclear: power indices must be in [0, {caps.size})")
+        object.__setattr__(self, "nuclear", nuc)
+        object.__setattr__(self, "conquest", bool(self.conquest))
 
     @property
     def n_powers(self) -> int:

@@ -61,7 +61,9 @@ def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
     for name, shape in (
         ("growth", (n,)), ("mis", (n, n)), ("rule1", (n, n)), ("rule2", (n, n)),
         ("act", (n, n)), ("war", ()), ("rule3", ()), ("push", ()), ("rule4", (n,)),
-        ("rule5", (n,)), ("rule6", (n,)), ("restore", (n,)),
+        ("rule5", (n,)), ("rule6", (n,)), ("restore", (n,)), ("perceive", (n, n)),
+        ("norm_restraint", (n, n)), ("conference", ()), ("no_elimination", ()),
+        ("readmission", (n,)), ("shock", (n,)),
     ):
         out[name] = (c, shape)
         c += int(np.prod(shape))
@@ -70,7 +72,7 @@ def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
 
 def draws_per_year(n: int) -> int:
     """Uniform draws reserved per system-year (fixed, so policies share draws)."""
-    return 3 + 5 * n + 4 * n * n
+    return 5 + 7 * n + 6 * n * n
 
 
 class Draws:
@@ -107,10 +109,17 @@ class State:
     excluded: np.ndarray  # (B, N) int64, years still shunned as a partner
     seen_hostile: np.ndarray  # (B, N, N) bool, [i, j]: i saw j expand toward i last year
     dyad: np.ndarray  # (B, N, N) int64, dyadic strategy state (x 8, into its table)
+    # Regime state (see security_regimes.regimes): internalisation weight per
+    # power, memory of hegemonic war, trust, and revisionist goals.
+    weight: np.ndarray | None = None  # (B, N) float64 in [0, 1]
+    memory: np.ndarray | None = None  # (B,) float64
+    trust: np.ndarray | None = None  # (B,) float64
+    revisionist: np.ndarray | None = None  # (B, N) bool
 
     def copy(self) -> State:
-        return State(*(a.copy() for a in (self.cap, self.alive, self.excluded,
-                                          self.seen_hostile, self.dyad)))
+        return State(*(None if a is None else a.copy() for a in (
+            self.cap, self.alive, self.excluded, self.seen_hostile, self.dyad, self.weight,
+            self.memory, self.trust, self.revisionist)))
 
 
 @dataclass
@@ -137,16 +146,38 @@ class Dyadic:
         return bool(np.any((a != 0) & (a != 1)))
 
 
-def initial_state(system: System, batch: int) -> State:
+def initial_state(system: System, batch: int, regime=None) -> State:
     n = system.n_powers
     cap = np.broadcast_to(np.asarray(system.capabilities), (batch, n)).copy()
-    return State(
+    state = State(
         cap=cap,
         alive=np.ones((batch, n), dtype=bool),
         excluded=np.zeros((batch, n), dtype=np.int64),
         seen_hostile=np.zeros((batch, n, n), dtype=bool),
         dyad=np.zeros((batch, n, n), dtype=np.int64),
     )
+    if regime is not None:
+        c = regime.conditions
+        revisionist = np.zeros((batch, n), dtype=bool)
+        if any(not 0 <= i < n for i in c.revisionist):
+            raise ValueError(f"revisionist: power indices must be in [0, {n})")
+        revisionist[:, list(c.revisionist)] = True
+        state.memory = np.full(batch, c.memory)
+        state.trust = np.ones(batch)
+        state.revisionist = revisionist
+        target = _regime_target(regime, state, n)
+        state.weight = target if c.initial_weight is None else np.where(
+            regime.member_mask(n)[None, :] & ~revisionist, c.initial_weight, 0.0)
+    return state
+
+
+def _regime_target(regime, state: State, n: int) -> np.ndarray:
+    """Jervis's conditions -> each member's target internalisation weight, (B, N)."""
+    c = regime.conditions
+    cost = np.minimum(c.war_cost_perception + state.memory, 1.0)  # condition 4
+    target = c.regulation * c.shared_value * state.trust * cost  # conditions 1, 2, 4
+    member = regime.member_mask(n)[None, :] & ~state.revisionist  # condition 3
+    return np.where(member, target[:, None], 0.0)
 
 
 def csf(a: np.ndarray, d: np.ndarray, k: float) -> np.ndarray:
@@ -156,20 +187,28 @@ def csf(a: np.ndarray, d: np.ndarray, k: float) -> np.ndarray:
     return r
 
 
-def expected_gain(cap_i, a, d, p, system: System):
+def expected_gain(cap_i, a, d, p, system: System, delta=None):
     """Expected capability gain of a war for the attacker ``i`` (same shapes)."""
-    tau, delta = system.transfer, system.war_cost
+    tau = system.transfer
+    delta = system.war_cost if delta is None else delta
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(a > 0, cap_i / np.where(a > 0, a, 1.0), 0.0)
     return p * tau * d * share - (1 - p) * tau * cap_i - delta * cap_i
 
 
 def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy: Policy,
-         dyadic: Dyadic) -> tuple[State, dict[str, np.ndarray], np.ndarray]:
+         dyadic: Dyadic, regime=None) -> tuple[State, dict[str, np.ndarray], np.ndarray]:
     """Advance every system by one year.
 
     Returns the new state, the year's measures (each shape ``(B,)``), and the
     alliance matrix in force during the year, shape ``(B, N, N)``.
+
+    Restraint accounting (the regime autonomy index): a *restraining
+    decision* is an attack that would pay (or a beaten power that it would
+    pay to eliminate, or a war begun) that is not carried out.  It is
+    *norm-explained* when the same power, in the same state and with the same
+    draws, would have carried it out without the norms (Kaplan's rules and
+    the regime's norms).  ``restraints`` and ``norm_restraints`` count them.
     """
     s = state.copy()
     B, N = s.cap.shape
@@ -210,9 +249,20 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     # 3-4. Opportunities and stances.  Non-allied i, j share no ally (one clique).
     A = np.broadcast_to(side[:, :, None], (B, N, N))
     D = np.broadcast_to(side[:, None, :], (B, N, N))
+    if system.capability_noise > 0:  # uncertainty: the other side's strength is misjudged
+        D = D * np.exp(system.capability_noise * ndtri(u["perceive"]))
     p = csf(A, D, k)
     cap_i = np.broadcast_to(s.cap[:, :, None], (B, N, N))
-    eg = expected_gain(cap_i, A, D, p, system)
+    nuclear = np.zeros(N, dtype=bool)
+    nuclear[list(system.nuclear)] = True
+    delta_ij = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, delta)
+    eg = expected_gain(cap_i, A, D, p, system, delta_ij)
+    if system.relative_gains > 0:  # competitiveness: the other's loss counts as a gain
+        cap_j = np.broadcast_to(s.cap[:, None, :], (B, N, N))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            j_share = np.where(D > 0, cap_j / np.where(D > 0, D, 1.0), 0.0)
+        other = -delta_ij * cap_j - p * tau * cap_j + (1 - p) * tau * cap_i * j_share
+        eg = eg - system.relative_gains * other
     valid = s.alive[:, :, None] & s.alive[:, None, :] & ~eye
     opp = valid & ~allied & (eg > 0)
     candidate = opp.copy()
@@ -226,6 +276,19 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
             constrain = (u["rule5"] < w[5])[:, :, None] & sup[None, None, :] & (p > 0.5)
             candidate |= valid & ~allied & constrain
 
+    # Regime norm: members restrain toward members.
+    member = np.zeros((B, N), dtype=bool)
+    if regime is not None:
+        member = regime.member_mask(N)[None, :] & s.alive
+        w_reg = s.weight
+        bind = u["norm_restraint"] < regime.strength("restraint") * w_reg[:, :, None]
+        candidate &= ~(bind & member[:, :, None] & member[:, None, :])
+    # Restraint accounting: forgone profitable attacks; norm-explained ones
+    # are those self-interest alone (opp) would have made candidates.
+    restrained = opp & ~candidate
+    restraints = restrained.sum(axis=(1, 2))
+    norm_restraints = restraints.copy()  # every forgone opp was a candidate without norms
+
     # The dyadic strategy's own move (probability of restraint).
     p_restrain = dyadic.act[s.dyad]
     intended_c = (u["act"] < p_restrain) if dyadic.stochastic else p_restrain > 0.5
@@ -236,6 +299,14 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     best = np.argmax(score, axis=1)
     war = np.isfinite(score[rows, best])
     att, dfd = best // N, best % N
+    settled = np.zeros(B, dtype=bool)
+    if regime is not None and regime.strength("consultation") > 0:
+        both = member[rows, att] & member[rows, dfd]
+        settled = war & both & (u["conference"] < regime.strength("consultation")
+                                * s.weight[rows, att])
+        war = war & ~settled
+        restraints = restraints + settled
+        norm_restraints = norm_restraints + settled
 
     # War sides: attacker + its allies vs defender + its allies, then joiners.
     a_side = np.zeros((B, N), dtype=bool)
@@ -264,8 +335,13 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     a_wins = war & (u["war"] < p_war)
 
     fighters = a_side | d_side
-    destroyed = delta * (s.cap * fighters).sum(axis=1)
-    s.cap = np.where(fighters, s.cap * (1 - delta), s.cap)
+    if system.nuclear:
+        nuclear_war = (a_side & nuclear).any(axis=1) & (d_side & nuclear).any(axis=1)
+        rate = np.where(nuclear_war, system.nuclear_cost, delta)
+    else:
+        rate = np.full(B, delta)
+    destroyed = rate * (s.cap * fighters).sum(axis=1)
+    s.cap = np.where(fighters, s.cap * (1 - rate[:, None]), s.cap)
     win_side = np.where(a_wins[:, None], a_side, d_side) & war[:, None]
     lose_side = np.where(a_wins[:, None], d_side, a_side) & war[:, None]
     loot = tau * (s.cap * lose_side).sum(axis=1)
@@ -274,6 +350,16 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     gain_share = np.where(win_side, s.cap / np.where(win_cap > 0, win_cap, 1.0)[:, None], 0.0)
     s.cap = s.cap + gain_share * loot[:, None]
     s.excluded = np.where(lose_side, system.exclusion_years, s.excluded)
+    if regime is not None and regime.strength("compensation") > 0:
+        # Abstaining members are compensated out of the winners' gain, in
+        # proportion to each winner's internalisation of the norm.
+        abstain = member & ~fighters & war[:, None]
+        n_abstain = abstain.sum(axis=1)
+        give = gain_share * loot[:, None] * regime.compensation_share * regime.strength(
+            "compensation") * np.where(member, s.weight, 0.0)
+        give = np.where((n_abstain > 0)[:, None], give, 0.0)
+        paid = give.sum(axis=1)
+        s.cap = s.cap - give + np.where(abstain, (paid / np.maximum(n_abstain, 1))[:, None], 0.0)
 
     # 5. Pressing on to eliminate the main loser.
     winner = np.where(a_wins, att, dfd)
@@ -282,20 +368,31 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     c_l = s.cap[rows, loser]
     w_side_cap = (s.cap * win_side).sum(axis=1)
     p2 = csf(w_side_cap, c_l, k)
-    pays = p2 * (1 - delta) > delta
+    pays = p2 * (1 - rate) > rate
+    if not system.conquest:
+        pays &= False
     push = war & pays
-    if policy.name == "kaplan":
-        push &= ~(u["rule3"] < w[3])
-    elif policy.name == "far_sighted_waltz":
+    if policy.name == "far_sighted_waltz":
         others = s.alive & ~win_side
         others[rows, loser] = False
         rival = np.where(others, s.cap, 0.0).max(axis=1)
         safe_w = np.where(c_w > 0, c_w, 1.0)
         safe_side = np.where(w_side_cap > 0, w_side_cap, 1.0)
         threat = np.minimum(rival / safe_w, 1.0)
-        eg_push = (p2 * (1 - delta) - delta) * c_l * np.where(w_side_cap > 0, c_w / safe_side, 0)
+        eg_push = (p2 * (1 - rate) - rate) * c_l * np.where(w_side_cap > 0, c_w / safe_side, 0)
         push &= ~(policy.future_weight * threat * c_l > eg_push)
-    push_cost = np.where(push, delta * np.minimum(c_l, w_side_cap), 0.0)
+    push_free = push.copy()  # what interest alone decides
+    if policy.name == "kaplan":
+        push &= ~(u["rule3"] < w[3])
+    if regime is not None and regime.strength("no_elimination") > 0:
+        spare = member[rows, winner] & member[rows, loser] & (
+            u["no_elimination"] < regime.strength("no_elimination") * s.weight[rows, winner])
+        push &= ~spare
+    spared = war & pays & ~push
+    restraints = restraints + spared
+    # Interest-based sparing (far-sighted) is restraint, but not norm-explained.
+    norm_restraints = norm_restraints + (spared & push_free)
+    push_cost = np.where(push, rate * np.minimum(c_l, w_side_cap), 0.0)
     destroyed += 2 * push_cost
     # The winning side pays the push in proportion to its capability.
     s.cap = s.cap - np.where(win_side, s.cap / np.where(w_side_cap > 0, w_side_cap, 1.0)[:, None],
@@ -312,6 +409,8 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     # Threshold elimination: the remnant passes to the strongest power.
     total = s.cap.sum(axis=1)
     weak = s.alive & (s.cap < system.elimination_threshold * total[:, None])
+    if not system.conquest:
+        weak &= False
     # Never eliminate the last power standing.
     strongest = np.argmax(np.where(s.alive, s.cap, -1.0), axis=1)
     weak[rows, strongest] = False
@@ -344,6 +443,12 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         returned = s.alive & ~state.alive
         s.seen_hostile &= ~(returned[:, :, None] | returned[:, None, :])
         s.dyad = np.where(returned[:, :, None] | returned[:, None, :], 0, s.dyad)
+
+    if regime is not None:
+        if regime.strength("readmission") > 0:
+            readmit = member & (u["readmission"] < regime.strength("readmission") * s.weight)
+            s.excluded = np.where(readmit, 0, s.excluded)
+        _update_regime(s, regime, u, war, a_side, d_side, member, destroyed, N)
 
     # What each side saw: the other's stance, misread with probability m; a war
     # between them is seen for what it is.
@@ -386,5 +491,27 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         "cooperation_rate": coop,
         "growth": growth,
         "total": total,
+        "restraints": restraints,
+        "norm_restraints": norm_restraints,
+        "settled": settled,
+        "member_war": war & member[rows, att] & member[rows, dfd],
+        "regime_strength": (np.where(member, s.weight, 0.0).sum(axis=1)
+                            / np.maximum(member.sum(axis=1), 1)) if regime is not None
+        else np.zeros(B),
     }
     return s, measures, allied
+
+
+def _update_regime(s: State, regime, u, war, a_side, d_side, member, destroyed, N) -> None:
+    """Formation and decay: memory fades, trust reacts, goals may turn revisionist."""
+    c = regime.conditions
+    member_war = war & (a_side & member).any(axis=1) & (d_side & member).any(axis=1)
+    total = s.cap.sum(axis=1)
+    s.memory = s.memory * 0.5 ** (1.0 / c.half_life) + np.where(
+        member_war, c.memory_gain * destroyed / np.where(total > 0, total, 1.0), 0.0)
+    s.memory = np.minimum(s.memory, 1.0)
+    s.trust = np.where(member_war, s.trust * (1 - c.betrayal), s.trust + c.recovery * (1 - s.trust))
+    if c.shock_rate > 0:
+        s.revisionist = s.revisionist | (s.alive & (u["shock"] < c.shock_rate))
+    target = _regime_target(regime, s, N)
+    s.weight = s.weight + c.adaptation * (target - s.weight)

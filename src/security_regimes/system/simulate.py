@@ -18,7 +18,8 @@ from .model import Draws, Dyadic, initial_state, step
 YEAR_MEASURES = (
     "war", "war_size", "attacker", "defender", "attacker_won", "eliminated", "restored",
     "n_alive", "essential_survival", "hhi", "con", "max_share", "n_poles", "alliance_count",
-    "cooperation_rate", "growth", "total",
+    "cooperation_rate", "growth", "total", "restraints", "norm_restraints", "settled",
+    "member_war", "regime_strength",
 )
 
 
@@ -46,6 +47,7 @@ class SimulationResult:
     capabilities: np.ndarray | None = None
     alliance_edges: np.ndarray | None = None
     dyadic: str = "Tit For Tat"
+    regime: object = None
     _frames: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -67,6 +69,9 @@ class SimulationResult:
             })
             for name in YEAR_MEASURES:
                 df[name] = self.measures[name].ravel()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                df["regime_autonomy"] = np.where(df.restraints > 0,
+                                                 df.norm_restraints / df.restraints, np.nan)
             self._frames["per_year"] = df
         return self._frames["per_year"]
 
@@ -93,8 +98,15 @@ class SimulationResult:
                 "essential_survival": m["essential_survival"][:, -1],
                 "all_survive": m["essential_survival"][:, -1] == 1.0,
                 "hegemony": first,
-                "cooperation_rate": np.nanmean(m["cooperation_rate"], axis=1),
+                "cooperation_rate": _nanmean_rows(m["cooperation_rate"]),
                 "final_con": m["con"][:, -1],
+                "restraints": m["restraints"].sum(axis=1),
+                "regime_autonomy": _ratio(m["norm_restraints"].sum(axis=1),
+                                          m["restraints"].sum(axis=1)),
+                "member_wars": m["member_war"].sum(axis=1),
+                "settled": m["settled"].sum(axis=1),
+                "first_member_war": np.where(m["member_war"].any(axis=1),
+                                             m["member_war"].argmax(axis=1) + 1, np.nan),
             })
         return self._frames["summary"]
 
@@ -153,6 +165,16 @@ class SimulationResult:
         return written
 
 
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
+def _nanmean_rows(x: np.ndarray) -> np.ndarray:
+    ok = ~np.isnan(x)
+    return _ratio(np.where(ok, x, 0.0).sum(axis=1), ok.sum(axis=1))
+
+
 def simulate(
     system: System | None = None,
     years: int = 200,
@@ -164,6 +186,7 @@ def simulate(
     balancer: int | None = None,
     future_weight: float | None = None,
     dyadic: Strategy | str = "Tit For Tat",
+    regime=None,
     first_index: int = 0,
     record_capabilities: bool = True,
     record_alliances: bool = True,
@@ -189,14 +212,16 @@ def simulate(
     entropy = root_entropy(seed)
     keys = spawn_keys(entropy, first_index + np.arange(systems))
     dyad = Dyadic.build(dyadic, years)
-    state = initial_state(system, systems)
+    if regime is not None:
+        regime.member_mask(system.n_powers)  # validates member indices
+    state = initial_state(system, systems, regime)
     N = system.n_powers
     measures = {name: [] for name in YEAR_MEASURES}
     caps = [state.cap.copy()] if record_capabilities else None
     edges = []
     iu = np.triu_indices(N, 1)
     for y in range(years):
-        state, m, allied = step(state, Draws(keys, y, N), system, policy, dyad)
+        state, m, allied = step(state, Draws(keys, y, N), system, policy, dyad, regime)
         for name in YEAR_MEASURES:
             measures[name].append(m[name])
         if caps is not None:
@@ -217,4 +242,5 @@ def simulate(
         alliance_edges=(np.concatenate(edges) if edges else np.zeros((0, 4), dtype=np.int64))
         if record_alliances else None,
         dyadic=dyad.strategy.display_name,
+        regime=regime,
     )
