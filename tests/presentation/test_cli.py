@@ -59,3 +59,40 @@ def test_console_script_installed():
     r = subprocess.run([sys.executable, "-m", "security_regimes.presentation.cli", "match", "TFT",
                         "nonsense"], capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.startswith("error: unknown strategy")
+
+
+def test_simulate_writes_parquet(tmp_path, capsys):
+    code, out, _ = run("simulate", "--policy", "waltz", "--years", "20", "--systems", "10",
+                       "--seed", "1", "--out", str(tmp_path), "--json", capsys=capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["powers"] == ["UKG", "RUS", "FRN", "AUH", "GMY"]
+    import pandas as pd
+
+    years = pd.read_parquet(tmp_path / "years.parquet")
+    assert len(years) == 200 and "war_size" in years.columns
+
+
+def test_run_scenario_json(tmp_path, capsys):
+    code, out, _ = run("run", "kaplan_balance", "--systems", "5", "--years", "20", "--json",
+                       "--out", str(tmp_path), capsys=capsys)
+    assert code == 0
+    outcomes = {o["outcome"]: o for o in json.loads(out)["outcomes"]}
+    assert "regime_autonomy" in outcomes and "cooperation_rate" in outcomes
+    assert (tmp_path / "runs.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    "args,msg",
+    [(["simulate", "--policy", "hobbes"], "unknown policy 'hobbes'"),
+     (["simulate", "--capabilities", "1"], "a system needs 2 to 30 powers, got 1"),
+     (["simulate", "--capabilities", "1,-1"], "capabilities must be finite and positive"),
+     (["simulate", "--rule", "7=1"], "unknown Kaplan rule 7"),
+     (["simulate", "--rule", "3=2"], "weight of Kaplan rule 3 must be a probability"),
+     (["simulate", "--cow-year", "1700"], "COW year must be an integer in [1816, 2016]"),
+     (["run", "concert"], "unknown scenario 'concert'"),
+     (["balance", "--powers", "1-3"], "--powers values must be between 2 and 30")],
+)
+def test_system_bad_input(args, msg, capsys):
+    code, out, err = run(*args, capsys=capsys)
+    assert code == 2 and msg in err and "Traceback" not in err

@@ -258,6 +258,103 @@ def _parse_int_list(text: str, what: str) -> list[int]:
     return values
 
 
+@app.command("scenarios")
+def scenarios_cmd(as_json: Json = False) -> None:
+    """List the built-in scenarios and the claim each one tests."""
+    from ..regimes.scenarios import builtin_scenarios
+
+    sc = builtin_scenarios()
+    if as_json:
+        print(json.dumps([{"name": s.name, "description": s.description, "claim": s.claim}
+                          for s in sc.values()]))
+        return
+    table = Table(title="Built-in scenarios (regimes run NAME)")
+    for col in ("name", "policy", "regime", "years", "claim"):
+        table.add_column(col, overflow="fold")
+    for s in sc.values():
+        table.add_row(s.name, s.policy.name, s.regime.name if s.regime else "-", str(s.years),
+                      s.claim)
+    console.print(table)
+
+
+@app.command("run")
+def run_cmd(
+    name: Annotated[str, typer.Argument(help="Scenario name (see `regimes scenarios`).")],
+    seed: Seed = 0,
+    systems: Annotated[int | None, typer.Option(help="Runs (default: the scenario's).")] = None,
+    years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write Parquet tables here.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Run a scenario and its norm-free counterfactual; print outcomes with 95% CIs."""
+    from ..regimes.history import compare_with_history
+    from ..regimes.scenarios import get_scenario
+
+    scn = get_scenario(name)
+    r = scn.run(seed=seed, systems=systems, years=years)
+    outcomes = r.outcomes()
+    history = None
+    if scn.name == "concert_of_europe" and r.result.years >= 99:
+        history = compare_with_history(r)
+    if out is not None:
+        r.to_parquet(out)
+        if history is not None:
+            history.to_parquet(out / "history.parquet", index=False)
+    if as_json:
+        payload = {"scenario": scn.name, "seed": r.seed, "outcomes": outcomes.to_dict("records")}
+        if history is not None:
+            payload["history"] = history.to_dict("records")
+            payload["first_member_war"] = history.attrs["first_member_war"]
+        print(json.dumps(payload, default=float))
+        return
+    console.print(f"[bold]{scn.name}[/bold]: {scn.description}\nclaim: {scn.claim}")
+    console.print(_df_table(outcomes, title=f"{r.result.n_systems} runs x {r.result.years} years, "
+                                            f"seed {r.seed}; 'without_norms' = same seeds, "
+                                            "norms stripped"))
+    if history is not None:
+        console.print(_df_table(history.drop(columns=["observed"]),
+                                title="Great-power wars per year: simulated vs COW"))
+        f = history.attrs["first_member_war"]
+        console.print(f"first war between members: simulated {f['mean_year']:.1f} "
+                      f"(95% CI {f['lo']:.1f}-{f['hi']:.1f}), observed 1853 (Crimean War)")
+    if out is not None:
+        console.print(f"Parquet written to {out}")
+
+
+@app.command("schelling")
+def schelling_cmd(
+    name: Annotated[str, typer.Argument(help="Scenario name.")] = "concert_of_europe",
+    powers: Annotated[int | None, typer.Option(help="Number of powers (default: scenario's).")] = None,
+) -> None:
+    """Schelling's binary-choice diagram for a scenario's n-power stance game."""
+    from ..regimes.scenarios import schelling
+
+    df = schelling(name, powers)
+    console.print(_df_table(df, title=f"Payoff to restraint and expansion ({df.attrs['game']}); "
+                                      f"critical mass: {df.attrs['critical_mass']}"))
+
+
+@app.command("knobs")
+def knobs_cmd(
+    systems: Annotated[int, typer.Option(help="Runs per knob value.")] = 300,
+    years: Annotated[int, typer.Option(help="Years per run.")] = 100,
+    seed: Seed = 1,
+    out: Annotated[Path | None, typer.Option(help="Write knobs.csv here.")] = None,
+) -> None:
+    """Turn Jervis's three knobs (security vs economic) one at a time."""
+    from ..regimes.scenarios import knobs_experiment
+
+    df = knobs_experiment(systems=systems, years=years, seed=seed)
+    console.print(_df_table(df[["knob", "value", "regime_holds", "member_war_frequency",
+                                "member_war_frequency_lo", "member_war_frequency_hi",
+                                "regime_autonomy"]],
+                            title=f"From the economic baseline (0) to security (1): {systems} "
+                                  f"runs x {years} years, seed {seed}"))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        df.to_csv(out / "knobs.csv", index=False)
+
+
 def _summarise_runs(summary):
     """Mean and 95% confidence interval of each run-level outcome."""
     import numpy as np

@@ -283,11 +283,6 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         w_reg = s.weight
         bind = u["norm_restraint"] < regime.strength("restraint") * w_reg[:, :, None]
         candidate &= ~(bind & member[:, :, None] & member[:, None, :])
-    # Restraint accounting: forgone profitable attacks; norm-explained ones
-    # are those self-interest alone (opp) would have made candidates.
-    restrained = opp & ~candidate
-    restraints = restrained.sum(axis=(1, 2))
-    norm_restraints = restraints.copy()  # every forgone opp was a candidate without norms
 
     # The dyadic strategy's own move (probability of restraint).
     p_restrain = dyadic.act[s.dyad]
@@ -305,8 +300,17 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         settled = war & both & (u["conference"] < regime.strength("consultation")
                                 * s.weight[rows, att])
         war = war & ~settled
-        restraints = restraints + settled
-        norm_restraints = norm_restraints + settled
+    # Restraint accounting.  A restraining decision: a power that could attack
+    # with the odds in its favour (or at a profit) and does not.  It is
+    # norm-explained when interest alone (opp) would have made it ready to
+    # attack but the norms (Kaplan's rules, the regime) removed it, or when a
+    # conference settled the crisis.
+    initiated = np.zeros((B, N, N), dtype=bool)
+    initiated[rows, att, dfd] = war
+    feasible = valid & ~allied & ((p >= 0.5) | opp)
+    restrained = feasible & ~initiated
+    restraints = restrained.sum(axis=(1, 2))
+    norm_restraints = (restrained & opp & ~candidate).sum(axis=(1, 2)) + settled
 
     # War sides: attacker + its allies vs defender + its allies, then joiners.
     a_side = np.zeros((B, N), dtype=bool)
@@ -388,7 +392,7 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         spare = member[rows, winner] & member[rows, loser] & (
             u["no_elimination"] < regime.strength("no_elimination") * s.weight[rows, winner])
         push &= ~spare
-    spared = war & pays & ~push
+    spared = war & ~push  # sparing a beaten power is a restraining decision too
     restraints = restraints + spared
     # Interest-based sparing (far-sighted) is restraint, but not norm-explained.
     norm_restraints = norm_restraints + (spared & push_free)
@@ -494,7 +498,10 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         "restraints": restraints,
         "norm_restraints": norm_restraints,
         "settled": settled,
-        "member_war": war & member[rows, att] & member[rows, dfd],
+        # Without a regime every power counts as a member, so that runs with
+        # and without norms measure the same wars.
+        "member_war": war & (member[rows, att] & member[rows, dfd] if regime is not None
+                             else True),
         "regime_strength": (np.where(member, s.weight, 0.0).sum(axis=1)
                             / np.maximum(member.sum(axis=1), 1)) if regime is not None
         else np.zeros(B),

@@ -105,6 +105,7 @@ class SimulationResult:
                                           m["restraints"].sum(axis=1)),
                 "member_wars": m["member_war"].sum(axis=1),
                 "settled": m["settled"].sum(axis=1),
+                "regime_holds": m["regime_strength"][:, -1] >= 0.5,
                 "first_member_war": np.where(m["member_war"].any(axis=1),
                                              m["member_war"].argmax(axis=1) + 1, np.nan),
             })

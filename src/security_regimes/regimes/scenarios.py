@@ -1,0 +1,369 @@
+"""Built-in scenarios: each turns one of Jervis's (1982) claims into a run.
+
+Every scenario is run together with its *counterfactual*: the same systems,
+seeds and draws with the norms stripped (Kaplan's rules become Waltz's
+self-help; the regime is removed).  The regime autonomy index is measured
+decision by decision inside the run (see :func:`security_regimes.system.model.step`);
+the counterfactual adds the effect of the norms on outcomes, run by run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_choice, check_int
+from ..experiments.balance import mean_ci
+from ..games.stage import Game, SecurityDilemma
+from ..system import Policy, SimulationResult, System, simulate
+from .regime import Conditions, Regime
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named, runnable configuration of system, policy and regime.
+
+    ``start_year`` is the calendar year of simulated year 1 (for comparison
+    with history); ``game`` is the dyadic stage game behind the powers'
+    stances, used for Schelling's diagram.
+    """
+
+    name: str
+    description: str
+    claim: str
+    system: System = field(default_factory=System)
+    policy: Policy = field(default_factory=lambda: Policy("waltz"))
+    regime: Regime | None = None
+    years: int = 100
+    systems: int = 1000
+    start_year: int = 1
+    dyadic: str = "Tit For Tat"
+    game: Game = field(default_factory=lambda: SecurityDilemma().game)
+
+    def counterfactual(self) -> Scenario:
+        """The same scenario without norms: no regime, Kaplan's rules off."""
+        policy = Policy("waltz") if self.policy.name == "kaplan" else self.policy
+        return replace(self, policy=policy, regime=None)
+
+    def run(self, seed: int | None = 0, systems: int | None = None, years: int | None = None,
+            counterfactual: bool = True) -> ScenarioResult:
+        systems = check_int(systems if systems is not None else self.systems, "systems", 1)
+        years = check_int(years if years is not None else self.years, "years", 1)
+        kw = dict(years=years, systems=systems, seed=seed, dyadic=self.dyadic,
+                  record_alliances=True, record_capabilities=True)
+        main = simulate(self.system, policy=self.policy, regime=self.regime, **kw)
+        cf = None
+        if counterfactual:
+            c = self.counterfactual()
+            cf = simulate(c.system, policy=c.policy, regime=c.regime, **{**kw, "seed": main.seed})
+        return ScenarioResult(self, main, cf)
+
+
+@dataclass
+class ScenarioResult:
+    """A scenario's run and its norm-free counterfactual on the same seeds."""
+
+    scenario: Scenario
+    result: SimulationResult
+    counterfactual: SimulationResult | None
+
+    @property
+    def seed(self) -> int:
+        return self.result.seed
+
+    @property
+    def per_year(self) -> pd.DataFrame:
+        df = self.result.per_year.copy()
+        df.insert(2, "calendar_year", df.year + self.scenario.start_year - 1)
+        df.insert(0, "scenario", self.scenario.name)
+        return df
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        df = self.result.summary.copy()
+        df.insert(0, "scenario", self.scenario.name)
+        if self.counterfactual is not None:
+            cf = self.counterfactual.summary
+            for col in ("war_frequency", "essential_survival", "cooperation_rate", "member_wars"):
+                df[f"{col}_without_norms"] = cf[col].to_numpy()
+        return df
+
+    def autonomy(self) -> dict[str, float]:
+        """Regime autonomy: mean over runs with a 95% CI (runs with no restraint excluded)."""
+        m, lo, hi, n = mean_ci(self.result.summary.regime_autonomy)
+        return {"mean": m, "lo": lo, "hi": hi, "runs": n}
+
+    def autonomy_by_year(self) -> pd.DataFrame:
+        """Per year: mean regime autonomy and cooperation across runs, 95% CIs."""
+        df = self.per_year
+        rows = []
+        for year, g in df.groupby("calendar_year"):
+            a = mean_ci(g.regime_autonomy)
+            c = mean_ci(g.cooperation_rate)
+            rows.append({"calendar_year": year, "regime_autonomy": a[0], "autonomy_lo": a[1],
+                         "autonomy_hi": a[2], "cooperation_rate": c[0], "cooperation_lo": c[1],
+                         "cooperation_hi": c[2], "regime_strength": g.regime_strength.mean(),
+                         "war_rate": g.war.mean(), "member_war_rate": g.member_war.mean()})
+        return pd.DataFrame(rows)
+
+    def outcomes(self) -> pd.DataFrame:
+        """Mean and 95% CI of the main outcomes, with and without norms (paired)."""
+        rows = []
+        s = self.result.summary
+        cf = self.counterfactual.summary if self.counterfactual is not None else None
+        for col in ("regime_autonomy", "cooperation_rate", "war_frequency", "member_wars",
+                    "essential_survival", "mean_war_size", "hegemony", "first_member_war"):
+            m, lo, hi, n = mean_ci(s[col])
+            row = {"outcome": col, "mean": m, "lo": lo, "hi": hi, "runs": n}
+            if cf is not None and col != "regime_autonomy":
+                m0, lo0, hi0, _ = mean_ci(cf[col])
+                d = mean_ci(s[col].to_numpy(float) - cf[col].to_numpy(float))
+                row.update({"without_norms": m0, "difference": d[0], "diff_lo": d[1],
+                            "diff_hi": d[2]})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def to_parquet(self, out) -> None:
+        from pathlib import Path
+
+        out = Path(out)
+        self.result.to_parquet(out)
+        # The scenario's own tables override the plain ones (calendar years, regime columns).
+        for name, df in (("years", self.per_year), ("runs", self.summary),
+                         ("autonomy_by_year", self.autonomy_by_year()),
+                         ("outcomes", self.outcomes())):
+            tmp = out / f"{name}.parquet.tmp"
+            df.to_parquet(tmp, index=False)
+            tmp.replace(out / f"{name}.parquet")
+
+
+# --- The built-in scenarios -------------------------------------------------
+
+GREAT_POWERS_1816 = ("UKG", "RUS", "FRN", "AUH", "GMY")
+
+
+def _concert_regime() -> Regime:
+    return Regime(
+        name="Concert of Europe",
+        principles=("great powers are responsible together for the peace of Europe",),
+        rules=("consult in conference before acting alone (Aix-la-Chapelle 1818, London 1830)",
+               "no unilateral gains without compensation", "no elimination of a great power",
+               "defeated France readmitted as a great power (1818)"),
+        conditions=Conditions(
+            regulation=1.0,
+            shared_value=0.9,
+            war_cost_perception=0.3,
+            memory=1.0,  # the Napoleonic wars, just ended
+            half_life=20.0,  # a generation's memory
+            shock_rate=0.01,  # a member turns revisionist about once a century
+            memory_gain=2.0,
+        ),
+    )
+
+
+def _basic_principles() -> Regime:
+    return Regime(
+        name="Basic Principles of Relations (1972)",
+        norms={"restraint": 1.0, "consultation": 1.0},
+        members=None,
+        principles=("peaceful coexistence",),
+        rules=("prevent situations that could cause a dangerous exacerbation of relations",
+               "efforts to obtain unilateral advantage at the expense of the other are "
+               "inconsistent with these objectives"),
+        conditions=Conditions(regulation=0.5, shared_value=0.3, war_cost_perception=1.0),
+    )
+
+
+def _superpower_system(**kw) -> System:
+    # Two superpowers and five small states of the periphery.
+    return System(
+        capabilities=(0.40, 0.35, 0.05, 0.05, 0.05, 0.05, 0.05),
+        names=("USA", "USSR", "P1", "P2", "P3", "P4", "P5"),
+        cow_year=None, nuclear=(0, 1), nuclear_cost=0.95, **kw,
+    )
+
+
+def four_worlds() -> dict[str, Scenario]:
+    """Jervis's (1978) four worlds: offense/defense x (in)distinguishable postures.
+
+    The :class:`~security_regimes.games.stage.SecurityDilemma` mapping gives
+    the stake multiplier and misperception; in the system the stakes scale
+    the spoils of war (``transfer``) and offense dominance makes contests
+    more decisive, while distinguishability removes misperception and
+    capability noise.
+    """
+    out = {}
+    for offense in (True, False):
+        for distinct in (False, True):
+            sd = SecurityDilemma(offense_defense=0.6 if offense else -0.6,
+                                 distinguishability=0.9 if distinct else 0.0, misperception=0.2)
+            system = System(
+                cow_year=1816,
+                transfer=min(0.5 * sd.stakes, 1.0),
+                decisiveness=3.0 if offense else 1.5,
+                misperception=sd.effective_misperception,
+                capability_noise=0.3 * (1 - sd.distinguishability),
+            )
+            name = (f"world_{'offense' if offense else 'defense'}_"
+                    f"{'distinguishable' if distinct else 'indistinguishable'}")
+            out[name] = Scenario(
+                name=name,
+                description=(f"{'Offense' if offense else 'Defense'} has the advantage; postures "
+                             f"{'can' if distinct else 'cannot'} be told apart."),
+                claim="Jervis 1978: the security dilemma is worst with offense dominance and "
+                      "indistinguishable postures, mildest in the opposite world.",
+                system=system, policy=Policy("waltz"), regime=_concert_regime(), years=100,
+                start_year=1, game=sd.game,
+            )
+    return out
+
+
+def builtin_scenarios() -> dict[str, Scenario]:
+    anarchy_system = System(relative_gains=0.5, misperception=0.1, capability_noise=0.2)
+    scenarios = [
+        Scenario(
+            "anarchy",
+            "Five great powers of 1816 in a security dilemma with no regime: relative gains, "
+            "misperception and uncertain capabilities.",
+            "Without a regime, restraint is what power and interest produce (autonomy 0).",
+            system=anarchy_system, policy=Policy("waltz"), start_year=1816,
+        ),
+        Scenario(
+            "security",
+            "The Concert's regime in a security setting: competitive (relative gains), "
+            "unforgiving (elimination) and uncertain.",
+            "Jervis: security regimes are harder to form and keep than economic ones.",
+            system=anarchy_system, policy=Policy("waltz"), regime=_concert_regime(),
+            start_year=1816,
+        ),
+        Scenario(
+            "economic",
+            "The same regime and machinery, but forgiving (no elimination), absolute gains and "
+            "transparent (no misperception, capabilities known).",
+            "The baseline against which security regimes are harder.",
+            system=System(relative_gains=0.0, misperception=0.0, capability_noise=0.0,
+                          conquest=False, elimination_threshold=0.0),
+            policy=Policy("waltz"), regime=_concert_regime(), start_year=1816,
+        ),
+        Scenario(
+            "concert_of_europe",
+            "The five great powers of 1816 (COW capabilities) after the Napoleonic wars: "
+            "self-help plus a regime of consultation, restraint, compensation, no elimination "
+            "and readmission, whose support fades with the memory of war and revisionist turns.",
+            "Jervis: the Concert was a security regime, formed after a hegemonic war, and "
+            "decayed as its conditions faded (broken by the Crimean War, 1853-56).",
+            system=System(), policy=Policy("waltz"), regime=_concert_regime(), years=100,
+            start_year=1816,
+            # After 1815 defense was thought to hold an edge and postures were fairly
+            # legible: a stag hunt, the game of assurance that Jervis (1978) uses.
+            game=SecurityDilemma(offense_defense=-0.3, distinguishability=0.5).game,
+        ),
+        Scenario(
+            "waltz_balance",
+            "Balance of power as Waltz: self-help only.",
+            "Waltz's balance is not a regime: restraint comes from mutual checks (autonomy 0).",
+            policy=Policy("waltz"), years=200, start_year=1816,
+        ),
+        Scenario(
+            "kaplan_balance",
+            "Balance of power as Kaplan: the six rules internalised.",
+            "Kaplan's balance is a regime: restraint is internal.",
+            policy=Policy("kaplan"), years=200, start_year=1816,
+        ),
+        Scenario(
+            "far_sighted_waltz",
+            "Self-interested powers that value beaten rivals as future allies.",
+            "Jervis: 'result' is not 'intent': interest can mimic Kaplan's restraint.",
+            policy=Policy("far_sighted_waltz"), years=200, start_year=1816,
+        ),
+        Scenario(
+            "superpower_bipolar",
+            "Two nuclear superpowers (war between them destroys 95% of both) and five small "
+            "states of the periphery, with the 1972 Basic Principles as declared norms.",
+            "Jervis: superpower relations are not a regime: rules have little autonomy from "
+            "power and interest (nuclear chicken; stability-instability paradox).",
+            system=_superpower_system(), policy=Policy("waltz"), regime=_basic_principles(),
+            years=50, start_year=1972,
+        ),
+    ]
+    out = {s.name: s for s in scenarios}
+    out.update(four_worlds())
+    return out
+
+
+def get_scenario(name: str | Scenario) -> Scenario:
+    if isinstance(name, Scenario):
+        return name
+    scenarios = builtin_scenarios()
+    return scenarios[check_choice(name, scenarios, "scenario")]
+
+
+def run_scenario(name: str | Scenario, seed: int | None = 0, systems: int | None = None,
+                 years: int | None = None) -> ScenarioResult:
+    """Run a built-in (by name) or custom scenario and its counterfactual."""
+    return get_scenario(name).run(seed=seed, systems=systems, years=years)
+
+
+KNOBS = {
+    "competitiveness": lambda v: {"relative_gains": v},
+    "unforgivingness": lambda v: {"conquest": v > 0, "elimination_threshold": 0.1 * v},
+    "uncertainty": lambda v: {"misperception": 0.3 * v, "capability_noise": 0.5 * v},
+}
+
+
+def knobs_experiment(values=(0.0, 0.25, 0.5, 0.75, 1.0), systems: int = 300, years: int = 100,
+                     seed: int = 1) -> pd.DataFrame:
+    """Turn Jervis's three knobs one at a time, starting from the ``economic`` scenario.
+
+    Each knob value in [0, 1] maps to system settings (``KNOBS``): 0 is the
+    economic baseline, 1 the security setting.  Returns, per knob and value,
+    the share of runs in which the regime holds (final mean internalisation
+    >= 0.5), member-war frequency and regime autonomy, with 95% CIs.
+    """
+    base = get_scenario("economic")
+    rows = []
+    for knob, settings in KNOBS.items():
+        for v in values:
+            scn = replace(base, system=replace(base.system, **settings(float(v))))
+            s = simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
+                         systems=systems, seed=seed, record_alliances=False,
+                         record_capabilities=False).summary
+            row = {"knob": knob, "value": v}
+            for col, series in (("regime_holds", s.regime_holds.astype(float)),
+                                ("member_war_frequency", s.member_wars / years),
+                                ("regime_autonomy", s.regime_autonomy)):
+                m, lo, hi, _ = mean_ci(series)
+                row.update({col: m, f"{col}_lo": lo, f"{col}_hi": hi})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def schelling(scenario: str | Scenario | None = None, n: int | None = None) -> pd.DataFrame:
+    """Schelling's binary-choice diagram for the scenario's n-power stance game.
+
+    For a power facing ``n - 1`` others of whom ``k`` restrain, the payoff
+    (sum of its dyadic stage-game payoffs, in the game's units) of
+    restraining is ``k R + (n - 1 - k) S`` and of expanding
+    ``k T + (n - 1 - k) P``.  Column ``restraint_pays`` marks where restraint
+    does at least as well; ``critical_mass`` (an attribute of the frame) is
+    the smallest ``k`` from which it always does, or ``None``.
+    """
+    s = get_scenario(scenario or "concert_of_europe")
+    n = s.system.n_powers if n is None else check_int(n, "n", 2)
+    g = s.game
+    k = np.arange(n)
+    df = pd.DataFrame({"others_restraining": k,
+                       "restrain": k * g.R + (n - 1 - k) * g.S,
+                       "expand": k * g.T + (n - 1 - k) * g.P})
+    df["restraint_pays"] = df.restrain >= df.expand
+    ok = df.restraint_pays.to_numpy()
+    crit = None
+    for i in range(n):
+        if ok[i:].all():
+            crit = int(k[i])
+            break
+    df.attrs["critical_mass"] = crit
+    df.attrs["game"] = g.name
+    return df

@@ -1,0 +1,139 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from security_regimes.regimes.history import compare_with_history, observed_war_rates
+from security_regimes.regimes.regime import NORMS, Conditions, Regime, regime_from_dict
+from security_regimes.regimes.scenarios import (
+    Scenario,
+    builtin_scenarios,
+    get_scenario,
+    run_scenario,
+    schelling,
+)
+from security_regimes.system import Policy, System, simulate
+
+# Two powers, the stronger can always attack the weaker at a profit (k = 2, no
+# war cost, no growth), the weaker never has the odds: every restraining
+# decision is a forgone profitable attack.
+TWO = System(capabilities=(0.6, 0.4), cow_year=None, growth_mean=0.0, growth_sd=0.0,
+             war_cost=0.0, transfer=0.5, decisiveness=2.0, misperception=0.0)
+FIXED = Conditions(regulation=1, shared_value=1, war_cost_perception=1, initial_weight=1.0)
+
+
+def test_regime_that_never_binds_has_autonomy_zero_and_changes_nothing():
+    silent = Regime(norms={n: 0.0 for n in NORMS}, conditions=FIXED)
+    for policy in ("waltz", "far_sighted_waltz", "balancer"):
+        with_r = simulate(years=60, systems=50, seed=4, policy=policy, regime=silent)
+        without = simulate(years=60, systems=50, seed=4, policy=policy)
+        np.testing.assert_array_equal(with_r.capabilities, without.capabilities)
+        a = with_r.summary.regime_autonomy
+        assert (a[with_r.summary.restraints > 0] == 0).all()
+
+
+def test_regime_forbidding_every_profitable_attack_has_autonomy_one():
+    forbid = Regime(norms={"restraint": 1.0}, conditions=FIXED)
+    r = simulate(TWO, years=30, systems=20, seed=1, policy="waltz", regime=forbid)
+    assert r.measures["war"].sum() == 0
+    assert (r.summary.restraints == 30).all()  # one forgone attack a year
+    assert (r.summary.regime_autonomy == 1.0).all()
+    # Without the regime those attacks happen.
+    free = simulate(TWO, years=30, systems=20, seed=1, policy="waltz")
+    assert free.measures["war"][:, 0].all()
+    assert (free.summary.restraints[free.summary.restraints > 0] >= 0).all()
+
+
+def test_partial_weight_gives_matching_autonomy():
+    # In year 1 every system is in the same state; the norm binds with
+    # probability 0.5, so half the forgone attacks are norm-explained.
+    half = Regime(norms={"restraint": 0.5}, conditions=FIXED)
+    r = simulate(TWO, years=1, systems=2000, seed=2, policy="waltz", regime=half)
+    df = r.per_year
+    a = df.regime_autonomy.fillna(0).mean()  # no restraint in a year = the attack happened
+    assert abs(a - 0.5) < 4 * np.sqrt(0.25 / len(df))
+    assert abs(df.war.mean() - 0.5) < 4 * np.sqrt(0.25 / len(df))
+
+
+def test_interest_based_restraint_is_not_regime_autonomy():
+    # Far-sighted Waltz spares beaten powers out of interest: restraint, autonomy 0.
+    r = run_scenario("far_sighted_waltz", seed=1, systems=100, years=100)
+    assert r.result.summary.restraints.sum() > 0
+    assert np.nanmax(r.result.summary.regime_autonomy) == 0.0
+    k = run_scenario("kaplan_balance", seed=1, systems=100, years=100)
+    assert np.nanmean(k.result.summary.regime_autonomy) > 0.1
+
+
+def test_memory_fades_with_half_life():
+    reg = Regime(conditions=Conditions(memory=1.0, war_cost_perception=0.0, half_life=10.0,
+                                       memory_gain=0.0))
+    r = simulate(System(conquest=False, elimination_threshold=0.0), years=30, systems=5,
+                 seed=0, policy="waltz", regime=reg)
+    strength = r.measures["regime_strength"].mean(axis=0)
+    assert strength[25] < strength[5]
+
+
+def test_scenario_tables_have_required_columns(tmp_path):
+    r = run_scenario("concert_of_europe", seed=3, systems=40, years=100)
+    r.to_parquet(tmp_path)
+    years = pd.read_parquet(tmp_path / "years.parquet")
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    for col in ("regime_autonomy", "cooperation_rate", "war", "n_alive", "hhi", "con",
+                "calendar_year"):
+        assert col in years.columns
+    assert {"regime_autonomy", "cooperation_rate", "war_frequency"} <= set(runs.columns)
+    a = r.autonomy()
+    assert a["lo"] <= a["mean"] <= a["hi"]
+    by_year = r.autonomy_by_year()
+    assert by_year.calendar_year.iloc[0] == 1816
+    hist = compare_with_history(r)
+    assert list(hist.period) == ["1816-1853", "1854-1914"]
+
+
+def test_observed_great_power_wars():
+    obs = observed_war_rates()
+    assert obs.wars.tolist() == [1, 5]
+    assert "Crimean" in obs.names.iloc[0]
+
+
+def test_schelling_critical_mass():
+    df = schelling("concert_of_europe")
+    assert df.attrs["game"].startswith("security_dilemma")
+    assert df.attrs["critical_mass"] == 1  # stag hunt: one restraining partner suffices
+    assert schelling("anarchy").attrs["critical_mass"] is None  # prisoner's dilemma
+
+
+def test_all_scenarios_run_small():
+    for name in builtin_scenarios():
+        r = run_scenario(name, seed=0, systems=3, years=5)
+        assert len(r.per_year) == 15
+
+
+def test_counterfactual_strips_norms():
+    k = get_scenario("kaplan_balance").counterfactual()
+    assert k.policy.name == "waltz" and k.regime is None
+    c = get_scenario("concert_of_europe").counterfactual()
+    assert c.regime is None
+
+
+@pytest.mark.parametrize(
+    "call,msg",
+    [(lambda: regime_from_dict({"nome": "x"}), "unknown regime field 'nome'"),
+     (lambda: regime_from_dict({"conditions": {"halflife": 3}}), "unknown regime condition"),
+     (lambda: Regime(norms={"restraint": 1.5}), "strength of norm 'restraint' must be a prob"),
+     (lambda: Regime(norms={"restrain": 1.0}), "unknown regime norm 'restrain'"),
+     (lambda: Conditions(half_life=0), "half_life must be > 0"),
+     (lambda: Conditions(half_life=-5), "half_life must be > 0"),
+     (lambda: get_scenario("concert"), "unknown scenario 'concert'"),
+     (lambda: simulate(TWO, regime=Regime(members=(0, 5)), years=2, systems=1),
+      "regime members must be power indices")],
+)
+def test_bad_input(call, msg):
+    with pytest.raises(ValueError, match=msg):
+        call()
+
+
+def test_custom_scenario():
+    s = Scenario("mine", "test", "none", system=TWO, policy=Policy("waltz"),
+                 regime=Regime(norms={"restraint": 1.0}, conditions=FIXED), years=5, systems=4)
+    r = s.run(seed=1)
+    assert r.outcomes().set_index("outcome").loc["regime_autonomy", "mean"] == 1.0
