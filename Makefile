@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= test,dask
+EXTRAS ?= test,dask,sensitivity
 STAMP := $(VENV)/.installed-$(EXTRAS)
 
 .PHONY: demo test bench lint clean setup

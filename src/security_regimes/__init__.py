@@ -43,6 +43,27 @@ from .games.strategies import (
 
 __version__ = "0.1.0"
 
+
+def load(directory):
+    """Load a sweep results directory: ``.runs``, ``.years``, ``.points``, ``.manifest``."""
+    from .experiments.store import load as _load
+
+    return _load(directory)
+
+
+def simulate(*args, **kwargs):
+    """Simulate international systems; see :func:`security_regimes.system.simulate`."""
+    from .system import simulate as _simulate
+
+    return _simulate(*args, **kwargs)
+
+
+def run_scenario(*args, **kwargs):
+    """Run a built-in or custom scenario; see :mod:`security_regimes.regimes.scenarios`."""
+    from .regimes.scenarios import run_scenario as _run
+
+    return _run(*args, **kwargs)
+
 __all__ = [
     "match",
     "tournament",
@@ -77,4 +98,7 @@ __all__ = [
     "all_strategies",
     "STRATEGY_NAMES",
     "__version__",
+    "load",
+    "simulate",
+    "run_scenario",
 ]

@@ -259,10 +259,18 @@ def _parse_int_list(text: str, what: str) -> list[int]:
 
 
 @app.command("scenarios")
-def scenarios_cmd(as_json: Json = False) -> None:
-    """List the built-in scenarios and the claim each one tests."""
+def scenarios_cmd(
+    export: Annotated[str | None, typer.Option(help="Print this scenario as a TOML file.")] = None,
+    as_json: Json = False,
+) -> None:
+    """List the built-in scenarios and the claim each one tests (or --export one as TOML)."""
     from ..regimes.scenarios import builtin_scenarios
 
+    if export is not None:
+        from ..experiments.files import scenario_to_toml
+
+        print(scenario_to_toml(export), end="")
+        return
     sc = builtin_scenarios()
     if as_json:
         print(json.dumps([{"name": s.name, "description": s.description, "claim": s.claim}
@@ -279,7 +287,8 @@ def scenarios_cmd(as_json: Json = False) -> None:
 
 @app.command("run")
 def run_cmd(
-    name: Annotated[str, typer.Argument(help="Scenario name (see `regimes scenarios`).")],
+    name: Annotated[str, typer.Argument(help="Scenario name (see `regimes scenarios`) or a "
+                                           "scenario file FILE.toml.")],
     seed: Seed = 0,
     systems: Annotated[int | None, typer.Option(help="Runs (default: the scenario's).")] = None,
     years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
@@ -290,7 +299,14 @@ def run_cmd(
     from ..regimes.history import compare_with_history
     from ..regimes.scenarios import get_scenario
 
-    scn = get_scenario(name)
+    if name.endswith(".toml"):
+        from ..experiments.files import load_scenario_file
+
+        scn, file_seed = load_scenario_file(name)
+        if file_seed is not None and seed == 0:
+            seed = file_seed
+    else:
+        scn = get_scenario(name)
     r = scn.run(seed=seed, systems=systems, years=years)
     outcomes = r.outcomes()
     history = None
@@ -353,6 +369,61 @@ def knobs_cmd(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         df.to_csv(out / "knobs.csv", index=False)
+
+
+@app.command("sweep")
+def sweep_cmd(
+    file: Annotated[Path, typer.Argument(help="Sweep file (TOML).")],
+    out: Annotated[Path, typer.Option(help="Results directory.")],
+    executor: Annotated[str, typer.Option(help="serial | process | dask")] = "process",
+    address: Annotated[str | None, typer.Option(help="Dask scheduler, tcp://host:port "
+                                                "(default: a local cluster).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    chunk_size: Annotated[int | None, typer.Option(help="Runs per chunk (overrides the file).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted sweep in --out.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress output.")] = False,
+) -> None:
+    """Run a parameter sweep into a crash-safe results directory."""
+    from ..experiments.store import run_sweep
+
+    r = run_sweep(file, out, executor=executor, address=address, resume=resume, quiet=quiet,
+                  workers=workers, chunk_size=chunk_size)
+    if not quiet:
+        console.print(f"{r.n_runs} runs in {r.out} ({r.chunks_run} chunks run, "
+                      f"{r.chunks_skipped} already done) in {r.seconds:.1f} s; "
+                      f"store {r.store_seconds:.2f} s")
+
+
+@app.command("query")
+def query_cmd(
+    directory: Annotated[Path, typer.Argument(help="Sweep results directory.")],
+    sql: Annotated[str, typer.Argument(help="DuckDB SQL over tables runs, years, points.")],
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Query a sweep's results with SQL (DuckDB)."""
+    from ..experiments.store import query
+
+    df = query(directory, sql)
+    if csv:
+        print(df.to_csv(index=False), end="")
+    else:
+        console.print(_df_table(df, floatfmt="{:.4g}"))
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    directory: Annotated[Path, typer.Argument(help="Results of a sweep with design = sobol.")],
+    outcome: Annotated[str, typer.Option(help="Run-level outcome, e.g. regime_autonomy.")] = "regime_autonomy",
+    as_json: Json = False,
+) -> None:
+    """First- and total-order Sobol indices (SALib) of an outcome."""
+    from ..experiments.store import sensitivity
+
+    df = sensitivity(directory, outcome)
+    if as_json:
+        print(df.to_json(orient="records"))
+    else:
+        console.print(_df_table(df, title=f"Sobol indices of {outcome} (95% conf.)"))
 
 
 def _summarise_runs(summary):

@@ -1,0 +1,353 @@
+"""Parameter sweeps: designs, chunks of runs, and the executors that run them.
+
+Run ``r`` of a sweep is replicate ``r % replicates`` of design point
+``r // replicates`` and draws from child ``r`` of ``SeedSequence(seed)``:
+results are bit-identical whatever the executor and the chunk size.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..regimes.regime import NORMS
+from ..regimes.scenarios import Scenario
+from ..system import simulate
+from ..system.simulate import SimulationResult
+
+#: Per-year measures written to the ``years`` table of a sweep.
+YEAR_COLUMNS = ("war", "war_size", "n_alive", "essential_survival", "hhi", "con", "max_share",
+                "alliance_count", "cooperation_rate", "regime_autonomy", "regime_strength",
+                "member_war")  # float columns are stored as float32
+
+#: Seconds to wait for a Dask scheduler before giving up (env SECURITY_REGIMES_DASK_TIMEOUT).
+DASK_TIMEOUT = 10
+
+
+# --- Parameters ---------------------------------------------------------------
+
+def _targets(scenario: Scenario) -> dict[str, tuple]:
+    """Every sweepable parameter path -> (kind, current value)."""
+    out = {}
+    from .files import ConditionsModel, SystemModel
+
+    for k in SystemModel.model_fields:
+        if hasattr(scenario.system, k) and k not in ("capabilities", "names", "supranational",
+                                                     "nuclear", "cow_year"):
+            out[f"system.{k}"] = getattr(scenario.system, k)
+    out["policy.name"] = scenario.policy.name
+    out["policy.future_weight"] = scenario.policy.future_weight
+    out["policy.balancer"] = scenario.policy.balancer
+    for r in range(1, 7):
+        out[f"policy.rules.{r}"] = scenario.policy.weights()[r]
+    out["dyadic"] = scenario.dyadic
+    if scenario.regime is not None:
+        for n in NORMS:
+            out[f"regime.norms.{n}"] = scenario.regime.strength(n)
+        out["regime.compensation_share"] = scenario.regime.compensation_share
+        for k in ConditionsModel.model_fields:
+            if k not in ("revisionist",):
+                out[f"regime.conditions.{k}"] = getattr(scenario.regime.conditions, k)
+    return out
+
+
+def check_parameters(model, scenario: Scenario) -> None:
+    targets = _targets(scenario)
+    if not model.parameters:
+        raise ValueError("parameters: name at least one parameter to vary")
+    for name, spec in model.parameters.items():
+        if name not in targets:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(targets), n=3)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            raise ValueError(f"parameters.{name}: not a parameter of the base scenario{hint}")
+        has_range = spec.low is not None and spec.high is not None
+        if spec.values is None and not has_range:
+            raise ValueError(f"parameters.{name}: give values = [...] or low and high")
+        if model.design == "grid" and spec.values is None and spec.steps is None:
+            raise ValueError(f"parameters.{name}: a grid needs values or steps")
+        if model.design == "sobol" and not has_range:
+            raise ValueError(f"parameters.{name}: a Sobol design needs low and high")
+    for outcome in model.outcomes:
+        if outcome not in RUN_OUTCOMES:
+            raise ValueError(f"outcomes: unknown outcome {outcome!r}; expected one of "
+                             f"{sorted(RUN_OUTCOMES)}")
+
+
+RUN_OUTCOMES = {
+    "war_frequency", "mean_war_size", "eliminations", "essential_survival", "all_survive",
+    "hegemony", "cooperation_rate", "final_con", "restraints", "regime_autonomy",
+    "member_wars", "settled", "regime_holds", "first_member_war", "wars",
+}
+
+
+def apply_point(scenario: Scenario, point: dict) -> Scenario:
+    """The scenario with the parameters of one design point set."""
+    system, policy, regime, dyadic = scenario.system, scenario.policy, scenario.regime, \
+        scenario.dyadic
+    sys_kw, pol_kw, rules, norms, cond_kw, reg_kw = {}, {}, {}, {}, {}, {}
+    for name, value in point.items():
+        parts = name.split(".")
+        if parts[0] == "system":
+            sys_kw[parts[1]] = value
+        elif parts[:2] == ["policy", "rules"]:
+            rules[int(parts[2])] = float(value)
+        elif parts[0] == "policy":
+            pol_kw[parts[1]] = value
+        elif parts[:2] == ["regime", "norms"]:
+            norms[parts[2]] = float(value)
+        elif parts[:2] == ["regime", "conditions"]:
+            cond_kw[parts[2]] = value
+        elif parts[0] == "regime":
+            reg_kw[parts[1]] = value
+        elif name == "dyadic":
+            dyadic = value
+    if "conquest" in sys_kw:
+        sys_kw["conquest"] = bool(sys_kw["conquest"])
+    for key in ("exclusion_years",):
+        if key in sys_kw:
+            sys_kw[key] = int(round(sys_kw[key]))
+    if "balancer" in pol_kw:
+        pol_kw["balancer"] = int(round(pol_kw["balancer"]))
+    system = replace(system, **sys_kw) if sys_kw else system
+    if pol_kw or rules:
+        name = pol_kw.pop("name", policy.name)
+        merged = dict(policy.rules)
+        merged.update(rules)
+        from ..system import Policy
+
+        policy = Policy(name, rules=merged if name == "kaplan" else {},
+                        balancer=pol_kw.get("balancer", policy.balancer),
+                        future_weight=pol_kw.get("future_weight", policy.future_weight))
+    if regime is not None and (norms or cond_kw or reg_kw):
+        conditions = replace(regime.conditions, **cond_kw) if cond_kw else regime.conditions
+        regime = replace(regime, norms={**regime.norms, **norms}, conditions=conditions, **reg_kw)
+    return replace(scenario, system=system, policy=policy, regime=regime, dyadic=dyadic)
+
+
+# --- Designs ------------------------------------------------------------------
+
+def design_points(model, scenario: Scenario) -> pd.DataFrame:
+    """One row per design point, one column per parameter (``point`` is the index)."""
+    names = list(model.parameters)
+    specs = [model.parameters[n] for n in names]
+    if model.design == "grid":
+        axes = [spec.values if spec.values is not None
+                else np.linspace(spec.low, spec.high, spec.steps).tolist() for spec in specs]
+        rows = list(itertools.product(*axes))
+        df = pd.DataFrame(rows, columns=names)
+    elif model.design == "lhs":
+        from scipy.stats import qmc
+
+        u = qmc.LatinHypercube(d=len(names), seed=model.seed).random(model.samples)
+        df = pd.DataFrame({n: _scale(spec, u[:, k]) for k, (n, spec) in
+                           enumerate(zip(names, specs, strict=True))})
+    else:  # sobol (Saltelli's scheme, as SALib analyses it)
+        from SALib.sample import sobol as sobol_sample
+
+        problem = sobol_problem(model)
+        x = sobol_sample.sample(problem, model.samples, calc_second_order=False,
+                                seed=model.seed)
+        df = pd.DataFrame(x, columns=names)
+    df.index.name = "point"
+    return df.reset_index()
+
+
+def sobol_problem(model) -> dict:
+    names = list(model.parameters)
+    return {"num_vars": len(names), "names": names,
+            "bounds": [[model.parameters[n].low, model.parameters[n].high] for n in names]}
+
+
+def _scale(spec, u: np.ndarray) -> list:
+    if spec.values is not None:
+        idx = np.minimum((u * len(spec.values)).astype(int), len(spec.values) - 1)
+        return [spec.values[i] for i in idx]
+    return (spec.low + u * (spec.high - spec.low)).tolist()
+
+
+# --- Chunks -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Chunk:
+    index: int
+    start: int  # first run id
+    stop: int  # one past the last run id
+
+
+def make_chunks(n_runs: int, chunk_size: int) -> list[Chunk]:
+    return [Chunk(i, s, min(s + chunk_size, n_runs))
+            for i, s in enumerate(range(0, n_runs, chunk_size))]
+
+
+def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: int, seed: int,
+              outcomes: list[str], chunk: Chunk, start_year: int = 1
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the runs of one chunk; returns its ``runs`` and ``years`` tables."""
+    runs, yrs = [], []
+    params = [c for c in points.columns if c != "point"]
+    run = chunk.start
+    while run < chunk.stop:
+        point = run // replicates
+        stop = min(chunk.stop, (point + 1) * replicates)
+        values = points.iloc[point][params].to_dict()
+        scn = apply_point(scenario, values)
+        res = simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
+                       systems=stop - run, seed=seed, first_index=run, dyadic=scn.dyadic,
+                       record_capabilities=False, record_alliances=False)
+        runs.append(_runs_table(res, point, replicates, values, outcomes))
+        yrs.append(_years_table(res, start_year))
+        run = stop
+    import pyarrow as pa
+
+    return pd.concat(runs, ignore_index=True), pa.concat_tables(yrs)
+
+
+def _runs_table(res: SimulationResult, point: int, replicates: int, values: dict,
+                outcomes: list[str]) -> pd.DataFrame:
+    s = res.summary
+    df = pd.DataFrame({"run_id": s.system.to_numpy(), "point": point,
+                       "replicate": s.system.to_numpy() - point * replicates})
+    for k, v in values.items():
+        df[k] = v
+    for o in outcomes:
+        df[o] = s[o].to_numpy()
+    return df
+
+
+def _years_table(res: SimulationResult, start_year: int):
+    """Per run-year measures as a compact Arrow table (int16/float32 where lossless enough)."""
+    import pyarrow as pa
+
+    m = res.measures
+    B, T = m["war"].shape
+    with np.errstate(invalid="ignore", divide="ignore"):
+        autonomy = np.where(m["restraints"] > 0, m["norm_restraints"] / np.maximum(
+            m["restraints"], 1), np.nan)
+    year = np.tile(np.arange(1, T + 1, dtype=np.int32), B)
+    cols = {
+        "run_id": np.repeat(res.system_ids.astype(np.int64), T),
+        "year": year,
+        "calendar_year": year + (start_year - 1),
+        "war": m["war"].ravel(),
+        "war_size": m["war_size"].ravel().astype(np.float32),
+        "n_alive": m["n_alive"].ravel().astype(np.int16),
+        "essential_survival": m["essential_survival"].ravel().astype(np.float32),
+        "hhi": m["hhi"].ravel().astype(np.float32),
+        "con": m["con"].ravel().astype(np.float32),
+        "max_share": m["max_share"].ravel().astype(np.float32),
+        "alliance_count": m["alliance_count"].ravel().astype(np.int16),
+        "cooperation_rate": m["cooperation_rate"].ravel().astype(np.float32),
+        "regime_autonomy": autonomy.ravel().astype(np.float32),
+        "regime_strength": m["regime_strength"].ravel().astype(np.float32),
+        "member_war": np.asarray(m["member_war"]).ravel(),
+    }
+    assert tuple(cols)[3:] == YEAR_COLUMNS
+    return pa.table(cols)
+
+
+# --- Executors ----------------------------------------------------------------
+
+def iter_serial(fn: Callable, chunks: list[Chunk]) -> Iterator[tuple[Chunk, object]]:
+    for c in chunks:
+        yield c, fn(c)
+
+
+def iter_process(fn: Callable, chunks: list[Chunk], workers: int | None
+                 ) -> Iterator[tuple[Chunk, object]]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    workers = workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(fn, c): c for c in chunks}
+        for f in as_completed(futures):
+            yield futures[f], f.result()
+
+
+def iter_dask(fn: Callable, chunks: list[Chunk], address: str | None, workers: int | None
+              ) -> Iterator[tuple[Chunk, object]]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:  # pragma: no cover - optional extra
+        raise ValueError("the dask executor needs the dask extra: "
+                         "pip install 'security-regimes[dask]'") from None
+    cluster = None
+    timeout = float(os.environ.get("SECURITY_REGIMES_DASK_TIMEOUT", DASK_TIMEOUT))
+    try:
+        if address:
+            try:
+                client = Client(address, timeout=timeout)
+            except (OSError, TimeoutError) as e:
+                raise ValueError(f"could not reach the Dask scheduler at {address} within "
+                                 f"{timeout:g} s ({type(e).__name__})") from None
+        else:
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                   threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        with client:
+            futures = {client.submit(fn, c, pure=False): c for c in chunks}
+            for f in as_completed(futures):
+                yield futures[f], f.result()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def check_dask(address: str) -> None:
+    """Fail fast, with one line, if the Dask scheduler at ``address`` cannot be reached."""
+    try:
+        from dask.distributed import Client
+    except ImportError:  # pragma: no cover - optional extra
+        raise ValueError("the dask executor needs the dask extra: "
+                         "pip install 'security-regimes[dask]'") from None
+    timeout = float(os.environ.get("SECURITY_REGIMES_DASK_TIMEOUT", DASK_TIMEOUT))
+    try:
+        Client(address, timeout=timeout).close()
+    except (OSError, TimeoutError) as e:
+        raise ValueError(f"could not reach the Dask scheduler at {address} within "
+                         f"{timeout:g} s ({type(e).__name__})") from None
+
+
+class Progress:
+    """Runs done, rate and ETA: a rich bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int, done: int = 0, quiet: bool = False, every: float = 5.0):
+        self.total, self.done, self.quiet, self.every = total, done, quiet, every
+        self.start = time.perf_counter()
+        self.first = done
+        self.last = 0.0
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress,
+                                       TextColumn, TimeRemainingColumn)
+
+            self.bar = RichProgress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
+                                    TextColumn("{task.fields[rate]} runs/s"),
+                                    TimeRemainingColumn(), transient=False)
+            self.bar.start()
+            self.task = self.bar.add_task("sweep", total=total, completed=done, rate="-")
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        elapsed = time.perf_counter() - self.start
+        rate = (self.done - self.first) / elapsed if elapsed > 0 else 0.0
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done, rate=f"{rate:,.0f}")
+        elif not self.quiet and (elapsed - self.last >= self.every or self.done == self.total):
+            self.last = elapsed
+            eta = (self.total - self.done) / rate if rate > 0 else float("nan")
+            print(f"sweep: {self.done}/{self.total} runs, {rate:,.1f} runs/s, ETA {eta:,.0f} s",
+                  file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,179 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+import security_regimes as sr
+from security_regimes.experiments.store import query, run_sweep, sensitivity
+
+CLI = [sys.executable, "-m", "security_regimes.presentation.cli"]
+
+SWEEP = """
+base = "kaplan_balance"
+seed = 7
+replicates = 6
+design = "grid"
+years = 30
+chunk_size = 5
+outcomes = ["war_frequency", "essential_survival", "regime_autonomy", "hegemony"]
+
+[parameters]
+"system.misperception" = { values = [0.0, 0.2] }
+"policy.rules.3" = { low = 0.0, high = 1.0, steps = 3 }
+"""
+
+
+@pytest.fixture
+def sweep_file(tmp_path):
+    p = tmp_path / "sweep.toml"
+    p.write_text(SWEEP)
+    return p
+
+
+def _frames(d):
+    data = sr.load(d)
+    return data.runs, data.years
+
+
+def test_bit_identical_across_executors_and_chunk_sizes(sweep_file, tmp_path):
+    ref_runs, ref_years = None, None
+    for name, kw in [("serial", {"executor": "serial"}),
+                     ("serial_big", {"executor": "serial", "chunk_size": 13}),
+                     ("process", {"executor": "process", "workers": 2, "chunk_size": 4}),
+                     ("dask", {"executor": "dask", "workers": 2})]:
+        out = tmp_path / name
+        rep = run_sweep(sweep_file, out, quiet=True, **kw)
+        assert rep.n_runs == 36
+        runs, years = _frames(out)
+        assert sorted(runs.run_id) == list(range(36))
+        if ref_runs is None:
+            ref_runs, ref_years = runs, years
+        else:
+            pd.testing.assert_frame_equal(runs, ref_runs)
+            pd.testing.assert_frame_equal(years, ref_years)
+
+
+def test_manifest_and_refusals(sweep_file, tmp_path):
+    out = tmp_path / "out"
+    run_sweep(sweep_file, out, executor="serial", quiet=True)
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["seed"] == 7 and m["n_runs"] == 36 and m["sweep"] == SWEEP
+    assert m["package_version"] == sr.__version__ and "started" in m
+    with pytest.raises(ValueError, match="already holds this sweep; pass --resume"):
+        run_sweep(sweep_file, out, executor="serial", quiet=True)
+    other = tmp_path / "other.toml"
+    other.write_text(SWEEP.replace("seed = 7", "seed = 8"))
+    with pytest.raises(ValueError, match="holds a different sweep"):
+        run_sweep(other, out, executor="serial", quiet=True, resume=True)
+    # Resuming a finished sweep runs nothing.
+    rep = run_sweep(sweep_file, out, executor="serial", quiet=True, resume=True)
+    assert rep.chunks_run == 0 and rep.chunks_skipped == 8
+
+
+def test_query_and_load(sweep_file, tmp_path):
+    out = tmp_path / "out"
+    run_sweep(sweep_file, out, executor="serial", quiet=True)
+    df = query(out, 'select "policy.rules.3" as w, count(*) n, avg(essential_survival) s '
+                    "from runs group by 1 order by 1")
+    assert df.n.tolist() == [12, 12, 12]
+    assert query(out, "select count(*) c from years").c[0] == 36 * 30
+    with pytest.raises(ValueError, match="query failed"):
+        query(out, "select nonsense from runs")
+    r = subprocess.run([*CLI, "query", str(out), "select count(*) as n from runs", "--csv"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.splitlines() == ["n", "36"]
+    r = subprocess.run([*CLI, "query", str(tmp_path), "select 1"], capture_output=True, text=True)
+    assert r.returncode == 2 and "is not a sweep results directory" in r.stderr
+
+
+def _wait_for(predicate, timeout=60):
+    t = time.time()
+    while time.time() - t < timeout:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("kill_after_chunks", [0, 3])
+def test_sigkill_then_resume_loses_nothing_and_duplicates_nothing(sweep_file, tmp_path,
+                                                                  kill_after_chunks):
+    slow = tmp_path / "slow.toml"
+    slow.write_text(SWEEP.replace("years = 30", "years = 400").replace("chunk_size = 5",
+                                                                       "chunk_size = 2"))
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([*CLI, "sweep", str(slow), "--out", str(out), "--executor",
+                             "serial", "--quiet"])
+    chunks = out / "chunks"
+    assert _wait_for(lambda: (out / "manifest.json").exists())
+    assert _wait_for(lambda: len(list(chunks.glob("runs-*.parquet"))) >= kill_after_chunks)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = list(chunks.glob("runs-*.parquet"))
+    assert len(finished) < 18  # really interrupted
+    for f in chunks.glob("*.parquet"):
+        pd.read_parquet(f)  # every visible file is complete
+    for f in finished:
+        assert (chunks / f.name.replace("runs-", "years-")).exists()
+    r = subprocess.run([*CLI, "sweep", str(slow), "--out", str(out), "--executor", "serial",
+                        "--quiet", "--resume"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    runs, years = _frames(out)
+    assert sorted(runs.run_id) == list(range(36))  # every run exactly once
+    assert not years.duplicated(["run_id", "year"]).any()
+    clean = tmp_path / "clean"
+    run_sweep(slow, clean, executor="serial", quiet=True)
+    ref_runs, ref_years = _frames(clean)
+    pd.testing.assert_frame_equal(runs, ref_runs)
+    pd.testing.assert_frame_equal(years, ref_years)
+
+
+def test_sensitivity_needs_sobol(sweep_file, tmp_path):
+    out = tmp_path / "grid"
+    run_sweep(sweep_file, out, executor="serial", quiet=True)
+    with pytest.raises(ValueError, match='Sobol indices need a sweep with design = "sobol"'):
+        sensitivity(out, "war_frequency")
+
+
+def test_sobol_indices(tmp_path):
+    p = tmp_path / "sobol.toml"
+    p.write_text("""
+base = "concert_of_europe"
+seed = 2
+replicates = 2
+design = "sobol"
+samples = 16
+years = 20
+chunk_size = 32
+outcomes = ["war_frequency", "regime_autonomy"]
+[parameters]
+"system.transfer" = { low = 0.0, high = 1.0 }
+"regime.conditions.shock_rate" = { low = 0.0, high = 0.05 }
+""")
+    out = tmp_path / "s"
+    run_sweep(p, out, executor="serial", quiet=True)
+    si = sensitivity(out, "war_frequency")
+    assert list(si.parameter) == ["system.transfer", "regime.conditions.shock_rate"]
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(si.columns)
+    # Spoils drive war; the revisionist shock rate barely can in 20 years.
+    assert si.ST[0] > si.ST[1]
+    with pytest.raises(ValueError, match="unknown outcome 'joy'"):
+        sensitivity(out, "joy")
+
+
+def test_unreachable_dask_scheduler_one_line(sweep_file, tmp_path):
+    env = {**os.environ, "SECURITY_REGIMES_DASK_TIMEOUT": "2"}
+    t = time.time()
+    r = subprocess.run([*CLI, "sweep", str(sweep_file), "--out", str(tmp_path / "d"),
+                        "--executor", "dask", "--address", "tcp://127.0.0.1:9", "--quiet"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2
+    assert "could not reach the Dask scheduler at tcp://127.0.0.1:9 within 2 s" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert time.time() - t < 30
+    assert not (tmp_path / "d").exists()  # nothing written
