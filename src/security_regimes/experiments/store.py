@@ -104,7 +104,7 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
         chunk_dir.mkdir(exist_ok=True)
         _atomic_write(points, out / "points.parquet")
         manifest = {
-            "sweep_file": str(path), "sweep": path.read_text(),
+            "kind": "sweep", "sweep_file": str(path), "sweep": path.read_text(),
             "parsed": json.loads(model.model_dump_json()), "fingerprint": fingerprint,
             "package_version": __version__, "seed": model.seed,
             "started": datetime.now(UTC).isoformat(timespec="seconds"),

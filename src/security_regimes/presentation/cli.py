@@ -307,15 +307,17 @@ def run_cmd(
             seed = file_seed
     else:
         scn = get_scenario(name)
+    import time
+
+    t0 = time.perf_counter()
     r = scn.run(seed=seed, systems=systems, years=years)
     outcomes = r.outcomes()
     history = None
     if scn.name == "concert_of_europe" and r.result.years >= 99:
         history = compare_with_history(r)
     if out is not None:
-        r.to_parquet(out)
-        if history is not None:
-            history.to_parquet(out / "history.parquet", index=False)
+        r.to_parquet(out, extra={"history": history} if history is not None else None,
+                     run_seconds=time.perf_counter() - t0)
     if as_json:
         payload = {"scenario": scn.name, "seed": r.seed, "outcomes": outcomes.to_dict("records")}
         if history is not None:
@@ -445,21 +447,48 @@ def _summarise_runs(summary):
 
 
 @app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Interface to bind (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8501,
+    results: Annotated[Path, typer.Option(help="Directory whose sweeps the explorer may browse.")] = Path("results"),
+) -> None:
+    """Serve the interactive explorer (Streamlit) on http://HOST:PORT."""
+    from .web import is_loopback, serve
+
+    if not 1 <= port <= 65535:
+        raise ValueError(f"--port must be in [1, 65535], got {port}")
+    if not is_loopback(host):
+        err.print(f"warning: binding to {host} exposes the explorer to the network; "
+                  "it has no authentication", highlight=False)
+    console.print(f"explorer on http://{host}:{port} (Ctrl-C to stop)")
+    raise typer.Exit(serve(host, port, results))
+
+
+@app.command()
+def report(
+    directory: Annotated[Path, typer.Argument(help="A results directory (sweep, scenario or demo).")],
+    out: Annotated[Path | None, typer.Option(help="HTML file (default: DIR/report.html).")] = None,
+) -> None:
+    """Write one self-contained HTML report (figures embedded) for a results directory."""
+    from .report import write_report
+
+    path = write_report(directory, out)
+    console.print(f"report written to {path}")
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Directory for the demo's outputs.")] = Path(
         "results/demo"
     ),
-    seed: Seed = 0,
+    seed: Seed = 1,
+    systems: Annotated[int, typer.Option(help="Runs per scenario.")] = 300,
 ) -> None:
-    """Run the main job on built-in defaults."""
-    from ..engine.tournament import tournament
+    """Run the main job on built-in defaults and write an HTML report."""
+    from .demo import run_demo
 
-    out.mkdir(parents=True, exist_ok=True)
-    r = tournament(DEFAULT_TOURNAMENT, turns=200, repetitions=10, noise=0.02, seed=seed)
-    console.print(_df_table(r.summary, title="Tournament: 200 turns x 10 repetitions, noise 0.02"))
-    path = out / "tournament.csv"
-    r.scores.to_csv(path, index=False)
-    console.print(f"scores written to {path}")
+    path = run_demo(out, seed=seed, systems=systems, console=console)
+    console.print(f"[bold]report:[/bold] {path.resolve()}")
 
 
 def main() -> None:

@@ -125,18 +125,43 @@ class ScenarioResult:
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def to_parquet(self, out) -> None:
+    def to_parquet(self, out, extra: dict[str, pd.DataFrame] | None = None,
+                   run_seconds: float | None = None) -> None:
+        """Write the tables and, last, ``manifest.json`` (kind ``scenario``) to ``out``."""
+        import json
+        from datetime import UTC, datetime
         from pathlib import Path
+
+        from .. import __version__
 
         out = Path(out)
         self.result.to_parquet(out)
         # The scenario's own tables override the plain ones (calendar years, regime columns).
-        for name, df in (("years", self.per_year), ("runs", self.summary),
-                         ("autonomy_by_year", self.autonomy_by_year()),
-                         ("outcomes", self.outcomes())):
-            tmp = out / f"{name}.parquet.tmp"
+        tables = {"years": self.per_year, "runs": self.summary,
+                  "autonomy_by_year": self.autonomy_by_year(), "outcomes": self.outcomes(),
+                  **(extra or {})}
+        for name, df in tables.items():
+            tmp = out / f".{name}.parquet.tmp"
             df.to_parquet(tmp, index=False)
             tmp.replace(out / f"{name}.parquet")
+        try:
+            from ..experiments.files import scenario_to_toml
+
+            toml = scenario_to_toml(self.scenario)
+        except (TypeError, ValueError):
+            toml = ""
+        s = self.scenario
+        manifest = {"kind": "scenario", "scenario": s.name, "description": s.description,
+                    "claim": s.claim, "seed": self.seed, "systems": self.result.n_systems,
+                    "years": self.result.years, "start_year": s.start_year,
+                    "package_version": __version__,
+                    "written": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "scenario_toml": toml}
+        if run_seconds is not None:
+            manifest["run_seconds"] = run_seconds
+        tmp = out / ".manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest, indent=2, default=str))
+        tmp.replace(out / "manifest.json")
 
 
 # --- The built-in scenarios -------------------------------------------------
@@ -185,6 +210,51 @@ def _superpower_system(**kw) -> System:
     )
 
 
+def world_system(offense_defense: float, distinguishability: float) -> tuple[System, Game]:
+    """The system and stance game of a Jervis (1978) world.
+
+    The :class:`~security_regimes.games.stage.SecurityDilemma` mapping gives
+    the stakes and the misperception; in the system the stakes scale the
+    spoils of war (``transfer = 0.5 * stakes``), offense dominance makes
+    contests more decisive (``k = 2.25 + 1.25 * offense_defense``), and
+    distinguishability removes misperception and capability noise
+    (``capability_noise = 0.3 * (1 - distinguishability)``).
+    """
+    sd = SecurityDilemma(offense_defense=offense_defense, distinguishability=distinguishability,
+                         misperception=0.2)
+    system = System(
+        cow_year=1816,
+        transfer=min(0.5 * sd.stakes, 1.0),
+        decisiveness=2.25 + 1.25 * offense_defense,
+        misperception=sd.effective_misperception,
+        capability_noise=0.3 * (1 - sd.distinguishability),
+    )
+    return system, sd.game
+
+
+def security_dilemma_grid(offense_defense=(-0.6, -0.3, 0.0, 0.3, 0.6),
+                          distinguishability=(0.0, 0.25, 0.5, 0.75, 0.9), systems: int = 200,
+                          years: int = 100, seed: int = 1) -> pd.DataFrame:
+    """Cooperation and regime autonomy over Jervis's two variables (Concert regime).
+
+    One row per (offense_defense, distinguishability) cell: mean cooperation
+    rate, regime autonomy and war frequency over ``systems`` runs.
+    """
+    rows = []
+    for od in offense_defense:
+        for d in distinguishability:
+            system, _ = world_system(od, d)
+            s = simulate(system, years=years, policy=Policy("waltz"), regime=_concert_regime(),
+                         systems=systems, seed=seed, record_alliances=False,
+                         record_capabilities=False).summary
+            a = s.regime_autonomy.to_numpy(float)
+            rows.append({"offense_defense": od, "distinguishability": d,
+                         "cooperation_rate": float(np.nanmean(s.cooperation_rate)),
+                         "regime_autonomy": float(np.nanmean(a)) if np.isfinite(a).any() else 0.0,
+                         "war_frequency": float(s.war_frequency.mean())})
+    return pd.DataFrame(rows)
+
+
 def four_worlds() -> dict[str, Scenario]:
     """Jervis's (1978) four worlds: offense/defense x (in)distinguishable postures.
 
@@ -197,15 +267,7 @@ def four_worlds() -> dict[str, Scenario]:
     out = {}
     for offense in (True, False):
         for distinct in (False, True):
-            sd = SecurityDilemma(offense_defense=0.6 if offense else -0.6,
-                                 distinguishability=0.9 if distinct else 0.0, misperception=0.2)
-            system = System(
-                cow_year=1816,
-                transfer=min(0.5 * sd.stakes, 1.0),
-                decisiveness=3.0 if offense else 1.5,
-                misperception=sd.effective_misperception,
-                capability_noise=0.3 * (1 - sd.distinguishability),
-            )
+            system, game = world_system(0.6 if offense else -0.6, 0.9 if distinct else 0.0)
             name = (f"world_{'offense' if offense else 'defense'}_"
                     f"{'distinguishable' if distinct else 'indistinguishable'}")
             out[name] = Scenario(
@@ -215,7 +277,7 @@ def four_worlds() -> dict[str, Scenario]:
                 claim="Jervis 1978: the security dilemma is worst with offense dominance and "
                       "indistinguishable postures, mildest in the opposite world.",
                 system=system, policy=Policy("waltz"), regime=_concert_regime(), years=100,
-                start_year=1, game=sd.game,
+                start_year=1, game=game,
             )
     return out
 

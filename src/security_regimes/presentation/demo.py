@@ -1,0 +1,88 @@
+"""``make demo``: run the built-in scenarios and experiments, then write the report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..data import wars
+from ..engine.tournament import tournament
+from ..experiments.balance import balance_experiment
+from ..regimes.history import compare_with_history
+from ..regimes.scenarios import (builtin_scenarios, knobs_experiment, schelling,
+                                 security_dilemma_grid)
+from .report import write_report
+
+TOURNAMENT = ["Cooperator", "Defector", "Tit For Tat", "Grudger", "Tit For 2 Tats",
+              "Suspicious Tit For Tat", "Win-Stay Lose-Shift", "Alternator",
+              "Soft Go By Majority", "Contrite Tit For Tat", "Random", "GTFT", "Bayesian Trust"]
+
+
+def run_demo(out: str | Path, seed: int = 1, systems: int = 300, console=None) -> Path:
+    out = Path(out)
+    if out.exists():
+        if (out / "manifest.json").exists() and json.loads(
+                (out / "manifest.json").read_text()).get("kind") == "demo":
+            shutil.rmtree(out)  # a previous demo: replace it
+        elif any(out.iterdir()):
+            raise ValueError(f"{out} is not empty and is not a demo directory; "
+                             "choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+
+    def say(msg):
+        if console is not None:
+            console.print(f"[dim]{time.perf_counter() - t0:5.1f}s[/dim] {msg}")
+
+    say("tournament (13 strategies, 200 turns, 10 repetitions, noise 0.02)")
+    t = tournament(TOURNAMENT, turns=200, repetitions=10, noise=0.02, seed=seed)
+    t.scores.to_csv(out / "tournament.csv", index=False)
+    t.summary.to_csv(out / "tournament_summary.csv", index=False)
+
+    sch = schelling("concert_of_europe")
+    sch.to_csv(out / "schelling.csv", index=False)
+    (out / "schelling.json").write_text(json.dumps(sch.attrs))
+
+    say("Jervis's four worlds: a 5 x 5 grid")
+    security_dilemma_grid(systems=max(systems // 3, 20), years=100, seed=seed).to_csv(
+        out / "four_worlds.csv", index=False)
+
+    say("balance of power: 4 policies x (3, 5, 8) powers")
+    outcomes, survival = balance_experiment((3, 5, 8), systems=systems, years=200, seed=seed)
+    (out / "balance").mkdir()
+    outcomes.to_csv(out / "balance" / "outcomes.csv", index=False)
+    survival.to_csv(out / "balance" / "survival.csv", index=False)
+
+    say("security versus economic: the three knobs")
+    knobs_experiment(systems=max(systems // 3, 20), years=100, seed=seed).to_csv(
+        out / "knobs.csv", index=False)
+
+    sizes = []
+    for name, scn in builtin_scenarios().items():
+        if name.startswith("world_"):
+            continue
+        say(f"scenario {name}")
+        ts = time.perf_counter()
+        r = scn.run(seed=seed, systems=systems)
+        extra = {"history": compare_with_history(r)} if name == "concert_of_europe" else None
+        r.to_parquet(out / "scenarios" / name, extra=extra, run_seconds=time.perf_counter() - ts)
+        if name in ("waltz_balance", "kaplan_balance", "concert_of_europe"):
+            py = r.result.per_year
+            sizes.append(py.loc[py.war.astype(bool), ["war_size"]].assign(scenario=name))
+    pd.concat(sizes).to_csv(out / "war_sizes.csv", index=False)
+    w = wars().groupby("war_num").battle_deaths.agg(lambda s: s.sum() if s.notna().all() else None)
+    w.dropna().rename("battle_deaths").reset_index().to_csv(out / "cow_war_sizes.csv",
+                                                            index=False)
+    manifest = {"kind": "demo", "seed": seed, "systems": systems,
+                "package_version": __version__,
+                "started": datetime.now(UTC).isoformat(timespec="seconds"),
+                "run_seconds": time.perf_counter() - t0}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    say("writing the report")
+    return write_report(out)

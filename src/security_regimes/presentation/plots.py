@@ -1,0 +1,290 @@
+"""Publication figures.  Each function takes data and returns a matplotlib Figure.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision
+deficiencies); heat maps use ``cividis``.  Save with :func:`save` to PNG and
+SVG.  Tests check the data each figure draws, not pixels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are files or embedded images, never windows
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000"]
+POLICY_COLOURS = {"waltz": OKABE_ITO[0], "kaplan": OKABE_ITO[1], "balancer": OKABE_ITO[2],
+                  "far_sighted_waltz": OKABE_ITO[3]}
+
+plt.rcParams.update({"axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+                     "axes.spines.top": False, "axes.spines.right": False,
+                     "figure.dpi": 100, "savefig.dpi": 150, "font.size": 10})
+
+
+def _fig(w=7.0, h=4.0, **kw) -> tuple[Figure, plt.Axes]:
+    fig = Figure(figsize=(w, h), layout="constrained")
+    ax = fig.subplots(**kw)
+    return fig, ax
+
+
+def save(fig: Figure, path: str | Path) -> list[Path]:
+    """Save ``fig`` as ``path.png`` and ``path.svg``; returns both paths."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = []
+    for ext in (".png", ".svg"):
+        p = path.with_suffix(ext)
+        fig.savefig(p)
+        out.append(p)
+    return out
+
+
+def _require(df: pd.DataFrame, cols, what: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
+
+
+def capabilities_over_time(capabilities: pd.DataFrame, years: pd.DataFrame, system: int = 0,
+                           start_year: int = 1) -> Figure:
+    """Capabilities of each power in one run, wars marked.
+
+    ``capabilities``: long table (system, year, power, capability);
+    ``years``: per-year table (system, year, war, ...).
+    """
+    _require(capabilities, ["system", "year", "power", "capability"], "capabilities")
+    c = capabilities[capabilities.system == system]
+    if c.empty:
+        raise ValueError(f"no run {system} in the capabilities table")
+    fig, ax = _fig()
+    for k, (power, g) in enumerate(c.groupby("power", sort=False)):
+        ax.plot(g.year + start_year - 1, g.capability, label=power,
+                color=OKABE_ITO[k % len(OKABE_ITO)])
+    y = years[(years.system == system) & years.war.astype(bool)]
+    for yr in y.year:
+        ax.axvline(yr + start_year - 1, color="0.6", lw=0.6, ls=":", zorder=0)
+    ax.set_xlabel("year")
+    ax.set_ylabel("capability (share of initial system total)")
+    ax.set_title(f"Capabilities of the powers in run {system} (dotted lines: war onsets)")
+    ax.legend(frameon=False, ncol=min(5, c.power.nunique()), fontsize=8)
+    return fig
+
+
+def alliance_network(alliances: pd.DataFrame, powers: list[str], system: int = 0,
+                     years: tuple[int, ...] = (1, 25, 50)) -> Figure:
+    """Alliance network snapshots (networkx): one panel per year."""
+    import networkx as nx
+
+    _require(alliances, ["system", "year", "a", "b"], "alliances")
+    fig, axes = _fig(3.0 * len(years), 3.2, ncols=len(years))
+    axes = np.atleast_1d(axes)
+    pos = nx.circular_layout(powers)
+    for ax, yr in zip(axes, years, strict=True):
+        g = nx.Graph()
+        g.add_nodes_from(powers)
+        e = alliances[(alliances.system == system) & (alliances.year == yr)]
+        g.add_edges_from(zip(e.a, e.b, strict=True))
+        nx.draw_networkx(g, pos=pos, ax=ax, node_color=OKABE_ITO[4], edge_color=OKABE_ITO[0],
+                         node_size=500, font_size=8)
+        ax.set_title(f"year {yr}: {g.number_of_edges()} alliance(s)", fontsize=9)
+        ax.set_axis_off()
+    fig.suptitle(f"Alliance network of run {system}")
+    return fig
+
+
+def four_worlds_heatmap(grid: pd.DataFrame, value: str = "cooperation_rate") -> Figure:
+    """A heat map of ``value`` over offense-defense balance x distinguishability."""
+    _require(grid, ["offense_defense", "distinguishability", value], "four worlds grid")
+    table = grid.pivot(index="distinguishability", columns="offense_defense", values=value)
+    fig, ax = _fig(5.5, 4.2)
+    im = ax.imshow(table.to_numpy(), origin="lower", cmap="cividis", aspect="auto")
+    ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns])
+    ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
+    ax.set_xlabel("offense-defense balance (-1 defense dominant, +1 offense dominant)")
+    ax.set_ylabel("distinguishability of postures (0-1)")
+    label = value.replace("_", " ")
+    fig.colorbar(im, ax=ax, label=label)
+    ax.set_title(f"Jervis's four worlds: {label}")
+    return fig
+
+
+def survival_curves(survival: pd.DataFrame, n_powers: int | None = None) -> Figure:
+    """Essential-actor survival by year per policy, with 95% bands."""
+    _require(survival, ["policy", "year", "survival", "lo", "hi", "n_powers"], "survival")
+    n = n_powers if n_powers is not None else int(survival.n_powers.iloc[0])
+    s = survival[survival.n_powers == n]
+    fig, ax = _fig()
+    for policy, g in s.groupby("policy", sort=False):
+        c = POLICY_COLOURS.get(policy)
+        ax.plot(g.year, g.survival, label=policy, color=c)
+        ax.fill_between(g.year, g.lo, g.hi, color=c, alpha=0.25, lw=0)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("year")
+    ax.set_ylabel("essential actors surviving (share)")
+    ax.set_title(f"Essential-actor survival, {n} powers (95% bands)")
+    ax.legend(frameon=False)
+    return fig
+
+
+def war_frequency_and_size(outcomes: pd.DataFrame) -> Figure:
+    """War onsets per year and mean war size by policy and number of powers."""
+    _require(outcomes, ["policy", "n_powers", "war_frequency", "mean_war_size"], "outcomes")
+    fig, axes = _fig(9, 3.6, ncols=2)
+    for policy, g in outcomes.groupby("policy", sort=False):
+        c = POLICY_COLOURS.get(policy)
+        for ax, col in zip(axes, ("war_frequency", "mean_war_size"), strict=True):
+            ax.errorbar(g.n_powers, g[col],
+                        yerr=[g[col] - g[f"{col}_lo"], g[f"{col}_hi"] - g[col]]
+                        if f"{col}_lo" in g else None, label=policy, color=c, marker="o",
+                        capsize=2)
+    axes[0].set_ylabel("war onsets per system-year")
+    axes[1].set_ylabel("capability destroyed per war (share of initial total)")
+    for ax in axes:
+        ax.set_xlabel("number of powers")
+    axes[0].legend(frameon=False)
+    fig.suptitle("War frequency and size by balance-of-power policy (95% CI)")
+    return fig
+
+
+def concert_timeline(by_year: pd.DataFrame, title: str | None = None,
+                     history: bool = True) -> Figure:
+    """Regime autonomy and cooperation by year (95% bands).
+
+    With ``history``, 1815 and the Crimean War (1853-56) are marked, for the
+    Concert of Europe scenario.
+    """
+    _require(by_year, ["calendar_year", "regime_autonomy", "cooperation_rate"], "autonomy by year")
+    fig, ax = _fig()
+    x = by_year.calendar_year
+    for col, band, c in (("regime_autonomy", "autonomy", OKABE_ITO[1]),
+                         ("cooperation_rate", "cooperation", OKABE_ITO[0])):
+        ax.plot(x, by_year[col], color=c, label=col.replace("_", " "))
+        lo, hi = f"{band}_lo", f"{band}_hi"
+        if lo in by_year and hi in by_year:
+            ax.fill_between(x, by_year[lo], by_year[hi], color=c, alpha=0.25, lw=0)
+    if "member_war_rate" in by_year:
+        ax.plot(x, by_year.member_war_rate, color=OKABE_ITO[5], lw=1,
+                label="share of runs with a war among members")
+    if history:
+        ax.axvline(1815, color="0.3", ls="--", lw=1)
+        ax.text(1815.5, 0.97, "Vienna 1815", fontsize=8, va="top")
+        ax.axvspan(1853, 1856, color=OKABE_ITO[5], alpha=0.15)
+        ax.text(1853.5, 0.90, "Crimean War", fontsize=8, va="top")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("year")
+    ax.set_ylabel("share")
+    ax.set_title(title or "The Concert of Europe: simulated regime autonomy and cooperation "
+                          "(95% bands)")
+    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    return fig
+
+
+def knobs(knobs_df: pd.DataFrame, value: str = "member_war_frequency") -> Figure:
+    """An outcome as each of Jervis's three knobs is turned from economic (0) to security (1)."""
+    _require(knobs_df, ["knob", "value", value], "knobs")
+    fig, ax = _fig()
+    for k, (knob, g) in enumerate(knobs_df.groupby("knob", sort=False)):
+        lo, hi = f"{value}_lo", f"{value}_hi"
+        ax.plot(g.value, g[value], marker="o", label=knob, color=OKABE_ITO[k])
+        if lo in g and hi in g:
+            ax.fill_between(g.value, g[lo], g[hi], color=OKABE_ITO[k], alpha=0.2, lw=0)
+    ax.set_xlabel("knob setting (0 = economic baseline, 1 = security setting)")
+    label = {"member_war_frequency": "wars between regime members per year",
+             "regime_holds": "share of runs where the regime holds"}.get(value, value)
+    ax.set_ylabel(label)
+    ax.set_title(f"Security versus economic regimes: {label}")
+    ax.legend(frameon=False)
+    return fig
+
+
+def schelling_diagram(df: pd.DataFrame) -> Figure:
+    """Schelling's binary-choice diagram: payoff to restraint and expansion."""
+    _require(df, ["others_restraining", "restrain", "expand"], "Schelling table")
+    fig, ax = _fig(5.5, 4)
+    ax.plot(df.others_restraining, df.restrain, marker="o", label="restrain",
+            color=OKABE_ITO[2])
+    ax.plot(df.others_restraining, df.expand, marker="s", label="expand", color=OKABE_ITO[5])
+    crit = df.attrs.get("critical_mass")
+    if crit is not None:
+        ax.axvline(crit, color="0.4", ls="--", lw=1)
+        ax.text(crit, ax.get_ylim()[1], f" critical mass {crit}", fontsize=8, va="top")
+    ax.set_xlabel("number of other powers restraining")
+    ax.set_ylabel("payoff (stage-game utility units)")
+    ax.set_title(f"Schelling's binary choice ({df.attrs.get('game', 'stance game')})")
+    ax.legend(frameon=False)
+    return fig
+
+
+def war_size_ccdf(simulated, observed, sim_fit=None, obs_fit=None) -> Figure:
+    """CCDF of war sizes on log-log axes: simulated (capability destroyed) vs COW battle deaths."""
+    from ..experiments.powerlaw import ccdf, fit_power_law
+
+    fig, axes = _fig(9, 3.8, ncols=2)
+    for ax, data, fit, colour, label, unit in (
+        (axes[0], simulated, sim_fit, OKABE_ITO[0], "simulated wars",
+         "capability destroyed (share of initial total)"),
+        (axes[1], observed, obs_fit, OKABE_ITO[5], "COW inter-state wars 1823-2003",
+         "battle deaths"),
+    ):
+        x, p = ccdf(data)
+        ax.loglog(x, p, ".", color=colour, ms=3, label=label)
+        fit = fit if fit is not None else fit_power_law(x)
+        xs = np.geomspace(fit.xmin, x.max(), 50)
+        ptail = (x >= fit.xmin).mean()
+        ax.loglog(xs, ptail * (xs / fit.xmin) ** (1 - fit.alpha), color="0.2", lw=1,
+                  label=f"alpha = {fit.alpha:.2f} +/- {fit.se:.2f} (x >= {fit.xmin:.3g})")
+        ax.set_xlabel(unit)
+        ax.set_ylabel("P(size >= x)")
+        ax.legend(frameon=False, fontsize=8)
+    fig.suptitle("War sizes: complementary cumulative distribution and power-law fit")
+    return fig
+
+
+def sweep_outcome(runs: pd.DataFrame, outcome: str, x: str, y: str | None = None) -> Figure:
+    """An outcome against one parameter (mean, 95% CI) or two (heat map of means)."""
+    for col in [outcome, x] + ([y] if y else []):
+        if col not in runs.columns:
+            raise ValueError(f"no column {col!r} in these results; have "
+                             f"{', '.join(c for c in runs.columns if c not in ('run_id',))}")
+    fig, ax = _fig()
+    if y is None:
+        g = runs.groupby(x)[outcome]
+        m, s, n = g.mean(), g.std(ddof=1), g.count()
+        half = 1.96 * s / np.sqrt(n)
+        ax.errorbar(m.index, m.to_numpy(), yerr=half.to_numpy(), marker="o", capsize=3)
+        ax.set_xlabel(x)
+        ax.set_ylabel(outcome)
+        ax.set_title(f"{outcome} against {x} (mean, 95% CI)")
+    else:
+        t = runs.groupby([y, x])[outcome].mean().unstack(x)
+        im = ax.imshow(t.to_numpy(), origin="lower", cmap="cividis", aspect="auto")
+        ax.set_xticks(range(t.shape[1]), [f"{v:.3g}" for v in t.columns])
+        ax.set_yticks(range(t.shape[0]), [f"{v:.3g}" for v in t.index])
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        fig.colorbar(im, ax=ax, label=f"mean {outcome}")
+        ax.set_title(f"{outcome} over {x} and {y}")
+    return fig
+
+
+def sobol_bars(si: pd.DataFrame, outcome: str = "") -> Figure:
+    """First- and total-order Sobol indices with their 95% confidence intervals."""
+    _require(si, ["parameter", "S1", "S1_conf", "ST", "ST_conf"], "Sobol indices")
+    fig, ax = _fig()
+    k = np.arange(len(si))
+    ax.bar(k - 0.2, si.S1, 0.4, yerr=si.S1_conf, label="first order (S1)", color=OKABE_ITO[0],
+           capsize=3)
+    ax.bar(k + 0.2, si.ST, 0.4, yerr=si.ST_conf, label="total order (ST)", color=OKABE_ITO[1],
+           capsize=3)
+    ax.set_xticks(k, si.parameter, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel("Sobol index (share of variance)")
+    ax.set_title(f"Sobol sensitivity indices{' of ' + outcome if outcome else ''}")
+    ax.legend(frameon=False)
+    return fig

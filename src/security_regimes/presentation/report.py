@@ -1,0 +1,240 @@
+"""One self-contained HTML report for a results directory.
+
+Figures are embedded as PNG data URIs, so the file opens offline and can be
+mailed.  A results directory is one this package wrote; its
+``manifest.json`` says which kind:
+
+* ``sweep``: written by ``regimes sweep``;
+* ``scenario``: written by ``regimes run NAME --out DIR``;
+* ``demo``: written by ``regimes demo`` (several scenarios and experiments).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from . import plots
+
+CSS = """
+body { font-family: system-ui, sans-serif; max-width: 1000px; margin: 2em auto; color: #222;
+       line-height: 1.45; padding: 0 1em; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; }
+table { border-collapse: collapse; font-size: .85em; margin: .5em 0 1.5em; }
+th, td { border: 1px solid #ddd; padding: .25em .5em; text-align: right; }
+th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
+pre { background: #f6f6f6; padding: .8em; overflow-x: auto; font-size: .8em; }
+figure { margin: 1em 0; } img { max-width: 100%; }
+.meta { color: #555; font-size: .9em; }
+"""
+
+
+class Html:
+    def __init__(self, title: str):
+        self.title = title
+        self.parts: list[str] = []
+
+    def h2(self, text: str) -> None:
+        self.parts.append(f"<h2>{html.escape(text)}</h2>")
+
+    def p(self, text: str) -> None:
+        self.parts.append(f"<p>{html.escape(text)}</p>")
+
+    def figure(self, fig, caption: str = "") -> None:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        data = base64.b64encode(buf.getvalue()).decode()
+        cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+        self.parts.append(f'<figure><img alt="{html.escape(caption or "figure")}" '
+                          f'src="data:image/png;base64,{data}">{cap}</figure>')
+
+    def table(self, df: pd.DataFrame, floatfmt: str = "{:.4g}") -> None:
+        self.parts.append(df.to_html(index=False, float_format=floatfmt.format, border=0,
+                                     classes="data", na_rep="-", escape=True))
+
+    def pre(self, text: str) -> None:
+        self.parts.append(f"<pre>{html.escape(text)}</pre>")
+
+    def render(self, meta: dict) -> str:
+        rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                       for k, v in meta.items())
+        return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+                f"<title>{html.escape(self.title)}</title><style>{CSS}</style></head><body>"
+                f"<h1>{html.escape(self.title)}</h1><table class='meta'>{rows}</table>"
+                + "\n".join(self.parts) + "</body></html>")
+
+
+def _manifest(directory: Path) -> dict:
+    path = directory / "manifest.json"
+    if not directory.is_dir():
+        raise ValueError(f"{directory}: no such results directory")
+    if not path.is_file():
+        raise ValueError(f"{directory} is not a results directory (no manifest.json)")
+    try:
+        m = json.loads(path.read_text())
+    except json.JSONDecodeError:
+        raise ValueError(f"{path}: not valid JSON") from None
+    if m.get("kind") not in ("sweep", "scenario", "demo"):
+        raise ValueError(f"{path}: unknown results kind {m.get('kind')!r}")
+    return m
+
+
+def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
+    """Write ``report.html`` for ``directory`` (or to ``out``); returns its path."""
+    t0 = time.perf_counter()
+    directory = Path(directory)
+    m = _manifest(directory)
+    doc = {"sweep": _sweep_report, "scenario": _scenario_report, "demo": _demo_report}[
+        m["kind"]](directory, m)
+    meta = {"results": str(directory), "kind": m["kind"], "seed": m.get("seed"),
+            "package version": m.get("package_version", __version__),
+            "results written": m.get("started", m.get("written", "")),
+            "report written": datetime.now(UTC).isoformat(timespec="seconds"),
+            "report time": f"{time.perf_counter() - t0:.1f} s"}
+    if "run_seconds" in m:
+        meta["run time"] = f"{m['run_seconds']:.1f} s"
+    path = Path(out) if out is not None else directory / "report.html"
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(doc.render(meta))
+    tmp.replace(path)
+    return path
+
+
+# --- Scenario ------------------------------------------------------------------
+
+def _scenario_section(doc: Html, d: Path, m: dict, heading: bool = True) -> None:
+    name = m.get("scenario", d.name)
+    if heading:
+        doc.h2(f"Scenario {name}")
+    if m.get("description"):
+        doc.p(m["description"])
+    if m.get("claim"):
+        doc.p("Claim tested: " + m["claim"])
+    outcomes = pd.read_parquet(d / "outcomes.parquet")
+    doc.p("Outcomes: mean and 95% CI over runs; 'without_norms' is the same runs on the same "
+          "seeds with the norms stripped.")
+    doc.table(outcomes)
+    by_year = pd.read_parquet(d / "autonomy_by_year.parquet")
+    concert = name == "concert_of_europe"
+    doc.figure(plots.concert_timeline(
+        by_year, None if concert else f"{name}: regime autonomy and cooperation by year (95% "
+                                      "bands)", history=concert),
+        "Regime autonomy and cooperation by year")
+    if (d / "history.parquet").exists():
+        h = pd.read_parquet(d / "history.parquet")
+        doc.p("Great-power wars per year, simulated (members of the regime) against COW.")
+        doc.table(h)
+    if (d / "capabilities.parquet").exists():
+        caps = pd.read_parquet(d / "capabilities.parquet")
+        years = pd.read_parquet(d / "years.parquet")
+        first = int(caps.system.min())
+        doc.figure(plots.capabilities_over_time(caps, years, first, m.get("start_year", 1)),
+                   "Capabilities in one run")
+        if (d / "alliances.parquet").exists():
+            al = pd.read_parquet(d / "alliances.parquet")
+            powers = list(dict.fromkeys(caps.power))
+            n_years = int(years.year.max())
+            snaps = tuple(sorted({1, max(1, n_years // 2), n_years}))
+            doc.figure(plots.alliance_network(al, powers, first, snaps), "Alliance snapshots")
+    if m.get("scenario_toml"):
+        doc.p("Scenario file (run it with `regimes run FILE`):")
+        doc.pre(m["scenario_toml"])
+
+
+def _scenario_report(d: Path, m: dict) -> Html:
+    doc = Html(f"security-regimes report: scenario {m.get('scenario', d.name)}")
+    _scenario_section(doc, d, m, heading=False)
+    return doc
+
+
+# --- Sweep ----------------------------------------------------------------------
+
+def _sweep_report(d: Path, m: dict) -> Html:
+    from ..experiments.store import load, sensitivity
+
+    data = load(d)
+    doc = Html(f"security-regimes report: sweep of {m.get('base_scenario')}")
+    doc.p(f"{len(data.runs)} of {m['n_runs']} runs finished: {m['n_points']} design points "
+          f"({m['design']}) x {m['replicates']} replicates, {m['years']} years each.")
+    params = list(m["parsed"]["parameters"])
+    for outcome in m.get("outcomes", []):
+        if outcome not in data.runs or data.runs[outcome].isna().all():
+            continue
+        if m["design"] == "grid":
+            doc.figure(plots.sweep_outcome(data.runs, outcome, params[0]),
+                       f"{outcome} against {params[0]}")
+            if len(params) >= 2:
+                doc.figure(plots.sweep_outcome(data.runs, outcome, params[0], params[1]),
+                           f"{outcome} over {params[0]} and {params[1]}")
+    if m["design"] == "sobol" and len(data.runs) == m["n_runs"]:
+        for outcome in m.get("outcomes", []):
+            try:
+                si = sensitivity(d, outcome)
+            except ValueError:
+                continue
+            doc.figure(plots.sobol_bars(si, outcome), f"Sobol indices of {outcome}")
+            doc.table(si)
+    doc.h2("Outcomes by design point (means over replicates)")
+    cols = [c for c in m.get("outcomes", []) if c in data.runs]
+    doc.table(data.runs.groupby("point")[params + cols].mean().reset_index().head(200))
+    doc.h2("Sweep file")
+    doc.pre(m.get("sweep", ""))
+    return doc
+
+
+# --- Demo -----------------------------------------------------------------------
+
+def _demo_report(d: Path, m: dict) -> Html:
+    doc = Html("security-regimes: Jervis's 'Security Regimes' (1982), run")
+    doc.p("Every figure and table below was produced by `regimes demo` from the seed shown "
+          "above; see docs/theory.md for how each claim maps to the model.")
+    if (d / "tournament.csv").exists():
+        doc.h2("Repeated security games: a round-robin tournament")
+        t = pd.read_csv(d / "tournament_summary.csv")
+        doc.table(t)
+    if (d / "schelling.csv").exists():
+        s = pd.read_csv(d / "schelling.csv")
+        s.attrs.update(json.loads((d / "schelling.json").read_text()))
+        doc.h2("Schelling's binary choice in the Concert's stance game")
+        doc.figure(plots.schelling_diagram(s))
+    if (d / "four_worlds.csv").exists():
+        g = pd.read_csv(d / "four_worlds.csv")
+        doc.h2("Jervis's four worlds (1978)")
+        doc.figure(plots.four_worlds_heatmap(g, "cooperation_rate"),
+                   "Cooperation over offense-defense balance and distinguishability")
+        doc.figure(plots.four_worlds_heatmap(g, "regime_autonomy"),
+                   "Regime autonomy over the same grid")
+    if (d / "balance").is_dir():
+        doc.h2("The balance of power: Waltz, Kaplan, balancer, far-sighted Waltz")
+        out = pd.read_csv(d / "balance" / "outcomes.csv")
+        surv = pd.read_csv(d / "balance" / "survival.csv")
+        for n in sorted(surv.n_powers.unique()):
+            doc.figure(plots.survival_curves(surv, int(n)))
+        doc.figure(plots.war_frequency_and_size(out))
+        doc.table(out[["n_powers", "policy", "war_frequency", "mean_war_size",
+                       "essential_survival", "essential_survival_lo", "essential_survival_hi",
+                       "hegemony_year"]])
+    if (d / "knobs.csv").exists():
+        k = pd.read_csv(d / "knobs.csv")
+        doc.h2("Security versus economic regimes: Jervis's three knobs")
+        doc.figure(plots.knobs(k, "member_war_frequency"))
+        doc.figure(plots.knobs(k, "regime_holds"))
+    if (d / "war_sizes.csv").exists():
+        w = pd.read_csv(d / "war_sizes.csv")
+        cow = pd.read_csv(d / "cow_war_sizes.csv")
+        doc.h2("War sizes: simulated against COW")
+        doc.figure(plots.war_size_ccdf(w.war_size, cow.battle_deaths))
+    scen = d / "scenarios"
+    if scen.is_dir():
+        for sub in sorted(p for p in scen.iterdir() if p.is_dir()):
+            sm = _manifest(sub)
+            _scenario_section(doc, sub, sm)
+    return doc

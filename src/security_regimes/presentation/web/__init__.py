@@ -1,0 +1,38 @@
+"""The web explorer (Streamlit): ``regimes web``."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).with_name("app.py")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def command(host: str, port: int, results: Path) -> list[str]:
+    """The streamlit command line (a list: no shell ever sees user input)."""
+    return [sys.executable, "-m", "streamlit", "run", str(APP),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--global.developmentMode", "false", "--", "--results", str(results)]
+
+
+def serve(host: str, port: int, results: Path) -> int:
+    try:
+        import streamlit  # noqa: F401
+    except ImportError:
+        raise ValueError("the web explorer needs the web extra: "
+                         "pip install 'security-regimes[web]'") from None
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    return subprocess.call(command(host, port, results), env=env)

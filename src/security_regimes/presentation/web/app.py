@@ -1,0 +1,123 @@
+"""The security-regimes explorer (a Streamlit script; start it with ``regimes web``).
+
+Scenario mode: pick a built-in scenario, move the sliders, run it with a
+seed, see the figures and the outcome table.  Sweep mode: browse a finished
+sweep under the results directory given to ``regimes web --results``.
+User input only selects among listed scenarios, directories and columns:
+nothing typed reaches ``eval``, a shell or a path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import streamlit as st
+
+from security_regimes.presentation import plots
+from security_regimes.regimes.scenarios import builtin_scenarios
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--results", default="results")
+ARGS, _ = ap.parse_known_args()
+RESULTS = Path(ARGS.results).resolve()
+
+st.set_page_config(page_title="security-regimes explorer", layout="wide")
+st.title("security-regimes explorer")
+st.caption("Jervis, 'Security Regimes' (1982): run a scenario or browse a sweep.")
+
+SCENARIOS = builtin_scenarios()
+qp = st.query_params
+
+
+def _qp_int(key: str, default: int, lo: int, hi: int) -> int:
+    try:
+        return min(max(int(qp.get(key, default)), lo), hi)
+    except ValueError:
+        return default
+
+
+@st.cache_data(show_spinner="running...", max_entries=32)
+def run(name: str, systems: int, years: int, seed: int, misperception: float,
+        relative_gains: float, half_life: float | None):
+    scn = SCENARIOS[name]
+    scn = replace(scn, system=replace(scn.system, misperception=misperception,
+                                      relative_gains=relative_gains))
+    if half_life is not None and scn.regime is not None:
+        scn = replace(scn, regime=replace(scn.regime, conditions=replace(
+            scn.regime.conditions, half_life=half_life)))
+    r = scn.run(seed=seed, systems=systems, years=years)
+    return (r.outcomes(), r.autonomy_by_year(), r.result.capability_frame(),
+            r.result.per_year, scn.start_year)
+
+
+mode = st.sidebar.radio("mode", ["Scenario", "Sweep results"],
+                        index=1 if qp.get("mode") == "sweep" else 0)
+
+if mode == "Scenario":
+    names = list(SCENARIOS)
+    default = qp.get("scenario", "concert_of_europe")
+    if default not in names:  # unknown names fall back to the main scenario
+        default = "concert_of_europe"
+    name = st.sidebar.selectbox("scenario", names, index=names.index(default))
+    scn = SCENARIOS[name]
+    st.subheader(name)
+    st.write(scn.description)
+    st.write(f"Claim tested: {scn.claim}")
+    systems = st.sidebar.slider("runs (systems)", 10, 1000, _qp_int("systems", 100, 10, 1000),
+                                step=10)
+    years = st.sidebar.slider("years", 10, 300, _qp_int("years", scn.years, 10, 300))
+    seed = st.sidebar.number_input("seed", 0, 2**31, _qp_int("seed", 1, 0, 2**31))
+    mis = st.sidebar.slider("misperception", 0.0, 0.5, float(scn.system.misperception), 0.01)
+    rel = st.sidebar.slider("relative gains (competitiveness)", 0.0, 1.0,
+                            float(scn.system.relative_gains), 0.05)
+    half = None
+    if scn.regime is not None:
+        half = st.sidebar.slider("memory half-life (years)", 1.0, 100.0,
+                                 float(scn.regime.conditions.half_life), 1.0)
+    if st.sidebar.button("Run", type="primary") or qp.get("run") == "1":
+        outcomes, by_year, caps, per_year, start = run(name, systems, years, int(seed), mis, rel,
+                                                       half)
+        st.markdown(f"**{systems} runs x {years} years, seed {int(seed)}**")
+        shown = outcomes.copy()
+        for col in shown.columns:
+            if shown[col].dtype.kind == "f":
+                shown[col] = shown[col].map(lambda v: "-" if v != v else f"{v:.3f}")
+        st.table(shown.set_index("outcome"))
+        concert = name == "concert_of_europe"
+        st.pyplot(plots.concert_timeline(by_year, None if concert else
+                                         f"{name}: regime autonomy and cooperation by year",
+                                         history=concert))
+        st.pyplot(plots.capabilities_over_time(caps, per_year, 0, start))
+else:
+    sweeps = sorted(p.parent for p in RESULTS.glob("*/manifest.json")
+                    if json.loads(p.read_text()).get("kind") == "sweep") \
+        if RESULTS.is_dir() else []
+    if not sweeps:
+        st.info(f"No finished sweep under {RESULTS}. Run one with "
+                "`regimes sweep FILE --out RESULTS/NAME`.")
+    else:
+        from security_regimes.experiments.store import load
+
+        labels = [p.name for p in sweeps]
+        pick = st.sidebar.selectbox("sweep", labels)
+        directory = sweeps[labels.index(pick)]  # only listed directories can be opened
+        try:
+            data = load(directory)
+        except ValueError as e:
+            st.error(str(e))
+        else:
+            m = data.manifest
+            params = list(m["parsed"]["parameters"])
+            outcomes = [o for o in m.get("outcomes", []) if o in data.runs]
+            outcome = st.sidebar.selectbox("outcome", outcomes)
+            x = st.sidebar.selectbox("parameter", params)
+            st.subheader(f"sweep {pick}: {len(data.runs)} runs")
+            try:
+                st.pyplot(plots.sweep_outcome(data.runs, outcome, x))
+            except ValueError as e:
+                st.error(str(e))
+            st.table(data.runs.groupby(x)[outcome].agg(["mean", "std", "count"]).reset_index())
+            st.code(m.get("sweep", ""), language="toml")

@@ -1,0 +1,115 @@
+"""Each figure draws the data it is given (checked on the artists, not pixels)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from security_regimes.experiments.powerlaw import ccdf, fit_power_law
+from security_regimes.presentation import plots
+from security_regimes.regimes.scenarios import run_scenario, schelling
+
+
+@pytest.fixture(scope="module")
+def concert():
+    return run_scenario("concert_of_europe", seed=1, systems=30, years=60)
+
+
+def test_capabilities_over_time_draws_each_power(concert, tmp_path):
+    caps = concert.result.capability_frame()
+    years = concert.result.per_year
+    fig = plots.capabilities_over_time(caps, years, system=2, start_year=1816)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.get_lines() if ln.get_label() in ("UKG", "RUS", "FRN", "AUH", "GMY")]
+    assert len(lines) == 5
+    ukg = caps[(caps.system == 2) & (caps.power == "UKG")]
+    np.testing.assert_allclose(lines[0].get_ydata(), ukg.capability)
+    np.testing.assert_array_equal(lines[0].get_xdata(), ukg.year + 1815)
+    wars = years[(years.system == 2) & years.war]
+    vlines = [ln for ln in ax.get_lines() if ln.get_label().startswith("_")]
+    assert len(vlines) == len(wars)
+    assert "capability" in ax.get_ylabel() and "year" in ax.get_xlabel()
+    png, svg = plots.save(fig, tmp_path / "caps")
+    assert png.stat().st_size > 1000 and svg.read_text().startswith("<?xml")
+
+
+def test_alliance_network_edges(concert):
+    al = concert.result.alliances()
+    fig = plots.alliance_network(al, list(concert.scenario.system.names), 0, (1, 10))
+    e1 = al[(al.system == 0) & (al.year == 1)]
+    assert fig.axes[0].get_title().startswith(f"year 1: {len(e1)} alliance")
+
+
+def test_concert_timeline(concert):
+    by_year = concert.autonomy_by_year()
+    fig = plots.concert_timeline(by_year)
+    ax = fig.axes[0]
+    line = next(ln for ln in ax.get_lines() if ln.get_label() == "regime autonomy")
+    np.testing.assert_allclose(line.get_ydata(), by_year.regime_autonomy)
+    assert "Concert" in ax.get_title()
+
+
+def test_four_worlds_heatmap():
+    grid = pd.DataFrame({"offense_defense": [-0.5, -0.5, 0.5, 0.5],
+                         "distinguishability": [0.0, 1.0, 0.0, 1.0],
+                         "cooperation_rate": [0.6, 0.7, 0.2, 0.4]})
+    fig = plots.four_worlds_heatmap(grid)
+    data = fig.axes[0].images[0].get_array()
+    # rows: distinguishability (0, 1); columns: offense-defense (-0.5, 0.5)
+    np.testing.assert_allclose(data, [[0.6, 0.2], [0.7, 0.4]])
+    with pytest.raises(ValueError, match="missing column"):
+        plots.four_worlds_heatmap(grid, "regime_autonomy")
+
+
+def test_survival_and_war_plots():
+    from security_regimes.experiments.balance import balance_experiment
+
+    out, surv = balance_experiment((3,), systems=10, years=20, seed=1)
+    fig = plots.survival_curves(surv)
+    labels = [ln.get_label() for ln in fig.axes[0].get_lines()]
+    assert labels == ["waltz", "kaplan", "balancer", "far_sighted_waltz"]
+    k = surv[surv.policy == "kaplan"]
+    np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata(), k.survival)
+    fig = plots.war_frequency_and_size(out)
+    assert len(fig.axes) == 2
+
+
+def test_schelling_and_knobs():
+    df = schelling("concert_of_europe")
+    fig = plots.schelling_diagram(df)
+    restrain = fig.axes[0].get_lines()[0]
+    np.testing.assert_allclose(restrain.get_ydata(), df.restrain)
+    k = pd.DataFrame({"knob": ["a", "a", "b", "b"], "value": [0, 1, 0, 1],
+                      "member_war_frequency": [0.1, 0.2, 0.1, 0.05]})
+    fig = plots.knobs(k)
+    np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata(), [0.1, 0.05])
+
+
+def test_power_law_fit_recovers_exponent():
+    rng = np.random.default_rng(0)
+    x = (1 - rng.random(5000)) ** (-1 / 1.5)  # Pareto, alpha = 2.5, xmin = 1
+    fit = fit_power_law(x)
+    assert abs(fit.alpha - 2.5) < 4 * fit.se + 0.05
+    xs, p = ccdf(x)
+    assert p[0] == 1.0 and np.all(np.diff(p) < 0)
+    fig = plots.war_size_ccdf(x, x * 1000)
+    assert "alpha" in fig.axes[0].get_legend().get_texts()[1].get_text()
+    with pytest.raises(ValueError, match="at least 10"):
+        fit_power_law([1, 2, 3])
+
+
+def test_sweep_outcome_and_sobol():
+    runs = pd.DataFrame({"p": [0, 0, 1, 1], "q": [0, 1, 0, 1], "y": [1.0, 2.0, 3.0, 5.0]})
+    fig = plots.sweep_outcome(runs, "y", "p")
+    ln = fig.axes[0].get_lines()[0]
+    np.testing.assert_allclose(ln.get_ydata(), [1.5, 4.0])
+    fig = plots.sweep_outcome(runs, "y", "p", "q")
+    np.testing.assert_allclose(fig.axes[0].images[0].get_array(), [[1, 3], [2, 5]])
+    with pytest.raises(ValueError, match="no column 'z'"):
+        plots.sweep_outcome(runs, "z", "p")
+    si = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.5, 0.1], "S1_conf": [0.1, 0.1],
+                       "ST": [0.6, 0.2], "ST_conf": [0.1, 0.1]})
+    fig = plots.sobol_bars(si, "y")
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights == [0.5, 0.1, 0.6, 0.2]

@@ -1,0 +1,106 @@
+"""The web explorer in a real headless Chromium (Debian's chromium package)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from security_regimes.experiments.store import run_sweep
+from security_regimes.regimes.scenarios import get_scenario
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "results" / "test-artifacts"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    assert CHROMIUM, "chromium is not installed (the Makefile installs Debian's chromium)"
+    root = tmp_path_factory.mktemp("results")
+    sweep = root / "sweep.toml"
+    sweep.write_text('base = "kaplan_balance"\nseed = 1\nreplicates = 3\nyears = 20\n'
+                     'chunk_size = 10\noutcomes = ["essential_survival", "war_frequency"]\n'
+                     '[parameters]\n"policy.rules.3" = { values = [0.0, 1.0] }\n')
+    run_sweep(sweep, root / "rule3", executor="serial", quiet=True)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "security_regimes.presentation.cli", "web",
+                             "--port", str(port), "--results", str(root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the explorer did not start: " + proc.stdout.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
+        yield b
+        b.close()
+
+
+def test_run_scenario_through_the_page(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/?scenario=kaplan_balance&systems=20&years=30&seed=3")
+    page.get_by_role("button", name="Run").click()
+    table = page.locator('[data-testid="stTable"]').first
+    table.wait_for(timeout=60_000)
+    page.locator('[data-testid="stMain"] img').first.wait_for(timeout=60_000)
+    text = table.inner_text()
+    # The page shows what the library computes for the same scenario and seed.
+    expected = get_scenario("kaplan_balance").run(seed=3, systems=20, years=30).outcomes()
+    row = expected.set_index("outcome")
+    for outcome in ("regime_autonomy", "essential_survival", "war_frequency"):
+        assert outcome in text
+        assert f"{row.loc[outcome, 'mean']:.3f}" in text, outcome
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web_scenario.png"), full_page=True)
+    assert len(page.locator('[data-testid="stMain"] img').all()) >= 2
+    page.close()
+
+
+def test_browse_a_sweep(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(f"{server}/?mode=sweep")
+    page.locator('[data-testid="stMain"] img').first.wait_for(timeout=60_000)
+    text = page.locator('[data-testid="stTable"]').first.inner_text()
+    assert "policy.rules.3" in text
+    page.screenshot(path=str(ARTIFACTS / "web_sweep.png"), full_page=True)
+    page.close()
+
+
+def test_bad_request_keeps_serving(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/?scenario=../../etc/passwd&systems=abc&seed=-5")
+    page.get_by_role("button", name="Run").wait_for(timeout=60_000)
+    # An unknown scenario falls back to the default; nothing is read from the path.
+    page.locator("h3", has_text="concert_of_europe").first.wait_for(timeout=30_000)
+    assert "root:" not in page.content()
+    page.close()
+    assert urllib.request.urlopen(server + "/_stcore/health", timeout=5).status == 200
