@@ -11,18 +11,22 @@ Bars: process >= 1.7x serial on this 2-core machine; store < 5% of the time.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
-import functools
-
 from security_regimes.experiments.files import load_sweep_file
 from security_regimes.experiments.store import load, run_sweep
-from security_regimes.experiments.sweep import (design_points, iter_process, iter_serial,
-                                                make_chunks, run_chunk)
+from security_regimes.experiments.sweep import (
+    design_points,
+    iter_process,
+    iter_serial,
+    make_chunks,
+    run_chunk,
+)
 
 SWEEP = """
 base = "kaplan_balance"

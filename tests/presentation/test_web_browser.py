@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def server(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-m", "security_regimes.presentation.cli", "web",
                              "--port", str(port), "--results", str(root)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -51,8 +52,11 @@ def server(tmp_path_factory):
         proc.kill()
         pytest.fail("the explorer did not start: " + proc.stdout.read().decode()[-2000:])
     yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ Citations are in ``cow/SOURCES.md`` (``CITATIONS`` here holds them as text).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -27,7 +27,7 @@ def _read(name: str) -> pd.DataFrame:
         return pd.read_csv(fh)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached(name: str) -> pd.DataFrame:
     return _read(name)
 

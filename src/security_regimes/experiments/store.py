@@ -28,8 +28,16 @@ import pandas as pd
 
 from .. import __version__
 from .files import load_sweep_file
-from .sweep import (Progress, check_dask, design_points, iter_dask, iter_process, iter_serial, make_chunks,
-                    run_chunk)
+from .sweep import (
+    Progress,
+    check_dask,
+    design_points,
+    iter_dask,
+    iter_process,
+    iter_serial,
+    make_chunks,
+    run_chunk,
+)
 
 EXECUTORS = ("serial", "process", "dask")
 

@@ -461,7 +461,7 @@ def web(
         err.print(f"warning: binding to {host} exposes the explorer to the network; "
                   "it has no authentication", highlight=False)
     console.print(f"explorer on http://{host}:{port} (Ctrl-C to stop)")
-    raise typer.Exit(serve(host, port, results))
+    serve(host, port, results)
 
 
 @app.command()

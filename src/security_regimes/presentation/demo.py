@@ -15,8 +15,12 @@ from ..data import wars
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment
 from ..regimes.history import compare_with_history
-from ..regimes.scenarios import (builtin_scenarios, knobs_experiment, schelling,
-                                 security_dilemma_grid)
+from ..regimes.scenarios import (
+    builtin_scenarios,
+    knobs_experiment,
+    schelling,
+    security_dilemma_grid,
+)
 from .report import write_report
 
 TOURNAMENT = ["Cooperator", "Defector", "Tit For Tat", "Grudger", "Tit For 2 Tats",

@@ -180,8 +180,7 @@ def concert_timeline(by_year: pd.DataFrame, title: str | None = None,
     ax.set_ylim(0, 1)
     ax.set_xlabel("year")
     ax.set_ylabel("share")
-    ax.set_title(title or "The Concert of Europe: simulated regime autonomy and cooperation "
-                          "(95% bands)")
+    ax.set_title(title or "Concert of Europe: regime autonomy and cooperation (95% bands)")
     ax.legend(frameon=False, fontsize=8, loc="upper right")
     return fig
 

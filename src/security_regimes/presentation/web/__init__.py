@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -28,11 +27,15 @@ def command(host: str, port: int, results: Path) -> list[str]:
             "--global.developmentMode", "false", "--", "--results", str(results)]
 
 
-def serve(host: str, port: int, results: Path) -> int:
+def serve(host: str, port: int, results: Path) -> None:
+    """Replace this process by the Streamlit server (so signals reach it directly)."""
     try:
         import streamlit  # noqa: F401
     except ImportError:
         raise ValueError("the web explorer needs the web extra: "
                          "pip install 'security-regimes[web]'") from None
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    return subprocess.call(command(host, port, results), env=env)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    cmd = command(host, port, results)
+    os.execve(cmd[0], cmd, env)
