@@ -34,9 +34,8 @@ from .stage import Game
 C, D = True, False
 
 
-@dataclass(frozen=True)
-class Strategy:
-    """Base class: a finite-state strategy.  Subclasses set ``name`` and ``classifier``.
+class _Named:
+    """Name, Axelrod-style metadata and game configuration shared by all strategies.
 
     ``classifier`` mirrors the Axelrod library's metadata (``memory_depth``,
     ``stochastic``) so that users can filter strategies the same way.
@@ -44,6 +43,23 @@ class Strategy:
 
     name: ClassVar[str] = "Strategy"
     classifier: ClassVar[dict[str, Any]] = {"memory_depth": 0, "stochastic": False}
+
+    def for_game(self, game: Game):
+        """Return the strategy configured for ``game`` (most ignore it)."""
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+@dataclass(frozen=True)
+class Strategy(_Named):
+    """Base class: a finite-state strategy.  Subclasses set ``name`` and ``classifier``."""
+
     #: True when the number of reachable states grows with the match length.
     unbounded: ClassVar[bool] = False
 
@@ -55,17 +71,6 @@ class Strategy:
 
     def observe(self, state: Hashable, intended: bool, actual: bool, seen: bool) -> Hashable:
         return None
-
-    def for_game(self, game: Game) -> Strategy:
-        """Return the strategy configured for ``game`` (most ignore it)."""
-        return self
-
-    @property
-    def display_name(self) -> str:
-        return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class Cooperator(Strategy):
@@ -326,7 +331,7 @@ class GTFT(_MemoryOneRules):
         return self.name if self.p is None else f"{self.name}: {round(self.p, 2):g}"
 
 
-class VectorStrategy:
+class VectorStrategy(_Named):
     """Base for strategies whose state lives in numpy arrays, one row per match.
 
     Subclasses implement ``start(n)`` (initial state), ``act(state)`` (shape
@@ -338,16 +343,6 @@ class VectorStrategy:
 
     name: ClassVar[str] = "VectorStrategy"
     classifier: ClassVar[dict[str, Any]] = {"memory_depth": math.inf, "stochastic": False}
-
-    def for_game(self, game: Game) -> VectorStrategy:
-        return self
-
-    @property
-    def display_name(self) -> str:
-        return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
     def start(self, n: int) -> dict[str, np.ndarray]:  # pragma: no cover - abstract
         raise NotImplementedError

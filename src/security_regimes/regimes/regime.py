@@ -22,7 +22,7 @@ Norms (decision points of :func:`security_regimes.system.model.step`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -165,6 +165,3 @@ def regime_from_dict(data: Mapping) -> Regime:
             data[key] = tuple(data[key])
     return Regime(**data)
 
-
-def _seq(x: Sequence | None) -> tuple:
-    return tuple(x) if x is not None else ()
