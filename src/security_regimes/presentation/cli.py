@@ -185,7 +185,8 @@ def simulate(
     years: Annotated[int, typer.Option(help="Years to simulate.")] = 200,
     systems: Annotated[int, typer.Option(help="Independent systems (runs).")] = 1000,
     seed: Seed = 0,
-    powers: Annotated[int | None, typer.Option(help="Number of powers: the largest in the COW year (default: its major powers).")] = None,
+    powers: Annotated[int | None, typer.Option(
+        help="Number of powers: the largest in the COW year (default: its major powers).")] = None,
     cow_year: Annotated[int, typer.Option(help="COW year for initial capabilities.")] = 1816,
     states: Annotated[str | None, typer.Option(help="COW states, e.g. UKG,RUS,FRN,AUH,GMY.")] = None,
     capabilities: Annotated[str | None, typer.Option(help="Initial capabilities, e.g. 3,2,1.")] = None,

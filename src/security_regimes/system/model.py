@@ -72,7 +72,7 @@ def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
 
 def draws_per_year(n: int) -> int:
     """Uniform draws reserved per system-year (fixed, so policies share draws)."""
-    return 5 + 7 * n + 6 * n * n
+    return sum(int(np.prod(shape)) for _, shape in _layout(n).values())
 
 
 class Draws:
