@@ -96,3 +96,19 @@ def test_run_scenario_json(tmp_path, capsys):
 def test_system_bad_input(args, msg, capsys):
     code, out, err = run(*args, capsys=capsys)
     assert code == 2 and msg in err and "Traceback" not in err
+
+
+def test_plot_sweep_outcome(tmp_path, capsys):
+    from security_regimes.experiments.store import run_sweep
+
+    sweep = tmp_path / "s.toml"
+    sweep.write_text('base = "kaplan_balance"\nseed = 1\nreplicates = 2\nyears = 10\n'
+                     'outcomes = ["essential_survival"]\n'
+                     '[parameters]\n"policy.rules.3" = { values = [0.0, 1.0] }\n')
+    run_sweep(sweep, tmp_path / "out", executor="serial", quiet=True)
+    code, out, err = run("plot", str(tmp_path / "out"), "--outcome", "essential_survival",
+                         "--x", "policy.rules.3", "--out", str(tmp_path / "fig"), capsys=capsys)
+    assert code == 0 and (tmp_path / "fig.png").exists() and (tmp_path / "fig.svg").exists()
+    code, out, err = run("plot", str(tmp_path / "out"), "--outcome", "joy", "--x", "policy.rules.3",
+                         capsys=capsys)
+    assert code == 2 and "no column 'joy'" in err

@@ -108,3 +108,13 @@ def test_bad_request_keeps_serving(server, browser):
     assert "root:" not in page.content()
     page.close()
     assert urllib.request.urlopen(server + "/_stcore/health", timeout=5).status == 200
+
+
+def test_unknown_outcome_and_sweep_get_a_message(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/?mode=sweep&outcome=happiness")
+    page.get_by_text("Unknown outcome 'happiness'").wait_for(timeout=60_000)
+    page.goto(f"{server}/?mode=sweep&sweep=..%2F..%2Fetc")
+    page.get_by_text("No sweep named '../../etc'").wait_for(timeout=60_000)
+    page.close()
+    assert urllib.request.urlopen(server + "/_stcore/health", timeout=5).status == 200

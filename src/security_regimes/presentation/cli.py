@@ -465,6 +465,24 @@ def web(
     serve(host, port, results)
 
 
+@app.command("plot")
+def plot_cmd(
+    directory: Annotated[Path, typer.Argument(help="Sweep results directory.")],
+    outcome: Annotated[str, typer.Option(help="Run-level outcome kept by the sweep.")],
+    x: Annotated[str, typer.Option(help="Parameter for the x axis.")],
+    y: Annotated[str | None, typer.Option(help="Second parameter (gives a heat map).")] = None,
+    out: Annotated[Path, typer.Option(help="Figure path without extension (PNG and SVG).")] = Path(
+        "figure"),
+) -> None:
+    """Plot a sweep outcome against one or two parameters (PNG and SVG)."""
+    from ..experiments.store import load
+    from . import plots
+
+    data = load(directory)
+    paths = plots.save(plots.sweep_outcome(data.runs, outcome, x, y), out)
+    console.print("written " + ", ".join(str(p) for p in paths))
+
+
 @app.command()
 def report(
     directory: Annotated[Path, typer.Argument(help="A results directory (sweep, scenario or demo).")],

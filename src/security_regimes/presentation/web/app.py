@@ -102,7 +102,12 @@ else:
         from security_regimes.experiments.store import load
 
         labels = [p.name for p in sweeps]
-        pick = st.sidebar.selectbox("sweep", labels)
+        wanted = qp.get("sweep")
+        if wanted is not None and wanted not in labels:
+            st.error(f"No sweep named {wanted!r} under the results directory; "
+                     f"available: {', '.join(labels)}.")
+        pick = st.sidebar.selectbox("sweep", labels,
+                                    index=labels.index(wanted) if wanted in labels else 0)
         directory = sweeps[labels.index(pick)]  # only listed directories can be opened
         try:
             data = load(directory)
@@ -112,7 +117,11 @@ else:
             m = data.manifest
             params = list(m["parsed"]["parameters"])
             outcomes = [o for o in m.get("outcomes", []) if o in data.runs]
-            outcome = st.sidebar.selectbox("outcome", outcomes)
+            asked = qp.get("outcome")
+            if asked is not None and asked not in outcomes:
+                st.error(f"Unknown outcome {asked!r}; this sweep kept: {', '.join(outcomes)}.")
+            outcome = st.sidebar.selectbox(
+                "outcome", outcomes, index=outcomes.index(asked) if asked in outcomes else 0)
             x = st.sidebar.selectbox("parameter", params)
             st.subheader(f"sweep {pick}: {len(data.runs)} runs")
             try:
