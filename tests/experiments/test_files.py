@@ -81,7 +81,8 @@ def test_example_sweeps_are_valid():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    for f in (root / "examples/sweep_concert.toml", root / "examples/sweep_sobol.toml"):
+    for f in (root / "examples/sweep_concert.toml", root / "examples/sweep_sobol.toml",
+              root / "examples/sweep_lhs.toml"):
         model, scenario = load_sweep_file(f)
         assert scenario.name == "concert_of_europe"
 

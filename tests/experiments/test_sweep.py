@@ -1,4 +1,6 @@
 import json
+
+import numpy as np
 import os
 import signal
 import subprocess
@@ -177,3 +179,42 @@ def test_unreachable_dask_scheduler_one_line(sweep_file, tmp_path):
     assert len(r.stderr.strip().splitlines()) == 1
     assert time.time() - t < 30
     assert not (tmp_path / "d").exists()  # nothing written
+
+
+def test_lhs_with_distributions(tmp_path):
+    from security_regimes.experiments.files import load_sweep_file
+    from security_regimes.experiments.sweep import design_points
+
+    p = tmp_path / "lhs.toml"
+    p.write_text("""
+base = "concert_of_europe"
+seed = 3
+design = "lhs"
+samples = 400
+[parameters]
+"regime.conditions.half_life" = { low = 2.0, high = 200.0, dist = "loguniform" }
+"system.misperception" = { mean = 0.1, sd = 0.05, low = 0.0, high = 1.0, dist = "normal" }
+"policy.name" = { values = ["waltz", "far_sighted_waltz"] }
+""")
+    model, scenario = load_sweep_file(p)
+    pts = design_points(model, scenario)
+    hl = pts["regime.conditions.half_life"]
+    assert hl.between(2, 200).all()
+    # loguniform: the median is the geometric mean of the bounds (20)
+    assert 14 < hl.median() < 28
+    mis = pts["system.misperception"]
+    assert mis.min() >= 0 and abs(mis.mean() - 0.1) < 0.01
+    assert set(pts["policy.name"]) == {"waltz", "far_sighted_waltz"}
+    # Latin hypercube: each of 400 strata of the uniform scale holds one point
+    u = np.log(hl / 2) / np.log(100)
+    assert sorted(np.floor(u * 400).astype(int)) == list(range(400))
+
+
+def test_distribution_needs_lhs(tmp_path):
+    from security_regimes.experiments.files import load_sweep_file
+
+    p = tmp_path / "bad.toml"
+    p.write_text('base = "concert_of_europe"\n[parameters]\n'
+                 '"system.war_cost" = { low = 0.01, high = 0.1, steps = 3, dist = "loguniform" }\n')
+    with pytest.raises(ValueError, match='needs design = "lhs"'):
+        load_sweep_file(p)

@@ -117,3 +117,13 @@ def test_bad_input(call, msg):
     with pytest.raises(ValueError, match=msg.replace("[", r"\[").replace("]", r"\]")
                        .replace("(", r"\(").replace(")", r"\)")):
         call()
+
+
+def test_xarray_named_dims():
+    r = simulate(years=12, policy="kaplan", systems=4, seed=5)
+    ds = r.to_xarray()
+    assert ds["war"].dims == ("system", "year")
+    assert ds["capability"].dims == ("system", "year", "power")
+    assert list(ds.power.values) == ["UKG", "RUS", "FRN", "AUH", "GMY"]
+    np.testing.assert_array_equal(ds["capability"].sel(power="UKG").values,
+                                  r.capabilities[:, 1:, 0])

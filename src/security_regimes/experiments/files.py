@@ -181,6 +181,11 @@ class ParameterModel(_Strict):
     low: float | None = None
     high: float | None = None
     steps: int | None = Field(None, ge=2, le=10_000, description="Grid points in [low, high].")
+    dist: Literal["uniform", "loguniform", "normal"] = Field(
+        "uniform", description="Sampling distribution for lhs designs: uniform or loguniform "
+                               "on [low, high], or normal(mean, sd) clipped to [low, high].")
+    mean: float | None = None
+    sd: float | None = Field(None, gt=0)
 
     @field_validator("high")
     @classmethod

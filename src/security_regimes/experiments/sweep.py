@@ -70,12 +70,18 @@ def check_parameters(model, scenario: Scenario) -> None:
             hint = f"; closest: {', '.join(close)}" if close else ""
             raise ValueError(f"parameters.{name}: not a parameter of the base scenario{hint}")
         has_range = spec.low is not None and spec.high is not None
-        if spec.values is None and not has_range:
+        if spec.values is None and not has_range and spec.dist != "normal":
             raise ValueError(f"parameters.{name}: give values = [...] or low and high")
         if model.design == "grid" and spec.values is None and spec.steps is None:
             raise ValueError(f"parameters.{name}: a grid needs values or steps")
         if model.design == "sobol" and not has_range:
             raise ValueError(f"parameters.{name}: a Sobol design needs low and high")
+        if spec.dist != "uniform" and model.design != "lhs":
+            raise ValueError(f"parameters.{name}: dist = {spec.dist!r} needs design = \"lhs\"")
+        if spec.dist == "loguniform" and has_range and spec.low <= 0:
+            raise ValueError(f"parameters.{name}: a loguniform range needs low > 0")
+        if spec.dist == "normal" and (spec.mean is None or spec.sd is None):
+            raise ValueError(f"parameters.{name}: a normal distribution needs mean and sd")
     for outcome in model.outcomes:
         if outcome not in RUN_OUTCOMES:
             raise ValueError(f"outcomes: unknown outcome {outcome!r}; expected one of "
@@ -168,9 +174,19 @@ def sobol_problem(model) -> dict:
 
 
 def _scale(spec, u: np.ndarray) -> list:
+    """Map uniform [0, 1) draws to the parameter's values or distribution."""
     if spec.values is not None:
         idx = np.minimum((u * len(spec.values)).astype(int), len(spec.values) - 1)
         return [spec.values[i] for i in idx]
+    if spec.dist == "normal":
+        from scipy.special import ndtri
+
+        x = spec.mean + spec.sd * ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+        lo = -np.inf if spec.low is None else spec.low
+        hi = np.inf if spec.high is None else spec.high
+        return np.clip(x, lo, hi).tolist()
+    if spec.dist == "loguniform":
+        return np.exp(np.log(spec.low) + u * (np.log(spec.high) - np.log(spec.low))).tolist()
     return (spec.low + u * (spec.high - spec.low)).tolist()
 
 
