@@ -1,12 +1,11 @@
 import json
-
-import numpy as np
 import os
 import signal
 import subprocess
 import sys
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 
