@@ -288,49 +288,49 @@ def iter_process(fn: Callable, chunks: list[Chunk], workers: int | None
             yield futures[f], f.result()
 
 
-def iter_dask(fn: Callable, chunks: list[Chunk], address: str | None, workers: int | None
-              ) -> Iterator[tuple[Chunk, object]]:
+def _dask():
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask import distributed
     except ImportError:  # pragma: no cover - optional extra
         raise ValueError("the dask executor needs the dask extra: "
                          "pip install 'security-regimes[dask]'") from None
-    cluster = None
+    return distributed
+
+
+def _connect(address: str):
+    """A client of the scheduler at ``address``, or one clear line after the timeout."""
     timeout = float(os.environ.get("SECURITY_REGIMES_DASK_TIMEOUT", DASK_TIMEOUT))
     try:
-        if address:
-            try:
-                client = Client(address, timeout=timeout)
-            except (OSError, TimeoutError) as e:
-                raise ValueError(f"could not reach the Dask scheduler at {address} within "
-                                 f"{timeout:g} s ({type(e).__name__})") from None
-        else:
-            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
-                                   threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
-        with client:
-            futures = {client.submit(fn, c, pure=False): c for c in chunks}
-            for f in as_completed(futures):
-                yield futures[f], f.result()
-    finally:
-        if cluster is not None:
-            cluster.close()
+        return _dask().Client(address, timeout=timeout)
+    except (OSError, TimeoutError) as e:
+        raise ValueError(f"could not reach the Dask scheduler at {address} within "
+                         f"{timeout:g} s ({type(e).__name__})") from None
 
 
 def check_dask(address: str) -> None:
     """Fail fast, with one line, if the Dask scheduler at ``address`` cannot be reached."""
+    _connect(address).close()
+
+
+def iter_dask(fn: Callable, chunks: list[Chunk], address: str | None, workers: int | None
+              ) -> Iterator[tuple[Chunk, object]]:
+    distributed = _dask()
+    cluster = None
     try:
-        from dask.distributed import Client
-    except ImportError:  # pragma: no cover - optional extra
-        raise ValueError("the dask executor needs the dask extra: "
-                         "pip install 'security-regimes[dask]'") from None
-    timeout = float(os.environ.get("SECURITY_REGIMES_DASK_TIMEOUT", DASK_TIMEOUT))
-    try:
-        Client(address, timeout=timeout).close()
-    except (OSError, TimeoutError) as e:
-        raise ValueError(f"could not reach the Dask scheduler at {address} within "
-                         f"{timeout:g} s ({type(e).__name__})") from None
+        if address:
+            client = _connect(address)
+        else:
+            cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                               threads_per_worker=1, processes=True,
+                                               dashboard_address=None)
+            client = distributed.Client(cluster)
+        with client:
+            futures = {client.submit(fn, c, pure=False): c for c in chunks}
+            for f in distributed.as_completed(futures):
+                yield futures[f], f.result()
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 class Progress:
