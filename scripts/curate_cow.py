@@ -24,14 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "security_regimes" / "data" / "cow"
 
 
-def main(src: Path) -> None:
+def main(src: Path, out: Path = OUT) -> None:
     nmc = pd.read_csv(src / "NMC-60-abridged.csv")
     cols = ["stateabb", "ccode", "year", "cinc", "milex", "milper", "irst", "pec", "tpop", "upop"]
     nmc = nmc[cols].replace(-9, pd.NA)
-    nmc.to_csv(OUT / "capabilities.csv", index=False, lineterminator="\n")
+    nmc.to_csv(out / "capabilities.csv", index=False, lineterminator="\n")
 
     majors = pd.read_csv(src / "majors2016.csv").drop(columns=["version"])
-    majors.to_csv(OUT / "majors.csv", index=False, lineterminator="\n")
+    majors.to_csv(out / "majors.csv", index=False, lineterminator="\n")
 
     wars = pd.read_csv(src / "Inter-StateWarData_v4.0.csv")
     wars = wars.rename(columns=str.strip)
@@ -45,7 +45,7 @@ def main(src: Path) -> None:
     wars["end_year"] = wars[["end_year", "end_year2"]].max(axis=1)
     wars = wars.drop(columns=["end_year2"])
     wars["battle_deaths"] = wars["battle_deaths"].where(wars["battle_deaths"] >= 0)
-    wars.to_csv(OUT / "wars.csv", index=False, lineterminator="\n")
+    wars.to_csv(out / "wars.csv", index=False, lineterminator="\n")
     print(f"wrote {len(nmc)} capability rows, {len(majors)} major spells, {len(wars)} war rows")
 
 
