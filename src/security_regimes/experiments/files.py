@@ -20,6 +20,14 @@ from ..regimes.scenarios import Scenario, get_scenario
 from ..system import Policy, System
 
 
+def _unit_weights(weights: dict, label: str) -> dict:
+    """Check that every weight lies in [0, 1]; ``label`` formats the key."""
+    for k, w in weights.items():
+        if not 0 <= w <= 1:
+            raise ValueError(f"{label.format(k)} must be in [0, 1], got {w}")
+    return weights
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -78,12 +86,10 @@ class PolicyModel(_Strict):
     @field_validator("rules")
     @classmethod
     def _rules(cls, v):
-        for k, w in v.items():
+        for k in v:
             if not 1 <= k <= 6:
                 raise ValueError(f"Kaplan rules are 1 to 6, got {k}")
-            if not 0 <= w <= 1:
-                raise ValueError(f"weight of rule {k} must be in [0, 1], got {w}")
-        return v
+        return _unit_weights(v, "weight of rule {}")
 
     def build(self) -> Policy:
         return Policy(self.name, rules=dict(self.rules), balancer=self.balancer,
@@ -123,10 +129,7 @@ class RegimeModel(_Strict):
     @field_validator("norms")
     @classmethod
     def _norms(cls, v):
-        for k, w in v.items():
-            if not 0 <= w <= 1:
-                raise ValueError(f"strength of norm {k!r} must be in [0, 1], got {w}")
-        return v
+        return _unit_weights(v, "strength of norm {!r}")
 
     def build(self) -> Regime:
         return Regime(name=self.name, norms=dict(self.norms),

@@ -196,6 +196,12 @@ def expected_gain(cap_i, a, d, p, system: System, delta=None):
     return p * tau * d * share - (1 - p) * tau * cap_i - delta * cap_i
 
 
+def _side_shares(cap: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """Each power's share of its side's capability (0 off the side), shape (B, N)."""
+    total = (cap * side).sum(axis=1)
+    return np.where(side, cap / np.where(total > 0, total, 1.0)[:, None], 0.0)
+
+
 def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy: Policy,
          dyadic: Dyadic, regime=None) -> tuple[State, dict[str, np.ndarray], np.ndarray]:
     """Advance every system by one year.
@@ -349,9 +355,8 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     win_side = np.where(a_wins[:, None], a_side, d_side) & war[:, None]
     lose_side = np.where(a_wins[:, None], d_side, a_side) & war[:, None]
     loot = tau * (s.cap * lose_side).sum(axis=1)
-    win_cap = (s.cap * win_side).sum(axis=1)
+    gain_share = _side_shares(s.cap, win_side)
     s.cap = np.where(lose_side, s.cap * (1 - tau), s.cap)
-    gain_share = np.where(win_side, s.cap / np.where(win_cap > 0, win_cap, 1.0)[:, None], 0.0)
     s.cap = s.cap + gain_share * loot[:, None]
     s.excluded = np.where(lose_side, system.exclusion_years, s.excluded)
     if regime is not None and regime.strength("compensation") > 0:
@@ -399,14 +404,11 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     push_cost = np.where(push, rate * np.minimum(c_l, w_side_cap), 0.0)
     destroyed += 2 * push_cost
     # The winning side pays the push in proportion to its capability.
-    s.cap = s.cap - np.where(win_side, s.cap / np.where(w_side_cap > 0, w_side_cap, 1.0)[:, None],
-                             0.0) * push_cost[:, None]
+    s.cap = s.cap - _side_shares(s.cap, win_side) * push_cost[:, None]
     s.cap[rows, loser] -= push_cost
     conquered = push & (u["push"] < p2)
     spoils = np.where(conquered, s.cap[rows, loser], 0.0)
-    w_side_cap = (s.cap * win_side).sum(axis=1)
-    s.cap = s.cap + np.where(win_side, s.cap / np.where(w_side_cap > 0, w_side_cap, 1.0)[:, None],
-                             0.0) * spoils[:, None]
+    s.cap = s.cap + _side_shares(s.cap, win_side) * spoils[:, None]
     s.cap[rows, loser] -= spoils
     s.alive[rows, loser] &= ~conquered
 
