@@ -210,11 +210,12 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     alliance matrix in force during the year, shape ``(B, N, N)``.
 
     Restraint accounting (the regime autonomy index): a *restraining
-    decision* is an attack that would pay (or a beaten power that it would
-    pay to eliminate, or a war begun) that is not carried out.  It is
-    *norm-explained* when the same power, in the same state and with the same
-    draws, would have carried it out without the norms (Kaplan's rules and
-    the regime's norms).  ``restraints`` and ``norm_restraints`` count them.
+    decision* is an attack a power could make with the odds in its favour
+    (p >= 1/2) or at a profit and does not make, a beaten power it spares, or
+    a crisis settled in conference.  It is *norm-explained* when the same
+    power, in the same state and with the same draws, would have acted
+    without the norms (Kaplan's rules and the regime's norms).
+    ``restraints`` and ``norm_restraints`` count them.
     """
     s = state.copy()
     B, N = s.cap.shape
@@ -286,8 +287,7 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     member = np.zeros((B, N), dtype=bool)
     if regime is not None:
         member = regime.member_mask(N)[None, :] & s.alive
-        w_reg = s.weight
-        bind = u["norm_restraint"] < regime.strength("restraint") * w_reg[:, :, None]
+        bind = u["norm_restraint"] < regime.strength("restraint") * s.weight[:, :, None]
         candidate &= ~(bind & member[:, :, None] & member[:, None, :])
 
     # The dyadic strategy's own move (probability of restraint).
