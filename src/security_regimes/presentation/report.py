@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from .._io import write_text
 from . import plots
 
 CSS = """
@@ -102,9 +103,7 @@ def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
     if "run_seconds" in m:
         meta["run time"] = f"{m['run_seconds']:.1f} s"
     path = Path(out) if out is not None else directory / "report.html"
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(doc.render(meta))
-    tmp.replace(path)
+    write_text(doc.render(meta), path)
     return path
 
 

@@ -133,6 +133,7 @@ class ScenarioResult:
         from pathlib import Path
 
         from .. import __version__
+        from .._io import write_parquet, write_text
 
         out = Path(out)
         self.result.to_parquet(out)
@@ -141,9 +142,7 @@ class ScenarioResult:
                   "autonomy_by_year": self.autonomy_by_year(), "outcomes": self.outcomes(),
                   **(extra or {})}
         for name, df in tables.items():
-            tmp = out / f".{name}.parquet.tmp"
-            df.to_parquet(tmp, index=False)
-            tmp.replace(out / f"{name}.parquet")
+            write_parquet(df, out / f"{name}.parquet")
         try:
             from ..experiments.files import scenario_to_toml
 
@@ -159,9 +158,7 @@ class ScenarioResult:
                     "scenario_toml": toml}
         if run_seconds is not None:
             manifest["run_seconds"] = run_seconds
-        tmp = out / ".manifest.json.tmp"
-        tmp.write_text(json.dumps(manifest, indent=2, default=str))
-        tmp.replace(out / "manifest.json")
+        write_text(json.dumps(manifest, indent=2, default=str), out / "manifest.json")
 
 
 # --- The built-in scenarios -------------------------------------------------

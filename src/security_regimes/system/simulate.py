@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._io import write_parquet
 from .._validation import check_int
 from ..engine.rng import root_entropy, spawn_keys
 from ..games.strategies import Strategy
@@ -159,9 +160,7 @@ class SimulationResult:
             frames["capabilities"] = self.capability_frame()
         for name, df in frames.items():
             path = out / f"{name}.parquet"
-            tmp = path.with_suffix(".parquet.tmp")
-            df.to_parquet(tmp, index=False)
-            tmp.replace(path)  # atomic: never a half-written file under the final name
+            write_parquet(df, path)
             written.append(path)
         return written
 
