@@ -133,16 +133,15 @@ class ScenarioResult:
         from pathlib import Path
 
         from .. import __version__
-        from .._io import write_parquet, write_text
+        from .._io import write_text
 
         out = Path(out)
-        self.result.to_parquet(out)
-        # The scenario's own tables override the plain ones (calendar years, regime columns).
-        tables = {"years": self.per_year, "runs": self.summary,
-                  "autonomy_by_year": self.autonomy_by_year(), "outcomes": self.outcomes(),
-                  **(extra or {})}
-        for name, df in tables.items():
-            write_parquet(df, out / f"{name}.parquet")
+        # The scenario's own years and runs tables (calendar years, paired
+        # counterfactual columns) stand in for the plain ones.
+        self.result.to_parquet(out, tables={
+            "years": self.per_year, "runs": self.summary,
+            "autonomy_by_year": self.autonomy_by_year(), "outcomes": self.outcomes(),
+            **(extra or {})})
         try:
             from ..experiments.files import scenario_to_toml
 

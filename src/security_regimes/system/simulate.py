@@ -148,16 +148,25 @@ class SimulationResult:
         return xr.Dataset(data, coords=coords, attrs={"policy": self.policy.name,
                                                       "seed": str(self.seed)})
 
-    def to_parquet(self, out: str | Path) -> list[Path]:
-        """Write ``years.parquet``, ``runs.parquet`` (and alliances, capabilities) to ``out``."""
+    def to_parquet(self, out: str | Path, tables: dict[str, pd.DataFrame] | None = None
+                   ) -> list[Path]:
+        """Write ``years.parquet``, ``runs.parquet`` (and alliances, capabilities) to ``out``.
+
+        ``tables`` adds tables, or replaces these by name (``NAME.parquet``).
+        """
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        frames = {"years": self.per_year, "runs": self.summary}
+        frames = {}
+        if not tables or "years" not in tables:
+            frames["years"] = self.per_year
+        if not tables or "runs" not in tables:
+            frames["runs"] = self.summary
         if self.alliance_edges is not None:
             frames["alliances"] = self.alliances()
         if self.capabilities is not None:
             frames["capabilities"] = self.capability_frame()
+        frames.update(tables or {})
         for name, df in frames.items():
             path = out / f"{name}.parquet"
             write_parquet(df, path)
