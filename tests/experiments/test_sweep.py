@@ -146,11 +146,11 @@ def test_sobol_indices(tmp_path):
     p.write_text("""
 base = "concert_of_europe"
 seed = 2
-replicates = 2
+replicates = 4
 design = "sobol"
-samples = 16
-years = 20
-chunk_size = 32
+samples = 32
+years = 50
+chunk_size = 64
 outcomes = ["war_frequency", "regime_autonomy"]
 [parameters]
 "system.transfer" = { low = 0.0, high = 1.0 }
@@ -161,7 +161,7 @@ outcomes = ["war_frequency", "regime_autonomy"]
     si = sensitivity(out, "war_frequency")
     assert list(si.parameter) == ["system.transfer", "regime.conditions.shock_rate"]
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(si.columns)
-    # Spoils drive war; the revisionist shock rate barely can in 20 years.
+    # Spoils drive war; the revisionist shock rate barely can in 50 years.
     assert si.ST[0] > si.ST[1]
     with pytest.raises(ValueError, match="unknown outcome 'joy'"):
         sensitivity(out, "joy")

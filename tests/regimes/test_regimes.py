@@ -95,11 +95,28 @@ def test_observed_great_power_wars():
     assert "Crimean" in obs.names.iloc[0]
 
 
-def test_schelling_critical_mass():
+def test_schelling_uses_the_game_the_system_plays():
+    from security_regimes.regimes.scenarios import stage_game
+    from security_regimes.system.model import dyad_payoffs
+
     df = schelling("concert_of_europe")
-    assert df.attrs["game"].startswith("security_dilemma")
-    assert df.attrs["critical_mass"] == 1  # stag hunt: one restraining partner suffices
-    assert schelling("anarchy").attrs["critical_mass"] is None  # prisoner's dilemma
+    g = stage_game("concert_of_europe")
+    pay = dyad_payoffs(get_scenario("concert_of_europe").system)
+    assert g.T == pytest.approx(np.nanmean(pay["T"]))
+    assert df.attrs["game"] == g.name
+    n = len(df)
+    assert df.restrain.iloc[-1] == pytest.approx((n - 1) * g.R)
+    assert df.expand.iloc[0] == pytest.approx((n - 1) * g.P)
+    # A first-strike bonus makes being struck first (S) worse than a war
+    # neither opens by surprise (P); without it S and P coincide.
+    assert g.S < g.P
+    flat = stage_game(get_scenario("concert_of_europe").system.with_(first_strike=0.0))
+    assert flat.S == pytest.approx(flat.P)
+    # Superpowers: a war between them destroys nearly everything.
+    sp = stage_game("superpower_bipolar", pair=(0, 1))
+    assert sp.P < -0.5 and sp.S < -0.5
+    with pytest.raises(ValueError, match="two different powers"):
+        stage_game("superpower_bipolar", pair=(1, 1))
 
 
 def test_all_scenarios_run_small():

@@ -1,7 +1,8 @@
 """Scalar reference of one system-year, in plain Python, for tests only.
 
 It restates the rules of ``security_regimes.system.model.step`` one power and
-one dyad at a time, readable rather than fast, from the same uniform draws.
+one dyad at a time, readable rather than fast, from the same uniform draws
+(no regime: the regime's norms are tested through the batched model).
 """
 
 from __future__ import annotations
@@ -10,7 +11,12 @@ import math
 
 from scipy.special import ndtri
 
-from security_regimes.system.model import BIG_GAIN
+from security_regimes.system.model import (
+    BELIEF_FLOOR,
+    BIG_GAIN,
+    EXPANSIONIST_RESTRAINT,
+    SEEKER_RESTRAINT,
+)
 
 
 def csf(a, d, k):
@@ -19,16 +25,45 @@ def csf(a, d, k):
     return 1.0 / (1.0 + (d / a) ** k)
 
 
-def ref_step(st, u, system, policy, act_table, next_table):
+def value(cap_i, own, enemy, p, tau, stake, delta, rel, cap_j):
+    """Expected change of i's capability from a war (see ``war_value``)."""
+    share = cap_i / own if own > 0 else 0.0
+    v = p * tau * enemy * share - (1 - p) * stake * cap_i - delta * cap_i
+    if rel > 0:
+        j_share = cap_j / enemy if enemy > 0 else 0.0
+        v -= rel * (-delta * cap_j - p * tau * cap_j + (1 - p) * tau * own * j_share)
+    return v
+
+
+def bayes(b, saw_restraint, m):
+    qs, qe = SEEKER_RESTRAINT, EXPANSIONIST_RESTRAINT
+    cs = qs * (1 - m) + (1 - qs) * m
+    ce = qe * (1 - m) + (1 - qe) * m
+    ls, le = (cs, ce) if saw_restraint else (1 - cs, 1 - ce)
+    post = b * ls / (b * ls + (1 - b) * le)
+    return min(max(post, BELIEF_FLOOR), 1 - BELIEF_FLOOR)
+
+
+def strongest_of(cap, alive):
+    return max((i for i in range(len(cap)) if alive[i]), key=lambda i: (cap[i], -i))
+
+
+def ref_step(st, u, system, policy, dyadic):
     """``st``: dict of lists for one system; ``u``: dict of scalars/lists of draws."""
     N = len(st["cap"])
     w = list(policy.weights())
-    k, delta, tau = system.decisiveness, system.war_cost, system.transfer
+    k, delta0, tau, f = system.decisiveness, system.war_cost, system.transfer, system.first_strike
+    act_table, next_table = dyadic.act, dyadic.next8
     cap = list(st["cap"])
     alive = list(st["alive"])
     alive0 = list(alive)
+    fallen = list(st["fallen"])
     excluded = [max(e - 1, 0) for e in st["excluded"]]
+    grievance = [[max(g - 1, 0) for g in r] for r in st["grievance"]]
     dyad = [list(r) for r in st["dyad"]]
+    belief = [list(r) for r in st["belief"]]
+    seen_before = st["seen_hostile"]
+    stochastic = dyadic.stochastic
 
     before = sum(cap)
     for i in range(N):
@@ -37,7 +72,7 @@ def ref_step(st, u, system, policy, act_table, next_table):
     growth = sum(cap) - before
 
     total = sum(cap)
-    h = max((i for i in range(N) if alive[i]), key=lambda i: (cap[i], -i))
+    h = strongest_of(cap, alive)
     sh = cap[h] / total
     join = [False] * N
     for i in range(N):
@@ -54,40 +89,83 @@ def ref_step(st, u, system, policy, act_table, next_table):
     clique = sum(cap[q] for q in range(N) if join[q])
     side = [clique if join[i] else cap[i] for i in range(N)]
 
-    best, best_eg, intended, stance = None, -math.inf, {}, {}
+    def valid(i, j):
+        return alive[i] and alive[j] and i != j
+
+    reply, intended = {}, {}
     for i in range(N):
         for j in range(N):
-            if not (alive[i] and alive[j] and i != j):
+            if not valid(i, j):
                 continue
-            A, D = side[i], side[j]
-            p = csf(A, D, k)
-            eg = p * tau * D * (cap[i] / A) - (1 - p) * tau * cap[i] - delta * cap[i]
-            opp = not allied[i][j] and eg > 0
-            cand = opp
+            pr = act_table[dyad[i][j]]
+            intended[i, j] = (u["act"][i][j] < pr) if stochastic else pr > 0.5
+            thr = dyadic.threshold[i]
+            reply[i, j] = belief[i][j] >= thr if not math.isnan(thr) else intended[i, j]
+
+    def is_punisher(q, i):
+        return valid(q, i) and (grievance[q][i] > 0 or seen_before[q][i]) and not reply[q, i]
+
+    def punish(i, j):
+        """Capability of i's punishers outside j's side and not allied to i."""
+        return sum(cap[q] for q in range(N) if is_punisher(q, i) and not allied[i][q]
+                   and q != j and not (join[q] and join[j]))
+
+    nuclear = set(system.nuclear)
+    best, best_m, stance, candidate_of, ready_of, p_of, r_of = None, -math.inf, {}, {}, {}, {}, {}
+    for i in range(N):
+        for j in range(N):
+            if not valid(i, j):
+                continue
+            delta = system.nuclear_cost if (i in nuclear and j in nuclear) else delta0
+            own, enemy = side[i], side[j] + punish(i, j)
+            own_t, enemy_t = side[i] + punish(j, i), side[j]
+            if system.capability_noise > 0:
+                e = math.exp(system.capability_noise * float(ndtri(u["perceive"][i][j])))
+                enemy, enemy_t = enemy * e, enemy_t * e
+            p_att = csf((1 + f) * own, enemy, k)
+            p_tgt = 1.0 - csf((1 + f) * enemy_t, own_t, k)
+            if system.conquest:
+                stake_att = tau + csf(enemy, cap[i], k) * (1 - tau) * (1 - delta)
+                stake_tgt = tau + csf(enemy_t, cap[i], k) * (1 - tau) * (1 - delta)
+            else:
+                stake_att = stake_tgt = tau
+            rel = system.relative_gains
+            eg = value(cap[i], own, enemy, p_att, tau, stake_att, delta, rel, cap[j])
+            eg_t = value(cap[i], own_t, enemy_t, p_tgt, tau, stake_tgt, delta, rel, cap[j])
+            loss = max(-eg_t, 0.0)
+            r = belief[i][j] * SEEKER_RESTRAINT + (1 - belief[i][j]) * EXPANSIONIST_RESTRAINT
+            margin = eg - (reply[i, j] * r * system.shadow - (1 - r)) * loss
+            ready = not allied[i][j] and margin > 0
+            cand = ready
             if policy.name == "kaplan":
                 negotiate = u["rule1"][i][j] < w[1]
                 seize = u["rule2"][i][j] < w[2] and eg >= BIG_GAIN * cap[i]
-                cand = opp and (not negotiate or seize)
-                if (j in system.supranational and u["rule5"][i] < w[5] and p > 0.5
+                cand = ready and (not negotiate or seize)
+                if (j in system.supranational and u["rule5"][i] < w[5] and p_att > 0.5
                         and not allied[i][j]):
                     cand = True
-            pr = act_table[dyad[i][j]]
-            intended[i, j] = (u["act"][i][j] < pr) if 0 < pr < 1 else pr > 0.5
-            stance[i, j] = intended[i, j] and not opp
+            stance[i, j] = reply[i, j] and not cand
+            candidate_of[i, j], ready_of[i, j], p_of[i, j], r_of[i, j] = cand, ready, p_att, r
             # argmax over the flattened (i, j) grid keeps the first maximum.
-            if cand and eg > best_eg:
-                best, best_eg = (i, j), eg
+            if cand and margin > best_m:
+                best, best_m = (i, j), margin
 
     destroyed = 0.0
     war = best is not None
     a_side, d_side = [False] * N, [False] * N
+    win, lose = [False] * N, [False] * N
     a_wins = False
+    punishers = 0
     if war:
         att, dfd = best
         a_side[att], d_side[dfd] = True, True
         for q in range(N):
             a_side[q] |= allied[att][q]
             d_side[q] |= allied[dfd][q]
+        for q in range(N):
+            if not a_side[q] and not d_side[q] and is_punisher(q, att):
+                d_side[q] = True
+                punishers += 1
         a_cap = sum(cap[q] for q in range(N) if a_side[q])
         d_cap = sum(cap[q] for q in range(N) if d_side[q])
         a_stronger = a_cap >= d_cap
@@ -102,11 +180,13 @@ def ref_step(st, u, system, policy, act_table, next_table):
                 (d_side if a_stronger else a_side)[q] = True
         a_cap = sum(cap[q] for q in range(N) if a_side[q])
         d_cap = sum(cap[q] for q in range(N) if d_side[q])
-        a_wins = u["war"] < csf(a_cap, d_cap, k)
+        a_wins = u["war"] < csf((1 + f) * a_cap, d_cap, k)
+        fought_nuclear = (any(a_side[q] for q in nuclear) and any(d_side[q] for q in nuclear))
+        rate = system.nuclear_cost if fought_nuclear else delta0
         for q in range(N):
             if a_side[q] or d_side[q]:
-                destroyed += delta * cap[q]
-                cap[q] *= 1 - delta
+                destroyed += rate * cap[q]
+                cap[q] *= 1 - rate
         win = a_side if a_wins else d_side
         lose = d_side if a_wins else a_side
         loot = tau * sum(cap[q] for q in range(N) if lose[q])
@@ -118,22 +198,23 @@ def ref_step(st, u, system, policy, act_table, next_table):
         for q in range(N):
             if win[q]:
                 cap[q] += cap[q] / win_cap * loot
+        grievance[dfd][att] = system.grievance_years
         winner, loser = (att, dfd) if a_wins else (dfd, att)
         c_w, c_l = cap[winner], cap[loser]
         w_side = sum(cap[q] for q in range(N) if win[q])
         p2 = csf(w_side, c_l, k)
-        push = p2 * (1 - delta) > delta
+        push = p2 * (1 - rate) > rate and system.conquest
         if policy.name == "kaplan" and u["rule3"] < w[3]:
             push = False
         if policy.name == "far_sighted_waltz" and push:
             rival = max([cap[q] for q in range(N) if alive[q] and not win[q] and q != loser],
                         default=0.0)
             threat = min(rival / c_w, 1.0)
-            eg_push = (p2 * (1 - delta) - delta) * c_l * (c_w / w_side)
+            eg_push = (p2 * (1 - rate) - rate) * c_l * (c_w / w_side)
             if policy.future_weight * threat * c_l > eg_push:
                 push = False
         if push:
-            cost = delta * min(c_l, w_side)
+            cost = rate * min(c_l, w_side)
             destroyed += 2 * cost
             for q in range(N):
                 if win[q]:
@@ -149,16 +230,28 @@ def ref_step(st, u, system, policy, act_table, next_table):
                 alive[loser] = False
 
     total = sum(cap)
-    strongest = max((i for i in range(N) if alive[i]), key=lambda i: (cap[i], -i))
-    remnant = 0.0
+    strongest = strongest_of(cap, alive)
+    weak = [alive[q] and q != strongest and system.conquest
+            and cap[q] < system.elimination_threshold * total for q in range(N)]
+    gone = [weak[q] or not alive[q] for q in range(N)]
+    heirs = [alive[q] and not weak[q] for q in range(N)]
+    victors = [heirs[q] and win[q] for q in range(N)]
+    if not any(victors):
+        victors = heirs
+    rem_beaten = sum(cap[q] for q in range(N) if gone[q] and lose[q])
+    rem_other = sum(cap[q] for q in range(N) if gone[q] and not lose[q])
     for q in range(N):
-        weak = alive[q] and q != strongest and cap[q] < system.elimination_threshold * total
-        if weak or not alive[q]:
-            remnant += cap[q]
+        if gone[q]:
             cap[q] = 0.0
-            alive[q] = False
-    cap[strongest] += remnant
+    v_total = sum(cap[q] for q in range(N) if victors[q])
+    h_total = sum(cap[q] for q in range(N) if heirs[q])
+    cap = [c + (c / v_total * rem_beaten if victors[q] else 0.0)
+           + (c / h_total * rem_other if heirs[q] else 0.0) for q, c in enumerate(cap)]
+    for q in range(N):
+        alive[q] = alive[q] and not weak[q]
+        fallen[q] = fallen[q] or not alive[q]
 
+    restored = 0
     if policy.name == "kaplan" and w[6] > 0:
         for q in range(N):
             if alive[q] and u["rule6"][q] < w[6]:
@@ -166,39 +259,49 @@ def ref_step(st, u, system, policy, act_table, next_table):
         for q in range(N):
             if not alive[q] and u["restore"][q] < w[6] * system.restore_rate:
                 total = sum(cap)
-                s = max((i for i in range(N) if alive[i]), key=lambda i: (cap[i], -i))
+                s = strongest_of(cap, alive)
                 amount = min(2 * system.elimination_threshold * total, 0.5 * cap[s])
                 cap[s] -= amount
                 cap[q] += amount
                 alive[q] = True
                 excluded[q] = 0
+                restored += 1
 
+    m = system.misperception
     seen = [[False] * N for _ in range(N)]
     new_dyad = [list(r) for r in dyad]
+    new_belief = [list(r) for r in belief]
     for i in range(N):
         for j in range(N):
-            valid = alive0[i] and alive0[j] and i != j
-            if not valid:
+            if not (alive0[i] and alive0[j] and i != j):
                 continue
-            expand_ji = not stance[j, i]
-            s_ = expand_ji
-            if system.misperception > 0 and u["mis"][i][j] < system.misperception:
+            s_ = not stance[j, i]
+            if m > 0 and u["mis"][i][j] < m:
                 s_ = not s_
-            if (a_side[i] and d_side[j]) or (d_side[i] and a_side[j]):
+            at_war = (a_side[i] and d_side[j]) or (d_side[i] and a_side[j])
+            if at_war:
                 s_ = True
             seen[i][j] = s_
-            obs = 4 * intended[i, j] + 2 * stance[i, j] + (not s_)
+            intent = reply[i, j] if stochastic else act_table[dyad[i][j]] > 0.5
+            obs = 4 * intent + 2 * stance[i, j] + (not s_)
             new_dyad[i][j] = next_table[dyad[i][j] + obs]
+            new_belief[i][j] = bayes(belief[i][j], not s_, 0.0 if at_war else m)
     for q in range(N):
         if alive[q] and not alive0[q]:
             for r in range(N):
                 seen[q][r] = seen[r][q] = False
-                new_dyad[q][r] = new_dyad[r][q] = 0
+                new_dyad[q][r] = int(dyadic.start[q])
+                new_dyad[r][q] = int(dyadic.start[r])
+                new_belief[q][r] = new_belief[r][q] = system.belief_prior
+                grievance[q][r] = grievance[r][q] = 0
 
-    coop_n = sum(1 for (i, j), v in stance.items() if v)
+    n_dyads = len(stance)
+    coop_n = sum(1 for v in stance.values() if v)
     return (
         {"cap": cap, "alive": alive, "excluded": excluded, "seen_hostile": seen,
-         "dyad": new_dyad},
+         "dyad": new_dyad, "belief": new_belief, "grievance": grievance, "fallen": fallen},
         {"war": war, "war_size": destroyed, "growth": growth, "attacker_won": a_wins,
-         "n_alive": sum(alive), "cooperation_rate": coop_n / len(stance) if stance else math.nan},
+         "n_alive": sum(alive), "punishers": punishers, "restored": restored,
+         "pairs": n_dyads // 2, "continuous_survival": sum(not x for x in fallen) / N,
+         "cooperation_rate": coop_n / n_dyads if n_dyads else math.nan},
     )

@@ -30,8 +30,11 @@ def random_state(rng, B, N, dyadic):
         cap=cap,
         alive=alive,
         excluded=rng.integers(0, 3, size=(B, N)) * (rng.random((B, N)) < 0.3),
-        seen_hostile=rng.random((B, N, N)) < 0.3,
+        belief=rng.uniform(0.01, 0.99, size=(B, N, N)),
         dyad=rng.integers(0, n_states, size=(B, N, N)) * 8,
+        grievance=rng.integers(0, 4, size=(B, N, N)) * (rng.random((B, N, N)) < 0.3),
+        seen_hostile=rng.random((B, N, N)) < 0.3,
+        fallen=~alive | (rng.random((B, N)) < 0.1),
     )
 
 
@@ -40,31 +43,44 @@ def random_state(rng, B, N, dyadic):
     seed=st.integers(0, 2**31),
     n=st.integers(2, 7),
     policy=st.sampled_from(POLICIES),
-    dyadic=st.sampled_from(["Tit For Tat", "GTFT: 0.3", "Grudger", "Win-Stay Lose-Shift"]),
+    dyadic=st.sampled_from(["Tit For Tat", "GTFT: 0.3", "Grudger", "Win-Stay Lose-Shift",
+                            "Bayesian Trust", "mixed"]),
     misperception=st.sampled_from([0.0, 0.1]),
     k=st.sampled_from([1.0, 2.0, 3.5]),
+    extra=st.sampled_from([{}, {"relative_gains": 0.5, "capability_noise": 0.3},
+                           {"conquest": False, "first_strike": -0.3},
+                           {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2}]),
 )
-def test_batched_step_equals_reference(seed, n, policy, dyadic, misperception, k):
+def test_batched_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra):
     rng = np.random.default_rng(seed)
     system = System.equal(n, misperception=misperception, decisiveness=k,
-                          supranational=(n - 1,), restore_rate=0.5)
+                          supranational=(n - 1,), restore_rate=0.5, **extra)
     if policy.name == "balancer" and policy.balancer >= n:
         policy = Policy("balancer", balancer=0)
-    dy = Dyadic.build(dyadic, 50)
+    if dyadic == "mixed":  # one strategy per power, Bayesian Trust among them
+        pool = ["Defector", "Tit For Tat", "Bayesian Trust", "Win-Stay Lose-Shift"]
+        dyadic = [pool[i % len(pool)] for i in range(n)]
+    dy = Dyadic.build(dyadic, 50, n)
     B = 12
     state = random_state(rng, B, n, dy)
     draws = Draws(spawn_keys(seed, np.arange(B)), int(rng.integers(0, 100)), n)
     new, measures, _ = step(state, draws, system, policy, dy)
     for b in range(B):
-        st_b = {"cap": state.cap[b].tolist(), "alive": state.alive[b].tolist(),
-                "excluded": state.excluded[b].tolist(), "dyad": state.dyad[b].tolist()}
+        st_b = {key: getattr(state, key)[b].tolist() for key in (
+            "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen")}
         u_b = {name: (draws[name][b].tolist()) for name in draws.layout}
-        ref, ref_m = ref_step(st_b, u_b, system, policy, dy.act, dy.next8)
+        ref, ref_m = ref_step(st_b, u_b, system, policy, dy)
         assert new.alive[b].tolist() == ref["alive"], f"system {b}"
         np.testing.assert_allclose(new.cap[b], ref["cap"], rtol=1e-9, atol=1e-12)
         assert new.excluded[b].tolist() == ref["excluded"]
         assert new.seen_hostile[b].tolist() == ref["seen_hostile"]
         assert new.dyad[b].tolist() == ref["dyad"]
+        np.testing.assert_allclose(new.belief[b], ref["belief"], rtol=1e-12)
+        assert new.grievance[b].tolist() == ref["grievance"]
+        assert new.fallen[b].tolist() == ref["fallen"]
+        for key in ("punishers", "restored", "pairs"):
+            assert measures[key][b] == ref_m[key], key
+        assert measures["continuous_survival"][b] == pytest.approx(ref_m["continuous_survival"])
         assert bool(measures["war"][b]) == ref_m["war"]
         assert bool(measures["attacker_won"][b]) == ref_m["attacker_won"]
         assert measures["n_alive"][b] == ref_m["n_alive"]

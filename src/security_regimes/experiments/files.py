@@ -59,6 +59,13 @@ class SystemModel(_Strict):
     conquest: bool = Field(True, description="False: no power is ever eliminated.")
     nuclear: list[int] = Field(default_factory=list, description="Nuclear powers.")
     nuclear_cost: float = Field(0.9, ge=0, le=1, description="Destruction in a nuclear war.")
+    first_strike: float = Field(0.25, gt=-1, le=10,
+                                description="First-strike bonus (offense-defense balance).")
+    shadow: float = Field(0.9, ge=0, le=1, description="Shadow of the future.")
+    belief_prior: float = Field(0.5, ge=0, le=1,
+                                description="Initial belief that another power is a security "
+                                            "seeker.")
+    grievance_years: int = Field(10, ge=0, le=1000, description="Years an attack is remembered.")
 
     def build(self) -> System:
         d = self.model_dump(exclude={"states", "n_powers"})
@@ -105,8 +112,6 @@ class ConditionsModel(_Strict):
     memory: float = Field(0.0, ge=0, le=1)
     half_life: float = Field(20.0, gt=0, le=1e6, description="Years for the memory to halve.")
     memory_gain: float = Field(2.0, ge=0, le=1e3)
-    betrayal: float = Field(0.5, ge=0, le=1)
-    recovery: float = Field(0.05, ge=0, le=1)
     adaptation: float = Field(0.2, gt=0, le=1)
     initial_weight: float | None = Field(None, ge=0, le=1)
 
@@ -139,21 +144,6 @@ class RegimeModel(_Strict):
                       principles=tuple(self.principles), rules=tuple(self.rules))
 
 
-class GameModel(_Strict):
-    R: float = Field(description="Payoff for mutual restraint.")
-    S: float = Field(description="Payoff for restraint exploited.")
-    T: float = Field(description="Payoff for exploiting.")
-    P: float = Field(description="Payoff for mutual expansion.")
-    name: str = "custom"
-
-    @field_validator("R", "S", "T", "P")
-    @classmethod
-    def _finite(cls, v):
-        if not math.isfinite(v):
-            raise ValueError("payoffs must be finite")
-        return v
-
-
 class ScenarioModel(_Strict):
     name: str
     description: str = ""
@@ -162,21 +152,18 @@ class ScenarioModel(_Strict):
     systems: int = Field(1000, ge=1, le=10_000_000)
     start_year: int = Field(1, ge=-10_000, le=10_000)
     seed: int | None = Field(None, ge=0)
-    dyadic: str = "Tit For Tat"
+    dyadic: str | list[str] = Field(
+        "Tit For Tat", description="Dyadic strategy of every power, or a list of one per power.")
     system: SystemModel = Field(default_factory=SystemModel)
     policy: PolicyModel = Field(default_factory=PolicyModel)
     regime: RegimeModel | None = None
-    game: GameModel | None = Field(None, description="Stance game (Schelling diagram).")
 
     def build(self) -> Scenario:
-        from ..games.stage import Game
-
-        extra = {"game": Game(**self.game.model_dump())} if self.game else {}
         return Scenario(name=self.name, description=self.description, claim=self.claim,
                         system=self.system.build(), policy=self.policy.build(),
                         regime=self.regime.build() if self.regime else None, years=self.years,
-                        systems=self.systems, start_year=self.start_year, dyadic=self.dyadic,
-                        **extra)
+                        systems=self.systems, start_year=self.start_year,
+                        dyadic=self.dyadic if isinstance(self.dyadic, str) else tuple(self.dyadic))
 
 
 class ParameterModel(_Strict):
@@ -286,10 +273,9 @@ def scenario_to_dict(s: Scenario) -> dict:
     sysd["names"] = list(s.system.names)
     d = {
         "name": s.name, "description": s.description, "claim": s.claim, "years": s.years,
-        "systems": s.systems, "start_year": s.start_year, "dyadic": s.dyadic,
+        "systems": s.systems, "start_year": s.start_year,
+        "dyadic": s.dyadic if isinstance(s.dyadic, str) else list(s.dyadic),
         "system": sysd,
-        "game": {"R": s.game.R, "S": s.game.S, "T": s.game.T, "P": s.game.P,
-                 "name": s.game.name},
         "policy": {"name": s.policy.name, "rules": dict(s.policy.rules),
                    "balancer": s.policy.balancer, "future_weight": s.policy.future_weight},
     }
@@ -337,7 +323,7 @@ def to_toml(d: dict, prefix: str = "") -> str:
             continue
         if isinstance(v, dict) and any(isinstance(x, dict) for x in v.values()) or (
                 isinstance(v, dict) and k in ("system", "policy", "regime", "conditions",
-                                              "parameters", "game")):
+                                              "parameters")):
             tables.append((k, v))
         else:
             lines.append(f"{_toml_key(k)} = {_toml_value(v)}")

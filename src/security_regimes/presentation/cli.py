@@ -23,7 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
+# Piped output is not cut at 80 columns: names and numbers stay whole.
+console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 DEFAULT_TOURNAMENT = [
@@ -193,6 +194,10 @@ def simulate(
     rule: Annotated[list[str] | None, typer.Option(help="Kaplan rule weight, e.g. --rule 3=0.5 (repeat).")] = None,
     balancer: Annotated[int, typer.Option(help="Index of the balancer power (policy balancer).")] = 0,
     misperception: Annotated[float | None, typer.Option(help="Probability a stance is misread.")] = None,
+    dyadic: Annotated[str, typer.Option(
+        help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = "Tit For Tat",
+    belief_prior: Annotated[float | None, typer.Option(
+        help="Initial belief that another power is a security seeker, in [0, 1].")] = None,
     out: Annotated[Path | None, typer.Option(help="Write years/runs/alliances/capabilities Parquet here.")] = None,
     as_json: Json = False,
 ) -> None:
@@ -201,8 +206,11 @@ def simulate(
     from ..system import simulate as run
 
     system = _system_from_options(powers, cow_year, states, capabilities, misperception)
+    if belief_prior is not None:
+        system = system.with_(belief_prior=belief_prior)
     pol = Policy(policy, rules=_parse_rules(rule), balancer=balancer)
     r = run(system, years=years, policy=pol, systems=systems, seed=seed,
+            dyadic=_parse_dyadic(dyadic, system.n_powers),
             record_capabilities=out is not None, record_alliances=out is not None)
     agg = _summarise_runs(r.summary)
     if out is not None:
@@ -294,10 +302,16 @@ def run_cmd(
     systems: Annotated[int | None, typer.Option(help="Runs (default: the scenario's).")] = None,
     years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write Parquet tables here.")] = None,
+    dyadic: Annotated[str | None, typer.Option(
+        help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = None,
     as_json: Json = False,
 ) -> None:
-    """Run a scenario and its norm-free counterfactual; print outcomes with 95% CIs."""
-    from ..regimes.history import compare_with_history
+    """Run a scenario and its norm-free counterfactual; print outcomes with 95% CIs.
+
+    Scenarios dated from 1816 also print history as a predictive distribution
+    (P(no great-power war 1816-1852), first-war percentiles, P(all 1816 great
+    powers alive in 1914), wars per pair-year) with likelihood ratios."""
+    from ..regimes.history import history_check
     from ..regimes.scenarios import get_scenario
 
     if name.endswith(".toml"):
@@ -308,49 +322,100 @@ def run_cmd(
             seed = file_seed
     else:
         scn = get_scenario(name)
+    if dyadic is not None:
+        from dataclasses import replace
+
+        scn = replace(scn, dyadic=_parse_dyadic(dyadic, scn.system.n_powers))
     import time
 
     t0 = time.perf_counter()
     r = scn.run(seed=seed, systems=systems, years=years)
     outcomes = r.outcomes()
+    channels = r.channels()
     history = None
-    if scn.name == "concert_of_europe" and r.result.years >= 99:
-        history = compare_with_history(r)
+    last = scn.start_year + r.result.years - 1
+    if scn.start_year <= 1816 <= 1914 <= last:
+        history = history_check(r)
+    extra = {"channels": channels}
+    if history is not None:
+        extra["history"] = history
     if out is not None:
-        r.to_parquet(out, extra={"history": history} if history is not None else None,
-                     run_seconds=time.perf_counter() - t0)
+        r.to_parquet(out, extra=extra, run_seconds=time.perf_counter() - t0)
     if as_json:
-        payload = {"scenario": scn.name, "seed": r.seed, "outcomes": outcomes.to_dict("records")}
+        payload = {"scenario": scn.name, "seed": r.seed, "outcomes": outcomes.to_dict("records"),
+                   "channels": channels.to_dict("records")}
         if history is not None:
             payload["history"] = history.to_dict("records")
-            payload["first_member_war"] = history.attrs["first_member_war"]
         print(json.dumps(payload, default=float))
         return
     console.print(f"[bold]{scn.name}[/bold]: {scn.description}\nclaim: {scn.claim}")
     console.print(_df_table(outcomes, title=f"{r.result.n_systems} runs x {r.result.years} years, "
                                             f"seed {r.seed}; 'without_norms' = same seeds, "
                                             "norms stripped"))
+    console.print(_df_table(channels, title="Wars per run, with minus without norms, by channel"))
     if history is not None:
-        console.print(_df_table(history.drop(columns=["observed"]),
-                                title="Great-power wars per year: simulated vs COW"))
-        f = history.attrs["first_member_war"]
-        console.print(f"first war between members: simulated {f['mean_year']:.1f} "
-                      f"(95% CI {f['lo']:.1f}-{f['hi']:.1f}), observed 1853 (Crimean War)")
+        console.print(_df_table(history.drop(columns=["description"]),
+                                title="History as a predictive distribution (COW 1816-1913); "
+                                      "likelihood_ratio = P(record | norms) / P(record | none)"))
     if out is not None:
         console.print(f"Parquet written to {out}")
+
+
+def _parse_dyadic(text: str, n: int):
+    """``NAME`` for every power, or ``NAME,NAME,...`` (one per power)."""
+    from ..games.strategies import get_strategy
+
+    names = [x.strip() for x in text.split(",")] if "," in text and ":" not in text else [text]
+    for x in names:
+        get_strategy(x)  # one clear line for an unknown name
+    if len(names) == 1:
+        return names[0]
+    if len(names) != n:
+        raise ValueError(f"--dyadic: expected one strategy or {n} (one per power), got {len(names)}")
+    return tuple(names)
 
 
 @app.command("schelling")
 def schelling_cmd(
     name: Annotated[str, typer.Argument(help="Scenario name.")] = "concert_of_europe",
     powers: Annotated[int | None, typer.Option(help="Number of powers (default: scenario's).")] = None,
+    pair: Annotated[str | None, typer.Option(help="One ordered pair of power indices, e.g. 0,1 "
+                                             "(default: mean over all pairs).")] = None,
 ) -> None:
-    """Schelling's binary-choice diagram for a scenario's n-power stance game."""
+    """Schelling's binary-choice diagram for the stage game a scenario's powers play."""
     from ..regimes.scenarios import schelling
 
-    df = schelling(name, powers)
-    console.print(_df_table(df, title=f"Payoff to restraint and expansion ({df.attrs['game']}); "
-                                      f"critical mass: {df.attrs['critical_mass']}"))
+    pr = None
+    if pair is not None:
+        try:
+            pr = tuple(int(x) for x in pair.split(","))
+        except ValueError:
+            raise ValueError(f"--pair expects two power indices like 0,1, got {pair!r}") from None
+        if len(pr) != 2:
+            raise ValueError(f"--pair expects two power indices like 0,1, got {pair!r}")
+    df = schelling(name, powers, pr)
+    console.print(_df_table(df, title=f"Payoff to restraint and expansion, shares of own "
+                                      f"capability ({df.attrs['game']}); critical mass: "
+                                      f"{df.attrs['critical_mass']}"))
+
+
+@app.command("paradox")
+def paradox_cmd(
+    systems: Annotated[int, typer.Option(help="Runs per world.")] = 1000,
+    years: Annotated[int, typer.Option(help="Years per run.")] = 50,
+    seed: Seed = 1,
+    as_json: Json = False,
+) -> None:
+    """Stability-instability paradox: superpower_bipolar with and without nuclear weapons."""
+    from .._validation import check_int
+    from ..regimes.scenarios import stability_instability
+
+    df = stability_instability(check_int(systems, "--systems", 1), check_int(years, "--years", 1),
+                               seed)
+    if as_json:
+        print(json.dumps(df.to_dict("records"), default=float))
+        return
+    console.print(_df_table(df, title=f"Wars per year, {systems} runs x {years} years, seed {seed}"))
 
 
 @app.command("knobs")
@@ -435,8 +500,10 @@ def _summarise_runs(summary):
     import pandas as pd
 
     rows = []
-    for col in ("war_frequency", "mean_war_size", "essential_survival", "all_survive",
-                "hegemony", "cooperation_rate", "final_con"):
+    for col in ("war_frequency", "wars_per_dyad_year", "mean_war_size", "essential_survival",
+                "continuous_survival", "all_survive_continuously", "restorations",
+                "eliminations_per_century", "hegemony", "cooperation_rate",
+                "cooperation_per_pair_year", "final_con"):
         x = summary[col].astype(float)
         valid = x.dropna()
         n = len(valid)

@@ -1,14 +1,30 @@
-"""Simulated against observed great-power war, 1816-1853 and 1854-1914 (COW)."""
+"""Simulated great-power history against the record (COW), as a predictive distribution.
+
+The question is not whether the mean of many runs lies near the one history
+we had, but how often the model produces what happened: the share of runs
+with no war between great powers in 1816-1852, the percentiles of the first
+such war's year, the share of runs in which every great power of 1816 is
+still alive (without interruption) in 1914, and wars between great powers
+per great-power pair-year.  With and without the norms on the same seeds,
+the ratio of the two probabilities of the observed event is a likelihood
+ratio: how much more (or less) likely the record is under the regime.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..data import great_power_wars
+from ..data import great_power_wars, major_powers
 from ..experiments.balance import mean_ci
 
 PERIODS = ((1816, 1853), (1854, 1914))
+
+#: The record this module compares with (COW War Data v4.0 and State System
+#: Membership v2016): 1816 to the eve of the First World War.
+RECORD = (1816, 1913)
+PEACE_UNTIL = 1852  # the Crimean War began in 1853
+SURVIVAL_YEAR = 1914
 
 
 def observed_war_rates(periods=PERIODS) -> pd.DataFrame:
@@ -20,6 +36,106 @@ def observed_war_rates(periods=PERIODS) -> pd.DataFrame:
         rows.append({"period": f"{lo}-{hi}", "years": hi - lo + 1, "wars": len(w),
                      "rate": len(w) / (hi - lo + 1), "names": ", ".join(w.war_name)})
     return pd.DataFrame(rows)
+
+
+def observed_record(start: int = RECORD[0], end: int = RECORD[1]) -> dict:
+    """The historical values of the statistics of :func:`history_check`.
+
+    Great-power pair-years count every pair of COW major powers in each year
+    (Italy from 1860, Japan from 1895 and the United States from 1898 enter
+    the count when they become major powers); wars are wars with major powers
+    on both sides that began in ``[start, end]``.
+    """
+    m = major_powers()
+    years = np.arange(start, end + 1)
+    n_major = np.array([((m.styear <= y) & (m.endyear >= y)).sum() for y in years])
+    pair_years = int((n_major * (n_major - 1) // 2).sum())
+    w = great_power_wars(start, end)
+    w = w[w.major_vs_major]
+    first = int(w.start_year.min()) if len(w) else None
+    majors_1816 = set(m[(m.styear <= 1816) & (m.endyear >= 1816)].stateabb)
+    alive = set(m[(m.styear <= 1816) & (m.endyear >= SURVIVAL_YEAR)].stateabb)
+    return {"wars": len(w), "pair_years": pair_years,
+            "wars_per_pair_year": len(w) / pair_years, "first_war_year": first,
+            "no_war_until_1852": bool(first is None or first > PEACE_UNTIL),
+            "all_1816_powers_alive_1914": majors_1816 <= alive,
+            "eliminations": 0, "war_names": ", ".join(w.war_name)}
+
+
+def _history_stats(result, start_year: int) -> dict:
+    """Predictive statistics of one SimulationResult whose year 1 is ``start_year``."""
+    m = result.measures
+    T = result.years
+    cal = start_year + np.arange(T)
+    if cal[0] > RECORD[0] or cal[-1] < SURVIVAL_YEAR:
+        raise ValueError(f"the run covers {cal[0]}-{cal[-1]}; the history check needs "
+                         f"{RECORD[0]}-{SURVIVAL_YEAR} (run from 1816 for at least 99 years)")
+    war = m["member_war"]
+    in_peace = (cal >= RECORD[0]) & (cal <= PEACE_UNTIL)
+    in_record = (cal >= RECORD[0]) & (cal <= RECORD[1])
+    no_war = ~war[:, in_peace].any(axis=1)
+    rec = war[:, in_record]
+    first = np.where(rec.any(axis=1), cal[in_record][rec.argmax(axis=1)], np.inf)
+    q = np.percentile(first, [10, 50, 90])
+    at_1914 = int(np.nonzero(cal == SURVIVAL_YEAR)[0][0])
+    alive = m["continuous_survival"][:, at_1914] == 1.0
+    pairs = m["pairs"][:, in_record].sum()
+    elim = m["eliminated"][:, in_record].sum(axis=1)
+    return {
+        "p_no_war_1816_1852": float(no_war.mean()),
+        "first_war_p10": q[0], "first_war_p50": q[1], "first_war_p90": q[2],
+        "p_all_alive_1914": float(alive.mean()),
+        "wars_per_pair_year": float(rec.sum() / pairs) if pairs else np.nan,
+        "eliminations_per_century": float(elim.mean() * 100 / in_record.sum()),
+        "restorations_per_run": float(m["restored"][:, in_record].sum(axis=1).mean()),
+        "runs": int(war.shape[0]),
+    }
+
+
+def history_check(scenario_result) -> pd.DataFrame:
+    """The record as a predictive distribution, with and without the norms.
+
+    ``scenario_result`` is a :class:`~security_regimes.regimes.scenarios.ScenarioResult`
+    whose calendar years cover 1816-1914.  One row per statistic: the
+    observed value, the simulated value with the norms and without them
+    (same seeds), and for the two events the likelihood ratio
+    P(record | norms) / P(record | no norms).  Years of first war are
+    ``inf`` when fewer than that share of runs had a war by 1913.
+    """
+    start = scenario_result.scenario.start_year
+    main = _history_stats(scenario_result.result, start)
+    cf = (_history_stats(scenario_result.counterfactual, start)
+          if scenario_result.counterfactual is not None else None)
+    obs = observed_record()
+    rows = [
+        ("p_no_war_1816_1852", "P(no war between great powers 1816-1852)",
+         float(obs["no_war_until_1852"])),
+        ("first_war_p10", "year of first great-power war, 10th percentile", obs["first_war_year"]),
+        ("first_war_p50", "year of first great-power war, median", obs["first_war_year"]),
+        ("first_war_p90", "year of first great-power war, 90th percentile", obs["first_war_year"]),
+        ("p_all_alive_1914", "P(every 1816 great power alive without interruption in 1914)",
+         float(obs["all_1816_powers_alive_1914"])),
+        ("wars_per_pair_year", "great-power wars per great-power pair-year, 1816-1913",
+         obs["wars_per_pair_year"]),
+        ("eliminations_per_century", "great powers eliminated per century, 1816-1913",
+         0.0),
+        ("restorations_per_run", "eliminated powers restored (rule 6), 1816-1913", 0.0),
+    ]
+    out = []
+    for key, label, observed in rows:
+        row = {"statistic": key, "description": label, "observed": observed,
+               "with_norms": main[key], "without_norms": cf[key] if cf else np.nan}
+        if key.startswith("p_"):
+            # P(the observed outcome): the event if it happened, its complement if not.
+            p1 = main[key] if observed else 1 - main[key]
+            p0 = (cf[key] if observed else 1 - cf[key]) if cf else np.nan
+            row["likelihood_ratio"] = p1 / p0 if p0 and p0 > 0 else np.inf if p1 > 0 else np.nan
+        else:
+            row["likelihood_ratio"] = np.nan
+        out.append(row)
+    df = pd.DataFrame(out)
+    df.attrs["runs"] = main["runs"]
+    return df
 
 
 def compare_with_history(result, periods=PERIODS) -> pd.DataFrame:
@@ -40,10 +156,4 @@ def compare_with_history(result, periods=PERIODS) -> pd.DataFrame:
         rows.append({"period": f"{lo}-{hi}", "simulated_rate": m, "sim_lo": a, "sim_hi": b,
                      "observed_rate": o.rate, "observed_wars": o.wars, "observed": o.names,
                      "runs": n})
-    first = result.summary.first_member_war + result.scenario.start_year - 1
-    m, a, b, n = mean_ci(first)
-    frac = float(np.mean(np.isfinite(first)))
-    out = pd.DataFrame(rows)
-    out.attrs["first_member_war"] = {"mean_year": m, "lo": a, "hi": b,
-                                     "share_of_runs_with_one": frac, "observed": 1853}
-    return out
+    return pd.DataFrame(rows)

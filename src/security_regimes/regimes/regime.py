@@ -42,8 +42,10 @@ class Conditions:
         (1) How much the great powers want a more regulated environment.
     shared_value : float in [0, 1]
         (2) How far each believes the others share its value on mutual
-        security.  Multiplied by ``trust``, which falls by ``betrayal`` when
-        a member attacks a member and recovers at rate ``recovery``.
+        security.  Multiplied by the share of the other members that each
+        member expects to reciprocate (its reciprocity beliefs, updated from
+        what it saw of their behaviour; see :mod:`security_regimes.system.model`),
+        so a violator lowers the trust of those it wronged, not everyone's.
     revisionist : sequence of int
         (3) Powers that believe their security is best served by expansion
         (their internalisation target is 0).  ``shock_rate`` is the yearly
@@ -73,14 +75,11 @@ class Conditions:
     memory: float = 0.0
     half_life: float = 20.0
     memory_gain: float = 2.0
-    betrayal: float = 0.5
-    recovery: float = 0.05
     adaptation: float = 0.2
     initial_weight: float | None = None
 
     def __post_init__(self) -> None:
-        for key in ("regulation", "shared_value", "shock_rate", "war_cost_perception", "memory",
-                    "betrayal", "recovery"):
+        for key in ("regulation", "shared_value", "shock_rate", "war_cost_perception", "memory"):
             check_probability(getattr(self, key), key)
         if check_finite(self.half_life, "half_life") <= 0:
             raise ValueError(f"half_life must be > 0 years, got {self.half_life!r}")

@@ -18,6 +18,7 @@ from .._validation import check_choice, check_int
 from ..experiments.balance import mean_ci
 from ..games.stage import Game, SecurityDilemma
 from ..system import Policy, SimulationResult, System, simulate
+from ..system.model import dyad_payoffs
 from .regime import Conditions, Regime
 
 
@@ -26,8 +27,9 @@ class Scenario:
     """A named, runnable configuration of system, policy and regime.
 
     ``start_year`` is the calendar year of simulated year 1 (for comparison
-    with history); ``game`` is the dyadic stage game behind the powers'
-    stances, used for Schelling's diagram.
+    with history); ``dyadic`` is every power's dyadic strategy, or a tuple
+    of one per power.  The stage game the powers play is not set here: it
+    follows from the system (:func:`stage_game`).
     """
 
     name: str
@@ -39,8 +41,7 @@ class Scenario:
     years: int = 100
     systems: int = 1000
     start_year: int = 1
-    dyadic: str = "Tit For Tat"
-    game: Game = field(default_factory=lambda: SecurityDilemma().game)
+    dyadic: str | tuple[str, ...] = "Tit For Tat"
 
     def counterfactual(self) -> Scenario:
         """The same scenario without norms: no regime, Kaplan's rules off."""
@@ -86,7 +87,9 @@ class ScenarioResult:
         df.insert(0, "scenario", self.scenario.name)
         if self.counterfactual is not None:
             cf = self.counterfactual.summary
-            for col in ("war_frequency", "essential_survival", "cooperation_rate", "member_wars"):
+            for col in ("war_frequency", "essential_survival", "cooperation_rate", "member_wars",
+                        "wars_per_dyad_year", "continuous_survival", "pair_years",
+                        "cooperation_per_pair_year"):
                 df[f"{col}_without_norms"] = cf[col].to_numpy()
         return df
 
@@ -109,21 +112,54 @@ class ScenarioResult:
         return pd.DataFrame(rows)
 
     def outcomes(self) -> pd.DataFrame:
-        """Mean and 95% CI of the main outcomes, with and without norms (paired)."""
+        """Mean and 95% CI of the main outcomes, with and without norms (paired).
+
+        ``wars_per_dyad_year`` and ``cooperation_per_pair_year`` are per
+        surviving great-power pair-year; ``continuous_survival`` counts a
+        power as surviving only if it was never eliminated (``restorations``
+        are reported apart).  The regime autonomy row carries its numerator
+        and denominator (norm-explained and all restraining decisions per run).
+        """
         rows = []
         s = self.result.summary
         cf = self.counterfactual.summary if self.counterfactual is not None else None
-        for col in ("regime_autonomy", "cooperation_rate", "war_frequency", "member_wars",
-                    "essential_survival", "mean_war_size", "hegemony", "first_member_war"):
-            m, lo, hi, n = mean_ci(s[col])
+        for col in ("regime_autonomy", "norm_restraints", "restraints", "cooperation_rate",
+                    "cooperation_per_pair_year", "war_frequency", "wars_per_dyad_year",
+                    "pair_years", "member_wars", "essential_survival", "continuous_survival",
+                    "restorations", "eliminations_per_century", "mean_war_size", "hegemony",
+                    "first_member_war"):
+            m, lo, hi, n = mean_ci(s[col].astype(float))
             row = {"outcome": col, "mean": m, "lo": lo, "hi": hi, "runs": n}
-            if cf is not None and col != "regime_autonomy":
-                m0, lo0, hi0, _ = mean_ci(cf[col])
+            if cf is not None and col not in ("regime_autonomy", "norm_restraints"):
+                m0, lo0, hi0, _ = mean_ci(cf[col].astype(float))
                 d = mean_ci(s[col].to_numpy(float) - cf[col].to_numpy(float))
                 row.update({"without_norms": m0, "difference": d[0], "diff_lo": d[1],
                             "diff_hi": d[2]})
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def channels(self) -> pd.DataFrame:
+        """The with/without-norms difference in wars per run, split into two channels.
+
+        ``wars = rate x pair_years``.  The difference ``W1 - W0`` is
+        ``(PY1 - PY0) r0`` (survival: more or fewer pairs at risk) plus
+        ``(r1 - r0) PY1`` (war per pair at risk), with ``r`` the pooled wars
+        per pair-year and ``PY`` mean pair-years per run.
+        """
+        if self.counterfactual is None:
+            raise ValueError("channels need the counterfactual run")
+        s, c = self.result.summary, self.counterfactual.summary
+        py1, py0 = s.pair_years.mean(), c.pair_years.mean()
+        w1, w0 = s.wars.mean(), c.wars.mean()
+        r1 = w1 / py1 if py1 else np.nan
+        r0 = w0 / py0 if py0 else np.nan
+        return pd.DataFrame([
+            {"channel": "total difference in wars per run", "value": w1 - w0},
+            {"channel": "survival (pairs at risk)", "value": (py1 - py0) * r0},
+            {"channel": "war per pair at risk", "value": (r1 - r0) * py1},
+            {"channel": "wars per pair-year with norms", "value": r1},
+            {"channel": "wars per pair-year without norms", "value": r0},
+        ])
 
     def to_parquet(self, out, extra: dict[str, pd.DataFrame] | None = None,
                    run_seconds: float | None = None) -> None:
@@ -206,26 +242,27 @@ def _superpower_system(**kw) -> System:
     )
 
 
-def world_system(offense_defense: float, distinguishability: float) -> tuple[System, Game]:
-    """The system and stance game of a Jervis (1978) world.
+def world_system(offense_defense: float, distinguishability: float) -> System:
+    """The system of a Jervis (1978) world.
 
     The :class:`~security_regimes.games.stage.SecurityDilemma` mapping gives
     the stakes and the misperception; in the system the stakes scale the
     spoils of war (``transfer = 0.5 * stakes``), offense dominance makes
-    contests more decisive (``k = 2.25 + 1.25 * offense_defense``), and
-    distinguishability removes misperception and capability noise
-    (``capability_noise = 0.3 * (1 - distinguishability)``).
+    contests more decisive (``k = 2.25 + 1.25 * offense_defense``) and
+    striking first pay (``first_strike = 0.25 * (1 + offense_defense)``;
+    0.25 is the default), and distinguishability removes misperception and
+    capability noise (``capability_noise = 0.3 * (1 - distinguishability)``).
     """
     sd = SecurityDilemma(offense_defense=offense_defense, distinguishability=distinguishability,
                          misperception=0.2)
-    system = System(
+    return System(
         cow_year=1816,
         transfer=min(0.5 * sd.stakes, 1.0),
         decisiveness=2.25 + 1.25 * offense_defense,
+        first_strike=0.25 * (1 + offense_defense),
         misperception=sd.effective_misperception,
         capability_noise=0.3 * (1 - sd.distinguishability),
     )
-    return system, sd.game
 
 
 def security_dilemma_grid(offense_defense=(-0.6, -0.3, 0.0, 0.3, 0.6),
@@ -239,7 +276,7 @@ def security_dilemma_grid(offense_defense=(-0.6, -0.3, 0.0, 0.3, 0.6),
     rows = []
     for od in offense_defense:
         for d in distinguishability:
-            system, _ = world_system(od, d)
+            system = world_system(od, d)
             s = simulate(system, years=years, policy=Policy("waltz"), regime=_concert_regime(),
                          systems=systems, seed=seed, record_alliances=False,
                          record_capabilities=False).summary
@@ -263,7 +300,7 @@ def four_worlds() -> dict[str, Scenario]:
     out = {}
     for offense in (True, False):
         for distinct in (False, True):
-            system, game = world_system(0.6 if offense else -0.6, 0.9 if distinct else 0.0)
+            system = world_system(0.6 if offense else -0.6, 0.9 if distinct else 0.0)
             name = (f"world_{'offense' if offense else 'defense'}_"
                     f"{'distinguishable' if distinct else 'indistinguishable'}")
             out[name] = Scenario(
@@ -273,7 +310,7 @@ def four_worlds() -> dict[str, Scenario]:
                 claim="Jervis 1978: the security dilemma is worst with offense dominance and "
                       "indistinguishable postures, mildest in the opposite world.",
                 system=system, policy=Policy("waltz"), regime=_concert_regime(), years=100,
-                start_year=1, game=game,
+                start_year=1,
             )
     return out
 
@@ -309,14 +346,12 @@ def builtin_scenarios() -> dict[str, Scenario]:
             "concert_of_europe",
             "The five great powers of 1816 (COW capabilities) after the Napoleonic wars: "
             "self-help plus a regime of consultation, restraint, compensation, no elimination "
-            "and readmission, whose support fades with the memory of war and revisionist turns.",
+            "and readmission, whose support rises and falls with the memory of war, the powers' "
+            "beliefs that the others reciprocate, and revisionist turns.",
             "Jervis: the Concert was a security regime, formed after a hegemonic war, and "
             "decayed as its conditions faded (broken by the Crimean War, 1853-56).",
             system=System(), policy=Policy("waltz"), regime=_concert_regime(), years=100,
             start_year=1816,
-            # After 1815 defense was thought to hold an edge and postures were fairly
-            # legible: a stag hunt, the game of assurance that Jervis (1978) uses.
-            game=SecurityDilemma(offense_defense=-0.3, distinguishability=0.5).game,
         ),
         Scenario(
             "waltz_balance",
@@ -339,7 +374,10 @@ def builtin_scenarios() -> dict[str, Scenario]:
         Scenario(
             "superpower_bipolar",
             "Two nuclear superpowers (war between them destroys 95% of both) and five small "
-            "states of the periphery, with the 1972 Basic Principles as declared norms.",
+            "states of the periphery, with the 1972 Basic Principles as declared norms.  The "
+            "superpower dyad's stage game follows from these stakes (`regimes schelling "
+            "superpower_bipolar --pair 0,1`); `regimes paradox` runs it against the same "
+            "world without nuclear weapons.",
             "Jervis: superpower relations are not a regime: rules have little autonomy from "
             "power and interest (nuclear chicken; stability-instability paradox).",
             system=_superpower_system(), policy=Policy("waltz"), regime=_basic_principles(),
@@ -398,19 +436,46 @@ def knobs_experiment(values=(0.0, 0.25, 0.5, 0.75, 1.0), systems: int = 300, yea
     return pd.DataFrame(rows)
 
 
-def schelling(scenario: str | Scenario | None = None, n: int | None = None) -> pd.DataFrame:
-    """Schelling's binary-choice diagram for the scenario's n-power stance game.
+def stage_game(scenario: str | Scenario | System, pair: tuple[int, int] | None = None) -> Game:
+    """The stage game the scenario's powers play in its system's first year.
 
-    For a power facing ``n - 1`` others of whom ``k`` restrain, the payoff
-    (sum of its dyadic stage-game payoffs, in the game's units) of
-    restraining is ``k R + (n - 1 - k) S`` and of expanding
+    Payoffs are shares of the row power's capability (see
+    :func:`security_regimes.system.model.dyad_payoffs`): ``R`` mutual
+    restraint, ``T`` striking a restraining power first, ``S`` being struck
+    first while restraining, ``P`` a war neither opens by surprise.  For one
+    ordered ``pair`` of power indices, or the mean over all ordered pairs.
+    The game's ``name`` says which 2x2 game the ordering makes.
+    """
+    system = scenario if isinstance(scenario, System) else get_scenario(scenario).system
+    pay = dyad_payoffs(system)
+    if pair is not None:
+        i, j = (check_int(x, "pair", 0, system.n_powers - 1) for x in pair)
+        if i == j:
+            raise ValueError(f"pair: two different powers expected, got {pair!r}")
+        vals = {k: float(v[i, j]) for k, v in pay.items()}
+        label = f"{system.names[i]} vs {system.names[j]}"
+    else:
+        vals = {k: float(np.nanmean(v)) for k, v in pay.items()}
+        label = "mean over pairs"
+    g = Game(**vals)
+    return Game(**vals, name=f"{g.kind()} ({label})")
+
+
+def schelling(scenario: str | Scenario | None = None, n: int | None = None,
+              pair: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Schelling's binary-choice diagram for the stage game the scenario's powers play.
+
+    The game is :func:`stage_game` of the scenario's system (mean over pairs,
+    or one ``pair``).  For a power facing ``n - 1`` others of whom ``k``
+    restrain, the payoff (sum of its dyadic payoffs, in shares of its
+    capability) of restraining is ``k R + (n - 1 - k) S`` and of expanding
     ``k T + (n - 1 - k) P``.  Column ``restraint_pays`` marks where restraint
     does at least as well; ``critical_mass`` (an attribute of the frame) is
     the smallest ``k`` from which it always does, or ``None``.
     """
     s = get_scenario(scenario or "concert_of_europe")
     n = s.system.n_powers if n is None else check_int(n, "n", 2)
-    g = s.game
+    g = stage_game(s, pair)
     k = np.arange(n)
     df = pd.DataFrame({"others_restraining": k,
                        "restrain": k * g.R + (n - 1 - k) * g.S,
@@ -425,3 +490,33 @@ def schelling(scenario: str | Scenario | None = None, n: int | None = None) -> p
     df.attrs["critical_mass"] = crit
     df.attrs["game"] = g.name
     return df
+
+
+def stability_instability(systems: int = 1000, years: int = 50, seed: int = 1) -> pd.DataFrame:
+    """The stability-instability paradox (Snyder 1965): nuclear against non-nuclear.
+
+    Runs ``superpower_bipolar`` as it is and with ``nuclear=()`` (the same
+    seeds, so the same draws).  Per world: wars per year directly between the
+    two superpowers, wars in the periphery (any other war), and wars that a
+    superpower starts against a periphery state, with 95% CIs over runs.  The
+    paradox predicts fewer direct wars and as many or more periphery wars
+    under nuclear weapons.
+    """
+    base = get_scenario("superpower_bipolar")
+    rows = []
+    for label, system in (("nuclear", base.system),
+                          ("non-nuclear", replace(base.system, nuclear=()))):
+        r = simulate(system, years=years, policy=base.policy, regime=base.regime,
+                     systems=systems, seed=seed, dyadic=base.dyadic, record_alliances=False,
+                     record_capabilities=False)
+        m = r.measures
+        war, a, d = m["war"], m["attacker"], m["defender"]
+        sup_a, sup_d = (a == 0) | (a == 1), (d == 0) | (d == 1)
+        direct = war & sup_a & sup_d
+        row = {"world": label}
+        for name, x in (("superpower_wars", direct), ("periphery_wars", war & ~direct),
+                        ("superpower_initiated", war & sup_a & ~sup_d)):
+            mm, lo, hi, _ = mean_ci(x.mean(axis=1))
+            row.update({name: mm, f"{name}_lo": lo, f"{name}_hi": hi})
+        rows.append(row)
+    return pd.DataFrame(rows)

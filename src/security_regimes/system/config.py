@@ -52,7 +52,8 @@ class System:
         split among them in proportion to their capabilities.
     elimination_threshold : float in [0, 1)
         A power whose share of the system total falls below this is
-        eliminated; its capability passes to the strongest power.
+        eliminated; its remnant goes to the powers that beat it this year, or
+        else to all surviving powers, in proportion to their capabilities.
     misperception : float in [0, 1]
         Probability that a power misreads another's stance toward it.
     threat_share : float in (0, 1]
@@ -82,6 +83,22 @@ class System:
     nuclear : sequence of int
         Nuclear powers: a war with nuclear powers on both sides destroys
         ``nuclear_cost`` of every fighter's capability instead of ``war_cost``.
+    first_strike : float > -1
+        The offense-defense balance as a first-strike bonus (Jervis 1978):
+        the side that strikes first fights as if ``1 + first_strike`` times
+        stronger.  Above 0, restraint that is not reciprocated costs more than
+        a war one starts (the sucker's payoff), so beliefs about reciprocity
+        decide wars; below 0 defense has the advantage.
+    shadow : float in [0, 1]
+        The shadow of the future (Axelrod 1984; Oye 1986): weight a power
+        that replies with restraint puts on the peace that reciprocated
+        restraint keeps, relative to the loss it avoids.
+    belief_prior : float in [0, 1]
+        Initial belief of every power that each other power is a security
+        seeker rather than an expansionist (Kydd 2005).
+    grievance_years : int >= 0
+        Years a power remembers an attack on it; while it does and its reply
+        to the attacker is to defect, it joins wars against the attacker.
     """
 
     capabilities: tuple[float, ...] | None = None
@@ -104,6 +121,10 @@ class System:
     conquest: bool = True
     nuclear: tuple[int, ...] = ()
     nuclear_cost: float = 0.9
+    first_strike: float = 0.25
+    shadow: float = 0.9
+    belief_prior: float = 0.5
+    grievance_years: int = 10
 
     def __post_init__(self) -> None:
         if self.capabilities is None:
@@ -151,6 +172,11 @@ class System:
             raise ValueError(f"nuclear: power indices must be in [0, {caps.size})")
         object.__setattr__(self, "nuclear", nuc)
         object.__setattr__(self, "conquest", bool(self.conquest))
+        if check_finite(self.first_strike, "first_strike") <= -1:
+            raise ValueError(f"first_strike must be > -1, got {self.first_strike!r}")
+        check_probability(self.shadow, "shadow")
+        check_probability(self.belief_prior, "belief_prior")
+        check_int(self.grievance_years, "grievance_years", 0)
 
     @property
     def n_powers(self) -> int:

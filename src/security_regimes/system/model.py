@@ -3,7 +3,7 @@
 Arrays have shape ``(B, N)`` (systems x powers) or ``(B, N, N)`` (systems x
 from-power x to-power).  A Python loop runs over years only.
 
-One year, in order (``docs/theory.md`` gives the reasoning):
+One year, in order (``docs/theory.md`` gives the reasoning and sources):
 
 1. **Growth**: ``cap *= exp(growth_mean + growth_sd * z)``, ``z`` standard normal.
 2. **Alliances**: when the strongest power ``h`` holds at least
@@ -13,25 +13,48 @@ One year, in order (``docs/theory.md`` gives the reasoning):
    ``balancer`` the balancer joins then too.  Defeated powers are shunned as
    partners for ``exclusion_years`` (rule 6 readmits them).  The alliance is
    one clique against ``h``.
-3. **Stances**: each power chooses restraint or expansion toward each other
-   power: it expands if its dyadic strategy (a strategy of the game engine,
-   default Tit For Tat, fed with its possibly misperceived view of the other's
-   last stance) says so, or if attacking would pay.
-4. **War**: attacking ``j`` pays power ``i`` when, with ``A`` = ``i`` plus its
-   allies and ``D`` = ``j`` plus its allies, ``p = A^k / (A^k + D^k)``,
-   ``EG = p * transfer * D * cap_i / A - (1 - p) * transfer * cap_i - war_cost * cap_i > 0``.
-   The policy filters these opportunities (Kaplan's rules 1, 2, 5), and the
-   most profitable one in each system becomes a war.  Third parties may join
-   (rule 4, balancer); the outcome is drawn from the contest success
-   function; every fighter loses ``war_cost`` of its capability; the winners
-   take ``transfer`` of the losers' capability.
-5. **Elimination**: the winner may press on to eliminate the main loser
-   when that pays (``p2 (1 - war_cost) > war_cost``); rule 3 forbids it and
-   far-sighted self-interest may spare a loser that is worth more as a future
-   ally.  Any power below ``elimination_threshold`` of the total is
-   eliminated.
-6. **Readmission** (rule 6): shunned powers are readmitted, and eliminated
-   essential actors restored, with probability given by the rule's weight.
+3. **Replies and beliefs** (reciprocity).  Each power ``i`` holds a belief
+   ``b[i, j]`` that ``j`` is a security seeker rather than an expansionist
+   (Kydd 2005), so ``r[i, j] = b q_s + (1 - b) q_e`` is the probability it
+   gives that ``j`` restrains toward it.  Its dyadic strategy (a strategy of
+   the game engine, default Tit For Tat; Bayesian Trust replies from ``b``)
+   gives its reply toward ``j``: cooperate (restrain) or defect (expand).
+4. **Decisions** (restraint with a sucker's payoff).  ``EG_att[i, j]`` is
+   ``i``'s expected capability change from striking ``j`` first (its side
+   fights with a first-strike bonus ``1 + first_strike``; the defender's side
+   adds the powers that ``i`` wronged and that reciprocate); ``EG_tgt[i, j]``
+   is its expected change if ``j`` strikes it first, and
+   ``L = max(-EG_tgt, 0)`` the sucker's loss.  Losing may be fatal: the share
+   of capability at stake when beaten is ``transfer`` plus, where conquest is
+   possible, the chance of being pressed to elimination times the rest
+   (unforgiving).  Relative gains count the other's change against one's own
+   (competitive).  Capabilities and stances are seen with noise (uncertain).
+   ``i`` is ready to attack ``j`` when
+   ``EG_att > (c * r * shadow - (1 - r)) * L`` with ``c = 1`` if its reply
+   is to cooperate: restraint is worth the peace it keeps if ``j``
+   reciprocates (discounted by the shadow of the future) and costs the
+   sucker's loss if it does not.  The policy (Kaplan's rules) and the regime's
+   norms filter these; a norm binds member ``i`` toward ``j`` with
+   probability ``strength * weight_i`` while ``i`` expects reciprocity
+   (``b[i, j] >= 1/2``), and never otherwise.  The most valuable attack in
+   each system becomes a war.
+5. **War**: allies fight beside their partner; powers that the attacker
+   wronged in the last ``exclusion_years`` and whose reply to it is to defect
+   join the defender (the victim punishes, a bystander does not); Kaplan's
+   rule 4 and the balancer add third parties.  The outcome is drawn from the
+   contest success function; every fighter loses ``war_cost`` of its
+   capability; the winners take ``transfer`` of the losers' capability.
+6. **Elimination**: the winner may press on to eliminate the main loser
+   when that pays; rule 3 and the no-elimination norm forbid it and
+   far-sighted self-interest may spare a loser worth more as a future ally.
+   Any power below ``elimination_threshold`` of the total is eliminated; its
+   remnant is divided among the year's winners if it was beaten this year,
+   else among all surviving powers, in proportion to their capabilities.
+7. **Readmission** (rule 6): shunned powers are readmitted, and eliminated
+   essential actors restored (counted apart: survival is continuous).
+8. **Observation**: each power sees the others' stances through
+   misperception (a war is seen for what it is), updates its belief by
+   Bayes' rule and its strategy's state.
 
 Randomness: every system draws its year's uniforms from its own stream
 (``SeedSequence(seed)`` child = system index), so a system's history does not
@@ -47,12 +70,24 @@ from scipy.special import ndtri
 
 from ..engine.fsm import compile_strategy
 from ..engine.rng import uniforms
-from ..games.strategies import Strategy, get_strategy
+from ..games.strategies import BayesianTrust, Cooperator, Strategy, get_strategy
 from .config import Policy, System
 
 #: Kaplan's rule 2 applies to opportunities worth at least this share of the
 #: attacker's own capability.
 BIG_GAIN = 0.03
+
+#: Kydd's (2005) two types, as in :class:`~security_regimes.games.strategies.BayesianTrust`:
+#: a security seeker restrains with probability ``SEEKER_RESTRAINT`` a year,
+#: an expansionist with ``EXPANSIONIST_RESTRAINT``; beliefs stay inside
+#: ``[BELIEF_FLOOR, 1 - BELIEF_FLOOR]`` so that trust can be rebuilt.
+SEEKER_RESTRAINT = BayesianTrust.seeker_restraint
+EXPANSIONIST_RESTRAINT = BayesianTrust.expansionist_restraint
+BELIEF_FLOOR = BayesianTrust.floor
+
+#: A member complies with a norm toward another member only while it believes
+#: the other more likely a security seeker than not (it expects reciprocity).
+COMPLY_BELIEF = 0.5
 
 
 def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
@@ -107,54 +142,97 @@ class State:
     cap: np.ndarray  # (B, N) float64, capability (units of the initial total)
     alive: np.ndarray  # (B, N) bool
     excluded: np.ndarray  # (B, N) int64, years still shunned as a partner
-    seen_hostile: np.ndarray  # (B, N, N) bool, [i, j]: i saw j expand toward i last year
+    belief: np.ndarray  # (B, N, N) float64, [i, j]: i's belief that j is a security seeker
     dyad: np.ndarray  # (B, N, N) int64, dyadic strategy state (x 8, into its table)
+    grievance: np.ndarray  # (B, N, N) int64, [q, i]: years q still remembers i's attack on it
+    seen_hostile: np.ndarray  # (B, N, N) bool, [q, i]: q saw i expand toward it last year
+    fallen: np.ndarray  # (B, N) bool, eliminated at least once (restoration does not undo it)
     # Regime state (see security_regimes.regimes): internalisation weight per
-    # power, memory of hegemonic war, trust, and revisionist goals.
+    # power, memory of hegemonic war, and revisionist goals.
     weight: np.ndarray | None = None  # (B, N) float64 in [0, 1]
     memory: np.ndarray | None = None  # (B,) float64
-    trust: np.ndarray | None = None  # (B,) float64
     revisionist: np.ndarray | None = None  # (B, N) bool
 
     def copy(self) -> State:
         return State(*(None if a is None else a.copy() for a in (
-            self.cap, self.alive, self.excluded, self.seen_hostile, self.dyad, self.weight,
-            self.memory, self.trust, self.revisionist)))
+            self.cap, self.alive, self.excluded, self.belief, self.dyad, self.grievance,
+            self.seen_hostile, self.fallen, self.weight, self.memory, self.revisionist)))
 
 
 @dataclass
 class Dyadic:
-    """A finite-state strategy of the game engine compiled for dyads."""
+    """The powers' dyadic strategies compiled into one table.
 
-    strategy: Strategy
+    ``act[state8]`` is the probability of restraint and
+    ``next8[state8 + obs]`` the next state; power ``i`` starts in state
+    ``start[i]``.  Bayesian Trust has no finite-state form: a power playing
+    it replies from its belief (restrain while ``belief >= threshold[i]``);
+    ``threshold`` is NaN for the others.
+    """
+
+    names: tuple[str, ...]
     act: np.ndarray  # (8 * S,) probability of restraint at index state8
     next8: np.ndarray  # (8 * S,) next state8 at index state8 + obs
+    start: np.ndarray  # (N,) int64, each power's initial state8
+    threshold: np.ndarray  # (N,) float64, Bayesian Trust threshold or NaN
 
     @classmethod
-    def build(cls, strategy: Strategy | str, horizon: int) -> Dyadic:
-        s = get_strategy(strategy)
-        if not isinstance(s, Strategy):
-            raise ValueError(f"dyadic strategy must be a finite-state strategy, got {s.display_name!r}")
-        tab = compile_strategy(s, horizon)
-        act = np.zeros(8 * len(tab.act))
-        act[::8] = tab.act
-        return cls(s, act, (tab.next.astype(np.int64) * 8).ravel())
+    def build(cls, strategies, horizon: int, n: int) -> Dyadic:
+        """``strategies``: one strategy (or name) for every power, or one per power."""
+        if isinstance(strategies, str | Strategy | BayesianTrust) or (
+                isinstance(strategies, type)):
+            strategies = [strategies] * n
+        strategies = list(strategies)
+        if len(strategies) != n:
+            raise ValueError(f"dyadic: expected one strategy or {n} (one per power), "
+                             f"got {len(strategies)}")
+        objs = [get_strategy(s) for s in strategies]
+        acts, nexts, offsets, tables = [], [], {}, 0
+        start = np.zeros(n, dtype=np.int64)
+        threshold = np.full(n, np.nan)
+        for i, s in enumerate(objs):
+            if isinstance(s, BayesianTrust):
+                threshold[i] = s.threshold
+                s = Cooperator()  # table unused: the reply comes from the belief
+            elif not isinstance(s, Strategy):
+                raise ValueError(f"dyadic strategy {s.display_name!r} has no form the system "
+                                 "model can play; use a finite-state strategy or Bayesian Trust")
+            key = s.display_name
+            if key not in offsets:
+                tab = compile_strategy(s, horizon)
+                act = np.zeros(8 * len(tab.act))
+                act[::8] = tab.act
+                offsets[key] = 8 * tables
+                acts.append(act)
+                nexts.append((tab.next.astype(np.int64) + tables).ravel() * 8)
+                tables += len(tab.act)
+            start[i] = offsets[key]
+        return cls(tuple(o.display_name for o in objs), np.concatenate(acts),
+                   np.concatenate(nexts), start, threshold)
 
     @property
     def stochastic(self) -> bool:
         a = self.act[::8]
         return bool(np.any((a != 0) & (a != 1)))
 
+    @property
+    def label(self) -> str:
+        return self.names[0] if len(set(self.names)) == 1 else ", ".join(self.names)
 
-def initial_state(system: System, batch: int, regime=None) -> State:
+
+def initial_state(system: System, batch: int, regime=None, dyadic: Dyadic | None = None) -> State:
     n = system.n_powers
     cap = np.broadcast_to(np.asarray(system.capabilities), (batch, n)).copy()
+    start = np.zeros(n, dtype=np.int64) if dyadic is None else dyadic.start
     state = State(
         cap=cap,
         alive=np.ones((batch, n), dtype=bool),
         excluded=np.zeros((batch, n), dtype=np.int64),
+        belief=np.full((batch, n, n), system.belief_prior),
+        dyad=np.broadcast_to(start[None, :, None], (batch, n, n)).copy(),
+        grievance=np.zeros((batch, n, n), dtype=np.int64),
         seen_hostile=np.zeros((batch, n, n), dtype=bool),
-        dyad=np.zeros((batch, n, n), dtype=np.int64),
+        fallen=np.zeros((batch, n), dtype=bool),
     )
     if regime is not None:
         c = regime.conditions
@@ -163,7 +241,6 @@ def initial_state(system: System, batch: int, regime=None) -> State:
             raise ValueError(f"revisionist: power indices must be in [0, {n})")
         revisionist[:, list(c.revisionist)] = True
         state.memory = np.full(batch, c.memory)
-        state.trust = np.ones(batch)
         state.revisionist = revisionist
         target = _regime_target(regime, state, n)
         state.weight = target if c.initial_weight is None else np.where(
@@ -171,29 +248,62 @@ def initial_state(system: System, batch: int, regime=None) -> State:
     return state
 
 
+def member_trust(belief: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """Each power's share of the other living members it expects to reciprocate, (B, N).
+
+    Jervis's condition 2 (others share the value of mutual security), read off
+    the reciprocity beliefs rather than set by hand: the share of the other
+    members ``j`` with ``belief[i, j] >= COMPLY_BELIEF``.  1 with no other member.
+    """
+    B, N = member.shape
+    other = member[:, None, :] & ~np.eye(N, dtype=bool)[None]
+    n = other.sum(axis=2)
+    s = (other & (belief >= COMPLY_BELIEF)).sum(axis=2)
+    return np.where(n > 0, s / np.maximum(n, 1), 1.0)
+
+
 def _regime_target(regime, state: State, n: int) -> np.ndarray:
     """Jervis's conditions -> each member's target internalisation weight, (B, N)."""
     c = regime.conditions
-    cost = np.minimum(c.war_cost_perception + state.memory, 1.0)  # condition 4
-    target = c.regulation * c.shared_value * state.trust * cost  # conditions 1, 2, 4
     member = regime.member_mask(n)[None, :] & ~state.revisionist  # condition 3
-    return np.where(member, target[:, None], 0.0)
+    trust = member_trust(state.belief, member & state.alive)  # condition 2, from beliefs
+    cost = np.minimum(c.war_cost_perception + state.memory, 1.0)  # condition 4
+    target = c.regulation * c.shared_value * trust * cost[:, None]  # conditions 1, 2, 4
+    return np.where(member, target, 0.0)
 
 
 def csf(a: np.ndarray, d: np.ndarray, k: float) -> np.ndarray:
     """Probability that side ``a`` beats side ``d``: ``a^k / (a^k + d^k)``."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         r = np.where(a > 0, 1.0 / (1.0 + (d / np.where(a > 0, a, 1.0)) ** k), 0.0)
     return r
 
 
-def expected_gain(cap_i, a, d, p, system: System, delta=None):
-    """Expected capability gain of a war for the attacker ``i`` (same shapes)."""
-    tau = system.transfer
-    delta = system.war_cost if delta is None else delta
+def war_value(cap_i, own, enemy, p, tau, stake, delta, rel=0.0, cap_j=None):
+    """Expected capability change of power ``i`` from a war (arrays of equal shapes).
+
+    ``own`` and ``enemy`` are the two sides' capabilities, ``p`` the chance
+    that ``i``'s side wins, ``tau`` the share of the losers taken by the
+    winners (split in proportion to capability), ``stake`` the share of
+    ``i``'s capability lost if beaten (``tau``, plus the chance of being
+    pressed to elimination times the rest), ``delta`` the share destroyed by
+    fighting.  With relative gains ``rel > 0`` the expected change of the
+    main enemy ``j`` (capability ``cap_j``) counts against ``i``'s own.
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(a > 0, cap_i / np.where(a > 0, a, 1.0), 0.0)
-    return p * tau * d * share - (1 - p) * tau * cap_i - delta * cap_i
+        share = np.where(own > 0, cap_i / np.where(own > 0, own, 1.0), 0.0)
+        v = p * tau * enemy * share - (1 - p) * stake * cap_i - delta * cap_i
+        if rel > 0:
+            j_share = np.where(enemy > 0, cap_j / np.where(enemy > 0, enemy, 1.0), 0.0)
+            other = -delta * cap_j - p * tau * cap_j + (1 - p) * tau * own * j_share
+            v = v - rel * other
+    return v
+
+
+def expected_gain(cap_i, a, d, p, system: System, delta=None):
+    """Expected capability gain of a war for the attacker ``i`` (no elimination risk)."""
+    delta = system.war_cost if delta is None else delta
+    return war_value(cap_i, a, d, p, system.transfer, system.transfer, delta)
 
 
 def _side_shares(cap: np.ndarray, side: np.ndarray) -> np.ndarray:
@@ -202,19 +312,42 @@ def _side_shares(cap: np.ndarray, side: np.ndarray) -> np.ndarray:
     return np.where(side, cap / np.where(total > 0, total, 1.0)[:, None], 0.0)
 
 
+def restraint_probability(belief: np.ndarray) -> np.ndarray:
+    """``r = b q_s + (1 - b) q_e``: chance that the other restrains, given belief ``b``."""
+    return belief * SEEKER_RESTRAINT + (1 - belief) * EXPANSIONIST_RESTRAINT
+
+
+def update_belief(belief: np.ndarray, saw_restraint: np.ndarray, noise: float,
+                  certain: np.ndarray | None = None) -> np.ndarray:
+    """Bayes' rule on one perceived stance (Kydd 2005).
+
+    A stance is misread with probability ``noise`` (the misperception the
+    powers know of); ``certain`` marks observations that cannot be misread
+    (a war).  Result clipped to ``[BELIEF_FLOOR, 1 - BELIEF_FLOOR]``.
+    """
+    qs, qe = SEEKER_RESTRAINT, EXPANSIONIST_RESTRAINT
+    m = np.full(belief.shape, float(noise)) if certain is None else np.where(certain, 0.0, noise)
+    c_s = qs * (1 - m) + (1 - qs) * m  # P(seen restraint | seeker)
+    c_e = qe * (1 - m) + (1 - qe) * m
+    like_s = np.where(saw_restraint, c_s, 1 - c_s)
+    like_e = np.where(saw_restraint, c_e, 1 - c_e)
+    post = belief * like_s / (belief * like_s + (1 - belief) * like_e)
+    return np.clip(post, BELIEF_FLOOR, 1 - BELIEF_FLOOR)
+
+
 def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy: Policy,
          dyadic: Dyadic, regime=None) -> tuple[State, dict[str, np.ndarray], np.ndarray]:
-    """Advance every system by one year.
+    """Advance every system by one year (the module docstring gives the order).
 
     Returns the new state, the year's measures (each shape ``(B,)``), and the
     alliance matrix in force during the year, shape ``(B, N, N)``.
 
     Restraint accounting (the regime autonomy index): a *restraining
     decision* is an attack a power could make with the odds in its favour
-    (p >= 1/2) or at a profit and does not make, a beaten power it spares, or
-    a crisis settled in conference.  It is *norm-explained* when the same
-    power, in the same state and with the same draws, would have acted
-    without the norms (Kaplan's rules and the regime's norms).
+    (p >= 1/2) or that it was ready to make and does not make, a beaten power
+    it spares, or a crisis settled in conference.  It is *norm-explained*
+    when the same power, in the same state and with the same draws, would
+    have acted without the norms (Kaplan's rules and the regime's norms).
     ``restraints`` and ``norm_restraints`` count them.
     """
     s = state.copy()
@@ -223,8 +356,9 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     rows = np.arange(B)
     eye = np.eye(N, dtype=bool)
     k = system.decisiveness
-    delta, tau = system.war_cost, system.transfer
+    delta, tau, f = system.war_cost, system.transfer, system.first_strike
     s.excluded = np.maximum(s.excluded - 1, 0)
+    s.grievance = np.maximum(s.grievance - 1, 0)
 
     # 1. Growth.
     before = s.cap.sum(axis=1)
@@ -253,50 +387,77 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     clique = (s.cap * join).sum(axis=1)
     side = np.where(join, clique[:, None], s.cap)
 
-    # 3-4. Opportunities and stances.  Non-allied i, j share no ally (one clique).
-    A = np.broadcast_to(side[:, :, None], (B, N, N))
-    D = np.broadcast_to(side[:, None, :], (B, N, N))
+    # 3. Replies and beliefs.
+    valid = s.alive[:, :, None] & s.alive[:, None, :] & ~eye
+    p_fsm = dyadic.act[s.dyad]
+    reply = (u["act"] < p_fsm) if dyadic.stochastic else p_fsm > 0.5
+    bt = ~np.isnan(dyadic.threshold)
+    if bt.any():
+        thr = np.where(bt, dyadic.threshold, 0.0)[None, :, None]
+        reply = np.where(bt[None, :, None], s.belief >= thr, reply)
+    reply = reply & valid
+    r = restraint_probability(s.belief)
+
+    # Punishers: q joins the defender against attacker i when it remembers
+    # i's attack on it and its reply to i is to defect.
+    punisher = ((s.grievance > 0) | s.seen_hostile) & valid & ~reply  # [q, i]
+    pw = s.cap[:, :, None] * (punisher & ~allied)  # allies of i stay loyal to i
+    outside = ~eye[None] & ~(join[:, :, None] & join[:, None, :])  # [q, j]: not in j's side
+    punish = np.einsum("bqi,bqj->bij", pw, outside)  # [i, j]: punishers of i not on j's side
+
+    # 4. Decisions.  Striking first: i's side (x 1 + first_strike) against j's
+    # side plus i's punishers; struck first: j's side (x 1 + first_strike)
+    # against i's side plus j's punishers.
+    own = np.broadcast_to(side[:, :, None], (B, N, N))
+    enemy = side[:, None, :] + punish
+    own_t = own + punish.transpose(0, 2, 1)
+    enemy_t = np.broadcast_to(side[:, None, :], (B, N, N))
     if system.capability_noise > 0:  # uncertainty: the other side's strength is misjudged
-        D = D * np.exp(system.capability_noise * ndtri(u["perceive"]))
-    p = csf(A, D, k)
+        seen_strength = np.exp(system.capability_noise * ndtri(u["perceive"]))
+        enemy, enemy_t = enemy * seen_strength, enemy_t * seen_strength
+    p_att = csf((1 + f) * own, enemy, k)
+    p_tgt = 1.0 - csf((1 + f) * enemy_t, own_t, k)
     cap_i = np.broadcast_to(s.cap[:, :, None], (B, N, N))
+    cap_j = np.broadcast_to(s.cap[:, None, :], (B, N, N))
     nuclear = np.zeros(N, dtype=bool)
     nuclear[list(system.nuclear)] = True
     delta_ij = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, delta)
-    eg = expected_gain(cap_i, A, D, p, system, delta_ij)
-    if system.relative_gains > 0:  # competitiveness: the other's loss counts as a gain
-        cap_j = np.broadcast_to(s.cap[:, None, :], (B, N, N))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            j_share = np.where(D > 0, cap_j / np.where(D > 0, D, 1.0), 0.0)
-        other = -delta_ij * cap_j - p * tau * cap_j + (1 - p) * tau * cap_i * j_share
-        eg = eg - system.relative_gains * other
-    valid = s.alive[:, :, None] & s.alive[:, None, :] & ~eye
-    opp = valid & ~allied & (eg > 0)
-    candidate = opp.copy()
+    if system.conquest:  # unforgiving: a beaten power may be pressed to elimination
+        stake_att = tau + csf(enemy, cap_i, k) * (1 - tau) * (1 - delta_ij)
+        stake_tgt = tau + csf(enemy_t, cap_i, k) * (1 - tau) * (1 - delta_ij)
+    else:
+        stake_att = stake_tgt = tau
+    rel = system.relative_gains
+    eg = war_value(cap_i, own, enemy, p_att, tau, stake_att, delta_ij, rel, cap_j)
+    eg_tgt = war_value(cap_i, own_t, enemy_t, p_tgt, tau, stake_tgt, delta_ij, rel, cap_j)
+    loss = np.maximum(-eg_tgt, 0.0)  # the sucker's payoff: restraint exploited
+    bar = (reply * r * system.shadow - (1 - r)) * loss
+    margin = eg - bar
+    ready = valid & ~allied & (margin > 0)
+    candidate = ready.copy()
     if policy.name == "kaplan":
         negotiate = u["rule1"] < w[1]
         seize = (u["rule2"] < w[2]) & (eg >= BIG_GAIN * cap_i)
-        candidate = opp & (~negotiate | seize)
+        candidate = ready & (~negotiate | seize)
         if system.supranational:
             sup = np.zeros(N, dtype=bool)
             sup[list(system.supranational)] = True
-            constrain = (u["rule5"] < w[5])[:, :, None] & sup[None, None, :] & (p > 0.5)
+            constrain = (u["rule5"] < w[5])[:, :, None] & sup[None, None, :] & (p_att > 0.5)
             candidate |= valid & ~allied & constrain
 
-    # Regime norm: members restrain toward members.
+    # Regime norm: members restrain toward members they expect to reciprocate.
     member = np.zeros((B, N), dtype=bool)
     if regime is not None:
         member = regime.member_mask(N)[None, :] & s.alive
-        bind = u["norm_restraint"] < regime.strength("restraint") * s.weight[:, :, None]
+        bind = ((u["norm_restraint"] < regime.strength("restraint") * s.weight[:, :, None])
+                & (s.belief >= COMPLY_BELIEF))
         candidate &= ~(bind & member[:, :, None] & member[:, None, :])
 
-    # The dyadic strategy's own move (probability of restraint).
-    p_restrain = dyadic.act[s.dyad]
-    intended_c = (u["act"] < p_restrain) if dyadic.stochastic else p_restrain > 0.5
-    stance_c = intended_c & ~opp  # restraint unless an opportunity tempts
-    stance_c &= valid
+    # A power's stance: restraint when its reply is to cooperate and it does
+    # not stand ready to attack.
+    stance_c = reply & ~candidate & valid
 
-    score = np.where(candidate, eg, -np.inf).reshape(B, N * N)
+    score = np.where(candidate, margin, -np.inf).reshape(B, N * N)
     best = np.argmax(score, axis=1)
     war = np.isfinite(score[rows, best])
     att, dfd = best // N, best % N
@@ -304,27 +465,25 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     if regime is not None and regime.strength("consultation") > 0:
         both = member[rows, att] & member[rows, dfd]
         settled = war & both & (u["conference"] < regime.strength("consultation")
-                                * s.weight[rows, att])
+                                * s.weight[rows, att]) & (s.belief[rows, att, dfd] >= COMPLY_BELIEF)
         war = war & ~settled
-    # Restraint accounting.  A restraining decision: a power that could attack
-    # with the odds in its favour (or at a profit) and does not.  It is
-    # norm-explained when interest alone (opp) would have made it ready to
-    # attack but the norms (Kaplan's rules, the regime) removed it, or when a
-    # conference settled the crisis.
     initiated = np.zeros((B, N, N), dtype=bool)
     initiated[rows, att, dfd] = war
-    feasible = valid & ~allied & ((p >= 0.5) | opp)
+    feasible = valid & ~allied & ((p_att >= 0.5) | ready)
     restrained = feasible & ~initiated
     restraints = restrained.sum(axis=(1, 2))
-    norm_restraints = (restrained & opp & ~candidate).sum(axis=(1, 2)) + settled
+    norm_restraints = (restrained & ready & ~candidate).sum(axis=(1, 2)) + settled
 
-    # War sides: attacker + its allies vs defender + its allies, then joiners.
+    # 5. War sides: attacker + its allies vs defender + its allies, then the
+    # attacker's punishers, then Kaplan's and the balancer's third parties.
     a_side = np.zeros((B, N), dtype=bool)
     d_side = np.zeros((B, N), dtype=bool)
     a_side[rows, att] = war
     d_side[rows, dfd] = war
     a_side |= allied[rows, att] & war[:, None]
     d_side |= allied[rows, dfd] & war[:, None]
+    punishing = punisher[rows, :, att] & ~a_side & ~d_side & war[:, None]
+    d_side |= punishing
     third = s.alive & ~a_side & ~d_side & war[:, None]
     a_cap = (s.cap * a_side).sum(axis=1)
     d_cap = (s.cap * d_side).sum(axis=1)
@@ -341,7 +500,7 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         d_side[:, bal] |= joins & a_stronger
     a_cap = (s.cap * a_side).sum(axis=1)
     d_cap = (s.cap * d_side).sum(axis=1)
-    p_war = csf(a_cap, d_cap, k)
+    p_war = csf((1 + f) * a_cap, d_cap, k)
     a_wins = war & (u["war"] < p_war)
 
     fighters = a_side | d_side
@@ -359,6 +518,8 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     s.cap = np.where(lose_side, s.cap * (1 - tau), s.cap)
     s.cap = s.cap + gain_share * loot[:, None]
     s.excluded = np.where(lose_side, system.exclusion_years, s.excluded)
+    # The victim remembers who attacked it.
+    s.grievance[rows, dfd, att] = np.where(war, system.grievance_years, s.grievance[rows, dfd, att])
     if regime is not None and regime.strength("compensation") > 0:
         # Abstaining members are compensated out of the winners' gain, in
         # proportion to each winner's internalisation of the norm.
@@ -370,7 +531,7 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         paid = give.sum(axis=1)
         s.cap = s.cap - give + np.where(abstain, (paid / np.maximum(n_abstain, 1))[:, None], 0.0)
 
-    # 5. Pressing on to eliminate the main loser.
+    # 6. Pressing on to eliminate the main loser.
     winner = np.where(a_wins, att, dfd)
     loser = np.where(a_wins, dfd, att)
     c_w = s.cap[rows, winner]
@@ -395,7 +556,8 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         push &= ~(u["rule3"] < w[3])
     if regime is not None and regime.strength("no_elimination") > 0:
         spare = member[rows, winner] & member[rows, loser] & (
-            u["no_elimination"] < regime.strength("no_elimination") * s.weight[rows, winner])
+            u["no_elimination"] < regime.strength("no_elimination") * s.weight[rows, winner]) & (
+            s.belief[rows, winner, loser] >= COMPLY_BELIEF)
         push &= ~spare
     spared = war & ~push  # sparing a beaten power is a restraining decision too
     restraints = restraints + spared
@@ -412,21 +574,28 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     s.cap[rows, loser] -= spoils
     s.alive[rows, loser] &= ~conquered
 
-    # Threshold elimination: the remnant passes to the strongest power.
+    # Threshold elimination.  Never eliminate the last power standing.
     total = s.cap.sum(axis=1)
     weak = s.alive & (s.cap < system.elimination_threshold * total[:, None])
     if not system.conquest:
         weak &= False
-    # Never eliminate the last power standing.
     strongest = np.argmax(np.where(s.alive, s.cap, -1.0), axis=1)
     weak[rows, strongest] = False
-    remnant = (s.cap * weak).sum(axis=1) + np.where(s.alive, 0.0, s.cap).sum(axis=1)
-    s.cap = np.where(weak | ~s.alive, 0.0, s.cap)
-    s.cap[rows, strongest] += remnant
+    gone = weak | ~s.alive
+    beaten = gone & lose_side
+    heirs = s.alive & ~weak
+    victors = heirs & win_side
+    victors = np.where(victors.any(axis=1)[:, None], victors, heirs)
+    rem_beaten = (s.cap * beaten).sum(axis=1)
+    rem_other = (s.cap * (gone & ~beaten)).sum(axis=1)
+    s.cap = np.where(gone, 0.0, s.cap)
+    s.cap = (s.cap + _side_shares(s.cap, victors) * rem_beaten[:, None]
+             + _side_shares(s.cap, heirs) * rem_other[:, None])
     s.alive &= ~weak
     eliminated = (state.alive & ~s.alive).sum(axis=1)
+    s.fallen |= ~s.alive
 
-    # 6. Rule 6: readmit the shunned, restore eliminated essential actors.
+    # 7. Rule 6: readmit the shunned, restore eliminated essential actors.
     restored = np.zeros(B, dtype=np.int64)
     if policy.name == "kaplan" and w[6] > 0:
         s.excluded = np.where(s.alive & (u["rule6"] < w[6]), 0, s.excluded)
@@ -446,38 +615,48 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
             s.alive[:, i] |= bi
             s.excluded[:, i] = np.where(bi, 0, s.excluded[:, i])
             restored += bi
-        returned = s.alive & ~state.alive
-        s.seen_hostile &= ~(returned[:, :, None] | returned[:, None, :])
-        s.dyad = np.where(returned[:, :, None] | returned[:, None, :], 0, s.dyad)
+    if regime is not None and regime.strength("readmission") > 0:
+        readmit = member & (u["readmission"] < regime.strength("readmission") * s.weight)
+        s.excluded = np.where(readmit, 0, s.excluded)
 
-    if regime is not None:
-        if regime.strength("readmission") > 0:
-            readmit = member & (u["readmission"] < regime.strength("readmission") * s.weight)
-            s.excluded = np.where(readmit, 0, s.excluded)
-        _update_regime(s, regime, u, war, a_side, d_side, member, destroyed, N)
-
-    # What each side saw: the other's stance, misread with probability m; a war
-    # between them is seen for what it is.
+    # 8. What each side saw: the other's stance, misread with probability m; a
+    # war between them is seen for what it is.
     expand = valid & ~stance_c
-    seen = expand.transpose(0, 2, 1)
+    seen = expand.transpose(0, 2, 1)  # [i, j]: j expanded toward i
     if system.misperception > 0:
         seen = seen ^ (u["mis"] < system.misperception)
     at_war = (a_side[:, :, None] & d_side[:, None, :]) | (d_side[:, :, None] & a_side[:, None, :])
     seen = (seen | at_war) & valid
-    obs = (intended_c.view(np.uint8) << 2) | (stance_c.view(np.uint8) << 1) | (~seen).view(np.uint8)
+    intended = reply if dyadic.stochastic else p_fsm > 0.5
+    obs = (intended.view(np.uint8) << 2) | (stance_c.view(np.uint8) << 1) | (~seen).view(np.uint8)
     s.dyad = np.where(valid, dyadic.next8[s.dyad + obs], s.dyad)
     s.seen_hostile = seen
+    s.belief = np.where(valid, update_belief(s.belief, ~seen, system.misperception, at_war),
+                        s.belief)
+    returned = s.alive & ~state.alive
+    if returned.any():  # a restored power starts afresh, and so do views of it
+        fresh = returned[:, :, None] | returned[:, None, :]
+        s.belief = np.where(fresh, system.belief_prior, s.belief)
+        s.dyad = np.where(fresh, dyadic.start[None, :, None], s.dyad)
+        s.grievance = np.where(fresh, 0, s.grievance)
+        s.seen_hostile &= ~fresh
+
+    if regime is not None:
+        _update_regime(s, regime, u, war, a_side, d_side, member, destroyed, N)
 
     # Measures.
     total = s.cap.sum(axis=1)
     shares = s.cap / total[:, None]
     n_alive = s.alive.sum(axis=1)
     hhi = (shares**2).sum(axis=1)
+    dyads = valid.sum(axis=(1, 2))
+    restraining = stance_c.sum(axis=(1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         con = np.where(n_alive > 1, np.sqrt(np.maximum(hhi - 1 / n_alive, 0) /
                                             (1 - 1 / np.maximum(n_alive, 2))), 1.0)
-        n_dyads = valid.sum(axis=(1, 2))
-        coop = np.where(n_dyads > 0, stance_c.sum(axis=(1, 2)) / np.maximum(n_dyads, 1), np.nan)
+        coop = np.where(dyads > 0, restraining / np.maximum(dyads, 1), np.nan)
+        mean_belief = np.where(dyads > 0, np.where(valid, s.belief, 0).sum(axis=(1, 2))
+                               / np.maximum(dyads, 1), np.nan)
     max_share = shares.max(axis=1)
     measures = {
         "war": war,
@@ -485,16 +664,21 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
         "attacker": np.where(war, att, -1),
         "defender": np.where(war, dfd, -1),
         "attacker_won": a_wins,
+        "punishers": punishing.sum(axis=1),
         "eliminated": eliminated,
         "restored": restored,
         "n_alive": n_alive,
         "essential_survival": n_alive / N,
+        "continuous_survival": (~s.fallen).sum(axis=1) / N,
+        "pairs": dyads // 2,
+        "restraining_dyads": restraining,
         "hhi": hhi,
         "con": con,
         "max_share": max_share,
         "n_poles": (shares >= 0.5 * max_share[:, None]).sum(axis=1),
         "alliance_count": allied.sum(axis=(1, 2)) // 2,
         "cooperation_rate": coop,
+        "mean_belief": mean_belief,
         "growth": growth,
         "total": total,
         "restraints": restraints,
@@ -512,15 +696,43 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
 
 
 def _update_regime(s: State, regime, u, war, a_side, d_side, member, destroyed, N) -> None:
-    """Formation and decay: memory fades, trust reacts, goals may turn revisionist."""
+    """Formation and decay: memory fades, beliefs move trust, goals may turn revisionist."""
     c = regime.conditions
     member_war = war & (a_side & member).any(axis=1) & (d_side & member).any(axis=1)
     total = s.cap.sum(axis=1)
     s.memory = s.memory * 0.5 ** (1.0 / c.half_life) + np.where(
         member_war, c.memory_gain * destroyed / np.where(total > 0, total, 1.0), 0.0)
     s.memory = np.minimum(s.memory, 1.0)
-    s.trust = np.where(member_war, s.trust * (1 - c.betrayal), s.trust + c.recovery * (1 - s.trust))
     if c.shock_rate > 0:
         s.revisionist = s.revisionist | (s.alive & (u["shock"] < c.shock_rate))
     target = _regime_target(regime, s, N)
     s.weight = s.weight + c.adaptation * (target - s.weight)
+
+
+def dyad_payoffs(system: System) -> dict[str, np.ndarray]:
+    """The stage game each ordered pair of powers plays in the system's first year.
+
+    Payoffs to ``i`` (row) against ``j`` (column), as shares of ``i``'s own
+    capability, from the decision rule of :func:`step` with no alliances and
+    no grievances: ``R`` mutual restraint (status quo, 0), ``T`` striking a
+    restraining ``j`` first, ``S`` restraining while ``j`` strikes first (the
+    sucker's payoff), ``P`` mutual expansion (a war neither side opens by
+    surprise).  Each value has shape (N, N), NaN on the diagonal.
+    """
+    cap = np.asarray(system.capabilities, dtype=float)
+    n = cap.size
+    k, tau, f = system.decisiveness, system.transfer, system.first_strike
+    ci, cj = np.meshgrid(cap, cap, indexing="ij")
+    nuclear = np.zeros(n, dtype=bool)
+    nuclear[list(system.nuclear)] = True
+    delta = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, system.war_cost)
+    stake = tau + (csf(cj, ci, k) * (1 - tau) * (1 - delta) if system.conquest else 0.0)
+    rel = system.relative_gains
+
+    def value(p):
+        return war_value(ci, ci, cj, p, tau, stake, delta, rel, cj) / ci
+
+    out = {"R": np.zeros((n, n)), "T": value(csf((1 + f) * ci, cj, k)),
+           "S": value(1.0 - csf((1 + f) * cj, ci, k)), "P": value(csf(ci, cj, k))}
+    off = ~np.eye(n, dtype=bool)
+    return {key: np.where(off, v, np.nan) for key, v in out.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from .model import Draws, Dyadic, initial_state, step
 
 #: Per-year measures stored for every system-year (see :func:`step`).
 YEAR_MEASURES = (
-    "war", "war_size", "attacker", "defender", "attacker_won", "eliminated", "restored",
-    "n_alive", "essential_survival", "hhi", "con", "max_share", "n_poles", "alliance_count",
-    "cooperation_rate", "growth", "total", "restraints", "norm_restraints", "settled",
-    "member_war", "regime_strength",
+    "war", "war_size", "attacker", "defender", "attacker_won", "punishers", "eliminated",
+    "restored", "n_alive", "essential_survival", "continuous_survival", "pairs",
+    "restraining_dyads", "hhi", "con", "max_share", "n_poles", "alliance_count",
+    "cooperation_rate", "mean_belief", "growth", "total", "restraints", "norm_restraints",
+    "settled", "member_war", "regime_strength",
 )
 
 
@@ -84,6 +86,7 @@ class SimulationResult:
             hegemonic = m["max_share"] >= 0.5
             first = np.where(hegemonic.any(axis=1), hegemonic.argmax(axis=1) + 1, np.nan)
             wars = m["war"].sum(axis=1)
+            pair_years = m["pairs"].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 mean_size = np.where(wars > 0, (m["war_size"] * m["war"]).sum(axis=1) / wars,
                                      np.nan)
@@ -95,13 +98,24 @@ class SimulationResult:
                 "wars": wars,
                 "war_frequency": wars / self.years,
                 "mean_war_size": mean_size,
+                "pair_years": pair_years,
+                "wars_per_dyad_year": _ratio(wars, pair_years),
                 "eliminations": m["eliminated"].sum(axis=1),
+                "eliminations_per_century": m["eliminated"].sum(axis=1) * 100.0 / self.years,
+                "restorations": m["restored"].sum(axis=1),
                 "essential_survival": m["essential_survival"][:, -1],
                 "all_survive": m["essential_survival"][:, -1] == 1.0,
+                "continuous_survival": m["continuous_survival"][:, -1],
+                "all_survive_continuously": m["continuous_survival"][:, -1] == 1.0,
                 "hegemony": first,
                 "cooperation_rate": _nanmean_rows(m["cooperation_rate"]),
+                # Restraining stances per directed pair-year at risk (2 per pair).
+                "cooperation_per_pair_year": _ratio(m["restraining_dyads"].sum(axis=1),
+                                                    2 * pair_years),
+                "punishers": m["punishers"].sum(axis=1),
                 "final_con": m["con"][:, -1],
                 "restraints": m["restraints"].sum(axis=1),
+                "norm_restraints": m["norm_restraints"].sum(axis=1),
                 "regime_autonomy": _ratio(m["norm_restraints"].sum(axis=1),
                                           m["restraints"].sum(axis=1)),
                 "member_wars": m["member_war"].sum(axis=1),
@@ -194,7 +208,7 @@ def simulate(
     rules: dict | None = None,
     balancer: int | None = None,
     future_weight: float | None = None,
-    dyadic: Strategy | str = "Tit For Tat",
+    dyadic: Strategy | str | Sequence[Strategy | str] = "Tit For Tat",
     regime=None,
     first_index: int = 0,
     record_capabilities: bool = True,
@@ -205,6 +219,25 @@ def simulate(
     System ``i`` (``first_index <= i < first_index + systems``) draws from
     child ``i`` of ``SeedSequence(seed)``, so any subset of runs can be
     recomputed alone, bit for bit.
+
+    Parameters
+    ----------
+    system : System
+        Powers and parameters (default: the five great powers of 1816).
+    years, systems : int
+        Years per system and number of independent systems.
+    policy : Policy or str
+        ``waltz``, ``kaplan``, ``balancer`` or ``far_sighted_waltz``.
+    seed : int or None
+        Root seed (``None``: fresh entropy, reported in the result).
+    dyadic : strategy or name, or a sequence of one per power
+        The strategy that forms each power's reply toward each other power
+        (any finite-state strategy of :mod:`security_regimes.games`, or
+        Bayesian Trust, which replies from the power's belief).  A sequence
+        gives each power its own, e.g. a revisionist ``Defector`` among
+        ``Tit For Tat`` players.
+    regime : Regime, optional
+        Norms and formation conditions (:mod:`security_regimes.regimes`).
     """
     system = system if system is not None else System()
     if not isinstance(system, System):
@@ -220,10 +253,10 @@ def simulate(
                          f"got {policy.balancer}")
     entropy = root_entropy(seed)
     keys = spawn_keys(entropy, first_index + np.arange(systems))
-    dyad = Dyadic.build(dyadic, years)
+    dyad = Dyadic.build(dyadic, years, system.n_powers)
     if regime is not None:
         regime.member_mask(system.n_powers)  # validates member indices
-    state = initial_state(system, systems, regime)
+    state = initial_state(system, systems, regime, dyad)
     N = system.n_powers
     measures = {name: [] for name in YEAR_MEASURES}
     caps = [state.cap.copy()] if record_capabilities else None
@@ -250,6 +283,6 @@ def simulate(
         capabilities=np.stack(caps, axis=1) if caps is not None else None,
         alliance_edges=(np.concatenate(edges) if edges else np.zeros((0, 4), dtype=np.int64))
         if record_alliances else None,
-        dyadic=dyad.strategy.display_name,
+        dyadic=dyad.label,
         regime=regime,
     )
