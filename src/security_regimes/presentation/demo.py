@@ -14,7 +14,7 @@ from .. import __version__
 from ..data import wars
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment
-from ..regimes.history import compare_with_history
+from ..regimes.history import history_check
 from ..regimes.scenarios import (
     builtin_scenarios,
     knobs_experiment,
@@ -74,7 +74,9 @@ def run_demo(out: str | Path, seed: int = 1, systems: int = 300, console=None) -
         say(f"scenario {name}")
         ts = time.perf_counter()
         r = scn.run(seed=seed, systems=systems)
-        extra = {"history": compare_with_history(r)} if name == "concert_of_europe" else None
+        extra = {"channels": r.channels()}
+        if scn.start_year == 1816 and scn.years >= 99:
+            extra["history"] = history_check(r)
         r.to_parquet(out / "scenarios" / name, extra=extra, run_seconds=time.perf_counter() - ts)
         if name in ("waltz_balance", "kaplan_balance", "concert_of_europe"):
             py = r.result.per_year

@@ -127,9 +127,15 @@ def _scenario_section(doc: Html, d: Path, m: dict, heading: bool = True) -> None
         by_year, None if concert else f"{name}: regime autonomy and cooperation by year (95% "
                                       "bands)", history=concert),
         "Regime autonomy and cooperation by year")
+    if (d / "channels.parquet").exists():
+        doc.p("Wars per run, with minus without norms, split into a survival channel (more "
+              "or fewer pairs at risk) and a per-pair channel.")
+        doc.table(pd.read_parquet(d / "channels.parquet"))
     if (d / "history.parquet").exists():
         h = pd.read_parquet(d / "history.parquet")
-        doc.p("Great-power wars per year, simulated (members of the regime) against COW.")
+        doc.p("History as a predictive distribution (COW 1816-1913): how often the model "
+              "produces what happened, with and without the norms; likelihood_ratio = "
+              "P(record | norms) / P(record | no norms).")
         doc.table(h)
     if (d / "capabilities.parquet").exists():
         caps = pd.read_parquet(d / "capabilities.parquet")
