@@ -21,6 +21,20 @@ def test_builtin_scenarios_round_trip(name, tmp_path):
     assert (a.result.capabilities == b.result.capabilities).all()
 
 
+def test_per_power_dyadic_round_trips(tmp_path):
+    from dataclasses import replace
+
+    orig = replace(get_scenario("concert_of_europe"),
+                   dyadic=("Defector", "Tit For Tat", "GTFT: 0.3", "Bayesian Trust: 0.6",
+                           "Cooperator"))
+    path = tmp_path / "mixed.toml"
+    path.write_text(scenario_to_toml(orig))
+    s, _ = load_scenario_file(path)
+    assert s == orig
+    assert s.run(seed=3, systems=4, years=10).result.dyadic == (
+        "Defector, Tit For Tat, GTFT: 0.3, Bayesian Trust: 0.6, Cooperator")
+
+
 BAD_SCENARIOS = [
     ("name = \"x\"\nyears = [", "TOML syntax error"),
     ("name = \"x\"\nyeers = 10", "yeers: unknown key"),
@@ -31,6 +45,8 @@ BAD_SCENARIOS = [
     ("name = \"x\"\n[regime]\nnorms = { restrain = 1.0 }", "regime.norms.restrain"),
     ("name = \"x\"\n[policy]\nname = \"hobbes\"", "policy.name: Input should be 'waltz'"),
     ("years = 3", "name: required key is missing"),
+    ("name = \"x\"\n[system]\nbelief_prior = 1.5", "system.belief_prior: Input should be less than or equal to 1"),
+    ("name = \"x\"\n[game]\nR = 1", "game: unknown key"),
 ]
 
 

@@ -111,7 +111,7 @@ def ref_step(st, u, system, policy, dyadic):
                    and q != j and not (join[q] and join[j]))
 
     nuclear = set(system.nuclear)
-    best, best_m, stance, candidate_of, ready_of, p_of, r_of = None, -math.inf, {}, {}, {}, {}, {}
+    best, best_m, stance = None, -math.inf, {}
     for i in range(N):
         for j in range(N):
             if not valid(i, j):
@@ -145,7 +145,6 @@ def ref_step(st, u, system, policy, dyadic):
                         and not allied[i][j]):
                     cand = True
             stance[i, j] = reply[i, j] and not cand
-            candidate_of[i, j], ready_of[i, j], p_of[i, j], r_of[i, j] = cand, ready, p_att, r
             # argmax over the flattened (i, j) grid keeps the first maximum.
             if cand and margin > best_m:
                 best, best_m = (i, j), margin

@@ -311,7 +311,7 @@ def run_cmd(
     Scenarios dated from 1816 also print history as a predictive distribution
     (P(no great-power war 1816-1852), first-war percentiles, P(all 1816 great
     powers alive in 1914), wars per pair-year) with likelihood ratios."""
-    from ..regimes.history import history_check
+    from ..regimes.history import covers_record, history_check
     from ..regimes.scenarios import get_scenario
 
     if name.endswith(".toml"):
@@ -332,10 +332,7 @@ def run_cmd(
     r = scn.run(seed=seed, systems=systems, years=years)
     outcomes = r.outcomes()
     channels = r.channels()
-    history = None
-    last = scn.start_year + r.result.years - 1
-    if scn.start_year <= 1816 <= 1914 <= last:
-        history = history_check(r)
+    history = history_check(r) if covers_record(scn.start_year, r.result.years) else None
     extra = {"channels": channels}
     if history is not None:
         extra["history"] = history
@@ -362,12 +359,10 @@ def run_cmd(
 
 
 def _parse_dyadic(text: str, n: int):
-    """``NAME`` for every power, or ``NAME,NAME,...`` (one per power)."""
-    from ..games.strategies import get_strategy
+    """``NAME`` for every power, or ``NAME,NAME,...`` (one per power).
 
-    names = [x.strip() for x in text.split(",")] if "," in text and ":" not in text else [text]
-    for x in names:
-        get_strategy(x)  # one clear line for an unknown name
+    Unknown names are reported by the library when the run starts."""
+    names = [x.strip() for x in text.split(",")]
     if len(names) == 1:
         return names[0]
     if len(names) != n:

@@ -14,7 +14,7 @@ from .. import __version__
 from ..data import wars
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment
-from ..regimes.history import history_check
+from ..regimes.history import covers_record, history_check
 from ..regimes.scenarios import (
     builtin_scenarios,
     knobs_experiment,
@@ -75,7 +75,7 @@ def run_demo(out: str | Path, seed: int = 1, systems: int = 300, console=None) -
         ts = time.perf_counter()
         r = scn.run(seed=seed, systems=systems)
         extra = {"channels": r.channels()}
-        if scn.start_year == 1816 and scn.years >= 99:
+        if covers_record(scn.start_year, scn.years):
             extra["history"] = history_check(r)
         r.to_parquet(out / "scenarios" / name, extra=extra, run_seconds=time.perf_counter() - ts)
         if name in ("waltz_balance", "kaplan_balance", "concert_of_europe"):

@@ -62,12 +62,17 @@ def observed_record(start: int = RECORD[0], end: int = RECORD[1]) -> dict:
             "eliminations": 0, "war_names": ", ".join(w.war_name)}
 
 
+def covers_record(start_year: int, years: int) -> bool:
+    """Whether a run from ``start_year`` for ``years`` years covers 1816-1914."""
+    return start_year <= RECORD[0] and start_year + years - 1 >= SURVIVAL_YEAR
+
+
 def _history_stats(result, start_year: int) -> dict:
     """Predictive statistics of one SimulationResult whose year 1 is ``start_year``."""
     m = result.measures
     T = result.years
     cal = start_year + np.arange(T)
-    if cal[0] > RECORD[0] or cal[-1] < SURVIVAL_YEAR:
+    if not covers_record(start_year, T):
         raise ValueError(f"the run covers {cal[0]}-{cal[-1]}; the history check needs "
                          f"{RECORD[0]}-{SURVIVAL_YEAR} (run from 1816 for at least 99 years)")
     war = m["member_war"]
@@ -125,13 +130,12 @@ def history_check(scenario_result) -> pd.DataFrame:
     for key, label, observed in rows:
         row = {"statistic": key, "description": label, "observed": observed,
                "with_norms": main[key], "without_norms": cf[key] if cf else np.nan}
-        if key.startswith("p_"):
+        row["likelihood_ratio"] = np.nan
+        if key.startswith("p_") and cf:
             # P(the observed outcome): the event if it happened, its complement if not.
-            p1 = main[key] if observed else 1 - main[key]
-            p0 = (cf[key] if observed else 1 - cf[key]) if cf else np.nan
-            row["likelihood_ratio"] = p1 / p0 if p0 and p0 > 0 else np.inf if p1 > 0 else np.nan
-        else:
-            row["likelihood_ratio"] = np.nan
+            p1, p0 = (main[key], cf[key]) if observed else (1 - main[key], 1 - cf[key])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                row["likelihood_ratio"] = float(np.divide(p1, p0))  # 0/0 -> NaN, x/0 -> inf
         out.append(row)
     df = pd.DataFrame(out)
     df.attrs["runs"] = main["runs"]

@@ -259,7 +259,7 @@ def world_system(offense_defense: float, distinguishability: float) -> System:
         cow_year=1816,
         transfer=min(0.5 * sd.stakes, 1.0),
         decisiveness=2.25 + 1.25 * offense_defense,
-        first_strike=0.25 * (1 + offense_defense),
+        first_strike=System.first_strike * (1 + offense_defense),
         misperception=sd.effective_misperception,
         capability_noise=0.3 * (1 - sd.distinguishability),
     )
@@ -458,7 +458,7 @@ def stage_game(scenario: str | Scenario | System, pair: tuple[int, int] | None =
         vals = {k: float(np.nanmean(v)) for k, v in pay.items()}
         label = "mean over pairs"
     g = Game(**vals)
-    return Game(**vals, name=f"{g.kind()} ({label})")
+    return replace(g, name=f"{g.kind()} ({label})")
 
 
 def schelling(scenario: str | Scenario | None = None, n: int | None = None,
@@ -511,7 +511,8 @@ def stability_instability(systems: int = 1000, years: int = 50, seed: int = 1) -
                      record_capabilities=False)
         m = r.measures
         war, a, d = m["war"], m["attacker"], m["defender"]
-        sup_a, sup_d = (a == 0) | (a == 1), (d == 0) | (d == 1)
+        superpowers = list(base.system.nuclear)
+        sup_a, sup_d = np.isin(a, superpowers), np.isin(d, superpowers)
         direct = war & sup_a & sup_d
         row = {"world": label}
         for name, x in (("superpower_wars", direct), ("periphery_wars", war & ~direct),

@@ -97,8 +97,9 @@ class System:
         Initial belief of every power that each other power is a security
         seeker rather than an expansionist (Kydd 2005).
     grievance_years : int >= 0
-        Years a power remembers an attack on it; while it does and its reply
-        to the attacker is to defect, it joins wars against the attacker.
+        Years a power remembers an attack on it.  While it does (or when it
+        saw the attacker expand toward it last year) and its reply to the
+        attacker is to defect, it joins wars against the attacker.
     """
 
     capabilities: tuple[float, ...] | None = None

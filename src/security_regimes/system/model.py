@@ -39,8 +39,9 @@ One year, in order (``docs/theory.md`` gives the reasoning and sources):
    (``b[i, j] >= 1/2``), and never otherwise.  The most valuable attack in
    each system becomes a war.
 5. **War**: allies fight beside their partner; powers that the attacker
-   wronged in the last ``exclusion_years`` and whose reply to it is to defect
-   join the defender (the victim punishes, a bystander does not); Kaplan's
+   wronged (it attacked them in the last ``grievance_years``, or they saw it
+   expand toward them last year) and whose reply to it is to defect join the
+   defender (the victim punishes, a bystander does not); Kaplan's
    rule 4 and the balancer add third parties.  The outcome is drawn from the
    contest success function; every fighter loses ``war_cost`` of its
    capability; the winners take ``transfer`` of the losers' capability.
@@ -70,7 +71,7 @@ from scipy.special import ndtri
 
 from ..engine.fsm import compile_strategy
 from ..engine.rng import uniforms
-from ..games.strategies import BayesianTrust, Cooperator, Strategy, get_strategy
+from ..games.strategies import BayesianTrust, Cooperator, Strategy, VectorStrategy, get_strategy
 from .config import Policy, System
 
 #: Kaplan's rule 2 applies to opportunities worth at least this share of the
@@ -179,8 +180,7 @@ class Dyadic:
     @classmethod
     def build(cls, strategies, horizon: int, n: int) -> Dyadic:
         """``strategies``: one strategy (or name) for every power, or one per power."""
-        if isinstance(strategies, str | Strategy | BayesianTrust) or (
-                isinstance(strategies, type)):
+        if isinstance(strategies, str | Strategy | VectorStrategy | type):
             strategies = [strategies] * n
         strategies = list(strategies)
         if len(strategies) != n:
@@ -300,10 +300,14 @@ def war_value(cap_i, own, enemy, p, tau, stake, delta, rel=0.0, cap_j=None):
     return v
 
 
-def expected_gain(cap_i, a, d, p, system: System, delta=None):
-    """Expected capability gain of a war for the attacker ``i`` (no elimination risk)."""
-    delta = system.war_cost if delta is None else delta
-    return war_value(cap_i, a, d, p, system.transfer, system.transfer, delta)
+def stake(system: System, enemy, cap_i, delta):
+    """Share of ``cap_i`` lost if beaten by ``enemy``: ``transfer``, plus, where
+    conquest is possible, the chance of being pressed to elimination times the
+    rest (Jervis's unforgiving security).  Arrays of equal shapes."""
+    tau = system.transfer
+    if not system.conquest:
+        return tau
+    return tau + csf(enemy, cap_i, system.decisiveness) * (1 - tau) * (1 - delta)
 
 
 def _side_shares(cap: np.ndarray, side: np.ndarray) -> np.ndarray:
@@ -422,14 +426,11 @@ def step(state: State, u: Draws | dict[str, np.ndarray], system: System, policy:
     nuclear = np.zeros(N, dtype=bool)
     nuclear[list(system.nuclear)] = True
     delta_ij = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, delta)
-    if system.conquest:  # unforgiving: a beaten power may be pressed to elimination
-        stake_att = tau + csf(enemy, cap_i, k) * (1 - tau) * (1 - delta_ij)
-        stake_tgt = tau + csf(enemy_t, cap_i, k) * (1 - tau) * (1 - delta_ij)
-    else:
-        stake_att = stake_tgt = tau
     rel = system.relative_gains
-    eg = war_value(cap_i, own, enemy, p_att, tau, stake_att, delta_ij, rel, cap_j)
-    eg_tgt = war_value(cap_i, own_t, enemy_t, p_tgt, tau, stake_tgt, delta_ij, rel, cap_j)
+    eg = war_value(cap_i, own, enemy, p_att, tau, stake(system, enemy, cap_i, delta_ij),
+                   delta_ij, rel, cap_j)
+    eg_tgt = war_value(cap_i, own_t, enemy_t, p_tgt, tau,
+                       stake(system, enemy_t, cap_i, delta_ij), delta_ij, rel, cap_j)
     loss = np.maximum(-eg_tgt, 0.0)  # the sucker's payoff: restraint exploited
     bar = (reply * r * system.shadow - (1 - r)) * loss
     margin = eg - bar
@@ -726,11 +727,11 @@ def dyad_payoffs(system: System) -> dict[str, np.ndarray]:
     nuclear = np.zeros(n, dtype=bool)
     nuclear[list(system.nuclear)] = True
     delta = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, system.war_cost)
-    stake = tau + (csf(cj, ci, k) * (1 - tau) * (1 - delta) if system.conquest else 0.0)
+    at_stake = stake(system, cj, ci, delta)
     rel = system.relative_gains
 
     def value(p):
-        return war_value(ci, ci, cj, p, tau, stake, delta, rel, cj) / ci
+        return war_value(ci, ci, cj, p, tau, at_stake, delta, rel, cj) / ci
 
     out = {"R": np.zeros((n, n)), "T": value(csf((1 + f) * ci, cj, k)),
            "S": value(1.0 - csf((1 + f) * cj, ci, k)), "P": value(csf(ci, cj, k))}
