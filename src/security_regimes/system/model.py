@@ -329,13 +329,21 @@ def update_belief(belief: np.ndarray, saw_restraint: np.ndarray, noise: float,
     powers know of); ``certain`` marks observations that cannot be misread
     (a war).  Result clipped to ``[BELIEF_FLOOR, 1 - BELIEF_FLOOR]``.
     """
+    # Four possible likelihood pairs (seen restraint or not x certain or not):
+    # look them up rather than build full-size arrays (a hot path).
     qs, qe = SEEKER_RESTRAINT, EXPANSIONIST_RESTRAINT
-    m = np.full(belief.shape, float(noise)) if certain is None else np.where(certain, 0.0, noise)
-    c_s = qs * (1 - m) + (1 - qs) * m  # P(seen restraint | seeker)
-    c_e = qe * (1 - m) + (1 - qe) * m
-    like_s = np.where(saw_restraint, c_s, 1 - c_s)
-    like_e = np.where(saw_restraint, c_e, 1 - c_e)
-    post = belief * like_s / (belief * like_s + (1 - belief) * like_e)
+    like_s, like_e = np.empty(4), np.empty(4)
+    for certain_k in (0, 1):
+        m = 0.0 if certain_k else float(noise)
+        c_s = qs * (1 - m) + (1 - qs) * m  # P(seen restraint | seeker)
+        c_e = qe * (1 - m) + (1 - qe) * m
+        like_s[2 * certain_k:2 * certain_k + 2] = (1 - c_s, c_s)
+        like_e[2 * certain_k:2 * certain_k + 2] = (1 - c_e, c_e)
+    idx = saw_restraint.astype(np.intp)
+    if certain is not None:
+        idx = idx + 2 * certain
+    ls, le = like_s[idx], like_e[idx]
+    post = belief * ls / (belief * ls + (1 - belief) * le)
     return np.clip(post, BELIEF_FLOOR, 1 - BELIEF_FLOOR)
 
 
