@@ -1,0 +1,75 @@
+"""History as a predictive distribution (issue 10)."""
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from security_regimes.regimes.history import covers_record, history_check, observed_record
+from security_regimes.regimes.scenarios import get_scenario
+
+
+def test_observed_record_matches_hand_checked_cow_facts():
+    obs = observed_record()
+    # Crimean, Italian Unification, Seven Weeks, Franco-Prussian, Russo-Japanese.
+    assert obs["wars"] == 5
+    assert obs["first_war_year"] == 1853
+    # Pairs of major powers: 5 powers 1816-1859 (44 years x 10 pairs), Italy
+    # from 1860 (35 x 15), Japan from 1895 (3 x 21), the USA from 1898 (16 x 28).
+    assert obs["pair_years"] == 44 * 10 + 35 * 15 + 3 * 21 + 16 * 28
+    assert obs["wars_per_pair_year"] == pytest.approx(5 / 1476)
+    assert obs["no_war_until_1852"] and obs["all_1816_powers_alive_1914"]
+    assert obs["eliminations"] == 0 and obs["restorations"] == 0
+
+
+def test_history_check_probabilities_and_likelihood_ratios():
+    r = get_scenario("concert_of_europe").run(seed=1, systems=200)
+    h = history_check(r).set_index("statistic")
+    for key in ("p_no_war_1816_1852", "p_all_alive_1914"):
+        assert 0 <= h.with_norms[key] <= 1 and 0 <= h.without_norms[key] <= 1
+    w = h.with_norms
+    assert w["first_war_p10"] <= w["first_war_p50"] <= w["first_war_p90"]
+    # The with-norms first-war year agrees with the per-run first member war.
+    first = np.sort(np.nan_to_num(r.result.summary.first_member_war.to_numpy() + 1815,
+                                  nan=np.inf))
+    first[first > 1913] = np.inf
+    assert w["first_war_p50"] == first[len(first) // 2 - 1]  # the empirical median of 200
+    py = r.result.measures["pairs"][:, :98].sum()
+    assert w["wars_per_pair_year"] == pytest.approx(
+        r.result.measures["member_war"][:, :98].sum() / py)
+    lr = h.likelihood_ratio["p_no_war_1816_1852"]
+    p1, p0 = w["p_no_war_1816_1852"], h.without_norms["p_no_war_1816_1852"]
+    assert (np.isnan(lr) and p1 == p0 == 0) or lr == pytest.approx(p1 / p0)
+
+
+def test_a_world_without_spoils_keeps_the_peace_and_everyone_alive():
+    base = get_scenario("concert_of_europe")
+    calm = replace(base, system=base.system.with_(transfer=0.0, conquest=False))
+    h = history_check(calm.run(seed=2, systems=50)).set_index("statistic")
+    assert h.with_norms["p_no_war_1816_1852"] == 1.0
+    assert h.with_norms["p_all_alive_1914"] == 1.0
+    assert h.likelihood_ratio["p_no_war_1816_1852"] == 1.0  # same record with or without norms
+    assert h.with_norms["wars_per_pair_year"] == 0.0
+    assert h.with_norms["first_war_p50"] == np.inf  # no run had a war by 1913
+
+
+def test_runs_that_miss_the_record_are_refused():
+    assert covers_record(1816, 99) and not covers_record(1816, 98)
+    assert not covers_record(1817, 200)
+    r = get_scenario("concert_of_europe").run(seed=1, systems=5, years=50)
+    with pytest.raises(ValueError, match="history check needs 1816-1914"):
+        history_check(r)
+
+
+def test_run_prints_history_and_channels():
+    out = subprocess.run([sys.executable, "-m", "security_regimes.presentation.cli", "run",
+                          "concert_of_europe", "--systems", "20", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    d = json.loads(out)
+    assert {row["statistic"] for row in d["history"]} >= {"p_no_war_1816_1852",
+                                                          "p_all_alive_1914"}
+    assert [row["channel"] for row in d["channels"]][:3] == [
+        "total difference in wars per run", "survival (pairs at risk)", "war per pair at risk"]
