@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def server(tmp_path_factory):
                      'chunk_size = 10\noutcomes = ["essential_survival", "war_frequency"]\n'
                      '[parameters]\n"policy.rules.3" = { values = [0.0, 1.0] }\n')
     run_sweep(sweep, root / "rule3", executor="serial", quiet=True)
+    (root / "broken").mkdir()
+    (root / "broken" / "manifest.json").write_text('{"kind": "sweep", truncated')
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "security_regimes.presentation.cli", "web",
                              "--port", str(port), "--results", str(root)],
@@ -113,8 +116,36 @@ def test_bad_request_keeps_serving(server, browser):
 def test_unknown_outcome_and_sweep_get_a_message(server, browser):
     page = browser.new_page()
     page.goto(f"{server}/?mode=sweep&outcome=happiness")
-    page.get_by_text("Unknown outcome 'happiness'").wait_for(timeout=60_000)
+    page.get_by_text("This outcome is not available").wait_for(timeout=60_000)
+    page.get_by_text("requested: happiness").wait_for(timeout=60_000)
     page.goto(f"{server}/?mode=sweep&sweep=..%2F..%2Fetc")
-    page.get_by_text("No sweep named '../../etc'").wait_for(timeout=60_000)
+    page.get_by_text("No sweep by that name").wait_for(timeout=60_000)
+    page.get_by_text("requested: ../../etc").wait_for(timeout=60_000)
+    page.close()
+
+
+def test_crafted_text_is_shown_as_plain_text(server, browser):
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if r.url.startswith("http://example.")
+            else None)
+    crafted = "[click](http://example.invalid/x) ![x](http://example.invalid/i.png)"
+    page.goto(f"{server}/?mode=sweep&sweep={urllib.parse.quote(crafted)}"
+              f"&outcome={urllib.parse.quote('**bold** <b>x</b>')}")
+    page.get_by_text("requested: [click](http://example.invalid/x)").wait_for(timeout=60_000)
+    page.get_by_text("requested: **bold** <b>x</b>").wait_for(timeout=60_000)
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator('a[href*="example.invalid"]').count() == 0
+    assert main.locator('img[src*="example.invalid"]').count() == 0
+    assert not outside, outside
+    page.close()
+
+
+def test_a_damaged_manifest_is_skipped_with_a_message(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/?mode=sweep")
+    page.get_by_text("damaged manifest.json: broken").wait_for(timeout=60_000)
+    page.locator('[data-testid="stMain"] img').first.wait_for(timeout=60_000)  # rule3 still shown
+    assert "Traceback" not in page.content()
     page.close()
     assert urllib.request.urlopen(server + "/_stcore/health", timeout=5).status == 200

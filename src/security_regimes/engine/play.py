@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._resources import check_fits
 from .._validation import check_int, check_probability
 from ..games.stage import Game, get_game
 from ..games.strategies import Strategy, VectorStrategy, get_strategy
@@ -93,6 +94,9 @@ def play_batch(
     if len(a) != len(b):
         raise ValueError(f"a and b must have the same length, got {len(a)} and {len(b)}")
     n = len(a)
+    # moves (turns, 2n) and its stacked and masked copies: about 6 bytes per match-turn.
+    check_fits(6 * turns * max(n, 1) + 400 * n, f"{n:,} matches x {turns:,} turns",
+               "use fewer turns, repetitions or strategies")
     idx = np.arange(n) if index is None else np.asarray(index)
     # Resolve each distinct object once (matches often share strategy objects).
     resolved: dict[int, Strategy | VectorStrategy] = {}

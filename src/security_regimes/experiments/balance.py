@@ -12,19 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._stats import mean_ci  # noqa: F401 - re-exported
 from ..system import POLICIES, System, simulate
-
-
-def mean_ci(x: np.ndarray | pd.Series, z: float = 1.96) -> tuple[float, float, float, int]:
-    """Mean, normal-approximation 95% CI bounds, and count of the non-missing values."""
-    v = np.asarray(x, dtype=float)
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n == 0:
-        return float("nan"), float("nan"), float("nan"), 0
-    m = float(v.mean())
-    half = z * float(v.std(ddof=1)) / np.sqrt(n) if n > 1 else float("nan")
-    return m, m - half, m + half, n
 
 
 def balance_experiment(
@@ -34,6 +23,7 @@ def balance_experiment(
     years: int = 200,
     seed: int = 1,
     equal: bool = True,
+    progress=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every policy for every number of powers.
 
@@ -42,14 +32,15 @@ def balance_experiment(
     systems where all survive, share reaching hegemony and mean year of
     hegemony (among those that do); and the survival curve by year with CI.
     ``equal=True`` starts all powers equal (isolating the number of powers);
-    otherwise the largest COW states of 1816.
+    otherwise the largest COW states of 1816.  ``progress`` is called with
+    system-years done (see :func:`simulate`).
     """
     rows, curves = [], []
     for n in n_powers:
         system = System.equal(n) if equal else System.from_cow(1816, n)
         for policy in policies:
             r = simulate(system, years=years, policy=policy, systems=systems, seed=seed,
-                         record_capabilities=False, record_alliances=False)
+                         record_capabilities=False, record_alliances=False, progress=progress)
             s = r.summary
             row = {"n_powers": n, "policy": policy, "systems": systems, "years": years}
             for col, series in (

@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,20 +58,46 @@ class SweepReport:
     store_seconds: float
 
 
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep; the message says what was kept and how to resume."""
+
+
 def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
               address: str | None = None, resume: bool = False, quiet: bool = False,
               workers: int | None = None, chunk_size: int | None = None) -> SweepReport:
-    """Run the sweep file ``path`` into directory ``out``."""
-    from .._validation import check_choice
+    """Run the sweep file ``path`` into directory ``out``.
+
+    Everything is validated (the file, every design point, the options, the
+    memory one chunk needs) before anything is written.  With ``resume``,
+    every finished chunk is verified (Parquet footer and row counts) and
+    damaged ones are run again.  Ctrl-C raises :class:`SweepInterrupted`.
+    """
+    from .._resources import check_fits
+    from .._validation import check_choice, check_int
+    from ..system.simulate import estimate_bytes
+    from .sweep import check_points
 
     executor = check_choice(executor, EXECUTORS, "executor")
+    if workers is not None:
+        check_int(workers, "--workers", 1, 1024)
     path, out = Path(path), Path(out)
     model, scenario = load_sweep_file(path)
     if chunk_size is not None:
-        model = model.model_copy(update={"chunk_size": int(chunk_size)})
+        model = model.model_copy(update={"chunk_size": check_int(chunk_size, "--chunk-size", 1,
+                                                                 1_000_000)})
     points = design_points(model, scenario)
     years = model.years or scenario.years
+    try:
+        check_points(scenario, points, years)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
     n_runs = len(points) * model.replicates
+    # A chunk's simulation and its years table (about 40 bytes per run-year) at once, per worker.
+    per_chunk = estimate_bytes(scenario.system.n_powers, years, model.chunk_size, False, False) \
+        + 40 * years * model.chunk_size
+    check_fits(per_chunk * (1 if executor == "serial" else (workers or os.cpu_count() or 1)),
+               f"{path}: chunks of {model.chunk_size:,} runs x {years:,} years",
+               "lower chunk_size (or --chunk-size) or --workers")
     fingerprint = _fingerprint(model.model_copy(update={"chunk_size": 1}))
     if executor == "dask" and address:
         check_dask(address)  # before anything is written
@@ -77,7 +105,11 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
     chunk_dir = out / "chunks"
 
     if manifest_path.exists():
-        old = json.loads(manifest_path.read_text())
+        try:
+            old = json.loads(manifest_path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ValueError(f"{manifest_path} is damaged (not JSON); choose another --out") \
+                from None
         if old.get("fingerprint") != fingerprint:
             raise ValueError(f"{out} holds a different sweep ({old.get('sweep_file')}); "
                              "choose another --out")
@@ -86,7 +118,7 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
         if old.get("chunk_size") != model.chunk_size:
             raise ValueError(f"{out} was started with chunk_size {old.get('chunk_size')}; "
                              f"resume with the same chunk size")
-    elif out.exists() and any(out.iterdir()):
+    elif out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"{out} is not empty and holds no sweep; choose another --out")
     else:
         out.mkdir(parents=True, exist_ok=True)
@@ -104,9 +136,18 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
         }
         write_text(json.dumps(manifest, indent=2), manifest_path)
     chunk_dir.mkdir(exist_ok=True)
+    for tmp in chunk_dir.glob(".*.tmp"):  # half-written files of a killed run
+        tmp.unlink(missing_ok=True)
 
     chunks = make_chunks(n_runs, model.chunk_size)
-    done = {c.index for c in chunks if (chunk_dir / f"runs-{c.index:06d}.parquet").exists()}
+    done, damaged = verify_chunks(chunk_dir, chunks, years)
+    for c in damaged:  # recomputed below
+        for kind in ("runs", "years"):
+            (chunk_dir / f"{kind}-{c.index:06d}.parquet").unlink(missing_ok=True)
+    if damaged and not quiet:
+        print(f"sweep: {len(damaged)} damaged chunk(s) will be recomputed: "
+              + ", ".join(str(c.index) for c in damaged[:10])
+              + (" ..." if len(damaged) > 10 else ""), file=sys.stderr)
     todo = [c for c in chunks if c.index not in done]
     fn = functools.partial(run_chunk, scenario, points, model.replicates, years, model.seed,
                            list(model.outcomes), start_year=scenario.start_year)
@@ -126,16 +167,49 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
                         quiet=quiet)
     t0 = time.perf_counter()
     store = 0.0
+    finished = len(done)
     try:
         for chunk, result in stream:
             if isinstance(result, float):  # written by the worker; result = its write time
                 store += result
             else:
                 store += write_chunk(chunk_dir, chunk, *result)
+            finished += 1
             progress.advance(chunk.stop - chunk.start)
+    except KeyboardInterrupt:
+        stream.close()  # stops the workers before we report
+        raise SweepInterrupted(
+            f"{finished} of {len(chunks)} chunks are finished and kept in {out}; continue with "
+            f"regimes sweep {path} --out {out} --resume") from None
     finally:
         progress.close()
     return SweepReport(out, n_runs, len(todo), len(done), time.perf_counter() - t0, store)
+
+
+def verify_chunks(chunk_dir: Path, chunks, years: int):
+    """Split chunks whose ``runs`` file exists into intact and damaged.
+
+    A chunk is intact when both of its Parquet files open (footer read) and
+    hold the right number of rows: one per run, and one per run-year.
+    """
+    import pyarrow.parquet as pq
+
+    done, damaged = set(), []
+    for c in chunks:
+        runs_file = chunk_dir / f"runs-{c.index:06d}.parquet"
+        if not runs_file.exists():
+            continue
+        n = c.stop - c.start
+        try:
+            ok = (pq.read_metadata(runs_file).num_rows == n and pq.read_metadata(
+                chunk_dir / f"years-{c.index:06d}.parquet").num_rows == n * years)
+        except (OSError, ValueError):  # pyarrow's ArrowInvalid is a ValueError
+            ok = False
+        if ok:
+            done.add(c.index)
+        else:
+            damaged.append(c)
+    return done, damaged
 
 
 def write_chunk(chunk_dir: Path, chunk, runs, years) -> float:
@@ -161,6 +235,32 @@ def _require_results(directory: str | Path) -> Path:
     return d
 
 
+def read_manifest(d: Path) -> dict:
+    try:
+        m = json.loads((d / "manifest.json").read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValueError(f"{d / 'manifest.json'} is damaged (not JSON)") from None
+    if not isinstance(m, dict) or m.get("kind") != "sweep":
+        raise ValueError(f"{d / 'manifest.json'} does not describe a sweep")
+    return m
+
+
+def finished_files(d: Path, manifest: dict) -> list[tuple[Path, Path]]:
+    """(runs, years) files of the finished chunks, each verified; damaged ones are named."""
+    try:
+        chunks = make_chunks(int(manifest["n_runs"]), int(manifest["chunk_size"]))
+        years = int(manifest["years"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{d / 'manifest.json'} lacks n_runs, chunk_size or years") from None
+    done, damaged = verify_chunks(d / "chunks", chunks, years)
+    if damaged:
+        raise ValueError(f"{d}: chunk(s) {', '.join(str(c.index) for c in damaged[:10])} are "
+                         f"damaged; recompute them with regimes sweep "
+                         f"{manifest.get('sweep_file', 'FILE')} --out {d} --resume")
+    return [(d / "chunks" / f"runs-{i:06d}.parquet", d / "chunks" / f"years-{i:06d}.parquet")
+            for i in sorted(done)]
+
+
 @dataclass
 class SweepData:
     manifest: dict
@@ -170,35 +270,59 @@ class SweepData:
 
 
 def load(directory: str | Path) -> SweepData:
-    """Load a sweep directory as pandas DataFrames (finished chunks only)."""
+    """Load a sweep directory as pandas DataFrames (finished, verified chunks only)."""
     d = _require_results(directory)
-    finished = sorted((d / "chunks").glob("runs-*.parquet"))
-    runs = pd.concat([pd.read_parquet(p) for p in finished], ignore_index=True)
-    years = pd.concat([pd.read_parquet(d / "chunks" / p.name.replace("runs-", "years-"))
-                       for p in finished], ignore_index=True)
-    return SweepData(json.loads((d / "manifest.json").read_text()),
-                     pd.read_parquet(d / "points.parquet"),
+    manifest = read_manifest(d)
+    files = finished_files(d, manifest)
+    runs = pd.concat([pd.read_parquet(r) for r, _ in files], ignore_index=True)
+    years = pd.concat([pd.read_parquet(y) for _, y in files], ignore_index=True)
+    return SweepData(manifest, pd.read_parquet(d / "points.parquet"),
                      runs.sort_values("run_id", ignore_index=True),
                      years.sort_values(["run_id", "year"], ignore_index=True))
 
 
 def query(directory: str | Path, sql: str) -> pd.DataFrame:
-    """Run DuckDB SQL over a sweep directory: tables ``runs``, ``years``, ``points``."""
+    """Run one read-only DuckDB query over a sweep: tables ``runs``, ``years``, ``points``.
+
+    Only a single ``SELECT`` (or ``EXPLAIN``) is accepted, and the
+    connection may read only this sweep's files: no statement can write a
+    file, attach a database, load an extension or read elsewhere.
+    """
     import duckdb
 
+    if not sql or not sql.strip():
+        raise ValueError("query: give one SQL SELECT statement, e.g. "
+                         "'SELECT point, avg(war_frequency) FROM runs GROUP BY point'")
     d = _require_results(directory)
-    finished = sorted((d / "chunks").glob("runs-*.parquet"))
-    years = [str(d / "chunks" / p.name.replace("runs-", "years-")) for p in finished]
-    con = duckdb.connect()
-
-    def files(paths):
-        return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
-
+    files = finished_files(d, read_manifest(d))
+    con = duckdb.connect(":memory:")
     try:
-        con.execute(f"CREATE VIEW runs AS SELECT * FROM read_parquet({files(finished)})")
-        con.execute(f"CREATE VIEW years AS SELECT * FROM read_parquet({files(years)})")
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as e:
+            raise ValueError(f"query: {str(e).splitlines()[0]}") from None
+        if len(statements) != 1:
+            raise ValueError(f"query: give exactly one SQL statement, got {len(statements)}")
+        kind = statements[0].type
+        if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
+            raise ValueError(f"query: only SELECT queries are allowed (read-only), got "
+                             f"{kind.name}")
+
+        def quoted(paths):
+            return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+        readable = [d / "points.parquet", *(p for pair in files for p in pair)]
+        con.execute("SET allowed_paths = " + quoted(p.resolve() for p in readable))
+        con.execute("SET enable_external_access = false")
+        con.execute("SET autoinstall_known_extensions = false")
+        con.execute("SET autoload_known_extensions = false")
+        con.execute("SET lock_configuration = true")
+        con.execute("CREATE VIEW runs AS SELECT * FROM read_parquet("
+                    f"{quoted(r.resolve() for r, _ in files)})")
+        con.execute("CREATE VIEW years AS SELECT * FROM read_parquet("
+                    f"{quoted(y.resolve() for _, y in files)})")
         con.execute("CREATE VIEW points AS SELECT * FROM read_parquet("
-                    f"{files([d / 'points.parquet'])})")
+                    f"{quoted([(d / 'points.parquet').resolve()])})")
         try:
             return con.execute(sql).df()
         except duckdb.Error as e:

@@ -7,6 +7,7 @@ results are bit-identical whatever the executor and the chunk size.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sys
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from .._progress import Progress  # noqa: F401 - re-exported for the store
 from ..regimes.regime import NORMS
 from ..regimes.scenarios import Scenario
 from ..system import simulate
@@ -137,6 +139,39 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
         conditions = replace(regime.conditions, **cond_kw) if cond_kw else regime.conditions
         regime = replace(regime, norms={**regime.norms, **norms}, conditions=conditions, **reg_kw)
     return replace(scenario, system=system, policy=policy, regime=regime, dyadic=dyadic)
+
+
+def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> None:
+    """Every design point must make a scenario a scenario file could hold.
+
+    Raises ``ValueError`` naming the first bad point and parameter, before a
+    sweep writes anything.
+    """
+    from ..regimes.files import check_scenario
+    from ..system.model import Dyadic
+
+    params = [c for c in points.columns if c != "point"]
+    if points.empty:
+        raise ValueError("the design has no points")
+    seen = set()
+    for row in points.itertuples(index=False):
+        values = dict(zip(["point", *params], row, strict=True))
+        point = values.pop("point")
+        key = tuple(map(repr, values.values()))
+        if key in seen:
+            continue
+        seen.add(key)
+        where = f"parameters (point {point}: " + ", ".join(
+            f"{k} = {v!r}" for k, v in values.items()) + ")"
+        try:
+            scn = apply_point(scenario, values)
+            check_scenario(scn)
+            Dyadic.build(scn.dyadic, 1, scn.system.n_powers)
+            from ..system.simulate import check_growth
+
+            check_growth(scn.system, years)
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"{where}: {str(e).splitlines()[0]}") from None
 
 
 # --- Designs ------------------------------------------------------------------
@@ -277,15 +312,64 @@ def iter_serial(fn: Callable, chunks: list[Chunk]) -> Iterator[tuple[Chunk, obje
         yield c, fn(c)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: exit when the parent dies, ignore Ctrl-C (the parent handles it).
+
+    On Linux the kernel kills the worker when its parent dies
+    (``PR_SET_PDEATHSIG``); elsewhere, and as a backstop, a thread checks
+    every half second that the parent is still ours.
+    """
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - exotic libc
+            pass
+    if os.getppid() != parent:  # the parent died before we got here
+        os._exit(1)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="die-with-parent").start()
+
+
+def _tagged(fn: Callable, chunk: Chunk):
+    return chunk, fn(chunk)
+
+
 def iter_process(fn: Callable, chunks: list[Chunk], workers: int | None
                  ) -> Iterator[tuple[Chunk, object]]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    """Run chunks in a pool of worker processes, yielding each as it finishes.
 
-    workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(fn, c): c for c in chunks}
-        for f in as_completed(futures):
-            yield futures[f], f.result()
+    A failing chunk, Ctrl-C or closing the iterator stops the sweep at once:
+    the pool is terminated, pending chunks are dropped (files are written
+    atomically, so nothing half-written remains), and workers also exit by
+    themselves if this process dies (:func:`_die_with_parent`).
+    """
+    import multiprocessing
+
+    if not chunks:
+        return
+    workers = min(workers or os.cpu_count() or 1, len(chunks))
+    pool = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None).Pool(
+        workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+    try:
+        yield from pool.imap_unordered(functools.partial(_tagged, fn), chunks, chunksize=1)
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
 
 
 def _dask():
@@ -331,39 +415,3 @@ def iter_dask(fn: Callable, chunks: list[Chunk], address: str | None, workers: i
     finally:
         if cluster is not None:
             cluster.close()
-
-
-class Progress:
-    """Runs done, rate and ETA: a rich bar on a terminal, plain lines otherwise."""
-
-    def __init__(self, total: int, done: int = 0, quiet: bool = False, every: float = 5.0):
-        self.total, self.done, self.quiet, self.every = total, done, quiet, every
-        self.start = time.perf_counter()
-        self.first = done
-        self.last = 0.0
-        self.bar = None
-        if not quiet and sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-            from rich.progress import Progress as RichProgress
-
-            self.bar = RichProgress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
-                                    TextColumn("{task.fields[rate]} runs/s"),
-                                    TimeRemainingColumn(), transient=False)
-            self.bar.start()
-            self.task = self.bar.add_task("sweep", total=total, completed=done, rate="-")
-
-    def advance(self, n: int) -> None:
-        self.done += n
-        elapsed = time.perf_counter() - self.start
-        rate = (self.done - self.first) / elapsed if elapsed > 0 else 0.0
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.done, rate=f"{rate:,.0f}")
-        elif not self.quiet and (elapsed - self.last >= self.every or self.done == self.total):
-            self.last = elapsed
-            eta = (self.total - self.done) / rate if rate > 0 else float("nan")
-            print(f"sweep: {self.done}/{self.total} runs, {rate:,.1f} runs/s, ETA {eta:,.0f} s",
-                  file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()

@@ -8,11 +8,12 @@ traceback.
 from __future__ import annotations
 
 import json
+import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -26,6 +27,22 @@ app = typer.Typer(
 # Piped output is not cut at 80 columns: names and numbers stay whole.
 console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        print(f"security-regimes {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Simulate and measure international security regimes (Jervis 1982)."""
+
 
 DEFAULT_TOURNAMENT = [
     "Cooperator",
@@ -51,10 +68,40 @@ def _moves_str(moves) -> str:
     return "".join("C" if m else "D" for m in moves)
 
 
+def show(table: Table) -> None:
+    """Print a table whole: wider than the terminal rather than cut (``1.0…``) or wrapped.
+
+    Names and numbers are copied from these tables into commands and papers,
+    so no cell is ever shortened; a terminal wraps long lines visibly.
+    """
+    from rich.measure import Measurement
+
+    need = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
+    old = console.width
+    console.width = max(old, need)
+    try:
+        console.print(table)
+    finally:
+        console.width = old
+
+
+@contextmanager
+def _progress(total: int, label: str, unit: str = "system-years"):
+    """A progress callback for library calls that take one (see ``simulate(progress=)``)."""
+    from .._progress import Progress
+
+    p = Progress(total, label=label, unit=unit, transient=True)
+    try:
+        yield p.advance
+    finally:
+        p.close()
+
+
 def _df_table(df, title: str | None = None, floatfmt: str = "{:.3f}") -> Table:
     table = Table(title=title)
     for col in df.columns:
-        table.add_column(str(col), justify="right" if df[col].dtype.kind in "iuf" else "left")
+        table.add_column(str(col), justify="right" if df[col].dtype.kind in "iuf" else "left",
+                         no_wrap=True)
     for row in df.itertuples(index=False):
         table.add_row(
             *[floatfmt.format(v) if isinstance(v, float) else str(v) for v in row]
@@ -78,7 +125,7 @@ def strategies() -> None:
             str(s.classifier.get("stochastic")),
             kind,
         )
-    console.print(table)
+    show(table)
 
 
 @app.command("match")
@@ -119,7 +166,7 @@ def match_cmd(
         moves = _moves_str(r.moves[:, k])
         table.add_row(r.players[k], f"{r.scores[k]:g}", f"{r.cooperation[k]:.2f}",
                       moves if len(moves) <= 60 else moves[:57] + "...")
-    console.print(table)
+    show(table)
 
 
 @app.command("tournament")
@@ -145,7 +192,7 @@ def tournament_cmd(
         print(json.dumps({"ranking": r.ranking, "seed": r.seed,
                           "summary": summary.to_dict(orient="records")}))
         return
-    console.print(_df_table(summary, title=f"Tournament: {turns} turns x {repetitions} "
+    show(_df_table(summary, title=f"Tournament: {turns} turns x {repetitions} "
                                           f"repetitions, game {game}, noise {noise:g}, seed {r.seed}"))
 
 
@@ -209,9 +256,11 @@ def simulate(
     if belief_prior is not None:
         system = system.with_(belief_prior=belief_prior)
     pol = Policy(policy, rules=_parse_rules(rule), balancer=balancer)
-    r = run(system, years=years, policy=pol, systems=systems, seed=seed,
-            dyadic=_parse_dyadic(dyadic, system.n_powers),
-            record_capabilities=out is not None, record_alliances=out is not None)
+    with _progress(systems * years, "simulate") as advance:
+        r = run(system, years=years, policy=pol, systems=systems, seed=seed,
+                dyadic=_parse_dyadic(dyadic, system.n_powers),
+                record_capabilities=out is not None, record_alliances=out is not None,
+                progress=advance)
     agg = _summarise_runs(r.summary)
     if out is not None:
         r.to_parquet(out)
@@ -219,7 +268,7 @@ def simulate(
         print(json.dumps({"policy": pol.name, "powers": list(system.names), "seed": r.seed,
                           "summary": agg.to_dict(orient="records")}))
     else:
-        console.print(_df_table(agg, title=f"{systems} systems x {years} years, policy "
+        show(_df_table(agg, title=f"{systems} systems x {years} years, policy "
                                            f"{pol.name}, powers {', '.join(system.names)}, seed {r.seed}"))
         if out is not None:
             console.print(f"Parquet written to {out}")
@@ -234,23 +283,50 @@ def balance_cmd(
     cow: Annotated[bool, typer.Option("--cow/--equal", help="Start from COW 1816 shares "
                                       "instead of equal powers.")] = False,
     out: Annotated[Path | None, typer.Option(help="Write outcomes.csv and survival.csv here.")] = None,
+    as_json: Json = False,
 ) -> None:
     """Compare waltz, kaplan, balancer and far_sighted_waltz on the same seeds."""
+    from .._validation import check_int
     from ..experiments.balance import balance_experiment
+    from ..system import POLICIES
 
     ns = _parse_int_list(powers, "--powers")
-    outcomes, survival = balance_experiment(ns, systems=systems, years=years, seed=seed,
-                                            equal=not cow)
-    cols = ["n_powers", "policy", "war_frequency", "mean_war_size", "essential_survival",
-            "essential_survival_lo", "essential_survival_hi", "all_survive", "hegemony_reached",
-            "hegemony_year"]
-    console.print(_df_table(outcomes[cols], title=f"Balance of power: {systems} systems x "
-                                                  f"{years} years per cell, seed {seed}"))
+    systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
+    _check_out_file(out)
+    with _progress(len(ns) * len(POLICIES) * systems * years, "balance") as advance:
+        outcomes, survival = balance_experiment(ns, systems=systems, years=years, seed=seed,
+                                                equal=not cow, progress=advance)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         outcomes.to_csv(out / "outcomes.csv", index=False)
         survival.to_csv(out / "survival.csv", index=False)
+    if as_json:
+        print(json.dumps({"seed": seed, "systems": systems, "years": years,
+                          "outcomes": _records(outcomes)}, default=_json_default))
+        return
+    cols = ["n_powers", "policy", "war_frequency", "mean_war_size", "essential_survival",
+            "essential_survival_lo", "essential_survival_hi", "all_survive", "hegemony_reached",
+            "hegemony_year"]
+    show(_df_table(outcomes[cols], title=f"Balance of power: {systems} systems x "
+                                         f"{years} years per cell, seed {seed}"))
+    if out is not None:
         console.print(f"written {out / 'outcomes.csv'} and {out / 'survival.csv'}")
+
+
+def _json_default(v):
+    """numpy scalars in JSON output."""
+    return float(v)
+
+
+def _records(df) -> list[dict]:
+    """Rows as dicts with NaN as null (valid JSON)."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def _check_out_file(out: Path | None) -> None:
+    """``--out`` must be a directory (or not exist yet): checked before any work."""
+    if out is not None and out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} exists and is not a directory")
 
 
 def _parse_int_list(text: str, what: str) -> list[int]:
@@ -291,14 +367,16 @@ def scenarios_cmd(
     for s in sc.values():
         table.add_row(s.name, s.policy.name, s.regime.name if s.regime else "-", str(s.years),
                       s.claim)
-    console.print(table)
+    show(table)
 
 
 @app.command("run")
 def run_cmd(
     name: Annotated[str, typer.Argument(help="Scenario name (see `regimes scenarios`) or a "
                                            "scenario file FILE.toml.")],
-    seed: Seed = 0,
+    seed: Annotated[int | None, typer.Option(
+        help="Root seed (default: the scenario file's seed, else 0); an explicit value wins.")
+    ] = None,
     systems: Annotated[int | None, typer.Option(help="Runs (default: the scenario's).")] = None,
     years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write Parquet tables here.")] = None,
@@ -318,7 +396,7 @@ def run_cmd(
         from ..experiments.files import load_scenario_file
 
         scn, file_seed = load_scenario_file(name)
-        if file_seed is not None and seed == 0:
+        if seed is None:
             seed = file_seed
     else:
         scn = get_scenario(name)
@@ -328,8 +406,13 @@ def run_cmd(
         scn = replace(scn, dyadic=_parse_dyadic(dyadic, scn.system.n_powers))
     import time
 
+    seed = 0 if seed is None else seed
+    _check_out_file(out)
     t0 = time.perf_counter()
-    r = scn.run(seed=seed, systems=systems, years=years)
+    n_sys = systems if systems is not None else scn.systems
+    n_years = years if years is not None else scn.years
+    with _progress(2 * n_sys * n_years, f"run {scn.name}") as advance:
+        r = scn.run(seed=seed, systems=systems, years=years, progress=advance)
     outcomes = r.outcomes()
     channels = r.channels()
     history = history_check(r) if covers_record(scn.start_year, r.result.years) else None
@@ -346,12 +429,12 @@ def run_cmd(
         print(json.dumps(payload, default=float))
         return
     console.print(f"[bold]{scn.name}[/bold]: {scn.description}\nclaim: {scn.claim}")
-    console.print(_df_table(outcomes, title=f"{r.result.n_systems} runs x {r.result.years} years, "
+    show(_df_table(outcomes, title=f"{r.result.n_systems} runs x {r.result.years} years, "
                                             f"seed {r.seed}; 'without_norms' = same seeds, "
                                             "norms stripped"))
-    console.print(_df_table(channels, title="Wars per run, with minus without norms, by channel"))
+    show(_df_table(channels, title="Wars per run, with minus without norms, by channel"))
     if history is not None:
-        console.print(_df_table(history.drop(columns=["description"]),
+        show(_df_table(history.drop(columns=["description"]),
                                 title="History as a predictive distribution (COW 1816-1913); "
                                       "likelihood_ratio = P(record | norms) / P(record | none)"))
     if out is not None:
@@ -389,7 +472,7 @@ def schelling_cmd(
         if len(pr) != 2:
             raise ValueError(f"--pair expects two power indices like 0,1, got {pair!r}")
     df = schelling(name, powers, pr)
-    console.print(_df_table(df, title=f"Payoff to restraint and expansion, shares of own "
+    show(_df_table(df, title=f"Payoff to restraint and expansion, shares of own "
                                       f"capability ({df.attrs['game']}); critical mass: "
                                       f"{df.attrs['critical_mass']}"))
 
@@ -410,7 +493,7 @@ def paradox_cmd(
     if as_json:
         print(json.dumps(df.to_dict("records"), default=float))
         return
-    console.print(_df_table(df, title=f"Wars per year, {systems} runs x {years} years, seed {seed}"))
+    show(_df_table(df, title=f"Wars per year, {systems} runs x {years} years, seed {seed}"))
 
 
 @app.command("knobs")
@@ -419,19 +502,28 @@ def knobs_cmd(
     years: Annotated[int, typer.Option(help="Years per run.")] = 100,
     seed: Seed = 1,
     out: Annotated[Path | None, typer.Option(help="Write knobs.csv here.")] = None,
+    as_json: Json = False,
 ) -> None:
     """Turn Jervis's three knobs (security vs economic) one at a time."""
-    from ..regimes.scenarios import knobs_experiment
+    from .._validation import check_int
+    from ..regimes.scenarios import KNOBS, knobs_experiment
 
-    df = knobs_experiment(systems=systems, years=years, seed=seed)
-    console.print(_df_table(df[["knob", "value", "regime_holds", "member_war_frequency",
+    systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
+    _check_out_file(out)
+    with _progress(len(KNOBS) * 5 * systems * years, "knobs") as advance:
+        df = knobs_experiment(systems=systems, years=years, seed=seed, progress=advance)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        df.to_csv(out / "knobs.csv", index=False)
+    if as_json:
+        print(json.dumps({"seed": seed, "systems": systems, "years": years,
+                          "knobs": _records(df)}, default=_json_default))
+        return
+    show(_df_table(df[["knob", "value", "regime_holds", "member_war_frequency",
                                 "member_war_frequency_lo", "member_war_frequency_hi",
                                 "regime_autonomy"]],
                             title=f"From the economic baseline (0) to security (1): {systems} "
                                   f"runs x {years} years, seed {seed}"))
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        df.to_csv(out / "knobs.csv", index=False)
 
 
 @app.command("sweep")
@@ -447,10 +539,13 @@ def sweep_cmd(
     quiet: Annotated[bool, typer.Option(help="No progress output.")] = False,
 ) -> None:
     """Run a parameter sweep into a crash-safe results directory."""
-    from ..experiments.store import run_sweep
+    from ..experiments.store import SweepInterrupted, run_sweep
 
-    r = run_sweep(file, out, executor=executor, address=address, resume=resume, quiet=quiet,
-                  workers=workers, chunk_size=chunk_size)
+    try:
+        r = run_sweep(file, out, executor=executor, address=address, resume=resume,
+                      quiet=quiet, workers=workers, chunk_size=chunk_size)
+    except SweepInterrupted as e:
+        raise _Interrupted(str(e)) from None  # typer would swallow a KeyboardInterrupt's message
     if not quiet:
         console.print(f"{r.n_runs} runs in {r.out} ({r.chunks_run} chunks run, "
                       f"{r.chunks_skipped} already done) in {r.seconds:.1f} s; "
@@ -470,7 +565,7 @@ def query_cmd(
     if csv:
         print(df.to_csv(index=False), end="")
     else:
-        console.print(_df_table(df, floatfmt="{:.4g}"))
+        show(_df_table(df, floatfmt="{:.4g}"))
 
 
 @app.command("sensitivity")
@@ -486,7 +581,7 @@ def sensitivity_cmd(
     if as_json:
         print(df.to_json(orient="records"))
     else:
-        console.print(_df_table(df, title=f"Sobol indices of {outcome} (95% conf.)"))
+        show(_df_table(df, title=f"Sobol indices of {outcome} (95% conf.)"))
 
 
 def _summarise_runs(summary):
@@ -572,22 +667,107 @@ def demo(
     console.print(f"[bold]report:[/bold] {path.resolve()}")
 
 
+def _click_exceptions():
+    """The click exception modules in use: typer >= 0.25 vendors click as ``typer._click``."""
+    mods = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            mods.append(__import__(name, fromlist=["UsageError"]))
+        except ImportError:  # pragma: no cover - depends on the typer version
+            pass
+    return mods
+
+
+def _classes(name: str) -> tuple[type, ...]:
+    return tuple(getattr(m, name) for m in _click_exceptions() if hasattr(m, name))
+
+
+def _usage_line(e) -> str:
+    """One line for a usage error: what, where, and the closest valid choice."""
+    import difflib
+
+    ctx = getattr(e, "ctx", None)
+    where = ctx.command_path if ctx is not None else "regimes"
+    command = ctx.command if ctx is not None else None
+    if where == "regimes":  # errors raised while parsing a subcommand can carry the root
+        sub = next((a for a in sys.argv[1:] if a in app_commands()), None)
+        if sub is not None:
+            where = f"regimes {sub}"
+            command = None
+    see = f"(see {where} --help)"
+    name = type(e).__name__
+    if name == "NoSuchOption":
+        opts = [o for p in (command.params if command is not None else [])
+                for o in getattr(p, "opts", []) if o.startswith("--")]
+        close = difflib.get_close_matches(e.option_name, opts, n=3, cutoff=0.5) or sorted(
+            e.possibilities or [])
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        return f"{where}: no such option {e.option_name}{hint} {see}"
+    msg = getattr(e, "message", None) or str(e)
+    m = re.match(r"No such command ['\"](.*?)['\"]", msg)
+    if m:
+        close = difflib.get_close_matches(m.group(1), app_commands(), n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        return f"{where}: no such command {m.group(1)!r}{hint} {see}"
+    if name == "MissingParameter" and getattr(e, "param", None) is not None:
+        p = e.param
+        label = (f"argument {p.name.upper()}" if p.param_type_name == "argument"
+                 else f"option {'/'.join(p.opts)}")
+        return f"{where}: missing {label} {see}"
+    text = " ".join(e.format_message().split())
+    return f"{where}: {text} {see}"
+
+
+def app_commands() -> list[str]:
+    """The names of the subcommands, as typed at the shell."""
+    return sorted(c.name or c.callback.__name__.replace("_", "-")
+                  for c in app.registered_commands)
+
+
+class _Interrupted(Exception):
+    """Ctrl-C with an account of what was kept (typer turns KeyboardInterrupt into a bare 130)."""
+
+
 def main() -> None:
-    """Entry point: one clear line and exit 2 on bad input."""
+    """Entry point: one clear line on bad input (exit 2) and on Ctrl-C (exit 130)."""
+    exit_types = _classes("Exit") + (typer.Exit,)
+    abort_types = _classes("Abort") + (typer.Abort,)
+    usage_types = _classes("UsageError")
+    click_types = _classes("ClickException")
     try:
-        app(standalone_mode=False)
-    except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        err.print("aborted")
+        rc = app(standalone_mode=False)
+    except exit_types as e:
+        rc = e.exit_code
+    except _Interrupted as e:
+        _interrupted(str(e))
+    except KeyboardInterrupt:
+        rc = 130
+    except abort_types:
+        err.print("aborted", highlight=False)
         sys.exit(130)
-    except click.ClickException as e:
-        e.show()
+    except usage_types as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # bare `regimes`: the help is the answer
+            print(e.format_message())
+            sys.exit(0)
+        err.print(f"error: {_usage_line(e)}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except click_types as e:
+        err.print(f"error: {' '.join(e.format_message().split())}", highlight=False,
+                  soft_wrap=True)
         sys.exit(e.exit_code)
     except (ValueError, FileNotFoundError, NotADirectoryError, FileExistsError) as e:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         err.print(f"error: {msg}", highlight=False, soft_wrap=True)
         sys.exit(2)
+    if rc == 130:  # typer turns Ctrl-C into a returned 130; outputs are written at the end
+        _interrupted("stopped before writing its outputs; files written earlier are intact")
+    sys.exit(rc if isinstance(rc, int) else 0)
+
+
+def _interrupted(msg: str) -> None:
+    """Exit 130 (128 + SIGINT) with one line saying what was kept."""
+    err.print(f"interrupted: {msg}", highlight=False, soft_wrap=True)
+    sys.exit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

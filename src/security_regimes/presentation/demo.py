@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from datetime import UTC, datetime
@@ -11,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from .._resources import check_fits
+from .._validation import check_int
 from ..data import wars
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment
@@ -21,6 +24,7 @@ from ..regimes.scenarios import (
     schelling,
     security_dilemma_grid,
 )
+from ..system.simulate import estimate_bytes
 from .report import write_report
 
 TOURNAMENT = ["Cooperator", "Defector", "Tit For Tat", "Grudger", "Tit For 2 Tats",
@@ -29,15 +33,48 @@ TOURNAMENT = ["Cooperator", "Defector", "Tit For Tat", "Grudger", "Tit For 2 Tat
 
 
 def run_demo(out: str | Path, seed: int = 1, systems: int = 300, console=None) -> Path:
+    """Run the demo into ``out`` and write its report; returns the report's path.
+
+    Inputs are checked before anything is written.  The demo is built in a
+    hidden sibling directory and moved to ``out`` only when complete, so an
+    error or Ctrl-C leaves a previous demo in ``out`` untouched.
+    """
     out = Path(out)
+    systems = check_int(systems, "--systems", 1, 100_000)
+    seed = check_int(seed, "--seed", 0)
     if out.exists():
-        if (out / "manifest.json").exists() and json.loads(
-                (out / "manifest.json").read_text()).get("kind") == "demo":
-            shutil.rmtree(out)  # a previous demo: replace it
-        elif any(out.iterdir()):
+        if not out.is_dir():
+            raise ValueError(f"--out {out} exists and is not a directory")
+        is_demo = (out / "manifest.json").exists() and _kind(out / "manifest.json") == "demo"
+        if not is_demo and any(out.iterdir()):
             raise ValueError(f"{out} is not empty and is not a demo directory; "
                              "choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
+    biggest = max(2 * estimate_bytes(s.system.n_powers, s.years, systems)
+                  for s in builtin_scenarios().values())
+    check_fits(biggest, f"demo with --systems {systems}", "use fewer --systems")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    final, out = out, out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    try:
+        _run(out, seed, systems, console)
+        if final.exists():
+            shutil.rmtree(final)  # a previous demo (checked above): replace it
+        os.replace(out, final)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    return write_report(final)
+
+
+def _kind(path: Path) -> str | None:
+    try:
+        return json.loads(path.read_text()).get("kind")
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        return None
+
+
+def _run(out: Path, seed: int, systems: int, console) -> None:
     t0 = time.perf_counter()
 
     def say(msg):
@@ -91,4 +128,3 @@ def run_demo(out: str | Path, seed: int = 1, systems: int = 300, console=None) -
                 "run_seconds": time.perf_counter() - t0}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
     say("writing the report")
-    return write_report(out)

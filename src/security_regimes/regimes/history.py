@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._stats import mean_ci
 from ..data import great_power_wars, major_powers
-from ..experiments.balance import mean_ci
 
 PERIODS = ((1816, 1853), (1854, 1914))
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from .._resources import check_fits
+from .._stats import mean_ci
 from .._validation import check_choice, check_int
-from ..experiments.balance import mean_ci
 from ..games.stage import Game, SecurityDilemma
 from ..system import Policy, SimulationResult, System, simulate
 from ..system.model import dyad_payoffs
+from ..system.simulate import MAX_YEARS, estimate_bytes
 from .regime import Conditions, Regime
 
 
@@ -43,17 +45,36 @@ class Scenario:
     start_year: int = 1
     dyadic: str | tuple[str, ...] = "Tit For Tat"
 
+    def __post_init__(self) -> None:
+        n = self.system.n_powers
+        if not 0 <= self.policy.balancer < n:
+            raise ValueError(f"policy.balancer must be a power index below {n}, "
+                             f"got {self.policy.balancer}")
+        if self.regime is not None:
+            self.regime.member_mask(n)  # member indices must name powers
+        if not isinstance(self.dyadic, str) and len(self.dyadic) != n:
+            raise ValueError(f"dyadic: expected one strategy or {n} (one per power), "
+                             f"got {len(self.dyadic)}")
+
     def counterfactual(self) -> Scenario:
         """The same scenario without norms: no regime, Kaplan's rules off."""
         policy = Policy("waltz") if self.policy.name == "kaplan" else self.policy
         return replace(self, policy=policy, regime=None)
 
     def run(self, seed: int | None = 0, systems: int | None = None, years: int | None = None,
-            counterfactual: bool = True) -> ScenarioResult:
+            counterfactual: bool = True, progress=None) -> ScenarioResult:
+        """Run the scenario and (by default) its norm-free counterfactual on the same seeds.
+
+        ``progress`` is called with system-years done (see :func:`simulate`);
+        both runs are checked to fit in memory before the first starts.
+        """
         systems = check_int(systems if systems is not None else self.systems, "systems", 1)
-        years = check_int(years if years is not None else self.years, "years", 1)
+        years = check_int(years if years is not None else self.years, "years", 1, MAX_YEARS)
+        check_fits((1 + counterfactual) * estimate_bytes(self.system.n_powers, years, systems),
+                   f"scenario {self.name}: 2 x {systems:,} systems x {years:,} years",
+                   "use fewer systems or years")
         kw = dict(years=years, systems=systems, seed=seed, dyadic=self.dyadic,
-                  record_alliances=True, record_capabilities=True)
+                  record_alliances=True, record_capabilities=True, progress=progress)
         main = simulate(self.system, policy=self.policy, regime=self.regime, **kw)
         cf = None
         if counterfactual:
@@ -179,7 +200,7 @@ class ScenarioResult:
             "autonomy_by_year": self.autonomy_by_year(), "outcomes": self.outcomes(),
             **(extra or {})})
         try:
-            from ..experiments.files import scenario_to_toml
+            from .files import scenario_to_toml
 
             toml = scenario_to_toml(self.scenario)
         except (TypeError, ValueError):
@@ -267,7 +288,7 @@ def world_system(offense_defense: float, distinguishability: float) -> System:
 
 def security_dilemma_grid(offense_defense=(-0.6, -0.3, 0.0, 0.3, 0.6),
                           distinguishability=(0.0, 0.25, 0.5, 0.75, 0.9), systems: int = 200,
-                          years: int = 100, seed: int = 1) -> pd.DataFrame:
+                          years: int = 100, seed: int = 1, progress=None) -> pd.DataFrame:
     """Cooperation and regime autonomy over Jervis's two variables (Concert regime).
 
     One row per (offense_defense, distinguishability) cell: mean cooperation
@@ -279,7 +300,7 @@ def security_dilemma_grid(offense_defense=(-0.6, -0.3, 0.0, 0.3, 0.6),
             system = world_system(od, d)
             s = simulate(system, years=years, policy=Policy("waltz"), regime=_concert_regime(),
                          systems=systems, seed=seed, record_alliances=False,
-                         record_capabilities=False).summary
+                         record_capabilities=False, progress=progress).summary
             a = s.regime_autonomy.to_numpy(float)
             rows.append({"offense_defense": od, "distinguishability": d,
                          "cooperation_rate": float(np.nanmean(s.cooperation_rate)),
@@ -410,7 +431,7 @@ KNOBS = {
 
 
 def knobs_experiment(values=(0.0, 0.25, 0.5, 0.75, 1.0), systems: int = 300, years: int = 100,
-                     seed: int = 1) -> pd.DataFrame:
+                     seed: int = 1, progress=None) -> pd.DataFrame:
     """Turn Jervis's three knobs one at a time, starting from the ``economic`` scenario.
 
     Each knob value in [0, 1] maps to system settings (``KNOBS``): 0 is the
@@ -425,7 +446,7 @@ def knobs_experiment(values=(0.0, 0.25, 0.5, 0.75, 1.0), systems: int = 300, yea
             scn = replace(base, system=replace(base.system, **settings(float(v))))
             s = simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
                          systems=systems, seed=seed, record_alliances=False,
-                         record_capabilities=False).summary
+                         record_capabilities=False, progress=progress).summary
             row = {"knob": knob, "value": v}
             for col, series in (("regime_holds", s.regime_holds.astype(float)),
                                 ("member_war_frequency", s.member_wars / years),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import write_parquet
+from .._resources import check_fits
 from .._validation import check_int
 from ..engine.rng import root_entropy, spawn_keys
 from ..games.strategies import Strategy
@@ -188,6 +190,15 @@ class SimulationResult:
         return written
 
 
+def check_growth(system: System, years: int) -> None:
+    """Refuse runs whose capabilities would overflow float64 (about exp(700))."""
+    drift = abs(system.growth_mean) * years + 8 * system.growth_sd * math.sqrt(years)
+    if drift > 600:
+        raise ValueError(f"years: {years:,} years at growth_mean {system.growth_mean:g} and "
+                         f"growth_sd {system.growth_sd:g} would overflow capabilities "
+                         f"(|growth_mean| x years + 8 growth_sd sqrt(years) = {drift:,.0f} > 600)")
+
+
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
@@ -196,6 +207,25 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 def _nanmean_rows(x: np.ndarray) -> np.ndarray:
     ok = ~np.isnan(x)
     return _ratio(np.where(ok, x, 0.0).sum(axis=1), ok.sum(axis=1))
+
+
+#: Longest run: capabilities grow as exp(growth x years) and must stay finite in float64.
+MAX_YEARS = 10_000
+
+
+def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities: bool = True,
+                   record_alliances: bool = True) -> int:
+    """Upper estimate of the peak memory of :func:`simulate`, in bytes.
+
+    Fitted to tracemalloc peaks (2 to 15 powers, 50 to 200 years): the state
+    and its (B, N, N) temporaries take about 300 N^2 bytes per system; each
+    system-year keeps its measures twice (the yearly list and the stacked
+    copy), its capabilities twice if recorded, and alliance edges.
+    """
+    n = n_powers
+    per_year = 400 + (16 * n if record_capabilities else 0) + (
+        4 * n * (n - 1) if record_alliances else 0)
+    return int(systems) * (300 * n * n + int(years) * per_year)
 
 
 def simulate(
@@ -213,6 +243,7 @@ def simulate(
     first_index: int = 0,
     record_capabilities: bool = True,
     record_alliances: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> SimulationResult:
     """Simulate ``systems`` independent international systems for ``years`` years.
 
@@ -238,6 +269,16 @@ def simulate(
         ``Tit For Tat`` players.
     regime : Regime, optional
         Norms and formation conditions (:mod:`security_regimes.regimes`).
+    progress : callable, optional
+        Called with the number of system-years done after each simulated
+        year (``systems`` each time), for progress bars.
+
+    Raises
+    ------
+    ValueError
+        On bad parameters, more than ``MAX_YEARS`` years, growth that would
+        overflow, or a run that would not fit in the available memory
+        (:func:`estimate_bytes`).
     """
     system = system if system is not None else System()
     if not isinstance(system, System):
@@ -245,9 +286,15 @@ def simulate(
     extra = {k: v for k, v in (("rules", rules), ("balancer", balancer),
                                 ("future_weight", future_weight)) if v is not None}
     policy = get_policy(policy, **extra)
-    years = check_int(years, "years", 1)
+    years = check_int(years, "years", 1, MAX_YEARS)
     systems = check_int(systems, "systems", 1)
     first_index = check_int(first_index, "first_index", 0)
+    check_growth(system, years)
+    check_fits(estimate_bytes(system.n_powers, years, systems, record_capabilities,
+                              record_alliances),
+               f"simulate: {systems:,} systems x {years:,} years",
+               "use fewer systems or years, record less (record_alliances=False), or run a "
+               "sweep, which streams chunks to disk")
     if policy.name == "balancer" and policy.balancer >= system.n_powers:
         raise ValueError(f"balancer must be a power index below {system.n_powers}, "
                          f"got {policy.balancer}")
@@ -272,6 +319,8 @@ def simulate(
             b, e = np.nonzero(allied[:, iu[0], iu[1]])
             if b.size:
                 edges.append(np.column_stack([b, np.full(b.size, y), iu[0][e], iu[1][e]]))
+        if progress is not None:
+            progress(systems)
     stacked = {k: np.stack(v, axis=1) for k, v in measures.items()}
     return SimulationResult(
         system=system,

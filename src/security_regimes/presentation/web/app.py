@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +31,18 @@ st.caption("Jervis, 'Security Regimes' (1982): run a scenario or browse a sweep.
 
 SCENARIOS = builtin_scenarios()
 qp = st.query_params
+_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:])")
+
+
+def plain(text: str) -> str:
+    """Text for a markdown element, shown literally (no links, images or formatting)."""
+    return _MD.sub(r"\\\1", str(text))
+
+
+def refused(what: str, value: str, available: list[str]) -> None:
+    """An error box for an unknown request; the requested text is shown as plain text only."""
+    st.error(f"{what} is not available; available: {plain(', '.join(available))}.")
+    st.text(f"requested: {value}")
 
 
 def _qp_int(key: str, default: int, lo: int, hi: int) -> int:
@@ -92,11 +105,18 @@ if mode == "Scenario":
                                          history=concert))
         st.pyplot(plots.capabilities_over_time(caps, per_year, 0, start))
 else:
-    sweeps = sorted(p.parent for p in RESULTS.glob("*/manifest.json")
-                    if json.loads(p.read_text()).get("kind") == "sweep") \
-        if RESULTS.is_dir() else []
+    sweeps, skipped = [], []
+    for p in sorted(RESULTS.glob("*/manifest.json")) if RESULTS.is_dir() else []:
+        try:
+            if json.loads(p.read_text()).get("kind") == "sweep":
+                sweeps.append(p.parent)
+        except (OSError, ValueError, AttributeError):  # damaged: skip it, keep serving
+            skipped.append(p.parent.name)
+    if skipped:
+        st.warning(f"Skipped {len(skipped)} results director{'y' if len(skipped) == 1 else 'ies'} "
+                   f"with a damaged manifest.json: {plain(', '.join(skipped))}.")
     if not sweeps:
-        st.info(f"No finished sweep under {RESULTS}. Run one with "
+        st.info(f"No finished sweep under {plain(RESULTS)}. Run one with "
                 "`regimes sweep FILE --out RESULTS/NAME`.")
     else:
         from security_regimes.experiments.store import load
@@ -104,22 +124,21 @@ else:
         labels = [p.name for p in sweeps]
         wanted = qp.get("sweep")
         if wanted is not None and wanted not in labels:
-            st.error(f"No sweep named {wanted!r} under the results directory; "
-                     f"available: {', '.join(labels)}.")
+            refused("No sweep by that name under the results directory", wanted, labels)
         pick = st.sidebar.selectbox("sweep", labels,
                                     index=labels.index(wanted) if wanted in labels else 0)
         directory = sweeps[labels.index(pick)]  # only listed directories can be opened
         try:
             data = load(directory)
         except ValueError as e:
-            st.error(str(e))
+            st.error(plain(e))
         else:
             m = data.manifest
             params = list(m["parsed"]["parameters"])
             outcomes = [o for o in m.get("outcomes", []) if o in data.runs]
             asked = qp.get("outcome")
             if asked is not None and asked not in outcomes:
-                st.error(f"Unknown outcome {asked!r}; this sweep kept: {', '.join(outcomes)}.")
+                refused("This outcome", asked, outcomes)
             outcome = st.sidebar.selectbox(
                 "outcome", outcomes, index=outcomes.index(asked) if asked in outcomes else 0)
             x = st.sidebar.selectbox("parameter", params)
@@ -127,6 +146,6 @@ else:
             try:
                 st.pyplot(plots.sweep_outcome(data.runs, outcome, x))
             except ValueError as e:
-                st.error(str(e))
+                st.error(plain(e))
             st.table(data.runs.groupby(x)[outcome].agg(["mean", "std", "count"]).reset_index())
             st.code(m.get("sweep", ""), language="toml")
