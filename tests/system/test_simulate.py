@@ -127,3 +127,37 @@ def test_xarray_named_dims():
     assert list(ds.power.values) == ["UKG", "RUS", "FRN", "AUH", "GMY"]
     np.testing.assert_array_equal(ds["capability"].sel(power="UKG").values,
                                   r.capabilities[:, 1:, 0])
+
+
+@pytest.mark.parametrize("n,record", [(5, True), (8, False), (12, True)])
+def test_memory_estimate_bounds_the_measured_peak(n, record):
+    import tracemalloc
+
+    from security_regimes.system.simulate import estimate_bytes
+
+    system = System.equal(n)
+    tracemalloc.start()
+    simulate(system, years=60, systems=300, seed=1, record_alliances=record,
+             record_capabilities=record)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    est = estimate_bytes(n, 60, 300, record, record)
+    assert peak <= est <= 4 * peak, (peak, est)
+
+
+def test_runs_that_cannot_fit_are_refused_before_allocating(monkeypatch):
+    monkeypatch.setenv("SECURITY_REGIMES_MEMORY", str(50_000_000))  # a 50 MB machine
+    with pytest.raises(ValueError, match=r"would need about .* and 50.0 MB is available"):
+        simulate(years=200, systems=20_000)
+    assert simulate(years=10, systems=20, seed=1).n_systems == 20
+
+
+def test_growth_that_would_overflow_is_refused():
+    with pytest.raises(ValueError, match="would overflow capabilities"):
+        simulate(System(growth_mean=0.5), years=2000, systems=1)
+
+
+def test_progress_counts_every_system_year():
+    done = []
+    simulate(years=7, systems=3, seed=1, progress=done.append)
+    assert done == [3] * 7

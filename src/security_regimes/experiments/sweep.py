@@ -82,6 +82,10 @@ def check_parameters(model, scenario: Scenario) -> None:
             raise ValueError(f"parameters.{name}: dist = {spec.dist!r} needs design = \"lhs\"")
         if spec.dist == "loguniform" and has_range and spec.low <= 0:
             raise ValueError(f"parameters.{name}: a loguniform range needs low > 0")
+        if name.startswith("policy.rules.") and scenario.policy.name != "kaplan" and \
+                "policy.name" not in model.parameters:
+            raise ValueError(f"parameters.{name}: Kaplan's rules apply only under policy "
+                             f"kaplan; the base scenario's policy is {scenario.policy.name}")
         if spec.dist == "normal" and (spec.mean is None or spec.sd is None):
             raise ValueError(f"parameters.{name}: a normal distribution needs mean and sd")
     for outcome in model.outcomes:

@@ -1,0 +1,175 @@
+"""Sweeps under faults: interrupts, kill -9 of a process pool, damaged chunks, failing chunks."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import security_regimes as sr
+from security_regimes.experiments.store import query, run_sweep
+from security_regimes.experiments.sweep import Chunk, iter_process
+
+CLI = [sys.executable, "-m", "security_regimes.presentation.cli"]
+
+SWEEP = """
+base = "kaplan_balance"
+seed = 3
+replicates = 4
+design = "grid"
+years = {years}
+chunk_size = {chunk}
+outcomes = ["war_frequency", "essential_survival"]
+
+[parameters]
+"system.misperception" = {{ values = [0.0, 0.1, 0.2] }}
+"""
+
+
+def sweep_file(tmp_path: Path, years=20, chunk=2) -> Path:
+    p = tmp_path / f"sweep-{years}-{chunk}.toml"
+    p.write_text(SWEEP.format(years=years, chunk=chunk))
+    return p
+
+
+def wait_for(cond, timeout=60.0) -> bool:
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def children(pid: int) -> list[int]:
+    """Child processes of ``pid`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def frames(d):
+    data = sr.load(d)
+    return data.runs, data.years
+
+
+def test_ctrl_c_exits_130_says_what_was_kept_and_resume_finishes(tmp_path):
+    f = sweep_file(tmp_path, years=300, chunk=1)
+    out = tmp_path / "interrupted"
+    proc = subprocess.Popen([*CLI, "sweep", str(f), "--out", str(out), "--executor", "process",
+                             "--workers", "2", "--quiet"], stderr=subprocess.PIPE, text=True)
+    assert wait_for(lambda: len(list((out / "chunks").glob("runs-*.parquet"))) >= 1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("interrupted: "), err
+    assert "--resume" in lines[0] and "chunks are finished" in lines[0]
+    kept = len(list((out / "chunks").glob("runs-*.parquet")))
+    assert 1 <= kept < 12
+    r = subprocess.run([*CLI, "sweep", str(f), "--out", str(out), "--resume", "--quiet",
+                        "--executor", "serial"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    runs, years = frames(out)
+    assert sorted(runs.run_id) == list(range(12))
+    ref = run_sweep(f, tmp_path / "clean", executor="serial", quiet=True).out
+    ref_runs, ref_years = frames(ref)
+    pd.testing.assert_frame_equal(runs, ref_runs)
+    pd.testing.assert_frame_equal(years, ref_years)
+
+
+def test_workers_die_with_their_parent_after_kill_9(tmp_path):
+    f = sweep_file(tmp_path, years=10_000, chunk=1)  # each chunk computes for seconds
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([*CLI, "sweep", str(f), "--out", str(out), "--executor", "process",
+                             "--workers", "2", "--quiet"])
+    assert wait_for(lambda: len(children(proc.pid)) >= 2)
+    assert wait_for(lambda: (out / "chunks").is_dir())
+    workers = children(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert wait_for(lambda: not any(alive(w) for w in workers), timeout=3), \
+        f"workers outlived their parent: {[w for w in workers if alive(w)]}"
+
+
+def test_resume_recomputes_damaged_chunks(tmp_path):
+    f = sweep_file(tmp_path)
+    out = run_sweep(f, tmp_path / "s", executor="serial", quiet=True).out
+    ref_runs, ref_years = frames(out)
+    chunks = out / "chunks"
+    truncated = chunks / "runs-000001.parquet"
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    (chunks / "years-000004.parquet").write_bytes(os.urandom(2000))
+    short = chunks / "runs-000002.parquet"  # a valid Parquet file with the wrong row count
+    pd.read_parquet(short).head(1).to_parquet(short)
+    with pytest.raises(ValueError, match=r"chunk\(s\) 1, 2, 4 are damaged; .*--resume"):
+        sr.load(out)
+    with pytest.raises(ValueError, match="damaged"):
+        query(out, "SELECT count(*) FROM runs")
+    r = run_sweep(f, out, executor="serial", quiet=True, resume=True)
+    assert (r.chunks_run, r.chunks_skipped) == (3, 3)
+    runs, years = frames(out)
+    pd.testing.assert_frame_equal(runs, ref_runs)
+    pd.testing.assert_frame_equal(years, ref_years)
+
+
+def _fail_first(chunk: Chunk):
+    if chunk.index == 0:
+        raise RuntimeError("chunk 0 failed")
+    time.sleep(30)
+    return chunk.index
+
+
+def test_a_failing_chunk_stops_the_process_pool_at_once():
+    chunks = [Chunk(i, i, i + 1) for i in range(6)]
+    t = time.perf_counter()
+    with pytest.raises(RuntimeError, match="chunk 0 failed"):
+        list(iter_process(_fail_first, chunks, workers=2))
+    assert time.perf_counter() - t < 10  # not the 30 s the other chunks would sleep
+    import multiprocessing
+
+    assert not multiprocessing.active_children()
+
+
+def test_nothing_is_written_before_the_sweep_is_valid(tmp_path):
+    f = tmp_path / "bad.toml"
+    f.write_text(SWEEP.format(years=10, chunk=2).replace("0.2] }", "7.0] }"))
+    out = tmp_path / "out"
+    with pytest.raises(ValueError, match=r"point 2: system.misperception = 7.0\): "
+                                         r"misperception must be a probability"):
+        run_sweep(f, out, executor="serial", quiet=True)
+    assert not out.exists()
+    f.write_text(SWEEP.format(years=10, chunk=2))  # corrected: runs into the same --out
+    assert run_sweep(f, out, executor="serial", quiet=True).n_runs == 12
+
+
+def test_query_is_read_only(tmp_path):
+    out = run_sweep(sweep_file(tmp_path), tmp_path / "s", executor="serial", quiet=True).out
+    target = tmp_path / "written.csv"
+    for sql, msg in [(f"COPY (SELECT 1) TO '{target}'", "only SELECT"),
+                     (f"ATTACH '{tmp_path / 'x.db'}' AS x", "only SELECT"),
+                     ("SELECT * FROM read_csv('/etc/passwd')", "Permission"),
+                     ("SELECT 1; SELECT 2", "exactly one"),
+                     ("   ", "give one SQL SELECT")]:
+        with pytest.raises(ValueError, match=msg):
+            query(out, sql)
+    assert not target.exists() and not (tmp_path / "x.db").exists()
+    assert query(out, "SELECT count(*) AS n FROM runs").n.item() == 12

@@ -1,0 +1,190 @@
+"""Usage errors and bad input: one line on stderr, exit status 2, no traceback, no new files."""
+
+import io
+import json
+
+import pytest
+import typer
+from rich.console import Console
+
+from security_regimes import __version__
+from security_regimes.presentation import cli
+from tests.presentation.test_cli import run
+
+COMMANDS = cli.app_commands()
+CLICK = typer.main.get_command(cli.app)
+
+
+def required(name: str) -> list[str]:
+    return [p.name for p in CLICK.commands[name].params if p.required]
+
+
+def one_line_exit_2(code, err):
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+
+
+def test_every_command_is_listed():
+    assert {"sweep", "run", "simulate", "match", "demo", "query", "web"} <= set(COMMANDS)
+
+
+def test_version(capsys):
+    code, out, _ = run("--version", capsys=capsys)
+    assert code == 0 and out.strip() == f"security-regimes {__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_unknown_option(command, capsys):
+    code, _, err = run(command, "--bogus", capsys=capsys)
+    one_line_exit_2(code, err)
+    assert f"regimes {command}: no such option --bogus" in err
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if required(c)])
+def test_missing_argument(command, capsys):
+    code, _, err = run(command, capsys=capsys)
+    one_line_exit_2(code, err)
+    assert f"regimes {command}: missing" in err and f"regimes {command} --help" in err
+
+
+def test_close_option_and_command_are_suggested(capsys):
+    code, _, err = run("match", "TFT", "TFT", "--trns", "3", capsys=capsys)
+    one_line_exit_2(code, err)
+    assert "closest: --turns" in err
+    code, _, err = run("smulate", capsys=capsys)
+    one_line_exit_2(code, err)
+    assert "no such command 'smulate'; closest: simulate" in err
+    code, _, err = run("frobnicate", capsys=capsys)
+    one_line_exit_2(code, err)
+
+
+SWEEP = ('base = "concert_of_europe"\nreplicates = 2\nyears = 10\n'
+         '[parameters]\n{param}\n')
+
+BAD_SWEEPS = {
+    "probability": ('"system.misperception" = { values = [0.1, 7.0] }',
+                    "misperception must be a probability"),
+    "huge exclusion": ('"system.exclusion_years" = { values = [1e12] }',
+                       "system.exclusion_years"),
+    "balancer index": ('"policy.balancer" = { values = [17] }',
+                       "policy.balancer must be a power index below 5"),
+    "empty values": ('"system.misperception" = { values = [] }', "at least 1 item"),
+    "unknown strategy": ('"dyadic" = { values = ["Tit For Tat", "Nonsense"] }',
+                         "unknown strategy 'Nonsense'"),
+    "unknown parameter": ('"system.misperseption" = { values = [0.1] }',
+                          "closest: system.misperception"),
+    "rule under waltz": ('"policy.rules.3" = { values = [1.0] }',
+                         "Kaplan's rules apply only under policy kaplan"),
+    "rule weight": ('"policy.rules.3" = { values = [2.0] }\n"policy.name" = { values = ["kaplan"] }',
+                    "weight of Kaplan rule 3 must be a probability in [0, 1]"),
+    "no points": ('"system.misperception" = { low = 0.1, high = 0.2, steps = 1 }', "steps"),
+}
+
+
+def no_new_files(tmp_path, monkeypatch, capsys, args, msg, bad_param=None):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.toml").write_text(SWEEP.format(param=bad_param or ""))
+    (tmp_path / "good.toml").write_text(SWEEP.format(
+        param='"system.misperception" = { values = [0.1] }'))
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code, _, err = run(*args, capsys=capsys)
+    one_line_exit_2(code, err)
+    assert msg in err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("kind", list(BAD_SWEEPS))
+def test_bad_sweep_file_writes_nothing(kind, tmp_path, monkeypatch, capsys):
+    param, msg = BAD_SWEEPS[kind]
+    no_new_files(tmp_path, monkeypatch, capsys, ["sweep", "bad.toml", "--out", "out"], msg,
+                 bad_param=param)
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["sweep", "good.toml", "--out", "out", "--chunk-size", "0"], "--chunk-size must be"),
+    (["sweep", "good.toml", "--out", "out", "--workers", "-1"], "--workers must be"),
+    (["sweep", "good.toml", "--out", "out", "--executor", "nope"], "unknown executor 'nope'"),
+    (["sweep", "missing.toml", "--out", "out"], "no such file"),
+    (["demo", "--systems", "0", "--out", "d"], "--systems must be"),
+    (["simulate", "--systems", "10000000"], "would need about"),
+    (["simulate", "--years", "1000000000"], "years must be an integer in [1, 10000]"),
+    (["match", "TFT", "TFT", "--turns", "1000000000000"], "would need about"),
+    (["tournament", "--turns", "100000000"], "would need about"),
+    (["run", "concert_of_europe", "--systems", "10000000"], "would need about"),
+    (["balance", "--systems", "0"], "--systems must be"),
+    (["knobs", "--years", "0"], "--years must be"),
+    (["balance", "--out", "good.toml"], "is not a directory"),
+])
+def test_bad_input_writes_nothing(args, msg, tmp_path, monkeypatch, capsys):
+    no_new_files(tmp_path, monkeypatch, capsys, args, msg)
+
+
+def test_query_refuses_writes_and_empty_sql(tmp_path, capsys):
+    from security_regimes.experiments.store import run_sweep
+
+    f = tmp_path / "s.toml"
+    f.write_text(SWEEP.format(param='"system.misperception" = { values = [0.1] }'))
+    out = run_sweep(f, tmp_path / "res", executor="serial", quiet=True).out
+    for sql in ("", f"COPY (SELECT 1) TO '{tmp_path / 'x.csv'}'"):
+        code, _, err = run("query", str(out), sql, capsys=capsys)
+        one_line_exit_2(code, err)
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_tables_are_never_cut_in_80_columns(monkeypatch, capsys):
+    buf = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(width=80, file=buf, color_system=None))
+    code, _, _ = run("balance", "--systems", "20", "--years", "20", "--powers", "3,4",
+                     capsys=capsys)
+    assert code == 0
+    text = buf.getvalue()
+    assert "…" not in text
+    code, out, _ = run("balance", "--systems", "20", "--years", "20", "--powers", "3,4",
+                       "--json", capsys=capsys)
+    rows = json.loads(out)["outcomes"]
+    for r in rows:  # every number is shown whole, as the JSON gives it
+        assert f"{r['essential_survival_hi']:.3f}" in text
+        assert r["policy"] in text
+    assert max(len(line) for line in text.splitlines()) > 80
+
+
+def test_knobs_json(capsys):
+    code, out, _ = run("knobs", "--systems", "5", "--years", "5", "--json", capsys=capsys)
+    data = json.loads(out)
+    assert code == 0 and data["systems"] == 5
+    assert {r["knob"] for r in data["knobs"]} == {"competitiveness", "unforgivingness",
+                                                  "uncertainty"}
+
+
+def test_an_explicit_seed_wins_over_the_files(tmp_path, capsys):
+    code, toml, _ = run("scenarios", "--export", "waltz_balance", capsys=capsys)
+    f = tmp_path / "w.toml"
+    f.write_text(toml.replace("years = ", "seed = 5\nyears = ", 1))
+    seeds = []
+    for extra in ([], ["--seed", "0"], ["--seed", "9"]):
+        code, out, _ = run("run", str(f), "--systems", "3", "--years", "5", "--json", *extra,
+                           capsys=capsys)
+        assert code == 0
+        seeds.append(json.loads(out)["seed"])
+    assert seeds == [5, 0, 9]
+
+
+def test_demo_error_keeps_the_previous_demo(tmp_path, monkeypatch):
+    from security_regimes.presentation import demo
+
+    out = tmp_path / "demo"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"kind": "demo"}')
+    (out / "kept.csv").write_text("x\n1\n")
+
+    def boom(work, *a):
+        (work / "half.csv").write_text("x\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo, "_run", boom)
+    with pytest.raises(KeyboardInterrupt):
+        demo.run_demo(out, systems=10)
+    assert sorted(p.name for p in out.iterdir()) == ["kept.csv", "manifest.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]  # no partial directory left
