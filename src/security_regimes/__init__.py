@@ -7,6 +7,8 @@ The public API (see README):
 * :func:`match` and :func:`tournament`: the batched repeated-game engine.
 """
 
+from typing import TYPE_CHECKING
+
 from .engine.play import MatchResult, match, play_batch
 from .engine.tournament import TournamentResult, tournament
 from .games.stage import (
@@ -44,25 +46,39 @@ from .games.strategies import (
 __version__ = "0.1.0"
 
 
-def load(directory):
-    """Load a sweep results directory: ``.runs``, ``.years``, ``.points``, ``.manifest``."""
-    from .experiments.store import load as _load
+# The system, scenario and store layers import pandas and pyarrow; load them on
+# first use so that ``import security_regimes`` stays light, but export the
+# real functions (their signatures and docstrings), not wrappers.
+_LAZY = {
+    "simulate": ("security_regimes.system.simulate", "simulate"),
+    "System": ("security_regimes.system.config", "System"),
+    "Policy": ("security_regimes.system.config", "Policy"),
+    "run_scenario": ("security_regimes.regimes.scenarios", "run_scenario"),
+    "Scenario": ("security_regimes.regimes.scenarios", "Scenario"),
+    "load": ("security_regimes.experiments.store", "load"),
+}
 
-    return _load(directory)
+if TYPE_CHECKING:  # for IDEs and type checkers
+    from .experiments.store import load
+    from .regimes.scenarios import Scenario, run_scenario
+    from .system.config import Policy, System
+    from .system.simulate import simulate
 
 
-def simulate(*args, **kwargs):
-    """Simulate international systems; see :func:`security_regimes.system.simulate`."""
-    from .system import simulate as _simulate
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
 
-    return _simulate(*args, **kwargs)
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'security_regimes' has no attribute {name!r}")
 
 
-def run_scenario(*args, **kwargs):
-    """Run a built-in or custom scenario; see :mod:`security_regimes.regimes.scenarios`."""
-    from .regimes.scenarios import run_scenario as _run
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
-    return _run(*args, **kwargs)
 
 __all__ = [
     "match",
@@ -101,4 +117,7 @@ __all__ = [
     "load",
     "simulate",
     "run_scenario",
+    "System",
+    "Policy",
+    "Scenario",
 ]

@@ -188,3 +188,21 @@ def test_demo_error_keeps_the_previous_demo(tmp_path, monkeypatch):
         demo.run_demo(out, systems=10)
     assert sorted(p.name for p in out.iterdir()) == ["kept.csv", "manifest.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]  # no partial directory left
+
+
+def test_scenario_names_are_never_wrapped(monkeypatch, capsys):
+    from security_regimes.regimes.scenarios import builtin_scenarios
+
+    buf = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(width=20, file=buf, color_system=None))
+    code, _, _ = run("scenarios", capsys=capsys)
+    lines = buf.getvalue().splitlines()
+    for name in builtin_scenarios():
+        assert name in lines, name  # whole, on its own line, in a 20-column terminal
+
+
+@pytest.mark.parametrize("listing,key", [("scenarios", "claim"), ("strategies", "memory_depth")])
+def test_every_listing_has_json(listing, key, capsys):
+    code, out, _ = run(listing, "--json", capsys=capsys)
+    data = json.loads(out)
+    assert code == 0 and len(data) >= 10 and key in data[0]

@@ -110,13 +110,20 @@ def _df_table(df, title: str | None = None, floatfmt: str = "{:.3f}") -> Table:
 
 
 @app.command()
-def strategies() -> None:
+def strategies(as_json: Json = False) -> None:
     """List the built-in strategies and their metadata."""
     from ..games.strategies import all_strategies
 
+    if as_json:
+        print(json.dumps([{"name": s.display_name,
+                           "memory_depth": s.classifier.get("memory_depth"),
+                           "stochastic": bool(s.classifier.get("stochastic")),
+                           "kind": "state machine" if hasattr(s, "initial") else "vectorised"}
+                          for s in all_strategies()], default=float))
+        return
     table = Table(title="Strategies (names as in the Axelrod library)")
     for col in ("name", "memory depth", "stochastic", "kind"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=True)
     for s in all_strategies():
         kind = "state machine" if hasattr(s, "initial") else "vectorised"
         table.add_row(
@@ -361,13 +368,15 @@ def scenarios_cmd(
         print(json.dumps([{"name": s.name, "description": s.description, "claim": s.claim}
                           for s in sc.values()]))
         return
-    table = Table(title="Built-in scenarios (regimes run NAME)")
-    for col in ("name", "policy", "regime", "years", "claim"):
-        table.add_column(col, overflow="fold")
-    for s in sc.values():
-        table.add_row(s.name, s.policy.name, s.regime.name if s.regime else "-", str(s.years),
-                      s.claim)
-    show(table)
+    # One block per scenario: the name alone on its line (copied into commands, so
+    # never wrapped), the claim below it, wrapped at word boundaries.
+    console.print("[bold]Built-in scenarios[/bold] (regimes run NAME; --json for data)")
+    for sc_ in sc.values():
+        console.print(f"\n[bold]{sc_.name}[/bold]", soft_wrap=True, highlight=False)
+        console.print(f"  policy {sc_.policy.name}, regime "
+                      f"{sc_.regime.name if sc_.regime else '-'}, {sc_.years} years",
+                      highlight=False)
+        console.print(f"  claim: {sc_.claim}", highlight=False)
 
 
 @app.command("run")

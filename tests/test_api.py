@@ -1,0 +1,47 @@
+"""The public API exports the real functions, with their signatures and docstrings."""
+
+import doctest
+import inspect
+
+import security_regimes as sr
+
+
+def test_lazy_exports_are_the_real_functions():
+    from security_regimes.experiments.store import load
+    from security_regimes.regimes.scenarios import run_scenario
+    from security_regimes.system.simulate import simulate
+
+    assert sr.simulate is simulate and sr.run_scenario is run_scenario and sr.load is load
+    params = inspect.signature(sr.simulate).parameters
+    assert list(params)[:5] == ["system", "years", "policy", "systems", "seed"]
+    assert "Parameters\n    ----------" in sr.simulate.__doc__
+    assert "Returns\n    -------" in sr.run_scenario.__doc__
+    assert set(sr.__all__) <= set(dir(sr))
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'simulat'"):
+        sr.simulat  # noqa: B018
+
+
+def test_docstring_examples_run():
+    import security_regimes.regimes.scenarios as m
+
+    result = doctest.testmod(m)
+    assert result.attempted >= 2 and result.failed == 0
+
+
+def test_license_and_citation_match_the_package():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    meta = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert meta["license"] == "MIT"
+    assert (root / "LICENSE").read_text().startswith("MIT License")
+    cff = (root / "CITATION.cff").read_text()
+    assert "cff-version: 1.2.0" in cff
+    assert f'version: "{sr.__version__}"' in cff and meta["version"] == sr.__version__
+    assert "license: MIT" in cff and "Security Regimes" in cff
