@@ -2,11 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= test,dask,sensitivity,web,browser-test
+EXTRAS ?= test,dask,sensitivity,web,browser-test,docs
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: demo test bench lint clean setup browser
+.PHONY: demo test bench lint clean setup browser docs
 
 setup: $(STAMP)
 
@@ -30,6 +30,11 @@ demo: $(STAMP)
 test: $(STAMP) browser
 	$(PY) -m pytest -q
 
+# The documentation site (MkDocs Material): site/index.html.  Examples run at build time.
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+	@echo "docs: $$(pwd)/site/index.html"
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_tournament.py
 	$(PY) benchmarks/bench_system.py
@@ -39,4 +44,4 @@ lint: $(STAMP)
 	$(PY) -m pip install --quiet ruff && $(VENV)/bin/ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) results .pytest_cache
+	rm -rf $(VENV) results .pytest_cache site

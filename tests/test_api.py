@@ -3,6 +3,8 @@
 import doctest
 import inspect
 
+import pytest
+
 import security_regimes as sr
 
 
@@ -20,8 +22,6 @@ def test_lazy_exports_are_the_real_functions():
 
 
 def test_unknown_attribute_is_an_attribute_error():
-    import pytest
-
     with pytest.raises(AttributeError, match="no attribute 'simulat'"):
         sr.simulat  # noqa: B018
 
@@ -45,3 +45,22 @@ def test_license_and_citation_match_the_package():
     assert "cff-version: 1.2.0" in cff
     assert f'version: "{sr.__version__}"' in cff and meta["version"] == sr.__version__
     assert "license: MIT" in cff and "Security Regimes" in cff
+
+
+@pytest.mark.slow
+def test_pip_install_without_extras_then_version_and_demo(tmp_path):
+    """`pip install .` into a clean venv: the CLI and the demo work without the extras."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin/pip"), "install", "-q", str(root)], check=True)
+    r = subprocess.run([str(venv / "bin/regimes"), "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("security-regimes ")
+    r = subprocess.run([str(venv / "bin/regimes"), "demo", "--systems", "30", "--out",
+                        str(tmp_path / "demo")], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (tmp_path / "demo" / "report.html").is_file()

@@ -61,3 +61,13 @@ def test_report_bad_directory_one_line(tmp_path, setup, msg):
 def test_web_port_validation():
     r = subprocess.run([*CLI, "web", "--port", "70000"], capture_output=True, text=True)
     assert r.returncode == 2 and "--port must be in [1, 65535]" in r.stderr
+
+
+def test_demo_report_links_to_the_docs(tmp_path):
+    from security_regimes.presentation import report
+
+    (tmp_path / "manifest.json").write_text('{"kind": "demo", "seed": 1}')
+    text = report.write_report(tmp_path).read_text()
+    label, uri = report.docs_location()
+    assert f'<a href="{uri}">' in text and uri.startswith("file://")
+    assert uri.endswith(("site/index.html", "docs/index.md"))

@@ -134,6 +134,8 @@ class SecurityDilemma:
         Base probability that a move is seen as its opposite when postures
         cannot be distinguished at all.
 
+    Notes
+    -----
     The resulting payoffs are::
 
         stakes = (1 + offense_defense) * (1 - distinguishability / 2)
@@ -173,6 +175,7 @@ class SecurityDilemma:
 
     @property
     def game(self) -> Game:
+        """The stage game these variables give (payoffs against the status quo, 0)."""
         k = self.stakes
         return Game(
             R=self.gain_cooperation,

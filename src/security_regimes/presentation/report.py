@@ -61,6 +61,10 @@ class Html:
         self.parts.append(df.to_html(index=False, float_format=floatfmt.format, border=0,
                                      classes="data", na_rep="-", escape=True))
 
+    def link(self, before: str, text: str, href: str, after: str = "") -> None:
+        self.parts.append(f"<p>{html.escape(before)}<a href=\"{html.escape(href)}\">"
+                          f"{html.escape(text)}</a>{html.escape(after)}</p>")
+
     def pre(self, text: str) -> None:
         self.parts.append(f"<pre>{html.escape(text)}</pre>")
 
@@ -197,10 +201,32 @@ def _sweep_report(d: Path, m: dict) -> Html:
 
 # --- Demo -----------------------------------------------------------------------
 
+def docs_location() -> tuple[str, str] | None:
+    """(label, file URI) of the documentation: the built site, else its sources."""
+    root = Path(__file__).resolve().parents[3]  # the source checkout, if this is one
+    if not (root / "mkdocs.yml").is_file():
+        return None
+    site = root / "site" / "index.html"
+    if site.is_file():
+        return "the documentation site", site.as_uri()
+    return "the documentation sources (build the site with `make docs`)", (
+        root / "docs" / "index.md").as_uri()
+
+
+def _docs_link(doc: Html) -> None:
+    where = docs_location()
+    if where is None:
+        doc.p("Documentation: build it from the source repository with `make docs`.")
+    else:
+        doc.link("Documentation: ", where[0], where[1],
+                 ": getting started, one page per claim, the API and CLI references.")
+
+
 def _demo_report(d: Path, m: dict) -> Html:
     doc = Html("security-regimes: Jervis's 'Security Regimes' (1982), run")
     doc.p("Every figure and table below was produced by `regimes demo` from the seed shown "
           "above; see docs/theory.md for how each claim maps to the model.")
+    _docs_link(doc)
     if (d / "tournament.csv").exists():
         doc.h2("Repeated security games: a round-robin tournament")
         t = pd.read_csv(d / "tournament_summary.csv")
