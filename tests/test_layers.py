@@ -14,7 +14,7 @@ LAYERS = ["_", "data", "games", "engine", "system", "regimes", "experiments", "e
 
 
 def layer(parts: list[str]) -> int:
-    head = parts[0] if parts else ""
+    head = parts[0].removesuffix(".py") if parts else ""
     if head.startswith("_"):
         return 0
     return LAYERS.index(head)
@@ -43,8 +43,7 @@ def imported(path: Path) -> list[tuple[int, list[str]]]:
     return out
 
 
-MODULES = [p for p in sorted(PACKAGE.rglob("*.py")) if p.parent != PACKAGE or
-           p.name.startswith("_") and p.name != "__init__.py"]
+MODULES = [p for p in sorted(PACKAGE.rglob("*.py")) if p != PACKAGE / "__init__.py"]
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))

@@ -649,6 +649,43 @@ def plot_cmd(
     console.print("written " + ", ".join(str(p) for p in paths))
 
 
+@app.command("discover")
+def discover_cmd(
+    directory: Annotated[Path, typer.Argument(help="Sweep results directory.")],
+    outcome: Annotated[str, typer.Option(help="Run-level outcome kept by the sweep.")] = "regime_holds",
+    threshold: Annotated[float | None, typer.Option(
+        help="Cases of interest: outcome above this (needed unless the outcome is true/false).")
+    ] = None,
+    below: Annotated[bool, typer.Option("--below", help="Look for outcome below --threshold.")] = False,
+    min_density: Annotated[float, typer.Option(
+        help="Report the box of highest coverage with at least this density.")] = 0.8,
+    out: Annotated[Path | None, typer.Option(
+        help="Figure path without extension (default: DIR/discover-OUTCOME).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Scenario discovery: PRIM finds the parameter ranges where the outcome occurs."""
+    from .._validation import check_probability
+    from ..experiments.ema import discover
+    from . import plots
+
+    check_probability(min_density, "--min-density")
+    d = discover(directory, outcome, threshold=threshold, below=below, min_density=min_density)
+    fig_path = out if out is not None else Path(directory) / f"discover-{outcome}"
+    paths = plots.save(plots.prim_box(d), fig_path)
+    if as_json:
+        print(json.dumps({"rule": d.rule, "coverage": d.coverage, "density": d.density,
+                          "mass": d.mass, "base_rate": d.base_rate, "runs": d.n_runs,
+                          "box": _records(d.limits), "figure": [str(p) for p in paths]},
+                         default=_json_default))
+        return
+    show(_df_table(d.limits, title=f"PRIM box where {d.rule} ({d.n_runs} runs)",
+                   floatfmt="{:.4g}"))
+    console.print(f"coverage {d.coverage:.3f} (share of the cases inside the box), density "
+                  f"{d.density:.3f} (share of the box's runs that are cases; base rate "
+                  f"{d.base_rate:.3f}), mass {d.mass:.3f}")
+    console.print("written " + ", ".join(str(p) for p in paths))
+
+
 @app.command()
 def report(
     directory: Annotated[Path, typer.Argument(help="A results directory (sweep, scenario or demo).")],

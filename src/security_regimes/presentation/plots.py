@@ -287,3 +287,37 @@ def sobol_bars(si: pd.DataFrame, outcome: str = "") -> Figure:
     ax.set_title(f"Sobol sensitivity indices{' of ' + outcome if outcome else ''}")
     ax.legend(frameon=False)
     return fig
+
+
+def prim_box(discovery) -> Figure:
+    """PRIM scenario discovery: the peeling trajectory and the chosen box.
+
+    Left: coverage against density for every box PRIM peeled (colour: number
+    of restricted parameters), the chosen box circled.  Right: each
+    restricted parameter's box as a share of the range the sweep covered.
+    """
+    traj = discovery.trajectory
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
+    sc = a.scatter(traj.coverage, traj.density, c=traj.res_dim, cmap="viridis", s=18)
+    a.scatter([discovery.coverage], [discovery.density], s=160, facecolors="none",
+              edgecolors="red", linewidths=1.5, label="chosen box")
+    a.axhline(discovery.base_rate, color="grey", ls=":", label="base rate")
+    a.set(xlabel="coverage", ylabel="density", title=f"PRIM peeling: {discovery.rule}",
+          xlim=(0, 1.02), ylim=(0, 1.02))
+    fig.colorbar(sc, ax=a, label="restricted parameters")
+    a.legend(loc="lower left", fontsize=8)
+    lim = discovery.limits[discovery.limits["min"] != ""] if len(discovery.limits) else \
+        discovery.limits
+    for k, row in enumerate(lim.itertuples(index=False)):
+        span = (row.max - row.min) or 1.0
+        lo, hi = (row.low - row.min) / span, (row.high - row.min) / span
+        b.plot([0, 1], [k, k], color="lightgrey", lw=6, solid_capstyle="butt")
+        b.plot([lo, hi], [k, k], color="tab:red", lw=6, solid_capstyle="butt")
+        b.text(lo, k + 0.25, f"{row.low:.3g}", ha="left", fontsize=8)
+        b.text(hi, k + 0.25, f"{row.high:.3g}", ha="right", fontsize=8)
+    b.set_yticks(range(len(lim)), list(lim.parameter) if len(lim) else [])
+    b.set(xlim=(-0.02, 1.02), ylim=(-0.7, max(len(lim), 1) - 0.3),
+          xlabel="share of the range swept",
+          title=f"box: coverage {discovery.coverage:.2f}, density {discovery.density:.2f}")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,263 @@
+"""Exploratory modelling with the EMA Workbench, and PRIM scenario discovery on sweeps.
+
+Jervis's question is *under what conditions* a security regime forms.  The
+exploratory-modelling answer (Lempert, Popper and Bankes 2003; Bryant and
+Lempert 2010) is scenario discovery: run the model over many possible
+worlds, then let PRIM (Friedman and Fisher 1999) find the box of parameter
+ranges in which the outcome of interest occurs, with its *coverage* (the
+share of all cases of interest that fall in the box) and *density* (the
+share of cases in the box that are of interest).
+
+:func:`model` wraps a scenario as an EMA Workbench ``Model`` (Kwakkel 2017)
+whose uncertainties, levers and outcomes carry this package's parameter
+paths (``system.misperception``, ``regime.norms.restraint``, ...), so any of
+the workbench's samplers, evaluators and analyses apply.  :func:`discover`
+runs PRIM on a finished sweep (``regimes discover DIR --outcome ...``).
+Both need the ``ema`` extra (``pip install 'security-regimes[ema]'``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..regimes.scenarios import Scenario, get_scenario
+from ..system import simulate
+from .sweep import RUN_OUTCOMES, _targets, apply_point
+
+#: Uncertainties by default: Jervis's variables and the regime's formation
+#: conditions, with ranges that stay inside the scenario-file bounds.
+DEFAULT_UNCERTAINTIES = {
+    "system.misperception": (0.0, 0.3),
+    "system.capability_noise": (0.0, 0.5),
+    "system.relative_gains": (0.0, 1.0),
+    "system.first_strike": (-0.5, 1.0),
+    "system.shadow": (0.5, 1.0),
+    "system.war_cost": (0.01, 0.2),
+    "regime.conditions.shared_value": (0.0, 1.0),
+    "regime.conditions.half_life": (5.0, 80.0),
+    "regime.conditions.war_cost_perception": (0.0, 1.0),
+}
+#: Outcomes by default: means over the model's runs.
+DEFAULT_OUTCOMES = ("regime_holds", "regime_autonomy", "war_frequency", "essential_survival")
+
+
+def _workbench():
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # it warns on import about an optional evaluator
+            warnings.simplefilter("ignore", UserWarning)
+            import ema_workbench
+            import ema_workbench.analysis.prim  # noqa: F401
+    except ImportError:  # pragma: no cover - optional extra
+        raise ValueError("this needs the EMA Workbench: pip install 'security-regimes[ema]'") \
+            from None
+    return ema_workbench
+
+
+class _Runner:
+    """The model function (a picklable callable, so the workbench's process pools work)."""
+
+    def __init__(self, scenario: Scenario, outcomes, systems: int, years: int, seed: int):
+        self.scenario, self.outcomes = scenario, tuple(outcomes)
+        self.systems, self.years, self.seed = systems, years, seed
+
+    def __call__(self, **point) -> dict[str, float]:
+        from ..regimes.files import check_scenario
+
+        scn = apply_point(self.scenario, point)
+        check_scenario(scn)
+        s = simulate(scn.system, years=self.years, policy=scn.policy, regime=scn.regime,
+                     systems=self.systems, seed=self.seed, dyadic=scn.dyadic,
+                     record_alliances=False, record_capabilities=False).summary
+        return {o: float(np.nanmean(s[o].to_numpy(float))) if s[o].notna().any()
+                else float("nan") for o in self.outcomes}
+
+
+def _parameter(ema, name: str, spec, current):
+    if isinstance(spec, Sequence) and not isinstance(spec, str) and len(spec) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in spec):
+        lo, hi = spec
+        if isinstance(current, int) and not isinstance(current, bool) and \
+                float(lo).is_integer() and float(hi).is_integer():
+            return ema.IntegerParameter(name, int(lo), int(hi))
+        return ema.RealParameter(name, float(lo), float(hi))
+    if isinstance(spec, Sequence) and not isinstance(spec, str) and len(spec) >= 1:
+        return ema.CategoricalParameter(name, list(spec))
+    raise ValueError(f"{name}: give (low, high) or a list of categories, got {spec!r}")
+
+
+def model(scenario: str | Scenario = "concert_of_europe",
+          uncertainties: Mapping[str, object] | None = None,
+          levers: Mapping[str, object] | None = None,
+          outcomes: Sequence[str] = DEFAULT_OUTCOMES, systems: int = 100,
+          years: int | None = None, seed: int = 0):
+    """An EMA Workbench ``Model`` of a scenario.
+
+    Parameters
+    ----------
+    scenario : str or Scenario
+        Built-in name or a :class:`~security_regimes.regimes.scenarios.Scenario`.
+    uncertainties, levers : mapping of parameter path to range, optional
+        ``(low, high)`` for a real (or integer) parameter, or a list of
+        categories.  Paths are those of sweep files (``system.misperception``,
+        ``regime.norms.restraint``, ``policy.rules.3`` ...).  Default
+        uncertainties: :data:`DEFAULT_UNCERTAINTIES` (regime conditions only
+        if the scenario has a regime); default levers: the regime's norm
+        strengths in [0, 1], or Kaplan's rule weights under ``kaplan``.
+    outcomes : sequence of str
+        Run-level outcomes (as in sweep files); each experiment reports
+        their means over its runs.
+    systems, years, seed : int
+        Runs per experiment, years per run (default: the scenario's), and
+        the root seed.  Every experiment uses the same seed (common random
+        numbers), so differences between experiments come from parameters,
+        not draws.
+
+    Returns
+    -------
+    ema_workbench.Model
+        Ready for ``perform_experiments(model, scenarios=n, policies=m)``.
+
+    Examples
+    --------
+    >>> from ema_workbench import perform_experiments
+    >>> m = model("concert_of_europe", systems=20, years=40)
+    >>> experiments, outcomes = perform_experiments(m, scenarios=8)  # doctest: +SKIP
+    """
+    ema = _workbench()
+    scn = get_scenario(scenario) if isinstance(scenario, str) else scenario
+    targets = _targets(scn)
+    if uncertainties is None:
+        uncertainties = {k: v for k, v in DEFAULT_UNCERTAINTIES.items() if k in targets}
+    if levers is None:
+        if scn.regime is not None:
+            levers = {k: (0.0, 1.0) for k in targets if k.startswith("regime.norms.")}
+        elif scn.policy.name == "kaplan":
+            levers = {k: (0.0, 1.0) for k in targets if k.startswith("policy.rules.")}
+        else:
+            levers = {}
+    for name in [*uncertainties, *levers]:
+        if name not in targets:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(targets), n=3)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            raise ValueError(f"{name}: not a parameter of scenario {scn.name}{hint}")
+    for o in outcomes:
+        if o not in RUN_OUTCOMES:
+            raise ValueError(f"unknown outcome {o!r}; expected one of {sorted(RUN_OUTCOMES)}")
+    name = "".join(c for c in scn.name.title() if c.isalnum())  # EMA wants alphanumerics
+    m = ema.Model(name, function=_Runner(scn, outcomes, systems, years or scn.years, seed))
+    m.uncertainties = [_parameter(ema, k, v, targets[k]) for k, v in uncertainties.items()]
+    m.levers = [_parameter(ema, k, v, targets[k]) for k, v in levers.items()]
+    m.outcomes = [ema.ScalarOutcome(o) for o in outcomes]
+    return m
+
+
+@dataclass
+class Discovery:
+    """A PRIM box: where the outcome of interest occurs.
+
+    Attributes
+    ----------
+    limits : DataFrame
+        One row per restricted parameter: ``parameter``, ``low``, ``high``
+        (the box) and ``min``, ``max`` (the range the sweep covered); for a
+        categorical parameter ``low``/``high`` list the categories kept.
+    coverage, density, mass : float
+        Share of all cases of interest inside the box; share of the box's
+        runs that are cases of interest; share of all runs in the box.
+    base_rate : float
+        Share of all runs that are cases of interest (the density of the
+        whole space, to compare ``density`` with).
+    trajectory : DataFrame
+        PRIM's peeling trajectory (coverage, density, mass, restricted
+        dimensions per step).
+    """
+
+    outcome: str
+    rule: str
+    limits: pd.DataFrame
+    coverage: float
+    density: float
+    mass: float
+    base_rate: float
+    n_runs: int
+    trajectory: pd.DataFrame
+
+
+def discover(directory, outcome: str = "regime_holds", threshold: float | None = None,
+             below: bool = False, min_density: float = 0.8) -> Discovery:
+    """PRIM scenario discovery on a finished sweep.
+
+    Cases of interest are runs where ``outcome`` is true (boolean outcomes
+    such as ``regime_holds``), or above ``threshold`` (below it with
+    ``below=True``).  The box reported is the one with the highest coverage
+    whose density is at least ``min_density``; if none reaches it, the
+    densest box.  Runs whose outcome is missing (e.g. no member war) are not
+    cases of interest.
+    """
+    ema = _workbench()
+    from ema_workbench.analysis import prim
+
+    from .store import load
+
+    data = load(directory)
+    params = list(data.manifest["parsed"]["parameters"])
+    if outcome not in data.runs.columns:
+        raise ValueError(f"unknown outcome {outcome!r}; this sweep kept "
+                         f"{', '.join(data.manifest.get('outcomes', []))}")
+    y_raw = data.runs[outcome]
+    if y_raw.dtype == bool and threshold is None:
+        y, rule = y_raw.to_numpy(bool), f"{outcome} is true"
+    elif threshold is None:
+        raise ValueError(f"{outcome} is not true/false: give --threshold (and --below to look "
+                         f"for values under it)")
+    else:
+        v = y_raw.to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            y = (v < threshold) if below else (v > threshold)
+        rule = f"{outcome} {'<' if below else '>'} {threshold:g}"
+    if not 0 < y.sum() < len(y):
+        raise ValueError(f"PRIM needs runs with and without {rule}; this sweep has "
+                         f"{int(y.sum())} of {len(y)}")
+    x = data.runs[params].copy()
+    for c in x.columns:
+        if x[c].dtype == bool or x[c].dtype == object:
+            x[c] = x[c].astype(str).astype("category")
+    del ema  # imported for its error message only
+    # Threshold 0 keeps the whole peeling trajectory (the box is chosen from it
+    # below); PRIM then counts every run as of interest, so coverage and density
+    # of the binary outcome come from the box means.
+    p = prim.Prim(x, y.astype(float), threshold=0.0, mass_min=0.05)
+    box = p.find_box()
+    traj = box.peeling_trajectory.copy()
+    traj["density"] = traj["mean"]
+    traj["coverage"] = traj["mean"] * traj["n"] / y.sum()
+    traj["mass"] = traj["n"] / len(y)
+    ok = traj[traj.density >= min_density]
+    pick = int(ok.coverage.idxmax()) if len(ok) else int(traj.density.idxmax())
+    box.select(pick)
+    lims = box.box_lims[pick]
+    init = box.box_lims[0]
+    rows = []
+    for c in params:
+        lo, hi = lims[c].iloc[0], lims[c].iloc[1]
+        if x[c].dtype.name == "category":
+            kept = sorted(lo) if isinstance(lo, set) else lo
+            if set(kept) != set(init[c].iloc[0]):
+                rows.append({"parameter": c, "low": ", ".join(map(str, kept)), "high": "",
+                             "min": "", "max": ""})
+        elif lo != init[c].iloc[0] or hi != init[c].iloc[1]:
+            rows.append({"parameter": c, "low": float(lo), "high": float(hi),
+                         "min": float(x[c].min()), "max": float(x[c].max())})
+    row = traj.loc[pick]
+    return Discovery(outcome=outcome, rule=rule, limits=pd.DataFrame(
+        rows, columns=["parameter", "low", "high", "min", "max"]),
+        coverage=float(row.coverage), density=float(row.density), mass=float(row.mass),
+        base_rate=float(y.mean()), n_runs=len(y), trajectory=traj)

@@ -1,0 +1,90 @@
+"""EMA Workbench model and PRIM scenario discovery."""
+
+import json
+
+import numpy as np
+import pytest
+
+from security_regimes.experiments.store import run_sweep
+
+pytest.importorskip("ema_workbench", reason="the ema extra (make test installs it)")
+
+SWEEP = """
+base = "concert_of_europe"
+seed = 1
+replicates = 4
+design = "lhs"
+samples = 60
+years = 60
+chunk_size = 60
+outcomes = ["regime_holds", "war_frequency"]
+
+[parameters]
+"regime.conditions.half_life" = { low = 5.0, high = 80.0 }
+"system.misperception" = { low = 0.0, high = 0.3 }
+"""
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    d = tmp_path_factory.mktemp("disc")
+    (d / "s.toml").write_text(SWEEP)
+    return run_sweep(d / "s.toml", d / "out", executor="serial", quiet=True).out
+
+
+def test_model_names_and_results_match_the_library():
+    from ema_workbench import SequentialEvaluator, perform_experiments
+
+    from security_regimes import simulate
+    from security_regimes.ema import model
+    from security_regimes.experiments.sweep import apply_point
+    from security_regimes.regimes.scenarios import get_scenario
+
+    m = model("concert_of_europe", uncertainties={"system.misperception": (0.0, 0.3),
+                                                   "regime.conditions.half_life": (5.0, 80.0)},
+              outcomes=("regime_holds", "war_frequency"), systems=10, years=20, seed=3)
+    assert [u.name for u in m.uncertainties] == ["system.misperception",
+                                                 "regime.conditions.half_life"]
+    assert {lev.name for lev in m.levers} == {f"regime.norms.{n}" for n in (
+        "restraint", "consultation", "compensation", "no_elimination", "readmission")}
+    with SequentialEvaluator(m) as ev:
+        experiments, outcomes = perform_experiments(m, scenarios=3, policies=1, evaluator=ev)
+    assert outcomes["war_frequency"].shape == (3,)
+    row = experiments.iloc[0]
+    point = {p.name: row[p.name] for p in [*m.uncertainties, *m.levers]}
+    scn = apply_point(get_scenario("concert_of_europe"), point)
+    direct = simulate(scn.system, years=20, policy=scn.policy, regime=scn.regime, systems=10,
+                      seed=3, record_alliances=False, record_capabilities=False).summary
+    assert np.isclose(outcomes["war_frequency"][0], direct.war_frequency.mean())
+
+
+def test_model_refuses_unknown_parameters():
+    from security_regimes.ema import model
+
+    with pytest.raises(ValueError, match="closest: system.misperception"):
+        model("concert_of_europe", uncertainties={"system.misperseption": (0, 1)})
+
+
+def test_discover_finds_where_the_regime_holds(sweep):
+    from security_regimes.ema import discover
+
+    d = discover(sweep, "regime_holds", min_density=0.5)
+    assert 0 < d.base_rate < d.density <= 1 and 0 < d.coverage <= 1
+    half = d.limits.set_index("parameter").loc["regime.conditions.half_life"]
+    assert half.low > half["min"] + 5  # the regime holds where the memory of war lasts
+    assert np.isclose(d.mass, (d.trajectory.n / d.n_runs).loc[
+        d.trajectory.density.sub(d.density).abs().idxmin()])
+
+
+def test_discover_cli(sweep, tmp_path, capsys):
+    from tests.presentation.test_cli import run
+
+    code, out, err = run("discover", str(sweep), "--outcome", "war_frequency", "--threshold",
+                         "0.05", "--below", "--json", "--out", str(tmp_path / "fig"),
+                         capsys=capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["rule"] == "war_frequency < 0.05" and data["box"]
+    assert (tmp_path / "fig.png").is_file()
+    code, _, err = run("discover", str(sweep), "--outcome", "war_frequency", capsys=capsys)
+    assert code == 2 and "give --threshold" in err and len(err.strip().splitlines()) == 1
