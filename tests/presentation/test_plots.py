@@ -41,6 +41,27 @@ def test_alliance_network_edges(concert):
     assert fig.axes[0].get_title().startswith(f"year 1: {len(e1)} alliance")
 
 
+def test_system_history_draws_one_run_at_one_year(concert):
+    res = concert.result
+    caps, years, al = res.capability_frame(), res.per_year, res.alliances()
+    powers = list(res.system.names)
+    busiest = al.groupby(["system", "year"]).size().idxmax()  # a run-year with alliances
+    k, year = int(busiest[0]), int(busiest[1])
+    fig = plots.system_history(caps, years, al, powers, k, year, start_year=1816)
+    cap_ax, strength_ax, net_ax = fig.axes
+    ukg = caps[(caps.system == k) & (caps.power == "UKG")]
+    line = next(ln for ln in cap_ax.get_lines() if ln.get_label() == "UKG")
+    np.testing.assert_allclose(line.get_ydata(), ukg.capability)
+    marker = [ln for ln in cap_ax.get_lines() if ln.get_color() == "black"]
+    assert marker and marker[0].get_xdata()[0] == 1815 + year
+    y = years[years.system == k]
+    np.testing.assert_allclose(strength_ax.get_lines()[0].get_ydata(), y.regime_strength)
+    n_edges = int(((al.system == k) & (al.year == year)).sum())
+    assert n_edges > 0 and net_ax.get_title().startswith(f"{1815 + year}: {n_edges} alliance")
+    with pytest.raises(ValueError, match="no run 999"):
+        plots.system_history(caps, years, al, powers, 999, 1)
+
+
 def test_concert_timeline(concert):
     by_year = concert.autonomy_by_year()
     fig = plots.concert_timeline(by_year)

@@ -149,3 +149,41 @@ def test_a_damaged_manifest_is_skipped_with_a_message(server, browser):
     assert "Traceback" not in page.content()
     page.close()
     assert urllib.request.urlopen(server + "/_stcore/health", timeout=5).status == 200
+
+
+def test_history_slider_changes_the_network_and_the_curves(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{server}/?scenario=concert_of_europe&systems=20&years=40&seed=1&run=1")
+    page.get_by_text("One system as it unfolds").wait_for(timeout=60_000)
+    r = get_scenario("concert_of_europe").run(seed=1, systems=20, years=40)
+
+    def caption(label):
+        return page.get_by_text(f"{label}:").first.inner_text()
+
+    def images():
+        page.locator('[data-testid="stMain"] img').nth(2).wait_for(timeout=60_000)
+        return [i.get_attribute("src") for i in page.locator('[data-testid="stMain"] img').all()]
+
+    def expected(res, year):
+        al = res.alliances()
+        return f"{1815 + year}, {int(((al.system == 0) & (al.year == year)).sum())} alliance(s)"
+
+    assert expected(r.result, 1) in caption("with norms")
+    assert expected(r.counterfactual, 1) in caption("without norms (same seed)")
+    before = images()
+    slider = page.locator('[data-testid="stMain"] input[type="range"][aria-label="year"]')
+    slider.focus()
+    slider.press("End")  # the last year
+    page.get_by_text("with norms: 1855").wait_for(timeout=60_000)
+    page.get_by_text("without norms (same seed): 1855").wait_for(timeout=60_000)
+    for _ in range(120):  # both columns redraw their figure for the new year
+        after = images()
+        if after[-2] != before[-2] and after[-1] != before[-1]:
+            break
+        page.wait_for_timeout(250)
+    assert expected(r.result, 40) in caption("with norms")
+    assert expected(r.counterfactual, 40) in caption("without norms (same seed)")
+    assert after[-2] != before[-2] and after[-1] != before[-1], "a figure did not change"
+    assert after[0] == before[0]  # the timeline of all runs does not depend on the year
+    page.screenshot(path=str(ARTIFACTS / "web_history.png"), full_page=True)
+    page.close()

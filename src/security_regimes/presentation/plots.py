@@ -321,3 +321,51 @@ def prim_box(discovery) -> Figure:
           title=f"box: coverage {discovery.coverage:.2f}, density {discovery.density:.2f}")
     fig.tight_layout()
     return fig
+
+
+def system_history(capabilities: pd.DataFrame, years: pd.DataFrame, alliances: pd.DataFrame,
+                   powers: list[str], system: int = 0, year: int = 1, start_year: int = 1,
+                   title: str = "") -> Figure:
+    """One run as it unfolds: capabilities (wars marked), regime strength, alliances in ``year``.
+
+    ``capabilities``, ``years`` and ``alliances`` are the tidy tables of a
+    :class:`~security_regimes.system.simulate.SimulationResult`
+    (``capability_frame()``, ``per_year``, ``alliances``); ``year`` is the
+    simulated year (1-based) marked on the curves and drawn as a network.
+    """
+    import networkx as nx
+
+    _require(capabilities, ["system", "year", "power", "capability"], "capabilities")
+    _require(years, ["system", "year", "war", "regime_strength"], "years")
+    c = capabilities[capabilities.system == system]
+    y = years[years.system == system]
+    if c.empty or y.empty:
+        raise ValueError(f"no run {system} in the tables")
+    fig = plt.figure(figsize=(6.5, 7.5))
+    gs = fig.add_gridspec(3, 1, height_ratios=[2.2, 1.0, 2.4])
+    a, b, n = fig.add_subplot(gs[0]), fig.add_subplot(gs[1]), fig.add_subplot(gs[2])
+    cal = year + start_year - 1
+    for k, (power, g) in enumerate(c.groupby("power", sort=False)):
+        a.plot(g.year + start_year - 1, g.capability, label=power,
+               color=OKABE_ITO[k % len(OKABE_ITO)])
+    for yr in y.year[y.war.astype(bool)]:
+        a.axvline(yr + start_year - 1, color="0.6", lw=0.6, ls=":", zorder=0)
+    a.axvline(cal, color="black", lw=1.2)
+    a.set(ylabel="capability", title=title or f"run {system}")
+    a.legend(frameon=False, ncol=min(4, len(powers)), fontsize=7)
+    b.plot(y.year + start_year - 1, y.regime_strength, color=OKABE_ITO[2])
+    b.axhline(0.5, color="0.6", ls="--", lw=0.8)
+    b.axvline(cal, color="black", lw=1.2)
+    b.set(ylabel="regime strength", ylim=(-0.02, 1.02), xlabel="year")
+    g = nx.Graph()
+    g.add_nodes_from(powers)
+    e = alliances[(alliances.system == system) & (alliances.year == year)]
+    g.add_edges_from(zip(e.a, e.b, strict=True))
+    alive = c[(c.year == year) & (c.capability > 0)].power
+    colors = [OKABE_ITO[4] if p in set(alive) else "0.85" for p in powers]
+    nx.draw_networkx(g, pos=nx.circular_layout(powers), ax=n, node_color=colors,
+                     edge_color=OKABE_ITO[0], node_size=600, font_size=8, width=2)
+    n.set_title(f"{cal}: {g.number_of_edges()} alliance(s) (grey: eliminated)", fontsize=9)
+    n.set_axis_off()
+    fig.tight_layout()
+    return fig

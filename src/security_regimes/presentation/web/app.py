@@ -62,8 +62,10 @@ def run(name: str, systems: int, years: int, seed: int, misperception: float,
         scn = replace(scn, regime=replace(scn.regime, conditions=replace(
             scn.regime.conditions, half_life=half_life)))
     r = scn.run(seed=seed, systems=systems, years=years)
+    cf = r.counterfactual
     return (r.outcomes(), r.autonomy_by_year(), r.result.capability_frame(),
-            r.result.per_year, scn.start_year)
+            r.result.per_year, scn.start_year, r.result.alliances(),
+            cf.capability_frame(), cf.per_year, cf.alliances(), list(r.result.system.names))
 
 
 mode = st.sidebar.radio("mode", ["Scenario", "Sweep results"],
@@ -90,9 +92,12 @@ if mode == "Scenario":
     if scn.regime is not None:
         half = st.sidebar.slider("memory half-life (years)", 1.0, 100.0,
                                  float(scn.regime.conditions.half_life), 1.0)
+    params = (name, systems, years, int(seed), mis, rel, half)
     if st.sidebar.button("Run", type="primary") or qp.get("run") == "1":
-        outcomes, by_year, caps, per_year, start = run(name, systems, years, int(seed), mis, rel,
-                                                       half)
+        st.session_state["ran"] = params  # results stay while the history slider moves
+    if st.session_state.get("ran") == params:
+        (outcomes, by_year, caps, per_year, start, alliances, cf_caps, cf_years, cf_alliances,
+         powers) = run(*params)
         st.markdown(f"**{systems} runs x {years} years, seed {int(seed)}**")
         shown = outcomes.copy()
         for col in shown.columns:
@@ -103,7 +108,22 @@ if mode == "Scenario":
         st.pyplot(plots.concert_timeline(by_year, None if concert else
                                          f"{name}: regime autonomy and cooperation by year",
                                          history=concert))
-        st.pyplot(plots.capabilities_over_time(caps, per_year, 0, start))
+
+        st.subheader("One system as it unfolds, with and without the norms")
+        st.caption("The same run and seed in both columns: the only difference is the norms. "
+                   "Dotted lines: wars; black line: the year shown in the network.")
+        k = st.number_input("run", 0, systems - 1, _qp_int("system", 0, 0, systems - 1))
+        year = st.slider("year", 1, years, _qp_int("year", 1, 1, years), key="history_year")
+        cal = start + year - 1
+        left, right = st.columns(2)
+        for col, label, c, py, al in ((left, "with norms", caps, per_year, alliances),
+                                      (right, "without norms (same seed)", cf_caps, cf_years,
+                                       cf_alliances)):
+            with col:
+                n_edges = int(((al.system == k) & (al.year == year)).sum())
+                st.markdown(f"**{label}**: {cal}, {n_edges} alliance(s)")
+                st.pyplot(plots.system_history(c, py, al, powers, int(k), int(year), start,
+                                               title=f"run {int(k)}, {label}"))
 else:
     sweeps, skipped = [], []
     for p in sorted(RESULTS.glob("*/manifest.json")) if RESULTS.is_dir() else []:
