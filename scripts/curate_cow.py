@@ -10,7 +10,10 @@ src/security_regimes/data/cow/:
 * majors.csv: the major-power spells (State System Membership v2016);
 * wars.csv: inter-state war participations (COW War Data v4.0): war number,
   name, ccode, state, side, start/end years, outcome, battle deaths
-  (-9 = unknown kept as empty); bare-CR line endings normalised.
+  (-9 = unknown kept as empty); bare-CR line endings normalised;
+* alliances.csv: formal alliance memberships (COW Formal Alliances v4.1,
+  member level): alliance id, ccode, state, type, membership start and end
+  years (empty end = still in force in 2012).
 """
 
 from __future__ import annotations
@@ -46,7 +49,14 @@ def main(src: Path, out: Path = OUT) -> None:
     wars = wars.drop(columns=["end_year2"])
     wars["battle_deaths"] = wars["battle_deaths"].where(wars["battle_deaths"] >= 0)
     wars.to_csv(out / "wars.csv", index=False, lineterminator="\n")
-    print(f"wrote {len(nmc)} capability rows, {len(majors)} major spells, {len(wars)} war rows")
+    al = pd.read_csv(src / "alliance_v4.1_by_member.csv")
+    keep = {"version4id": "alliance", "ccode": "ccode", "state_name": "state_name",
+            "ss_type": "type", "mem_st_year": "start_year", "mem_end_year": "end_year"}
+    al = al[list(keep)].rename(columns=keep)
+    al["end_year"] = al["end_year"].astype("Int64")  # empty: still in force in 2012
+    al.to_csv(out / "alliances.csv", index=False, lineterminator="\n")
+    print(f"wrote {len(nmc)} capability rows, {len(majors)} major spells, {len(wars)} war rows, "
+          f"{len(al)} alliance memberships")
 
 
 if __name__ == "__main__":

@@ -44,8 +44,10 @@ class Progress:
             self.last = elapsed
             self.printed = True
             eta = (self.total - self.done) / rate if rate > 0 else float("nan")
-            print(f"{self.label}: {self.done:,}/{self.total:,} {self.unit}, {rate:,.1f} "
-                  f"{self.unit}/s, ETA {eta:,.0f} s", file=sys.stderr, flush=True)
+            speed = (f"{rate:,.1f} {self.unit}/s" if rate >= 1 or rate == 0 else
+                     f"{1 / rate:,.1f} s per {self.unit.rstrip('s')}")
+            print(f"{self.label}: {self.done:,}/{self.total:,} {self.unit}, {speed}, "
+                  f"ETA {eta:,.0f} s", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

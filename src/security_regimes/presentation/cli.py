@@ -561,6 +561,34 @@ def sweep_cmd(
                       f"store {r.store_seconds:.2f} s")
 
 
+@app.command("calibrate")
+def calibrate_cmd(
+    file: Annotated[Path, typer.Argument(help="Calibration file (TOML).")],
+    out: Annotated[Path, typer.Option(help="Calibration directory.")],
+    executor: Annotated[str, typer.Option(help="serial | process | dask")] = "process",
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    address: Annotated[str | None, typer.Option(help="Dask scheduler, tcp://host:port "
+                                                "(default: a local cluster).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue a killed calibration in --out.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress output.")] = False,
+) -> None:
+    """Fit a scenario to COW history by ABC-SMC (pyabc); predict a held-out period."""
+    from .._validation import check_int
+    from ..experiments.calibrate import run_calibration
+
+    if workers is not None:
+        check_int(workers, "--workers", 1, 1024)
+    d = run_calibration(file, out, executor=executor, workers=workers, address=address,
+                        resume=resume, quiet=quiet)
+    import pandas as pd
+
+    ppc = pd.read_parquet(d / "ppc.parquet")
+    show(_df_table(ppc.drop(columns=["years"]), title="Posterior predictive check: 90% "
+                   "interval of one simulated history against the record", floatfmt="{:.4g}"))
+    console.print(f"written {d / 'posterior.parquet'}, {d / 'ppc.parquet'}, "
+                  f"{d / 'calibrated.toml'}; report: regimes report {d}")
+
+
 @app.command("query")
 def query_cmd(
     directory: Annotated[Path, typer.Argument(help="Sweep results directory.")],

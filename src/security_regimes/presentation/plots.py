@@ -369,3 +369,67 @@ def system_history(capabilities: pd.DataFrame, years: pd.DataFrame, alliances: p
     n.set_axis_off()
     fig.tight_layout()
     return fig
+
+
+def _last_generation(post: pd.DataFrame) -> pd.DataFrame:
+    _require(post, ["weight", "generation"], "posterior")
+    return post[post.generation == post.generation.max()]
+
+
+def posterior_marginals(post: pd.DataFrame, params: list[str]) -> Figure:
+    """Weighted histograms of each parameter in the final ABC-SMC generation."""
+    last = _last_generation(post)
+    fig, axes = plt.subplots(1, len(params), figsize=(3.2 * len(params), 2.8), squeeze=False)
+    for ax, p in zip(axes[0], params, strict=True):
+        ax.hist(last[p], bins=20, weights=last.weight, color=OKABE_ITO[4], alpha=0.8)
+        ax.set_title(p, fontsize=8)
+        ax.set_yticks([])
+    fig.suptitle(f"Posterior marginals (generation {int(last.generation.iloc[0])}, "
+                 f"{len(last)} particles)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def posterior_pairs(post: pd.DataFrame, params: list[str]) -> Figure:
+    """Pairwise scatter of the final generation's particles (size: weight)."""
+    last = _last_generation(post)
+    k = len(params)
+    fig, axes = plt.subplots(k, k, figsize=(2.2 * k, 2.2 * k), squeeze=False)
+    size = 40 * last.weight / last.weight.max()
+    for i, pi in enumerate(params):
+        for j, pj in enumerate(params):
+            ax = axes[i][j]
+            if i == j:
+                ax.hist(last[pi], bins=15, weights=last.weight, color=OKABE_ITO[4])
+            else:
+                ax.scatter(last[pj], last[pi], s=size, color=OKABE_ITO[0], alpha=0.5)
+            ax.tick_params(labelsize=6)
+            if i == k - 1:
+                ax.set_xlabel(pj, fontsize=6)
+            if j == 0:
+                ax.set_ylabel(pi, fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+def posterior_predictive(ppc: pd.DataFrame) -> Figure:
+    """Observed value against the 90% posterior predictive interval, fit and held out."""
+    _require(ppc, ["statistic", "period", "observed", "median", "lo", "hi"], "ppc")
+    stats = list(dict.fromkeys(ppc.statistic))
+    periods = list(dict.fromkeys(ppc.period))
+    fig, axes = plt.subplots(1, len(stats), figsize=(2.3 * len(stats), 3.2), squeeze=False)
+    for ax, s in zip(axes[0], stats, strict=True):
+        for k, p in enumerate(periods):
+            r = ppc[(ppc.statistic == s) & (ppc.period == p)].iloc[0]
+            color = OKABE_ITO[0] if p == "fit" else OKABE_ITO[5]
+            ax.plot([k, k], [r.lo, r.hi], color=color, lw=6, alpha=0.5, solid_capstyle="butt")
+            ax.plot(k, r["median"], "_", color=color, ms=14)
+            ax.plot(k, r.observed, "o", color="black" if r.lo <= r.observed <= r.hi else "red")
+        ax.set_xticks(range(len(periods)), periods, fontsize=8)
+        ax.set_xlim(-0.6, len(periods) - 0.4)
+        ax.set_title(s, fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle("Posterior predictive check: 90% interval of one history (bar), median, "
+                 "and the record (dot; red = outside)", fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -87,7 +87,7 @@ def _manifest(directory: Path) -> dict:
         m = json.loads(path.read_text())
     except json.JSONDecodeError:
         raise ValueError(f"{path}: not valid JSON") from None
-    if m.get("kind") not in ("sweep", "scenario", "demo"):
+    if m.get("kind") not in ("sweep", "scenario", "demo", "calibration"):
         raise ValueError(f"{path}: unknown results kind {m.get('kind')!r}")
     return m
 
@@ -97,8 +97,8 @@ def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
     t0 = time.perf_counter()
     directory = Path(directory)
     m = _manifest(directory)
-    doc = {"sweep": _sweep_report, "scenario": _scenario_report, "demo": _demo_report}[
-        m["kind"]](directory, m)
+    doc = {"sweep": _sweep_report, "scenario": _scenario_report, "demo": _demo_report,
+           "calibration": _calibration_report}[m["kind"]](directory, m)
     meta = {"results": str(directory), "kind": m["kind"], "seed": m.get("seed"),
             "package version": m.get("package_version", __version__),
             "results written": m.get("started", m.get("written", "")),
@@ -165,6 +165,37 @@ def _scenario_report(d: Path, m: dict) -> Html:
 
 
 # --- Sweep ----------------------------------------------------------------------
+
+def _calibration_report(d: Path, m: dict) -> Html:
+    if not (d / "posterior.parquet").exists():
+        raise ValueError(f"{d}: the calibration has not finished (no posterior.parquet); "
+                         "continue it with regimes calibrate FILE --out DIR --resume")
+    post = pd.read_parquet(d / "posterior.parquet")
+    ppc = pd.read_parquet(d / "ppc.parquet")
+    params = [c for c in post.columns if c not in ("weight", "generation")]
+    doc = Html(f"security-regimes report: calibration of {m.get('scenario')}")
+    doc.p(f"ABC-SMC (pyabc): {post.generation.max() + 1} generations, "
+          f"{int((post.generation == post.generation.max()).sum())} particles in the last. "
+          "The fit period is fitted; the held-out period is predicted, not fitted.")
+    doc.figure(plots.posterior_predictive(ppc), "Posterior predictive check, fit and held out")
+    doc.table(ppc)
+    last = post[post.generation == post.generation.max()]
+    from ..experiments.calibrate import weighted_quantile
+
+    w = last.weight.to_numpy(float)
+    summary = pd.DataFrame([{"parameter": p, **{f"q{int(q * 100):02d}": weighted_quantile(
+        last[p].to_numpy(float), w, q) for q in (0.05, 0.5, 0.95)}} for p in params])
+    doc.h2("Posterior")
+    doc.table(summary)
+    doc.figure(plots.posterior_marginals(post, params), "Posterior marginals")
+    doc.figure(plots.posterior_pairs(post, params[:5]), "Posterior pairs")
+    doc.h2("Calibration file")
+    doc.pre(m.get("calibration", ""))
+    if (d / "calibrated.toml").exists():
+        doc.h2("calibrated.toml (runnable with regimes run)")
+        doc.pre((d / "calibrated.toml").read_text())
+    return doc
+
 
 def _sweep_report(d: Path, m: dict) -> Html:
     from ..experiments.store import load, sensitivity

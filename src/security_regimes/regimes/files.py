@@ -177,6 +177,8 @@ def _format_error(path: Path, err: ValidationError) -> str:
     if e["type"] == "missing":
         return f"{path}: {loc}: required key is missing"
     msg = e["msg"].removeprefix("Value error, ")
+    if not e["loc"] or isinstance(found, dict):  # a check across keys: the keys say it
+        return f"{path}: {loc}: {msg}"
     return f"{path}: {loc}: {msg}, found {found!r}"
 
 

@@ -169,3 +169,35 @@ def compare_with_history(result, periods=PERIODS) -> pd.DataFrame:
                      "observed_rate": o.rate, "observed_wars": o.wars, "observed": o.names,
                      "runs": n})
     return pd.DataFrame(rows)
+
+
+def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.DataFrame:
+    """The statistics of :func:`security_regimes.data.patterns.observed_patterns`, per run.
+
+    ``result`` is a SimulationResult whose simulated year 1 is calendar year
+    ``start_year``; the statistics cover calendar years ``[start, end]``, in
+    the same units as the observed ones: wars among the model's powers
+    (every power of the model is one of the 1816 cohort), their rate per
+    pair-year of powers alive, years to the first such war (censored at the
+    period's length), mean CON and mean allied pairs, and eliminations.
+    One row per run.
+    """
+    m = result.measures
+    cal = start_year + np.arange(result.years)
+    sel = (cal >= start) & (cal <= end)
+    if sel.sum() != end - start + 1:
+        raise ValueError(f"the run covers {cal[0]}-{cal[-1]}, not {start}-{end}")
+    war = m["member_war"][:, sel].astype(bool)
+    pairs = m["pairs"][:, sel].sum(axis=1)
+    length = end - start + 1
+    first = np.where(war.any(axis=1), war.argmax(axis=1), length)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(pairs > 0, war.sum(axis=1) / pairs, np.nan)
+    return pd.DataFrame({
+        "wars": war.sum(axis=1).astype(float),
+        "wars_per_pair_year": rate,
+        "years_to_first_war": first.astype(float),
+        "con": np.nanmean(m["con"][:, sel], axis=1),
+        "alliances": m["alliance_count"][:, sel].mean(axis=1).astype(float),
+        "eliminations": m["eliminated"][:, sel].sum(axis=1).astype(float),
+    })

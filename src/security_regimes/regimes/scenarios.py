@@ -368,7 +368,10 @@ def builtin_scenarios() -> dict[str, Scenario]:
             "The five great powers of 1816 (COW capabilities) after the Napoleonic wars: "
             "self-help plus a regime of consultation, restraint, compensation, no elimination "
             "and readmission, whose support rises and falls with the memory of war, the powers' "
-            "beliefs that the others reciprocate, and revisionist turns.",
+            "beliefs that the others reciprocate, and revisionist turns. Its system parameters "
+            "are the package defaults, not calibrated values; docs/validation.md reports what "
+            "calibration against COW 1816-1870 finds (regimes calibrate "
+            "examples/calibrate_concert.toml).",
             "Jervis: the Concert was a security regime, formed after a hegemonic war, and "
             "decayed as its conditions faded (broken by the Crimean War, 1853-56).",
             system=System(), policy=Policy("waltz"), regime=_concert_regime(), years=100,

@@ -1,0 +1,149 @@
+"""Observed patterns of great-power history, computed from the shipped COW data.
+
+These are the targets of calibration (pattern-oriented modelling, Grimm et
+al. 2005): each is a number per period, in the units the model reports
+(:func:`security_regimes.regimes.history.simulated_patterns` computes the
+same statistics from a run).
+
+**Which great powers.** The model's system is the five great powers of 1816
+(Britain, Russia, France, Austria, Prussia/Germany, ``DEFAULT_POWERS_1816``),
+and it has no mechanism by which a power *enters* the system.  The default
+``cohort="1816"`` therefore counts those five only: Italy (major power from
+1860), Japan (1895) and the United States (1898) are left out on purpose,
+so that observed and simulated statistics count the same pairs.
+``cohort="all"`` counts every COW major power in the years it was one, for
+comparison; the difference is reported, not hidden.
+
+Statistics (``STATISTICS``), for a period ``[start, end]`` of calendar years:
+
+``wars``
+    Inter-state wars (COW War Data v4.0) that began in the period with
+    cohort members on opposite sides.
+``wars_per_pair_year``
+    ``wars`` divided by the cohort pair-years in the period.
+``years_to_first_war``
+    Years from ``start`` to the first such war; ``end - start + 1`` if none
+    began in the period (censored).
+``con``
+    Mean over the period's years of the concentration of capabilities among
+    the cohort (Singer, Bremer and Stuckey 1972): ``sqrt((H - 1/N) / (1 -
+    1/N))`` with ``H`` the sum of squared CINC shares renormalised among the
+    ``N`` cohort members (NMC v6.0).
+``alliances``
+    Mean over the period's years of the number of cohort pairs that share a
+    formal alliance of any type in force that year (COW Formal Alliances
+    v4.1, member level).
+``eliminations``
+    Cohort members whose major-power spell ended in the period (State System
+    Membership v2016).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from .cow_data import DEFAULT_POWERS_1816, _cached, capabilities, major_powers, wars
+
+STATISTICS = ("wars", "wars_per_pair_year", "years_to_first_war", "con", "alliances",
+              "eliminations")
+#: Calendar years the shipped record covers for these patterns (to the eve of 1914).
+RECORD = (1816, 1913)
+COHORTS = ("1816", "all")
+
+
+def alliances() -> pd.DataFrame:
+    """Formal alliance memberships (COW v4.1): alliance, ccode, state_name, type, start/end year.
+
+    ``end_year`` is NaN when the membership was still in force in 2012.
+    """
+    return _cached("alliances.csv").copy()
+
+
+def _check_period(start: int, end: int) -> None:
+    if not (RECORD[0] <= start <= end <= RECORD[1]):
+        raise ValueError(f"period must lie within {RECORD[0]}-{RECORD[1]}, got {start}-{end}")
+
+
+def cohort_by_year(start: int, end: int, cohort: str = "1816") -> dict[int, list[str]]:
+    """Cohort members (COW abbreviations) that are major powers, year by year."""
+    if cohort not in COHORTS:
+        raise ValueError(f"cohort must be one of {COHORTS}, got {cohort!r}")
+    m = major_powers()
+    out = {}
+    for y in range(start, end + 1):
+        active = m[(m.styear <= y) & (m.endyear >= y)].stateabb.tolist()
+        out[y] = [s for s in active if cohort == "all" or s in DEFAULT_POWERS_1816]
+    return out
+
+
+def cohort_wars(start: int, end: int, cohort: str = "1816") -> pd.DataFrame:
+    """Wars that began in the period with cohort members on opposite sides."""
+    _check_period(start, end)
+    members = cohort_by_year(start, end, cohort)
+    ccode = major_powers().drop_duplicates("stateabb").set_index("stateabb").ccode
+    w = wars()
+    rows = []
+    for num, g in w[(w.start_year >= start) & (w.start_year <= end)].groupby("war_num"):
+        year = int(g.start_year.min())
+        codes = {ccode[s] for s in members[year]}
+        sides = g[g.ccode.isin(codes)].side.unique()
+        if len(sides) >= 2:
+            rows.append({"war_num": num, "war_name": g.war_name.iloc[0], "start_year": year,
+                         "battle_deaths": g.battle_deaths.sum(min_count=len(g))})
+    return pd.DataFrame(rows, columns=["war_num", "war_name", "start_year", "battle_deaths"])
+
+
+def concentration(year: int, states: list[str]) -> float:
+    """CON of the CINC shares of ``states`` in ``year`` (renormalised among them)."""
+    c = capabilities()
+    s = c[(c.year == year) & c.stateabb.isin(states)].cinc.to_numpy(float)
+    n = len(s)
+    if n < 2:
+        return float("nan")
+    s = s / s.sum()
+    h = float((s**2).sum())
+    return float(np.sqrt(max(h - 1 / n, 0.0) / (1 - 1 / n)))
+
+
+def allied_pair_set(year: int, states: list[str]) -> set[tuple[str, str]]:
+    """Pairs of ``states`` sharing at least one formal alliance in force in ``year``."""
+    a = alliances()
+    ccode = major_powers().drop_duplicates("stateabb").set_index("stateabb").ccode
+    live = a[(a.start_year <= year) & (a.end_year.isna() | (a.end_year >= year))]
+    by_state = {s: set(live[live.ccode == ccode[s]].alliance) for s in states}
+    return {tuple(sorted((x, y))) for x, y in itertools.combinations(states, 2)
+            if by_state[x] & by_state[y]}
+
+
+def allied_pairs(year: int, states: list[str]) -> int:
+    """Number of pairs of ``states`` allied in ``year`` (:func:`allied_pair_set`)."""
+    return len(allied_pair_set(year, states))
+
+
+def observed_patterns(start: int, end: int, cohort: str = "1816") -> dict[str, float]:
+    """The statistics of :data:`STATISTICS` for calendar years ``[start, end]``."""
+    _check_period(start, end)
+    members = cohort_by_year(start, end, cohort)
+    w = cohort_wars(start, end, cohort)
+    pair_years = sum(len(v) * (len(v) - 1) // 2 for v in members.values())
+    first = int(w.start_year.min()) - start if len(w) else end - start + 1
+    m = major_powers()
+    cohort_states = set().union(*members.values())
+    ended = m[m.stateabb.isin(cohort_states) & (m.endyear >= start) & (m.endyear <= end)]
+    return {
+        "wars": float(len(w)),
+        "wars_per_pair_year": len(w) / pair_years if pair_years else float("nan"),
+        "years_to_first_war": float(first),
+        "con": float(np.mean([concentration(y, s) for y, s in members.items()])),
+        "alliances": float(np.mean([allied_pairs(y, s) for y, s in members.items()])),
+        "eliminations": float(len(ended)),
+    }
+
+
+def war_sizes(start: int = RECORD[0], end: int = RECORD[1], cohort: str = "1816") -> pd.Series:
+    """Battle deaths of the cohort's wars (descriptive: the model measures war size as
+    capability destroyed, not deaths, so this is compared in shape, not in level)."""
+    return cohort_wars(start, end, cohort).set_index("war_name").battle_deaths

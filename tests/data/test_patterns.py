@@ -1,0 +1,56 @@
+"""Observed patterns against hand-checked facts of great-power history."""
+
+import numpy as np
+import pytest
+
+from security_regimes.data import DEFAULT_POWERS_1816, capability_shares
+from security_regimes.data.patterns import (
+    allied_pair_set,
+    cohort_wars,
+    concentration,
+    observed_patterns,
+)
+
+FIVE = list(DEFAULT_POWERS_1816)
+
+
+def test_wars_among_the_five_great_powers_of_1816():
+    w = cohort_wars(1816, 1913)
+    assert list(zip(w.war_name, w.start_year, strict=True)) == [
+        ("Crimean", 1853), ("Italian Unification", 1859), ("Seven Weeks", 1866),
+        ("Franco-Prussian", 1870)]
+    # With every major power in its years, the Russo-Japanese War (1904) enters too.
+    assert cohort_wars(1816, 1913, "all").war_name.tolist()[-1] == "Russo-Japanese"
+
+
+def test_patterns_of_the_fit_and_holdout_periods():
+    fit = observed_patterns(1816, 1870)
+    assert fit["wars"] == 4 and fit["years_to_first_war"] == 1853 - 1816
+    assert fit["wars_per_pair_year"] == pytest.approx(4 / (10 * 55))
+    assert fit["eliminations"] == 0
+    held = observed_patterns(1871, 1913)
+    assert held["wars"] == 0 and held["years_to_first_war"] == 1913 - 1871 + 1  # censored
+    everything = observed_patterns(1816, 1913, "all")
+    # Italy from 1860, Japan from 1895, the United States from 1898: 1,476 pair-years.
+    assert everything["wars_per_pair_year"] == pytest.approx(5 / 1476)
+
+
+def test_concentration_is_singer_bremer_stuckey_con():
+    s = capability_shares(1816, FIVE).to_numpy()
+    h = (s**2).sum()
+    assert concentration(1816, FIVE) == pytest.approx(np.sqrt((h - 1 / 5) / (1 - 1 / 5)))
+    assert 0 < concentration(1900, FIVE) < concentration(1816, FIVE)  # Britain's lead shrank
+
+
+def test_alliances_in_known_years():
+    # The Quadruple Alliance of 1815: Britain, Austria, Russia, Prussia.
+    assert allied_pair_set(1816, FIVE) >= {("AUH", "GMY"), ("AUH", "RUS"), ("GMY", "UKG"),
+                                           ("RUS", "UKG"), ("AUH", "UKG"), ("GMY", "RUS")}
+    # 1910: the Dual Alliance, the Franco-Russian alliance and the Entente Cordiale.
+    assert allied_pair_set(1910, FIVE) >= {("AUH", "GMY"), ("FRN", "RUS"), ("FRN", "UKG")}
+    assert ("GMY", "UKG") not in allied_pair_set(1910, FIVE)
+
+
+def test_periods_outside_the_record_are_refused():
+    with pytest.raises(ValueError, match="period must lie within 1816-1913"):
+        observed_patterns(1800, 1850)

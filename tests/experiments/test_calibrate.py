@@ -1,0 +1,146 @@
+"""Calibration: file validation, parameter recovery, resume after kill -9, outputs."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyabc", reason="the calibrate extra (make test installs it)")
+
+from security_regimes.experiments.calibrate import (  # noqa: E402
+    load_calibration_file,
+    run_calibration,
+    weighted_quantile,
+)
+from security_regimes.regimes.history import simulated_patterns  # noqa: E402
+from tests.presentation.test_cli import run  # noqa: E402
+
+CLI = [sys.executable, "-m", "security_regimes.presentation.cli"]
+
+SMALL = """
+scenario = "waltz_balance"
+seed = 2
+populations = {populations}
+particles = {particles}
+systems = {systems}
+fit = [1816, {fit_end}]
+holdout = {holdout}
+ppc_draws = 10
+[statistics]
+{statistics}
+[parameters]
+{parameters}
+"""
+
+
+def write(tmp_path, name="c.toml", populations=2, particles=20, systems=4, fit_end=1850,
+          holdout="[1851, 1880]", statistics="wars_per_pair_year = 1.0\ncon = 1.0",
+          parameters='"system.transfer" = { prior = "uniform", low = 0.1, high = 0.7 }'):
+    p = tmp_path / name
+    p.write_text(SMALL.format(populations=populations, particles=particles, systems=systems,
+                              fit_end=fit_end, holdout=holdout, statistics=statistics,
+                              parameters=parameters))
+    return p
+
+
+BAD = {
+    "unknown parameter": ({"parameters": '"system.transferr" = { low = 0.1, high = 0.7 }'},
+                          "parameters.system.transferr: not a parameter of waltz_balance; "
+                          "closest: system.transfer"),
+    "low above high": ({"parameters": '"system.transfer" = { low = 0.7, high = 0.1 }'},
+                       "high must be > low"),
+    "unknown statistic": ({"statistics": "happiness = 1.0"}, "statistics.happiness"),
+    "period outside": ({"fit_end": 1950}, "fit must lie within 1816-1913"),
+    "overlap": ({"holdout": "[1840, 1880]"}, "the fit and holdout periods overlap"),
+    "non-numeric": ({"parameters": '"policy.name" = { low = 0.0, high = 1.0 }'},
+                    "only numeric parameters"),
+    "normal without sd": ({"parameters": '"system.shadow" = { prior = "normal", mean = 0.9 }'},
+                          "a normal prior needs mean and sd"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_calibration_files_one_line_nothing_written(case, tmp_path, monkeypatch, capsys):
+    kwargs, msg = BAD[case]
+    monkeypatch.chdir(tmp_path)
+    f = write(tmp_path, **kwargs)
+    before = sorted(tmp_path.iterdir())
+    code, _, err = run("calibrate", str(f), "--out", "cal", capsys=capsys)
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and msg in err, err
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_recovers_known_parameters(tmp_path):
+    """Simulate from known values, calibrate on the simulated statistics, find them again."""
+    f = write(tmp_path, populations=3, particles=40, systems=8, fit_end=1860,
+              holdout="[1861, 1880]",
+              statistics="eliminations = 1.0\ncon = 1.0\nwars_per_pair_year = 1.0",
+              parameters='"system.transfer" = { prior = "uniform", low = 0.05, high = 0.9 }')
+    model, scenario = load_calibration_file(f)
+    truth = 0.2
+    from security_regimes.experiments.calibrate import _run
+
+    res = _run(scenario, {"system.transfer": truth}, 400, 1880 - 1816 + 1, seed=11)
+    observed = simulated_patterns(res, 1816, 1816, 1860).mean().to_dict()
+    out = run_calibration(f, tmp_path / "cal", quiet=True, observed=observed)
+    post = pd.read_parquet(out / "posterior.parquet")
+    last = post[post.generation == post.generation.max()]
+    x, w = last["system.transfer"].to_numpy(), last.weight.to_numpy()
+    lo, hi = weighted_quantile(x, w, 0.05), weighted_quantile(x, w, 0.95)
+    assert lo <= truth <= hi, (lo, hi)
+    assert hi - lo < 0.6  # narrower than the prior (0.85 wide): the data inform it
+    ppc = pd.read_parquet(out / "ppc.parquet")
+    assert set(ppc.period) == {"fit", "holdout"}
+    assert list(ppc.columns[:7]) == ["statistic", "period", "years", "observed", "median", "lo",
+                                     "hi"]
+    assert (ppc.lo <= ppc["median"]).all() and (ppc["median"] <= ppc.hi).all()
+    text = (out / "calibrated.toml").read_text()
+    from security_regimes.regimes.files import load_scenario_file
+
+    calibrated, _ = load_scenario_file(out / "calibrated.toml")
+    median = weighted_quantile(x, w, 0.5)
+    assert calibrated.system.transfer == pytest.approx(median) and "Calibrated" in text
+    from security_regimes.presentation.report import write_report
+
+    html = write_report(out).read_text()
+    assert "Posterior predictive check" in html and html.count("<img") >= 3
+
+
+def _generations(db) -> int:
+    try:
+        with sqlite3.connect(db) as con:
+            return con.execute("SELECT count(*) FROM populations WHERE t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_kill_9_then_resume_keeps_finished_generations(tmp_path):
+    f = write(tmp_path, populations=3, particles=20, systems=5)
+    out = tmp_path / "cal"
+    proc = subprocess.Popen([*CLI, "calibrate", str(f), "--out", str(out), "--executor",
+                             "serial", "--quiet"])
+    end = time.time() + 120
+    while _generations(out / "calibration.db") < 1 and time.time() < end:
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    kept = _generations(out / "calibration.db")
+    assert 1 <= kept < 3 and not (out / "posterior.parquet").exists()
+    r = subprocess.run([*CLI, "calibrate", str(f), "--out", str(out), "--executor", "serial",
+                        "--quiet", "--resume"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    post = pd.read_parquet(out / "posterior.parquet")
+    assert sorted(post.generation.unique()) == [0, 1, 2]
+    assert json.loads((out / "manifest.json").read_text())["generations"] == 3
+    code = subprocess.run([*CLI, "calibrate", str(f), "--out", str(out), "--quiet"],
+                          capture_output=True, text=True)
+    assert code.returncode == 2 and "is not empty" in code.stderr
+    assert np.isfinite(post.weight).all()
