@@ -75,6 +75,7 @@ def play_batch(
     continuation: float | None = None,
     seed: int | None = 0,
     index: np.ndarray | None = None,
+    compiled: bool = True,
 ) -> Batch:
     """Play matches ``a[i]`` vs ``b[i]`` for all ``i`` at once.
 
@@ -98,38 +99,42 @@ def play_batch(
     check_fits(6 * turns * max(n, 1) + 400 * n, f"{n:,} matches x {turns:,} turns",
                "use fewer turns, repetitions or strategies")
     idx = np.arange(n) if index is None else np.asarray(index)
-    # Resolve each distinct object once (matches often share strategy objects).
-    resolved: dict[int, Strategy | VectorStrategy] = {}
-    players = []
-    for s in (*a, *b):
-        r = resolved.get(id(s))
-        if r is None:
-            r = resolved[id(s)] = get_strategy(s).for_game(game)
-        players.append(r)
+    # Resolve each distinct object once (matches often share strategy objects):
+    # slots map to distinct objects through one vectorised ``unique``.
+    objs = (*a, *b)
+    ids = np.fromiter(map(id, objs), dtype=np.int64, count=len(objs))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    distinct = [get_strategy(objs[i]).for_game(game) for i in first]
 
     # Compile the finite-state strategies into one concatenated table; the
     # state is kept pre-multiplied by 8 so that next = table[state8 + obs].
-    fsm_slots = np.array([isinstance(p, Strategy) for p in players], dtype=bool)
-    unique: dict[int, int] = {}  # id(strategy) -> offset of its table
+    is_fsm = np.array([isinstance(p, Strategy) for p in distinct], dtype=bool)
+    fsm_slots = is_fsm[inverse] if len(objs) else np.zeros(0, dtype=bool)
     acts, nexts = [], []
     offset = 0
     vector_groups: dict[int, tuple[VectorStrategy, list[int]]] = {}
-    slot_offset = np.zeros(2 * n, dtype=np.int64)
     stochastic = noise > 0 or mis[0] > 0 or mis[1] > 0
-    for k, p in enumerate(players):
+    distinct_offset = np.zeros(len(distinct), dtype=np.int64)
+    tables: dict[int, int] = {}  # id(resolved strategy) -> offset of its table
+    for u, p in enumerate(distinct):
         if isinstance(p, Strategy):
-            o = unique.get(id(p))
+            o = tables.get(id(p))
             if o is None:
                 tab = compile_strategy(p, turns)
-                o = unique[id(p)] = offset
+                o = tables[id(p)] = offset
                 acts.append(tab.act)
                 nexts.append((tab.next.astype(np.int64) + offset) * 8)
                 offset += len(tab.act)
                 stochastic |= tab.stochastic
-            slot_offset[k] = o
+            distinct_offset[u] = o
         else:
-            vector_groups.setdefault(id(p), (p, []))[1].append(k)
             stochastic |= bool(p.classifier.get("stochastic", False))
+    slot_offset = distinct_offset[inverse] if len(objs) else np.zeros(0, dtype=np.int64)
+    for u in np.nonzero(~is_fsm)[0]:  # vectorised strategies: one group per object
+        p = distinct[u]
+        ix = np.nonzero(inverse == u)[0].tolist()
+        g = vector_groups.setdefault(id(p), (p, []))
+        g[1].extend(ix)
     act8 = np.zeros(8 * max(offset, 1))
     if acts:
         act8[::8] = np.concatenate(acts)
@@ -156,6 +161,33 @@ def play_batch(
         lengths = np.full(n, turns, dtype=np.int64)
     horizon = int(lengths.max()) if n else 0
 
+    if all_fsm and compiled and n:
+        from .kernels import play_fsm
+
+        moves, counts = play_fsm(act8, next8, state8, base, lengths, horizon, float(noise),
+                                 mis_slot.astype(np.float64), bool(stochastic))
+        na, nb, cc = counts[:, 0], counts[:, 1], counts[:, 2]
+    else:
+        moves = _play_numpy(act8, next8, det_act8, state8, fsm_slots, all_fsm, acts, groups,
+                            base, partner, mis_slot, lengths, horizon, n, noise, stochastic)
+        na = moves[..., 0].sum(axis=0)
+        nb = moves[..., 1].sum(axis=0)
+        cc = (moves[..., 0] & moves[..., 1]).sum(axis=0)
+    # Totals from outcome counts: cheaper than a payoff per turn.
+    cd, dc, dd = na - cc, nb - cc, lengths - na - nb + cc
+    scores = np.stack(
+        [
+            game.R * cc + game.S * cd + game.T * dc + game.P * dd,
+            game.R * cc + game.T * cd + game.S * dc + game.P * dd,
+        ],
+        axis=-1,
+    )
+    return Batch(moves=moves, lengths=lengths, scores=scores)
+
+
+def _play_numpy(act8, next8, det_act8, state8, fsm_slots, all_fsm, acts, groups, base, partner,
+                mis_slot, lengths, horizon, n, noise, stochastic) -> np.ndarray:
+    """The batched numpy turn loop (any strategies); the reference for the compiled kernel."""
     moves = np.empty((horizon, 2 * n), dtype=bool)
     p = np.empty(2 * n)
     for t in range(horizon):
@@ -186,19 +218,7 @@ def play_batch(
     moves = np.stack([moves[:, :n], moves[:, n:]], axis=-1)  # (turns, n, 2)
     live = np.arange(horizon)[:, None] < lengths[None, :]
     moves &= live[:, :, None]
-    # Totals from outcome counts: cheaper than a payoff per turn.
-    na = moves[..., 0].sum(axis=0)
-    nb = moves[..., 1].sum(axis=0)
-    cc = (moves[..., 0] & moves[..., 1]).sum(axis=0)
-    cd, dc, dd = na - cc, nb - cc, lengths - na - nb + cc
-    scores = np.stack(
-        [
-            game.R * cc + game.S * cd + game.T * dc + game.P * dd,
-            game.R * cc + game.T * cd + game.S * dc + game.P * dd,
-        ],
-        axis=-1,
-    )
-    return Batch(moves=moves, lengths=lengths, scores=scores)
+    return moves
 
 
 @dataclass

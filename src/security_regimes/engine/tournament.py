@@ -84,23 +84,36 @@ def tournament(
     n_pairs = len(ii)
     reps = np.repeat(np.arange(repetitions), n_pairs)
     pi, pj = np.tile(ii, repetitions), np.tile(jj, repetitions)
-    batch = play_batch(
-        [players[i] for i in pi], [players[j] for j in pj], turns=turns, game=g, noise=noise,
-        misperception=misperception, continuation=continuation, seed=entropy,
-    )
-    coop = batch.moves.sum(axis=0) / batch.lengths[:, None]  # (n, 2)
+    mis = np.broadcast_to(np.asarray(misperception, dtype=float), (2,))
+    deterministic = (noise == 0 and not mis.any() and continuation is None and not any(
+        p.classifier.get("stochastic", False) for p in players))
+    if deterministic and repetitions > 1:
+        # Without randomness every repetition of a pair is the same match: play it
+        # once and share the result (a test checks this equals playing them all).
+        once = play_batch([players[i] for i in ii], [players[j] for j in jj], turns=turns,
+                          game=g, seed=entropy)
+        lengths = np.tile(once.lengths, repetitions)
+        scores_arr = np.tile(once.scores, (repetitions, 1))
+        coop = np.tile(once.moves.sum(axis=0) / once.lengths[:, None], (repetitions, 1))
+    else:
+        batch = play_batch(
+            [players[i] for i in pi], [players[j] for j in pj], turns=turns, game=g,
+            noise=noise, misperception=misperception, continuation=continuation, seed=entropy,
+        )
+        lengths, scores_arr = batch.lengths, batch.scores
+        coop = batch.moves.sum(axis=0) / batch.lengths[:, None]  # (n, 2)
     name = np.array(names, dtype=object)
     scores = pd.DataFrame(
         {
             "strategy": np.concatenate([name[pi], name[pj]]),
             "opponent": np.concatenate([name[pj], name[pi]]),
             "repetition": np.concatenate([reps, reps]),
-            "score": np.concatenate([batch.scores[:, 0], batch.scores[:, 1]]),
-            "turns": np.concatenate([batch.lengths, batch.lengths]),
+            "score": np.concatenate([scores_arr[:, 0], scores_arr[:, 1]]),
+            "turns": np.concatenate([lengths, lengths]),
             "cooperation": np.concatenate([coop[:, 0], coop[:, 1]]),
         }
     )
-    order = _ranking(batch.scores / batch.lengths[:, None], pi, pj, reps, len(names), repetitions)
+    order = _ranking(scores_arr / lengths[:, None], pi, pj, reps, len(names), repetitions)
     ranking = [names[k] for k in order]
     return TournamentResult(players=names, scores=scores, ranking=ranking, seed=entropy)
 

@@ -833,6 +833,9 @@ def main() -> None:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         err.print(f"error: {msg}", highlight=False, soft_wrap=True)
         sys.exit(2)
+    except ImportError as e:  # a broken installation (e.g. numba missing): say so in one line
+        err.print(f"error: {str(e).splitlines()[0]}", highlight=False, soft_wrap=True)
+        sys.exit(1)
     if rc == 130:  # typer turns Ctrl-C into a returned 130; outputs are written at the end
         _interrupted("stopped before writing its outputs; files written earlier are intact")
     sys.exit(rc if isinstance(rc, int) else 0)
