@@ -217,14 +217,14 @@ def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities:
                    record_alliances: bool = True) -> int:
     """Upper estimate of the peak memory of :func:`simulate`, in bytes.
 
-    Fitted to tracemalloc peaks (2 to 15 powers, 50 to 200 years): the state
+    Fitted to tracemalloc peaks (5 to 15 powers, 60 to 200 years): the state
     and its (B, N, N) temporaries take about 300 N^2 bytes per system; each
-    system-year keeps its measures twice (the yearly list and the stacked
-    copy), its capabilities twice if recorded, and alliance edges.
+    system-year keeps its measures (preallocated, about 190 bytes), its
+    capabilities (8 N) if recorded, and its alliance edges (int32 rows).
     """
     n = n_powers
-    per_year = 400 + (16 * n if record_capabilities else 0) + (
-        4 * n * (n - 1) if record_alliances else 0)
+    per_year = 300 + (8 * n if record_capabilities else 0) + (
+        2 * n * (n - 1) if record_alliances else 0)
     return int(systems) * (300 * n * n + int(years) * per_year)
 
 
@@ -305,23 +305,31 @@ def simulate(
         regime.member_mask(system.n_powers)  # validates member indices
     state = initial_state(system, systems, regime, dyad)
     N = system.n_powers
-    measures = {name: [] for name in YEAR_MEASURES}
-    caps = [state.cap.copy()] if record_capabilities else None
+    # Preallocated (B, T) measure arrays and (B, T + 1, N) capabilities: no per-year
+    # lists to stack at the end, so the peak is the result itself plus one year.
+    stacked: dict[str, np.ndarray] = {}
+    caps = None
+    if record_capabilities:
+        caps = np.empty((systems, years + 1, N))
+        caps[:, 0] = state.cap
     edges = []
     iu = np.triu_indices(N, 1)
     for y in range(years):
         state, m, allied = step(state, Draws(keys, y, N), system, policy, dyad, regime)
         for name in YEAR_MEASURES:
-            measures[name].append(m[name])
+            v = np.asarray(m[name])
+            if y == 0:
+                stacked[name] = np.empty((systems, years), dtype=v.dtype)
+            stacked[name][:, y] = v
         if caps is not None:
-            caps.append(state.cap.copy())
+            caps[:, y + 1] = state.cap
         if record_alliances:
             b, e = np.nonzero(allied[:, iu[0], iu[1]])
-            if b.size:
-                edges.append(np.column_stack([b, np.full(b.size, y), iu[0][e], iu[1][e]]))
+            if b.size:  # sparse and tidy: system, year, power a, power b (int32)
+                edges.append(np.column_stack([b, np.full(b.size, y), iu[0][e], iu[1][e]])
+                             .astype(np.int32))
         if progress is not None:
             progress(systems)
-    stacked = {k: np.stack(v, axis=1) for k, v in measures.items()}
     return SimulationResult(
         system=system,
         policy=policy,
@@ -329,8 +337,8 @@ def simulate(
         seed=entropy,
         first_index=first_index,
         measures=stacked,
-        capabilities=np.stack(caps, axis=1) if caps is not None else None,
-        alliance_edges=(np.concatenate(edges) if edges else np.zeros((0, 4), dtype=np.int64))
+        capabilities=caps,
+        alliance_edges=(np.concatenate(edges) if edges else np.zeros((0, 4), dtype=np.int32))
         if record_alliances else None,
         dyadic=dyad.label,
         regime=regime,
