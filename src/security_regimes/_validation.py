@@ -53,3 +53,9 @@ def check_choice(value: str, choices: Iterable[str], what: str) -> str:
     hint = ", ".join(repr(lookup[c]) for c in close) if close else ", ".join(map(repr, choices))
     label = "closest" if close else "expected one of"
     raise ValueError(f"unknown {what} {value!r}; {label}: {hint}")
+
+
+def closest_hint(name: str, choices: Iterable[str]) -> str:
+    """``"; closest: a, b"`` for a mistyped name, or ``""`` when nothing is close."""
+    close = difflib.get_close_matches(name, list(choices), n=3)
+    return f"; closest: {', '.join(close)}" if close else ""

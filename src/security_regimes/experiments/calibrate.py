@@ -37,6 +37,7 @@ from pydantic import Field, model_validator
 
 from .. import __version__
 from .._io import write_parquet, write_text
+from .._validation import closest_hint
 from ..data.patterns import RECORD, STATISTICS, observed_patterns
 from ..regimes.files import _Strict, _validate, load_scenario_file, read_toml, scenario_to_toml
 from ..regimes.history import simulated_patterns
@@ -129,10 +130,7 @@ def load_calibration_file(path: str | Path) -> tuple[CalibrationModel, Scenario]
     targets = _targets(scenario)
     for name in model.parameters:
         if name not in targets:
-            import difflib
-
-            close = difflib.get_close_matches(name, list(targets), n=3)
-            hint = f"; closest: {', '.join(close)}" if close else ""
+            hint = closest_hint(name, targets)
             raise ValueError(f"{path}: parameters.{name}: not a parameter of {scenario.name}{hint}")
         if isinstance(targets[name], bool | str | tuple) or targets[name] is None:
             raise ValueError(f"{path}: parameters.{name}: only numeric parameters can be "

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._validation import closest_hint
 from ..regimes.scenarios import Scenario, get_scenario
 from ..system import simulate
 from .sweep import RUN_OUTCOMES, _targets, apply_point
@@ -143,10 +144,7 @@ def model(scenario: str | Scenario = "concert_of_europe",
             levers = {}
     for name in [*uncertainties, *levers]:
         if name not in targets:
-            import difflib
-
-            close = difflib.get_close_matches(name, list(targets), n=3)
-            hint = f"; closest: {', '.join(close)}" if close else ""
+            hint = closest_hint(name, targets)
             raise ValueError(f"{name}: not a parameter of scenario {scn.name}{hint}")
     for o in outcomes:
         if o not in RUN_OUTCOMES:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._progress import Progress  # noqa: F401 - re-exported for the store
+from .._validation import closest_hint
 from ..regimes.regime import NORMS
 from ..regimes.scenarios import Scenario
 from ..system import simulate
@@ -66,10 +67,7 @@ def check_parameters(model, scenario: Scenario) -> None:
         raise ValueError("parameters: name at least one parameter to vary")
     for name, spec in model.parameters.items():
         if name not in targets:
-            import difflib
-
-            close = difflib.get_close_matches(name, list(targets), n=3)
-            hint = f"; closest: {', '.join(close)}" if close else ""
+            hint = closest_hint(name, targets)
             raise ValueError(f"parameters.{name}: not a parameter of the base scenario{hint}")
         has_range = spec.low is not None and spec.high is not None
         if spec.values is None and not has_range and spec.dist != "normal":
