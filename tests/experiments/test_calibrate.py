@@ -144,3 +144,15 @@ def test_kill_9_then_resume_keeps_finished_generations(tmp_path):
                           capture_output=True, text=True)
     assert code.returncode == 2 and "is not empty" in code.stderr
     assert np.isfinite(post.weight).all()
+
+
+def test_identifiability_finds_a_parameter_the_data_cannot_see(tmp_path):
+    from security_regimes.experiments.calibrate import identifiability
+
+    f = write(tmp_path, systems=6, statistics="wars_per_pair_year = 1.0\ncon = 1.0",
+              parameters='"system.first_strike" = { low = -0.5, high = 1.0 }\n'
+                         '"system.restore_rate" = { low = 0.0, high = 1.0 }')
+    df = identifiability(f, samples=8).set_index(["statistic", "parameter"])
+    # Waltz never restores an eliminated power: restore_rate cannot matter.
+    assert df.loc[("wars_per_pair_year", "system.restore_rate"), "ST"] == 0
+    assert df.loc[("wars_per_pair_year", "system.first_strike"), "ST"] > 0.3

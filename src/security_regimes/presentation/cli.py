@@ -589,6 +589,28 @@ def calibrate_cmd(
                   f"{d / 'calibrated.toml'}; report: regimes report {d}")
 
 
+@app.command("identify")
+def identify_cmd(
+    file: Annotated[Path, typer.Argument(help="Calibration file (TOML).")],
+    samples: Annotated[int, typer.Option(help="Saltelli base samples N (N x (D + 2) runs).")] = 32,
+    systems: Annotated[int | None, typer.Option(help="Systems per point (default: the file's).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Which parameters can the record pin down? Sobol indices of each statistic."""
+    from ..experiments.calibrate import identifiability, load_calibration_file
+
+    model, _ = load_calibration_file(file)
+    total = samples * (len(model.parameters) + 2)
+    with _progress(total, "identify", unit="points") as advance:
+        df = identifiability(file, samples=samples, systems=systems, progress=advance)
+    if as_json:
+        print(json.dumps(_records(df), default=_json_default))
+        return
+    show(_df_table(df, title=f"Sobol indices of the fitted statistics over the priors "
+                             f"({total} points, fit period {model.fit[0]}-{model.fit[1]}); "
+                             "ST near 0: the statistic says nothing about the parameter"))
+
+
 @app.command("query")
 def query_cmd(
     directory: Annotated[Path, typer.Argument(help="Sweep results directory.")],
