@@ -54,3 +54,14 @@ def test_alliances_in_known_years():
 def test_periods_outside_the_record_are_refused():
     with pytest.raises(ValueError, match="period must lie within 1816-1913"):
         observed_patterns(1800, 1850)
+
+
+def test_by_period_defaults_to_decades_and_adds_up():
+    from security_regimes.data.patterns import observed_by_period
+
+    decades = observed_by_period()
+    assert decades.start.tolist()[:2] == [1816, 1826] and decades.end.iloc[-1] == 1913
+    assert decades.wars.sum() == 4  # every war once
+    eras = observed_by_period([(1816, 1852), (1853, 1870), (1871, 1913)])
+    assert eras.wars.tolist() == [0, 4, 0]
+    assert decades.con.iloc[0] > decades.con.iloc[-1]  # capabilities spread out over the century

@@ -147,3 +147,16 @@ def war_sizes(start: int = RECORD[0], end: int = RECORD[1], cohort: str = "1816"
     """Battle deaths of the cohort's wars (descriptive: the model measures war size as
     capability destroyed, not deaths, so this is compared in shape, not in level)."""
     return cohort_wars(start, end, cohort).set_index("war_name").battle_deaths
+
+
+def observed_by_period(periods=None, cohort: str = "1816") -> pd.DataFrame:
+    """:func:`observed_patterns` for several periods, one row each.
+
+    Default periods: the decades 1816-1825, ..., 1906-1913 (the last one
+    cut at 1913).  Pass e.g. ``[(1816, 1852), (1853, 1870), (1871, 1913)]``
+    for the Concert's three eras.
+    """
+    if periods is None:
+        periods = [(y, min(y + 9, RECORD[1])) for y in range(RECORD[0], RECORD[1] + 1, 10)]
+    rows = [{"start": lo, "end": hi, **observed_patterns(lo, hi, cohort)} for lo, hi in periods]
+    return pd.DataFrame(rows)
