@@ -64,3 +64,16 @@ def test_pip_install_without_extras_then_version_and_demo(tmp_path):
                         str(tmp_path / "demo")], capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert (tmp_path / "demo" / "report.html").is_file()
+
+
+def test_a_missing_extra_is_named_in_one_line(monkeypatch):
+    import importlib.util
+
+    from security_regimes._validation import require_extra
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pyabc" else real(name, *a))
+    with pytest.raises(ValueError, match=r"this needs pyabc: pip install "
+                                         r"'security-regimes\[calibrate\]'"):
+        require_extra("pyabc", "calibrate")

@@ -59,3 +59,11 @@ def closest_hint(name: str, choices: Iterable[str]) -> str:
     """``"; closest: a, b"`` for a mistyped name, or ``""`` when nothing is close."""
     close = difflib.get_close_matches(name, list(choices), n=3)
     return f"; closest: {', '.join(close)}" if close else ""
+
+
+def require_extra(module: str, extra: str) -> None:
+    """One line naming the extra to install when an optional library is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ValueError(f"this needs {module}: pip install 'security-regimes[{extra}]'")

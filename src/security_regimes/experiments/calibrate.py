@@ -37,7 +37,7 @@ from pydantic import Field, model_validator
 
 from .. import __version__
 from .._io import write_parquet, write_text
-from .._validation import closest_hint
+from .._validation import closest_hint, require_extra
 from ..data.patterns import RECORD, STATISTICS, observed_patterns
 from ..regimes.files import _Strict, _validate, load_scenario_file, read_toml, scenario_to_toml
 from ..regimes.history import simulated_patterns
@@ -208,6 +208,7 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
     """
     import logging
 
+    require_extra("pyabc", "calibrate")
     import pyabc
 
     from .._validation import check_choice
@@ -349,6 +350,7 @@ def identifiability(path: str | Path, samples: int = 32, systems: int | None = N
     Returns one row per (statistic, parameter): ``S1``, ``S1_conf``, ``ST``,
     ``ST_conf``.
     """
+    require_extra("SALib", "sensitivity")
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 

@@ -333,6 +333,9 @@ def query(directory: str | Path, sql: str) -> pd.DataFrame:
 
 def sensitivity(directory: str | Path, outcome: str) -> pd.DataFrame:
     """First- and total-order Sobol indices (SALib) of ``outcome`` over a Sobol sweep."""
+    from .._validation import require_extra
+
+    require_extra("SALib", "sensitivity")
     from SALib.analyze import sobol
 
     data = load(directory)

@@ -194,6 +194,9 @@ def design_points(model, scenario: Scenario) -> pd.DataFrame:
         df = pd.DataFrame({n: _scale(spec, u[:, k]) for k, (n, spec) in
                            enumerate(zip(names, specs, strict=True))})
     else:  # sobol (Saltelli's scheme, as SALib analyses it)
+        from .._validation import require_extra
+
+        require_extra("SALib", "sensitivity")
         from SALib.sample import sobol as sobol_sample
 
         problem = sobol_problem(model)
