@@ -156,3 +156,22 @@ def test_identifiability_finds_a_parameter_the_data_cannot_see(tmp_path):
     # Waltz never restores an eliminated power: restore_rate cannot matter.
     assert df.loc[("wars_per_pair_year", "system.restore_rate"), "ST"] == 0
     assert df.loc[("wars_per_pair_year", "system.first_strike"), "ST"] > 0.3
+
+
+def test_contrasts_over_a_posterior(tmp_path, capsys):
+    d = tmp_path / "cal"
+    d.mkdir()
+    pd.DataFrame({"system.first_strike": [-0.4, 0.0, 0.8], "system.transfer": [0.2, 0.4, 0.6],
+                  "weight": [0.2, 0.3, 0.5], "generation": [1, 1, 1]}).to_parquet(
+        d / "posterior.parquet")
+    code, out, err = run("contrasts", str(d), "--draws", "3", "--systems", "4", "--json",
+                         capsys=capsys)
+    assert code == 0, err
+    rows = {r["contrast"]: r for r in json.loads(out)}
+    assert "kaplan_survival_above_waltz" in rows and "paradox_fewer_direct_wars" in rows
+    assert all(0 <= r["share_positive"] <= 1 and r["lo"] <= r["median"] <= r["hi"]
+               for r in rows.values())
+    values = pd.read_parquet(d / "contrasts.parquet")
+    assert len(values) == 3 and set(values["system.transfer"]) <= {0.2, 0.4, 0.6}
+    code, _, err = run("contrasts", str(tmp_path), capsys=capsys)
+    assert code == 2 and "no posterior.parquet" in err

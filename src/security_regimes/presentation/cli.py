@@ -589,6 +589,33 @@ def calibrate_cmd(
                   f"{d / 'calibrated.toml'}; report: regimes report {d}")
 
 
+@app.command("contrasts")
+def contrasts_cmd(
+    directory: Annotated[Path, typer.Argument(help="A finished calibration directory.")],
+    draws: Annotated[int, typer.Option(help="Posterior draws.")] = 50,
+    systems: Annotated[int, typer.Option(help="Systems per scenario and draw.")] = 50,
+    seed: Seed = 1,
+    as_json: Json = False,
+) -> None:
+    """Do the headline contrasts of docs/theory.md hold across the posterior?"""
+    from .._io import write_parquet
+    from ..experiments.contrasts import contrasts_over_posterior
+
+    with _progress(draws, "contrasts", unit="draws") as advance:
+        values, summary = contrasts_over_posterior(directory, draws=draws, systems=systems,
+                                                   seed=seed, progress=advance)
+    write_parquet(values, Path(directory) / "contrasts.parquet")
+    write_parquet(summary, Path(directory) / "contrasts_summary.parquet")
+    if as_json:
+        print(json.dumps(_records(summary), default=_json_default))
+        return
+    show(_df_table(summary.drop(columns=["positive_means"]),
+                   title=f"Headline contrasts over {draws} posterior draws ({systems} systems "
+                         f"each, seed {seed}); positive = the direction docs/theory.md reports"))
+    for row in summary.itertuples(index=False):
+        console.print(f"  {row.contrast}: positive means {row.positive_means}", highlight=False)
+
+
 @app.command("identify")
 def identify_cmd(
     file: Annotated[Path, typer.Argument(help="Calibration file (TOML).")],
