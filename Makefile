@@ -36,7 +36,10 @@ docs: $(STAMP)
 	@echo "docs: $$(pwd)/site/index.html"
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) benchmarks/bench_tournament.py
+	$(PY) benchmarks/bench_tournament.py --noise 0.05
+	$(PY) benchmarks/bench_peers.py
 	$(PY) benchmarks/bench_system.py
 	$(PY) benchmarks/bench_sweep.py
 

@@ -1,0 +1,114 @@
+"""The system simulator against its peers, in one run: Mesa, plain Python, and ``simulate``.
+
+Same dynamics (8 powers of COW 1816, Kaplan, Tit For Tat, no regime,
+100 years) in three implementations:
+
+* an idiomatic Mesa 3 model (``benchmarks/peers/mesa_system.py``: Agents,
+  Model.step, DataCollector), the way a Mesa user would write it;
+* the plain-Python scalar reference of ``tests/system/reference.py`` in a
+  loop, without Mesa (the fastest pure-Python form we have);
+* ``security_regimes.simulate`` on a batch of systems, one core.
+
+Prints system-years per second and the ratios, and checks that the three
+give the same outcomes on the same seeds (wars per system-year and final
+survival), so like is compared with like.
+
+    .venv/bin/python benchmarks/bench_peers.py [--peer-systems 40] [--systems 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from benchmarks.peers.mesa_system import STATE_KEYS, InternationalSystem  # noqa: E402
+from security_regimes import simulate  # noqa: E402
+from security_regimes.engine.rng import spawn_keys  # noqa: E402
+from security_regimes.system import Policy, System  # noqa: E402
+from security_regimes.system.model import Draws, Dyadic, initial_state  # noqa: E402
+from tests.system.reference import ref_step  # noqa: E402
+
+
+def run_mesa(system, policy, years, n, seed):
+    wars, alive = [], []
+    for i in range(n):
+        m = InternationalSystem(system, policy, years=years, seed=seed, index=i)
+        for _ in range(years):
+            m.step()
+        df = m.datacollector.get_model_vars_dataframe()
+        wars.append(df.war.mean())
+        alive.append(df.alive.iloc[-1] / system.n_powers)
+    return np.array(wars), np.array(alive)
+
+
+def run_plain(system, policy, years, n, seed):
+    dy = Dyadic.build("Tit For Tat", years, system.n_powers)
+    wars, alive = [], []
+    for i in range(n):
+        s0 = initial_state(system, 1, None, dy)
+        st = {k: getattr(s0, k)[0].tolist() for k in STATE_KEYS}
+        keys = spawn_keys(seed, np.array([i]))
+        w = 0
+        for y in range(years):
+            u = Draws(keys, y, system.n_powers)
+            st, m = ref_step(st, {k: u[k][0].tolist() for k in u.layout}, system, policy, dy)
+            w += bool(m["war"])
+        wars.append(w / years)
+        alive.append(sum(st["alive"]) / system.n_powers)
+    return np.array(wars), np.array(alive)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--peer-systems", type=int, default=40)
+    ap.add_argument("--systems", type=int, default=5000)
+    ap.add_argument("--years", type=int, default=100)
+    args = ap.parse_args()
+    system, policy, seed = System.from_cow(1816, 8), Policy("kaplan"), 1
+    import mesa
+
+    work_peer = args.peer_systems * args.years
+    t = time.perf_counter()
+    mw, ma = run_mesa(system, policy, args.years, args.peer_systems, seed)
+    t_mesa = time.perf_counter() - t
+    t = time.perf_counter()
+    pw, pa = run_plain(system, policy, args.years, args.peer_systems, seed)
+    t_plain = time.perf_counter() - t
+    simulate(system, years=5, policy=policy, systems=10, seed=seed)  # warm up
+    t = time.perf_counter()
+    r = simulate(system, years=args.years, policy=policy, systems=args.systems, seed=seed,
+                 record_alliances=False, record_capabilities=False)
+    t_ours = time.perf_counter() - t
+    s = r.summary
+    ours_rate = args.systems * args.years / t_ours
+    print(f"8 powers (COW 1816), kaplan, {args.years} years, one core")
+    print(f"  mesa {mesa.__version__} model : {args.peer_systems:6,} systems {t_mesa:7.2f} s "
+          f"{work_peer / t_mesa:11,.0f} system-years/s")
+    print(f"  plain Python reference: {args.peer_systems:6,} systems {t_plain:7.2f} s "
+          f"{work_peer / t_plain:11,.0f} system-years/s")
+    print(f"  security-regimes      : {args.systems:6,} systems {t_ours:7.2f} s "
+          f"{ours_rate:11,.0f} system-years/s")
+    print(f"ratio over Mesa: {ours_rate / (work_peer / t_mesa):,.1f}x (bar: 35x); "
+          f"over plain Python: {ours_rate / (work_peer / t_plain):,.1f}x")
+    first = s.iloc[:args.peer_systems]
+    print("same seeds, first {} systems: wars/system-year mesa {:.4f}, plain {:.4f}, ours {:.4f};"
+          " final survival mesa {:.3f}, plain {:.3f}, ours {:.3f}".format(
+              args.peer_systems, mw.mean(), pw.mean(), first.war_frequency.mean(), ma.mean(),
+              pa.mean(), first.essential_survival.mean()))
+    se = s.war_frequency.std() / np.sqrt(args.peer_systems)
+    print(f"all {args.systems:,} of ours: wars/system-year {s.war_frequency.mean():.4f} "
+          f"(peer mean within {abs(mw.mean() - s.war_frequency.mean()) / se:.1f} standard "
+          f"errors of a {args.peer_systems}-system sample)")
+
+
+if __name__ == "__main__":
+    main()
