@@ -29,13 +29,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
-
 from benchmarks.peers.mesa_system import STATE_KEYS, InternationalSystem  # noqa: E402
+from tests.system.reference import ref_step  # noqa: E402
+
 from security_regimes import simulate  # noqa: E402
 from security_regimes.engine.rng import spawn_keys  # noqa: E402
 from security_regimes.system import Policy, System  # noqa: E402
 from security_regimes.system.model import Draws, Dyadic, initial_state  # noqa: E402
-from tests.system.reference import ref_step  # noqa: E402
 
 
 def run_mesa(system, policy, years, n, seed):
@@ -100,10 +100,10 @@ def main() -> None:
     print(f"ratio over Mesa: {ours_rate / (work_peer / t_mesa):,.1f}x (bar: 35x); "
           f"over plain Python: {ours_rate / (work_peer / t_plain):,.1f}x")
     first = s.iloc[:args.peer_systems]
-    print("same seeds, first {} systems: wars/system-year mesa {:.4f}, plain {:.4f}, ours {:.4f};"
-          " final survival mesa {:.3f}, plain {:.3f}, ours {:.3f}".format(
-              args.peer_systems, mw.mean(), pw.mean(), first.war_frequency.mean(), ma.mean(),
-              pa.mean(), first.essential_survival.mean()))
+    ours_w, ours_a = first.war_frequency.mean(), first.essential_survival.mean()
+    print(f"same seeds, first {args.peer_systems} systems: wars/system-year mesa "
+          f"{mw.mean():.4f}, plain {pw.mean():.4f}, ours {ours_w:.4f}; final survival mesa "
+          f"{ma.mean():.3f}, plain {pa.mean():.3f}, ours {ours_a:.3f}")
     se = s.war_frequency.std() / np.sqrt(args.peer_systems)
     print(f"all {args.systems:,} of ours: wars/system-year {s.war_frequency.mean():.4f} "
           f"(peer mean within {abs(mw.mean() - s.war_frequency.mean()) / se:.1f} standard "
