@@ -64,3 +64,43 @@ def balance_experiment(
                                         "year": np.arange(1, years + 1), "survival": mean,
                                         "lo": mean - half, "hi": mean + half}))
     return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
+
+
+def intent_phase_diagram(future_weights: Sequence[float] = (0.0, 0.5, 1.0, 2.0, 5.0, 20.0),
+                         thresholds: Sequence[float] = (0.0, 0.01, 0.02, 0.05),
+                         n_powers: int = 5, systems: int = 300, years: int = 200,
+                         seed: int = 1, progress=None) -> pd.DataFrame:
+    """"Result" against "intent" (Jervis 1982, p. 362) over two settings.
+
+    For each elimination threshold and each ``future_weight`` of
+    far-sighted self-help, run ``waltz`` (no restraint), ``kaplan`` (rules
+    internalised: intent) and ``far_sighted_waltz`` (restraint from interest
+    alone: result) on the same seeds with equal powers.  ``mimicry`` is how
+    much of Kaplan's gain in continuous survival over Waltz far-sighted
+    interest reproduces: ``(far - waltz) / (kaplan - waltz)``, 1 meaning that
+    power-seeking alone mimics the regime's result, 0 that it does not (NaN
+    where Kaplan's rules do not raise continuous survival at all).  ``essential`` columns count restored actors
+    as alive (Kaplan's rule 6), ``continuous`` columns do not.
+    """
+    rows = []
+    for thr in thresholds:
+        system = System.equal(n_powers, elimination_threshold=float(thr))
+        base = {}
+        for name in ("waltz", "kaplan"):
+            s = simulate(system, years=years, policy=name, systems=systems, seed=seed,
+                         record_capabilities=False, record_alliances=False,
+                         progress=progress).summary
+            base[name] = (s.continuous_survival.mean(), s.essential_survival.mean())
+        for fw in future_weights:
+            s = simulate(system, years=years, policy="far_sighted_waltz", future_weight=fw,
+                         systems=systems, seed=seed, record_capabilities=False,
+                         record_alliances=False, progress=progress).summary
+            far = (s.continuous_survival.mean(), s.essential_survival.mean())
+            gain = base["kaplan"][0] - base["waltz"][0]
+            rows.append({"elimination_threshold": thr, "future_weight": fw,
+                         "waltz_continuous": base["waltz"][0],
+                         "kaplan_continuous": base["kaplan"][0], "far_continuous": far[0],
+                         "kaplan_essential": base["kaplan"][1], "far_essential": far[1],
+                         "mimicry": (far[0] - base["waltz"][0]) / gain if gain > 0
+                         else float("nan")})
+    return pd.DataFrame(rows)

@@ -350,6 +350,39 @@ def _parse_int_list(text: str, what: str) -> list[int]:
     return values
 
 
+@app.command("intent")
+def intent_cmd(
+    systems: Annotated[int, typer.Option(help="Systems per cell and policy.")] = 300,
+    years: Annotated[int, typer.Option(help="Years per system.")] = 200,
+    powers: Annotated[int, typer.Option(help="Number of equal powers.")] = 5,
+    seed: Seed = 1,
+    out: Annotated[Path | None, typer.Option(help="Figure path without extension.")] = None,
+    as_json: Json = False,
+) -> None:
+    """"Result" vs "intent": does far-sighted interest mimic Kaplan's restraint?"""
+    from .._validation import check_int
+    from ..experiments.balance import intent_phase_diagram
+
+    systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
+    powers = check_int(powers, "--powers", 2, 30)
+    fws, thr = (0.0, 0.5, 1.0, 2.0, 5.0, 20.0), (0.0, 0.01, 0.02, 0.05)
+    with _progress(len(thr) * (len(fws) + 2) * systems * years, "intent") as advance:
+        df = intent_phase_diagram(fws, thr, n_powers=powers, systems=systems, years=years,
+                                  seed=seed, progress=advance)
+    if out is not None:
+        from . import plots
+
+        paths = plots.save(plots.intent_phase(df), out)
+    if as_json:
+        print(json.dumps(_records(df), default=_json_default))
+        return
+    show(_df_table(df, title=f"Result vs intent: {powers} equal powers, {systems} systems x "
+                             f"{years} years per cell, seed {seed}; mimicry = (far - waltz) / "
+                             "(kaplan - waltz) of continuous survival"))
+    if out is not None:
+        console.print("written " + ", ".join(str(p) for p in paths))
+
+
 @app.command("scenarios")
 def scenarios_cmd(
     export: Annotated[str | None, typer.Option(help="Print this scenario as a TOML file.")] = None,

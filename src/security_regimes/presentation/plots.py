@@ -433,3 +433,24 @@ def posterior_predictive(ppc: pd.DataFrame) -> Figure:
                  "and the record (dot; red = outside)", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def intent_phase(df: pd.DataFrame) -> Figure:
+    """Mimicry of Kaplan's survival gain by far-sighted interest (heat map)."""
+    _require(df, ["elimination_threshold", "future_weight", "mimicry"], "intent")
+    grid = df.pivot(index="elimination_threshold", columns="future_weight", values="mimicry")
+    fig, ax = _fig(6.5, 3.8)
+    im = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis",
+                   vmin=0, vmax=1)
+    ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
+    for (i, j), v in np.ndenumerate(grid.to_numpy(float)):
+        if v == v:
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
+                    color="white" if v < 0.5 else "black")
+    ax.set(xlabel="future weight of a beaten power (far-sighted self-help)",
+           ylabel="elimination threshold",
+           title="Result without intent: share of Kaplan's survival gain\n"
+                 "that far-sighted interest alone reproduces")
+    fig.colorbar(im, ax=ax, label="mimicry")
+    return fig
