@@ -83,6 +83,7 @@ def test_run_scenario_through_the_page(server, browser):
     # The page shows what the library computes for the same scenario and seed.
     expected = get_scenario("kaplan_balance").run(seed=3, systems=20, years=30).outcomes()
     row = expected.set_index("outcome")
+    assert "n/a" in text and "•" not in text  # no autonomy without norms: shown as n/a
     for outcome in ("regime_autonomy", "essential_survival", "war_frequency"):
         assert outcome in text
         assert f"{row.loc[outcome, 'mean']:.3f}" in text, outcome

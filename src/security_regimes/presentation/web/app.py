@@ -100,9 +100,9 @@ if mode == "Scenario":
          powers) = run(*params)
         st.markdown(f"**{systems} runs x {years} years, seed {int(seed)}**")
         shown = outcomes.copy()
-        for col in shown.columns:
-            if shown[col].dtype.kind == "f":
-                shown[col] = shown[col].map(lambda v: "-" if v != v else f"{v:.3f}")
+        for col in shown.columns[1:]:  # missing values (no norms: no autonomy) as "n/a"
+            shown[col] = shown[col].map(lambda v: "n/a" if v is None or v != v else (
+                f"{v:.3f}" if isinstance(v, float) else str(v)))
         st.table(shown.set_index("outcome"))
         concert = name == "concert_of_europe"
         st.pyplot(plots.concert_timeline(by_year, None if concert else
