@@ -252,7 +252,8 @@ def simulate(
         help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = "Tit For Tat",
     belief_prior: Annotated[float | None, typer.Option(
         help="Initial belief that another power is a security seeker, in [0, 1].")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write years/runs/alliances/capabilities Parquet here.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Stream years/runs/alliances/capabilities Parquet here (bounded memory).")] = None,
     as_json: Json = False,
 ) -> None:
     """Simulate many international systems under one balance-of-power policy."""
@@ -263,14 +264,14 @@ def simulate(
     if belief_prior is not None:
         system = system.with_(belief_prior=belief_prior)
     pol = Policy(policy, rules=_parse_rules(rule), balancer=balancer)
+    _check_out_file(out)
     with _progress(systems * years, "simulate") as advance:
+        # With --out the run streams to Parquet chunk by chunk: memory stays bounded.
         r = run(system, years=years, policy=pol, systems=systems, seed=seed,
                 dyadic=_parse_dyadic(dyadic, system.n_powers),
                 record_capabilities=out is not None, record_alliances=out is not None,
-                progress=advance)
+                progress=advance, out=out)
     agg = _summarise_runs(r.summary)
-    if out is not None:
-        r.to_parquet(out)
     if as_json:
         print(json.dumps({"policy": pol.name, "powers": list(system.names), "seed": r.seed,
                           "summary": agg.to_dict(orient="records")}))

@@ -190,6 +190,79 @@ class SimulationResult:
         return written
 
 
+@dataclass
+class StreamedResult:
+    """A run streamed to Parquet by ``simulate(..., out=DIR)``.
+
+    ``summary`` (one row per system) is kept in memory; the per-year tables
+    are in ``files`` (read them with pandas, pyarrow or DuckDB).
+    """
+
+    out: Path
+    n_systems: int
+    years: int
+    seed: int
+    chunks: int
+    summary: pd.DataFrame
+    files: list[Path]
+
+
+def _stream(out, system, years, policy, systems, seed, **kw) -> StreamedResult:
+    """Simulate chunk by chunk, appending each chunk's tables to Parquet files in ``out``."""
+    import os
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .._resources import available_memory
+
+    system = system if system is not None else System()
+    years = check_int(years, "years", 1, MAX_YEARS)
+    systems = check_int(systems, "systems", 1)
+    first = check_int(kw.pop("first_index"), "first_index", 0)
+    entropy = root_entropy(seed)  # one root for every chunk
+    per_system = estimate_bytes(system.n_powers, years, 1, kw["record_capabilities"],
+                                kw["record_alliances"]) * 3  # result, its frames, Arrow copies
+    chunk = int(max(1, min(systems, available_memory() // 4 // per_system)))
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out: {out} exists and is not a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    writers: dict[str, tuple] = {}
+    summaries = []
+    n_chunks = 0
+    try:
+        for start in range(0, systems, chunk):
+            n = min(chunk, systems - start)
+            res = simulate(system, years, policy, n, entropy, first_index=first + start, **kw)
+            frames = {"years": res.per_year, "runs": res.summary}
+            if res.alliance_edges is not None:
+                frames["alliances"] = res.alliances()
+            if res.capabilities is not None:
+                frames["capabilities"] = res.capability_frame()
+            for name, df in frames.items():
+                table = pa.Table.from_pandas(df, preserve_index=False)
+                if name not in writers:
+                    tmp = out / f".{name}.parquet.{os.getpid()}.tmp"
+                    writers[name] = (pq.ParquetWriter(tmp, table.schema, compression="lz4"), tmp)
+                writers[name][0].write_table(table.cast(writers[name][0].schema))
+            summaries.append(res.summary)
+            n_chunks += 1
+            del res, frames
+    except BaseException:
+        for writer, tmp in writers.values():
+            writer.close()
+            tmp.unlink(missing_ok=True)
+        raise
+    files = []
+    for name, (writer, tmp) in writers.items():
+        writer.close()
+        os.replace(tmp, out / f"{name}.parquet")  # whole files only, once complete
+        files.append(out / f"{name}.parquet")
+    return StreamedResult(out, systems, years, entropy, n_chunks,
+                          pd.concat(summaries, ignore_index=True), files)
+
+
 def check_growth(system: System, years: int) -> None:
     """Refuse runs whose capabilities would overflow float64 (about exp(700))."""
     drift = abs(system.growth_mean) * years + 8 * system.growth_sd * math.sqrt(years)
@@ -244,7 +317,8 @@ def simulate(
     record_capabilities: bool = True,
     record_alliances: bool = True,
     progress: Callable[[int], None] | None = None,
-) -> SimulationResult:
+    out: str | Path | None = None,
+) -> SimulationResult | StreamedResult:
     """Simulate ``systems`` independent international systems for ``years`` years.
 
     System ``i`` (``first_index <= i < first_index + systems``) draws from
@@ -272,6 +346,12 @@ def simulate(
     progress : callable, optional
         Called with the number of system-years done after each simulated
         year (``systems`` each time), for progress bars.
+    out : path, optional
+        Stream the run to Parquet in ``out`` instead of keeping it in
+        memory: systems are simulated in chunks that fit (the same results
+        as one batch), each chunk appended to ``years.parquet``,
+        ``runs.parquet`` (and ``alliances.parquet``, ``capabilities.parquet``
+        if recorded); returns a :class:`StreamedResult`.
 
     Raises
     ------
@@ -280,6 +360,11 @@ def simulate(
         overflow, or a run that would not fit in the available memory
         (:func:`estimate_bytes`).
     """
+    if out is not None:
+        return _stream(out, system, years, policy, systems, seed, rules=rules, balancer=balancer,
+                       future_weight=future_weight, dyadic=dyadic, regime=regime,
+                       first_index=first_index, record_capabilities=record_capabilities,
+                       record_alliances=record_alliances, progress=progress)
     system = system if system is not None else System()
     if not isinstance(system, System):
         raise ValueError(f"system must be a System, got {type(system).__name__}")
@@ -293,8 +378,8 @@ def simulate(
     check_fits(estimate_bytes(system.n_powers, years, systems, record_capabilities,
                               record_alliances),
                f"simulate: {systems:,} systems x {years:,} years",
-               "use fewer systems or years, record less (record_alliances=False), or run a "
-               "sweep, which streams chunks to disk")
+               "use fewer systems or years, record less (record_alliances=False), or stream "
+               "the run to disk with simulate(..., out=DIR) (regimes simulate --out DIR)")
     if policy.name == "balancer" and policy.balancer >= system.n_powers:
         raise ValueError(f"balancer must be a power index below {system.n_powers}, "
                          f"got {policy.balancer}")
