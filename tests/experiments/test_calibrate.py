@@ -143,6 +143,16 @@ def test_kill_9_then_resume_keeps_finished_generations(tmp_path):
     code = subprocess.run([*CLI, "calibrate", str(f), "--out", str(out), "--quiet"],
                           capture_output=True, text=True)
     assert code.returncode == 2 and "is not empty" in code.stderr
+    # More generations continue the same calibration; other changes are refused.
+    more = write(tmp_path, name="more.toml", populations=4, particles=20, systems=5)
+    r = subprocess.run([*CLI, "calibrate", str(more), "--out", str(out), "--executor", "serial",
+                        "--quiet", "--resume"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert sorted(pd.read_parquet(out / "posterior.parquet").generation.unique()) == [0, 1, 2, 3]
+    other = write(tmp_path, name="other.toml", populations=4, particles=20, systems=6)
+    r = subprocess.run([*CLI, "calibrate", str(other), "--out", str(out), "--resume"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "only populations may change" in r.stderr
     assert np.isfinite(post.weight).all()
 
 

@@ -222,8 +222,16 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
         if not db_path.is_file():
             raise ValueError(f"{out} holds no calibration to resume (no calibration.db)")
         old = json.loads(manifest_path.read_text())
-        if old.get("calibration") != path.read_text():
-            raise ValueError(f"{out} holds a different calibration; choose another --out")
+        try:  # the same calibration, except perhaps more generations
+            import tomllib
+
+            before = CalibrationModel.model_validate(tomllib.loads(old.get("calibration", "")))
+        except (ValueError, TypeError):
+            before = None
+        if before is None or before.model_dump(exclude={"populations"}) != model.model_dump(
+                exclude={"populations"}):
+            raise ValueError(f"{out} holds a different calibration (only populations may "
+                             "change on --resume); choose another --out")
     elif out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"{out} is not empty; choose another --out (or pass --resume)")
     out.mkdir(parents=True, exist_ok=True)
@@ -267,7 +275,8 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
                 handles[1].close()
     write_outputs(out, model, scenario, history, observed)
     m = json.loads(manifest_path.read_text())
-    m.update({"finished": datetime.now(UTC).isoformat(timespec="seconds"),
+    m.update({"calibration_file": str(path), "calibration": path.read_text(),
+              "finished": datetime.now(UTC).isoformat(timespec="seconds"),
               "generations": int(history.max_t + 1),
               "run_seconds": m.get("run_seconds", 0.0) + time.perf_counter() - t0})
     write_text(json.dumps(m, indent=2), manifest_path)
