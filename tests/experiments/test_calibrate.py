@@ -97,6 +97,9 @@ def test_recovers_known_parameters(tmp_path):
     lo, hi = weighted_quantile(x, w, 0.05), weighted_quantile(x, w, 0.95)
     assert lo <= truth <= hi, (lo, hi)
     assert hi - lo < 0.6  # narrower than the prior (0.85 wide): the data inform it
+    gens = pd.read_parquet(out / "generations.parquet")
+    assert list(gens.generation) == [0, 1, 2]
+    assert (gens.epsilon.diff().dropna() < 0).all()  # the tolerance tightens every generation
     ppc = pd.read_parquet(out / "ppc.parquet")
     assert set(ppc.period) == {"fit", "holdout"}
     assert list(ppc.columns[:7]) == ["statistic", "period", "years", "observed", "median", "lo",
@@ -185,3 +188,25 @@ def test_contrasts_over_a_posterior(tmp_path, capsys):
     assert len(values) == 3 and set(values["system.transfer"]) <= {0.2, 0.4, 0.6}
     code, _, err = run("contrasts", str(tmp_path), capsys=capsys)
     assert code == 2 and "no posterior.parquet" in err
+
+
+def test_regime_on_top_of_a_base_scenario_file(tmp_path):
+    from security_regimes.regimes.files import scenario_to_toml
+    from security_regimes.regimes.scenarios import get_scenario
+
+    (tmp_path / "base.toml").write_text(scenario_to_toml(get_scenario("waltz_balance")))
+    f = tmp_path / "r.toml"
+    f.write_text(SMALL.format(populations=1, particles=10, systems=2, fit_end=1850,
+                              holdout="[1851, 1860]", statistics="con = 1.0",
+                              parameters='"regime.conditions.half_life" = { low = 5.0, '
+                                         'high = 80.0 }')
+                 .replace('scenario = "waltz_balance"',
+                          'scenario = "base.toml"\nregime_from = "concert_of_europe"'))
+    model, scenario = load_calibration_file(f)
+    assert scenario.regime is not None and scenario.policy.name == "waltz"
+    assert scenario.name == "waltz_balance_with_concert_of_europe_regime"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f.read_text().replace('regime_from = "concert_of_europe"',
+                                         'regime_from = "anarchy"'))
+    with pytest.raises(ValueError, match="regime_from: scenario anarchy has no regime"):
+        load_calibration_file(bad)

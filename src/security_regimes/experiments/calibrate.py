@@ -86,6 +86,9 @@ class PriorModel(_Strict):
 
 class CalibrationModel(_Strict):
     scenario: str = Field(description="Built-in scenario or scenario file (relative to here).")
+    regime_from: str | None = Field(
+        None, description="Built-in scenario whose regime is put on top of `scenario` (to "
+                          "calibrate the base system first, then the regime).")
     seed: int = Field(0, ge=0)
     populations: int = Field(8, ge=1, le=100, description="ABC-SMC generations.")
     particles: int = Field(500, ge=10, le=100_000)
@@ -127,6 +130,17 @@ def load_calibration_file(path: str | Path) -> tuple[CalibrationModel, Scenario]
             scenario = get_scenario(model.scenario)
         except ValueError as e:
             raise ValueError(f"{path}: scenario: {e}") from None
+    if model.regime_from is not None:
+        try:
+            donor = get_scenario(model.regime_from)
+        except ValueError as e:
+            raise ValueError(f"{path}: regime_from: {e}") from None
+        if donor.regime is None:
+            raise ValueError(f"{path}: regime_from: scenario {donor.name} has no regime")
+        from dataclasses import replace
+
+        scenario = replace(scenario, regime=donor.regime,
+                           name=f"{scenario.name}_with_{donor.name}_regime")
     targets = _targets(scenario)
     for name in model.parameters:
         if name not in targets:
@@ -262,11 +276,15 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
 
         progress = Progress(model.populations, done=done, quiet=quiet, every=0.0,
                             label="calibrate", unit="generations")
+        # One run() for all remaining generations: pyabc adapts the tolerance
+        # between generations only within a run (calling run() a generation at a
+        # time restarts the schedule).  Progress comes from the database.
+        stop = _watch_generations(db_path, done, progress)
         try:
-            while history.max_t + 1 < model.populations:
-                history = abc.run(max_nr_populations=1)
-                progress.advance(1)
+            if done < model.populations:
+                history = abc.run(max_nr_populations=model.populations - done)
         finally:
+            stop()
             progress.close()
     finally:
         if handles is not None:
@@ -281,6 +299,39 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
               "run_seconds": m.get("run_seconds", 0.0) + time.perf_counter() - t0})
     write_text(json.dumps(m, indent=2), manifest_path)
     return out
+
+
+def _watch_generations(db_path: Path, done: int, progress):
+    """Advance ``progress`` as generations appear in pyabc's database; returns a stop function."""
+    import sqlite3
+    import threading
+
+    halt = threading.Event()
+    seen = [done]
+
+    def check():
+        try:
+            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as con:
+                n = con.execute("SELECT count(*) FROM populations WHERE t >= 0").fetchone()[0]
+        except sqlite3.Error:
+            return
+        if n > seen[0]:
+            progress.advance(n - seen[0])
+            seen[0] = n
+
+    def poll():
+        while not halt.wait(1.0):
+            check()
+
+    thread = threading.Thread(target=poll, daemon=True, name="calibration-progress")
+    thread.start()
+
+    def stop():
+        halt.set()
+        thread.join(timeout=5)
+        check()  # the last generation
+
+    return stop
 
 
 def posterior(history) -> pd.DataFrame:
@@ -333,6 +384,11 @@ def write_outputs(out: Path, model: CalibrationModel, scenario: Scenario, histor
                   observed: dict | None = None) -> None:
     post = posterior(history)
     write_parquet(post, out / "posterior.parquet")
+    # Tolerance (epsilon), simulations and acceptance per generation.
+    gens = history.get_all_populations()
+    gens = gens[gens.t >= 0][["t", "epsilon", "samples", "particles"]].rename(
+        columns={"t": "generation"})
+    write_parquet(gens.assign(acceptance=gens.particles / gens.samples), out / "generations.parquet")
     ppc = posterior_predictive(model, scenario, post, observed, seed=model.seed)
     write_parquet(ppc, out / "ppc.parquet")
     last = post[post.generation == post.generation.max()]
