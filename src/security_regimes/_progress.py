@@ -11,14 +11,16 @@ class Progress:
 
     ``label`` names the job and ``unit`` what is counted; a plain line is
     printed at most every ``every`` seconds (the first after ``every``
-    seconds, so short jobs print nothing) and at the end if any was printed.
+    seconds, so short jobs print nothing) and at the end if any was printed,
+    or always with ``report_end``.
     """
 
     def __init__(self, total: int, done: int = 0, quiet: bool = False, every: float = 5.0,
-                 label: str = "sweep", unit: str = "runs", transient: bool = False):
+                 label: str = "sweep", unit: str = "runs", transient: bool = False,
+                 report_end: bool = False):
         self.total, self.done, self.quiet, self.every = total, done, quiet, every
         self.label, self.unit = label, unit
-        self.printed = False
+        self.printed = report_end
         self.start = time.perf_counter()
         self.first = done
         self.last = 0.0
@@ -40,7 +42,7 @@ class Progress:
         if self.bar is not None:
             self.bar.update(self.task, completed=self.done, rate=f"{rate:,.0f}")
         elif not self.quiet and (elapsed - self.last >= self.every or (
-                self.done >= self.total and (self.printed or self.label == "sweep"))):
+                self.done >= self.total and self.printed)):
             self.last = elapsed
             self.printed = True
             eta = (self.total - self.done) / rate if rate > 0 else float("nan")

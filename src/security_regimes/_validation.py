@@ -55,9 +55,9 @@ def check_choice(value: str, choices: Iterable[str], what: str) -> str:
     raise ValueError(f"unknown {what} {value!r}; {label}: {hint}")
 
 
-def closest_hint(name: str, choices: Iterable[str]) -> str:
+def closest_hint(name: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """``"; closest: a, b"`` for a mistyped name, or ``""`` when nothing is close."""
-    close = difflib.get_close_matches(name, list(choices), n=3)
+    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=cutoff)
     return f"; closest: {', '.join(close)}" if close else ""
 
 

@@ -66,8 +66,13 @@ def balance_experiment(
     return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
 
 
-def intent_phase_diagram(future_weights: Sequence[float] = (0.0, 0.5, 1.0, 2.0, 5.0, 20.0),
-                         thresholds: Sequence[float] = (0.0, 0.01, 0.02, 0.05),
+#: The grid of :func:`intent_phase_diagram` (``regimes intent``).
+INTENT_FUTURE_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 5.0, 20.0)
+INTENT_THRESHOLDS = (0.0, 0.01, 0.02, 0.05)
+
+
+def intent_phase_diagram(future_weights: Sequence[float] = INTENT_FUTURE_WEIGHTS,
+                         thresholds: Sequence[float] = INTENT_THRESHOLDS,
                          n_powers: int = 5, systems: int = 300, years: int = 200,
                          seed: int = 1, progress=None) -> pd.DataFrame:
     """"Result" against "intent" (Jervis 1982, p. 362) over two settings.

@@ -42,7 +42,6 @@ from ..data.patterns import RECORD, STATISTICS, observed_patterns
 from ..regimes.files import _Strict, _validate, load_scenario_file, read_toml, scenario_to_toml
 from ..regimes.history import simulated_patterns
 from ..regimes.scenarios import Scenario, get_scenario
-from ..system import simulate
 from .sweep import _targets, apply_point
 
 #: The size of a meaningful difference in each statistic (its distance unit).
@@ -163,10 +162,7 @@ def _years(model: CalibrationModel, scenario: Scenario) -> int:
 
 
 def _run(scenario: Scenario, point: dict, systems: int, years: int, seed: int):
-    scn = apply_point(scenario, point)
-    return simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
-                    systems=systems, seed=seed, dyadic=scn.dyadic, record_alliances=False,
-                    record_capabilities=False)
+    return apply_point(scenario, point).simulate(systems, years, seed)
 
 
 class _Simulator:
@@ -196,18 +192,9 @@ def _sampler(executor: str, workers: int | None, address: str | None):
         return pyabc.sampler.SingleCoreSampler(), None
     if executor == "process":
         return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers), None
-    from .sweep import _connect, _dask
+    from .sweep import dask_client
 
-    if address:
-        client = _connect(address)
-        cluster = None
-    else:
-        import os
-
-        cluster = _dask().LocalCluster(n_workers=workers or os.cpu_count() or 1,
-                                       threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
-        client = _dask().Client(cluster)
+    client, cluster = dask_client(address, workers)
     return pyabc.sampler.DaskDistributedSampler(dask_client=client), (client, cluster)
 
 
@@ -225,9 +212,11 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
     require_extra("pyabc", "calibrate")
     import pyabc
 
-    from .._validation import check_choice
+    from .._validation import check_choice, check_int
 
     executor = check_choice(executor, ("serial", "process", "dask"), "executor")
+    if workers is not None:
+        check_int(workers, "--workers", 1, 1024)
     path, out = Path(path), Path(out)
     model, scenario = load_calibration_file(path)
     db_path = out / "calibration.db"

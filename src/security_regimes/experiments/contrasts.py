@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..regimes.scenarios import get_scenario
+from ..regimes.scenarios import get_scenario, paradox_wars
 
 
 def _mean(scn, systems, seed, counterfactual=False):
@@ -33,14 +33,8 @@ def _with(name: str, system_kw: dict):
 
 
 def _direct_wars(scn, systems, seed, nuclear: bool):
-    from ..system import simulate
-
-    system = scn.system if nuclear else replace(scn.system, nuclear=())
-    r = simulate(system, years=scn.years, policy=scn.policy, regime=scn.regime, systems=systems,
-                 seed=seed, dyadic=scn.dyadic, record_alliances=False, record_capabilities=False)
-    m, sup = r.measures, list(scn.system.nuclear)
-    direct = m["war"] & np.isin(m["attacker"], sup) & np.isin(m["defender"], sup)
-    return float(direct.mean()), float((m["war"] & ~direct).mean())
+    wars = paradox_wars(scn, systems, scn.years, seed, nuclear)
+    return float(wars["superpower_wars"].mean()), float(wars["periphery_wars"].mean())
 
 
 def _security_vs_economic(kw, systems, seed):

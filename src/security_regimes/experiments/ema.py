@@ -26,7 +26,6 @@ import pandas as pd
 
 from .._validation import closest_hint
 from ..regimes.scenarios import Scenario, get_scenario
-from ..system import simulate
 from .sweep import RUN_OUTCOMES, _targets, apply_point
 
 #: Uncertainties by default: Jervis's variables and the regime's formation
@@ -72,9 +71,7 @@ class _Runner:
 
         scn = apply_point(self.scenario, point)
         check_scenario(scn)
-        s = simulate(scn.system, years=self.years, policy=scn.policy, regime=scn.regime,
-                     systems=self.systems, seed=self.seed, dyadic=scn.dyadic,
-                     record_alliances=False, record_capabilities=False).summary
+        s = scn.simulate(self.systems, self.years, self.seed).summary
         return {o: float(np.nanmean(s[o].to_numpy(float))) if s[o].notna().any()
                 else float("nan") for o in self.outcomes}
 

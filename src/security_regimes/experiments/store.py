@@ -29,9 +29,9 @@ import pandas as pd
 
 from .. import __version__
 from .._io import write_parquet, write_text
+from .._progress import Progress
 from .files import load_sweep_file
 from .sweep import (
-    Progress,
     check_dask,
     design_points,
     iter_dask,
@@ -106,10 +106,9 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
 
     if manifest_path.exists():
         try:
-            old = json.loads(manifest_path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise ValueError(f"{manifest_path} is damaged (not JSON); choose another --out") \
-                from None
+            old = read_manifest(out)
+        except ValueError as e:
+            raise ValueError(f"{e}; choose another --out") from None
         if old.get("fingerprint") != fingerprint:
             raise ValueError(f"{out} holds a different sweep ({old.get('sweep_file')}); "
                              "choose another --out")
@@ -143,7 +142,7 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
     done, damaged = verify_chunks(chunk_dir, chunks, years)
     for c in damaged:  # recomputed below
         for kind in ("runs", "years"):
-            (chunk_dir / f"{kind}-{c.index:06d}.parquet").unlink(missing_ok=True)
+            chunk_path(chunk_dir, kind, c.index).unlink(missing_ok=True)
     if damaged and not quiet:
         print(f"sweep: {len(damaged)} damaged chunk(s) will be recomputed: "
               + ", ".join(str(c.index) for c in damaged[:10])
@@ -164,7 +163,7 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
         stream = iter_dask(fn if address else local, todo, address, workers)
 
     progress = Progress(n_runs, done=sum(c.stop - c.start for c in chunks if c.index in done),
-                        quiet=quiet)
+                        quiet=quiet, report_end=True)
     t0 = time.perf_counter()
     store = 0.0
     finished = len(done)
@@ -186,6 +185,11 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
     return SweepReport(out, n_runs, len(todo), len(done), time.perf_counter() - t0, store)
 
 
+def chunk_path(chunk_dir: Path, kind: str, index: int) -> Path:
+    """``chunks/runs-000012.parquet`` or ``chunks/years-000012.parquet``."""
+    return chunk_dir / f"{kind}-{index:06d}.parquet"
+
+
 def verify_chunks(chunk_dir: Path, chunks, years: int):
     """Split chunks whose ``runs`` file exists into intact and damaged.
 
@@ -196,13 +200,13 @@ def verify_chunks(chunk_dir: Path, chunks, years: int):
 
     done, damaged = set(), []
     for c in chunks:
-        runs_file = chunk_dir / f"runs-{c.index:06d}.parquet"
+        runs_file = chunk_path(chunk_dir, "runs", c.index)
         if not runs_file.exists():
             continue
         n = c.stop - c.start
         try:
             ok = (pq.read_metadata(runs_file).num_rows == n and pq.read_metadata(
-                chunk_dir / f"years-{c.index:06d}.parquet").num_rows == n * years)
+                chunk_path(chunk_dir, "years", c.index)).num_rows == n * years)
         except (OSError, ValueError):  # pyarrow's ArrowInvalid is a ValueError
             ok = False
         if ok:
@@ -215,8 +219,8 @@ def verify_chunks(chunk_dir: Path, chunks, years: int):
 def write_chunk(chunk_dir: Path, chunk, runs, years) -> float:
     """Write a chunk's tables (years first: the runs file marks the chunk done)."""
     t = time.perf_counter()
-    write_parquet(years, chunk_dir / f"years-{chunk.index:06d}.parquet")
-    write_parquet(runs, chunk_dir / f"runs-{chunk.index:06d}.parquet")
+    write_parquet(years, chunk_path(chunk_dir, "years", chunk.index))
+    write_parquet(runs, chunk_path(chunk_dir, "runs", chunk.index))
     return time.perf_counter() - t
 
 
@@ -257,7 +261,7 @@ def finished_files(d: Path, manifest: dict) -> list[tuple[Path, Path]]:
         raise ValueError(f"{d}: chunk(s) {', '.join(str(c.index) for c in damaged[:10])} are "
                          f"damaged; recompute them with regimes sweep "
                          f"{manifest.get('sweep_file', 'FILE')} --out {d} --resume")
-    return [(d / "chunks" / f"runs-{i:06d}.parquet", d / "chunks" / f"years-{i:06d}.parquet")
+    return [(chunk_path(d / "chunks", "runs", i), chunk_path(d / "chunks", "years", i))
             for i in sorted(done)]
 
 

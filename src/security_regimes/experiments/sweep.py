@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .._progress import Progress  # noqa: F401 - re-exported for the store
 from .._validation import closest_hint
 from ..regimes.regime import NORMS
 from ..regimes.scenarios import Scenario
@@ -151,6 +150,7 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> None:
     """
     from ..regimes.files import check_scenario
     from ..system.model import Dyadic
+    from ..system.simulate import check_growth
 
     params = [c for c in points.columns if c != "point"]
     if points.empty:
@@ -169,8 +169,6 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> None:
             scn = apply_point(scenario, values)
             check_scenario(scn)
             Dyadic.build(scn.dyadic, 1, scn.system.n_powers)
-            from ..system.simulate import check_growth
-
             check_growth(scn.system, years)
         except (ValueError, TypeError) as e:
             raise ValueError(f"{where}: {str(e).splitlines()[0]}") from None
@@ -401,18 +399,23 @@ def check_dask(address: str) -> None:
     _connect(address).close()
 
 
+def dask_client(address: str | None, workers: int | None):
+    """``(client, cluster)``: the scheduler at ``address``, or a local cluster (then
+    ``cluster`` is not None and the caller closes it) of single-threaded processes."""
+    distributed = _dask()
+    if address:
+        return _connect(address), None
+    cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                       threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    return distributed.Client(cluster), cluster
+
+
 def iter_dask(fn: Callable, chunks: list[Chunk], address: str | None, workers: int | None
               ) -> Iterator[tuple[Chunk, object]]:
     distributed = _dask()
-    cluster = None
+    client, cluster = dask_client(address, workers)
     try:
-        if address:
-            client = _connect(address)
-        else:
-            cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1,
-                                               threads_per_worker=1, processes=True,
-                                               dashboard_address=None)
-            client = distributed.Client(cluster)
         with client:
             futures = {client.submit(fn, c, pure=False): c for c in chunks}
             for f in distributed.as_completed(futures):

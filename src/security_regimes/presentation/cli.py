@@ -362,14 +362,14 @@ def intent_cmd(
 ) -> None:
     """"Result" vs "intent": does far-sighted interest mimic Kaplan's restraint?"""
     from .._validation import check_int
-    from ..experiments.balance import intent_phase_diagram
+    from ..experiments.balance import INTENT_FUTURE_WEIGHTS, INTENT_THRESHOLDS, intent_phase_diagram
 
     systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
     powers = check_int(powers, "--powers", 2, 30)
-    fws, thr = (0.0, 0.5, 1.0, 2.0, 5.0, 20.0), (0.0, 0.01, 0.02, 0.05)
-    with _progress(len(thr) * (len(fws) + 2) * systems * years, "intent") as advance:
-        df = intent_phase_diagram(fws, thr, n_powers=powers, systems=systems, years=years,
-                                  seed=seed, progress=advance)
+    runs = len(INTENT_THRESHOLDS) * (len(INTENT_FUTURE_WEIGHTS) + 2)  # + waltz and kaplan
+    with _progress(runs * systems * years, "intent") as advance:
+        df = intent_phase_diagram(n_powers=powers, systems=systems, years=years, seed=seed,
+                                  progress=advance)
     if out is not None:
         from . import plots
 
@@ -549,11 +549,11 @@ def knobs_cmd(
 ) -> None:
     """Turn Jervis's three knobs (security vs economic) one at a time."""
     from .._validation import check_int
-    from ..regimes.scenarios import KNOBS, knobs_experiment
+    from ..regimes.scenarios import KNOB_VALUES, KNOBS, knobs_experiment
 
     systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
     _check_out_file(out)
-    with _progress(len(KNOBS) * 5 * systems * years, "knobs") as advance:
+    with _progress(len(KNOBS) * len(KNOB_VALUES) * systems * years, "knobs") as advance:
         df = knobs_experiment(systems=systems, years=years, seed=seed, progress=advance)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -607,11 +607,8 @@ def calibrate_cmd(
     quiet: Annotated[bool, typer.Option(help="No progress output.")] = False,
 ) -> None:
     """Fit a scenario to COW history by ABC-SMC (pyabc); predict a held-out period."""
-    from .._validation import check_int
     from ..experiments.calibrate import run_calibration
 
-    if workers is not None:
-        check_int(workers, "--workers", 1, 1024)
     d = run_calibration(file, out, executor=executor, workers=workers, address=address,
                         resume=resume, quiet=quiet)
     import pandas as pd
@@ -841,7 +838,7 @@ def _classes(name: str) -> tuple[type, ...]:
 
 def _usage_line(e) -> str:
     """One line for a usage error: what, where, and the closest valid choice."""
-    import difflib
+    from .._validation import closest_hint
 
     ctx = getattr(e, "ctx", None)
     where = ctx.command_path if ctx is not None else "regimes"
@@ -856,15 +853,14 @@ def _usage_line(e) -> str:
     if name == "NoSuchOption":
         opts = [o for p in (command.params if command is not None else [])
                 for o in getattr(p, "opts", []) if o.startswith("--")]
-        close = difflib.get_close_matches(e.option_name, opts, n=3, cutoff=0.5) or sorted(
-            e.possibilities or [])
-        hint = f"; closest: {', '.join(close)}" if close else ""
+        theirs = sorted(e.possibilities or [])  # click's own guesses, if ours find nothing
+        hint = closest_hint(e.option_name, opts, cutoff=0.5) or (
+            f"; closest: {', '.join(theirs)}" if theirs else "")
         return f"{where}: no such option {e.option_name}{hint} {see}"
     msg = getattr(e, "message", None) or str(e)
     m = re.match(r"No such command ['\"](.*?)['\"]", msg)
     if m:
-        close = difflib.get_close_matches(m.group(1), app_commands(), n=3, cutoff=0.5)
-        hint = f"; closest: {', '.join(close)}" if close else ""
+        hint = closest_hint(m.group(1), app_commands(), cutoff=0.5)
         return f"{where}: no such command {m.group(1)!r}{hint} {see}"
     if name == "MissingParameter" and getattr(e, "param", None) is not None:
         p = e.param

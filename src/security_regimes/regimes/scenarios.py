@@ -56,6 +56,16 @@ class Scenario:
             raise ValueError(f"dyadic: expected one strategy or {n} (one per power), "
                              f"got {len(self.dyadic)}")
 
+    def simulate(self, systems: int | None = None, years: int | None = None,
+                 seed: int | None = 0, **kw) -> SimulationResult:
+        """This scenario's runs alone (no counterfactual), without per-year capabilities
+        or alliances; ``kw`` goes to :func:`security_regimes.simulate` (e.g. ``progress``)."""
+        return simulate(self.system, years=self.years if years is None else years,
+                        policy=self.policy, regime=self.regime,
+                        systems=self.systems if systems is None else systems, seed=seed,
+                        dyadic=self.dyadic, record_alliances=False, record_capabilities=False,
+                        **kw)
+
     def counterfactual(self) -> Scenario:
         """The same scenario without norms: no regime, Kaplan's rules off."""
         policy = Policy("waltz") if self.policy.name == "kaplan" else self.policy
@@ -458,7 +468,11 @@ KNOBS = {
 }
 
 
-def knobs_experiment(values=(0.0, 0.25, 0.5, 0.75, 1.0), systems: int = 300, years: int = 100,
+#: Knob settings of :func:`knobs_experiment`, from the economic baseline to security.
+KNOB_VALUES = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def knobs_experiment(values=KNOB_VALUES, systems: int = 300, years: int = 100,
                      seed: int = 1, progress=None) -> pd.DataFrame:
     """Turn Jervis's three knobs one at a time, starting from the ``economic`` scenario.
 
@@ -553,20 +567,29 @@ def stability_instability(systems: int = 1000, years: int = 50, seed: int = 1) -
     """
     base = get_scenario("superpower_bipolar")
     rows = []
-    for label, system in (("nuclear", base.system),
-                          ("non-nuclear", replace(base.system, nuclear=()))):
-        r = simulate(system, years=years, policy=base.policy, regime=base.regime,
-                     systems=systems, seed=seed, dyadic=base.dyadic, record_alliances=False,
-                     record_capabilities=False)
-        m = r.measures
-        war, a, d = m["war"], m["attacker"], m["defender"]
-        superpowers = list(base.system.nuclear)
-        sup_a, sup_d = np.isin(a, superpowers), np.isin(d, superpowers)
-        direct = war & sup_a & sup_d
+    for label, nuclear in (("nuclear", True), ("non-nuclear", False)):
+        wars = paradox_wars(base, systems, years, seed, nuclear)
         row = {"world": label}
-        for name, x in (("superpower_wars", direct), ("periphery_wars", war & ~direct),
-                        ("superpower_initiated", war & sup_a & ~sup_d)):
+        for name, x in wars.items():
             mm, lo, hi, _ = mean_ci(x.mean(axis=1))
             row.update({name: mm, f"{name}_lo": lo, f"{name}_hi": hi})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def paradox_wars(scenario: Scenario, systems: int, years: int, seed: int | None,
+                 nuclear: bool = True) -> dict[str, np.ndarray]:
+    """Wars of a superpower scenario by kind, each a (systems, years) bool array.
+
+    ``superpower_wars``: between two of the scenario's nuclear powers;
+    ``periphery_wars``: every other war; ``superpower_initiated``: started by
+    a superpower against a smaller state.  ``nuclear=False`` runs the same
+    powers without nuclear weapons (same seeds).
+    """
+    scn = scenario if nuclear else replace(scenario, system=replace(scenario.system, nuclear=()))
+    m = scn.simulate(systems, years, seed).measures
+    war, superpowers = m["war"], list(scenario.system.nuclear)
+    sup_a, sup_d = np.isin(m["attacker"], superpowers), np.isin(m["defender"], superpowers)
+    direct = war & sup_a & sup_d
+    return {"superpower_wars": direct, "periphery_wars": war & ~direct,
+            "superpower_initiated": war & sup_a & ~sup_d}

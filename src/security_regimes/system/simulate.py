@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._io import write_parquet
+from .._io import _tmp, write_parquet
 from .._resources import check_fits
 from .._validation import check_int
 from ..engine.rng import root_entropy, spawn_keys
@@ -164,6 +164,20 @@ class SimulationResult:
         return xr.Dataset(data, coords=coords, attrs={"policy": self.policy.name,
                                                       "seed": str(self.seed)})
 
+    def tables(self, skip: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+        """The tidy tables of the run by name: ``years``, ``runs``, and ``alliances``
+        and ``capabilities`` if recorded (names in ``skip`` are not built)."""
+        frames = {}
+        if "years" not in skip:
+            frames["years"] = self.per_year
+        if "runs" not in skip:
+            frames["runs"] = self.summary
+        if self.alliance_edges is not None and "alliances" not in skip:
+            frames["alliances"] = self.alliances()
+        if self.capabilities is not None and "capabilities" not in skip:
+            frames["capabilities"] = self.capability_frame()
+        return frames
+
     def to_parquet(self, out: str | Path, tables: dict[str, pd.DataFrame] | None = None
                    ) -> list[Path]:
         """Write ``years.parquet``, ``runs.parquet`` (and alliances, capabilities) to ``out``.
@@ -173,15 +187,7 @@ class SimulationResult:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        frames = {}
-        if not tables or "years" not in tables:
-            frames["years"] = self.per_year
-        if not tables or "runs" not in tables:
-            frames["runs"] = self.summary
-        if self.alliance_edges is not None:
-            frames["alliances"] = self.alliances()
-        if self.capabilities is not None:
-            frames["capabilities"] = self.capability_frame()
+        frames = self.tables(skip=tuple(tables or ()))
         frames.update(tables or {})
         for name, df in frames.items():
             path = out / f"{name}.parquet"
@@ -235,15 +241,11 @@ def _stream(out, system, years, policy, systems, seed, **kw) -> StreamedResult:
         for start in range(0, systems, chunk):
             n = min(chunk, systems - start)
             res = simulate(system, years, policy, n, entropy, first_index=first + start, **kw)
-            frames = {"years": res.per_year, "runs": res.summary}
-            if res.alliance_edges is not None:
-                frames["alliances"] = res.alliances()
-            if res.capabilities is not None:
-                frames["capabilities"] = res.capability_frame()
+            frames = res.tables()
             for name, df in frames.items():
                 table = pa.Table.from_pandas(df, preserve_index=False)
                 if name not in writers:
-                    tmp = out / f".{name}.parquet.{os.getpid()}.tmp"
+                    tmp = _tmp(out / f"{name}.parquet")
                     writers[name] = (pq.ParquetWriter(tmp, table.schema, compression="lz4"), tmp)
                 writers[name][0].write_table(table.cast(writers[name][0].schema))
             summaries.append(res.summary)
