@@ -7,7 +7,7 @@ Same dynamics (8 powers of COW 1816, Kaplan, Tit For Tat, no regime,
   Model.step, DataCollector), the way a Mesa user would write it;
 * the plain-Python scalar reference of ``tests/system/reference.py`` in a
   loop, without Mesa (the fastest pure-Python form we have);
-* ``security_regimes.simulate`` on a batch of systems, one core.
+* ``security_regimes.simulate`` on a batch of systems, one thread, then two.
 
 Prints system-years per second and the ratios, and checks that the three
 give the same outcomes on the same seeds (wars per system-year and final
@@ -86,8 +86,13 @@ def main() -> None:
     simulate(system, years=5, policy=policy, systems=10, seed=seed)  # warm up
     t = time.perf_counter()
     r = simulate(system, years=args.years, policy=policy, systems=args.systems, seed=seed,
-                 record_alliances=False, record_capabilities=False)
+                 record_alliances=False, record_capabilities=False, threads=1)
     t_ours = time.perf_counter() - t
+    t = time.perf_counter()
+    r2 = simulate(system, years=args.years, policy=policy, systems=args.systems, seed=seed,
+                  record_alliances=False, record_capabilities=False, threads=2)
+    t_two = time.perf_counter() - t
+    same = all(np.array_equal(r.measures[k], r2.measures[k], equal_nan=True) for k in r.measures)
     s = r.summary
     ours_rate = args.systems * args.years / t_ours
     print(f"8 powers (COW 1816), kaplan, {args.years} years, one core")
@@ -97,7 +102,10 @@ def main() -> None:
           f"{work_peer / t_plain:11,.0f} system-years/s")
     print(f"  security-regimes      : {args.systems:6,} systems {t_ours:7.2f} s "
           f"{ours_rate:11,.0f} system-years/s")
-    print(f"ratio over Mesa: {ours_rate / (work_peer / t_mesa):,.1f}x (bar: 35x); "
+    print(f"  security-regimes, 2 threads: {t_two:7.2f} s "
+          f"{args.systems * args.years / t_two:11,.0f} system-years/s, speed-up "
+          f"{t_ours / t_two:.2f}x, results identical to 1 thread: {same}")
+    print(f"ratio over Mesa: {ours_rate / (work_peer / t_mesa):,.1f}x one thread (bar: 35x); "
           f"over plain Python: {ours_rate / (work_peer / t_plain):,.1f}x")
     first = s.iloc[:args.peer_systems]
     ours_w, ours_a = first.war_frequency.mean(), first.essential_survival.mean()

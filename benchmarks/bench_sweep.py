@@ -2,8 +2,12 @@
 
 A 10,000-run sweep of the kaplan_balance scenario (5 powers, 100 years):
 10 design points x 1,000 replicates in chunks of 500 runs, run with each
-executor (serial, process with all cores, dask local cluster).
-Bars: process >= 1.7x serial on this 2-core machine; store < 5% of the time.
+executor: serial on one thread (``SECURITY_REGIMES_THREADS=1``, the
+baseline), serial with the compiled year threaded over all cores, process
+(one single-threaded worker per core), dask local cluster; then the same
+comparison on the example sweeps of ``examples/``.
+Bars: process >= 1.7x serial (one thread) on this 2-core machine; store < 5%
+of the time.
 
     .venv/bin/python benchmarks/bench_sweep.py [--runs-per-point 1000]
 """
@@ -11,6 +15,7 @@ Bars: process >= 1.7x serial on this 2-core machine; store < 5% of the time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import shutil
@@ -46,6 +51,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs-per-point", type=int, default=1000)
     ap.add_argument("--chunk-size", type=int, default=500)
+    ap.add_argument("--repeats", type=int, default=3, help="best of this many runs each")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
     sweep = tmp / "sweep.toml"
@@ -60,43 +66,78 @@ def main() -> None:
                            list(model.outcomes), start_year=scenario.start_year)
     fn(chunks[0])  # warm caches (compiled strategy tables) before timing anything
 
-    def with_store(ex, k):
+    def with_store(ex, k, file=sweep, runs=n):
         out = tmp / f"{ex}-{k}"
-        t = time.perf_counter()
-        rep = run_sweep(sweep, out, executor=ex, quiet=True)
-        dt = time.perf_counter() - t
-        assert len(load(out).runs) == n
+        with _threads(ex):
+            t = time.perf_counter()
+            rep = run_sweep(file, out, executor=ex.split("-")[0], quiet=True)
+            dt = time.perf_counter() - t
+        assert len(load(out).runs) == runs
         shutil.rmtree(out)
         return dt, rep.store_seconds
 
     def without_store(ex):
-        it = iter_serial(fn, chunks) if ex == "serial" else iter_process(fn, chunks, None)
-        t = time.perf_counter()
-        for _ in it:
-            pass
-        return time.perf_counter() - t
+        with _threads(ex):
+            it = (iter_serial(fn, chunks) if ex.startswith("serial")
+                  else iter_process(fn, chunks, None))
+            t = time.perf_counter()
+            for _ in it:
+                pass
+            return time.perf_counter() - t
 
     # With and without the store, interleaved (this VM's timings drift), best of 5 each.
     times, bare, store = {}, {}, {}
-    for ex in ("serial", "process"):
+    executors = ("serial-1", "serial", "process")
+    for ex in executors:
         a, b = [], []
-        for k in range(5):
+        for k in range(args.repeats):
             a.append(with_store(ex, k))
             b.append(without_store(ex))
         times[ex], store[ex] = min(a)
         bare[ex] = min(b)
     times["dask"], store["dask"] = with_store("dask", 0)
-    for ex in ("serial", "process", "dask"):
-        print(f"  {ex:8s} {times[ex]:7.2f} s  {n / times[ex]:8,.0f} runs/s  "
+    for ex in (*executors, "dask"):
+        print(f"  {LABELS[ex]:28s} {times[ex]:7.2f} s  {n / times[ex]:8,.0f} runs/s  "
               f"(files written in {store[ex]:4.2f} s of worker time)")
-    for ex in ("serial", "process"):
-        share = store[ex] / times[ex] / (1 if ex == "serial" else os.cpu_count())
-        print(f"  {ex:8s} store: writing = {100 * share:4.1f}% of the sweep's time; same chunks "
-              f"without any store {bare[ex]:5.2f} s, i.e. {100 * (times[ex] - bare[ex]) / times[ex]:+5.1f}% "
-              f"(bar: < 5%)")
-    print(f"process speed-up over serial: {times['serial'] / times['process']:.2f}x (bar: 1.7x)")
-    print(f"dask speed-up over serial:    {times['serial'] / times['dask']:.2f}x")
+    for ex in executors:
+        share = store[ex] / times[ex] / (os.cpu_count() if ex == "process" else 1)
+        print(f"  {LABELS[ex]:28s} store: writing = {100 * share:4.1f}% of the sweep's time; "
+              f"same chunks without any store {bare[ex]:5.2f} s, i.e. "
+              f"{100 * (times[ex] - bare[ex]) / times[ex]:+5.1f}% (bar: < 5%)")
+    base = times["serial-1"]
+    print(f"process speed-up over serial (one thread): {base / times['process']:.2f}x (bar: 1.7x)")
+    print(f"serial, threaded, over serial (one thread): {base / times['serial']:.2f}x")
+    print(f"dask speed-up over serial (one thread):     {base / times['dask']:.2f}x")
+
+    print("example sweeps (examples/sweep_*.toml, best of "
+          f"{args.repeats}, one thread vs process):")
+    for file in sorted((ROOT / "examples").glob("sweep_*.toml")):
+        m, _ = load_sweep_file(file)
+        runs = len(design_points(m, load_sweep_file(file)[1])) * m.replicates
+        t1 = min(with_store("serial-1", k, file, runs)[0] for k in range(args.repeats))
+        tp = min(with_store("process", k, file, runs)[0] for k in range(args.repeats))
+        print(f"  {file.name:28s} {runs:6,} runs: serial (one thread) {t1:6.2f} s, process "
+              f"{tp:6.2f} s, {t1 / tp:.2f}x (bar: 1.7x)")
     shutil.rmtree(tmp)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = {"serial-1": "serial, one thread", "serial": "serial, threads over cores",
+          "process": "process, one thread a worker", "dask": "dask local cluster"}
+
+
+@contextlib.contextmanager
+def _threads(executor: str):
+    """Run with the compiled year on one thread (``serial-1``) or the default."""
+    old = os.environ.pop("SECURITY_REGIMES_THREADS", None)
+    if executor == "serial-1":
+        os.environ["SECURITY_REGIMES_THREADS"] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop("SECURITY_REGIMES_THREADS", None)
+        if old is not None:
+            os.environ["SECURITY_REGIMES_THREADS"] = old
 
 
 if __name__ == "__main__":

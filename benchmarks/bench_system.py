@@ -1,9 +1,12 @@
-"""International-system throughput and memory.
+"""International-system throughput, thread scaling and memory.
 
-Times 10,000 systems of 8 powers for 200 years (policy kaplan, the most
-work per year) on one core, and reports system-years per second and peak
-RSS for 1,000 and 10,000 systems (each in a fresh process).
-Bar: >= 100,000 system-years/s; memory linear in systems.
+Times 10,000 systems of 8 powers for 200 years (policies kaplan and waltz)
+with one thread and with two, and measures the peak memory per system-year
+above the imports (each run in a fresh process; the kernel is compiled, and
+cached, before the clock starts).
+Bars (issue 12): near-linear speed-up on 2 cores; at most 0.4 KB per
+system-year above the imports with default recording (capabilities and
+alliances).
 
     .venv/bin/python benchmarks/bench_system.py
 """
@@ -21,44 +24,49 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 CHILD = r"""
 import json, resource, time, sys
 from security_regimes.system import System, simulate
-systems, years, policy, record = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
+systems, years, policy, record, threads = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
+                                          sys.argv[4] == "1", int(sys.argv[5]))
 system = System.from_cow(1816, 8)
+simulate(system, years=2, policy=policy, systems=2, seed=0)  # load the compiled kernel
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t = time.perf_counter()
-r = simulate(system, years=years, policy=policy, systems=systems, seed=1,
+r = simulate(system, years=years, policy=policy, systems=systems, seed=1, threads=threads,
              record_capabilities=record, record_alliances=record)
 dt = time.perf_counter() - t
-print(json.dumps({"seconds": dt, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({"seconds": dt, "base_mb": base,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "wars": int(r.measures["war"].sum())}))
 """
 
 
-def run(systems: int, years: int, policy: str, record: bool) -> dict:
-    cmd = ["taskset", "-c", "0"] if _has_taskset() else []
-    cmd += [sys.executable, "-c", CHILD, str(systems), str(years), policy, "1" if record else "0"]
+def run(systems: int, years: int, policy: str, record: bool, threads: int) -> dict:
+    cmd = [sys.executable, "-c", CHILD, str(systems), str(years), policy, "1" if record else "0",
+           str(threads)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=os.environ)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _has_taskset() -> bool:
-    from shutil import which
-
-    return which("taskset") is not None
-
-
 def main() -> None:
-    years = 200
-    print(f"8 powers (COW 1816 top 8), {years} years, one core")
+    years, systems = 200, 10_000
+    print(f"8 powers (COW 1816 top 8), {years} years, {systems:,} systems, "
+          f"{os.cpu_count()} CPUs")
     for policy in ("kaplan", "waltz"):
-        for record in (False, True):
-            r = run(10_000, years, policy, record)
-            rate = 10_000 * years / r["seconds"]
-            print(f"  {policy:6s} 10,000 systems, record capabilities+alliances={record!s:5}: "
-                  f"{r['seconds']:6.2f} s  {rate:10,.0f} system-years/s  peak RSS "
-                  f"{r['peak_rss_mb']:7.0f} MB   (bar: 100,000/s)")
-    print("memory (kaplan, recording everything):")
-    for systems in (1_000, 10_000):
-        r = run(systems, years, "kaplan", True)
-        print(f"  {systems:6,d} systems: peak RSS {r['peak_rss_mb']:7.0f} MB")
+        rates = {}
+        for threads in (1, 2):
+            r = run(systems, years, policy, False, threads)
+            rates[threads] = systems * years / r["seconds"]
+            print(f"  {policy:6s} {threads} thread{'s' if threads > 1 else ' '}: "
+                  f"{r['seconds']:6.2f} s {rates[threads]:12,.0f} system-years/s  "
+                  f"wars {r['wars']:,}")
+        print(f"  {policy:6s} speed-up on 2 threads: {rates[2] / rates[1]:.2f}x "
+              "(bar: near-linear)")
+    print("memory, kaplan, recording capabilities and alliances (default):")
+    for n in (1_000, 10_000):
+        r = run(n, years, "kaplan", True, 2)
+        per = (r["peak_rss_mb"] - r["base_mb"]) * 1024 / (n * years)
+        print(f"  {n:6,d} systems: peak RSS {r['peak_rss_mb']:7.0f} MB, "
+              f"{r['peak_rss_mb'] - r['base_mb']:6.0f} MB above the imports = "
+              f"{per:.3f} KB per system-year (bar: 0.4)")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,8 @@ def test_run_scenario_through_the_page(server, browser):
         assert outcome in text
         assert f"{row.loc[outcome, 'mean']:.3f}" in text, outcome
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # Figures render one after another: wait for the second before counting.
+    page.locator('[data-testid="stMain"] img').nth(1).wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "web_scenario.png"), full_page=True)
     assert len(page.locator('[data-testid="stMain"] img').all()) >= 2
     page.close()

@@ -1,8 +1,9 @@
 """Scalar reference of one system-year, in plain Python, for tests only.
 
 It restates the rules of ``security_regimes.system.model.step`` one power and
-one dyad at a time, readable rather than fast, from the same uniform draws
-(no regime: the regime's norms are tested through the batched model).
+one dyad at a time, readable rather than fast, from the same uniform draws,
+with the regime's norms, formation and decay, and the restraint accounting
+(the regime autonomy index).  The compiled kernel must equal it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from scipy.special import ndtri
 from security_regimes.system.model import (
     BELIEF_FLOOR,
     BIG_GAIN,
+    COMPLY_BELIEF,
     EXPANSIONIST_RESTRAINT,
     SEEKER_RESTRAINT,
 )
@@ -48,8 +50,12 @@ def strongest_of(cap, alive):
     return max((i for i in range(len(cap)) if alive[i]), key=lambda i: (cap[i], -i))
 
 
-def ref_step(st, u, system, policy, dyadic):
-    """``st``: dict of lists for one system; ``u``: dict of scalars/lists of draws."""
+def ref_step(st, u, system, policy, dyadic, regime=None):
+    """``st``: dict of lists for one system; ``u``: dict of scalars/lists of draws.
+
+    With a regime, ``st`` also holds ``weight`` (list), ``memory`` (float) and
+    ``revisionist`` (list).
+    """
     N = len(st["cap"])
     w = list(policy.weights())
     k, delta0, tau, f = system.decisiveness, system.war_cost, system.transfer, system.first_strike
@@ -64,6 +70,10 @@ def ref_step(st, u, system, policy, dyadic):
     belief = [list(r) for r in st["belief"]]
     seen_before = st["seen_hostile"]
     stochastic = dyadic.stochastic
+    norm = regime.strength if regime is not None else (lambda name: 0.0)
+    mmask = list(regime.member_mask(N)) if regime is not None else [False] * N
+    weight = list(st["weight"]) if regime is not None else [0.0] * N
+    member = [bool(mmask[i]) and alive[i] for i in range(N)]
 
     before = sum(cap)
     for i in range(N):
@@ -112,6 +122,7 @@ def ref_step(st, u, system, policy, dyadic):
 
     nuclear = set(system.nuclear)
     best, best_m, stance = None, -math.inf, {}
+    feasible, ready_of, cand_of = {}, {}, {}
     for i in range(N):
         for j in range(N):
             if not valid(i, j):
@@ -144,6 +155,12 @@ def ref_step(st, u, system, policy, dyadic):
                 if (j in system.supranational and u["rule5"][i] < w[5] and p_att > 0.5
                         and not allied[i][j]):
                     cand = True
+            if (cand and member[i] and member[j]
+                    and u["norm_restraint"][i][j] < norm("restraint") * weight[i]
+                    and belief[i][j] >= COMPLY_BELIEF):
+                cand = False  # the regime's restraint norm binds
+            feasible[i, j] = not allied[i][j] and (p_att >= 0.5 or ready)
+            ready_of[i, j], cand_of[i, j] = ready, cand
             stance[i, j] = reply[i, j] and not cand
             # argmax over the flattened (i, j) grid keeps the first maximum.
             if cand and margin > best_m:
@@ -151,6 +168,16 @@ def ref_step(st, u, system, policy, dyadic):
 
     destroyed = 0.0
     war = best is not None
+    settled = False
+    if war and norm("consultation") > 0:
+        att, dfd = best
+        if (member[att] and member[dfd]
+                and u["conference"] < norm("consultation") * weight[att]
+                and belief[att][dfd] >= COMPLY_BELIEF):
+            settled, war = True, False
+    restraints = sum(1 for key, v in feasible.items() if v and not (war and key == best))
+    norm_restraints = sum(1 for key, v in feasible.items() if v and ready_of[key]
+                          and not cand_of[key]) + settled
     a_side, d_side = [False] * N, [False] * N
     win, lose = [False] * N, [False] * N
     a_wins = False
@@ -194,17 +221,23 @@ def ref_step(st, u, system, policy, dyadic):
             if lose[q]:
                 cap[q] *= 1 - tau
                 excluded[q] = system.exclusion_years
+        gain = [cap[q] / win_cap * loot if win[q] else 0.0 for q in range(N)]
         for q in range(N):
-            if win[q]:
-                cap[q] += cap[q] / win_cap * loot
+            cap[q] += gain[q]
         grievance[dfd][att] = system.grievance_years
+        abstain = [member[q] and not (a_side[q] or d_side[q]) for q in range(N)]
+        if norm("compensation") > 0 and any(abstain):
+            # Members that stayed out are paid from the winners' gain.
+            give = [gain[q] * regime.compensation_share * norm("compensation")
+                    * (weight[q] if member[q] else 0.0) for q in range(N)]
+            each = sum(give) / sum(abstain)
+            for q in range(N):
+                cap[q] = cap[q] - give[q] + (each if abstain[q] else 0.0)
         winner, loser = (att, dfd) if a_wins else (dfd, att)
         c_w, c_l = cap[winner], cap[loser]
         w_side = sum(cap[q] for q in range(N) if win[q])
         p2 = csf(w_side, c_l, k)
         push = p2 * (1 - rate) > rate and system.conquest
-        if policy.name == "kaplan" and u["rule3"] < w[3]:
-            push = False
         if policy.name == "far_sighted_waltz" and push:
             rival = max([cap[q] for q in range(N) if alive[q] and not win[q] and q != loser],
                         default=0.0)
@@ -212,6 +245,16 @@ def ref_step(st, u, system, policy, dyadic):
             eg_push = (p2 * (1 - rate) - rate) * c_l * (c_w / w_side)
             if policy.future_weight * threat * c_l > eg_push:
                 push = False
+        push_free = push  # what interest alone decides
+        if policy.name == "kaplan" and u["rule3"] < w[3]:
+            push = False
+        if (push and norm("no_elimination") > 0 and member[winner] and member[loser]
+                and u["no_elimination"] < norm("no_elimination") * weight[winner]
+                and belief[winner][loser] >= COMPLY_BELIEF):
+            push = False
+        if not push:  # sparing a beaten power is a restraining decision
+            restraints += 1
+            norm_restraints += push_free
         if push:
             cost = rate * min(c_l, w_side)
             destroyed += 2 * cost
@@ -265,6 +308,10 @@ def ref_step(st, u, system, policy, dyadic):
                 alive[q] = True
                 excluded[q] = 0
                 restored += 1
+    if norm("readmission") > 0:
+        for q in range(N):
+            if member[q] and u["readmission"][q] < norm("readmission") * weight[q]:
+                excluded[q] = 0
 
     m = system.misperception
     seen = [[False] * N for _ in range(N)]
@@ -294,13 +341,46 @@ def ref_step(st, u, system, policy, dyadic):
                 new_belief[q][r] = new_belief[r][q] = system.belief_prior
                 grievance[q][r] = grievance[r][q] = 0
 
+    new = {"cap": cap, "alive": alive, "excluded": excluded, "seen_hostile": seen,
+           "dyad": new_dyad, "belief": new_belief, "grievance": grievance, "fallen": fallen}
+    strength = 0.0
+    member_war = war
+    if regime is not None:
+        c = regime.conditions
+        total = sum(cap)
+        memory = st["memory"] * 0.5 ** (1.0 / c.half_life)
+        if war and any(member[q] and a_side[q] for q in range(N)) and any(
+                member[q] and d_side[q] for q in range(N)):
+            memory += c.memory_gain * destroyed / total
+        memory = min(memory, 1.0)
+        revisionist = list(st["revisionist"])
+        for q in range(N):
+            if c.shock_rate > 0 and alive[q] and u["shock"][q] < c.shock_rate:
+                revisionist[q] = True
+        cost = min(c.war_cost_perception + memory, 1.0)
+        for i in range(N):
+            target = 0.0
+            if mmask[i] and not revisionist[i]:
+                others = [j for j in range(N) if j != i and mmask[j] and not revisionist[j]
+                          and alive[j]]
+                trusted = sum(1 for j in others if new_belief[i][j] >= COMPLY_BELIEF)
+                trust = trusted / len(others) if others else 1.0
+                target = c.regulation * c.shared_value * trust * cost
+            weight[i] = weight[i] + c.adaptation * (target - weight[i])
+        new.update(weight=weight, memory=memory, revisionist=revisionist)
+        n_members = sum(member)
+        strength = sum(weight[q] for q in range(N) if member[q]) / max(n_members, 1)
+        member_war = war and member[best[0]] and member[best[1]]
+
     n_dyads = len(stance)
     coop_n = sum(1 for v in stance.values() if v)
-    return (
-        {"cap": cap, "alive": alive, "excluded": excluded, "seen_hostile": seen,
-         "dyad": new_dyad, "belief": new_belief, "grievance": grievance, "fallen": fallen},
-        {"war": war, "war_size": destroyed, "growth": growth, "attacker_won": a_wins,
-         "n_alive": sum(alive), "punishers": punishers, "restored": restored,
-         "pairs": n_dyads // 2, "continuous_survival": sum(not x for x in fallen) / N,
-         "cooperation_rate": coop_n / n_dyads if n_dyads else math.nan},
-    )
+    return new, {
+        "war": war, "war_size": destroyed, "growth": growth, "attacker_won": a_wins,
+        "n_alive": sum(alive), "punishers": punishers, "restored": restored,
+        "pairs": n_dyads // 2, "continuous_survival": sum(not x for x in fallen) / N,
+        "cooperation_rate": coop_n / n_dyads if n_dyads else math.nan,
+        "restraints": restraints, "norm_restraints": norm_restraints, "settled": settled,
+        "member_war": member_war, "regime_strength": strength,
+        "attacker": best[0] if war else -1, "defender": best[1] if war else -1,
+        "alliance_count": sum(join) * (sum(join) - 1) // 2,
+    }

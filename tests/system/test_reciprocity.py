@@ -5,7 +5,8 @@ import pytest
 
 from security_regimes.engine.rng import spawn_keys
 from security_regimes.system import Policy, System, simulate
-from security_regimes.system.model import Draws, Dyadic, initial_state, step
+from security_regimes.system.kernel import step_year
+from security_regimes.system.model import Dyadic, initial_state
 
 RUNS = dict(years=100, systems=300, seed=1, policy="waltz", record_alliances=False,
             record_capabilities=False)
@@ -64,7 +65,7 @@ def _punishment_year(grievance: bool):
     if grievance:
         st.grievance[:, 2, 0] = 5
     st.belief[:] = 0.3
-    _, m, _ = step(st, Draws(spawn_keys(7, np.arange(B)), 0, 4), system, Policy("waltz"), dy)
+    _, m, _ = step_year(st, spawn_keys(7, np.arange(B)), 0, system, Policy("waltz"), dy)
     return m
 
 

@@ -1,4 +1,4 @@
-"""The batched system-year against the scalar reference, on many random states."""
+"""The compiled system year against the scalar reference, on many random states."""
 
 import numpy as np
 import pytest
@@ -6,8 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from security_regimes.engine.rng import spawn_keys
+from security_regimes.regimes.regime import Conditions, Regime
 from security_regimes.system import Policy, System
-from security_regimes.system.model import Draws, Dyadic, State, step
+from security_regimes.system.kernel import step_year
+from security_regimes.system.model import Draws, Dyadic, State
 
 from .reference import ref_step
 
@@ -50,8 +52,9 @@ def random_state(rng, B, N, dyadic):
     extra=st.sampled_from([{}, {"relative_gains": 0.5, "capability_noise": 0.3},
                            {"conquest": False, "first_strike": -0.3},
                            {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2}]),
+    regime=st.sampled_from(["none", "all", "some"]),
 )
-def test_batched_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra):
+def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra, regime):
     rng = np.random.default_rng(seed)
     system = System.equal(n, misperception=misperception, decisiveness=k,
                           supranational=(n - 1,), restore_rate=0.5, **extra)
@@ -63,13 +66,27 @@ def test_batched_step_equals_reference(seed, n, policy, dyadic, misperception, k
     dy = Dyadic.build(dyadic, 50, n)
     B = 12
     state = random_state(rng, B, n, dy)
-    draws = Draws(spawn_keys(seed, np.arange(B)), int(rng.integers(0, 100)), n)
-    new, measures, _ = step(state, draws, system, policy, dy)
+    reg = None
+    if regime != "none":
+        reg = Regime(members=None if regime == "all" else tuple(range(0, n, 2)),
+                     norms={"restraint": 0.8, "consultation": 0.6, "compensation": 0.7,
+                            "no_elimination": 0.9, "readmission": 0.5},
+                     conditions=Conditions(shock_rate=0.1, memory=0.2, half_life=15.0))
+        state.weight = rng.uniform(0, 1, (B, n))
+        state.memory = rng.uniform(0, 1, B)
+        state.revisionist = rng.random((B, n)) < 0.2
+    keys = spawn_keys(seed, np.arange(B))
+    year = int(rng.integers(0, 100))
+    draws = Draws(keys, year, n)
+    new, measures, allied = step_year(state, keys, year, system, policy, dy, reg)
     for b in range(B):
         st_b = {key: getattr(state, key)[b].tolist() for key in (
             "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen")}
+        if reg is not None:
+            st_b.update(weight=state.weight[b].tolist(), memory=float(state.memory[b]),
+                        revisionist=state.revisionist[b].tolist())
         u_b = {name: (draws[name][b].tolist()) for name in draws.layout}
-        ref, ref_m = ref_step(st_b, u_b, system, policy, dy)
+        ref, ref_m = ref_step(st_b, u_b, system, policy, dy, reg)
         assert new.alive[b].tolist() == ref["alive"], f"system {b}"
         np.testing.assert_allclose(new.cap[b], ref["cap"], rtol=1e-9, atol=1e-12)
         assert new.excluded[b].tolist() == ref["excluded"]
@@ -78,8 +95,19 @@ def test_batched_step_equals_reference(seed, n, policy, dyadic, misperception, k
         np.testing.assert_allclose(new.belief[b], ref["belief"], rtol=1e-12)
         assert new.grievance[b].tolist() == ref["grievance"]
         assert new.fallen[b].tolist() == ref["fallen"]
-        for key in ("punishers", "restored", "pairs"):
+        for key in ("punishers", "restored", "pairs", "restraints", "norm_restraints",
+                    "settled", "member_war", "alliance_count"):
             assert measures[key][b] == ref_m[key], key
+        if measures["war"][b]:
+            assert (measures["attacker"][b], measures["defender"][b]) == (
+                ref_m["attacker"], ref_m["defender"])
+        assert allied[b].sum() // 2 == ref_m["alliance_count"]
+        if reg is not None:
+            np.testing.assert_allclose(new.weight[b], ref["weight"], rtol=1e-12, atol=1e-15)
+            assert new.memory[b] == pytest.approx(ref["memory"], rel=1e-12, abs=1e-15)
+            assert new.revisionist[b].tolist() == ref["revisionist"]
+            assert measures["regime_strength"][b] == pytest.approx(ref_m["regime_strength"],
+                                                                  rel=1e-12, abs=1e-15)
         assert measures["continuous_survival"][b] == pytest.approx(ref_m["continuous_survival"])
         assert bool(measures["war"][b]) == ref_m["war"]
         assert bool(measures["attacker_won"][b]) == ref_m["attacker_won"]

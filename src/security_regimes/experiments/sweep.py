@@ -316,7 +316,8 @@ def iter_serial(fn: Callable, chunks: list[Chunk]) -> Iterator[tuple[Chunk, obje
 
 
 def _die_with_parent(parent: int) -> None:
-    """Worker start-up: exit when the parent dies, ignore Ctrl-C (the parent handles it).
+    """Worker start-up: exit when the parent dies, ignore Ctrl-C (the parent handles it),
+    and run the compiled year on one thread (the pool already uses every core).
 
     On Linux the kernel kills the worker when its parent dies
     (``PR_SET_PDEATHSIG``); elsewhere, and as a backstop, a thread checks
@@ -326,6 +327,7 @@ def _die_with_parent(parent: int) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["SECURITY_REGIMES_THREADS"] = "1"
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -405,9 +407,11 @@ def dask_client(address: str | None, workers: int | None):
     distributed = _dask()
     if address:
         return _connect(address), None
+    # One thread per worker process, for Dask's tasks and for the compiled year.
     cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1,
                                        threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                                       dashboard_address=None,
+                                       env={"SECURITY_REGIMES_THREADS": "1"})
     return distributed.Client(cluster), cluster
 
 

@@ -8,7 +8,7 @@ strength in [0, 1]; each member power has an internalisation weight in
 security regime.  The probability that a norm binds a member's decision in a
 year is ``strength * weight``.
 
-Norms (decision points of :func:`security_regimes.system.model.step`):
+Norms (decision points of the system year, :mod:`security_regimes.system.model`):
 
 * ``restraint``: a member does not attack another member.
 * ``consultation``: a crisis between members goes to a conference, which

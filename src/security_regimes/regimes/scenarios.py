@@ -3,7 +3,7 @@
 Every scenario is run together with its *counterfactual*: the same systems,
 seeds and draws with the norms stripped (Kaplan's rules become Waltz's
 self-help; the regime is removed).  The regime autonomy index is measured
-decision by decision inside the run (see :func:`security_regimes.system.model.step`);
+decision by decision inside the run (see :mod:`security_regimes.system.model`);
 the counterfactual adds the effect of the norms on outcomes, run by run.
 """
 

@@ -16,9 +16,10 @@ from .._validation import check_int
 from ..engine.rng import root_entropy, spawn_keys
 from ..games.strategies import Strategy
 from .config import Policy, System, get_policy
-from .model import Draws, Dyadic, initial_state, step
+from .kernel import Kernel, allocate, measure_views
+from .model import Dyadic, initial_state
 
-#: Per-year measures stored for every system-year (see :func:`step`).
+#: Per-year measures stored for every system-year (see :mod:`security_regimes.system.kernel`).
 YEAR_MEASURES = (
     "war", "war_size", "attacker", "defender", "attacker_won", "punishers", "eliminated",
     "restored", "n_alive", "essential_survival", "continuous_survival", "pairs",
@@ -39,8 +40,9 @@ class SimulationResult:
     capabilities : float array, shape (systems, years + 1, powers) or None
         Capabilities at the start (index 0) and end of each year, in units of
         the initial system total.
-    alliance_edges : int array, shape (edges, 4) or None
-        Rows ``(system, year, i, j)`` with ``i < j``: allied that year.
+    alliance_mask : uint32 array, shape (systems, years) or None
+        The alliance of each system-year as a bitmask of its members (bit
+        ``i`` set: power ``i`` is in it); every two members are allied.
     """
 
     system: System
@@ -50,7 +52,7 @@ class SimulationResult:
     first_index: int
     measures: dict[str, np.ndarray]
     capabilities: np.ndarray | None = None
-    alliance_edges: np.ndarray | None = None
+    alliance_mask: np.ndarray | None = None
     dyadic: str = "Tit For Tat"
     regime: object = None
     _frames: dict = field(default_factory=dict, repr=False)
@@ -58,6 +60,29 @@ class SimulationResult:
     @property
     def n_systems(self) -> int:
         return self.measures["war"].shape[0]
+
+    @property
+    def alliance_edges(self) -> np.ndarray | None:
+        """Allied pairs as int32 rows ``(system, year, i, j)``, ``i < j`` (year 0-based),
+        ordered by year, system, pair; None if alliances were not recorded."""
+        if self.alliance_mask is None:
+            return None
+        n = self.system.n_powers
+        iu, ju = np.triu_indices(n, 1)
+        edges = []
+        bit = np.uint32(1)
+        for y in range(self.alliance_mask.shape[1]):
+            m = self.alliance_mask[:, y]
+            b = np.nonzero(m)[0]
+            if not b.size:
+                continue
+            mb = m[b]
+            pairs = ((mb[:, None] >> iu.astype(np.uint32)) & bit).astype(bool) & (
+                (mb[:, None] >> ju.astype(np.uint32)) & bit).astype(bool)
+            bb, e = np.nonzero(pairs)
+            edges.append(np.column_stack([b[bb], np.full(bb.size, y), iu[e], ju[e]])
+                         .astype(np.int32))
+        return np.concatenate(edges) if edges else np.zeros((0, 4), dtype=np.int32)
 
     @property
     def system_ids(self) -> np.ndarray:
@@ -130,7 +155,7 @@ class SimulationResult:
 
     def alliances(self) -> pd.DataFrame:
         """Alliance edge list: ``system``, ``year``, ``a``, ``b`` (power names)."""
-        if self.alliance_edges is None:
+        if self.alliance_mask is None:
             raise ValueError("alliances were not recorded (record_alliances=False)")
         e = self.alliance_edges
         names = np.array(self.system.names, dtype=object)
@@ -320,6 +345,7 @@ def simulate(
     record_alliances: bool = True,
     progress: Callable[[int], None] | None = None,
     out: str | Path | None = None,
+    threads: int | None = None,
 ) -> SimulationResult | StreamedResult:
     """Simulate ``systems`` independent international systems for ``years`` years.
 
@@ -354,6 +380,9 @@ def simulate(
         as one batch), each chunk appended to ``years.parquet``,
         ``runs.parquet`` (and ``alliances.parquet``, ``capabilities.parquet``
         if recorded); returns a :class:`StreamedResult`.
+    threads : int, optional
+        Threads over systems for the compiled year (default: the usable
+        CPUs, or ``SECURITY_REGIMES_THREADS``).  Results do not depend on it.
 
     Raises
     ------
@@ -366,7 +395,7 @@ def simulate(
         return _stream(out, system, years, policy, systems, seed, rules=rules, balancer=balancer,
                        future_weight=future_weight, dyadic=dyadic, regime=regime,
                        first_index=first_index, record_capabilities=record_capabilities,
-                       record_alliances=record_alliances, progress=progress)
+                       record_alliances=record_alliances, progress=progress, threads=threads)
     system = system if system is not None else System()
     if not isinstance(system, System):
         raise ValueError(f"system must be a System, got {type(system).__name__}")
@@ -392,41 +421,32 @@ def simulate(
         regime.member_mask(system.n_powers)  # validates member indices
     state = initial_state(system, systems, regime, dyad)
     N = system.n_powers
-    # Preallocated (B, T) measure arrays and (B, T + 1, N) capabilities: no per-year
-    # lists to stack at the end, so the peak is the result itself plus one year.
-    stacked: dict[str, np.ndarray] = {}
+    # Preallocated (measures, B, T) arrays that the compiled kernel fills in
+    # place; capabilities (B, T + 1, N); the alliance clique as a bitmask of
+    # powers per system-year (the alliance is one clique against the strongest).
+    F, I, Bo = allocate(systems, years)  # noqa: E741
     caps = None
     if record_capabilities:
         caps = np.empty((systems, years + 1, N))
         caps[:, 0] = state.cap
-    edges = []
-    iu = np.triu_indices(N, 1)
-    for y in range(years):
-        state, m, allied = step(state, Draws(keys, y, N), system, policy, dyad, regime)
-        for name in YEAR_MEASURES:
-            v = np.asarray(m[name])
-            if y == 0:
-                stacked[name] = np.empty((systems, years), dtype=v.dtype)
-            stacked[name][:, y] = v
-        if caps is not None:
-            caps[:, y + 1] = state.cap
-        if record_alliances:
-            b, e = np.nonzero(allied[:, iu[0], iu[1]])
-            if b.size:  # sparse and tidy: system, year, power a, power b (int32)
-                edges.append(np.column_stack([b, np.full(b.size, y), iu[0][e], iu[1][e]])
-                             .astype(np.int32))
+    jmask = np.zeros((systems, years), dtype=np.uint32) if record_alliances else None
+    kernel = Kernel(system, policy, dyad, regime)
+    step_years = years if progress is None else max(1, min(years, kernel.block_years(systems)))
+    for y0 in range(0, years, step_years):
+        y1 = min(y0 + step_years, years)
+        kernel.run(state, keys, y0, y1, F, I, Bo, caps, jmask, threads=threads)
         if progress is not None:
-            progress(systems)
+            for _ in range(y0, y1):
+                progress(systems)
     return SimulationResult(
         system=system,
         policy=policy,
         years=years,
         seed=entropy,
         first_index=first_index,
-        measures=stacked,
+        measures=measure_views(F, I, Bo),
         capabilities=caps,
-        alliance_edges=(np.concatenate(edges) if edges else np.zeros((0, 4), dtype=np.int32))
-        if record_alliances else None,
+        alliance_mask=jmask,
         dyadic=dyad.label,
         regime=regime,
     )

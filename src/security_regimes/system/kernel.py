@@ -1,0 +1,856 @@
+"""The compiled system year: plain loops over one system's powers, threads over systems.
+
+This is the year of :mod:`security_regimes.system.model` (its docstring gives
+the order and the sources) written one power and one dyad at a time and
+compiled with numba.  Each system runs all the years of a block in one
+iteration of a loop over systems, from its own counter-based stream (draw
+``year * draws_per_year(N) + offset(block) + index`` of its key), and draws
+only what a decision needs.  Systems share nothing, so results do not depend
+on the number of threads or on how systems are batched.
+
+Threads: the kernel releases the GIL (``nogil=True``) and each thread runs a
+slice of the systems.  A ``parallel=True`` loop with ``prange`` gave the same
+speed-up but compiled the whole year a second time for the parallel target
+(about 20 s more on a cold start, measured); one plain compile is cached
+(``cache=True``) and shared by every thread count.
+
+The scalar reference in ``tests/system/reference.py`` is the oracle: a
+property test compares this kernel with it on random states, field by field.
+
+Two inputs come from numpy, computed per block of years before the kernel
+runs: the growth multipliers ``exp(growth_mean + growth_sd * ndtri(u))`` and,
+with ``capability_noise``, the misjudgement factors of the other side's
+strength.  ``scipy.special.ndtri`` has no numba form, and computing them with
+numpy keeps them bit-identical to the batched numpy year they replaced.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from scipy.special import ndtri
+
+from ..engine.kernels import njit, uniform
+from ..engine.rng import uniforms
+
+#: Per system-year measures by storage type (the order of the kernel's output rows).
+FLOAT_MEASURES = ("war_size", "essential_survival", "continuous_survival", "hhi", "con",
+                  "max_share", "cooperation_rate", "mean_belief", "growth", "total",
+                  "regime_strength")
+INT_MEASURES = ("attacker", "defender", "punishers", "eliminated", "restored", "n_alive",
+                "pairs", "restraining_dyads", "n_poles", "alliance_count", "restraints",
+                "norm_restraints")
+BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war")
+
+# Float parameters (index into ``fp``).
+_K, _DELTA, _TAU, _F, _THR, _MIS, _THREAT, _PRED, _RESTORE, _REL, _NCOST, _SHADOW, \
+    _PRIOR, _FW, _S_RES, _S_CON, _S_COMP, _S_NOEL, _S_READ, _COMP_SHARE, _REGUL, _SHARED, \
+    _WCP, _DECAY, _MEM_GAIN, _ADAPT, _SHOCK, _BIG_GAIN, _COMPLY = range(29)
+# Integer parameters (index into ``ip``).
+_POLICY, _BALANCER, _EXCL, _GRIEV, _CONQUEST, _STOCH, _REGIME, _NOISE, _DPY, \
+    _REC_CAPS, _REC_ALLY, _COL0 = range(12)
+# Draw blocks (index into ``off``), in the order of ``model._layout``.
+_GROWTH, _MIS_D, _RULE1, _RULE2, _ACT, _WAR, _RULE3, _PUSH, _RULE4, _RULE5, _RULE6, \
+    _RESTORE_D, _PERCEIVE, _NORM, _CONF, _NOEL, _READMIT, _SHOCK_D = range(18)
+
+POLICY_CODES = {"waltz": 0, "kaplan": 1, "balancer": 2, "far_sighted_waltz": 3}
+
+
+@njit(cache=True, error_model="numpy")
+def _csf(a, d, k):
+    if a > 0:
+        return 1.0 / (1.0 + (d / a) ** k)
+    return 0.0
+
+
+@njit(cache=True, error_model="numpy")
+def _value(cap_i, own, enemy, p, tau, stake, delta, rel, cap_j):
+    share = cap_i / own if own > 0 else 0.0
+    v = p * tau * enemy * share - (1 - p) * stake * cap_i - delta * cap_i
+    if rel > 0:
+        j_share = cap_j / enemy if enemy > 0 else 0.0
+        other = -delta * cap_j - p * tau * cap_j + (1 - p) * tau * own * j_share
+        v = v - rel * other
+    return v
+
+
+@njit(cache=True)
+def _u(key, base, block, index):
+    return uniform(key, np.uint64(base + block + index))
+
+
+@njit(cache=True)
+def _strongest(cap, alive, n):
+    """First index of the largest capability among the living (``argmax``)."""
+    best, best_v = 0, -np.inf
+    for q in range(n):
+        v = cap[q] if alive[q] else -1.0
+        if v > best_v:
+            best, best_v = q, v
+    return best
+
+
+@njit(cache=True)
+def _side_sum(cap, side, n):
+    t = 0.0
+    for q in range(n):
+        if side[q]:
+            t += cap[q]
+    return t
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8, next8, start, thr,
+              like_s, like_e, mmask, cap, alive, excluded, belief, dyad, grievance, seen_h,
+              fallen, weight, memory, revis, F, I, Bo, caps, jmask):  # noqa: E741
+    """Years ``y0 <= y < y1`` of systems ``b0 <= b < b1`` (see :func:`run_years`)."""
+    B, N = cap.shape
+    k, delta0, tau, f = fp[_K], fp[_DELTA], fp[_TAU], fp[_F]
+    policy = ip[_POLICY]
+    kaplan = policy == 1
+    dpy = ip[_DPY]
+    stochastic = ip[_STOCH] == 1
+    has_regime = ip[_REGIME] == 1
+    conquest = ip[_CONQUEST] == 1
+    m_rate = fp[_MIS]
+    comply = fp[_COMPLY]
+    qs_like = like_s
+    qe_like = like_e
+    for b in range(b0, b1):
+        key = keys[b]
+        c = cap[b]
+        al = alive[b]
+        ex = excluded[b]
+        bel = belief[b]
+        dy = dyad[b]
+        gr = grievance[b]
+        sh_ = seen_h[b]
+        fa = fallen[b]
+        wt = weight[b]
+        rv = revis[b]
+        alive0 = np.empty(N, dtype=np.bool_)
+        join = np.empty(N, dtype=np.bool_)
+        side = np.empty(N)
+        member = np.empty(N, dtype=np.bool_)
+        reply = np.empty((N, N), dtype=np.bool_)
+        stance = np.empty((N, N), dtype=np.bool_)
+        punisher = np.empty((N, N), dtype=np.bool_)
+        intended = np.empty((N, N), dtype=np.bool_)
+        punish = np.empty((N, N))
+        a_side = np.empty(N, dtype=np.bool_)
+        d_side = np.empty(N, dtype=np.bool_)
+        win = np.empty(N, dtype=np.bool_)
+        lose = np.empty(N, dtype=np.bool_)
+        weak = np.empty(N, dtype=np.bool_)
+        heirs = np.empty(N, dtype=np.bool_)
+        victors = np.empty(N, dtype=np.bool_)
+        back = np.empty(N, dtype=np.bool_)
+        shares = np.empty(N)
+        gain_share = np.empty(N)
+        for y in range(y0, y1):
+            base = np.int64(y) * dpy
+            yy = y - y0
+            yc = y - ip[_COL0]  # output column
+            for q in range(N):
+                alive0[q] = al[q]
+                ex[q] = max(ex[q] - 1, 0)
+                for r in range(N):
+                    gr[q, r] = max(gr[q, r] - 1, 0)
+
+            # 1. Growth.
+            before = 0.0
+            for q in range(N):
+                before += c[q]
+            after = 0.0
+            for q in range(N):
+                c[q] = c[q] * gmult[b, yy, q] if al[q] else 0.0
+                after += c[q]
+            growth = after - before
+
+            # 2. Alliances against the strongest power h.
+            total = after
+            h, best_share = 0, -np.inf
+            for q in range(N):
+                v = c[q] / total if al[q] else -1.0
+                if v > best_share:
+                    h, best_share = q, v
+            sh = c[h] / total
+            predominant = sh >= fp[_PRED]
+            n_join = 0
+            jm = np.uint32(0)
+            for q in range(N):
+                partner = al[q] and q != h and ex[q] == 0
+                jq = partner and sh >= fp[_THREAT]
+                if kaplan and partner and predominant and not jq:
+                    jq = _u(key, base, off[_RULE4], q) < w[4]
+                elif policy == 2 and q == ip[_BALANCER] and partner and predominant:
+                    jq = True
+                join[q] = jq
+                if jq:
+                    n_join += 1
+                    jm |= np.uint32(1) << np.uint32(q)
+            clique = 0.0
+            for q in range(N):
+                if join[q]:
+                    clique += c[q]
+            for q in range(N):
+                side[q] = clique if join[q] else c[q]
+
+            # 3. Replies and punishers.
+            for i in range(N):
+                member[i] = has_regime and mmask[i] and al[i]
+                for j in range(N):
+                    ok = al[i] and al[j] and i != j
+                    if not ok:
+                        reply[i, j] = False
+                        intended[i, j] = False
+                        continue
+                    p = act8[dy[i, j]]
+                    if stochastic:
+                        r0 = _u(key, base, off[_ACT], i * N + j) < p
+                    else:
+                        r0 = p > 0.5
+                    reply[i, j] = r0 if np.isnan(thr[i]) else bel[i, j] >= thr[i]
+                    intended[i, j] = reply[i, j] if stochastic else p > 0.5
+            for q in range(N):
+                for i in range(N):
+                    punisher[q, i] = (al[q] and al[i] and q != i and (gr[q, i] > 0 or sh_[q, i])
+                                      and not reply[q, i])
+            for i in range(N):
+                for j in range(N):
+                    t = 0.0
+                    for q in range(N):
+                        if (punisher[q, i] and not (join[q] and join[i] and q != i) and q != j
+                                and not (join[q] and join[j])):
+                            t += c[q]
+                    punish[i, j] = t
+
+            # 4. Decisions.
+            best_m = -np.inf
+            att, dfd = 0, 0
+            war = False
+            restraints = 0
+            norm_restraints = 0
+            restraining = 0
+            dyads = 0
+            rel = fp[_REL]
+            for i in range(N):
+                for j in range(N):
+                    stance[i, j] = False
+                    if not (al[i] and al[j] and i != j):
+                        continue
+                    dyads += 1
+                    if join[i] and join[j]:  # allied: no war between them
+                        stance[i, j] = reply[i, j]
+                        if stance[i, j]:
+                            restraining += 1
+                        continue
+                    delta = fp[_NCOST] if (nuc[i] and nuc[j]) else delta0
+                    own = side[i]
+                    enemy = side[j] + punish[i, j]
+                    own_t = own + punish[j, i]
+                    enemy_t = side[j]
+                    if ip[_NOISE] == 1:
+                        e = pmult[b, yy, i, j]
+                        enemy = enemy * e
+                        enemy_t = enemy_t * e
+                    p_att = _csf((1 + f) * own, enemy, k)
+                    p_tgt = 1.0 - _csf((1 + f) * enemy_t, own_t, k)
+                    if conquest:
+                        st_a = tau + _csf(enemy, c[i], k) * (1 - tau) * (1 - delta)
+                        st_t = tau + _csf(enemy_t, c[i], k) * (1 - tau) * (1 - delta)
+                    else:
+                        st_a = tau
+                        st_t = tau
+                    eg = _value(c[i], own, enemy, p_att, tau, st_a, delta, rel, c[j])
+                    eg_t = _value(c[i], own_t, enemy_t, p_tgt, tau, st_t, delta, rel, c[j])
+                    loss = max(-eg_t, 0.0)
+                    r = bel[i, j] * qs_like[4] + (1 - bel[i, j]) * qe_like[4]
+                    rp = 1.0 if reply[i, j] else 0.0
+                    margin = eg - (rp * r * fp[_SHADOW] - (1 - r)) * loss
+                    ready = margin > 0
+                    cand = ready
+                    if kaplan:
+                        if ready:
+                            negotiate = _u(key, base, off[_RULE1], i * N + j) < w[1]
+                            if negotiate:
+                                cand = (_u(key, base, off[_RULE2], i * N + j) < w[2]
+                                        and eg >= fp[_BIG_GAIN] * c[i])
+                        if sup[j] and not cand and p_att > 0.5:
+                            cand = _u(key, base, off[_RULE5], i) < w[5]
+                    if (cand and member[i] and member[j]
+                            and _u(key, base, off[_NORM], i * N + j) < fp[_S_RES] * wt[i]
+                            and bel[i, j] >= comply):
+                        cand = False
+                    stance[i, j] = reply[i, j] and not cand
+                    if stance[i, j]:
+                        restraining += 1
+                    if cand and margin > best_m:
+                        best_m = margin
+                        att, dfd = i, j
+                        war = True
+                    if p_att >= 0.5 or ready:  # feasible: a restraining decision unless taken
+                        restraints += 1
+                        if ready and not cand:
+                            norm_restraints += 1
+            settled = False
+            if war and has_regime and fp[_S_CON] > 0:
+                if (member[att] and member[dfd]
+                        and _u(key, base, off[_CONF], 0) < fp[_S_CON] * wt[att]
+                        and bel[att, dfd] >= comply):
+                    settled = True
+                    war = False
+            if war:
+                restraints -= 1  # the attack made was not a restraint
+                # it was ready and a candidate, so it was never norm-counted
+            elif settled:
+                norm_restraints += 1
+
+            # 5. War sides.
+            n_punishing = 0
+            destroyed = 0.0
+            a_wins = False
+            rate = delta0
+            for q in range(N):
+                a_side[q] = False
+                d_side[q] = False
+                win[q] = False
+                lose[q] = False
+            if war:
+                a_side[att] = True
+                d_side[dfd] = True
+                for q in range(N):
+                    if join[att] and join[q] and q != att:
+                        a_side[q] = True
+                    if join[dfd] and join[q] and q != dfd:
+                        d_side[q] = True
+                for q in range(N):
+                    if punisher[q, att] and not a_side[q] and not d_side[q]:
+                        d_side[q] = True
+                        n_punishing += 1
+                a_cap = _side_sum(c, a_side, N)
+                d_cap = _side_sum(c, d_side, N)
+                a_stronger = a_cap >= d_cap
+                if kaplan:
+                    strong_share = max(a_cap, d_cap) / total
+                    if strong_share >= fp[_PRED]:
+                        for q in range(N):
+                            if al[q] and not a_side[q] and not d_side[q]:
+                                if _u(key, base, off[_RULE4], q) < w[4]:
+                                    if a_stronger:
+                                        d_side[q] = True
+                                    else:
+                                        a_side[q] = True
+                elif policy == 2:
+                    q = ip[_BALANCER]
+                    if q < N and al[q] and not a_side[q] and not d_side[q]:
+                        if a_stronger:
+                            d_side[q] = True
+                        else:
+                            a_side[q] = True
+                a_cap = _side_sum(c, a_side, N)
+                d_cap = _side_sum(c, d_side, N)
+                p_war = _csf((1 + f) * a_cap, d_cap, k)
+                a_wins = _u(key, base, off[_WAR], 0) < p_war
+                na, nd = False, False
+                for q in range(N):
+                    if nuc[q]:
+                        na = na or a_side[q]
+                        nd = nd or d_side[q]
+                rate = fp[_NCOST] if (na and nd) else delta0
+                fought = 0.0
+                for q in range(N):
+                    if a_side[q] or d_side[q]:
+                        fought += c[q]
+                destroyed = rate * fought
+                for q in range(N):
+                    if a_side[q] or d_side[q]:
+                        c[q] = c[q] * (1 - rate)
+                for q in range(N):
+                    win[q] = a_side[q] if a_wins else d_side[q]
+                    lose[q] = d_side[q] if a_wins else a_side[q]
+                loot = tau * _side_sum(c, lose, N)
+                w_total = _side_sum(c, win, N)
+                for q in range(N):
+                    gain_share[q] = (c[q] / w_total if w_total > 0 else c[q]) if win[q] else 0.0
+                for q in range(N):
+                    if lose[q]:
+                        c[q] = c[q] * (1 - tau)
+                for q in range(N):
+                    c[q] = c[q] + gain_share[q] * loot
+                for q in range(N):
+                    if lose[q]:
+                        ex[q] = ip[_EXCL]
+                gr[dfd, att] = ip[_GRIEV]
+                if has_regime and fp[_S_COMP] > 0:
+                    n_abstain = 0
+                    for q in range(N):
+                        if member[q] and not (a_side[q] or d_side[q]):
+                            n_abstain += 1
+                    if n_abstain > 0:
+                        paid = 0.0
+                        for q in range(N):
+                            g = (gain_share[q] * loot * fp[_COMP_SHARE] * fp[_S_COMP]
+                                 * (wt[q] if member[q] else 0.0))
+                            gain_share[q] = g  # reused: what q gives
+                            paid += g
+                        each = paid / n_abstain
+                        for q in range(N):
+                            ab = member[q] and not (a_side[q] or d_side[q])
+                            c[q] = c[q] - gain_share[q] + (each if ab else 0.0)
+
+            # 6. Pressing on to eliminate the main loser.
+            if war:
+                winner = att if a_wins else dfd
+                loser = dfd if a_wins else att
+                c_w = c[winner]
+                c_l = c[loser]
+                w_side_cap = _side_sum(c, win, N)
+                p2 = _csf(w_side_cap, c_l, k)
+                push = conquest and p2 * (1 - rate) > rate
+                if policy == 3 and push:
+                    rival = 0.0
+                    for q in range(N):
+                        if al[q] and not win[q] and q != loser and c[q] > rival:
+                            rival = c[q]
+                    threat = min(rival / (c_w if c_w > 0 else 1.0), 1.0)
+                    eg_push = (p2 * (1 - rate) - rate) * c_l * (
+                        c_w / w_side_cap if w_side_cap > 0 else 0.0)
+                    if fp[_FW] * threat * c_l > eg_push:
+                        push = False
+                push_free = push
+                if kaplan and push and _u(key, base, off[_RULE3], 0) < w[3]:
+                    push = False
+                if (push and has_regime and fp[_S_NOEL] > 0 and member[winner] and member[loser]
+                        and _u(key, base, off[_NOEL], 0) < fp[_S_NOEL] * wt[winner]
+                        and bel[winner, loser] >= comply):
+                    push = False
+                if not push:  # sparing a beaten power is a restraining decision too
+                    restraints += 1
+                    if push_free:
+                        norm_restraints += 1
+                else:
+                    push_cost = rate * min(c_l, w_side_cap)
+                    destroyed += 2 * push_cost
+                    ws = _side_sum(c, win, N)
+                    for q in range(N):
+                        if win[q]:
+                            c[q] = c[q] - (c[q] / ws if ws > 0 else c[q]) * push_cost
+                    c[loser] -= push_cost
+                    if _u(key, base, off[_PUSH], 0) < p2:
+                        spoils = c[loser]
+                        ws = _side_sum(c, win, N)
+                        for q in range(N):
+                            if win[q]:
+                                c[q] = c[q] + (c[q] / ws if ws > 0 else c[q]) * spoils
+                        c[loser] -= spoils
+                        al[loser] = False
+
+            # Threshold elimination.  Never eliminate the last power standing.
+            total = 0.0
+            for q in range(N):
+                total += c[q]
+            strongest = _strongest(c, al, N)
+            any_victor = False
+            for q in range(N):
+                weak[q] = (conquest and al[q] and q != strongest
+                           and c[q] < fp[_THR] * total)
+                heirs[q] = al[q] and not weak[q]
+                victors[q] = heirs[q] and win[q]
+                any_victor = any_victor or victors[q]
+            rem_beaten = 0.0
+            rem_other = 0.0
+            for q in range(N):
+                if weak[q] or not al[q]:
+                    if lose[q]:
+                        rem_beaten += c[q]
+                    else:
+                        rem_other += c[q]
+                    c[q] = 0.0
+            if not any_victor:
+                for q in range(N):
+                    victors[q] = heirs[q]
+            v_total = _side_sum(c, victors, N)
+            h_total = _side_sum(c, heirs, N)
+            for q in range(N):
+                gv = (c[q] / v_total if v_total > 0 else c[q]) if victors[q] else 0.0
+                gh = (c[q] / h_total if h_total > 0 else c[q]) if heirs[q] else 0.0
+                c[q] = c[q] + gv * rem_beaten + gh * rem_other
+            eliminated = 0
+            for q in range(N):
+                al[q] = al[q] and not weak[q]
+                if alive0[q] and not al[q]:
+                    eliminated += 1
+                fa[q] = fa[q] or not al[q]
+
+            # 7. Rule 6: readmit the shunned, restore eliminated essential actors.
+            restored = 0
+            if kaplan and w[6] > 0:
+                for q in range(N):
+                    if al[q]:
+                        back[q] = False
+                        if _u(key, base, off[_RULE6], q) < w[6]:
+                            ex[q] = 0
+                    else:
+                        back[q] = _u(key, base, off[_RESTORE_D], q) < w[6] * fp[_RESTORE]
+                for q in range(N):
+                    if back[q]:
+                        total = 0.0
+                        for r in range(N):
+                            total += c[r]
+                        s = _strongest(c, al, N)
+                        amount = min(2 * fp[_THR] * total, 0.5 * c[s])
+                        c[s] -= amount
+                        c[q] += amount
+                        al[q] = True
+                        ex[q] = 0
+                        restored += 1
+            if has_regime and fp[_S_READ] > 0:
+                for q in range(N):
+                    if member[q] and _u(key, base, off[_READMIT], q) < fp[_S_READ] * wt[q]:
+                        ex[q] = 0
+
+            # 8. Observation: stances seen through misperception, then Bayes.
+            for i in range(N):
+                for j in range(N):
+                    if not (alive0[i] and alive0[j] and i != j):
+                        sh_[i, j] = False
+                        continue
+                    s_ = not stance[j, i]
+                    if m_rate > 0 and _u(key, base, off[_MIS_D], i * N + j) < m_rate:
+                        s_ = not s_
+                    at_war = (a_side[i] and d_side[j]) or (d_side[i] and a_side[j])
+                    if at_war:
+                        s_ = True
+                    obs = 4 * np.int64(intended[i, j]) + 2 * np.int64(stance[i, j]) + np.int64(
+                        not s_)
+                    dy[i, j] = next8[dy[i, j] + obs]
+                    sh_[i, j] = s_
+                    idx = (0 if s_ else 1) + (2 if at_war else 0)
+                    ls, le = qs_like[idx], qe_like[idx]
+                    bb = bel[i, j]
+                    post = bb * ls / (bb * ls + (1 - bb) * le)
+                    bel[i, j] = min(max(post, qs_like[5]), 1 - qs_like[5])
+            for q in range(N):
+                if al[q] and not alive0[q]:  # a restored power starts afresh
+                    for r in range(N):
+                        bel[q, r] = fp[_PRIOR]
+                        bel[r, q] = fp[_PRIOR]
+                        dy[q, r] = start[q]
+                        dy[r, q] = start[r]
+                        gr[q, r] = 0
+                        gr[r, q] = 0
+                        sh_[q, r] = False
+                        sh_[r, q] = False
+
+            # Regime: memory fades, goals may turn revisionist, weights move to target.
+            member_war = war
+            strength = 0.0
+            if has_regime:
+                ma, md = False, False
+                for q in range(N):
+                    if member[q]:
+                        ma = ma or a_side[q]
+                        md = md or d_side[q]
+                total = 0.0
+                for q in range(N):
+                    total += c[q]
+                mem = memory[b] * fp[_DECAY]
+                if war and ma and md:
+                    mem = mem + fp[_MEM_GAIN] * destroyed / (total if total > 0 else 1.0)
+                memory[b] = min(mem, 1.0)
+                if fp[_SHOCK] > 0:
+                    for q in range(N):
+                        if al[q] and _u(key, base, off[_SHOCK_D], q) < fp[_SHOCK]:
+                            rv[q] = True
+                cost = min(fp[_WCP] + memory[b], 1.0)
+                for i in range(N):
+                    if not (mmask[i] and not rv[i]):
+                        target = 0.0
+                    else:
+                        n_o, s_o = 0, 0
+                        for j in range(N):
+                            if j != i and mmask[j] and not rv[j] and al[j]:
+                                n_o += 1
+                                if bel[i, j] >= comply:
+                                    s_o += 1
+                        trust = s_o / n_o if n_o > 0 else 1.0
+                        target = fp[_REGUL] * fp[_SHARED] * trust * cost
+                    wt[i] = wt[i] + fp[_ADAPT] * (target - wt[i])
+                n_m = 0
+                for q in range(N):
+                    if member[q]:
+                        strength += wt[q]
+                        n_m += 1
+                strength = strength / max(n_m, 1)
+                member_war = war and member[att] and member[dfd]
+
+            # Measures.
+            total = 0.0
+            n_alive = 0
+            for q in range(N):
+                total += c[q]
+                if al[q]:
+                    n_alive += 1
+            hhi = 0.0
+            max_share = -np.inf
+            for q in range(N):
+                shares[q] = c[q] / total
+                hhi += shares[q] ** 2
+                if shares[q] > max_share:
+                    max_share = shares[q]
+            n_poles = 0
+            n_fallen = 0
+            for q in range(N):
+                if shares[q] >= 0.5 * max_share:
+                    n_poles += 1
+                if not fa[q]:
+                    n_fallen += 1
+            if n_alive > 1:
+                con = np.sqrt(max(hhi - 1 / n_alive, 0) / (1 - 1 / max(n_alive, 2)))
+            else:
+                con = 1.0
+            bsum = 0.0
+            for i in range(N):
+                for j in range(N):
+                    if alive0[i] and alive0[j] and i != j:
+                        bsum += bel[i, j]
+            F[0, b, yc] = destroyed
+            F[1, b, yc] = n_alive / N
+            F[2, b, yc] = n_fallen / N
+            F[3, b, yc] = hhi
+            F[4, b, yc] = con
+            F[5, b, yc] = max_share
+            F[6, b, yc] = restraining / dyads if dyads > 0 else np.nan
+            F[7, b, yc] = bsum / dyads if dyads > 0 else np.nan
+            F[8, b, yc] = growth
+            F[9, b, yc] = total
+            F[10, b, yc] = strength
+            I[0, b, yc] = att if war else -1
+            I[1, b, yc] = dfd if war else -1
+            I[2, b, yc] = n_punishing
+            I[3, b, yc] = eliminated
+            I[4, b, yc] = restored
+            I[5, b, yc] = n_alive
+            I[6, b, yc] = dyads // 2
+            I[7, b, yc] = restraining
+            I[8, b, yc] = n_poles
+            I[9, b, yc] = n_join * (n_join - 1) // 2
+            I[10, b, yc] = restraints
+            I[11, b, yc] = norm_restraints
+            Bo[0, b, yc] = war
+            Bo[1, b, yc] = war and a_wins
+            Bo[2, b, yc] = settled
+            Bo[3, b, yc] = member_war
+            if ip[_REC_CAPS] == 1:
+                for q in range(N):
+                    caps[b, yc + 1, q] = c[q]
+            if ip[_REC_ALLY] == 1:
+                jmask[b, yc] = jm if n_join > 1 else np.uint32(0)
+
+
+
+#: Fewest systems worth a thread of their own.
+MIN_SYSTEMS_PER_THREAD = 16
+
+
+def default_threads() -> int:
+    """Threads for the system kernel: ``SECURITY_REGIMES_THREADS`` if set, else the usable CPUs."""
+    env = os.environ.get("SECURITY_REGIMES_THREADS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise ValueError(f"SECURITY_REGIMES_THREADS: expected a positive integer, got {env!r}"
+                             ) from None
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _threads(threads, systems: int) -> int:
+    threads = default_threads() if threads is None else int(threads)
+    return max(1, min(threads, systems // MIN_SYSTEMS_PER_THREAD))
+
+
+def run_years(y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8, next8, start, thr,
+              like_s, like_e, mmask, cap, alive, excluded, belief, dyad, grievance, seen_h,
+              fallen, weight, memory, revis, F, I, Bo, caps, jmask, threads=None):  # noqa: E741
+    """Advance every system through years ``y0 <= y < y1`` in place.
+
+    State arrays (first axis: system, ``B``): ``cap`` (B, N) float64, ``alive``
+    (B, N) bool, ``excluded`` (B, N) int64, ``belief`` (B, N, N) float64,
+    ``dyad`` (B, N, N) int64, ``grievance`` (B, N, N) int64, ``seen_h``
+    (B, N, N) bool, ``fallen`` (B, N) bool, ``weight`` (B, N) float64,
+    ``memory`` (B,) float64, ``revis`` (B, N) bool.  Year ``y``'s measures go
+    to column ``y`` of ``F`` (float), ``I`` (int64) and ``Bo`` (bool), shape
+    (measures, B, T); capabilities at its end to ``caps[:, y + 1]`` and the
+    alliance clique as a bitmask of powers to ``jmask[:, y]`` if recorded.
+    ``gmult`` (B, y1 - y0, N) are the growth multipliers, ``pmult``
+    (B, y1 - y0, N, N) the misjudgement factors (unused without noise).
+    """
+    B = cap.shape[0]
+    threads = _threads(threads, B)
+    args = (y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8, next8, start, thr,
+            like_s, like_e, mmask, cap, alive, excluded, belief, dyad, grievance, seen_h,
+            fallen, weight, memory, revis, F, I, Bo, caps, jmask)
+    if threads == 1:
+        _systems(0, B, *args)
+        return
+    # The kernel releases the GIL: one thread per slice of systems.
+    bounds = np.linspace(0, B, threads + 1).astype(np.int64)
+    with ThreadPoolExecutor(threads) as pool:
+        for f in [pool.submit(_systems, int(lo), int(hi), *args)
+                  for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]:
+            f.result()
+
+
+class Kernel:
+    """The compiled year for one (system, policy, dyadic strategies, regime) setting.
+
+    Builds the parameter arrays once; :meth:`run` advances a batch of
+    systems (a :class:`~security_regimes.system.model.State`) through a range
+    of years, writing the measures into preallocated arrays.
+    """
+
+    #: Years per kernel call: bounds the precomputed growth (and noise) draws.
+    BLOCK_BYTES = 32 * 2**20
+
+    def __init__(self, system, policy, dyadic, regime=None):
+        from ..games.strategies import BayesianTrust
+        from .model import BIG_GAIN, COMPLY_BELIEF, _layout, draws_per_year
+
+        n = system.n_powers
+        self.system, self.policy, self.dyadic, self.regime = system, policy, dyadic, regime
+        self.n = n
+        self.dpy = draws_per_year(n)
+        layout = _layout(n)
+        self.off = np.array([layout[name][0] for name in layout], dtype=np.int64)
+        self.noise = system.capability_noise > 0
+        r = regime
+        c = r.conditions if r is not None else None
+        self.fp = np.array([
+            system.decisiveness, system.war_cost, system.transfer, system.first_strike,
+            system.elimination_threshold, system.misperception, system.threat_share,
+            system.predominance_share, system.restore_rate, system.relative_gains,
+            system.nuclear_cost, system.shadow, system.belief_prior, policy.future_weight,
+            *(r.strength(x) if r is not None else 0.0 for x in (
+                "restraint", "consultation", "compensation", "no_elimination", "readmission")),
+            r.compensation_share if r is not None else 0.0,
+            c.regulation if c else 0.0, c.shared_value if c else 0.0,
+            c.war_cost_perception if c else 0.0,
+            0.5 ** (1.0 / c.half_life) if c else 1.0,
+            c.memory_gain if c else 0.0, c.adaptation if c else 0.0,
+            c.shock_rate if c else 0.0, BIG_GAIN, COMPLY_BELIEF], dtype=np.float64)
+        self.ip = np.array([
+            POLICY_CODES[policy.name], policy.balancer, system.exclusion_years,
+            system.grievance_years, int(system.conquest), int(dyadic.stochastic),
+            int(regime is not None), int(self.noise), self.dpy, 0, 0, 0], dtype=np.int64)
+        self.w = policy.weights()
+        self.sup = np.zeros(n, dtype=np.bool_)
+        self.sup[list(system.supranational)] = True
+        self.nuc = np.zeros(n, dtype=np.bool_)
+        self.nuc[list(system.nuclear)] = True
+        self.mmask = regime.member_mask(n) if regime is not None else np.zeros(n, dtype=np.bool_)
+        # Likelihood of each observation under the two types (index: saw
+        # restraint + 2 x certain), then r's q_s / q_e and the belief floor.
+        qs, qe = BayesianTrust.seeker_restraint, BayesianTrust.expansionist_restraint
+        like_s, like_e = np.empty(6), np.empty(6)
+        for certain in (0, 1):
+            m = 0.0 if certain else float(system.misperception)
+            c_s = qs * (1 - m) + (1 - qs) * m
+            c_e = qe * (1 - m) + (1 - qe) * m
+            like_s[2 * certain:2 * certain + 2] = (1 - c_s, c_s)
+            like_e[2 * certain:2 * certain + 2] = (1 - c_e, c_e)
+        like_s[4], like_e[4] = qs, qe
+        like_s[5] = like_e[5] = BayesianTrust.floor
+        self.like_s, self.like_e = like_s, like_e
+
+    def _normals(self, keys, y0, y1, block, shape):
+        """Standard normal draws of ``block`` for years ``y0..y1``, shape (B, years, *shape)."""
+        size = int(np.prod(shape))
+        counters = (np.arange(y0, y1, dtype=np.uint64)[:, None] * np.uint64(self.dpy)
+                    + np.uint64(self.off[block]) + np.arange(size, dtype=np.uint64)[None, :])
+        u = uniforms(keys[:, None, None], counters[None, :, :])
+        return ndtri(u).reshape((len(keys), y1 - y0, *shape))
+
+    def block_years(self, batch: int) -> int:
+        per_year = batch * self.n * 8 * (1 + (self.n if self.noise else 0)) * 2
+        return max(1, int(self.BLOCK_BYTES // max(per_year, 1)))
+
+    def run(self, state, keys, y0, y1, F, I, Bo, caps=None, jmask=None,  # noqa: E741
+            threads=None, col0=0):
+        """Advance ``state`` in place through years ``y0 <= y < y1``.
+
+        Year ``y``'s measures go to column ``y - col0`` of the output arrays.
+        ``threads``: threads over systems (default :func:`default_threads`).
+        """
+        B, n = state.cap.shape
+        s = self.system
+        ip = self.ip.copy()
+        ip[_REC_CAPS] = int(caps is not None)
+        ip[_REC_ALLY] = int(jmask is not None)
+        ip[_COL0] = col0
+        caps = caps if caps is not None else np.zeros((1, 1, 1))
+        jmask = jmask if jmask is not None else np.zeros((1, 1), dtype=np.uint32)
+        weight = state.weight if state.weight is not None else np.zeros((B, n))
+        memory = state.memory if state.memory is not None else np.zeros(B)
+        revis = state.revisionist if state.revisionist is not None else np.zeros(
+            (B, n), dtype=np.bool_)
+        for start in range(y0, y1, self.block_years(B)):
+            stop = min(start + self.block_years(B), y1)
+            gmult = np.exp(s.growth_mean + s.growth_sd * self._normals(keys, start, stop, 0, (n,)))
+            if self.noise:
+                pmult = np.exp(s.capability_noise * self._normals(keys, start, stop, _PERCEIVE,
+                                                                  (n, n)))
+            else:
+                pmult = np.zeros((1, 1, 1, 1))
+            run_years(start, stop, keys, gmult, pmult, self.fp, ip, self.w, self.off, self.sup,
+                      self.nuc, self.dyadic.act, self.dyadic.next8, self.dyadic.start,
+                      self.dyadic.threshold, self.like_s, self.like_e, self.mmask, state.cap,
+                      state.alive, state.excluded, state.belief, state.dyad, state.grievance,
+                      state.seen_hostile, state.fallen, weight, memory, revis, F, I, Bo, caps,
+                      jmask, threads=threads)
+
+
+def allocate(systems: int, years: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Measure arrays for ``systems`` x ``years``: float, int64 and bool, (measures, B, T)."""
+    return (np.empty((len(FLOAT_MEASURES), systems, years)),
+            np.empty((len(INT_MEASURES), systems, years), dtype=np.int64),
+            np.empty((len(BOOL_MEASURES), systems, years), dtype=np.bool_))
+
+
+def measure_views(F: np.ndarray, I: np.ndarray, Bo: np.ndarray) -> dict[str, np.ndarray]:  # noqa: E741
+    """Name -> (B, T) view of the kernel's measure arrays (no copies)."""
+    out = {}
+    for names, arr in ((FLOAT_MEASURES, F), (INT_MEASURES, I), (BOOL_MEASURES, Bo)):
+        for i, name in enumerate(names):
+            out[name] = arr[i]
+    return out
+
+
+def step_year(state, keys, year, system, policy, dyadic, regime=None, threads=None):
+    """One year of a batch of systems (for tests and exploration).
+
+    ``state`` (a :class:`~security_regimes.system.model.State` of ``B``
+    systems) is not changed; ``keys`` (B,) are the systems' stream keys and
+    ``year`` the 0-based year (it picks the draws).  Returns the new state,
+    the year's measures (name -> shape (B,)) and the alliance matrix in
+    force during the year, shape (B, N, N) bool.
+    """
+    s = state.copy()
+    B, n = s.cap.shape
+    if regime is not None and (s.weight is None or s.memory is None or s.revisionist is None):
+        raise ValueError("step_year: a regime needs state.weight, state.memory and "
+                         "state.revisionist (see initial_state)")
+    F, I, Bo = allocate(B, 1)  # noqa: E741
+    jmask = np.zeros((B, 1), dtype=np.uint32)
+    Kernel(system, policy, dyadic, regime).run(s, np.asarray(keys, dtype=np.uint64), year,
+                                               year + 1, F, I, Bo, None, jmask,
+                                               threads=threads, col0=year)
+    bits = ((jmask[:, 0, None] >> np.arange(n, dtype=np.uint32)) & 1).astype(bool)
+    allied = bits[:, :, None] & bits[:, None, :] & ~np.eye(n, dtype=bool)
+    return s, {k: v[:, 0] for k, v in measure_views(F, I, Bo).items()}, allied

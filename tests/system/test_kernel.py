@@ -1,0 +1,93 @@
+"""The compiled system year: thread counts, batch sizes, alliances, settings."""
+
+import numpy as np
+import pytest
+
+from security_regimes.regimes.scenarios import get_scenario
+from security_regimes.system import System, simulate
+from security_regimes.system.kernel import default_threads, step_year
+from security_regimes.system.model import Dyadic, initial_state
+
+CASES = {
+    "kaplan": dict(system=System.from_cow(1816, 8), policy="kaplan"),
+    "waltz noisy": dict(system=System.from_cow(1816, 6, capability_noise=0.3,
+                                               relative_gains=0.5), policy="waltz"),
+    "concert": dict(system=get_scenario("concert_of_europe").system,
+                    policy=get_scenario("concert_of_europe").policy,
+                    regime=get_scenario("concert_of_europe").regime),
+}
+
+
+def _same(a, b):
+    for name in a.measures:
+        np.testing.assert_array_equal(a.measures[name], b.measures[name], err_msg=name)
+    np.testing.assert_array_equal(a.capabilities, b.capabilities)
+    np.testing.assert_array_equal(a.alliance_mask, b.alliance_mask)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_results_do_not_depend_on_thread_count(case):
+    kw = dict(CASES[case], years=60, systems=96, seed=4)
+    one = simulate(**kw, threads=1)
+    for threads in (2, 3, 5):
+        _same(one, simulate(**kw, threads=threads))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_results_do_not_depend_on_batch_size(case):
+    kw = dict(CASES[case], years=60, seed=4, threads=2)
+    full = simulate(**kw, systems=96)
+    for first, n in ((0, 17), (17, 40), (57, 39)):
+        part = simulate(**kw, systems=n, first_index=first)
+        for name in full.measures:
+            np.testing.assert_array_equal(full.measures[name][first:first + n],
+                                          part.measures[name], err_msg=name)
+        np.testing.assert_array_equal(full.capabilities[first:first + n], part.capabilities)
+
+
+def test_year_by_year_equals_one_call():
+    """Running the kernel one year at a time (as step_year does) is the same run."""
+    system, years, B = System.from_cow(1816, 5), 30, 8
+    res = simulate(system, years=years, policy="kaplan", systems=B, seed=2)
+    dy = Dyadic.build("Tit For Tat", years, system.n_powers)
+    state = initial_state(system, B, None, dy)
+    from security_regimes.engine.rng import spawn_keys
+
+    keys = spawn_keys(2, np.arange(B))
+    for y in range(years):
+        state, m, allied = step_year(state, keys, y, system, res.policy, dy)
+        np.testing.assert_array_equal(state.cap, res.capabilities[:, y + 1])
+        np.testing.assert_array_equal(m["war"], res.measures["war"][:, y])
+        np.testing.assert_array_equal(allied.sum(axis=(1, 2)) // 2,
+                                      res.measures["alliance_count"][:, y])
+
+
+def test_alliance_edges_match_the_alliance_counts():
+    r = simulate(System.from_cow(1816, 7), years=80, policy="kaplan", systems=40, seed=3)
+    e = r.alliance_edges
+    assert e.dtype == np.int32 and e.shape[1] == 4 and len(e) > 0
+    assert np.all(e[:, 2] < e[:, 3])
+    counts = np.zeros_like(r.measures["alliance_count"])
+    np.add.at(counts, (e[:, 0], e[:, 1]), 1)
+    np.testing.assert_array_equal(counts, r.measures["alliance_count"])
+    order = np.lexsort((e[:, 3], e[:, 2], e[:, 0], e[:, 1]))  # year, system, pair
+    np.testing.assert_array_equal(order, np.arange(len(e)))
+    df = r.alliances()
+    assert len(df) == len(e) and set(df.a) <= set(r.system.names)
+
+
+def test_thread_setting_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SECURITY_REGIMES_THREADS", "3")
+    assert default_threads() == 3
+    monkeypatch.setenv("SECURITY_REGIMES_THREADS", "many")
+    with pytest.raises(ValueError, match="SECURITY_REGIMES_THREADS"):
+        default_threads()
+
+
+def test_step_year_needs_the_regime_state():
+    scn = get_scenario("concert_of_europe")
+    dy = Dyadic.build("Tit For Tat", 10, scn.system.n_powers)
+    state = initial_state(scn.system, 4, None, dy)
+    with pytest.raises(ValueError, match="regime needs state.weight"):
+        step_year(state, np.arange(4, dtype=np.uint64), 0, scn.system, scn.policy, dy,
+                  scn.regime)
