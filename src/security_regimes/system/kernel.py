@@ -105,7 +105,20 @@ def _side_sum(cap, side, n):
 def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8, next8, start, thr,
               like_s, like_e, mmask, cap, alive, excluded, belief, dyad, grievance, seen_h,
               fallen, weight, memory, revis, F, I, Bo, caps, jmask):  # noqa: E741
-    """Years ``y0 <= y < y1`` of systems ``b0 <= b < b1`` (see :func:`run_years`)."""
+    """Advance systems ``b0 <= b < b1`` through years ``y0 <= y < y1`` in place.
+
+    State arrays (first axis: system, ``B``): ``cap`` (B, N) float64, ``alive``
+    (B, N) bool, ``excluded`` (B, N) int64, ``belief`` (B, N, N) float64,
+    ``dyad`` (B, N, N) int64, ``grievance`` (B, N, N) int64, ``seen_h``
+    (B, N, N) bool, ``fallen`` (B, N) bool, ``weight`` (B, N) float64,
+    ``memory`` (B,) float64, ``revis`` (B, N) bool.  Year ``y``'s measures go
+    to column ``y`` of ``F`` (float), ``I`` (int64) and ``Bo`` (bool), shape
+    (measures, B, T); capabilities at its end to ``caps[:, y + 1]`` and the
+    alliance clique as a bitmask of powers to ``jmask[:, y]`` if recorded.
+    ``gmult`` (b1 - b0, y1 - y0, N) are the slice's growth multipliers,
+    ``pmult`` (b1 - b0, y1 - y0, N, N) its misjudgement factors (unused
+    without noise).
+    """
     B, N = cap.shape
     k, delta0, tau, f = fp[_K], fp[_DELTA], fp[_TAU], fp[_F]
     policy = ip[_POLICY]
@@ -165,7 +178,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                 before += c[q]
             after = 0.0
             for q in range(N):
-                c[q] = c[q] * gmult[b, yy, q] if al[q] else 0.0
+                c[q] = c[q] * gmult[b - b0, yy, q] if al[q] else 0.0
                 after += c[q]
             growth = after - before
 
@@ -253,7 +266,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     own_t = own + punish[j, i]
                     enemy_t = side[j]
                     if ip[_NOISE] == 1:
-                        e = pmult[b, yy, i, j]
+                        e = pmult[b - b0, yy, i, j]
                         enemy = enemy * e
                         enemy_t = enemy_t * e
                     p_att = _csf((1 + f) * own, enemy, k)
@@ -676,38 +689,6 @@ def _threads(threads, systems: int) -> int:
     return max(1, min(threads, systems // MIN_SYSTEMS_PER_THREAD))
 
 
-def run_years(y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8, next8, start, thr,
-              like_s, like_e, mmask, cap, alive, excluded, belief, dyad, grievance, seen_h,
-              fallen, weight, memory, revis, F, I, Bo, caps, jmask, threads=None):  # noqa: E741
-    """Advance every system through years ``y0 <= y < y1`` in place.
-
-    State arrays (first axis: system, ``B``): ``cap`` (B, N) float64, ``alive``
-    (B, N) bool, ``excluded`` (B, N) int64, ``belief`` (B, N, N) float64,
-    ``dyad`` (B, N, N) int64, ``grievance`` (B, N, N) int64, ``seen_h``
-    (B, N, N) bool, ``fallen`` (B, N) bool, ``weight`` (B, N) float64,
-    ``memory`` (B,) float64, ``revis`` (B, N) bool.  Year ``y``'s measures go
-    to column ``y`` of ``F`` (float), ``I`` (int64) and ``Bo`` (bool), shape
-    (measures, B, T); capabilities at its end to ``caps[:, y + 1]`` and the
-    alliance clique as a bitmask of powers to ``jmask[:, y]`` if recorded.
-    ``gmult`` (B, y1 - y0, N) are the growth multipliers, ``pmult``
-    (B, y1 - y0, N, N) the misjudgement factors (unused without noise).
-    """
-    B = cap.shape[0]
-    threads = _threads(threads, B)
-    args = (y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8, next8, start, thr,
-            like_s, like_e, mmask, cap, alive, excluded, belief, dyad, grievance, seen_h,
-            fallen, weight, memory, revis, F, I, Bo, caps, jmask)
-    if threads == 1:
-        _systems(0, B, *args)
-        return
-    # The kernel releases the GIL: one thread per slice of systems.
-    bounds = np.linspace(0, B, threads + 1).astype(np.int64)
-    with ThreadPoolExecutor(threads) as pool:
-        for f in [pool.submit(_systems, int(lo), int(hi), *args)
-                  for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]:
-            f.result()
-
-
 class Kernel:
     """The compiled year for one (system, policy, dyadic strategies, regime) setting.
 
@@ -717,7 +698,7 @@ class Kernel:
     """
 
     #: Years per kernel call: bounds the precomputed growth (and noise) draws.
-    BLOCK_BYTES = 32 * 2**20
+    BLOCK_BYTES = 4 * 2**20
 
     def __init__(self, system, policy, dyadic, regime=None):
         from ..games.strategies import BayesianTrust
@@ -800,21 +781,34 @@ class Kernel:
         memory = state.memory if state.memory is not None else np.zeros(B)
         revis = state.revisionist if state.revisionist is not None else np.zeros(
             (B, n), dtype=np.bool_)
-        for start in range(y0, y1, self.block_years(B)):
-            stop = min(start + self.block_years(B), y1)
-            gmult = np.exp(s.growth_mean + s.growth_sd * self._normals(keys, start, stop, 0, (n,)))
-            if self.noise:
-                pmult = np.exp(s.capability_noise * self._normals(keys, start, stop, _PERCEIVE,
-                                                                  (n, n)))
-            else:
-                pmult = np.zeros((1, 1, 1, 1))
-            run_years(start, stop, keys, gmult, pmult, self.fp, ip, self.w, self.off, self.sup,
-                      self.nuc, self.dyadic.act, self.dyadic.next8, self.dyadic.start,
-                      self.dyadic.threshold, self.like_s, self.like_e, self.mmask, state.cap,
-                      state.alive, state.excluded, state.belief, state.dyad, state.grievance,
-                      state.seen_hostile, state.fallen, weight, memory, revis, F, I, Bo, caps,
-                      jmask, threads=threads)
+        args = (self.fp, ip, self.w, self.off, self.sup, self.nuc, self.dyadic.act,
+                self.dyadic.next8, self.dyadic.start, self.dyadic.threshold, self.like_s,
+                self.like_e, self.mmask, state.cap, state.alive, state.excluded, state.belief,
+                state.dyad, state.grievance, state.seen_hostile, state.fallen, weight, memory,
+                revis, F, I, Bo, caps, jmask)
 
+        def work(lo: int, hi: int) -> None:
+            # Each thread draws its own systems' normals (numpy and scipy release
+            # the GIL too) and runs them through every block of years.
+            step = self.block_years(hi - lo)
+            for start in range(y0, y1, step):
+                stop = min(start + step, y1)
+                gmult = np.exp(s.growth_mean + s.growth_sd
+                               * self._normals(keys[lo:hi], start, stop, _GROWTH, (n,)))
+                pmult = (np.exp(s.capability_noise
+                                * self._normals(keys[lo:hi], start, stop, _PERCEIVE, (n, n)))
+                         if self.noise else np.zeros((1, 1, 1, 1)))
+                _systems(lo, hi, start, stop, keys, gmult, pmult, *args)
+
+        threads = _threads(threads, B)
+        if threads == 1:
+            work(0, B)
+            return
+        bounds = np.linspace(0, B, threads + 1).astype(np.int64)
+        with ThreadPoolExecutor(threads) as pool:
+            for f in [pool.submit(work, int(lo), int(hi))
+                      for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]:
+                f.result()
 
 def allocate(systems: int, years: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Measure arrays for ``systems`` x ``years``: float, int64 and bool, (measures, B, T)."""

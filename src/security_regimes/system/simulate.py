@@ -317,15 +317,19 @@ def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities:
                    record_alliances: bool = True) -> int:
     """Upper estimate of the peak memory of :func:`simulate`, in bytes.
 
-    Fitted to tracemalloc peaks (5 to 15 powers, 60 to 200 years): the state
-    and its (B, N, N) temporaries take about 300 N^2 bytes per system; each
-    system-year keeps its measures (preallocated, about 190 bytes), its
-    capabilities (8 N) if recorded, and its alliance edges (int32 rows).
+    Fitted to tracemalloc peaks (5 to 15 powers, 20 to 200 years, 300 to
+    20,000 systems) with the compiled year: the state takes about 25 N^2
+    bytes per system (beliefs, strategy states, grievances, sightings), the
+    draws of a block of years at most ``Kernel.BLOCK_BYTES`` times a few
+    temporaries; each system-year keeps its measures (188 bytes), its
+    capabilities (8 N) if recorded and its alliance bitmask (4) if recorded.
     """
+    from .kernel import Kernel
+
     n = n_powers
-    per_year = 300 + (8 * n if record_capabilities else 0) + (
-        2 * n * (n - 1) if record_alliances else 0)
-    return int(systems) * (300 * n * n + int(years) * per_year)
+    per_year = 190 + (8 * n if record_capabilities else 0) + (4 if record_alliances else 0)
+    block = 6 * min(Kernel.BLOCK_BYTES, int(systems) * int(years) * n * 16)
+    return int(systems) * (60 * n * n + 400 * n + int(years) * per_year) + block + 2**16
 
 
 def simulate(
