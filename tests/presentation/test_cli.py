@@ -112,3 +112,17 @@ def test_plot_sweep_outcome(tmp_path, capsys):
     code, out, err = run("plot", str(tmp_path / "out"), "--outcome", "joy", "--x", "policy.rules.3",
                          capsys=capsys)
     assert code == 2 and "no column 'joy'" in err
+
+
+def test_tables_print_bracketed_names_as_text():
+    """Column names such as rho[system.transfer] are not swallowed as rich markup."""
+    import pandas as pd
+    from rich.console import Console
+
+    from security_regimes.presentation.cli import _df_table
+
+    df = pd.DataFrame({"rho[system.transfer]": [0.5], "name": ["[bold]x"]})
+    console = Console(record=True, width=200)
+    console.print(_df_table(df, title="title [x]"))
+    out = console.export_text()
+    assert "rho[system.transfer]" in out and "[bold]x" in out and "title [x]" in out

@@ -185,6 +185,10 @@ def _observed(model: CalibrationModel, observed: dict | None) -> dict[str, float
     return {s: float(obs[s]) / SCALES[s] for s in model.statistics}
 
 
+#: Particles evaluated per Dask task (pyabc's ``batch_size``).
+DASK_BATCH = 20
+
+
 def _sampler(executor: str, workers: int | None, address: str | None):
     import pyabc
 
@@ -195,7 +199,11 @@ def _sampler(executor: str, workers: int | None, address: str | None):
     from .sweep import dask_client
 
     client, cluster = dask_client(address, workers)
-    return pyabc.sampler.DaskDistributedSampler(dask_client=client), (client, cluster)
+    # A particle takes milliseconds: evaluate DASK_BATCH per task, or Dask's
+    # per-task overhead dominates (unbatched, a 2-worker local cluster ran
+    # a generation 2.5 times slower than the process sampler).
+    return (pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=DASK_BATCH),
+            (client, cluster))
 
 
 def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",

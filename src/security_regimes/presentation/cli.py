@@ -98,13 +98,16 @@ def _progress(total: int, label: str, unit: str = "system-years"):
 
 
 def _df_table(df, title: str | None = None, floatfmt: str = "{:.3f}") -> Table:
-    table = Table(title=title)
+    from rich.markup import escape
+
+    # Escaped: names such as "rho[system.transfer]" are text, not rich markup.
+    table = Table(title=escape(title) if title else title)
     for col in df.columns:
-        table.add_column(str(col), justify="right" if df[col].dtype.kind in "iuf" else "left",
-                         no_wrap=True)
+        table.add_column(escape(str(col)),
+                         justify="right" if df[col].dtype.kind in "iuf" else "left", no_wrap=True)
     for row in df.itertuples(index=False):
         table.add_row(
-            *[floatfmt.format(v) if isinstance(v, float) else str(v) for v in row]
+            *[floatfmt.format(v) if isinstance(v, float) else escape(str(v)) for v in row]
         )
     return table
 
