@@ -91,3 +91,39 @@ def test_step_year_needs_the_regime_state():
     with pytest.raises(ValueError, match="regime needs state.weight"):
         step_year(state, np.arange(4, dtype=np.uint64), 0, scn.system, scn.policy, dy,
                   scn.regime)
+
+
+def _concert(**conditions):
+    from dataclasses import replace
+
+    scn = get_scenario("concert_of_europe")
+    regime = replace(scn.regime, conditions=replace(scn.regime.conditions, **conditions))
+    return simulate(scn.system, years=40, policy=scn.policy, regime=regime, systems=60, seed=2)
+
+
+def test_no_regime_forms_when_every_condition_is_zero():
+    r = _concert(regulation=0.0, shared_value=0.0, war_cost_perception=0.0, memory=0.0,
+                 initial_weight=0.0)
+    assert r.summary.formation_year.isna().all()
+    assert (r.summary.regime_years == 0).all() and not r.summary.regime_holds.any()
+    hz = r.regime_hazards()
+    assert (hz.formed == 0).all() and (hz.at_risk_formation == 60).all()
+
+
+def test_regime_forms_at_once_when_every_condition_holds_after_a_hegemonic_war():
+    r = _concert(regulation=1.0, shared_value=1.0, war_cost_perception=1.0, memory=1.0,
+                 shock_rate=0.0, revisionist=())
+    s = r.summary
+    assert (s.formation_year <= 3).all()
+    hz = r.regime_hazards()
+    assert hz.formation_hazard.iloc[0] > 0.9
+    assert ((s.regime_years >= 1) & (s.regime_years <= 40)).all()
+    # Breakdown is counted only for runs in which the regime held the year before.
+    assert (hz.broke <= hz.at_risk_breakdown).all()
+    held = r.measures["regime_strength"] >= 0.5
+    assert hz.broke.sum() == (held[:, :-1] & ~held[:, 1:]).sum()
+
+
+def test_without_a_regime_nothing_forms():
+    r = simulate(System.from_cow(1816, 5), years=20, policy="waltz", systems=10, seed=1)
+    assert r.summary.formation_year.isna().all() and (r.summary.regime_years == 0).all()

@@ -94,7 +94,8 @@ def check_parameters(model, scenario: Scenario) -> None:
 RUN_OUTCOMES = {
     "war_frequency", "mean_war_size", "eliminations", "essential_survival", "all_survive",
     "hegemony", "cooperation_rate", "final_con", "restraints", "regime_autonomy",
-    "member_wars", "settled", "regime_holds", "first_member_war", "wars",
+    "member_wars", "settled", "regime_holds", "formation_year", "regime_years",
+    "first_member_war", "wars",
 }
 
 

@@ -154,14 +154,19 @@ class ScenarioResult:
         rows = []
         s = self.result.summary
         cf = self.counterfactual.summary if self.counterfactual is not None else None
-        for col in ("regime_autonomy", "norm_restraints", "restraints", "cooperation_rate",
-                    "cooperation_per_pair_year", "war_frequency", "wars_per_dyad_year",
-                    "pair_years", "member_wars", "essential_survival", "continuous_survival",
-                    "restorations", "eliminations_per_century", "mean_war_size", "hegemony",
-                    "first_member_war"):
+        cols = ["regime_autonomy", "norm_restraints", "restraints", "cooperation_rate",
+                "cooperation_per_pair_year", "war_frequency", "wars_per_dyad_year",
+                "pair_years", "member_wars", "essential_survival", "continuous_survival",
+                "restorations", "eliminations_per_century", "mean_war_size", "hegemony",
+                "first_member_war"]
+        regime_only = ("formation_year", "regime_years")  # nothing to pair without norms
+        if self.result.regime is not None:
+            cols += regime_only
+        for col in cols:
             m, lo, hi, n = mean_ci(s[col].astype(float))
             row = {"outcome": col, "mean": m, "lo": lo, "hi": hi, "runs": n}
-            if cf is not None and col not in ("regime_autonomy", "norm_restraints"):
+            if cf is not None and col not in ("regime_autonomy", "norm_restraints",
+                                              *regime_only):
                 m0, lo0, hi0, _ = mean_ci(cf[col].astype(float))
                 d = mean_ci(s[col].to_numpy(float) - cf[col].to_numpy(float))
                 row.update({"without_norms": m0, "difference": d[0], "diff_lo": d[1],

@@ -111,7 +111,7 @@ class SimulationResult:
         if "summary" not in self._frames:
             m = self.measures
             hegemonic = m["max_share"] >= 0.5
-            first = np.where(hegemonic.any(axis=1), hegemonic.argmax(axis=1) + 1, np.nan)
+            first = _first_year(hegemonic)
             wars = m["war"].sum(axis=1)
             pair_years = m["pairs"].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -147,11 +147,39 @@ class SimulationResult:
                                           m["restraints"].sum(axis=1)),
                 "member_wars": m["member_war"].sum(axis=1),
                 "settled": m["settled"].sum(axis=1),
-                "regime_holds": m["regime_strength"][:, -1] >= 0.5,
-                "first_member_war": np.where(m["member_war"].any(axis=1),
-                                             m["member_war"].argmax(axis=1) + 1, np.nan),
+                "regime_holds": m["regime_strength"][:, -1] >= REGIME_HOLDS,
+                # Formed: the first year the members' mean internalisation
+                # reaches REGIME_HOLDS (NaN if never); held: years at or above it.
+                "formation_year": _first_year(m["regime_strength"] >= REGIME_HOLDS),
+                "regime_years": (m["regime_strength"] >= REGIME_HOLDS).sum(axis=1),
+                "first_member_war": _first_year(m["member_war"]),
             })
         return self._frames["summary"]
+
+    def regime_hazards(self) -> pd.DataFrame:
+        """Yearly formation and breakdown hazards of the regime, pooled over runs.
+
+        A regime *holds* in a year when its strength (the members' mean
+        internalisation weight, ``regime_strength``) is at least
+        ``REGIME_HOLDS``.  For each year (1-based): ``at_risk_formation``
+        runs in which it did not hold the year before (before year 1: none
+        holds), ``formed`` of those in which it holds this year, and
+        ``formation_hazard`` their ratio; ``at_risk_breakdown``, ``broke`` and
+        ``breakdown_hazard`` likewise for runs in which it held the year
+        before and no longer does.  Without a regime nothing ever forms.
+        """
+        holds = self.measures["regime_strength"] >= REGIME_HOLDS
+        before = np.concatenate([np.zeros((holds.shape[0], 1), dtype=bool), holds[:, :-1]],
+                                axis=1)
+        at_f, formed = (~before).sum(axis=0), (~before & holds).sum(axis=0)
+        at_b, broke = before.sum(axis=0), (before & ~holds).sum(axis=0)
+        return pd.DataFrame({
+            "year": np.arange(1, holds.shape[1] + 1),
+            "at_risk_formation": at_f, "formed": formed,
+            "formation_hazard": _ratio(formed, at_f),
+            "at_risk_breakdown": at_b, "broke": broke,
+            "breakdown_hazard": _ratio(broke, at_b),
+        })
 
     def alliances(self) -> pd.DataFrame:
         """Alliance edge list: ``system``, ``year``, ``a``, ``b`` (power names)."""
@@ -297,6 +325,15 @@ def check_growth(system: System, years: int) -> None:
         raise ValueError(f"years: {years:,} years at growth_mean {system.growth_mean:g} and "
                          f"growth_sd {system.growth_sd:g} would overflow capabilities "
                          f"(|growth_mean| x years + 8 growth_sd sqrt(years) = {drift:,.0f} > 600)")
+
+
+#: Regime strength (members' mean internalisation, in [0, 1]) at which a regime holds.
+REGIME_HOLDS = 0.5
+
+
+def _first_year(flags: np.ndarray) -> np.ndarray:
+    """1-based first year each row is True, NaN if never; ``flags`` (runs, years) bool."""
+    return np.where(flags.any(axis=1), flags.argmax(axis=1) + 1, np.nan)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
