@@ -57,11 +57,15 @@ def play_fsm(act8, next8, state8, base, lengths, horizon, noise, mis_slot, stoch
         for t in range(lengths[m]):
             c = np.uint64(8 * t)
             pa, pb = act8[sa], act8[sb]
-            if stochastic:
+            # A draw only where the strategy is mixed: u < 0 and u < 1 are
+            # decided without it (u is in [0, 1)), so the moves are the same.
+            if stochastic and 0.0 < pa < 1.0:
                 ia = uniform(ba, c + a_c) < pa
-                ib = uniform(bb, c + a_c) < pb
             else:
                 ia = pa > 0.5
+            if stochastic and 0.0 < pb < 1.0:
+                ib = uniform(bb, c + a_c) < pb
+            else:
                 ib = pb > 0.5
             xa, xb = ia, ib
             if noise > 0.0:

@@ -57,11 +57,15 @@ class Batch:
         Number of turns each match lasted.
     scores : float array, shape (n, 2)
         Total payoff of each side (game's utility units).
+    restraints : int array, shape (n, 2) or None
+        Turns in which each side restrained (``moves.sum(axis=0)``, counted
+        while playing).
     """
 
     moves: np.ndarray
     lengths: np.ndarray
     scores: np.ndarray
+    restraints: np.ndarray | None = None
 
 
 def play_batch(
@@ -182,7 +186,8 @@ def play_batch(
         ],
         axis=-1,
     )
-    return Batch(moves=moves, lengths=lengths, scores=scores)
+    return Batch(moves=moves, lengths=lengths, scores=scores,
+                 restraints=np.stack([na, nb], axis=-1))
 
 
 def _play_numpy(act8, next8, det_act8, state8, fsm_slots, all_fsm, acts, groups, base, partner,

@@ -94,14 +94,14 @@ def tournament(
                           game=g, seed=entropy)
         lengths = np.tile(once.lengths, repetitions)
         scores_arr = np.tile(once.scores, (repetitions, 1))
-        coop = np.tile(once.moves.sum(axis=0) / once.lengths[:, None], (repetitions, 1))
+        coop = np.tile(once.restraints / once.lengths[:, None], (repetitions, 1))
     else:
         batch = play_batch(
             [players[i] for i in pi], [players[j] for j in pj], turns=turns, game=g,
             noise=noise, misperception=misperception, continuation=continuation, seed=entropy,
         )
         lengths, scores_arr = batch.lengths, batch.scores
-        coop = batch.moves.sum(axis=0) / batch.lengths[:, None]  # (n, 2)
+        coop = batch.restraints / batch.lengths[:, None]  # (n, 2)
     name = np.array(names, dtype=object)
     scores = pd.DataFrame(
         {
