@@ -19,7 +19,7 @@ CLI = [sys.executable, "-m", "security_regimes.presentation.cli"]
 SWEEP = """
 base = "kaplan_balance"
 seed = 3
-replicates = 4
+replicates = {replicates}
 design = "grid"
 years = {years}
 chunk_size = {chunk}
@@ -30,9 +30,10 @@ outcomes = ["war_frequency", "essential_survival"]
 """
 
 
-def sweep_file(tmp_path: Path, years=20, chunk=2) -> Path:
-    p = tmp_path / f"sweep-{years}-{chunk}.toml"
-    p.write_text(SWEEP.format(years=years, chunk=chunk))
+def sweep_file(tmp_path: Path, years=20, chunk=2, replicates=4) -> Path:
+    """A 3-point sweep of ``3 * replicates`` runs in chunks of ``chunk``."""
+    p = tmp_path / f"sweep-{years}-{chunk}-{replicates}.toml"
+    p.write_text(SWEEP.format(years=years, chunk=chunk, replicates=replicates))
     return p
 
 
@@ -72,7 +73,8 @@ def frames(d):
 
 
 def test_ctrl_c_exits_130_says_what_was_kept_and_resume_finishes(tmp_path):
-    f = sweep_file(tmp_path, years=300, chunk=1)
+    # 30 chunks of 2 runs x 5,000 years: long enough to interrupt in the middle.
+    f = sweep_file(tmp_path, years=5_000, chunk=2, replicates=20)
     out = tmp_path / "interrupted"
     proc = subprocess.Popen([*CLI, "sweep", str(f), "--out", str(out), "--executor", "process",
                              "--workers", "2", "--quiet"], stderr=subprocess.PIPE, text=True)
@@ -84,12 +86,12 @@ def test_ctrl_c_exits_130_says_what_was_kept_and_resume_finishes(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("interrupted: "), err
     assert "--resume" in lines[0] and "chunks are finished" in lines[0]
     kept = len(list((out / "chunks").glob("runs-*.parquet")))
-    assert 1 <= kept < 12
+    assert 1 <= kept < 30
     r = subprocess.run([*CLI, "sweep", str(f), "--out", str(out), "--resume", "--quiet",
                         "--executor", "serial"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     runs, years = frames(out)
-    assert sorted(runs.run_id) == list(range(12))
+    assert sorted(runs.run_id) == list(range(60))
     ref = run_sweep(f, tmp_path / "clean", executor="serial", quiet=True).out
     ref_runs, ref_years = frames(ref)
     pd.testing.assert_frame_equal(runs, ref_runs)
@@ -97,13 +99,15 @@ def test_ctrl_c_exits_130_says_what_was_kept_and_resume_finishes(tmp_path):
 
 
 def test_workers_die_with_their_parent_after_kill_9(tmp_path):
-    f = sweep_file(tmp_path, years=10_000, chunk=1)  # each chunk computes for seconds
+    # Chunks of 50 runs x 10,000 years: each worker computes for seconds.
+    f = sweep_file(tmp_path, years=10_000, chunk=50, replicates=200)
     out = tmp_path / "killed"
     proc = subprocess.Popen([*CLI, "sweep", str(f), "--out", str(out), "--executor", "process",
                              "--workers", "2", "--quiet"])
     assert wait_for(lambda: len(children(proc.pid)) >= 2)
     assert wait_for(lambda: (out / "chunks").is_dir())
     workers = children(proc.pid)
+    assert workers and all(alive(w) for w in workers)  # still computing when the parent dies
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert wait_for(lambda: not any(alive(w) for w in workers), timeout=3), \
@@ -151,13 +155,13 @@ def test_a_failing_chunk_stops_the_process_pool_at_once():
 
 def test_nothing_is_written_before_the_sweep_is_valid(tmp_path):
     f = tmp_path / "bad.toml"
-    f.write_text(SWEEP.format(years=10, chunk=2).replace("0.2] }", "7.0] }"))
+    f.write_text(SWEEP.format(years=10, chunk=2, replicates=4).replace("0.2] }", "7.0] }"))
     out = tmp_path / "out"
     with pytest.raises(ValueError, match=r"point 2: system.misperception = 7.0\): "
                                          r"misperception must be a probability"):
         run_sweep(f, out, executor="serial", quiet=True)
     assert not out.exists()
-    f.write_text(SWEEP.format(years=10, chunk=2))  # corrected: runs into the same --out
+    f.write_text(SWEEP.format(years=10, chunk=2, replicates=4))  # corrected: same --out
     assert run_sweep(f, out, executor="serial", quiet=True).n_runs == 12
 
 

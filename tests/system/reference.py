@@ -383,4 +383,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
         "member_war": member_war, "regime_strength": strength,
         "attacker": best[0] if war else -1, "defender": best[1] if war else -1,
         "alliance_count": sum(join) * (sum(join) - 1) // 2,
+        # Most powers alive at the start fight and the predominant power loses.
+        "hegemonic_war": (war and 2 * sum(a_side[q] or d_side[q] for q in range(N)) > sum(alive0)
+                          and lose[h] and sh >= system.predominance_share),
     }

@@ -127,3 +127,18 @@ def test_regime_forms_at_once_when_every_condition_holds_after_a_hegemonic_war()
 def test_without_a_regime_nothing_forms():
     r = simulate(System.from_cow(1816, 5), years=20, policy="waltz", systems=10, seed=1)
     assert r.summary.formation_year.isna().all() and (r.summary.regime_years == 0).all()
+
+
+def test_hegemonic_wars_are_detected_only_when_most_powers_beat_the_predominant_one():
+    # A predominant power (half the total) that the others balance against.
+    system = System(capabilities=(0.5, 0.2, 0.15, 0.15), cow_year=None, first_strike=0.5)
+    r = simulate(system, years=60, policy="waltz", systems=200, seed=5)
+    m = r.measures
+    heg = m["hegemonic_war"]
+    assert heg.any(), "a balancing coalition should beat the predominant power sometimes"
+    assert not (heg & ~m["war"]).any()
+    assert (r.summary.hegemonic_wars == heg.sum(axis=1)).all()
+    # No power can reach a predominant share of 0.9 between two equal powers.
+    small = simulate(System.equal(2, predominance_share=0.9), years=40, policy="waltz",
+                     systems=50, seed=1)
+    assert not small.measures["hegemonic_war"].any()

@@ -96,7 +96,7 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
         assert new.grievance[b].tolist() == ref["grievance"]
         assert new.fallen[b].tolist() == ref["fallen"]
         for key in ("punishers", "restored", "pairs", "restraints", "norm_restraints",
-                    "settled", "member_war", "alliance_count"):
+                    "settled", "member_war", "alliance_count", "hegemonic_war"):
             assert measures[key][b] == ref_m[key], key
         if measures["war"][b]:
             assert (measures["attacker"][b], measures["defender"][b]) == (

@@ -42,7 +42,7 @@ FLOAT_MEASURES = ("war_size", "essential_survival", "continuous_survival", "hhi"
 INT_MEASURES = ("attacker", "defender", "punishers", "eliminated", "restored", "n_alive",
                 "pairs", "restraining_dyads", "n_poles", "alliance_count", "restraints",
                 "norm_restraints")
-BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war")
+BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war", "hegemonic_war")
 
 # Float parameters (index into ``fp``).
 _K, _DELTA, _TAU, _F, _THR, _MIS, _THREAT, _PRED, _RESTORE, _REL, _NCOST, _SHADOW, \
@@ -657,6 +657,18 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             Bo[1, b, yc] = war and a_wins
             Bo[2, b, yc] = settled
             Bo[3, b, yc] = member_war
+            # Hegemonic war (Gilpin 1981; Jervis 1982, p. 366): most great powers
+            # fight and the side that loses holds the year's predominant power.
+            n_fight = 0
+            for q in range(N):
+                if a_side[q] or d_side[q]:
+                    n_fight += 1
+            n_start = 0
+            for q in range(N):
+                if alive0[q]:
+                    n_start += 1
+            Bo[4, b, yc] = (war and 2 * n_fight > n_start and lose[h]
+                            and sh >= fp[_PRED])
             if ip[_REC_CAPS] == 1:
                 for q in range(N):
                     caps[b, yc + 1, q] = c[q]

@@ -61,6 +61,13 @@ One year, in order (``docs/theory.md`` gives the reasoning and sources):
    misperception (a war is seen for what it is), updates its belief by
    Bayes' rule and its strategy's state.
 
+A year is a *hegemonic war* (measure ``hegemonic_war``; Gilpin 1981,
+*War and Change in World Politics*; Jervis 1982, p. 366, on regimes formed
+after such wars) when most of the great powers alive at its start fight
+(more than half) and the losing side holds the power with the largest
+share, which is at least ``predominance_share``.  The model detects it; it
+does not yet drive the regime's formation (issue 11).
+
 Restraint accounting (the regime autonomy index): a *restraining decision*
 is an attack a power could make with the odds in its favour (p >= 1/2) or
 that it was ready to make and does not make, a beaten power it spares, or a
