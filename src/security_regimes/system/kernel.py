@@ -101,6 +101,22 @@ def _side_sum(cap, side, n):
     return t
 
 
+@njit(cache=True)
+def _total(cap, n):
+    """Sum of the capabilities, in power order (the reference's order)."""
+    t = 0.0
+    for q in range(n):
+        t += cap[q]
+    return t
+
+
+@njit(cache=True)
+def _portion(x, total):
+    """``x`` as a share of its side's ``total`` (``x`` itself when the side is empty,
+    as numpy's ``where(total > 0, x / total, x / 1)``)."""
+    return x / total if total > 0 else x
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8, next8, start, thr,
               like_s, like_e, mmask, cap, alive, excluded, belief, dyad, grievance, seen_h,
@@ -129,8 +145,6 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
     conquest = ip[_CONQUEST] == 1
     m_rate = fp[_MIS]
     comply = fp[_COMPLY]
-    qs_like = like_s
-    qe_like = like_e
     for b in range(b0, b1):
         key = keys[b]
         c = cap[b]
@@ -166,16 +180,16 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             base = np.int64(y) * dpy
             yy = y - y0
             yc = y - ip[_COL0]  # output column
+            n_start = 0
             for q in range(N):
                 alive0[q] = al[q]
+                n_start += al[q]
                 ex[q] = max(ex[q] - 1, 0)
                 for r in range(N):
                     gr[q, r] = max(gr[q, r] - 1, 0)
 
             # 1. Growth.
-            before = 0.0
-            for q in range(N):
-                before += c[q]
+            before = _total(c, N)
             after = 0.0
             for q in range(N):
                 c[q] = c[q] * gmult[b - b0, yy, q] if al[q] else 0.0
@@ -280,7 +294,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     eg = _value(c[i], own, enemy, p_att, tau, st_a, delta, rel, c[j])
                     eg_t = _value(c[i], own_t, enemy_t, p_tgt, tau, st_t, delta, rel, c[j])
                     loss = max(-eg_t, 0.0)
-                    r = bel[i, j] * qs_like[4] + (1 - bel[i, j]) * qe_like[4]
+                    r = bel[i, j] * like_s[4] + (1 - bel[i, j]) * like_e[4]
                     rp = 1.0 if reply[i, j] else 0.0
                     margin = eg - (rp * r * fp[_SHADOW] - (1 - r)) * loss
                     ready = margin > 0
@@ -387,7 +401,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                 loot = tau * _side_sum(c, lose, N)
                 w_total = _side_sum(c, win, N)
                 for q in range(N):
-                    gain_share[q] = (c[q] / w_total if w_total > 0 else c[q]) if win[q] else 0.0
+                    gain_share[q] = _portion(c[q], w_total) if win[q] else 0.0
                 for q in range(N):
                     if lose[q]:
                         c[q] = c[q] * (1 - tau)
@@ -450,21 +464,19 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     ws = _side_sum(c, win, N)
                     for q in range(N):
                         if win[q]:
-                            c[q] = c[q] - (c[q] / ws if ws > 0 else c[q]) * push_cost
+                            c[q] = c[q] - _portion(c[q], ws) * push_cost
                     c[loser] -= push_cost
                     if _u(key, base, off[_PUSH], 0) < p2:
                         spoils = c[loser]
                         ws = _side_sum(c, win, N)
                         for q in range(N):
                             if win[q]:
-                                c[q] = c[q] + (c[q] / ws if ws > 0 else c[q]) * spoils
+                                c[q] = c[q] + _portion(c[q], ws) * spoils
                         c[loser] -= spoils
                         al[loser] = False
 
             # Threshold elimination.  Never eliminate the last power standing.
-            total = 0.0
-            for q in range(N):
-                total += c[q]
+            total = _total(c, N)
             strongest = _strongest(c, al, N)
             any_victor = False
             for q in range(N):
@@ -488,8 +500,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             v_total = _side_sum(c, victors, N)
             h_total = _side_sum(c, heirs, N)
             for q in range(N):
-                gv = (c[q] / v_total if v_total > 0 else c[q]) if victors[q] else 0.0
-                gh = (c[q] / h_total if h_total > 0 else c[q]) if heirs[q] else 0.0
+                gv = _portion(c[q], v_total) if victors[q] else 0.0
+                gh = _portion(c[q], h_total) if heirs[q] else 0.0
                 c[q] = c[q] + gv * rem_beaten + gh * rem_other
             eliminated = 0
             for q in range(N):
@@ -510,11 +522,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         back[q] = _u(key, base, off[_RESTORE_D], q) < w[6] * fp[_RESTORE]
                 for q in range(N):
                     if back[q]:
-                        total = 0.0
-                        for r in range(N):
-                            total += c[r]
                         s = _strongest(c, al, N)
-                        amount = min(2 * fp[_THR] * total, 0.5 * c[s])
+                        amount = min(2 * fp[_THR] * _total(c, N), 0.5 * c[s])
                         c[s] -= amount
                         c[q] += amount
                         al[q] = True
@@ -542,10 +551,10 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     dy[i, j] = next8[dy[i, j] + obs]
                     sh_[i, j] = s_
                     idx = (0 if s_ else 1) + (2 if at_war else 0)
-                    ls, le = qs_like[idx], qe_like[idx]
+                    ls, le = like_s[idx], like_e[idx]
                     bb = bel[i, j]
                     post = bb * ls / (bb * ls + (1 - bb) * le)
-                    bel[i, j] = min(max(post, qs_like[5]), 1 - qs_like[5])
+                    bel[i, j] = min(max(post, like_s[5]), 1 - like_s[5])
             for q in range(N):
                 if al[q] and not alive0[q]:  # a restored power starts afresh
                     for r in range(N):
@@ -567,9 +576,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     if member[q]:
                         ma = ma or a_side[q]
                         md = md or d_side[q]
-                total = 0.0
-                for q in range(N):
-                    total += c[q]
+                total = _total(c, N)
                 mem = memory[b] * fp[_DECAY]
                 if war and ma and md:
                     mem = mem + fp[_MEM_GAIN] * destroyed / (total if total > 0 else 1.0)
@@ -615,12 +622,12 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                 if shares[q] > max_share:
                     max_share = shares[q]
             n_poles = 0
-            n_fallen = 0
+            n_never_fallen = 0
             for q in range(N):
                 if shares[q] >= 0.5 * max_share:
                     n_poles += 1
                 if not fa[q]:
-                    n_fallen += 1
+                    n_never_fallen += 1
             if n_alive > 1:
                 con = np.sqrt(max(hhi - 1 / n_alive, 0) / (1 - 1 / max(n_alive, 2)))
             else:
@@ -632,7 +639,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         bsum += bel[i, j]
             F[0, b, yc] = destroyed
             F[1, b, yc] = n_alive / N
-            F[2, b, yc] = n_fallen / N
+            F[2, b, yc] = n_never_fallen / N
             F[3, b, yc] = hhi
             F[4, b, yc] = con
             F[5, b, yc] = max_share
@@ -663,10 +670,6 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             for q in range(N):
                 if a_side[q] or d_side[q]:
                     n_fight += 1
-            n_start = 0
-            for q in range(N):
-                if alive0[q]:
-                    n_start += 1
             Bo[4, b, yc] = (war and 2 * n_fight > n_start and lose[h]
                             and sh >= fp[_PRED])
             if ip[_REC_CAPS] == 1:
