@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from security_regimes.engine.rng import spawn_keys
 from security_regimes.regimes.scenarios import get_scenario
 from security_regimes.system import System, simulate
 from security_regimes.system.kernel import default_threads, step_year
@@ -51,8 +52,6 @@ def test_year_by_year_equals_one_call():
     res = simulate(system, years=years, policy="kaplan", systems=B, seed=2)
     dy = Dyadic.build("Tit For Tat", years, system.n_powers)
     state = initial_state(system, B, None, dy)
-    from security_regimes.engine.rng import spawn_keys
-
     keys = spawn_keys(2, np.arange(B))
     for y in range(years):
         state, m, allied = step_year(state, keys, y, system, res.policy, dy)

@@ -716,8 +716,15 @@ class Kernel:
     BLOCK_BYTES = 4 * 2**20
 
     def __init__(self, system, policy, dyadic, regime=None):
-        from ..games.strategies import BayesianTrust
-        from .model import BIG_GAIN, COMPLY_BELIEF, _layout, draws_per_year
+        from .model import (
+            BELIEF_FLOOR,
+            BIG_GAIN,
+            COMPLY_BELIEF,
+            EXPANSIONIST_RESTRAINT,
+            SEEKER_RESTRAINT,
+            _layout,
+            draws_per_year,
+        )
 
         n = system.n_powers
         self.system, self.policy, self.dyadic, self.regime = system, policy, dyadic, regime
@@ -753,7 +760,7 @@ class Kernel:
         self.mmask = regime.member_mask(n) if regime is not None else np.zeros(n, dtype=np.bool_)
         # Likelihood of each observation under the two types (index: saw
         # restraint + 2 x certain), then r's q_s / q_e and the belief floor.
-        qs, qe = BayesianTrust.seeker_restraint, BayesianTrust.expansionist_restraint
+        qs, qe = SEEKER_RESTRAINT, EXPANSIONIST_RESTRAINT
         like_s, like_e = np.empty(6), np.empty(6)
         for certain in (0, 1):
             m = 0.0 if certain else float(system.misperception)
@@ -762,7 +769,7 @@ class Kernel:
             like_s[2 * certain:2 * certain + 2] = (1 - c_s, c_s)
             like_e[2 * certain:2 * certain + 2] = (1 - c_e, c_e)
         like_s[4], like_e[4] = qs, qe
-        like_s[5] = like_e[5] = BayesianTrust.floor
+        like_s[5] = like_e[5] = BELIEF_FLOOR
         self.like_s, self.like_e = like_s, like_e
 
     def _normals(self, keys, y0, y1, block, shape):

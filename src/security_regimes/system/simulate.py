@@ -112,6 +112,7 @@ class SimulationResult:
             m = self.measures
             hegemonic = m["max_share"] >= 0.5
             first = _first_year(hegemonic)
+            holds = m["regime_strength"] >= REGIME_HOLDS
             wars = m["war"].sum(axis=1)
             pair_years = m["pairs"].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -147,11 +148,11 @@ class SimulationResult:
                                           m["restraints"].sum(axis=1)),
                 "member_wars": m["member_war"].sum(axis=1),
                 "settled": m["settled"].sum(axis=1),
-                "regime_holds": m["regime_strength"][:, -1] >= REGIME_HOLDS,
+                "regime_holds": holds[:, -1],
                 # Formed: the first year the members' mean internalisation
                 # reaches REGIME_HOLDS (NaN if never); held: years at or above it.
-                "formation_year": _first_year(m["regime_strength"] >= REGIME_HOLDS),
-                "regime_years": (m["regime_strength"] >= REGIME_HOLDS).sum(axis=1),
+                "formation_year": _first_year(holds),
+                "regime_years": holds.sum(axis=1),
                 "first_member_war": _first_year(m["member_war"]),
                 "hegemonic_wars": m["hegemonic_war"].sum(axis=1),
                 "first_hegemonic_war": _first_year(m["hegemonic_war"]),
@@ -360,7 +361,7 @@ def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities:
     20,000 systems) with the compiled year: the state takes about 25 N^2
     bytes per system (beliefs, strategy states, grievances, sightings), the
     draws of a block of years at most ``Kernel.BLOCK_BYTES`` times a few
-    temporaries; each system-year keeps its measures (188 bytes), its
+    temporaries; each system-year keeps its measures (189 bytes), its
     capabilities (8 N) if recorded and its alliance bitmask (4) if recorded.
     """
     from .kernel import Kernel
