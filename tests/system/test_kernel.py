@@ -78,9 +78,12 @@ def test_alliance_edges_match_the_alliance_counts():
 def test_thread_setting_from_the_environment(monkeypatch):
     monkeypatch.setenv("SECURITY_REGIMES_THREADS", "3")
     assert default_threads() == 3
-    monkeypatch.setenv("SECURITY_REGIMES_THREADS", "many")
-    with pytest.raises(ValueError, match="SECURITY_REGIMES_THREADS"):
-        default_threads()
+    for bad in ("many", "0", "-2"):
+        monkeypatch.setenv("SECURITY_REGIMES_THREADS", bad)
+        with pytest.raises(ValueError, match="SECURITY_REGIMES_THREADS: expected a positive"):
+            default_threads()
+    with pytest.raises(ValueError, match="threads"):
+        simulate(System.equal(3), years=2, systems=2, seed=0, threads=0)
 
 
 def test_step_year_needs_the_regime_state():

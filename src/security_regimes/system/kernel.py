@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy.special import ndtri
 
+from .._validation import check_int
 from ..engine.kernels import njit, uniform
 from ..engine.rng import uniforms
 
@@ -689,10 +690,12 @@ def default_threads() -> int:
     env = os.environ.get("SECURITY_REGIMES_THREADS")
     if env:
         try:
-            return max(1, int(env))
+            n = int(env)
         except ValueError:
-            raise ValueError(f"SECURITY_REGIMES_THREADS: expected a positive integer, got {env!r}"
-                             ) from None
+            n = 0
+        if n < 1:
+            raise ValueError(f"SECURITY_REGIMES_THREADS: expected a positive integer, got {env!r}")
+        return n
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
@@ -700,7 +703,7 @@ def default_threads() -> int:
 
 
 def _threads(threads, systems: int) -> int:
-    threads = default_threads() if threads is None else int(threads)
+    threads = default_threads() if threads is None else check_int(threads, "threads", 1)
     return max(1, min(threads, systems // MIN_SYSTEMS_PER_THREAD))
 
 
