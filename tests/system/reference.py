@@ -53,8 +53,8 @@ def strongest_of(cap, alive):
 def ref_step(st, u, system, policy, dyadic, regime=None):
     """``st``: dict of lists for one system; ``u``: dict of scalars/lists of draws.
 
-    With a regime, ``st`` also holds ``weight`` (list), ``memory`` (float) and
-    ``revisionist`` (list).
+    With a regime, ``st`` also holds ``weight`` (list), ``memory`` (float),
+    ``revisionist`` (list), ``ref_share`` (list) and ``in_force`` (bool).
     """
     N = len(st["cap"])
     w = list(policy.weights())
@@ -74,6 +74,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
     mmask = list(regime.member_mask(N)) if regime is not None else [False] * N
     weight = list(st["weight"]) if regime is not None else [0.0] * N
     member = [bool(mmask[i]) and alive[i] for i in range(N)]
+    bound = regime is not None and bool(st["in_force"])  # norms bind only while in force
 
     before = sum(cap)
     for i in range(N):
@@ -155,7 +156,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
                 if (j in system.supranational and u["rule5"][i] < w[5] and p_att > 0.5
                         and not allied[i][j]):
                     cand = True
-            if (cand and member[i] and member[j]
+            if (cand and bound and member[i] and member[j]
                     and u["norm_restraint"][i][j] < norm("restraint") * weight[i]
                     and belief[i][j] >= COMPLY_BELIEF):
                 cand = False  # the regime's restraint norm binds
@@ -169,7 +170,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
     destroyed = 0.0
     war = best is not None
     settled = False
-    if war and norm("consultation") > 0:
+    if war and bound and norm("consultation") > 0:
         att, dfd = best
         if (member[att] and member[dfd]
                 and u["conference"] < norm("consultation") * weight[att]
@@ -226,7 +227,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
             cap[q] += gain[q]
         grievance[dfd][att] = system.grievance_years
         abstain = [member[q] and not (a_side[q] or d_side[q]) for q in range(N)]
-        if norm("compensation") > 0 and any(abstain):
+        if bound and norm("compensation") > 0 and any(abstain):
             # Members that stayed out are paid from the winners' gain.
             give = [gain[q] * regime.compensation_share * norm("compensation")
                     * (weight[q] if member[q] else 0.0) for q in range(N)]
@@ -248,7 +249,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
         push_free = push  # what interest alone decides
         if policy.name == "kaplan" and u["rule3"] < w[3]:
             push = False
-        if (push and norm("no_elimination") > 0 and member[winner] and member[loser]
+        if (push and bound and norm("no_elimination") > 0 and member[winner] and member[loser]
                 and u["no_elimination"] < norm("no_elimination") * weight[winner]
                 and belief[winner][loser] >= COMPLY_BELIEF):
             push = False
@@ -308,7 +309,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
                 alive[q] = True
                 excluded[q] = 0
                 restored += 1
-    if norm("readmission") > 0:
+    if bound and norm("readmission") > 0:
         for q in range(N):
             if member[q] and u["readmission"][q] < norm("readmission") * weight[q]:
                 excluded[q] = 0
@@ -332,6 +333,11 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
             obs = 4 * intent + 2 * stance[i, j] + (not s_)
             new_dyad[i][j] = next_table[dyad[i][j] + obs]
             new_belief[i][j] = bayes(belief[i][j], not s_, 0.0 if at_war else m)
+    if bound and war and norm("restraint") > 0 and member[best[0]] and member[best[1]]:
+        # Betrayal seen by every member: one more certain sighting of hostility.
+        for q in range(N):
+            if member[q] and q != best[0] and not d_side[q]:
+                new_belief[q][best[0]] = bayes(new_belief[q][best[0]], False, 0.0)
     for q in range(N):
         if alive[q] and not alive0[q]:
             for r in range(N):
@@ -343,8 +349,12 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
 
     new = {"cap": cap, "alive": alive, "excluded": excluded, "seen_hostile": seen,
            "dyad": new_dyad, "belief": new_belief, "grievance": grievance, "fallen": fallen}
+    # Most powers alive at the start fight and the predominant power loses.
+    hegemonic = (war and 2 * sum(a_side[q] or d_side[q] for q in range(N)) > sum(alive0)
+                 and lose[h] and sh >= system.predominance_share)
     strength = 0.0
     member_war = war
+    in_force = False
     if regime is not None:
         c = regime.conditions
         total = sum(cap)
@@ -352,24 +362,37 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
         if war and any(member[q] and a_side[q] for q in range(N)) and any(
                 member[q] and d_side[q] for q in range(N)):
             memory += c.memory_gain * destroyed / total
+        if hegemonic:
+            memory = 1.0
         memory = min(memory, 1.0)
         revisionist = list(st["revisionist"])
         for q in range(N):
             if c.shock_rate > 0 and alive[q] and u["shock"][q] < c.shock_rate:
                 revisionist[q] = True
+        ref_share = list(st["ref_share"])
+        for q in range(N):
+            if alive[q] and (hegemonic or not alive0[q]):
+                ref_share[q] = cap[q] / total
         cost = min(c.war_cost_perception + memory, 1.0)
+        living = [bool(mmask[q]) and alive[q] for q in range(N)]
+        trust = [1.0] * N
         for i in range(N):
+            others = [j for j in range(N) if living[i] and j != i and living[j]]
+            if others:
+                trust[i] = sum(new_belief[i][j] >= COMPLY_BELIEF for j in others) / len(others)
             target = 0.0
-            if mmask[i] and not revisionist[i]:
-                others = [j for j in range(N) if j != i and mmask[j] and not revisionist[j]
-                          and alive[j]]
-                trusted = sum(1 for j in others if new_belief[i][j] >= COMPLY_BELIEF)
-                trust = trusted / len(others) if others else 1.0
-                target = c.regulation * c.shared_value * trust * cost
+            if living[i] and not revisionist[i]:
+                ratio = cap[i] / total / ref_share[i] if ref_share[i] > 0 else 1.0
+                fall = min(ratio, 1.0) ** c.decline
+                target = c.regulation * c.shared_value * trust[i] * cost * fall
             weight[i] = weight[i] + c.adaptation * (target - weight[i])
-        new.update(weight=weight, memory=memory, revisionist=revisionist)
-        n_members = sum(member)
-        strength = sum(weight[q] for q in range(N) if member[q]) / max(n_members, 1)
+        n_living = sum(living)
+        if n_living:
+            strength = min(sum(weight[q] for q in range(N) if living[q]),
+                           sum(trust[q] for q in range(N) if living[q])) / n_living
+            in_force = strength >= c.threshold
+        new.update(weight=weight, memory=memory, revisionist=revisionist, ref_share=ref_share,
+                   in_force=in_force)
         member_war = war and member[best[0]] and member[best[1]]
 
     n_dyads = len(stance)
@@ -383,7 +406,5 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
         "member_war": member_war, "regime_strength": strength,
         "attacker": best[0] if war else -1, "defender": best[1] if war else -1,
         "alliance_count": sum(join) * (sum(join) - 1) // 2,
-        # Most powers alive at the start fight and the predominant power loses.
-        "hegemonic_war": (war and 2 * sum(a_side[q] or d_side[q] for q in range(N)) > sum(alive0)
-                          and lose[h] and sh >= system.predominance_share),
+        "hegemonic_war": hegemonic, "regime_in_force": in_force,
     }

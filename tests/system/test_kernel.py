@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from security_regimes.engine.rng import spawn_keys
+from security_regimes.regimes.regime import Conditions, Regime
 from security_regimes.regimes.scenarios import get_scenario
 from security_regimes.system import System, simulate
 from security_regimes.system.kernel import default_threads, step_year
@@ -95,12 +96,13 @@ def test_step_year_needs_the_regime_state():
                   scn.regime)
 
 
-def _concert(**conditions):
+def _concert(system=None, **conditions):
     from dataclasses import replace
 
     scn = get_scenario("concert_of_europe")
     regime = replace(scn.regime, conditions=replace(scn.regime.conditions, **conditions))
-    return simulate(scn.system, years=40, policy=scn.policy, regime=regime, systems=60, seed=2)
+    return simulate(system or scn.system, years=40, policy=scn.policy, regime=regime,
+                    systems=60, seed=2)
 
 
 def test_no_regime_forms_when_every_condition_is_zero():
@@ -108,22 +110,68 @@ def test_no_regime_forms_when_every_condition_is_zero():
                  initial_weight=0.0)
     assert r.summary.formation_year.isna().all()
     assert (r.summary.regime_years == 0).all() and not r.summary.regime_holds.any()
+    assert not r.measures["regime_in_force"].any()
     hz = r.regime_hazards()
     assert (hz.formed == 0).all() and (hz.at_risk_formation == 60).all()
 
 
-def test_regime_forms_at_once_when_every_condition_holds_after_a_hegemonic_war():
-    r = _concert(regulation=1.0, shared_value=1.0, war_cost_perception=1.0, memory=1.0,
-                 shock_rate=0.0, revisionist=())
+ALL_CONDITIONS = dict(regulation=1.0, shared_value=1.0, war_cost_perception=1.0, memory=1.0,
+                      shock_rate=0.0, revisionist=(), initial_weight=0.0)
+
+
+def test_regime_forms_in_the_first_years_when_every_condition_holds_after_a_hegemonic_war():
+    # Condition 2 at 1: the powers start out believing the others share the
+    # value of security; condition 3 at 1: defense dominates, so no power sees
+    # expansion as its best security.  Weights start at 0 and close 0.2 of the
+    # gap to their target of 1 each year: 0.2, 0.36, 0.488, 0.59, so the
+    # regime forms in year 4, the first year it can.
+    system = get_scenario("concert_of_europe").system.with_(first_strike=-0.5, belief_prior=0.9)
+    r = _concert(system, **ALL_CONDITIONS)
     s = r.summary
-    assert (s.formation_year <= 3).all()
+    assert (s.formation_year == 4).all()
+    assert (_concert(system, **ALL_CONDITIONS, adaptation=1.0).summary.formation_year == 1).all()
     hz = r.regime_hazards()
-    assert hz.formation_hazard.iloc[0] > 0.9
-    assert ((s.regime_years >= 1) & (s.regime_years <= 40)).all()
+    assert hz.formation_hazard.iloc[3] == 1.0 and (hz.formed.iloc[:3] == 0).all()
+    assert ((s.regime_years >= 1) & (s.regime_years <= 37)).all()
     # Breakdown is counted only for runs in which the regime held the year before.
+    held = r.measures["regime_in_force"]
     assert (hz.broke <= hz.at_risk_breakdown).all()
-    held = r.measures["regime_strength"] >= 0.5
     assert hz.broke.sum() == (held[:, :-1] & ~held[:, 1:]).sum()
+    # In force exactly while the strength is at the threshold or above.
+    assert (held == (r.measures["regime_strength"] >= 0.5)).all()
+
+
+def test_norms_bind_only_while_the_regime_is_in_force():
+    # Same draws, norms of full strength: before formation (years 1-3) the
+    # regime changes nothing; a threshold above 1 is refused, so compare with
+    # a regime that can never form (threshold 1 with weights below 1).
+    system = get_scenario("concert_of_europe").system.with_(belief_prior=0.9)
+    forms = _concert(system, **ALL_CONDITIONS)
+    never = _concert(system, **ALL_CONDITIONS, threshold=1.0)
+    assert not never.measures["regime_in_force"].any()
+    assert (never.summary.norm_restraints == 0).all()
+    first = np.nan_to_num(forms.summary.formation_year.to_numpy(), nan=41).astype(int)
+    for b in range(60):
+        for key in ("war", "attacker", "restraints"):
+            a, c = forms.measures[key][b, :first[b]], never.measures[key][b, :first[b]]
+            assert (a == c).all(), (b, key)
+    assert forms.summary.norm_restraints.sum() > 0
+
+
+def test_a_hegemonic_war_restores_the_memory_of_war():
+    # No memory, no fixed war-cost perception: the target is 0 until a
+    # hegemonic war makes war look as costly as it can.
+    system = System(capabilities=(0.5, 0.2, 0.15, 0.15), cow_year=None, first_strike=0.5,
+                    belief_prior=0.9)
+    regime = Regime(conditions=Conditions(war_cost_perception=0.0, memory=0.0, memory_gain=0.0,
+                                          decline=0.0))
+    r = simulate(system, years=60, policy="waltz", regime=regime, systems=200, seed=5)
+    heg = r.measures["hegemonic_war"]
+    s = r.summary
+    assert heg.any() and s.formation_year.notna().any()
+    # It never forms before the first hegemonic war.
+    formed = s.formation_year.notna()
+    assert (s.formation_year[formed] > s.first_hegemonic_war[formed]).all()
 
 
 def test_without_a_regime_nothing_forms():

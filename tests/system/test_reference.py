@@ -71,10 +71,14 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
         reg = Regime(members=None if regime == "all" else tuple(range(0, n, 2)),
                      norms={"restraint": 0.8, "consultation": 0.6, "compensation": 0.7,
                             "no_elimination": 0.9, "readmission": 0.5},
-                     conditions=Conditions(shock_rate=0.1, memory=0.2, half_life=15.0))
+                     conditions=Conditions(shock_rate=0.1, memory=0.2, half_life=15.0,
+                                           threshold=float(rng.uniform(0.2, 0.8)),
+                                           decline=float(rng.choice([0.0, 1.0, 2.5]))))
         state.weight = rng.uniform(0, 1, (B, n))
         state.memory = rng.uniform(0, 1, B)
         state.revisionist = rng.random((B, n)) < 0.2
+        state.ref_share = rng.uniform(0, 0.6, (B, n))
+        state.in_force = rng.random(B) < 0.7
     keys = spawn_keys(seed, np.arange(B))
     year = int(rng.integers(0, 100))
     draws = Draws(keys, year, n)
@@ -84,7 +88,9 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
             "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen")}
         if reg is not None:
             st_b.update(weight=state.weight[b].tolist(), memory=float(state.memory[b]),
-                        revisionist=state.revisionist[b].tolist())
+                        revisionist=state.revisionist[b].tolist(),
+                        ref_share=state.ref_share[b].tolist(),
+                        in_force=bool(state.in_force[b]))
         u_b = {name: (draws[name][b].tolist()) for name in draws.layout}
         ref, ref_m = ref_step(st_b, u_b, system, policy, dy, reg)
         assert new.alive[b].tolist() == ref["alive"], f"system {b}"
@@ -106,6 +112,8 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
             np.testing.assert_allclose(new.weight[b], ref["weight"], rtol=1e-12, atol=1e-15)
             assert new.memory[b] == pytest.approx(ref["memory"], rel=1e-12, abs=1e-15)
             assert new.revisionist[b].tolist() == ref["revisionist"]
+            np.testing.assert_allclose(new.ref_share[b], ref["ref_share"], rtol=1e-12)
+            assert bool(new.in_force[b]) == ref["in_force"] == bool(measures["regime_in_force"][b])
             assert measures["regime_strength"][b] == pytest.approx(ref_m["regime_strength"],
                                                                   rel=1e-12, abs=1e-15)
         assert measures["continuous_survival"][b] == pytest.approx(ref_m["continuous_survival"])

@@ -115,7 +115,11 @@ class ConditionsModel(_Strict):
     half_life: float = Field(20.0, gt=0, le=1e6, description="Years for the memory to halve.")
     memory_gain: float = Field(2.0, ge=0, le=1e3)
     adaptation: float = Field(0.2, gt=0, le=1)
-    initial_weight: float | None = Field(None, ge=0, le=1)
+    initial_weight: float | None = Field(0.0, ge=0, le=1,
+                                         description="Weights at the start; null: the target.")
+    threshold: float = Field(0.5, ge=0, le=1, description="Strength at which the regime forms.")
+    decline: float = Field(1.0, ge=0, le=1e3,
+                           description="Exponent of relative decline in a member's target.")
 
     def build(self) -> Conditions:
         d = self.model_dump()

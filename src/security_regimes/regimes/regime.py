@@ -36,6 +36,19 @@ NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmis
 class Conditions:
     """Jervis's conditions for a security regime, and what moves them.
 
+    The norms exist as a possible convention from the start; each member's
+    internalisation weight moves each year (``adaptation``) toward a target
+    set by the four conditions below, times its relative decline.  The
+    regime *forms* in the first year its strength (the smaller of the living
+    members' mean weight and their mean trust that the others comply)
+    reaches ``threshold``, and *holds* (is in force) while it stays there;
+    the norms bind only while it is in force.  Betrayal lowers it: while it
+    is in force, a member's attack on a member is seen by every member, and
+    trust in the violator falls.  A *hegemonic war* (detected by the model:
+    most great powers fight and the predominant power is beaten) restores the
+    memory of war to 1 and makes a new settlement (the shares against which
+    decline is measured).
+
     Parameters
     ----------
     regulation : float in [0, 1]
@@ -64,7 +77,15 @@ class Conditions:
     adaptation : float in (0, 1]
         Share of the gap to its target that a weight closes each year.
     initial_weight : float in [0, 1] or None
-        Weights at the start; ``None`` starts at the target.
+        Weights at the start (default 0: nobody has internalised the norms
+        yet); ``None`` starts at the target.
+    threshold : float in [0, 1]
+        Strength at which the regime forms and holds.
+    decline : float >= 0
+        How far relative decline lowers a member's target: its target is
+        multiplied by ``min(share / share_at_settlement, 1) ** decline``
+        (a declining power comes to see its security in preventive war,
+        not restraint; Gilpin 1981, Copeland 2000).  0 switches it off.
     """
 
     regulation: float = 1.0
@@ -76,7 +97,9 @@ class Conditions:
     half_life: float = 20.0
     memory_gain: float = 2.0
     adaptation: float = 0.2
-    initial_weight: float | None = None
+    initial_weight: float | None = 0.0
+    threshold: float = 0.5
+    decline: float = 1.0
 
     def __post_init__(self) -> None:
         for key in ("regulation", "shared_value", "shock_rate", "war_cost_perception", "memory"):
@@ -90,6 +113,9 @@ class Conditions:
             raise ValueError("adaptation must be in (0, 1], got 0")
         if self.initial_weight is not None:
             check_probability(self.initial_weight, "initial_weight")
+        check_probability(self.threshold, "threshold")
+        if check_finite(self.decline, "decline") < 0:
+            raise ValueError(f"decline must be >= 0, got {self.decline!r}")
         object.__setattr__(self, "revisionist", tuple(int(i) for i in self.revisionist))
 
 

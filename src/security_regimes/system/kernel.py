@@ -36,6 +36,9 @@ from .._validation import check_int
 from ..engine.kernels import njit, uniform
 from ..engine.rng import uniforms
 
+#: State fields a run with a regime needs (see ``model.State``).
+REGIME_STATE = ("weight", "memory", "revisionist", "ref_share", "in_force")
+
 #: Per system-year measures by storage type (the order of the kernel's output rows).
 FLOAT_MEASURES = ("war_size", "essential_survival", "continuous_survival", "hhi", "con",
                   "max_share", "cooperation_rate", "mean_belief", "growth", "total",
@@ -43,12 +46,13 @@ FLOAT_MEASURES = ("war_size", "essential_survival", "continuous_survival", "hhi"
 INT_MEASURES = ("attacker", "defender", "punishers", "eliminated", "restored", "n_alive",
                 "pairs", "restraining_dyads", "n_poles", "alliance_count", "restraints",
                 "norm_restraints")
-BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war", "hegemonic_war")
+BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war", "hegemonic_war",
+                 "regime_in_force")
 
 # Float parameters (index into ``fp``).
 _K, _DELTA, _TAU, _F, _THR, _MIS, _THREAT, _PRED, _RESTORE, _REL, _NCOST, _SHADOW, \
     _PRIOR, _FW, _S_RES, _S_CON, _S_COMP, _S_NOEL, _S_READ, _COMP_SHARE, _REGUL, _SHARED, \
-    _WCP, _DECAY, _MEM_GAIN, _ADAPT, _SHOCK, _BIG_GAIN, _COMPLY = range(29)
+    _WCP, _DECAY, _MEM_GAIN, _ADAPT, _SHOCK, _BIG_GAIN, _COMPLY, _FORM, _DECLINE = range(31)
 # Integer parameters (index into ``ip``).
 _POLICY, _BALANCER, _EXCL, _GRIEV, _CONQUEST, _STOCH, _REGIME, _NOISE, _DPY, \
     _REC_CAPS, _REC_ALLY, _COL0 = range(12)
@@ -121,14 +125,16 @@ def _portion(x, total):
 @njit(cache=True, nogil=True, error_model="numpy")
 def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8, next8, start, thr,
               like_s, like_e, mmask, cap, alive, excluded, belief, dyad, grievance, seen_h,
-              fallen, weight, memory, revis, F, I, Bo, caps, jmask):  # noqa: E741
+              fallen, weight, memory, revis, ref_share, in_force, F, I, Bo,  # noqa: E741
+              caps, jmask):
     """Advance systems ``b0 <= b < b1`` through years ``y0 <= y < y1`` in place.
 
     State arrays (first axis: system, ``B``): ``cap`` (B, N) float64, ``alive``
     (B, N) bool, ``excluded`` (B, N) int64, ``belief`` (B, N, N) float64,
     ``dyad`` (B, N, N) int64, ``grievance`` (B, N, N) int64, ``seen_h``
     (B, N, N) bool, ``fallen`` (B, N) bool, ``weight`` (B, N) float64,
-    ``memory`` (B,) float64, ``revis`` (B, N) bool.  Year ``y``'s measures go
+    ``memory`` (B,) float64, ``revis`` (B, N) bool, ``ref_share`` (B, N)
+    float64 (shares at the last settlement), ``in_force`` (B,) bool.  Year ``y``'s measures go
     to column ``y`` of ``F`` (float), ``I`` (int64) and ``Bo`` (bool), shape
     (measures, B, T); capabilities at its end to ``caps[:, y + 1]`` and the
     alliance clique as a bitmask of powers to ``jmask[:, y]`` if recorded.
@@ -158,6 +164,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
         fa = fallen[b]
         wt = weight[b]
         rv = revis[b]
+        rs = ref_share[b]
         alive0 = np.empty(N, dtype=np.bool_)
         join = np.empty(N, dtype=np.bool_)
         side = np.empty(N)
@@ -179,6 +186,10 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
         gain_share = np.empty(N)
         for y in range(y0, y1):
             base = np.int64(y) * dpy
+            # The norms bind only while the regime is in force (it formed and
+            # still holds at the end of last year): before, there is no
+            # convention whose expectations members could converge on.
+            bound = has_regime and in_force[b]
             yy = y - y0
             yc = y - ip[_COL0]  # output column
             n_start = 0
@@ -308,7 +319,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                                         and eg >= fp[_BIG_GAIN] * c[i])
                         if sup[j] and not cand and p_att > 0.5:
                             cand = _u(key, base, off[_RULE5], i) < w[5]
-                    if (cand and member[i] and member[j]
+                    if (cand and bound and member[i] and member[j]
                             and _u(key, base, off[_NORM], i * N + j) < fp[_S_RES] * wt[i]
                             and bel[i, j] >= comply):
                         cand = False
@@ -324,7 +335,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         if ready and not cand:
                             norm_restraints += 1
             settled = False
-            if war and has_regime and fp[_S_CON] > 0:
+            if war and bound and fp[_S_CON] > 0:
                 if (member[att] and member[dfd]
                         and _u(key, base, off[_CONF], 0) < fp[_S_CON] * wt[att]
                         and bel[att, dfd] >= comply):
@@ -412,7 +423,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     if lose[q]:
                         ex[q] = ip[_EXCL]
                 gr[dfd, att] = ip[_GRIEV]
-                if has_regime and fp[_S_COMP] > 0:
+                if bound and fp[_S_COMP] > 0:
                     n_abstain = 0
                     for q in range(N):
                         if member[q] and not (a_side[q] or d_side[q]):
@@ -451,7 +462,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                 push_free = push
                 if kaplan and push and _u(key, base, off[_RULE3], 0) < w[3]:
                     push = False
-                if (push and has_regime and fp[_S_NOEL] > 0 and member[winner] and member[loser]
+                if (push and bound and fp[_S_NOEL] > 0 and member[winner] and member[loser]
                         and _u(key, base, off[_NOEL], 0) < fp[_S_NOEL] * wt[winner]
                         and bel[winner, loser] >= comply):
                     push = False
@@ -530,7 +541,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         al[q] = True
                         ex[q] = 0
                         restored += 1
-            if has_regime and fp[_S_READ] > 0:
+            if bound and fp[_S_READ] > 0:
                 for q in range(N):
                     if member[q] and _u(key, base, off[_READMIT], q) < fp[_S_READ] * wt[q]:
                         ex[q] = 0
@@ -556,6 +567,15 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     bb = bel[i, j]
                     post = bb * ls / (bb * ls + (1 - bb) * le)
                     bel[i, j] = min(max(post, like_s[5]), 1 - like_s[5])
+            # Betrayal is identified: while the regime is in force, a member's
+            # attack on a member is seen by every member as hostility toward
+            # itself (regimes supply information; Keohane 1984, ch. 6).
+            if bound and war and fp[_S_RES] > 0 and member[att] and member[dfd]:
+                for q in range(N):
+                    if member[q] and q != att and not d_side[q]:
+                        bb = bel[q, att]
+                        post = bb * like_s[2] / (bb * like_s[2] + (1 - bb) * like_e[2])
+                        bel[q, att] = min(max(post, like_s[5]), 1 - like_s[5])
             for q in range(N):
                 if al[q] and not alive0[q]:  # a restored power starts afresh
                     for r in range(N):
@@ -568,9 +588,19 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         sh_[q, r] = False
                         sh_[r, q] = False
 
-            # Regime: memory fades, goals may turn revisionist, weights move to target.
+            # Hegemonic war (Gilpin 1981; Jervis 1982, p. 366): most great powers
+            # alive at the start fight and the side that loses holds the year's
+            # strongest power, whose share is at least predominance_share.
+            n_fight = 0
+            for q in range(N):
+                if a_side[q] or d_side[q]:
+                    n_fight += 1
+            hegemonic = war and 2 * n_fight > n_start and lose[h] and sh >= fp[_PRED]
+
+            # Regime: formation and decay (see regimes.regime.Conditions).
             member_war = war
             strength = 0.0
+            held = False
             if has_regime:
                 ma, md = False, False
                 for q in range(N):
@@ -580,32 +610,45 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                 total = _total(c, N)
                 mem = memory[b] * fp[_DECAY]
                 if war and ma and md:
-                    mem = mem + fp[_MEM_GAIN] * destroyed / (total if total > 0 else 1.0)
+                    mem = mem + fp[_MEM_GAIN] * destroyed / total
+                if hegemonic:  # war is never seen as costlier than right after one
+                    mem = 1.0
                 memory[b] = min(mem, 1.0)
                 if fp[_SHOCK] > 0:
                     for q in range(N):
                         if al[q] and _u(key, base, off[_SHOCK_D], q) < fp[_SHOCK]:
                             rv[q] = True
+                for q in range(N):  # a settlement: after a hegemonic war, or on restoration
+                    if al[q] and (hegemonic or not alive0[q]):
+                        rs[q] = c[q] / total
                 cost = min(fp[_WCP] + memory[b], 1.0)
-                for i in range(N):
-                    if not (mmask[i] and not rv[i]):
-                        target = 0.0
-                    else:
-                        n_o, s_o = 0, 0
-                        for j in range(N):
-                            if j != i and mmask[j] and not rv[j] and al[j]:
-                                n_o += 1
-                                if bel[i, j] >= comply:
-                                    s_o += 1
-                        trust = s_o / n_o if n_o > 0 else 1.0
-                        target = fp[_REGUL] * fp[_SHARED] * trust * cost
-                    wt[i] = wt[i] + fp[_ADAPT] * (target - wt[i])
                 n_m = 0
-                for q in range(N):
-                    if member[q]:
-                        strength += wt[q]
+                s_w, s_t = 0.0, 0.0
+                for i in range(N):
+                    living = mmask[i] and al[i]
+                    n_o, s_o = 0, 0
+                    for j in range(N):
+                        if living and j != i and mmask[j] and al[j]:
+                            n_o += 1
+                            if bel[i, j] >= comply:
+                                s_o += 1
+                    trust = s_o / n_o if n_o > 0 else 1.0
+                    target = 0.0
+                    if living and not rv[i]:
+                        fall = 1.0
+                        ratio = c[i] / total / rs[i] if rs[i] > 0 else 1.0
+                        if ratio < 1.0 and fp[_DECLINE] > 0:
+                            fall = ratio ** fp[_DECLINE]
+                        target = fp[_REGUL] * fp[_SHARED] * trust * cost * fall
+                    wt[i] = wt[i] + fp[_ADAPT] * (target - wt[i])
+                    if living:
                         n_m += 1
-                strength = strength / max(n_m, 1)
+                        s_w += wt[i]
+                        s_t += trust
+                if n_m > 0:
+                    strength = min(s_w, s_t) / n_m
+                    held = strength >= fp[_FORM]
+                in_force[b] = held
                 member_war = war and member[att] and member[dfd]
 
             # Measures.
@@ -665,14 +708,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             Bo[1, b, yc] = war and a_wins
             Bo[2, b, yc] = settled
             Bo[3, b, yc] = member_war
-            # Hegemonic war (Gilpin 1981; Jervis 1982, p. 366): most great powers
-            # fight and the side that loses holds the year's predominant power.
-            n_fight = 0
-            for q in range(N):
-                if a_side[q] or d_side[q]:
-                    n_fight += 1
-            Bo[4, b, yc] = (war and 2 * n_fight > n_start and lose[h]
-                            and sh >= fp[_PRED])
+            Bo[4, b, yc] = hegemonic
+            Bo[5, b, yc] = held
             if ip[_REC_CAPS] == 1:
                 for q in range(N):
                     caps[b, yc + 1, q] = c[q]
@@ -750,7 +787,8 @@ class Kernel:
             c.war_cost_perception if c else 0.0,
             0.5 ** (1.0 / c.half_life) if c else 1.0,
             c.memory_gain if c else 0.0, c.adaptation if c else 0.0,
-            c.shock_rate if c else 0.0, BIG_GAIN, COMPLY_BELIEF], dtype=np.float64)
+            c.shock_rate if c else 0.0, BIG_GAIN, COMPLY_BELIEF, c.threshold if c else 1.0,
+            c.decline if c else 0.0], dtype=np.float64)
         self.ip = np.array([
             POLICY_CODES[policy.name], policy.balancer, system.exclusion_years,
             system.grievance_years, int(system.conquest), int(dyadic.stochastic),
@@ -806,11 +844,13 @@ class Kernel:
         memory = state.memory if state.memory is not None else np.zeros(B)
         revis = state.revisionist if state.revisionist is not None else np.zeros(
             (B, n), dtype=np.bool_)
+        ref_share = state.ref_share if state.ref_share is not None else np.zeros((B, n))
+        in_force = state.in_force if state.in_force is not None else np.zeros(B, dtype=np.bool_)
         args = (self.fp, ip, self.w, self.off, self.sup, self.nuc, self.dyadic.act,
                 self.dyadic.next8, self.dyadic.start, self.dyadic.threshold, self.like_s,
                 self.like_e, self.mmask, state.cap, state.alive, state.excluded, state.belief,
                 state.dyad, state.grievance, state.seen_hostile, state.fallen, weight, memory,
-                revis, F, I, Bo, caps, jmask)
+                revis, ref_share, in_force, F, I, Bo, caps, jmask)
 
         def work(lo: int, hi: int) -> None:
             # Each thread draws its own systems' normals (numpy and scipy release
@@ -862,9 +902,9 @@ def step_year(state, keys, year, system, policy, dyadic, regime=None, threads=No
     """
     s = state.copy()
     B, n = s.cap.shape
-    if regime is not None and (s.weight is None or s.memory is None or s.revisionist is None):
-        raise ValueError("step_year: a regime needs state.weight, state.memory and "
-                         "state.revisionist (see initial_state)")
+    if regime is not None and any(getattr(s, k) is None for k in REGIME_STATE):
+        raise ValueError(f"step_year: a regime needs state.{', state.'.join(REGIME_STATE)} "
+                         "(see initial_state)")
     F, I, Bo = allocate(B, 1)  # noqa: E741
     jmask = np.zeros((B, 1), dtype=np.uint32)
     Kernel(system, policy, dyadic, regime).run(s, np.asarray(keys, dtype=np.uint64), year,

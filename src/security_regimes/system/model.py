@@ -167,15 +167,19 @@ class State:
     seen_hostile: np.ndarray  # (B, N, N) bool, [q, i]: q saw i expand toward it last year
     fallen: np.ndarray  # (B, N) bool, eliminated at least once (restoration does not undo it)
     # Regime state (see security_regimes.regimes): internalisation weight per
-    # power, memory of hegemonic war, and revisionist goals.
+    # power, memory of hegemonic war, revisionist goals, each power's share of
+    # the total at the last settlement, and whether the regime is in force.
     weight: np.ndarray | None = None  # (B, N) float64 in [0, 1]
     memory: np.ndarray | None = None  # (B,) float64
     revisionist: np.ndarray | None = None  # (B, N) bool
+    ref_share: np.ndarray | None = None  # (B, N) float64
+    in_force: np.ndarray | None = None  # (B,) bool
 
     def copy(self) -> State:
         return State(*(None if a is None else a.copy() for a in (
             self.cap, self.alive, self.excluded, self.belief, self.dyad, self.grievance,
-            self.seen_hostile, self.fallen, self.weight, self.memory, self.revisionist)))
+            self.seen_hostile, self.fallen, self.weight, self.memory, self.revisionist,
+            self.ref_share, self.in_force)))
 
 
 @dataclass
@@ -260,10 +264,26 @@ def initial_state(system: System, batch: int, regime=None, dyadic: Dyadic | None
         revisionist[:, list(c.revisionist)] = True
         state.memory = np.full(batch, c.memory)
         state.revisionist = revisionist
+        state.ref_share = cap / cap.sum(axis=1, keepdims=True)
         target = _regime_target(regime, state, n)
         state.weight = target if c.initial_weight is None else np.where(
             regime.member_mask(n)[None, :] & ~revisionist, c.initial_weight, 0.0)
+        state.in_force = regime_strength(regime, state) >= c.threshold
     return state
+
+
+def regime_strength(regime, state: State) -> np.ndarray:
+    """Strength of the regime in each system, (B,): the smaller of the living
+    members' mean internalisation weight and their mean trust (the share of
+    the other members each expects to comply; :func:`member_trust`).  0 with
+    no living member.  The regime is *in force* while it is at least
+    ``regime.conditions.threshold``."""
+    n = state.cap.shape[1]
+    living = regime.member_mask(n)[None, :] & state.alive
+    k = living.sum(axis=1)
+    w = np.where(living, state.weight, 0.0).sum(axis=1)
+    t = np.where(living, member_trust(state.belief, living), 0.0).sum(axis=1)
+    return np.where(k > 0, np.minimum(w, t) / np.maximum(k, 1), 0.0)
 
 
 def member_trust(belief: np.ndarray, member: np.ndarray) -> np.ndarray:
@@ -271,7 +291,8 @@ def member_trust(belief: np.ndarray, member: np.ndarray) -> np.ndarray:
 
     Jervis's condition 2 (others share the value of mutual security), read off
     the reciprocity beliefs rather than set by hand: the share of the other
-    members ``j`` with ``belief[i, j] >= COMPLY_BELIEF``.  1 with no other member.
+    members ``j`` (revisionist or not: their goals show only in what they do)
+    with ``belief[i, j] >= COMPLY_BELIEF``.  1 with no other member.
     """
     B, N = member.shape
     other = member[:, None, :] & ~np.eye(N, dtype=bool)[None]
@@ -283,11 +304,15 @@ def member_trust(belief: np.ndarray, member: np.ndarray) -> np.ndarray:
 def _regime_target(regime, state: State, n: int) -> np.ndarray:
     """Jervis's conditions -> each member's target internalisation weight, (B, N)."""
     c = regime.conditions
-    member = regime.member_mask(n)[None, :] & ~state.revisionist  # condition 3
-    trust = member_trust(state.belief, member & state.alive)  # condition 2, from beliefs
+    living = regime.member_mask(n)[None, :] & state.alive
+    trust = member_trust(state.belief, living)  # condition 2, from beliefs
     cost = np.minimum(c.war_cost_perception + state.memory, 1.0)  # condition 4
-    target = c.regulation * c.shared_value * trust * cost[:, None]  # conditions 1, 2, 4
-    return np.where(member, target, 0.0)
+    share = state.cap / state.cap.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(state.ref_share > 0, share / state.ref_share, 1.0)
+    fall = np.minimum(ratio, 1.0) ** c.decline  # relative decline since the settlement
+    target = c.regulation * c.shared_value * trust * cost[:, None] * fall  # conditions 1, 2, 4
+    return np.where(living & ~state.revisionist, target, 0.0)  # condition 3
 
 
 def csf(a: np.ndarray, d: np.ndarray, k: float) -> np.ndarray:

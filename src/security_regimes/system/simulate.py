@@ -25,7 +25,7 @@ YEAR_MEASURES = (
     "restored", "n_alive", "essential_survival", "continuous_survival", "pairs",
     "restraining_dyads", "hhi", "con", "max_share", "n_poles", "alliance_count",
     "cooperation_rate", "mean_belief", "growth", "total", "restraints", "norm_restraints",
-    "settled", "member_war", "regime_strength", "hegemonic_war",
+    "settled", "member_war", "regime_strength", "hegemonic_war", "regime_in_force",
 )
 
 
@@ -112,7 +112,7 @@ class SimulationResult:
             m = self.measures
             hegemonic = m["max_share"] >= 0.5
             first = _first_year(hegemonic)
-            holds = m["regime_strength"] >= REGIME_HOLDS
+            holds = m["regime_in_force"]
             wars = m["war"].sum(axis=1)
             pair_years = m["pairs"].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -149,8 +149,8 @@ class SimulationResult:
                 "member_wars": m["member_war"].sum(axis=1),
                 "settled": m["settled"].sum(axis=1),
                 "regime_holds": holds[:, -1],
-                # Formed: the first year the members' mean internalisation
-                # reaches REGIME_HOLDS (NaN if never); held: years at or above it.
+                # Formed: the first year the regime is in force (its strength
+                # reaches the threshold; NaN if never); held: years in force.
                 "formation_year": _first_year(holds),
                 "regime_years": holds.sum(axis=1),
                 "first_member_war": _first_year(m["member_war"]),
@@ -162,16 +162,16 @@ class SimulationResult:
     def regime_hazards(self) -> pd.DataFrame:
         """Yearly formation and breakdown hazards of the regime, pooled over runs.
 
-        A regime *holds* in a year when its strength (the members' mean
-        internalisation weight, ``regime_strength``) is at least
-        ``REGIME_HOLDS``.  For each year (1-based): ``at_risk_formation``
+        A regime *holds* in a year when it is in force at the year's end
+        (``regime_in_force``: its strength reached the formation threshold;
+        see :class:`~security_regimes.regimes.Conditions`).  For each year (1-based): ``at_risk_formation``
         runs in which it did not hold the year before (before year 1: none
         holds), ``formed`` of those in which it holds this year, and
         ``formation_hazard`` their ratio; ``at_risk_breakdown``, ``broke`` and
         ``breakdown_hazard`` likewise for runs in which it held the year
         before and no longer does.  Without a regime nothing ever forms.
         """
-        holds = self.measures["regime_strength"] >= REGIME_HOLDS
+        holds = self.measures["regime_in_force"]
         before = np.concatenate([np.zeros((holds.shape[0], 1), dtype=bool), holds[:, :-1]],
                                 axis=1)
         at_f, formed = (~before).sum(axis=0), (~before & holds).sum(axis=0)
@@ -328,10 +328,6 @@ def check_growth(system: System, years: int) -> None:
         raise ValueError(f"years: {years:,} years at growth_mean {system.growth_mean:g} and "
                          f"growth_sd {system.growth_sd:g} would overflow capabilities "
                          f"(|growth_mean| x years + 8 growth_sd sqrt(years) = {drift:,.0f} > 600)")
-
-
-#: Regime strength (members' mean internalisation, in [0, 1]) at which a regime holds.
-REGIME_HOLDS = 0.5
 
 
 def _first_year(flags: np.ndarray) -> np.ndarray:
