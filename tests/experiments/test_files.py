@@ -47,6 +47,12 @@ BAD_SCENARIOS = [
     ("years = 3", "name: required key is missing"),
     ("name = \"x\"\n[system]\nbelief_prior = 1.5", "system.belief_prior: Input should be less than or equal to 1"),
     ("name = \"x\"\n[game]\nR = 1", "game: unknown key"),
+    ("name = \"x\"\n[regime.conditions]\nthreshold = 1.5",
+     "regime.conditions.threshold: Input should be less than or equal to 1, found 1.5"),
+    ("name = \"x\"\n[regime.conditions]\nfear = 1.0", "regime.conditions.fear: unknown key"),
+    ("name = \"x\"\n[regime.conditions]\ndecline = -1",
+     "regime.conditions.decline: Input should be greater than or equal to 0"),
+    ("name = \"x\"\n[system]\ncooperation_gain = nan", "system.cooperation_gain"),
 ]
 
 

@@ -155,7 +155,9 @@ def test_knobs_json(capsys):
     data = json.loads(out)
     assert code == 0 and data["systems"] == 5
     assert {r["knob"] for r in data["knobs"]} == {"competitiveness", "unforgivingness",
-                                                  "uncertainty"}
+                                                  "uncertainty", "all"}
+    assert {"formed", "formed_lo", "regime_years", "cooperation", "conflict_hi"} <= set(
+        data["knobs"][0])
 
 
 def test_an_explicit_seed_wins_over_the_files(tmp_path, capsys):

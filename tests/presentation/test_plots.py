@@ -103,7 +103,7 @@ def test_schelling_and_knobs():
     np.testing.assert_allclose(restrain.get_ydata(), df.restrain)
     k = pd.DataFrame({"knob": ["a", "a", "b", "b"], "value": [0, 1, 0, 1],
                       "member_war_frequency": [0.1, 0.2, 0.1, 0.05]})
-    fig = plots.knobs(k)
+    fig = plots.knobs(k, "member_war_frequency")
     np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata(), [0.1, 0.05])
 
 

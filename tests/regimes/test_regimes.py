@@ -154,3 +154,41 @@ def test_custom_scenario():
                  regime=Regime(norms={"restraint": 1.0}, conditions=FIXED), years=5, systems=4)
     r = s.run(seed=1)
     assert r.outcomes().set_index("outcome").loc["regime_autonomy", "mean"] == 1.0
+
+
+def test_mutual_restraint_pays_a_known_growth():
+    # No growth, no wars (defense dominates), everyone restrains: each year every
+    # power gains exp(cooperation_gain) for restraint reciprocated by all.
+    peace = System.equal(3, growth_mean=0.0, growth_sd=0.0, first_strike=-0.5,
+                         misperception=0.0, cooperation_gain=0.1)
+    r = simulate(peace, years=10, systems=3, seed=0, policy="waltz", dyadic="Cooperator")
+    assert not r.measures["war"].any()
+    np.testing.assert_allclose(r.measures["total"], np.exp(0.1 * np.arange(1, 11))[None, :]
+                               * np.ones((3, 1)), rtol=1e-12)
+    np.testing.assert_allclose(r.measures["growth"][:, 0], np.exp(0.1) - 1, rtol=1e-12)
+    # Half the partners reciprocate: a Defector among Cooperators earns nothing
+    # and each Cooperator earns half the gain from its one cooperating partner.
+    mixed = simulate(peace, years=1, systems=1, seed=0, policy="waltz",
+                     dyadic=["Defector", "Cooperator", "Cooperator"])
+    np.testing.assert_allclose(mixed.capabilities[0, 1], [1 / 3, np.exp(0.05) / 3,
+                                                          np.exp(0.05) / 3], rtol=1e-12)
+
+
+def test_in_the_economic_realm_nobody_is_eliminated_and_restraint_pays():
+    r = run_scenario("economic", seed=3, systems=200, years=100)
+    s = r.result.summary
+    assert (s.eliminations == 0).all() and (r.result.measures["n_alive"] == 5).all()
+    assert s.formation_year.notna().mean() > 0.9
+    sec = run_scenario("security", seed=3, systems=200, years=100).result.summary
+    assert s.cooperation_per_pair_year.mean() > sec.cooperation_per_pair_year.mean()
+
+
+def test_the_three_knobs_together_make_regimes_harder_to_form():
+    from security_regimes.regimes.scenarios import knobs_experiment
+
+    k = knobs_experiment(values=(0.0, 1.0), systems=150, years=60, seed=2)
+    both = k.set_index(["knob", "value"])
+    assert both.loc[("all", 1.0), "formed_hi"] < both.loc[("all", 0.0), "formed_lo"]
+    assert both.loc[("all", 1.0), "conflict_lo"] > both.loc[("all", 0.0), "conflict_hi"]
+    for knob in ("competitiveness", "uncertainty"):
+        assert both.loc[(knob, 1.0), "formed"] < both.loc[(knob, 0.0), "formed"]

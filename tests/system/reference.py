@@ -147,6 +147,8 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
             loss = max(-eg_t, 0.0)
             r = belief[i][j] * SEEKER_RESTRAINT + (1 - belief[i][j]) * EXPANSIONIST_RESTRAINT
             margin = eg - (reply[i, j] * r * system.shadow - (1 - r)) * loss
+            if system.cooperation_gain > 0:  # the year's gain restraint would earn
+                margin -= reply[i, j] * r * system.cooperation_gain * cap[i] / (sum(alive0) - 1)
             ready = not allied[i][j] and margin > 0
             cand = ready
             if policy.name == "kaplan":
@@ -314,6 +316,20 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
             if member[q] and u["readmission"][q] < norm("readmission") * weight[q]:
                 excluded[q] = 0
 
+    if system.cooperation_gain > 0:
+        # Mutual restraint pays: growth in proportion to the partners that reciprocate.
+        gained = 0.0
+        for q in range(N):
+            if not (alive[q] and alive0[q]):
+                continue
+            others = [r for r in range(N) if r != q and alive[r] and alive0[r]]
+            mutual = sum(1 for r in others if stance[q, r] and stance[r, q])
+            if mutual:
+                before_q = cap[q]
+                cap[q] = cap[q] * math.exp(system.cooperation_gain * mutual / len(others))
+                gained += cap[q] - before_q
+        growth += gained
+
     m = system.misperception
     seen = [[False] * N for _ in range(N)]
     new_dyad = [list(r) for r in dyad]
@@ -387,7 +403,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
                 target = c.regulation * c.shared_value * trust[i] * cost * fall
             weight[i] = weight[i] + c.adaptation * (target - weight[i])
         n_living = sum(living)
-        if n_living:
+        if n_living > 1:
             strength = min(sum(weight[q] for q in range(N) if living[q]),
                            sum(trust[q] for q in range(N) if living[q])) / n_living
             in_force = strength >= c.threshold

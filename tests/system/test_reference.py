@@ -51,7 +51,8 @@ def random_state(rng, B, N, dyadic):
     k=st.sampled_from([1.0, 2.0, 3.5]),
     extra=st.sampled_from([{}, {"relative_gains": 0.5, "capability_noise": 0.3},
                            {"conquest": False, "first_strike": -0.3},
-                           {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2}]),
+                           {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2},
+                           {"cooperation_gain": 1.0, "conquest": False, "transfer": 0.3}]),
     regime=st.sampled_from(["none", "all", "some"]),
 )
 def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra, regime):

@@ -185,7 +185,7 @@ def concert_timeline(by_year: pd.DataFrame, title: str | None = None,
     return fig
 
 
-def knobs(knobs_df: pd.DataFrame, value: str = "member_war_frequency") -> Figure:
+def knobs(knobs_df: pd.DataFrame, value: str = "formed") -> Figure:
     """An outcome as each of Jervis's three knobs is turned from economic (0) to security (1)."""
     _require(knobs_df, ["knob", "value", value], "knobs")
     fig, ax = _fig()
@@ -196,7 +196,10 @@ def knobs(knobs_df: pd.DataFrame, value: str = "member_war_frequency") -> Figure
             ax.fill_between(g.value, g[lo], g[hi], color=OKABE_ITO[k], alpha=0.2, lw=0)
     ax.set_xlabel("knob setting (0 = economic baseline, 1 = security setting)")
     label = {"member_war_frequency": "wars between regime members per year",
-             "regime_holds": "share of runs where the regime holds"}.get(value, value)
+             "formed": "share of runs in which the regime forms",
+             "regime_years": "years the regime is in force",
+             "cooperation": "restraint per directed pair-year",
+             "conflict": "wars per pair-year"}.get(value, value)
     ax.set_ylabel(label)
     ax.set_title(f"Security versus economic regimes: {label}")
     ax.legend(frameon=False)

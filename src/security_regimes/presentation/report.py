@@ -287,8 +287,9 @@ def _demo_report(d: Path, m: dict) -> Html:
     if (d / "knobs.csv").exists():
         k = pd.read_csv(d / "knobs.csv")
         doc.h2("Security versus economic regimes: Jervis's three knobs")
-        doc.figure(plots.knobs(k, "member_war_frequency"))
-        doc.figure(plots.knobs(k, "regime_holds"))
+        for value in ("formed", "regime_years", "cooperation", "conflict"):
+            if value in k:
+                doc.figure(plots.knobs(k, value))
     if (d / "war_sizes.csv").exists():
         w = pd.read_csv(d / "war_sizes.csv")
         cow = pd.read_csv(d / "cow_war_sizes.csv")

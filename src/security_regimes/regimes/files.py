@@ -68,6 +68,8 @@ class SystemModel(_Strict):
                                 description="Initial belief that another power is a security "
                                             "seeker.")
     grievance_years: int = Field(10, ge=0, le=1000, description="Years an attack is remembered.")
+    cooperation_gain: float = Field(0.0, ge=0, le=1,
+                                    description="Extra log growth from mutual restraint with all.")
 
     def build(self) -> System:
         d = self.model_dump(exclude={"states", "n_powers"})

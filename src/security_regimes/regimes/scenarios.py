@@ -351,8 +351,24 @@ def four_worlds() -> dict[str, Scenario]:
     return out
 
 
+#: Jervis's (1982, p. 358) three variables, each from the economic setting (0)
+#: to the security setting (1): competitive (relative gains), unforgiving (a
+#: defeat is large and may be fatal) and uncertain (misread stances and
+#: capabilities).  At 1 each takes the ``security`` scenario's value.
+KNOBS = {
+    "competitiveness": lambda v: {"relative_gains": 0.5 * v},
+    "unforgivingness": lambda v: {"conquest": v > 0, "elimination_threshold": 0.02 * v,
+                                  "transfer": 0.1 + 0.4 * v},
+    "uncertainty": lambda v: {"misperception": 0.1 * v, "capability_noise": 0.2 * v},
+}
+
+#: The economic issue area: every knob at 0, and mutual restraint pays.
+ECONOMIC = {**{k: v for f in KNOBS.values() for k, v in f(0.0).items()},
+            "cooperation_gain": 0.01}
+
+
 def builtin_scenarios() -> dict[str, Scenario]:
-    anarchy_system = System(relative_gains=0.5, misperception=0.1, capability_noise=0.2)
+    anarchy_system = System(**{k: v for f in KNOBS.values() for k, v in f(1.0).items()})
     scenarios = [
         Scenario(
             "anarchy",
@@ -371,11 +387,14 @@ def builtin_scenarios() -> dict[str, Scenario]:
         ),
         Scenario(
             "economic",
-            "The same regime and machinery, but forgiving (no elimination), absolute gains and "
-            "transparent (no misperception, capabilities known).",
+            "An issue area where mutual restraint pays, with the same regime and machinery: "
+            "cooperation raises growth (cooperation_gain 0.01 a year with every partner), "
+            "defection costs its victim a bounded, recoverable loss (transfer 0.1, nobody is "
+            "eliminated), gains are absolute and behaviour is observable (no misperception, "
+            "capabilities known).  Each of these is a setting of one of Jervis's three knobs "
+            "at 0 (regimes knobs), except the gain from cooperation, which is the topic.",
             "The baseline against which security regimes are harder.",
-            system=System(relative_gains=0.0, misperception=0.0, capability_noise=0.0,
-                          conquest=False, elimination_threshold=0.0),
+            system=System(**ECONOMIC),
             policy=Policy("waltz"), regime=_concert_regime(), start_year=1816,
         ),
         Scenario(
@@ -466,38 +485,40 @@ def run_scenario(name: str | Scenario, seed: int | None = 0, systems: int | None
     return get_scenario(name).run(seed=seed, systems=systems, years=years)
 
 
-KNOBS = {
-    "competitiveness": lambda v: {"relative_gains": v},
-    "unforgivingness": lambda v: {"conquest": v > 0, "elimination_threshold": 0.1 * v},
-    "uncertainty": lambda v: {"misperception": 0.3 * v, "capability_noise": 0.5 * v},
-}
-
-
 #: Knob settings of :func:`knobs_experiment`, from the economic baseline to security.
 KNOB_VALUES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def knobs_experiment(values=KNOB_VALUES, systems: int = 300, years: int = 100,
                      seed: int = 1, progress=None) -> pd.DataFrame:
-    """Turn Jervis's three knobs one at a time, starting from the ``economic`` scenario.
+    """Turn Jervis's three knobs one at a time, and all together, from the ``economic`` scenario.
 
     Each knob value in [0, 1] maps to system settings (``KNOBS``): 0 is the
-    economic baseline, 1 the security setting.  Returns, per knob and value,
-    the share of runs in which the regime holds (final mean internalisation
-    >= 0.5), member-war frequency and regime autonomy, with 95% CIs.
+    economic setting, 1 the security setting (knob ``all`` turns the three
+    together; at 1 it is the ``security`` scenario's system with the gain
+    from cooperation kept).  Every cell runs the same seeds.  Returns, per
+    knob and value, with 95% CIs over runs: ``formed`` (share of runs in
+    which the regime ever forms), ``regime_years`` (years in force),
+    ``cooperation`` (restraining stances per directed pair-year),
+    ``conflict`` (wars per pair-year), ``regime_autonomy`` and
+    ``member_war_frequency``.
     """
     base = get_scenario("economic")
+    knobs = {**KNOBS, "all": lambda v: {k: x for f in KNOBS.values() for k, x in f(v).items()}}
     rows = []
-    for knob, settings in KNOBS.items():
+    for knob, settings in knobs.items():
         for v in values:
             scn = replace(base, system=replace(base.system, **settings(float(v))))
             s = simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
                          systems=systems, seed=seed, record_alliances=False,
                          record_capabilities=False, progress=progress).summary
             row = {"knob": knob, "value": v}
-            for col, series in (("regime_holds", s.regime_holds.astype(float)),
-                                ("member_war_frequency", s.member_wars / years),
-                                ("regime_autonomy", s.regime_autonomy)):
+            for col, series in (("formed", s.formation_year.notna().astype(float)),
+                                ("regime_years", s.regime_years.astype(float)),
+                                ("cooperation", s.cooperation_per_pair_year),
+                                ("conflict", s.wars_per_dyad_year),
+                                ("regime_autonomy", s.regime_autonomy),
+                                ("member_war_frequency", s.member_wars / years)):
                 m, lo, hi, _ = mean_ci(series)
                 row.update({col: m, f"{col}_lo": lo, f"{col}_hi": hi})
             rows.append(row)

@@ -96,6 +96,15 @@ class System:
     belief_prior : float in [0, 1]
         Initial belief of every power that each other power is a security
         seeker rather than an expansionist (Kydd 2005).
+    cooperation_gain : float >= 0
+        The issue area's gains from mutual restraint (R > P): at the end of
+        each year a living power's capability grows by a further factor
+        ``exp(cooperation_gain * m / n)``, where ``m`` of the ``n`` other
+        living powers restrained toward it while it restrained toward them
+        (absolute gains from cooperation, as in trade; Keohane 1984, Oye
+        1986).  A power ready to attack weighs the year's gain it would lose
+        with its reciprocated restraint.  0 (default): restraint earns
+        nothing beyond peace, as in security.
     grievance_years : int >= 0
         Years a power remembers an attack on it.  While it does (or when it
         saw the attacker expand toward it last year) and its reply to the
@@ -126,6 +135,7 @@ class System:
     shadow: float = 0.9
     belief_prior: float = 0.5
     grievance_years: int = 10
+    cooperation_gain: float = 0.0
 
     def __post_init__(self) -> None:
         if self.capabilities is None:
@@ -178,6 +188,8 @@ class System:
         check_probability(self.shadow, "shadow")
         check_probability(self.belief_prior, "belief_prior")
         check_int(self.grievance_years, "grievance_years", 0)
+        if not 0 <= check_finite(self.cooperation_gain, "cooperation_gain") <= 1:
+            raise ValueError(f"cooperation_gain must be in [0, 1], got {self.cooperation_gain!r}")
 
     @property
     def n_powers(self) -> int:

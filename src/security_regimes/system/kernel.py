@@ -52,7 +52,8 @@ BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war", "hegemonic_war"
 # Float parameters (index into ``fp``).
 _K, _DELTA, _TAU, _F, _THR, _MIS, _THREAT, _PRED, _RESTORE, _REL, _NCOST, _SHADOW, \
     _PRIOR, _FW, _S_RES, _S_CON, _S_COMP, _S_NOEL, _S_READ, _COMP_SHARE, _REGUL, _SHARED, \
-    _WCP, _DECAY, _MEM_GAIN, _ADAPT, _SHOCK, _BIG_GAIN, _COMPLY, _FORM, _DECLINE = range(31)
+    _WCP, _DECAY, _MEM_GAIN, _ADAPT, _SHOCK, _BIG_GAIN, _COMPLY, _FORM, _DECLINE, \
+    _COOP = range(32)
 # Integer parameters (index into ``ip``).
 _POLICY, _BALANCER, _EXCL, _GRIEV, _CONQUEST, _STOCH, _REGIME, _NOISE, _DPY, \
     _REC_CAPS, _REC_ALLY, _COL0 = range(12)
@@ -309,6 +310,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     r = bel[i, j] * like_s[4] + (1 - bel[i, j]) * like_e[4]
                     rp = 1.0 if reply[i, j] else 0.0
                     margin = eg - (rp * r * fp[_SHADOW] - (1 - r)) * loss
+                    if fp[_COOP] > 0:  # the year's gain from reciprocated restraint
+                        margin = margin - rp * r * fp[_COOP] * c[i] / (n_start - 1)
                     ready = margin > 0
                     cand = ready
                     if kaplan:
@@ -546,6 +549,24 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     if member[q] and _u(key, base, off[_READMIT], q) < fp[_S_READ] * wt[q]:
                         ex[q] = 0
 
+            # Gains from mutual restraint (an issue area where cooperation pays).
+            if fp[_COOP] > 0:
+                gained = 0.0
+                for q in range(N):
+                    if not (al[q] and alive0[q]):
+                        continue
+                    n_o, m_o = 0, 0
+                    for r in range(N):
+                        if r != q and al[r] and alive0[r]:
+                            n_o += 1
+                            if stance[q, r] and stance[r, q]:
+                                m_o += 1
+                    if m_o > 0:
+                        before_q = c[q]
+                        c[q] = c[q] * np.exp(fp[_COOP] * m_o / n_o)
+                        gained += c[q] - before_q
+                growth += gained
+
             # 8. Observation: stances seen through misperception, then Bayes.
             for i in range(N):
                 for j in range(N):
@@ -645,7 +666,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         n_m += 1
                         s_w += wt[i]
                         s_t += trust
-                if n_m > 0:
+                if n_m > 1:  # a regime needs two members at least
                     strength = min(s_w, s_t) / n_m
                     held = strength >= fp[_FORM]
                 in_force[b] = held
@@ -788,7 +809,7 @@ class Kernel:
             0.5 ** (1.0 / c.half_life) if c else 1.0,
             c.memory_gain if c else 0.0, c.adaptation if c else 0.0,
             c.shock_rate if c else 0.0, BIG_GAIN, COMPLY_BELIEF, c.threshold if c else 1.0,
-            c.decline if c else 0.0], dtype=np.float64)
+            c.decline if c else 0.0, system.cooperation_gain], dtype=np.float64)
         self.ip = np.array([
             POLICY_CODES[policy.name], policy.balancer, system.exclusion_years,
             system.grievance_years, int(system.conquest), int(dyadic.stochastic),

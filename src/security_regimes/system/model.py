@@ -276,14 +276,14 @@ def regime_strength(regime, state: State) -> np.ndarray:
     """Strength of the regime in each system, (B,): the smaller of the living
     members' mean internalisation weight and their mean trust (the share of
     the other members each expects to comply; :func:`member_trust`).  0 with
-    no living member.  The regime is *in force* while it is at least
+    fewer than two living members.  The regime is *in force* while it is at least
     ``regime.conditions.threshold``."""
     n = state.cap.shape[1]
     living = regime.member_mask(n)[None, :] & state.alive
     k = living.sum(axis=1)
     w = np.where(living, state.weight, 0.0).sum(axis=1)
     t = np.where(living, member_trust(state.belief, living), 0.0).sum(axis=1)
-    return np.where(k > 0, np.minimum(w, t) / np.maximum(k, 1), 0.0)
+    return np.where(k > 1, np.minimum(w, t) / np.maximum(k, 1), 0.0)
 
 
 def member_trust(belief: np.ndarray, member: np.ndarray) -> np.ndarray:
