@@ -17,7 +17,7 @@ design = "lhs"
 samples = 60
 years = 60
 chunk_size = 60
-outcomes = ["regime_holds", "war_frequency"]
+outcomes = ["regime_years", "war_frequency"]
 
 [parameters]
 "regime.conditions.half_life" = { low = 5.0, high = 80.0 }
@@ -68,10 +68,11 @@ def test_model_refuses_unknown_parameters():
 def test_discover_finds_where_the_regime_holds(sweep):
     from security_regimes.ema import discover
 
-    d = discover(sweep, "regime_holds", min_density=0.5)
+    d = discover(sweep, "regime_years", threshold=5, min_density=0.5)
+    assert d.rule == "regime_years > 5"
     assert 0 < d.base_rate < d.density <= 1 and 0 < d.coverage <= 1
-    half = d.limits.set_index("parameter").loc["regime.conditions.half_life"]
-    assert half.low > half["min"] + 5  # the regime holds where the memory of war lasts
+    mis = d.limits.set_index("parameter").loc["system.misperception"]
+    assert mis.high < mis["max"] - 0.1  # it holds where the powers read each other well
     assert np.isclose(d.mass, (d.trajectory.n / d.n_runs).loc[
         d.trajectory.density.sub(d.density).abs().idxmin()])
 
@@ -79,12 +80,11 @@ def test_discover_finds_where_the_regime_holds(sweep):
 def test_discover_cli(sweep, tmp_path, capsys):
     from tests.presentation.test_cli import run
 
-    code, out, err = run("discover", str(sweep), "--outcome", "war_frequency", "--threshold",
-                         "0.05", "--below", "--json", "--out", str(tmp_path / "fig"),
-                         capsys=capsys)
+    code, out, err = run("discover", str(sweep), "--outcome", "regime_years", "--threshold",
+                         "5", "--json", "--out", str(tmp_path / "fig"), capsys=capsys)
     assert code == 0, err
     data = json.loads(out)
-    assert data["rule"] == "war_frequency < 0.05" and data["box"]
+    assert data["rule"] == "regime_years > 5" and data["box"]
     assert (tmp_path / "fig.png").is_file()
     code, _, err = run("discover", str(sweep), "--outcome", "war_frequency", capsys=capsys)
     assert code == 2 and "give --threshold" in err and len(err.strip().splitlines()) == 1

@@ -53,6 +53,7 @@ BAD_SCENARIOS = [
     ("name = \"x\"\n[regime.conditions]\ndecline = -1",
      "regime.conditions.decline: Input should be greater than or equal to 0"),
     ("name = \"x\"\n[system]\ncooperation_gain = nan", "system.cooperation_gain"),
+    ("name = \"x\"\n[system]\nalliance_reliability = nan", "system.alliance_reliability"),
 ]
 
 

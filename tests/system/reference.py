@@ -98,7 +98,8 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
             join[i] = True
     allied = [[join[i] and join[j] and i != j for j in range(N)] for i in range(N)]
     clique = sum(cap[q] for q in range(N) if join[q])
-    side = [clique if join[i] else cap[i] for i in range(N)]
+    rho = system.alliance_reliability  # allies are expected to honour at this rate
+    side = [cap[i] + rho * (clique - cap[i]) if join[i] else cap[i] for i in range(N)]
 
     def valid(i, j):
         return alive[i] and alive[j] and i != j
@@ -188,9 +189,10 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
     if war:
         att, dfd = best
         a_side[att], d_side[dfd] = True, True
-        for q in range(N):
-            a_side[q] |= allied[att][q]
-            d_side[q] |= allied[dfd][q]
+        for q in range(N):  # each ally honours the alliance with probability rho
+            honours = rho >= 1.0 or u["honour"][q] < rho
+            a_side[q] |= allied[att][q] and honours
+            d_side[q] |= allied[dfd][q] and honours
         for q in range(N):
             if not a_side[q] and not d_side[q] and is_punisher(q, att):
                 d_side[q] = True
@@ -209,6 +211,33 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
                 (d_side if a_stronger else a_side)[q] = True
         a_cap = sum(cap[q] for q in range(N) if a_side[q])
         d_cap = sum(cap[q] for q in range(N) if d_side[q])
+        if system.opportunism > 0:
+            def joining(q, own, enemy, p, other, main):
+                delta = delta0
+                if q in nuclear and any(other[r] for r in nuclear):
+                    delta = system.nuclear_cost
+                at_stake = (tau + csf(enemy, cap[q], k) * (1 - tau) * (1 - delta)
+                            if system.conquest else tau)
+                return value(cap[q], own, enemy, p, tau, at_stake, delta,
+                             system.relative_gains, cap[main])
+
+            for q in range(N):  # bystanders join where it pays (bandwagoning for profit)
+                if not alive[q] or a_side[q] or d_side[q]:
+                    continue
+                if u["opportunist"][q] >= system.opportunism:
+                    continue
+                v_a = joining(q, a_cap + cap[q], d_cap, csf((1 + f) * (a_cap + cap[q]), d_cap, k),
+                              d_side, dfd)
+                v_d = joining(q, d_cap + cap[q], a_cap,
+                              1.0 - csf((1 + f) * a_cap, d_cap + cap[q], k), a_side, att)
+                if v_a > 0 and v_a >= v_d:
+                    a_side[q] = True
+                    a_cap += cap[q]
+                elif v_d > 0:
+                    d_side[q] = True
+                    d_cap += cap[q]
+            a_cap = sum(cap[q] for q in range(N) if a_side[q])
+            d_cap = sum(cap[q] for q in range(N) if d_side[q])
         a_wins = u["war"] < csf((1 + f) * a_cap, d_cap, k)
         fought_nuclear = (any(a_side[q] for q in nuclear) and any(d_side[q] for q in nuclear))
         rate = system.nuclear_cost if fought_nuclear else delta0
@@ -365,9 +394,11 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
 
     new = {"cap": cap, "alive": alive, "excluded": excluded, "seen_hostile": seen,
            "dyad": new_dyad, "belief": new_belief, "grievance": grievance, "fallen": fallen}
-    # Most powers alive at the start fight and the predominant power loses.
-    hegemonic = (war and 2 * sum(a_side[q] or d_side[q] for q in range(N)) > sum(alive0)
-                 and lose[h] and sh >= system.predominance_share)
+    # A system war (most powers alive at the start fight, three at least) that
+    # the predominant power loses.
+    fighting = sum(a_side[q] or d_side[q] for q in range(N))
+    system_war = war and fighting >= 3 and 2 * fighting > sum(alive0)
+    hegemonic = system_war and lose[h] and sh >= system.predominance_share
     strength = 0.0
     member_war = war
     in_force = False
@@ -423,4 +454,5 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
         "attacker": best[0] if war else -1, "defender": best[1] if war else -1,
         "alliance_count": sum(join) * (sum(join) - 1) // 2,
         "hegemonic_war": hegemonic, "regime_in_force": in_force,
+        "system_war": system_war,
     }

@@ -52,7 +52,9 @@ def random_state(rng, B, N, dyadic):
     extra=st.sampled_from([{}, {"relative_gains": 0.5, "capability_noise": 0.3},
                            {"conquest": False, "first_strike": -0.3},
                            {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2},
-                           {"cooperation_gain": 1.0, "conquest": False, "transfer": 0.3}]),
+                           {"cooperation_gain": 1.0, "conquest": False, "transfer": 0.3},
+                           {"alliance_reliability": 1.0, "opportunism": 0.0},
+                           {"alliance_reliability": 0.3, "opportunism": 0.6, "threat_share": 0.2}]),
     regime=st.sampled_from(["none", "all", "some"]),
 )
 def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra, regime):
@@ -103,7 +105,7 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
         assert new.grievance[b].tolist() == ref["grievance"]
         assert new.fallen[b].tolist() == ref["fallen"]
         for key in ("punishers", "restored", "pairs", "restraints", "norm_restraints",
-                    "settled", "member_war", "alliance_count", "hegemonic_war"):
+                    "settled", "member_war", "alliance_count", "hegemonic_war", "system_war"):
             assert measures[key][b] == ref_m[key], key
         if measures["war"][b]:
             assert (measures["attacker"][b], measures["defender"][b]) == (

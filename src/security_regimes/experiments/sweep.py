@@ -95,7 +95,8 @@ RUN_OUTCOMES = {
     "war_frequency", "mean_war_size", "eliminations", "essential_survival", "all_survive",
     "hegemony", "cooperation_rate", "final_con", "restraints", "regime_autonomy",
     "member_wars", "settled", "regime_holds", "formation_year", "regime_years",
-    "first_member_war", "wars",
+    "first_member_war", "wars", "system_wars", "hegemonic_wars", "cooperation_per_pair_year",
+    "wars_per_dyad_year",
 }
 
 

@@ -68,6 +68,10 @@ class SystemModel(_Strict):
                                 description="Initial belief that another power is a security "
                                             "seeker.")
     grievance_years: int = Field(10, ge=0, le=1000, description="Years an attack is remembered.")
+    alliance_reliability: float = Field(0.75, ge=0, le=1,
+                                        description="Probability an ally honours its commitment.")
+    opportunism: float = Field(1.0, ge=0, le=1,
+                               description="Probability a bystander weighs joining a war.")
     cooperation_gain: float = Field(0.0, ge=0, le=1,
                                     description="Extra log growth from mutual restraint with all.")
 

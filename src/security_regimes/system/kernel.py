@@ -47,19 +47,19 @@ INT_MEASURES = ("attacker", "defender", "punishers", "eliminated", "restored", "
                 "pairs", "restraining_dyads", "n_poles", "alliance_count", "restraints",
                 "norm_restraints")
 BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war", "hegemonic_war",
-                 "regime_in_force")
+                 "regime_in_force", "system_war")
 
 # Float parameters (index into ``fp``).
 _K, _DELTA, _TAU, _F, _THR, _MIS, _THREAT, _PRED, _RESTORE, _REL, _NCOST, _SHADOW, \
     _PRIOR, _FW, _S_RES, _S_CON, _S_COMP, _S_NOEL, _S_READ, _COMP_SHARE, _REGUL, _SHARED, \
     _WCP, _DECAY, _MEM_GAIN, _ADAPT, _SHOCK, _BIG_GAIN, _COMPLY, _FORM, _DECLINE, \
-    _COOP = range(32)
+    _COOP, _RELY, _OPPORT = range(34)
 # Integer parameters (index into ``ip``).
 _POLICY, _BALANCER, _EXCL, _GRIEV, _CONQUEST, _STOCH, _REGIME, _NOISE, _DPY, \
     _REC_CAPS, _REC_ALLY, _COL0 = range(12)
 # Draw blocks (index into ``off``), in the order of ``model._layout``.
 _GROWTH, _MIS_D, _RULE1, _RULE2, _ACT, _WAR, _RULE3, _PUSH, _RULE4, _RULE5, _RULE6, \
-    _RESTORE_D, _PERCEIVE, _NORM, _CONF, _NOEL, _READMIT, _SHOCK_D = range(18)
+    _RESTORE_D, _PERCEIVE, _NORM, _CONF, _NOEL, _READMIT, _SHOCK_D, _HONOUR, _OPP_D = range(20)
 
 POLICY_CODES = {"waltz": 0, "kaplan": 1, "balancer": 2, "far_sighted_waltz": 3}
 
@@ -80,6 +80,20 @@ def _value(cap_i, own, enemy, p, tau, stake, delta, rel, cap_j):
         other = -delta * cap_j - p * tau * cap_j + (1 - p) * tau * own * j_share
         v = v - rel * other
     return v
+
+
+@njit(cache=True, error_model="numpy")
+def _joining(c, q, own, enemy, p, other_side, main, nuc, fp, conquest, n):
+    """Value to bystander ``q`` of joining a side of capability ``own`` (with
+    ``q``) against ``enemy`` (``other_side``, led by ``main``), won with ``p``."""
+    delta = fp[_DELTA]
+    if nuc[q]:
+        for r in range(n):
+            if other_side[r] and nuc[r]:
+                delta = fp[_NCOST]
+    tau = fp[_TAU]
+    stake = tau + _csf(enemy, c[q], fp[_K]) * (1 - tau) * (1 - delta) if conquest else tau
+    return _value(c[q], own, enemy, p, tau, stake, delta, fp[_REL], c[main])
 
 
 @njit(cache=True)
@@ -235,8 +249,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             for q in range(N):
                 if join[q]:
                     clique += c[q]
-            for q in range(N):
-                side[q] = clique if join[q] else c[q]
+            for q in range(N):  # an ally is expected to honour its commitment
+                side[q] = c[q] + fp[_RELY] * (clique - c[q]) if join[q] else c[q]
 
             # 3. Replies and punishers.
             for i in range(N):
@@ -363,11 +377,13 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             if war:
                 a_side[att] = True
                 d_side[dfd] = True
-                for q in range(N):
-                    if join[att] and join[q] and q != att:
-                        a_side[q] = True
-                    if join[dfd] and join[q] and q != dfd:
-                        d_side[q] = True
+                for q in range(N):  # allies honour the alliance with probability _RELY
+                    if join[q] and (join[att] and q != att or join[dfd] and q != dfd):
+                        if fp[_RELY] >= 1.0 or _u(key, base, off[_HONOUR], q) < fp[_RELY]:
+                            if join[att]:
+                                a_side[q] = True
+                            else:
+                                d_side[q] = True
                 for q in range(N):
                     if punisher[q, att] and not a_side[q] and not d_side[q]:
                         d_side[q] = True
@@ -394,6 +410,25 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                             a_side[q] = True
                 a_cap = _side_sum(c, a_side, N)
                 d_cap = _side_sum(c, d_side, N)
+                if fp[_OPPORT] > 0:  # bystanders join the side where joining pays
+                    for q in range(N):
+                        if not al[q] or a_side[q] or d_side[q]:
+                            continue
+                        if _u(key, base, off[_OPP_D], q) >= fp[_OPPORT]:
+                            continue
+                        v_a = _joining(c, q, a_cap + c[q], d_cap, _csf((1 + f) * (a_cap + c[q]),
+                                       d_cap, k), d_side, dfd, nuc, fp, conquest, N)
+                        v_d = _joining(c, q, d_cap + c[q], a_cap,
+                                       1.0 - _csf((1 + f) * a_cap, d_cap + c[q], k), a_side, att,
+                                       nuc, fp, conquest, N)
+                        if v_a > 0 and v_a >= v_d:
+                            a_side[q] = True
+                            a_cap += c[q]
+                        elif v_d > 0:
+                            d_side[q] = True
+                            d_cap += c[q]
+                    a_cap = _side_sum(c, a_side, N)
+                    d_cap = _side_sum(c, d_side, N)
                 p_war = _csf((1 + f) * a_cap, d_cap, k)
                 a_wins = _u(key, base, off[_WAR], 0) < p_war
                 na, nd = False, False
@@ -609,14 +644,16 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         sh_[q, r] = False
                         sh_[r, q] = False
 
-            # Hegemonic war (Gilpin 1981; Jervis 1982, p. 366): most great powers
-            # alive at the start fight and the side that loses holds the year's
-            # strongest power, whose share is at least predominance_share.
+            # A system war: most great powers alive at the start fight, three at
+            # least (Levy 1983's general wars).  A hegemonic war (Gilpin 1981;
+            # Jervis 1982, p. 366) is a system war whose losing side holds the
+            # year's strongest power, with a share of at least predominance_share.
             n_fight = 0
             for q in range(N):
                 if a_side[q] or d_side[q]:
                     n_fight += 1
-            hegemonic = war and 2 * n_fight > n_start and lose[h] and sh >= fp[_PRED]
+            system_war = war and n_fight >= 3 and 2 * n_fight > n_start
+            hegemonic = system_war and lose[h] and sh >= fp[_PRED]
 
             # Regime: formation and decay (see regimes.regime.Conditions).
             member_war = war
@@ -730,6 +767,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             Bo[2, b, yc] = settled
             Bo[3, b, yc] = member_war
             Bo[4, b, yc] = hegemonic
+            Bo[6, b, yc] = system_war
             Bo[5, b, yc] = held
             if ip[_REC_CAPS] == 1:
                 for q in range(N):
@@ -809,7 +847,8 @@ class Kernel:
             0.5 ** (1.0 / c.half_life) if c else 1.0,
             c.memory_gain if c else 0.0, c.adaptation if c else 0.0,
             c.shock_rate if c else 0.0, BIG_GAIN, COMPLY_BELIEF, c.threshold if c else 1.0,
-            c.decline if c else 0.0, system.cooperation_gain], dtype=np.float64)
+            c.decline if c else 0.0, system.cooperation_gain, system.alliance_reliability,
+            system.opportunism], dtype=np.float64)
         self.ip = np.array([
             POLICY_CODES[policy.name], policy.balancer, system.exclusion_years,
             system.grievance_years, int(system.conquest), int(dyadic.stochastic),

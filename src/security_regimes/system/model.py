@@ -117,7 +117,7 @@ def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
         ("act", (n, n)), ("war", ()), ("rule3", ()), ("push", ()), ("rule4", (n,)),
         ("rule5", (n,)), ("rule6", (n,)), ("restore", (n,)), ("perceive", (n, n)),
         ("norm_restraint", (n, n)), ("conference", ()), ("no_elimination", ()),
-        ("readmission", (n,)), ("shock", (n,)),
+        ("readmission", (n,)), ("shock", (n,)), ("honour", (n,)), ("opportunist", (n,)),
     ):
         out[name] = (c, shape)
         c += int(np.prod(shape))

@@ -25,7 +25,7 @@ YEAR_MEASURES = (
     "restored", "n_alive", "essential_survival", "continuous_survival", "pairs",
     "restraining_dyads", "hhi", "con", "max_share", "n_poles", "alliance_count",
     "cooperation_rate", "mean_belief", "growth", "total", "restraints", "norm_restraints",
-    "settled", "member_war", "regime_strength", "hegemonic_war", "regime_in_force",
+    "settled", "member_war", "regime_strength", "hegemonic_war", "regime_in_force", "system_war",
 )
 
 
@@ -154,6 +154,7 @@ class SimulationResult:
                 "formation_year": _first_year(holds),
                 "regime_years": holds.sum(axis=1),
                 "first_member_war": _first_year(m["member_war"]),
+                "system_wars": m["system_war"].sum(axis=1),
                 "hegemonic_wars": m["hegemonic_war"].sum(axis=1),
                 "first_hegemonic_war": _first_year(m["hegemonic_war"]),
             })
