@@ -115,6 +115,8 @@ def test_bad_sweep_file_writes_nothing(kind, tmp_path, monkeypatch, capsys):
     (["run", "concert_of_europe", "--systems", "10000000"], "would need about"),
     (["balance", "--systems", "0"], "--systems must be"),
     (["knobs", "--years", "0"], "--years must be"),
+    (["intent", "--powers", "1,5"], "--powers values must be between 2 and 30"),
+    (["intent", "--powers", "five"], "--powers expects a range"),
     (["balance", "--out", "good.toml"], "is not a directory"),
 ])
 def test_bad_input_writes_nothing(args, msg, tmp_path, monkeypatch, capsys):
@@ -148,6 +150,14 @@ def test_tables_are_never_cut_in_80_columns(monkeypatch, capsys):
         assert f"{r['essential_survival_hi']:.3f}" in text
         assert r["policy"] in text
     assert max(len(line) for line in text.splitlines()) > 80
+
+
+def test_intent_json(capsys):
+    code, out, _ = run("intent", "--systems", "4", "--years", "5", "--powers", "3,4", "--json",
+                       capsys=capsys)
+    rows = json.loads(out)
+    assert code == 0 and {r["n_powers"] for r in rows} == {3, 4}
+    assert {"far_survival", "kaplan_sparing", "kaplan_like", "far_autonomy"} <= set(rows[0])
 
 
 def test_knobs_json(capsys):

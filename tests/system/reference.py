@@ -274,8 +274,11 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
             rival = max([cap[q] for q in range(N) if alive[q] and not win[q] and q != loser],
                         default=0.0)
             threat = min(rival / c_w, 1.0)
-            eg_push = (p2 * (1 - rate) - rate) * c_l * (c_w / w_side)
-            if policy.future_weight * threat * c_l > eg_push:
+            gain = (p2 * (1 - rate) - rate) * c_l
+            eg_push = gain * (c_w / w_side)
+            partner = max([cap[q] for q in range(N) if win[q] and q != winner], default=0.0)
+            ally = policy.discount / (1 - policy.discount) * policy.future_weight * threat * c_l
+            if ally + gain * (partner / w_side) > eg_push:  # an ally later; rivals kept divided
                 push = False
         push_free = push  # what interest alone decides
         if policy.name == "kaplan" and u["rule3"] < w[3]:
@@ -454,5 +457,6 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
         "attacker": best[0] if war else -1, "defender": best[1] if war else -1,
         "alliance_count": sum(join) * (sum(join) - 1) // 2,
         "hegemonic_war": hegemonic, "regime_in_force": in_force,
+        "spared": war and alive[best[1] if a_wins else best[0]],
         "system_war": system_war,
     }

@@ -19,6 +19,8 @@ POLICIES = [
     Policy("kaplan", rules={1: 0.3, 2: 0.7, 3: 0.5, 4: 0.6, 5: 1.0, 6: 0.4}),
     Policy("balancer", balancer=1),
     Policy("far_sighted_waltz", future_weight=0.7),
+    Policy("far_sighted_waltz", future_weight=0.1, discount=0.95),
+    Policy("far_sighted_waltz", future_weight=0.0, discount=0.0),
 ]
 
 
@@ -105,7 +107,7 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
         assert new.grievance[b].tolist() == ref["grievance"]
         assert new.fallen[b].tolist() == ref["fallen"]
         for key in ("punishers", "restored", "pairs", "restraints", "norm_restraints",
-                    "settled", "member_war", "alliance_count", "hegemonic_war", "system_war"):
+                    "settled", "member_war", "alliance_count", "hegemonic_war", "system_war", "spared"):
             assert measures[key][b] == ref_m[key], key
         if measures["war"][b]:
             assert (measures["attacker"][b], measures["defender"][b]) == (

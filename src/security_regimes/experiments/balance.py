@@ -67,45 +67,68 @@ def balance_experiment(
 
 
 #: The grid of :func:`intent_phase_diagram` (``regimes intent``).
-INTENT_FUTURE_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 5.0, 20.0)
-INTENT_THRESHOLDS = (0.0, 0.01, 0.02, 0.05)
+INTENT_DISCOUNTS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
+INTENT_POWERS = (3, 5, 7, 9)
+INTENT_THRESHOLDS = (0.0, 0.02, 0.05)
+
+#: A far-sighted cell is Kaplan-like when its survival and its sparing are both
+#: within this of ``kaplan``'s on the same seeds.
+KAPLAN_LIKE = 0.05
 
 
-def intent_phase_diagram(future_weights: Sequence[float] = INTENT_FUTURE_WEIGHTS,
+def _means(s: pd.DataFrame) -> dict[str, float]:
+    return {"survival": float(s.continuous_survival.mean()),
+            "essential": float(s.essential_survival.mean()),
+            "sparing": float(np.nanmean(s.sparing)) if s.sparing.notna().any() else float("nan"),
+            "autonomy": (float(np.nanmean(s.regime_autonomy))
+                         if s.regime_autonomy.notna().any() else float("nan"))}
+
+
+def intent_phase_diagram(discounts: Sequence[float] = INTENT_DISCOUNTS,
+                         n_powers: Sequence[int] = INTENT_POWERS,
                          thresholds: Sequence[float] = INTENT_THRESHOLDS,
-                         n_powers: int = 5, systems: int = 300, years: int = 200,
-                         seed: int = 1, progress=None) -> pd.DataFrame:
-    """"Result" against "intent" (Jervis 1982, p. 362) over two settings.
+                         systems: int = 200, years: int = 200, seed: int = 1,
+                         progress=None) -> pd.DataFrame:
+    """"Result" against "intent" (Jervis 1982, p. 362): where does interest alone
+    produce Kaplan-like restraint?
 
-    For each elimination threshold and each ``future_weight`` of
-    far-sighted self-help, run ``waltz`` (no restraint), ``kaplan`` (rules
-    internalised: intent) and ``far_sighted_waltz`` (restraint from interest
-    alone: result) on the same seeds with equal powers.  ``mimicry`` is how
-    much of Kaplan's gain in continuous survival over Waltz far-sighted
-    interest reproduces: ``(far - waltz) / (kaplan - waltz)``, 1 meaning that
-    power-seeking alone mimics the regime's result, 0 that it does not (NaN
-    where Kaplan's rules do not raise continuous survival at all).  ``essential`` columns count restored actors
-    as alive (Kaplan's rule 6), ``continuous`` columns do not.
+    For each number of equal powers and elimination threshold, ``waltz`` (no
+    restraint) and ``kaplan`` (the rules internalised: intent) run once, and
+    ``far_sighted_waltz`` (restraint from interest alone: result) for each
+    discount factor, all on the same seeds.  One row per (n_powers,
+    elimination_threshold, discount): continuous survival at the end
+    (``*_survival``; restored actors count as fallen), essential survival
+    (``*_essential``; restored actors count as alive), ``*_sparing`` (share of
+    wars whose main loser survives the year), regime autonomy (``*_autonomy``:
+    0 for interest alone), ``mimicry`` (far-sighted's share of Kaplan's
+    survival gain over Waltz, NaN where Kaplan gains nothing) and
+    ``kaplan_like`` (survival and sparing both within ``KAPLAN_LIKE`` of
+    Kaplan's).
     """
+    from ..system import Policy
+
     rows = []
-    for thr in thresholds:
-        system = System.equal(n_powers, elimination_threshold=float(thr))
-        base = {}
-        for name in ("waltz", "kaplan"):
-            s = simulate(system, years=years, policy=name, systems=systems, seed=seed,
-                         record_capabilities=False, record_alliances=False,
-                         progress=progress).summary
-            base[name] = (s.continuous_survival.mean(), s.essential_survival.mean())
-        for fw in future_weights:
-            s = simulate(system, years=years, policy="far_sighted_waltz", future_weight=fw,
-                         systems=systems, seed=seed, record_capabilities=False,
-                         record_alliances=False, progress=progress).summary
-            far = (s.continuous_survival.mean(), s.essential_survival.mean())
-            gain = base["kaplan"][0] - base["waltz"][0]
-            rows.append({"elimination_threshold": thr, "future_weight": fw,
-                         "waltz_continuous": base["waltz"][0],
-                         "kaplan_continuous": base["kaplan"][0], "far_continuous": far[0],
-                         "kaplan_essential": base["kaplan"][1], "far_essential": far[1],
-                         "mimicry": (far[0] - base["waltz"][0]) / gain if gain > 0
-                         else float("nan")})
+    for n in n_powers:
+        for thr in thresholds:
+            system = System.equal(int(n), elimination_threshold=float(thr))
+
+            def run(policy, system=system):
+                return _means(simulate(system, years=years, policy=policy, systems=systems,
+                                       seed=seed, record_capabilities=False,
+                                       record_alliances=False, progress=progress).summary)
+
+            waltz, kaplan = run("waltz"), run("kaplan")
+            gain = kaplan["survival"] - waltz["survival"]
+            for d in discounts:
+                far = run(Policy("far_sighted_waltz", discount=float(d)))
+                row = {"n_powers": int(n), "elimination_threshold": float(thr),
+                       "discount": float(d)}
+                for name, m in (("waltz", waltz), ("kaplan", kaplan), ("far", far)):
+                    row.update({f"{name}_{k}": v for k, v in m.items()})
+                row["mimicry"] = (far["survival"] - waltz["survival"]) / gain if gain > 0 \
+                    else float("nan")
+                row["kaplan_like"] = bool(
+                    abs(far["survival"] - kaplan["survival"]) <= KAPLAN_LIKE
+                    and abs(far["sparing"] - kaplan["sparing"]) <= KAPLAN_LIKE)
+                rows.append(row)
     return pd.DataFrame(rows)

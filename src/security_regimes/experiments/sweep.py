@@ -46,6 +46,7 @@ def _targets(scenario: Scenario) -> dict[str, tuple]:
             out[f"system.{k}"] = getattr(scenario.system, k)
     out["policy.name"] = scenario.policy.name
     out["policy.future_weight"] = scenario.policy.future_weight
+    out["policy.discount"] = scenario.policy.discount
     out["policy.balancer"] = scenario.policy.balancer
     for r in range(1, 7):
         out[f"policy.rules.{r}"] = scenario.policy.weights()[r]
@@ -137,7 +138,8 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
 
         policy = Policy(name, rules=merged if name == "kaplan" else {},
                         balancer=pol_kw.get("balancer", policy.balancer),
-                        future_weight=pol_kw.get("future_weight", policy.future_weight))
+                        future_weight=pol_kw.get("future_weight", policy.future_weight),
+                        discount=pol_kw.get("discount", policy.discount))
     if regime is not None and (norms or cond_kw or reg_kw):
         conditions = replace(regime.conditions, **cond_kw) if cond_kw else regime.conditions
         regime = replace(regime, norms={**regime.norms, **norms}, conditions=conditions, **reg_kw)

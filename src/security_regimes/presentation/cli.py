@@ -356,22 +356,24 @@ def _parse_int_list(text: str, what: str) -> list[int]:
 
 @app.command("intent")
 def intent_cmd(
-    systems: Annotated[int, typer.Option(help="Systems per cell and policy.")] = 300,
+    systems: Annotated[int, typer.Option(help="Systems per cell and policy.")] = 200,
     years: Annotated[int, typer.Option(help="Years per system.")] = 200,
-    powers: Annotated[int, typer.Option(help="Number of equal powers.")] = 5,
+    powers: Annotated[str, typer.Option(help="Numbers of equal powers, comma-separated.")] = "3,5,7,9",
     seed: Seed = 1,
     out: Annotated[Path | None, typer.Option(help="Figure path without extension.")] = None,
     as_json: Json = False,
 ) -> None:
-    """"Result" vs "intent": does far-sighted interest mimic Kaplan's restraint?"""
+    """"Result" vs "intent": where does far-sighted interest alone produce Kaplan-like sparing?
+
+    A phase diagram over discount factor x number of powers x elimination threshold."""
     from .._validation import check_int
-    from ..experiments.balance import INTENT_FUTURE_WEIGHTS, INTENT_THRESHOLDS, intent_phase_diagram
+    from ..experiments.balance import INTENT_DISCOUNTS, INTENT_THRESHOLDS, intent_phase_diagram
 
     systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
-    powers = check_int(powers, "--powers", 2, 30)
-    runs = len(INTENT_THRESHOLDS) * (len(INTENT_FUTURE_WEIGHTS) + 2)  # + waltz and kaplan
+    ns = _parse_int_list(powers, "--powers")
+    runs = len(ns) * len(INTENT_THRESHOLDS) * (len(INTENT_DISCOUNTS) + 2)  # + waltz and kaplan
     with _progress(runs * systems * years, "intent") as advance:
-        df = intent_phase_diagram(n_powers=powers, systems=systems, years=years, seed=seed,
+        df = intent_phase_diagram(n_powers=ns, systems=systems, years=years, seed=seed,
                                   progress=advance)
     if out is not None:
         from . import plots
@@ -380,9 +382,12 @@ def intent_cmd(
     if as_json:
         print(json.dumps(_records(df), default=_json_default))
         return
-    show(_df_table(df, title=f"Result vs intent: {powers} equal powers, {systems} systems x "
-                             f"{years} years per cell, seed {seed}; mimicry = (far - waltz) / "
-                             "(kaplan - waltz) of continuous survival"))
+    cols = ["n_powers", "elimination_threshold", "discount", "waltz_survival", "kaplan_survival",
+            "far_survival", "kaplan_sparing", "far_sparing", "kaplan_autonomy", "far_autonomy",
+            "kaplan_like"]
+    show(_df_table(df[cols], title=f"Result vs intent: equal powers, {systems} systems x "
+                                   f"{years} years per cell, seed {seed}; Kaplan-like: survival "
+                                   "and sparing within 0.05 of kaplan"))
     if out is not None:
         console.print("written " + ", ".join(str(p) for p in paths))
 

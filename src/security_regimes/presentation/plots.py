@@ -439,21 +439,35 @@ def posterior_predictive(ppc: pd.DataFrame) -> Figure:
 
 
 def intent_phase(df: pd.DataFrame) -> Figure:
-    """Mimicry of Kaplan's survival gain by far-sighted interest (heat map)."""
-    _require(df, ["elimination_threshold", "future_weight", "mimicry"], "intent")
-    grid = df.pivot(index="elimination_threshold", columns="future_weight", values="mimicry")
-    fig, ax = _fig(6.5, 3.8)
-    im = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis",
-                   vmin=0, vmax=1)
-    ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
-    for (i, j), v in np.ndenumerate(grid.to_numpy(float)):
-        if v == v:
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
-                    color="white" if v < 0.5 else "black")
-    ax.set(xlabel="future weight of a beaten power (far-sighted self-help)",
-           ylabel="elimination threshold",
-           title="Result without intent: share of Kaplan's survival gain\n"
-                 "that far-sighted interest alone reproduces")
-    fig.colorbar(im, ax=ax, label="mimicry")
+    """Far-sighted interest against Kaplan's rules: one heat map per number of powers.
+
+    Cells (elimination threshold x discount) show far-sighted survival minus
+    Kaplan's; a cell where survival and sparing are both within 0.05 of
+    Kaplan's (``kaplan_like``) is outlined.
+    """
+    _require(df, ["n_powers", "elimination_threshold", "discount", "far_survival",
+                  "kaplan_survival", "kaplan_like"], "intent")
+    ns = sorted(df.n_powers.unique())
+    fig, axes = plt.subplots(1, len(ns), figsize=(3.2 * len(ns) + 1, 3.6), squeeze=False,
+                             constrained_layout=True)
+    im = None
+    for ax, n in zip(axes[0], ns, strict=True):
+        d = df[df.n_powers == n]
+        gap = d.assign(gap=d.far_survival - d.kaplan_survival).pivot(
+            index="elimination_threshold", columns="discount", values="gap")
+        like = d.pivot(index="elimination_threshold", columns="discount", values="kaplan_like")
+        im = ax.imshow(gap.to_numpy(float), origin="lower", aspect="auto", cmap="RdBu",
+                       vmin=-1, vmax=1)
+        ax.set_xticks(range(gap.shape[1]), [f"{v:g}" for v in gap.columns], fontsize=7)
+        ax.set_yticks(range(gap.shape[0]), [f"{v:g}" for v in gap.index])
+        for (i, j), v in np.ndenumerate(gap.to_numpy(float)):
+            ax.text(j, i, f"{v:+.2f}", ha="center", va="center", fontsize=7)
+            if bool(like.to_numpy()[i, j]):
+                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2,
+                                           color="black"))
+        ax.set(xlabel="discount factor", title=f"{n} powers")
+    axes[0][0].set_ylabel("elimination threshold")
+    fig.suptitle("Result without intent: far-sighted survival minus Kaplan's "
+                 "(outlined: Kaplan-like survival and sparing)", fontsize=10)
+    fig.colorbar(im, ax=axes[0].tolist(), label="survival gap")
     return fig

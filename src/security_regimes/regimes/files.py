@@ -96,7 +96,9 @@ class PolicyModel(_Strict):
     rules: dict[int, float] = Field(default_factory=dict,
                                     description="Kaplan rule (1-6) -> weight in [0, 1].")
     balancer: int = Field(0, ge=0, le=29)
-    future_weight: float = Field(1.0, ge=0, le=100)
+    future_weight: float = Field(0.1, ge=0, le=100,
+                                 description="Yearly chance a spared power's help is needed.")
+    discount: float = Field(0.9, ge=0, lt=1, description="Weight of next year (far-sighted).")
 
     @field_validator("rules")
     @classmethod
@@ -108,7 +110,7 @@ class PolicyModel(_Strict):
 
     def build(self) -> Policy:
         return Policy(self.name, rules=dict(self.rules), balancer=self.balancer,
-                      future_weight=self.future_weight)
+                      future_weight=self.future_weight, discount=self.discount)
 
 
 class ConditionsModel(_Strict):
@@ -234,7 +236,8 @@ def scenario_to_dict(s: Scenario) -> dict:
         "dyadic": s.dyadic if isinstance(s.dyadic, str) else list(s.dyadic),
         "system": sysd,
         "policy": {"name": s.policy.name, "rules": dict(s.policy.rules),
-                   "balancer": s.policy.balancer, "future_weight": s.policy.future_weight},
+                   "balancer": s.policy.balancer, "future_weight": s.policy.future_weight,
+                   "discount": s.policy.discount},
     }
     if s.regime is not None:
         r = s.regime

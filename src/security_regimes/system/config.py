@@ -258,16 +258,27 @@ class Policy:
       binds a decision where it applies (default: all 1).
     * ``balancer``: Claude's "manually operated" balance: power ``balancer``
       joins the weaker side of every war it is not already in.
-    * ``far_sighted_waltz``: self-help, but a winner values a beaten power as
-      a future ally against third parties (``future_weight``) and spares it
-      when that value exceeds the gain from eliminating it: restraint as a
-      result, not an intent (Jervis 1982, p. 362).
+    * ``far_sighted_waltz``: a far-sighted power maximiser (Jervis 1982,
+      p. 362: restraint as a result, not an intent).  A winner able to press
+      on to eliminate the main loser spares it when what sparing is worth
+      exceeds its expected gain from the elimination.  Sparing is worth a
+      discounted stream of help against the strongest rival,
+      ``discount / (1 - discount) * future_weight * threat * c_loser`` (the
+      loser as a future ally; ``threat`` is the strongest power outside the
+      winning side relative to the winner, at most 1; ``future_weight`` is
+      the yearly chance that the ally's strength is needed against it), plus
+      the share of the spoils that would go to the winner's strongest
+      partner, a potential rival whose gains sparing keeps divided.
+
+    ``discount`` in [0, 1): weight of next year relative to this one
+    (far-sighted only); ``future_weight`` >= 0 (far-sighted only).
     """
 
     name: str = "kaplan"
     rules: Mapping[int, float] = field(default_factory=dict)
     balancer: int = 0
-    future_weight: float = 1.0
+    future_weight: float = 0.1
+    discount: float = 0.9
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", check_choice(self.name, POLICIES, "policy"))
@@ -286,6 +297,8 @@ class Policy:
         check_int(self.balancer, "balancer", 0, 29)
         if check_finite(self.future_weight, "future_weight") < 0:
             raise ValueError(f"future_weight must be >= 0, got {self.future_weight!r}")
+        if not 0 <= check_finite(self.discount, "discount") < 1:
+            raise ValueError(f"discount must be in [0, 1), got {self.discount!r}")
 
     def weights(self) -> np.ndarray:
         """Weights of rules 1..6 as an array of shape (7,) (index 0 unused)."""

@@ -47,13 +47,13 @@ INT_MEASURES = ("attacker", "defender", "punishers", "eliminated", "restored", "
                 "pairs", "restraining_dyads", "n_poles", "alliance_count", "restraints",
                 "norm_restraints")
 BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war", "hegemonic_war",
-                 "regime_in_force", "system_war")
+                 "regime_in_force", "system_war", "spared")
 
 # Float parameters (index into ``fp``).
 _K, _DELTA, _TAU, _F, _THR, _MIS, _THREAT, _PRED, _RESTORE, _REL, _NCOST, _SHADOW, \
     _PRIOR, _FW, _S_RES, _S_CON, _S_COMP, _S_NOEL, _S_READ, _COMP_SHARE, _REGUL, _SHARED, \
     _WCP, _DECAY, _MEM_GAIN, _ADAPT, _SHOCK, _BIG_GAIN, _COMPLY, _FORM, _DECLINE, \
-    _COOP, _RELY, _OPPORT = range(34)
+    _COOP, _RELY, _OPPORT, _DISC = range(35)
 # Integer parameters (index into ``ip``).
 _POLICY, _BALANCER, _EXCL, _GRIEV, _CONQUEST, _STOCH, _REGIME, _NOISE, _DPY, \
     _REC_CAPS, _REC_ALLY, _COL0 = range(12)
@@ -493,9 +493,18 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         if al[q] and not win[q] and q != loser and c[q] > rival:
                             rival = c[q]
                     threat = min(rival / (c_w if c_w > 0 else 1.0), 1.0)
-                    eg_push = (p2 * (1 - rate) - rate) * c_l * (
-                        c_w / w_side_cap if w_side_cap > 0 else 0.0)
-                    if fp[_FW] * threat * c_l > eg_push:
+                    gain = (p2 * (1 - rate) - rate) * c_l  # the winning side's, expected
+                    eg_push = gain * (c_w / w_side_cap if w_side_cap > 0 else 0.0)
+                    # Spared, the loser is worth a discounted stream of help against
+                    # the strongest rival; eliminated, its spoils also feed the
+                    # strongest partner, a potential rival (kept divided if spared).
+                    partner = 0.0
+                    for q in range(N):
+                        if win[q] and q != winner and c[q] > partner:
+                            partner = c[q]
+                    ally = fp[_DISC] / (1 - fp[_DISC]) * fp[_FW] * threat * c_l
+                    divided = gain * (partner / w_side_cap if w_side_cap > 0 else 0.0)
+                    if ally + divided > eg_push:
                         push = False
                 push_free = push
                 if kaplan and push and _u(key, base, off[_RULE3], 0) < w[3]:
@@ -768,6 +777,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             Bo[3, b, yc] = member_war
             Bo[4, b, yc] = hegemonic
             Bo[6, b, yc] = system_war
+            Bo[7, b, yc] = war and al[dfd if a_wins else att]  # the main loser survives
             Bo[5, b, yc] = held
             if ip[_REC_CAPS] == 1:
                 for q in range(N):
@@ -848,7 +858,7 @@ class Kernel:
             c.memory_gain if c else 0.0, c.adaptation if c else 0.0,
             c.shock_rate if c else 0.0, BIG_GAIN, COMPLY_BELIEF, c.threshold if c else 1.0,
             c.decline if c else 0.0, system.cooperation_gain, system.alliance_reliability,
-            system.opportunism], dtype=np.float64)
+            system.opportunism, policy.discount], dtype=np.float64)
         self.ip = np.array([
             POLICY_CODES[policy.name], policy.balancer, system.exclusion_years,
             system.grievance_years, int(system.conquest), int(dyadic.stochastic),

@@ -26,6 +26,7 @@ YEAR_MEASURES = (
     "restraining_dyads", "hhi", "con", "max_share", "n_poles", "alliance_count",
     "cooperation_rate", "mean_belief", "growth", "total", "restraints", "norm_restraints",
     "settled", "member_war", "regime_strength", "hegemonic_war", "regime_in_force", "system_war",
+    "spared",
 )
 
 
@@ -155,6 +156,8 @@ class SimulationResult:
                 "regime_years": holds.sum(axis=1),
                 "first_member_war": _first_year(m["member_war"]),
                 "system_wars": m["system_war"].sum(axis=1),
+                # Wars whose main loser is still alive at the year's end.
+                "sparing": _ratio(m["spared"].sum(axis=1), wars),
                 "hegemonic_wars": m["hegemonic_war"].sum(axis=1),
                 "first_hegemonic_war": _first_year(m["hegemonic_war"]),
             })
