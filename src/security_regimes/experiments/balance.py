@@ -51,6 +51,8 @@ def balance_experiment(
                 ("hegemony_reached", s.hegemony.notna().astype(float)),
                 ("hegemony_year", s.hegemony),
                 ("cooperation_rate", s.cooperation_rate),
+                ("system_war_frequency", s.system_wars / years),
+                ("sparing", s.sparing),
             ):
                 m, lo, hi, k = mean_ci(series)
                 row[col] = m

@@ -17,6 +17,7 @@ from .._validation import check_int
 from ..data import wars
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment
+from ..experiments.powerlaw import csn_fit
 from ..regimes.history import covers_record, history_check
 from ..regimes.scenarios import (
     builtin_scenarios,
@@ -122,6 +123,11 @@ def _run(out: Path, seed: int, systems: int, console) -> None:
     w = wars().groupby("war_num").battle_deaths.agg(lambda s: s.sum() if s.notna().all() else None)
     w.dropna().rename("battle_deaths").reset_index().to_csv(out / "cow_war_sizes.csv",
                                                             index=False)
+    say("war-size tails (powerlaw package)")
+    tails = [{"source": s.scenario.iloc[0], **csn_fit(s.war_size)}
+             for _, s in pd.concat(sizes).groupby("scenario", sort=False)]
+    tails.append({"source": "COW inter-state wars", **csn_fit(w.dropna())})
+    pd.DataFrame(tails).to_csv(out / "tails.csv", index=False)
     manifest = {"kind": "demo", "seed": seed, "systems": systems,
                 "package_version": __version__,
                 "started": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -172,6 +172,9 @@ def concert_timeline(by_year: pd.DataFrame, title: str | None = None,
     if "member_war_rate" in by_year:
         ax.plot(x, by_year.member_war_rate, color=OKABE_ITO[5], lw=1,
                 label="share of runs with a war among members")
+    if "in_force" in by_year and by_year.in_force.any():
+        ax.plot(x, by_year.in_force, color=OKABE_ITO[3], lw=1.5, ls="--",
+                label="share of runs with the regime in force")
     if history:
         ax.axvline(1815, color="0.3", ls="--", lw=1)
         ax.text(1815.5, 0.97, "Vienna 1815", fontsize=8, va="top")

@@ -295,6 +295,12 @@ def _demo_report(d: Path, m: dict) -> Html:
         cow = pd.read_csv(d / "cow_war_sizes.csv")
         doc.h2("War sizes: simulated against COW")
         doc.figure(plots.war_size_ccdf(w.war_size, cow.battle_deaths))
+    if (d / "tails.csv").exists():
+        doc.p("Clauset-Shalizi-Newman fits with the powerlaw package: alpha above xmin, and "
+              "normalised log-likelihood ratios R against a lognormal and an exponential "
+              "(R > 0 favours the power law; p is the significance of its sign). Simulated "
+              "sizes are capability destroyed, COW sizes battle deaths: compare exponents.")
+        doc.table(pd.read_csv(d / "tails.csv").round(4))
     scen = d / "scenarios"
     if scen.is_dir():
         for sub in sorted(p for p in scen.iterdir() if p.is_dir()):

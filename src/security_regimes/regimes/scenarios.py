@@ -139,7 +139,9 @@ class ScenarioResult:
             rows.append({"calendar_year": year, "regime_autonomy": a[0], "autonomy_lo": a[1],
                          "autonomy_hi": a[2], "cooperation_rate": c[0], "cooperation_lo": c[1],
                          "cooperation_hi": c[2], "regime_strength": g.regime_strength.mean(),
-                         "war_rate": g.war.mean(), "member_war_rate": g.member_war.mean()})
+                         "war_rate": g.war.mean(), "member_war_rate": g.member_war.mean(),
+                         "in_force": g.regime_in_force.mean(),
+                         "system_war_rate": g.system_war.mean()})
         return pd.DataFrame(rows)
 
     def outcomes(self) -> pd.DataFrame:
@@ -158,7 +160,7 @@ class ScenarioResult:
                 "cooperation_per_pair_year", "war_frequency", "wars_per_dyad_year",
                 "pair_years", "member_wars", "essential_survival", "continuous_survival",
                 "restorations", "eliminations_per_century", "mean_war_size", "hegemony",
-                "first_member_war"]
+                "first_member_war", "system_wars", "hegemonic_wars", "sparing"]
         regime_only = ("formation_year", "regime_years")  # nothing to pair without norms
         if self.result.regime is not None:
             cols += regime_only
