@@ -33,7 +33,7 @@ def random_state(rng, B, N, dyadic):
     return State(
         cap=cap,
         alive=alive,
-        excluded=rng.integers(0, 3, size=(B, N)) * (rng.random((B, N)) < 0.3),
+        excluded=rng.integers(0, 4, size=(B, N)) * (rng.random((B, N)) < 0.4),
         belief=rng.uniform(0.01, 0.99, size=(B, N, N)),
         dyad=rng.integers(0, n_states, size=(B, N, N)) * 8,
         grievance=rng.integers(0, 4, size=(B, N, N)) * (rng.random((B, N, N)) < 0.3),
@@ -55,7 +55,10 @@ def random_state(rng, B, N, dyadic):
                            {"conquest": False, "first_strike": -0.3},
                            {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2},
                            {"cooperation_gain": 1.0, "conquest": False, "transfer": 0.3},
-                           {"alliance_reliability": 1.0, "opportunism": 0.0},
+                           {"alliance_reliability": 1.0, "opportunism": 0.0, "decisive_lead": 1},
+                           {"decisive_lead": 3, "war_cost": 0.02},
+                           {"alliance_reliability": 0.5, "threat_share": 0.15, "first_strike": 1.5,
+                            "grievance_years": 0, "transfer": 0.9},
                            {"alliance_reliability": 0.3, "opportunism": 0.6, "threat_share": 0.2}]),
     regime=st.sampled_from(["none", "all", "some"]),
 )
@@ -107,7 +110,7 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
         assert new.grievance[b].tolist() == ref["grievance"]
         assert new.fallen[b].tolist() == ref["fallen"]
         for key in ("punishers", "restored", "pairs", "restraints", "norm_restraints",
-                    "settled", "member_war", "alliance_count", "hegemonic_war", "system_war", "spared"):
+                    "settled", "member_war", "alliance_count", "hegemonic_war", "system_war", "spared", "wars", "decisive_wars"):
             assert measures[key][b] == ref_m[key], key
         if measures["war"][b]:
             assert (measures["attacker"][b], measures["defender"][b]) == (
@@ -127,4 +130,6 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
         assert measures["n_alive"][b] == ref_m["n_alive"]
         assert measures["war_size"][b] == pytest.approx(ref_m["war_size"], rel=1e-9, abs=1e-12)
         assert measures["growth"][b] == pytest.approx(ref_m["growth"], rel=1e-9, abs=1e-12)
+        assert measures["largest_war"][b] == pytest.approx(ref_m["largest_war"], rel=1e-9,
+                                                           abs=1e-12)
         np.testing.assert_allclose(measures["cooperation_rate"][b], ref_m["cooperation_rate"])

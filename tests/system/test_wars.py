@@ -1,5 +1,7 @@
 """Wars that spread: alliance reliability, opportunists, system wars."""
 
+import pytest
+
 from security_regimes.system import System, simulate
 
 # Five powers, one strong enough that the others ally against it.
@@ -29,8 +31,20 @@ def test_system_war_is_most_powers_fighting():
     r = _run()
     m = r.measures
     assert not (m["system_war"] & ~m["war"]).any()
-    # A hegemonic war is a system war that the predominant power loses.
-    assert not (m["hegemonic_war"] & ~m["system_war"]).any()
+    assert (m["system_war"] <= m["war"]).all() and (m["hegemonic_war"] <= m["war"]).all()
+
+
+def test_several_wars_may_start_in_a_year():
+    # Six equal powers, no alliances to join, striking first pays: pairs of
+    # powers fight apart, at most one war per power (three wars a year).
+    six = System.equal(6, first_strike=1.0, alliance_reliability=0.0, opportunism=0.0)
+    m = simulate(six, years=30, policy="waltz", systems=200, seed=1, dyadic="Cooperator",
+                 record_capabilities=False).measures
+    assert m["wars"].max() >= 2 and m["wars"].max() <= 3
+    assert (m["war"] == (m["wars"] > 0)).all()
+    assert (m["decisive_wars"] <= m["wars"]).all() and (m["spared"] <= m["decisive_wars"]).all()
+    # Two separate duels are not a system war (no single war has most powers).
+    assert not m["system_war"].any()
 
 
 def test_opportunists_spread_wars():
@@ -48,3 +62,31 @@ def test_reliable_allies_deter_the_power_they_balance():
         return (m["attacker"][:, :5] == 0).mean()
 
     assert strong_attacks(1.0) < strong_attacks(0.5) < strong_attacks(0.0)
+
+
+def test_a_war_of_battles_has_the_gamblers_ruin_odds():
+    from security_regimes.system.kernel import _war_odds
+
+    assert _war_odds(0.7, 1, 0.05, 0.5) == (0.7, 1.0 - 0.7, 0.05)
+    # Lead 2, nothing to stop it but defeat: p^2 / (p^2 + q^2), and with small
+    # battles the share destroyed is close to delta times 2 / (1 - 2pq) battles.
+    for p in (0.5, 0.7, 0.9):
+        win, lose, d = _war_odds(p, 2, 1e-4, 1.0)
+        q = 1 - p
+        assert win == pytest.approx(p * p / (p * p + q * q), abs=0.005)
+        assert win + lose <= 1 and win + lose > 0.99
+        assert d == pytest.approx(1e-4 * 2 / (1 - 2 * p * q), rel=0.02)
+    # Nothing to win: the first battle costs the prize and ends the war undecided.
+    win, lose, d = _war_odds(0.6, 2, 0.05, 0.0)
+    assert (win, lose) == (0.0, 0.0) and d == pytest.approx(0.05)
+
+
+def test_longer_wars_destroy_more():
+    one = _run(decisive_lead=1).measures
+    two = _run(decisive_lead=2).measures
+    size = lambda m: m["war_size"].sum() / m["wars"].sum()  # noqa: E731
+    assert size(two) > 1.3 * size(one)
+    assert (one["decisive_wars"] == one["wars"]).all()  # one battle always decides
+    # Fighting that costs the prize (transfer) before a lead of 3 ends undecided.
+    three = _run(decisive_lead=3, transfer=0.2).measures
+    assert (three["decisive_wars"] < three["wars"]).any()

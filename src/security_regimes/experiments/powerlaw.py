@@ -100,7 +100,8 @@ TAIL_SCENARIOS = ("waltz_balance", "kaplan_balance", "concert_of_europe")
 def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | None = None,
                    seed: int = 1, progress=None) -> pd.DataFrame:
     """War-size tails: each scenario's simulated war sizes (capability destroyed,
-    units of the initial system total) and COW battle deaths of the inter-state
+    units of the initial system total; the largest war begun in each war year,
+    as sizes are kept per year) and COW battle deaths of the inter-state
     wars 1816-2007, each with :func:`csn_fit`.  One row per source.  Compared in
     shape (the exponent), not in level: the units differ."""
     from ..data import wars
@@ -112,7 +113,7 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
         r = scn.simulate(systems=systems, years=years, seed=seed, progress=progress)
         m = r.measures
         rows.append({"source": name, "units": "capability destroyed",
-                     **csn_fit(m["war_size"][m["war"]])})
+                     **csn_fit(m["largest_war"][m["war"]])})
     w = wars().groupby("war_num").battle_deaths.agg(lambda s: s.sum() if s.notna().all() else None)
     rows.append({"source": "COW inter-state wars", "units": "battle deaths",
                  **csn_fit(w.dropna().to_numpy(float))})

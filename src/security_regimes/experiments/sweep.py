@@ -124,7 +124,7 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
             dyadic = value
     if "conquest" in sys_kw:
         sys_kw["conquest"] = bool(sys_kw["conquest"])
-    for key in ("exclusion_years",):
+    for key in ("exclusion_years", "decisive_lead"):
         if key in sys_kw:
             sys_kw[key] = int(round(sys_kw[key]))
     if "balancer" in pol_kw:

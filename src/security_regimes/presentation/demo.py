@@ -118,7 +118,8 @@ def _run(out: Path, seed: int, systems: int, console) -> None:
         r.to_parquet(out / "scenarios" / name, extra=extra, run_seconds=time.perf_counter() - ts)
         if name in ("waltz_balance", "kaplan_balance", "concert_of_europe"):
             py = r.result.per_year
-            sizes.append(py.loc[py.war.astype(bool), ["war_size"]].assign(scenario=name))
+            sizes.append(py.loc[py.war.astype(bool), ["largest_war"]].rename(
+                columns={"largest_war": "war_size"}).assign(scenario=name))
     pd.concat(sizes).to_csv(out / "war_sizes.csv", index=False)
     w = wars().groupby("war_num").battle_deaths.agg(lambda s: s.sum() if s.notna().all() else None)
     w.dropna().rename("battle_deaths").reset_index().to_csv(out / "cow_war_sizes.csv",

@@ -68,6 +68,7 @@ class SystemModel(_Strict):
                                 description="Initial belief that another power is a security "
                                             "seeker.")
     grievance_years: int = Field(10, ge=0, le=1000, description="Years an attack is remembered.")
+    decisive_lead: int = Field(1, ge=1, le=8, description="Battles' lead that ends a war.")
     alliance_reliability: float = Field(0.75, ge=0, le=1,
                                         description="Probability an ally honours its commitment.")
     opportunism: float = Field(1.0, ge=0, le=1,

@@ -188,13 +188,16 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
     if sel.sum() != end - start + 1:
         raise ValueError(f"the run covers {cal[0]}-{cal[-1]}, not {start}-{end}")
     war = m["member_war"][:, sel].astype(bool)
+    # Wars begun in the period: several may start in a year (all of them between
+    # members when the run has no regime or every power is a member).
+    count = np.where(war, m["wars"][:, sel], 0)
     pairs = m["pairs"][:, sel].sum(axis=1)
     length = end - start + 1
     first = np.where(war.any(axis=1), war.argmax(axis=1), length)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(pairs > 0, war.sum(axis=1) / pairs, np.nan)
+        rate = np.where(pairs > 0, count.sum(axis=1) / pairs, np.nan)
     return pd.DataFrame({
-        "wars": war.sum(axis=1).astype(float),
+        "wars": count.sum(axis=1).astype(float),
         "wars_per_pair_year": rate,
         "years_to_first_war": first.astype(float),
         "con": np.nanmean(m["con"][:, sel], axis=1),

@@ -96,6 +96,16 @@ class System:
     belief_prior : float in [0, 1]
         Initial belief of every power that each other power is a security
         seeker rather than an expansionist (Kydd 2005).
+    decisive_lead : int in [1, 8]
+        A war is fought in battles, each won with the contest success
+        function's odds (the attacker keeps its first-strike bonus), until one
+        side leads by ``decisive_lead`` battles (defeat) or fighting has
+        destroyed ``transfer`` of the fighters (cost ends it, status quo), at
+        most 16 battles; every battle destroys ``war_cost`` of each fighter
+        (a random walk of battles, Smith and Stam 2004).  Powers weigh a war
+        at its odds of winning and losing and its expected cost, computed
+        exactly over the walk.  Default 1, one decisive battle: the literature
+        gives no number for it, and 2 changes results (docs/theory.md).
     alliance_reliability : float in [0, 1]
         Probability that an ally honours its commitment when its partner is
         at war (each ally, each war); attackers expect allies' capability at
@@ -146,6 +156,7 @@ class System:
     belief_prior: float = 0.5
     grievance_years: int = 10
     cooperation_gain: float = 0.0
+    decisive_lead: int = 1
     alliance_reliability: float = 0.75
     opportunism: float = 1.0
 
@@ -200,6 +211,7 @@ class System:
         check_probability(self.shadow, "shadow")
         check_probability(self.belief_prior, "belief_prior")
         check_int(self.grievance_years, "grievance_years", 0)
+        check_int(self.decisive_lead, "decisive_lead", 1, 8)
         check_probability(self.alliance_reliability, "alliance_reliability")
         check_probability(self.opportunism, "opportunism")
         if not 0 <= check_finite(self.cooperation_gain, "cooperation_gain") <= 1:

@@ -35,6 +35,7 @@ from scipy.special import ndtri
 from .._validation import check_int
 from ..engine.kernels import njit, uniform
 from ..engine.rng import uniforms
+from .model import MAX_BATTLES
 
 #: State fields a run with a regime needs (see ``model.State``).
 REGIME_STATE = ("weight", "memory", "revisionist", "ref_share", "in_force")
@@ -42,12 +43,12 @@ REGIME_STATE = ("weight", "memory", "revisionist", "ref_share", "in_force")
 #: Per system-year measures by storage type (the order of the kernel's output rows).
 FLOAT_MEASURES = ("war_size", "essential_survival", "continuous_survival", "hhi", "con",
                   "max_share", "cooperation_rate", "mean_belief", "growth", "total",
-                  "regime_strength")
+                  "regime_strength", "largest_war")
 INT_MEASURES = ("attacker", "defender", "punishers", "eliminated", "restored", "n_alive",
                 "pairs", "restraining_dyads", "n_poles", "alliance_count", "restraints",
-                "norm_restraints")
+                "norm_restraints", "wars", "decisive_wars", "spared")
 BOOL_MEASURES = ("war", "attacker_won", "settled", "member_war", "hegemonic_war",
-                 "regime_in_force", "system_war", "spared")
+                 "regime_in_force", "system_war")
 
 # Float parameters (index into ``fp``).
 _K, _DELTA, _TAU, _F, _THR, _MIS, _THREAT, _PRED, _RESTORE, _REL, _NCOST, _SHADOW, \
@@ -56,7 +57,7 @@ _K, _DELTA, _TAU, _F, _THR, _MIS, _THREAT, _PRED, _RESTORE, _REL, _NCOST, _SHADO
     _COOP, _RELY, _OPPORT, _DISC = range(35)
 # Integer parameters (index into ``ip``).
 _POLICY, _BALANCER, _EXCL, _GRIEV, _CONQUEST, _STOCH, _REGIME, _NOISE, _DPY, \
-    _REC_CAPS, _REC_ALLY, _COL0 = range(12)
+    _REC_CAPS, _REC_ALLY, _COL0, _LEAD = range(13)
 # Draw blocks (index into ``off``), in the order of ``model._layout``.
 _GROWTH, _MIS_D, _RULE1, _RULE2, _ACT, _WAR, _RULE3, _PUSH, _RULE4, _RULE5, _RULE6, \
     _RESTORE_D, _PERCEIVE, _NORM, _CONF, _NOEL, _READMIT, _SHOCK_D, _HONOUR, _OPP_D = range(20)
@@ -72,28 +73,77 @@ def _csf(a, d, k):
 
 
 @njit(cache=True, error_model="numpy")
-def _value(cap_i, own, enemy, p, tau, stake, delta, rel, cap_j):
+def _value(cap_i, own, enemy, p, pl, tau, stake, delta, rel, cap_j):
     share = cap_i / own if own > 0 else 0.0
-    v = p * tau * enemy * share - (1 - p) * stake * cap_i - delta * cap_i
+    v = p * tau * enemy * share - pl * stake * cap_i - delta * cap_i
     if rel > 0:
         j_share = cap_j / enemy if enemy > 0 else 0.0
-        other = -delta * cap_j - p * tau * cap_j + (1 - p) * tau * own * j_share
+        other = -delta * cap_j - p * tau * cap_j + pl * tau * own * j_share
         v = v - rel * other
     return v
 
 
 @njit(cache=True, error_model="numpy")
-def _joining(c, q, own, enemy, p, other_side, main, nuc, fp, conquest, n):
+def _war_odds(p, lead, delta, tau):
+    """A war of battles, each won with ``p``, fought until one side leads by
+    ``lead`` (defeat) or fighting has destroyed ``tau`` (cost ends it), at
+    most ``MAX_BATTLES`` (a random walk of battles; Smith and Stam 2004).
+
+    Returns the chances of winning and of losing it and the expected share of
+    each fighter destroyed, computed exactly over the walk's states.
+    """
+    if lead == 1:
+        return p, 1.0 - p, delta
+    q = 1.0 - p
+    probs = np.zeros(2 * lead - 1)  # score -(lead - 1) .. lead - 1
+    nxt = np.zeros(2 * lead - 1)
+    probs[lead - 1] = 1.0
+    p_win, p_lose, d_eff, surv = 0.0, 0.0, 0.0, 1.0
+    for t in range(1, MAX_BATTLES + 1):
+        surv = surv * (1 - delta)
+        for s in range(2 * lead - 1):
+            nxt[s] = 0.0
+        won, lost = 0.0, 0.0
+        for s in range(2 * lead - 1):
+            m = probs[s]
+            if m == 0.0:
+                continue
+            if s + 1 == 2 * lead - 1:
+                won += m * p
+            else:
+                nxt[s + 1] += m * p
+            if s == 0:
+                lost += m * q
+            else:
+                nxt[s - 1] += m * q
+        p_win += won
+        p_lose += lost
+        d_eff += (won + lost) * (1 - surv)
+        for s in range(2 * lead - 1):
+            probs[s] = nxt[s]
+        if 1 - surv >= tau or t == MAX_BATTLES:
+            rest = 0.0
+            for s in range(2 * lead - 1):
+                rest += probs[s]
+            d_eff += rest * (1 - surv)
+            break
+    return p_win, p_lose, d_eff
+
+
+@njit(cache=True, error_model="numpy")
+def _joining(c, q, own, enemy, p, other_side, main, nuc, fp, conquest, n, lead):
     """Value to bystander ``q`` of joining a side of capability ``own`` (with
-    ``q``) against ``enemy`` (``other_side``, led by ``main``), won with ``p``."""
+    ``q``) against ``enemy`` (``other_side``, led by ``main``), whose battles it
+    wins with ``p``."""
     delta = fp[_DELTA]
     if nuc[q]:
         for r in range(n):
             if other_side[r] and nuc[r]:
                 delta = fp[_NCOST]
     tau = fp[_TAU]
+    p, pl, delta = _war_odds(p, lead, delta, tau)
     stake = tau + _csf(enemy, c[q], fp[_K]) * (1 - tau) * (1 - delta) if conquest else tau
-    return _value(c[q], own, enemy, p, tau, stake, delta, fp[_REL], c[main])
+    return _value(c[q], own, enemy, p, pl, tau, stake, delta, fp[_REL], c[main])
 
 
 @njit(cache=True)
@@ -191,8 +241,17 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
         punish = np.empty((N, N))
         a_side = np.empty(N, dtype=np.bool_)
         d_side = np.empty(N, dtype=np.bool_)
-        win = np.empty(N, dtype=np.bool_)
-        lose = np.empty(N, dtype=np.bool_)
+        win = np.empty(N, dtype=np.bool_)  # on a winning side this year
+        lose = np.empty(N, dtype=np.bool_)  # on a beaten side this year
+        w_win = np.empty(N, dtype=np.bool_)
+        w_lose = np.empty(N, dtype=np.bool_)
+        engaged = np.empty(N, dtype=np.bool_)
+        on_a = np.empty(N, dtype=np.bool_)
+        wid = np.empty(N, dtype=np.int64)  # the war a power fights in this year, -1: none
+        war_att = np.empty(N, dtype=np.int64)
+        war_dfd = np.empty(N, dtype=np.int64)
+        losers = np.empty(N, dtype=np.int64)
+        mg = np.empty((N, N))
         weak = np.empty(N, dtype=np.bool_)
         heirs = np.empty(N, dtype=np.bool_)
         victors = np.empty(N, dtype=np.bool_)
@@ -281,18 +340,17 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                             t += c[q]
                     punish[i, j] = t
 
-            # 4. Decisions.
-            best_m = -np.inf
-            att, dfd = 0, 0
-            war = False
+            # 4. Decisions, made at the same time by every power.
             restraints = 0
             norm_restraints = 0
             restraining = 0
             dyads = 0
             rel = fp[_REL]
+            lead = ip[_LEAD]
             for i in range(N):
                 for j in range(N):
                     stance[i, j] = False
+                    mg[i, j] = -np.inf
                     if not (al[i] and al[j] and i != j):
                         continue
                     dyads += 1
@@ -310,16 +368,19 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         e = pmult[b - b0, yy, i, j]
                         enemy = enemy * e
                         enemy_t = enemy_t * e
-                    p_att = _csf((1 + f) * own, enemy, k)
-                    p_tgt = 1.0 - _csf((1 + f) * enemy_t, own_t, k)
+                    p_att, l_att, d_att = _war_odds(_csf((1 + f) * own, enemy, k), lead,
+                                                    delta, tau)
+                    l_tgt, p_tgt, d_tgt = _war_odds(_csf((1 + f) * enemy_t, own_t, k), lead,
+                                                    delta, tau)
                     if conquest:
-                        st_a = tau + _csf(enemy, c[i], k) * (1 - tau) * (1 - delta)
-                        st_t = tau + _csf(enemy_t, c[i], k) * (1 - tau) * (1 - delta)
+                        st_a = tau + _csf(enemy, c[i], k) * (1 - tau) * (1 - d_att)
+                        st_t = tau + _csf(enemy_t, c[i], k) * (1 - tau) * (1 - d_tgt)
                     else:
                         st_a = tau
                         st_t = tau
-                    eg = _value(c[i], own, enemy, p_att, tau, st_a, delta, rel, c[j])
-                    eg_t = _value(c[i], own_t, enemy_t, p_tgt, tau, st_t, delta, rel, c[j])
+                    eg = _value(c[i], own, enemy, p_att, l_att, tau, st_a, d_att, rel, c[j])
+                    eg_t = _value(c[i], own_t, enemy_t, p_tgt, l_tgt, tau, st_t, d_tgt, rel,
+                                  c[j])
                     loss = max(-eg_t, 0.0)
                     r = bel[i, j] * like_s[4] + (1 - bel[i, j]) * like_e[4]
                     rp = 1.0 if reply[i, j] else 0.0
@@ -343,49 +404,72 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     stance[i, j] = reply[i, j] and not cand
                     if stance[i, j]:
                         restraining += 1
-                    if cand and margin > best_m:
-                        best_m = margin
-                        att, dfd = i, j
-                        war = True
+                    if cand:
+                        mg[i, j] = margin
                     if p_att >= 0.5 or ready:  # feasible: a restraining decision unless taken
                         restraints += 1
                         if ready and not cand:
                             norm_restraints += 1
-            settled = False
-            if war and bound and fp[_S_CON] > 0:
-                if (member[att] and member[dfd]
-                        and _u(key, base, off[_CONF], 0) < fp[_S_CON] * wt[att]
-                        and bel[att, dfd] >= comply):
-                    settled = True
-                    war = False
-            if war:
-                restraints -= 1  # the attack made was not a restraint
-                # it was ready and a candidate, so it was never norm-counted
-            elif settled:
-                norm_restraints += 1
 
-            # 5. War sides.
-            n_punishing = 0
-            destroyed = 0.0
-            a_wins = False
-            rate = delta0
+            # 5-6. Wars, most valuable attack first: several may run in a year,
+            # among powers not yet engaged (in a war or a conference).
             for q in range(N):
-                a_side[q] = False
-                d_side[q] = False
+                wid[q] = -1
+                on_a[q] = False
                 win[q] = False
                 lose[q] = False
-            if war:
+                engaged[q] = False
+            n_wars = 0
+            n_settled = 0
+            n_decisive = 0
+            n_punishing = 0
+            destroyed = 0.0
+            largest = 0.0
+            member_destroyed = 0.0
+            member_war = False
+            att0, dfd0 = -1, -1
+            won0 = False
+            max_fight = 0
+            while True:
+                best_m = -np.inf
+                att, dfd = -1, -1
+                for i in range(N):
+                    for j in range(N):
+                        if (mg[i, j] > best_m and al[i] and al[j] and not engaged[i]
+                                and not engaged[j]):
+                            best_m = mg[i, j]
+                            att, dfd = i, j
+                if att < 0:
+                    break
+                widx = n_wars + n_settled  # this crisis's draws
+                engaged[att] = True
+                engaged[dfd] = True
+                if (bound and fp[_S_CON] > 0 and member[att] and member[dfd]
+                        and _u(key, base, off[_CONF], widx) < fp[_S_CON] * wt[att]
+                        and bel[att, dfd] >= comply):
+                    n_settled += 1
+                    norm_restraints += 1  # settled in conference: a norm-explained restraint
+                    continue
+                restraints -= 1  # the attack made was not a restraint (never norm-counted)
+                k_w = n_wars
+                n_wars += 1
+                for q in range(N):
+                    a_side[q] = False
+                    d_side[q] = False
                 a_side[att] = True
                 d_side[dfd] = True
                 for q in range(N):  # allies honour the alliance with probability _RELY
-                    if join[q] and (join[att] and q != att or join[dfd] and q != dfd):
+                    if engaged[q] or not join[q]:
+                        continue
+                    if join[att] or join[dfd]:
                         if fp[_RELY] >= 1.0 or _u(key, base, off[_HONOUR], q) < fp[_RELY]:
                             if join[att]:
                                 a_side[q] = True
                             else:
                                 d_side[q] = True
-                for q in range(N):
-                    if punisher[q, att] and not a_side[q] and not d_side[q]:
+                for q in range(N):  # the attacker's victims that reciprocate join its enemy
+                    if (punisher[q, att] and not engaged[q] and not a_side[q]
+                            and not d_side[q]):
                         d_side[q] = True
                         n_punishing += 1
                 a_cap = _side_sum(c, a_side, N)
@@ -395,7 +479,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     strong_share = max(a_cap, d_cap) / total
                     if strong_share >= fp[_PRED]:
                         for q in range(N):
-                            if al[q] and not a_side[q] and not d_side[q]:
+                            if al[q] and not engaged[q] and not a_side[q] and not d_side[q]:
                                 if _u(key, base, off[_RULE4], q) < w[4]:
                                     if a_stronger:
                                         d_side[q] = True
@@ -403,7 +487,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                                         a_side[q] = True
                 elif policy == 2:
                     q = ip[_BALANCER]
-                    if q < N and al[q] and not a_side[q] and not d_side[q]:
+                    if (q < N and al[q] and not engaged[q] and not a_side[q]
+                            and not d_side[q]):
                         if a_stronger:
                             d_side[q] = True
                         else:
@@ -412,15 +497,16 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                 d_cap = _side_sum(c, d_side, N)
                 if fp[_OPPORT] > 0:  # bystanders join the side where joining pays
                     for q in range(N):
-                        if not al[q] or a_side[q] or d_side[q]:
+                        if not al[q] or engaged[q] or a_side[q] or d_side[q]:
                             continue
                         if _u(key, base, off[_OPP_D], q) >= fp[_OPPORT]:
                             continue
-                        v_a = _joining(c, q, a_cap + c[q], d_cap, _csf((1 + f) * (a_cap + c[q]),
-                                       d_cap, k), d_side, dfd, nuc, fp, conquest, N)
+                        v_a = _joining(c, q, a_cap + c[q], d_cap,
+                                       _csf((1 + f) * (a_cap + c[q]), d_cap, k), d_side, dfd,
+                                       nuc, fp, conquest, N, lead)
                         v_d = _joining(c, q, d_cap + c[q], a_cap,
-                                       1.0 - _csf((1 + f) * a_cap, d_cap + c[q], k), a_side, att,
-                                       nuc, fp, conquest, N)
+                                       1.0 - _csf((1 + f) * a_cap, d_cap + c[q], k), a_side,
+                                       att, nuc, fp, conquest, N, lead)
                         if v_a > 0 and v_a >= v_d:
                             a_side[q] = True
                             a_cap += c[q]
@@ -429,110 +515,157 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                             d_cap += c[q]
                     a_cap = _side_sum(c, a_side, N)
                     d_cap = _side_sum(c, d_side, N)
-                p_war = _csf((1 + f) * a_cap, d_cap, k)
-                a_wins = _u(key, base, off[_WAR], 0) < p_war
+                n_in = 0
+                for q in range(N):
+                    if a_side[q] or d_side[q]:
+                        engaged[q] = True
+                        wid[q] = k_w
+                        on_a[q] = a_side[q]
+                        n_in += 1
+                max_fight = max(max_fight, n_in)
                 na, nd = False, False
                 for q in range(N):
                     if nuc[q]:
                         na = na or a_side[q]
                         nd = nd or d_side[q]
                 rate = fp[_NCOST] if (na and nd) else delta0
+                # Battles until one side leads by `lead` (defeat) or fighting has
+                # destroyed as much as the winners could take (cost ends it).
+                pb = _csf((1 + f) * a_cap, d_cap, k)
+                score = 0
+                nb = 0
+                surv = 1.0
+                decided = False
+                while True:
+                    u_b = _u(key, base, off[_WAR], k_w * MAX_BATTLES + nb)
+                    nb += 1
+                    surv = surv * (1 - rate)
+                    score += 1 if u_b < pb else -1
+                    if abs(score) >= lead:
+                        decided = True
+                        break
+                    if 1 - surv >= tau or nb >= MAX_BATTLES:
+                        break
+                a_wins = decided and score > 0
                 fought = 0.0
                 for q in range(N):
                     if a_side[q] or d_side[q]:
                         fought += c[q]
-                destroyed = rate * fought
+                size = (1 - surv) * fought
                 for q in range(N):
                     if a_side[q] or d_side[q]:
-                        c[q] = c[q] * (1 - rate)
+                        c[q] = c[q] * surv
+                ma, md = False, False
                 for q in range(N):
-                    win[q] = a_side[q] if a_wins else d_side[q]
-                    lose[q] = d_side[q] if a_wins else a_side[q]
-                loot = tau * _side_sum(c, lose, N)
-                w_total = _side_sum(c, win, N)
-                for q in range(N):
-                    gain_share[q] = _portion(c[q], w_total) if win[q] else 0.0
-                for q in range(N):
-                    if lose[q]:
-                        c[q] = c[q] * (1 - tau)
-                for q in range(N):
-                    c[q] = c[q] + gain_share[q] * loot
-                for q in range(N):
-                    if lose[q]:
-                        ex[q] = ip[_EXCL]
+                    if member[q]:
+                        ma = ma or a_side[q]
+                        md = md or d_side[q]
+                if ma and md:
+                    member_destroyed += size
+                if n_wars == 1:
+                    att0, dfd0, won0 = att, dfd, a_wins
+                member_war = member_war or (member[att] and member[dfd])
                 gr[dfd, att] = ip[_GRIEV]
-                if bound and fp[_S_COMP] > 0:
-                    n_abstain = 0
+                if decided:
+                    n_decisive += 1
                     for q in range(N):
-                        if member[q] and not (a_side[q] or d_side[q]):
-                            n_abstain += 1
-                    if n_abstain > 0:
-                        paid = 0.0
+                        w_win[q] = a_side[q] if a_wins else d_side[q]
+                        w_lose[q] = d_side[q] if a_wins else a_side[q]
+                        win[q] = win[q] or w_win[q]
+                        lose[q] = lose[q] or w_lose[q]
+                    loot = tau * _side_sum(c, w_lose, N)
+                    w_total = _side_sum(c, w_win, N)
+                    for q in range(N):
+                        gain_share[q] = _portion(c[q], w_total) if w_win[q] else 0.0
+                    for q in range(N):
+                        if w_lose[q]:
+                            c[q] = c[q] * (1 - tau)
+                    for q in range(N):
+                        c[q] = c[q] + gain_share[q] * loot
+                    for q in range(N):
+                        if w_lose[q]:
+                            ex[q] = ip[_EXCL]
+                    if bound and fp[_S_COMP] > 0:
+                        n_abstain = 0
                         for q in range(N):
-                            g = (gain_share[q] * loot * fp[_COMP_SHARE] * fp[_S_COMP]
-                                 * (wt[q] if member[q] else 0.0))
-                            gain_share[q] = g  # reused: what q gives
-                            paid += g
-                        each = paid / n_abstain
-                        for q in range(N):
-                            ab = member[q] and not (a_side[q] or d_side[q])
-                            c[q] = c[q] - gain_share[q] + (each if ab else 0.0)
+                            if member[q] and not engaged[q]:
+                                n_abstain += 1
+                        if n_abstain > 0:
+                            paid = 0.0
+                            for q in range(N):
+                                g = (gain_share[q] * loot * fp[_COMP_SHARE] * fp[_S_COMP]
+                                     * (wt[q] if member[q] else 0.0))
+                                gain_share[q] = g  # reused: what q gives
+                                paid += g
+                            each = paid / n_abstain
+                            for q in range(N):
+                                ab = member[q] and not engaged[q]
+                                c[q] = c[q] - gain_share[q] + (each if ab else 0.0)
 
-            # 6. Pressing on to eliminate the main loser.
-            if war:
-                winner = att if a_wins else dfd
-                loser = dfd if a_wins else att
-                c_w = c[winner]
-                c_l = c[loser]
-                w_side_cap = _side_sum(c, win, N)
-                p2 = _csf(w_side_cap, c_l, k)
-                push = conquest and p2 * (1 - rate) > rate
-                if policy == 3 and push:
-                    rival = 0.0
-                    for q in range(N):
-                        if al[q] and not win[q] and q != loser and c[q] > rival:
-                            rival = c[q]
-                    threat = min(rival / (c_w if c_w > 0 else 1.0), 1.0)
-                    gain = (p2 * (1 - rate) - rate) * c_l  # the winning side's, expected
-                    eg_push = gain * (c_w / w_side_cap if w_side_cap > 0 else 0.0)
-                    # Spared, the loser is worth a discounted stream of help against
-                    # the strongest rival; eliminated, its spoils also feed the
-                    # strongest partner, a potential rival (kept divided if spared).
-                    partner = 0.0
-                    for q in range(N):
-                        if win[q] and q != winner and c[q] > partner:
-                            partner = c[q]
-                    ally = fp[_DISC] / (1 - fp[_DISC]) * fp[_FW] * threat * c_l
-                    divided = gain * (partner / w_side_cap if w_side_cap > 0 else 0.0)
-                    if ally + divided > eg_push:
-                        push = False
-                push_free = push
-                if kaplan and push and _u(key, base, off[_RULE3], 0) < w[3]:
-                    push = False
-                if (push and bound and fp[_S_NOEL] > 0 and member[winner] and member[loser]
-                        and _u(key, base, off[_NOEL], 0) < fp[_S_NOEL] * wt[winner]
-                        and bel[winner, loser] >= comply):
-                    push = False
-                if not push:  # sparing a beaten power is a restraining decision too
-                    restraints += 1
-                    if push_free:
-                        norm_restraints += 1
-                else:
-                    push_cost = rate * min(c_l, w_side_cap)
-                    destroyed += 2 * push_cost
-                    ws = _side_sum(c, win, N)
-                    for q in range(N):
-                        if win[q]:
-                            c[q] = c[q] - _portion(c[q], ws) * push_cost
-                    c[loser] -= push_cost
-                    if _u(key, base, off[_PUSH], 0) < p2:
-                        spoils = c[loser]
-                        ws = _side_sum(c, win, N)
+                    # Pressing on to eliminate the main loser.
+                    winner = att if a_wins else dfd
+                    loser = dfd if a_wins else att
+                    losers[k_w] = loser
+                    c_w = c[winner]
+                    c_l = c[loser]
+                    w_side_cap = _side_sum(c, w_win, N)
+                    p2 = _csf(w_side_cap, c_l, k)
+                    push = conquest and p2 * (1 - rate) > rate
+                    if policy == 3 and push:
+                        rival = 0.0
                         for q in range(N):
-                            if win[q]:
-                                c[q] = c[q] + _portion(c[q], ws) * spoils
-                        c[loser] -= spoils
-                        al[loser] = False
+                            if al[q] and not w_win[q] and q != loser and c[q] > rival:
+                                rival = c[q]
+                        threat = min(rival / (c_w if c_w > 0 else 1.0), 1.0)
+                        gain = (p2 * (1 - rate) - rate) * c_l  # the winning side's, expected
+                        eg_push = gain * (c_w / w_side_cap if w_side_cap > 0 else 0.0)
+                        # Spared, the loser is worth a discounted stream of help against
+                        # the strongest rival; eliminated, its spoils also feed the
+                        # strongest partner, a potential rival (kept divided if spared).
+                        partner = 0.0
+                        for q in range(N):
+                            if w_win[q] and q != winner and c[q] > partner:
+                                partner = c[q]
+                        ally = fp[_DISC] / (1 - fp[_DISC]) * fp[_FW] * threat * c_l
+                        divided = gain * (partner / w_side_cap if w_side_cap > 0 else 0.0)
+                        if ally + divided > eg_push:
+                            push = False
+                    push_free = push
+                    if kaplan and push and _u(key, base, off[_RULE3], k_w) < w[3]:
+                        push = False
+                    if (push and bound and fp[_S_NOEL] > 0 and member[winner]
+                            and member[loser]
+                            and _u(key, base, off[_NOEL], k_w) < fp[_S_NOEL] * wt[winner]
+                            and bel[winner, loser] >= comply):
+                        push = False
+                    if not push:  # sparing a beaten power is a restraining decision too
+                        restraints += 1
+                        if push_free:
+                            norm_restraints += 1
+                    else:
+                        push_cost = rate * min(c_l, w_side_cap)
+                        size += 2 * push_cost
+                        ws = _side_sum(c, w_win, N)
+                        for q in range(N):
+                            if w_win[q]:
+                                c[q] = c[q] - _portion(c[q], ws) * push_cost
+                        c[loser] -= push_cost
+                        if _u(key, base, off[_PUSH], k_w) < p2:
+                            spoils = c[loser]
+                            ws = _side_sum(c, w_win, N)
+                            for q in range(N):
+                                if w_win[q]:
+                                    c[q] = c[q] + _portion(c[q], ws) * spoils
+                            c[loser] -= spoils
+                            al[loser] = False
+                else:
+                    losers[k_w] = -1
+                destroyed += size
+                largest = max(largest, size)
+                war_att[k_w] = att
+                war_dfd[k_w] = dfd
+            war = n_wars > 0
+            settled = n_settled > 0
 
             # Threshold elimination.  Never eliminate the last power standing.
             total = _total(c, N)
@@ -620,7 +753,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     s_ = not stance[j, i]
                     if m_rate > 0 and _u(key, base, off[_MIS_D], i * N + j) < m_rate:
                         s_ = not s_
-                    at_war = (a_side[i] and d_side[j]) or (d_side[i] and a_side[j])
+                    at_war = wid[i] >= 0 and wid[i] == wid[j] and on_a[i] != on_a[j]
                     if at_war:
                         s_ = True
                     obs = 4 * np.int64(intended[i, j]) + 2 * np.int64(stance[i, j]) + np.int64(
@@ -635,12 +768,15 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             # Betrayal is identified: while the regime is in force, a member's
             # attack on a member is seen by every member as hostility toward
             # itself (regimes supply information; Keohane 1984, ch. 6).
-            if bound and war and fp[_S_RES] > 0 and member[att] and member[dfd]:
-                for q in range(N):
-                    if member[q] and q != att and not d_side[q]:
-                        bb = bel[q, att]
+            for k_w in range(n_wars if bound and fp[_S_RES] > 0 else 0):
+                va = war_att[k_w]
+                if not (member[va] and member[war_dfd[k_w]]):
+                    continue
+                for q in range(N):  # its enemies in that war saw it already
+                    if member[q] and q != va and not (wid[q] == k_w and not on_a[q]):
+                        bb = bel[q, va]
                         post = bb * like_s[2] / (bb * like_s[2] + (1 - bb) * like_e[2])
-                        bel[q, att] = min(max(post, like_s[5]), 1 - like_s[5])
+                        bel[q, va] = min(max(post, like_s[5]), 1 - like_s[5])
             for q in range(N):
                 if al[q] and not alive0[q]:  # a restored power starts afresh
                     for r in range(N):
@@ -653,31 +789,29 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                         sh_[q, r] = False
                         sh_[r, q] = False
 
-            # A system war: most great powers alive at the start fight, three at
-            # least (Levy 1983's general wars).  A hegemonic war (Gilpin 1981;
-            # Jervis 1982, p. 366) is a system war whose losing side holds the
-            # year's strongest power, with a share of at least predominance_share.
+            # A system war: one war in which most great powers alive at the start
+            # fight, three at least (Levy 1983's general wars).  A hegemonic war
+            # (Gilpin 1981; Jervis 1982, p. 366): a war or the year's wars together
+            # involve most great powers (three at least) and beat the year's
+            # strongest power, whose share is at least predominance_share.
             n_fight = 0
             for q in range(N):
-                if a_side[q] or d_side[q]:
+                if wid[q] >= 0:
                     n_fight += 1
-            system_war = war and n_fight >= 3 and 2 * n_fight > n_start
-            hegemonic = system_war and lose[h] and sh >= fp[_PRED]
+            system_war = max_fight >= 3 and 2 * max_fight > n_start
+            hegemonic = (n_fight >= 3 and 2 * n_fight > n_start and lose[h]
+                         and sh >= fp[_PRED])
 
             # Regime: formation and decay (see regimes.regime.Conditions).
-            member_war = war
             strength = 0.0
             held = False
-            if has_regime:
-                ma, md = False, False
-                for q in range(N):
-                    if member[q]:
-                        ma = ma or a_side[q]
-                        md = md or d_side[q]
+            if not has_regime:
+                member_war = war
+            else:
                 total = _total(c, N)
                 mem = memory[b] * fp[_DECAY]
-                if war and ma and md:
-                    mem = mem + fp[_MEM_GAIN] * destroyed / total
+                if member_destroyed > 0:  # wars with members on both sides
+                    mem = mem + fp[_MEM_GAIN] * member_destroyed / total
                 if hegemonic:  # war is never seen as costlier than right after one
                     mem = 1.0
                 memory[b] = min(mem, 1.0)
@@ -716,7 +850,6 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
                     strength = min(s_w, s_t) / n_m
                     held = strength >= fp[_FORM]
                 in_force[b] = held
-                member_war = war and member[att] and member[dfd]
 
             # Measures.
             total = 0.0
@@ -759,8 +892,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             F[8, b, yc] = growth
             F[9, b, yc] = total
             F[10, b, yc] = strength
-            I[0, b, yc] = att if war else -1
-            I[1, b, yc] = dfd if war else -1
+            I[0, b, yc] = att0
+            I[1, b, yc] = dfd0
             I[2, b, yc] = n_punishing
             I[3, b, yc] = eliminated
             I[4, b, yc] = restored
@@ -772,12 +905,19 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             I[10, b, yc] = restraints
             I[11, b, yc] = norm_restraints
             Bo[0, b, yc] = war
-            Bo[1, b, yc] = war and a_wins
+            Bo[1, b, yc] = won0
             Bo[2, b, yc] = settled
             Bo[3, b, yc] = member_war
             Bo[4, b, yc] = hegemonic
             Bo[6, b, yc] = system_war
-            Bo[7, b, yc] = war and al[dfd if a_wins else att]  # the main loser survives
+            n_spared = 0
+            for k_w in range(n_wars):  # decided wars whose main loser survives the year
+                if losers[k_w] >= 0 and al[losers[k_w]]:
+                    n_spared += 1
+            I[12, b, yc] = n_wars
+            I[13, b, yc] = n_decisive
+            I[14, b, yc] = n_spared
+            F[11, b, yc] = largest
             Bo[5, b, yc] = held
             if ip[_REC_CAPS] == 1:
                 for q in range(N):
@@ -862,7 +1002,8 @@ class Kernel:
         self.ip = np.array([
             POLICY_CODES[policy.name], policy.balancer, system.exclusion_years,
             system.grievance_years, int(system.conquest), int(dyadic.stochastic),
-            int(regime is not None), int(self.noise), self.dpy, 0, 0, 0], dtype=np.int64)
+            int(regime is not None), int(self.noise), self.dpy, 0, 0, 0,
+            system.decisive_lead], dtype=np.int64)
         self.w = policy.weights()
         self.sup = np.zeros(n, dtype=np.bool_)
         self.sup[list(system.supranational)] = True

@@ -104,6 +104,9 @@ SEEKER_RESTRAINT = BayesianTrust.seeker_restraint
 EXPANSIONIST_RESTRAINT = BayesianTrust.expansionist_restraint
 BELIEF_FLOOR = BayesianTrust.floor
 
+#: Most battles a war can last (draws are reserved for each of up to N wars a year).
+MAX_BATTLES = 16
+
 #: A member complies with a norm toward another member only while it believes
 #: the other more likely a security seeker than not (it expects reciprocity).
 COMPLY_BELIEF = 0.5
@@ -114,9 +117,10 @@ def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
     out, c = {}, 0
     for name, shape in (
         ("growth", (n,)), ("mis", (n, n)), ("rule1", (n, n)), ("rule2", (n, n)),
-        ("act", (n, n)), ("war", ()), ("rule3", ()), ("push", ()), ("rule4", (n,)),
-        ("rule5", (n,)), ("rule6", (n,)), ("restore", (n,)), ("perceive", (n, n)),
-        ("norm_restraint", (n, n)), ("conference", ()), ("no_elimination", ()),
+        ("act", (n, n)), ("war", (n, MAX_BATTLES)), ("rule3", (n,)), ("push", (n,)),
+        ("rule4", (n,)), ("rule5", (n,)), ("rule6", (n,)), ("restore", (n,)),
+        ("perceive", (n, n)), ("norm_restraint", (n, n)), ("conference", (n,)),
+        ("no_elimination", (n,)),
         ("readmission", (n,)), ("shock", (n,)), ("honour", (n,)), ("opportunist", (n,)),
     ):
         out[name] = (c, shape)
@@ -322,23 +326,25 @@ def csf(a: np.ndarray, d: np.ndarray, k: float) -> np.ndarray:
     return r
 
 
-def war_value(cap_i, own, enemy, p, tau, stake, delta, rel=0.0, cap_j=None):
+def war_value(cap_i, own, enemy, p, tau, stake, delta, rel=0.0, cap_j=None, pl=None):
     """Expected capability change of power ``i`` from a war (arrays of equal shapes).
 
     ``own`` and ``enemy`` are the two sides' capabilities, ``p`` the chance
-    that ``i``'s side wins, ``tau`` the share of the losers taken by the
+    that ``i``'s side wins, ``pl`` that it loses (default ``1 - p``; a war
+    cut short by its cost is neither), ``tau`` the share of the losers taken by the
     winners (split in proportion to capability), ``stake`` the share of
     ``i``'s capability lost if beaten (``tau``, plus the chance of being
     pressed to elimination times the rest), ``delta`` the share destroyed by
     fighting.  With relative gains ``rel > 0`` the expected change of the
     main enemy ``j`` (capability ``cap_j``) counts against ``i``'s own.
     """
+    pl = 1 - p if pl is None else pl
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(own > 0, cap_i / np.where(own > 0, own, 1.0), 0.0)
-        v = p * tau * enemy * share - (1 - p) * stake * cap_i - delta * cap_i
+        v = p * tau * enemy * share - pl * stake * cap_i - delta * cap_i
         if rel > 0:
             j_share = np.where(enemy > 0, cap_j / np.where(enemy > 0, enemy, 1.0), 0.0)
-            other = -delta * cap_j - p * tau * cap_j + (1 - p) * tau * own * j_share
+            other = -delta * cap_j - p * tau * cap_j + pl * tau * own * j_share
             v = v - rel * other
     return v
 
@@ -370,11 +376,21 @@ def dyad_payoffs(system: System) -> dict[str, np.ndarray]:
     nuclear = np.zeros(n, dtype=bool)
     nuclear[list(system.nuclear)] = True
     delta = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, system.war_cost)
-    at_stake = stake(system, cj, ci, delta)
     rel = system.relative_gains
 
-    def value(p):
-        return war_value(ci, ci, cj, p, tau, at_stake, delta, rel, cj) / ci
+    def value(p_battle, i_strikes=True):
+        # The war of battles: odds and expected cost (kernel._war_odds), as the
+        # powers weigh them; p_battle is the chance that i's side wins a battle.
+        from .kernel import _war_odds
+
+        pw, pl, d = (np.empty((n, n)) for _ in range(3))
+        for a in range(n):
+            for b in range(n):
+                pw[a, b], pl[a, b], d[a, b] = _war_odds(float(p_battle[a, b]),
+                                                       system.decisive_lead,
+                                                       float(delta[a, b]), tau)
+        at_stake = stake(system, cj, ci, d)
+        return war_value(ci, ci, cj, pw, tau, at_stake, d, rel, cj, pl=pl) / ci
 
     out = {"R": np.zeros((n, n)), "T": value(csf((1 + f) * ci, cj, k)),
            "S": value(1.0 - csf((1 + f) * cj, ci, k)), "P": value(csf(ci, cj, k))}

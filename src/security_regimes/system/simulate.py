@@ -26,7 +26,7 @@ YEAR_MEASURES = (
     "restraining_dyads", "hhi", "con", "max_share", "n_poles", "alliance_count",
     "cooperation_rate", "mean_belief", "growth", "total", "restraints", "norm_restraints",
     "settled", "member_war", "regime_strength", "hegemonic_war", "regime_in_force", "system_war",
-    "spared",
+    "wars", "decisive_wars", "spared", "largest_war",
 )
 
 
@@ -114,11 +114,10 @@ class SimulationResult:
             hegemonic = m["max_share"] >= 0.5
             first = _first_year(hegemonic)
             holds = m["regime_in_force"]
-            wars = m["war"].sum(axis=1)
+            wars = m["wars"].sum(axis=1)  # several may start in a year
             pair_years = m["pairs"].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
-                mean_size = np.where(wars > 0, (m["war_size"] * m["war"]).sum(axis=1) / wars,
-                                     np.nan)
+                mean_size = np.where(wars > 0, m["war_size"].sum(axis=1) / wars, np.nan)
             self._frames["summary"] = pd.DataFrame({
                 "system": self.system_ids,
                 "policy": self.policy.name,
@@ -156,8 +155,9 @@ class SimulationResult:
                 "regime_years": holds.sum(axis=1),
                 "first_member_war": _first_year(m["member_war"]),
                 "system_wars": m["system_war"].sum(axis=1),
-                # Wars whose main loser is still alive at the year's end.
-                "sparing": _ratio(m["spared"].sum(axis=1), wars),
+                "war_years": m["war"].sum(axis=1),
+                # Decided wars whose main loser is still alive at the year's end.
+                "sparing": _ratio(m["spared"].sum(axis=1), m["decisive_wars"].sum(axis=1)),
                 "hegemonic_wars": m["hegemonic_war"].sum(axis=1),
                 "first_hegemonic_war": _first_year(m["hegemonic_war"]),
             })
