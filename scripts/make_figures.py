@@ -24,7 +24,7 @@ def main(demo: Path, out: Path) -> None:
         "four_worlds_cooperation": plots.four_worlds_heatmap(pd.read_csv(demo / "four_worlds.csv")),
         "four_worlds_autonomy": plots.four_worlds_heatmap(pd.read_csv(demo / "four_worlds.csv"),
                                                           "regime_autonomy"),
-        "knobs_member_wars": plots.knobs(pd.read_csv(demo / "knobs.csv")),
+        "knobs_formed": plots.knobs(pd.read_csv(demo / "knobs.csv"), "formed"),
         "war_sizes": plots.war_size_ccdf(pd.read_csv(demo / "war_sizes.csv").war_size,
                                          pd.read_csv(demo / "cow_war_sizes.csv").battle_deaths),
     }

@@ -403,8 +403,12 @@ def builtin_scenarios() -> dict[str, Scenario]:
             "concert_of_europe",
             "The five great powers of 1816 (COW capabilities) after the Napoleonic wars: "
             "self-help plus a regime of consultation, restraint, compensation, no elimination "
-            "and readmission, whose support rises and falls with the memory of war, the powers' "
-            "beliefs that the others reciprocate, and revisionist turns. Its system parameters "
+            "and readmission. The norms are a possible convention, not yet internalised: the "
+            "regime forms if the members' internalisation and their trust that the others "
+            "comply reach 0.5, and decays with the memory of war, betrayal, relative decline "
+            "and revisionist turns (shared value 0.9, war-cost perception 0.3, the memory of "
+            "the Napoleonic wars at 1, a revisionist turn per power about once a century). "
+            "Its system parameters "
             "are the package defaults, not calibrated values; docs/validation.md reports what "
             "calibration against COW 1816-1870 finds (regimes calibrate "
             "examples/calibrate_concert.toml).",
