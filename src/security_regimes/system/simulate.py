@@ -361,13 +361,13 @@ def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities:
     20,000 systems) with the compiled year: the state takes about 25 N^2
     bytes per system (beliefs, strategy states, grievances, sightings), the
     draws of a block of years at most ``Kernel.BLOCK_BYTES`` times a few
-    temporaries; each system-year keeps its measures (189 bytes), its
+    temporaries; each system-year keeps its measures (223 bytes), its
     capabilities (8 N) if recorded and its alliance bitmask (4) if recorded.
     """
     from .kernel import Kernel
 
     n = n_powers
-    per_year = 190 + (8 * n if record_capabilities else 0) + (4 if record_alliances else 0)
+    per_year = 224 + (8 * n if record_capabilities else 0) + (4 if record_alliances else 0)
     block = 6 * min(Kernel.BLOCK_BYTES, int(systems) * int(years) * n * 16)
     return int(systems) * (60 * n * n + 400 * n + int(years) * per_year) + block + 2**16
 
