@@ -40,15 +40,21 @@ One year, in order (``docs/theory.md`` gives the reasoning and sources):
    sucker's loss if it does not.  The policy (Kaplan's rules) and the regime's
    norms filter these; a norm binds member ``i`` toward ``j`` with
    probability ``strength * weight_i`` while ``i`` expects reciprocity
-   (``b[i, j] >= 1/2``), and never otherwise.  The most valuable attack in
-   each system becomes a war.
-5. **War**: allies fight beside their partner; powers that the attacker
-   wronged (it attacked them in the last ``grievance_years``, or they saw it
-   expand toward them last year) and whose reply to it is to defect join the
-   defender (the victim punishes, a bystander does not); Kaplan's
-   rule 4 and the balancer add third parties.  The outcome is drawn from the
-   contest success function; every fighter loses ``war_cost`` of its
-   capability; the winners take ``transfer`` of the losers' capability.
+   (``b[i, j] >= 1/2``), and never otherwise; the norms bind only while the
+   regime is in force.  The most valuable attack becomes a war, then the
+   next most valuable among powers not yet engaged, and so on: several wars
+   may start in a year, a power fights in one.
+5. **War**: allies honour their commitment with ``alliance_reliability``
+   and fight beside their partner; powers that the attacker wronged (it
+   attacked them in the last ``grievance_years``, or they saw it expand
+   toward them last year) and whose reply to it is to defect join the
+   defender (the victim punishes, a bystander does not); Kaplan's rule 4 and
+   the balancer add third parties; bystanders join the side where joining
+   pays (``opportunism``).  The war is fought in battles drawn from the
+   contest success function until one side leads by ``decisive_lead``
+   (defeat) or fighting has destroyed ``transfer`` (cost ends it, status
+   quo); every battle destroys ``war_cost`` of each fighter's capability;
+   the winners take ``transfer`` of the losers' capability.
 6. **Elimination**: the winner may press on to eliminate the main loser
    when that pays; rule 3 and the no-elimination norm forbid it and
    far-sighted self-interest may spare a loser worth more as a future ally.
@@ -56,17 +62,21 @@ One year, in order (``docs/theory.md`` gives the reasoning and sources):
    remnant is divided among the year's winners if it was beaten this year,
    else among all surviving powers, in proportion to their capabilities.
 7. **Readmission** (rule 6): shunned powers are readmitted, and eliminated
-   essential actors restored (counted apart: survival is continuous).
+   essential actors restored (counted apart: survival is continuous).  With
+   ``cooperation_gain``, powers whose restraint was reciprocated grow.
 8. **Observation**: each power sees the others' stances through
    misperception (a war is seen for what it is), updates its belief by
    Bayes' rule and its strategy's state.
 
-A year is a *hegemonic war* (measure ``hegemonic_war``; Gilpin 1981,
-*War and Change in World Politics*; Jervis 1982, p. 366, on regimes formed
-after such wars) when most of the great powers alive at its start fight
-(more than half) and the losing side holds the power with the largest
-share, which is at least ``predominance_share``.  The model detects it; it
-does not yet drive the regime's formation (issue 11).
+A year has a *system war* (measure ``system_war``; Levy 1983) when one war
+involves most of the great powers alive at its start (more than half, three
+at least), and a *hegemonic war* (``hegemonic_war``; Gilpin 1981, *War and
+Change in World Politics*; Jervis 1982, p. 366, on regimes formed after such
+wars) when the year's wars involve most of them and beat the power with the
+largest share, which is at least ``predominance_share``.  A hegemonic war
+restores the regime's memory of war and makes a new settlement (the shares
+against which relative decline is measured); see
+:class:`~security_regimes.regimes.Conditions` for the regime's formation.
 
 Restraint accounting (the regime autonomy index): a *restraining decision*
 is an attack a power could make with the odds in its favour (p >= 1/2) or
