@@ -74,11 +74,15 @@ def frames(d):
 
 def test_ctrl_c_exits_130_says_what_was_kept_and_resume_finishes(tmp_path):
     # 150 chunks of 2 runs x 5,000 years (about 0.03 s each on one core): a
-    # window of seconds to interrupt in, even when a fast year finishes early.
+    # window of seconds to interrupt in.
     f = sweep_file(tmp_path, years=5_000, chunk=2, replicates=100)
     out = tmp_path / "interrupted"
+    # A shell that starts a job in the background (as CI runners may) leaves
+    # SIGINT ignored, and Python then installs no KeyboardInterrupt handler:
+    # restore the default in the child, as an interactive terminal would have it.
     proc = subprocess.Popen([*CLI, "sweep", str(f), "--out", str(out), "--executor", "process",
-                             "--workers", "2", "--quiet"], stderr=subprocess.PIPE, text=True)
+                             "--workers", "2", "--quiet"], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert wait_for(lambda: len(list((out / "chunks").glob("runs-*.parquet"))) >= 1)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
