@@ -281,9 +281,10 @@ def _demo_report(d: Path, m: dict) -> Html:
         for n in sorted(surv.n_powers.unique()):
             doc.figure(plots.survival_curves(surv, int(n)))
         doc.figure(plots.war_frequency_and_size(out))
-        doc.table(out[["n_powers", "policy", "war_frequency", "mean_war_size",
-                       "essential_survival", "essential_survival_lo", "essential_survival_hi",
-                       "hegemony_year"]])
+        cols = ["n_powers", "policy", "war_frequency", "mean_war_size", "essential_survival",
+                "essential_survival_lo", "essential_survival_hi", "hegemony_year",
+                "system_war_frequency", "sparing"]
+        doc.table(out[[c for c in cols if c in out]])  # older results lack the last two
     if (d / "knobs.csv").exists():
         k = pd.read_csv(d / "knobs.csv")
         doc.h2("Security versus economic regimes: Jervis's three knobs")
