@@ -364,13 +364,19 @@ KNOBS = {
     "uncertainty": lambda v: {"misperception": 0.1 * v, "capability_noise": 0.2 * v},
 }
 
+
+
+def all_knobs(v: float) -> dict:
+    """System settings with every one of Jervis's three knobs at ``v``."""
+    return {k: x for f in KNOBS.values() for k, x in f(v).items()}
+
+
 #: The economic issue area: every knob at 0, and mutual restraint pays.
-ECONOMIC = {**{k: v for f in KNOBS.values() for k, v in f(0.0).items()},
-            "cooperation_gain": 0.01}
+ECONOMIC = {**all_knobs(0.0), "cooperation_gain": 0.01}
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
-    anarchy_system = System(**{k: v for f in KNOBS.values() for k, v in f(1.0).items()})
+    anarchy_system = System(**all_knobs(1.0))
     scenarios = [
         Scenario(
             "anarchy",
@@ -510,7 +516,7 @@ def knobs_experiment(values=KNOB_VALUES, systems: int = 300, years: int = 100,
     ``member_war_frequency``.
     """
     base = get_scenario("economic")
-    knobs = {**KNOBS, "all": lambda v: {k: x for f in KNOBS.values() for k, x in f(v).items()}}
+    knobs = {**KNOBS, "all": all_knobs}
     rows = []
     for knob, settings in knobs.items():
         for v in values:

@@ -892,6 +892,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             F[8, b, yc] = growth
             F[9, b, yc] = total
             F[10, b, yc] = strength
+            F[11, b, yc] = largest
             I[0, b, yc] = att0
             I[1, b, yc] = dfd0
             I[2, b, yc] = n_punishing
@@ -904,12 +905,6 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             I[9, b, yc] = n_join * (n_join - 1) // 2
             I[10, b, yc] = restraints
             I[11, b, yc] = norm_restraints
-            Bo[0, b, yc] = war
-            Bo[1, b, yc] = won0
-            Bo[2, b, yc] = settled
-            Bo[3, b, yc] = member_war
-            Bo[4, b, yc] = hegemonic
-            Bo[6, b, yc] = system_war
             n_spared = 0
             for k_w in range(n_wars):  # decided wars whose main loser survives the year
                 if losers[k_w] >= 0 and al[losers[k_w]]:
@@ -917,8 +912,13 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
             I[12, b, yc] = n_wars
             I[13, b, yc] = n_decisive
             I[14, b, yc] = n_spared
-            F[11, b, yc] = largest
+            Bo[0, b, yc] = war
+            Bo[1, b, yc] = won0
+            Bo[2, b, yc] = settled
+            Bo[3, b, yc] = member_war
+            Bo[4, b, yc] = hegemonic
             Bo[5, b, yc] = held
+            Bo[6, b, yc] = system_war
             if ip[_REC_CAPS] == 1:
                 for q in range(N):
                     caps[b, yc + 1, q] = c[q]
