@@ -143,6 +143,14 @@ def observed_patterns(start: int, end: int, cohort: str = "1816") -> dict[str, f
     }
 
 
+def interstate_war_deaths() -> pd.Series:
+    """Battle deaths of every COW inter-state war (all participants summed), indexed
+    by ``war_num``; wars with a participant's figure unknown are left out."""
+    deaths = wars().groupby("war_num").battle_deaths.agg(
+        lambda s: s.sum() if s.notna().all() else None)
+    return deaths.dropna().rename("battle_deaths")
+
+
 def war_sizes(start: int = RECORD[0], end: int = RECORD[1], cohort: str = "1816") -> pd.Series:
     """Battle deaths of the cohort's wars (descriptive: the model measures war size as
     capability destroyed, not deaths, so this is compared in shape, not in level)."""

@@ -104,7 +104,7 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
     as sizes are kept per year) and COW battle deaths of the inter-state
     wars 1816-2007, each with :func:`csn_fit`.  One row per source.  Compared in
     shape (the exponent), not in level: the units differ."""
-    from ..data import wars
+    from ..data.patterns import interstate_war_deaths
     from ..regimes.scenarios import get_scenario
 
     rows = []
@@ -114,7 +114,6 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
         m = r.measures
         rows.append({"source": name, "units": "capability destroyed",
                      **csn_fit(m["largest_war"][m["war"]])})
-    w = wars().groupby("war_num").battle_deaths.agg(lambda s: s.sum() if s.notna().all() else None)
     rows.append({"source": "COW inter-state wars", "units": "battle deaths",
-                 **csn_fit(w.dropna().to_numpy(float))})
+                 **csn_fit(interstate_war_deaths().to_numpy(float))})
     return pd.DataFrame(rows)

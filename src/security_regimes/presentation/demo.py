@@ -14,7 +14,7 @@ import pandas as pd
 from .. import __version__
 from .._resources import check_fits
 from .._validation import check_int
-from ..data import wars
+from ..data.patterns import interstate_war_deaths
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment
 from ..experiments.powerlaw import csn_fit
@@ -120,14 +120,14 @@ def _run(out: Path, seed: int, systems: int, console) -> None:
             py = r.result.per_year
             sizes.append(py.loc[py.war.astype(bool), ["largest_war"]].rename(
                 columns={"largest_war": "war_size"}).assign(scenario=name))
-    pd.concat(sizes).to_csv(out / "war_sizes.csv", index=False)
-    w = wars().groupby("war_num").battle_deaths.agg(lambda s: s.sum() if s.notna().all() else None)
-    w.dropna().rename("battle_deaths").reset_index().to_csv(out / "cow_war_sizes.csv",
-                                                            index=False)
+    sizes = pd.concat(sizes)
+    sizes.to_csv(out / "war_sizes.csv", index=False)
+    cow = interstate_war_deaths()
+    cow.reset_index().to_csv(out / "cow_war_sizes.csv", index=False)
     say("war-size tails (powerlaw package)")
-    tails = [{"source": s.scenario.iloc[0], **csn_fit(s.war_size)}
-             for _, s in pd.concat(sizes).groupby("scenario", sort=False)]
-    tails.append({"source": "COW inter-state wars", **csn_fit(w.dropna())})
+    tails = [{"source": name, **csn_fit(s.war_size)}
+             for name, s in sizes.groupby("scenario", sort=False)]
+    tails.append({"source": "COW inter-state wars", **csn_fit(cow)})
     pd.DataFrame(tails).to_csv(out / "tails.csv", index=False)
     manifest = {"kind": "demo", "seed": seed, "systems": systems,
                 "package_version": __version__,
