@@ -56,21 +56,21 @@ def test_deterministic_repetitions_share_one_match(names, monkeypatch):
     from security_regimes.games.strategies import get_strategy
 
     calls = []
-    real = t.play_batch
+    real = t.play_indexed
 
-    def spy(a, b, **kw):
+    def spy(players, a, b, **kw):
         calls.append(len(a))
-        return real(a, b, **kw)
+        return real(players, a, b, **kw)
 
-    monkeypatch.setattr(t, "play_batch", spy)
+    monkeypatch.setattr(t, "play_indexed", spy)
     shared = tournament(names, turns=50, repetitions=7, seed=3)
     pairs = len(names) * (len(names) + 1) // 2
     assert calls == [pairs]  # each pair played once, not 7 times
     # The same tournament with every repetition played gives the same table.
     ii, jj = np.triu_indices(len(names))
     players = [get_strategy(x) for x in names]
-    every = real([players[i] for i in np.tile(ii, 7)], [players[j] for j in np.tile(jj, 7)],
-                 turns=50, seed=3)
+    every = play_batch([players[i] for i in np.tile(ii, 7)], [players[j] for j in np.tile(jj, 7)],
+                       turns=50, seed=3)
     np.testing.assert_array_equal(shared.scores.score.to_numpy(),
                                   np.concatenate([every.scores[:, 0], every.scores[:, 1]]))
     coop = every.moves.sum(axis=0) / every.lengths[:, None]
@@ -79,3 +79,16 @@ def test_deterministic_repetitions_share_one_match(names, monkeypatch):
     noisy = tournament(names, turns=50, repetitions=7, seed=3, noise=0.01)
     assert calls[-1] == 7 * pairs  # with noise, repetitions differ and are all played
     assert not noisy.scores.score.equals(shared.scores.score)
+
+
+def test_play_indexed_equals_play_batch():
+    """A round robin's numbered matches are the same matches as strategy objects per match."""
+    from security_regimes.engine.play import play_indexed
+
+    rng = np.random.default_rng(4)
+    a, b = rng.integers(len(FSM), size=60), rng.integers(len(FSM), size=60)
+    kw = dict(turns=40, noise=0.05, misperception=(0.1, 0.0), continuation=0.95, seed=11)
+    by_number = play_indexed(FSM, a, b, **kw)
+    by_object = play_batch([FSM[i] for i in a], [FSM[j] for j in b], **kw)
+    np.testing.assert_array_equal(by_number.moves, by_object.moves)
+    np.testing.assert_array_equal(by_number.scores, by_object.scores)

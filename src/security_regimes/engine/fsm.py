@@ -16,7 +16,7 @@ only as deep as the longest match needs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -31,7 +31,7 @@ class Tables:
     act: np.ndarray  # (n_states,) float64
     next: np.ndarray  # (n_states, 8) int32, local indices
 
-    @property
+    @cached_property  # asked for every strategy of every batch
     def stochastic(self) -> bool:
         return bool(np.any((self.act != 0.0) & (self.act != 1.0)))
 

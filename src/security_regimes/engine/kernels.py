@@ -35,52 +35,95 @@ def uniform(key, counter):
     return np.float64(z >> _SH11) * _SCALE
 
 
+@njit(inline="always", cache=True)
+def _intend(code, key, c, act, stochastic):
+    """Intended move of a side in state ``code`` (see :func:`play_fsm`)."""
+    # A draw only where the strategy is mixed: u < 0 and u < 1 are decided
+    # without it (u is in [0, 1)), so the moves are the same.
+    if stochastic and code & 2:
+        return uniform(key, c) < act[code >> 5]
+    return (code & 1) == 1
+
+
+@njit(inline="always", cache=True)
+def _flips(out, key, counter, p, length):
+    """``out[t] = uniform(key, 8t + counter) < p`` for ``t < length``.
+
+    Independent of the strategies' states, so this loop is vectorised
+    (SIMD) and kept out of the turn loop's chain of dependent loads.
+    """
+    for t in range(length):
+        out[t] = uniform(key, np.uint64(8 * t) + counter) < p
+
+
 @njit(cache=True, parallel=True)
-def play_fsm(act8, next8, state8, base, lengths, horizon, noise, mis_slot, stochastic):
+def play_fsm(act, next_code, start, base, lengths, horizon, noise, mis_slot, stochastic):
     """Moves (horizon, n, 2) of ``n`` matches of finite-state strategies.
 
-    ``state8`` (2n,) start states (pre-multiplied by 8), slots ``0..n-1``
-    side A and ``n..2n-1`` side B; ``base`` (2n,) the slots' stream keys;
-    ``act8[state8]`` the probability of restraint; ``next8[state8 + obs]``
-    the next state, ``obs = 4 intended + 2 actual + seen``.  Also returns
-    counts (n, 3): turns A restrained, turns B restrained, turns both did.
+    A side's state is a code ``state8 << 2 | mixed << 1 | restrains``:
+    ``state8`` (a table row pre-multiplied by 8), whether the state's move is
+    mixed (``0 < p < 1``), and its move when it is not.  The move is then
+    read from the code itself, so a turn costs one dependent load
+    (``next_code``) instead of two; ``act[code >> 5]`` is the probability of
+    restraint, needed only in mixed states.  ``start`` (2n,) start codes,
+    slots ``0..n-1`` side A and ``n..2n-1`` side B; ``base`` (2n,) the
+    slots' stream keys; ``next_code[(code >> 2) + obs]`` the next code,
+    ``obs = 4 intended + 2 actual + seen``.  Also returns counts (n, 3):
+    turns A restrained, turns B restrained, turns both did.
     """
     n = lengths.shape[0]
-    moves = np.zeros((horizon, n, 2), dtype=np.bool_)
-    counts = np.zeros((n, 3), dtype=np.int64)
-    any_mis = mis_slot.max() > 0.0
-    a_c, n_c, m_c = np.uint64(0), np.uint64(2), np.uint64(4)
+    # np.empty, and plain loops outside the prange: with parallel=True numba
+    # runs np.zeros and reductions as parallel regions of their own, and
+    # waking the threads for each costs more than a small tournament.
+    moves = np.empty((horizon, n, 2), dtype=np.bool_)
+    counts = np.empty((n, 3), dtype=np.int64)
+    any_noise = noise > 0.0
+    any_mis = False
+    for k in range(mis_slot.shape[0]):
+        any_mis |= mis_slot[k] > 0.0
+    # Noise and misperception flips, drawn before the turn loop (one row per slot).
+    noisy = np.empty((2 * n if any_noise else 0, horizon), dtype=np.bool_)
+    misread = np.empty((2 * n if any_mis else 0, horizon), dtype=np.bool_)
+    n_c, m_c = np.uint64(2), np.uint64(4)
     for m in prange(n):
-        sa, sb = state8[m], state8[n + m]
+        ca, cb = start[m], start[n + m]
         ba, bb = base[m], base[n + m]
+        length = lengths[m]
+        if any_noise:
+            _flips(noisy[m], ba, n_c, noise, length)
+            _flips(noisy[n + m], bb, n_c, noise, length)
+        if any_mis:
+            _flips(misread[m], ba, m_c, mis_slot[m], length)
+            _flips(misread[n + m], bb, m_c, mis_slot[n + m], length)
         na = nb = cc = 0
-        for t in range(lengths[m]):
+        for t in range(length):
             c = np.uint64(8 * t)
-            pa, pb = act8[sa], act8[sb]
-            # A draw only where the strategy is mixed: u < 0 and u < 1 are
-            # decided without it (u is in [0, 1)), so the moves are the same.
-            if stochastic and 0.0 < pa < 1.0:
-                ia = uniform(ba, c + a_c) < pa
-            else:
-                ia = pa > 0.5
-            if stochastic and 0.0 < pb < 1.0:
-                ib = uniform(bb, c + a_c) < pb
-            else:
-                ib = pb > 0.5
+            ia = _intend(ca, ba, c, act, stochastic)
+            ib = _intend(cb, bb, c, act, stochastic)
             xa, xb = ia, ib
-            if noise > 0.0:
-                xa = ia ^ (uniform(ba, c + n_c) < noise)
-                xb = ib ^ (uniform(bb, c + n_c) < noise)
+            if any_noise:
+                xa = ia ^ noisy[m, t]
+                xb = ib ^ noisy[n + m, t]
             seen_a, seen_b = xb, xa
             if any_mis:
-                seen_a = seen_a ^ (uniform(ba, c + m_c) < mis_slot[m])
-                seen_b = seen_b ^ (uniform(bb, c + m_c) < mis_slot[n + m])
-            sa = next8[sa + 4 * np.int64(ia) + 2 * np.int64(xa) + np.int64(seen_a)]
-            sb = next8[sb + 4 * np.int64(ib) + 2 * np.int64(xb) + np.int64(seen_b)]
+                seen_a = seen_a ^ misread[m, t]
+                seen_b = seen_b ^ misread[n + m, t]
+            ca = next_code[(ca >> 2) + 4 * np.int64(ia) + 2 * np.int64(xa) + np.int64(seen_a)]
+            cb = next_code[(cb >> 2) + 4 * np.int64(ib) + 2 * np.int64(xb) + np.int64(seen_b)]
             moves[t, m, 0] = xa
             moves[t, m, 1] = xb
             na += xa
             nb += xb
             cc += xa & xb
+        for t in range(length, horizon):  # turns after the match ended
+            moves[t, m, 0] = False
+            moves[t, m, 1] = False
         counts[m, 0], counts[m, 1], counts[m, 2] = na, nb, cc
     return moves, counts
+
+
+def state_codes(act8: np.ndarray, state8: np.ndarray) -> np.ndarray:
+    """Codes ``state8 << 2 | mixed << 1 | restrains`` of :func:`play_fsm` (int64)."""
+    p = act8[state8]
+    mixed = (p > 0.0) & (p < 1.0)
+    return (state8 << 2) | (mixed.astype(np.int64) << 1) | (p > 0.5).astype(np.int64)

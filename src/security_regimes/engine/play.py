@@ -88,6 +88,39 @@ def play_batch(
     With ``continuation`` set, each match lasts a geometric number of turns
     (mean ``1 / (1 - continuation)``), capped at ``turns``.
     """
+    if len(a) != len(b):
+        raise ValueError(f"a and b must have the same length, got {len(a)} and {len(b)}")
+    # Resolve each distinct object once (matches often share strategy objects):
+    # slots map to distinct objects through one vectorised ``unique``.
+    objs = (*a, *b)
+    ids = np.fromiter(map(id, objs), dtype=np.int64, count=len(objs))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    distinct = [get_strategy(objs[i]) for i in first]
+    return play_indexed(distinct, inverse[:len(a)], inverse[len(a):], turns=turns, game=game,
+                        noise=noise, misperception=misperception, continuation=continuation,
+                        seed=seed, index=index, compiled=compiled)
+
+
+def play_indexed(
+    players: Sequence[Strategy | VectorStrategy],
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    turns: int = 200,
+    game: Game | str | None = None,
+    noise: float = 0.0,
+    misperception: float | tuple[float, float] = 0.0,
+    continuation: float | None = None,
+    seed: int | None = 0,
+    index: np.ndarray | None = None,
+    compiled: bool = True,
+) -> Batch:
+    """:func:`play_batch` of ``players[a[i]]`` vs ``players[b[i]]`` (int arrays, shape (n,)).
+
+    For callers that know each match's strategies by number, as a round
+    robin does: no strategy object per match.  Same results as
+    :func:`play_batch` with the same seed and index.
+    """
     game = get_game(game)
     turns = check_int(turns, "turns", 1)
     noise = check_probability(noise, "noise")
@@ -103,17 +136,13 @@ def play_batch(
     check_fits(6 * turns * max(n, 1) + 400 * n, f"{n:,} matches x {turns:,} turns",
                "use fewer turns, repetitions or strategies")
     idx = np.arange(n) if index is None else np.asarray(index)
-    # Resolve each distinct object once (matches often share strategy objects):
-    # slots map to distinct objects through one vectorised ``unique``.
-    objs = (*a, *b)
-    ids = np.fromiter(map(id, objs), dtype=np.int64, count=len(objs))
-    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    distinct = [get_strategy(objs[i]).for_game(game) for i in first]
+    inverse = np.concatenate([a, b]).astype(np.intp)
+    distinct = [get_strategy(p).for_game(game) for p in players]
 
     # Compile the finite-state strategies into one concatenated table; the
     # state is kept pre-multiplied by 8 so that next = table[state8 + obs].
     is_fsm = np.array([isinstance(p, Strategy) for p in distinct], dtype=bool)
-    fsm_slots = is_fsm[inverse] if len(objs) else np.zeros(0, dtype=bool)
+    fsm_slots = is_fsm[inverse] if n else np.zeros(0, dtype=bool)
     acts, nexts = [], []
     offset = 0
     vector_groups: dict[int, tuple[VectorStrategy, list[int]]] = {}
@@ -133,7 +162,7 @@ def play_batch(
             distinct_offset[u] = o
         else:
             stochastic |= bool(p.classifier.get("stochastic", False))
-    slot_offset = distinct_offset[inverse] if len(objs) else np.zeros(0, dtype=np.int64)
+    slot_offset = distinct_offset[inverse] if n else np.zeros(0, dtype=np.int64)
     for u in np.nonzero(~is_fsm)[0]:  # vectorised strategies: one group per object
         p = distinct[u]
         ix = np.nonzero(inverse == u)[0].tolist()
@@ -166,9 +195,10 @@ def play_batch(
     horizon = int(lengths.max()) if n else 0
 
     if all_fsm and compiled and n:
-        from .kernels import play_fsm
+        from .kernels import play_fsm, state_codes
 
-        moves, counts = play_fsm(act8, next8, state8, base, lengths, horizon, float(noise),
+        moves, counts = play_fsm(act8[::8].copy(), state_codes(act8, next8),
+                                 state_codes(act8, state8), base, lengths, horizon, float(noise),
                                  mis_slot.astype(np.float64), bool(stochastic))
         na, nb, cc = counts[:, 0], counts[:, 1], counts[:, 2]
     else:

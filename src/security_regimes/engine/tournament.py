@@ -11,7 +11,7 @@ import pandas as pd
 from .._validation import check_int
 from ..games.stage import Game, get_game
 from ..games.strategies import Strategy, VectorStrategy, get_strategy
-from .play import play_batch
+from .play import play_indexed
 from .rng import root_entropy
 
 
@@ -22,7 +22,7 @@ class TournamentResult:
     Attributes
     ----------
     scores : pandas.DataFrame
-        One row per player per match: ``strategy``, ``opponent``,
+        One row per player per match: ``strategy``, ``opponent`` (categorical),
         ``repetition``, ``score`` (total payoff), ``turns``, ``cooperation``
         (share of turns restrained).  Self-play gives two rows.
     ranking : list of str
@@ -90,23 +90,22 @@ def tournament(
     if deterministic and repetitions > 1:
         # Without randomness every repetition of a pair is the same match: play it
         # once and share the result (a test checks this equals playing them all).
-        once = play_batch([players[i] for i in ii], [players[j] for j in jj], turns=turns,
-                          game=g, seed=entropy)
+        once = play_indexed(players, ii, jj, turns=turns, game=g, seed=entropy)
         lengths = np.tile(once.lengths, repetitions)
         scores_arr = np.tile(once.scores, (repetitions, 1))
         coop = np.tile(once.restraints / once.lengths[:, None], (repetitions, 1))
     else:
-        batch = play_batch(
-            [players[i] for i in pi], [players[j] for j in pj], turns=turns, game=g,
-            noise=noise, misperception=misperception, continuation=continuation, seed=entropy,
-        )
+        batch = play_indexed(players, pi, pj, turns=turns, game=g, noise=noise,
+                             misperception=misperception, continuation=continuation, seed=entropy)
         lengths, scores_arr = batch.lengths, batch.scores
         coop = batch.restraints / batch.lengths[:, None]  # (n, 2)
-    name = np.array(names, dtype=object)
+    # Names as categoricals: codes and one list of names, built without a
+    # Python string per row.
+    label = pd.CategoricalDtype(names)
     scores = pd.DataFrame(
         {
-            "strategy": np.concatenate([name[pi], name[pj]]),
-            "opponent": np.concatenate([name[pj], name[pi]]),
+            "strategy": pd.Categorical.from_codes(np.concatenate([pi, pj]), dtype=label),
+            "opponent": pd.Categorical.from_codes(np.concatenate([pj, pi]), dtype=label),
             "repetition": np.concatenate([reps, reps]),
             "score": np.concatenate([scores_arr[:, 0], scores_arr[:, 1]]),
             "turns": np.concatenate([lengths, lengths]),
@@ -123,9 +122,11 @@ def _ranking(per_turn, pi, pj, reps, n_players, repetitions) -> list[int]:
     if n_players == 1:
         return [0]
     other = pi != pj
-    total = np.zeros((n_players, repetitions))
-    np.add.at(total, (pi[other], reps[other]), per_turn[other, 0])
-    np.add.at(total, (pj[other], reps[other]), per_turn[other, 1])
+    # One bincount over both sides: the same additions, in the same order, as
+    # np.add.at for side A then side B.
+    cell = np.concatenate([pi[other], pj[other]]) * repetitions + np.tile(reps[other], 2)
+    total = np.bincount(cell, weights=np.concatenate([per_turn[other, 0], per_turn[other, 1]]),
+                        minlength=n_players * repetitions).reshape(n_players, repetitions)
     med = np.median(total / (n_players - 1), axis=1)
     # Stable sort on the negated median keeps input order among ties, like Axelrod.
     return list(np.argsort(-med, kind="stable"))

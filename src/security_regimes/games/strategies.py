@@ -24,6 +24,7 @@ import math
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -452,6 +453,17 @@ def all_strategies() -> list[Strategy | VectorStrategy]:
     return [cls() for cls in _FIXED.values()] + [Random(), GTFT(), BayesianTrust()]
 
 
+@lru_cache(maxsize=1024)
+def _parse_name(spec: str) -> tuple[str, str | None]:
+    """Canonical display name and parameter text of a strategy name (cached: a
+    tournament looks up the same few names every time)."""
+    m = re.fullmatch(r"\s*(.*?)\s*(?::\s*([-+0-9.eE]+))?\s*", spec)
+    base, param = m.group(1), m.group(2)
+    canonical = check_choice(base if param is not None else spec, [*STRATEGY_NAMES, *_ALIASES],
+                             "strategy")
+    return _ALIASES.get(canonical, canonical), param
+
+
 def get_strategy(spec: Strategy | VectorStrategy | str) -> Strategy | VectorStrategy:
     """Accept a strategy object, or a display name (case-insensitive), e.g. ``"tit for tat"``."""
     if isinstance(spec, Strategy | VectorStrategy):
@@ -460,10 +472,7 @@ def get_strategy(spec: Strategy | VectorStrategy | str) -> Strategy | VectorStra
         return spec()
     if not isinstance(spec, str):
         raise ValueError(f"strategy must be a Strategy or a name, got {spec!r}")
-    m = re.fullmatch(r"\s*(.*?)\s*(?::\s*([-+0-9.eE]+))?\s*", spec)
-    base, param = m.group(1), m.group(2)
-    canonical = check_choice(base if param is not None else spec, [*STRATEGY_NAMES, *_ALIASES], "strategy")
-    canonical = _ALIASES.get(canonical, canonical)
+    canonical, param = _parse_name(spec)
     if canonical in _FIXED:
         if param is not None:
             raise ValueError(f"strategy {canonical!r} takes no parameter, got {spec!r}")
