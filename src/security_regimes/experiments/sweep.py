@@ -256,7 +256,7 @@ def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: 
     while run < chunk.stop:
         point = run // replicates
         stop = min(chunk.stop, (point + 1) * replicates)
-        values = points.iloc[point][params].to_dict()
+        values = {k: _native(points[k].iat[point]) for k in params}
         scn = apply_point(scenario, values)
         res = simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
                        systems=stop - run, seed=seed, first_index=run, dyadic=scn.dyadic,
@@ -269,16 +269,19 @@ def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: 
     return pd.concat(runs, ignore_index=True), pa.concat_tables(yrs)
 
 
+def _native(v):
+    """A design value as a Python scalar (as the scenario's fields expect)."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
 def _runs_table(res: SimulationResult, point: int, replicates: int, values: dict,
                 outcomes: list[str]) -> pd.DataFrame:
-    s = res.summary
-    df = pd.DataFrame({"run_id": s.system.to_numpy(), "point": point,
-                       "replicate": s.system.to_numpy() - point * replicates})
-    for k, v in values.items():
-        df[k] = v
-    for o in outcomes:
-        df[o] = s[o].to_numpy()
-    return df
+    s = res.summary_columns()
+    ids = s["system"]
+    # One constructor call (scalars broadcast): inserting columns one by one
+    # cost as much as simulating the chunk.
+    return pd.DataFrame({"run_id": ids, "point": point, "replicate": ids - point * replicates,
+                         **values, **{o: s[o] for o in outcomes}})
 
 
 def _years_table(res: SimulationResult, start_year: int):

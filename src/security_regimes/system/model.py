@@ -93,7 +93,9 @@ depend on the batch it runs in.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -122,8 +124,12 @@ MAX_BATTLES = 16
 COMPLY_BELIEF = 0.5
 
 
+@lru_cache(maxsize=64)
 def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
-    """Offset and shape of each named block of a system-year's uniform draws."""
+    """Offset and shape of each named block of a system-year's uniform draws.
+
+    Cached (every run asks); callers must not modify the returned dict.
+    """
     out, c = {}, 0
     for name, shape in (
         ("growth", (n,)), ("mis", (n, n)), ("rule1", (n, n)), ("rule2", (n, n)),
@@ -134,13 +140,13 @@ def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
         ("readmission", (n,)), ("shock", (n,)), ("honour", (n,)), ("opportunist", (n,)),
     ):
         out[name] = (c, shape)
-        c += int(np.prod(shape))
+        c += math.prod(shape)
     return out
 
 
 def draws_per_year(n: int) -> int:
     """Uniform draws reserved per system-year (fixed, so policies share draws)."""
-    return sum(int(np.prod(shape)) for _, shape in _layout(n).values())
+    return sum(math.prod(shape) for _, shape in _layout(n).values())
 
 
 class Draws:

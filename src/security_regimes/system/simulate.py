@@ -110,6 +110,16 @@ class SimulationResult:
     def summary(self) -> pd.DataFrame:
         """One row per run: war frequency and size, survival, time to hegemony."""
         if "summary" not in self._frames:
+            self._frames["summary"] = pd.DataFrame(self.summary_columns())
+        return self._frames["summary"]
+
+    def summary_columns(self) -> dict[str, np.ndarray]:
+        """The columns of :attr:`summary` as arrays, shape (systems,) each.
+
+        For callers that need a few columns of many small results (a sweep's
+        design points): building the DataFrame costs more than the arrays.
+        """
+        if "summary_columns" not in self._frames:
             m = self.measures
             hegemonic = m["max_share"] >= 0.5
             first = _first_year(hegemonic)
@@ -118,11 +128,12 @@ class SimulationResult:
             pair_years = m["pairs"].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 mean_size = np.where(wars > 0, m["war_size"].sum(axis=1) / wars, np.nan)
-            self._frames["summary"] = pd.DataFrame({
+            n = len(self.system_ids)
+            self._frames["summary_columns"] = {
                 "system": self.system_ids,
-                "policy": self.policy.name,
-                "n_powers": self.system.n_powers,
-                "years": self.years,
+                "policy": np.full(n, self.policy.name, dtype=object),
+                "n_powers": np.full(n, self.system.n_powers),
+                "years": np.full(n, self.years),
                 "wars": wars,
                 "war_frequency": wars / self.years,
                 "mean_war_size": mean_size,
@@ -160,8 +171,8 @@ class SimulationResult:
                 "sparing": _ratio(m["spared"].sum(axis=1), m["decisive_wars"].sum(axis=1)),
                 "hegemonic_wars": m["hegemonic_war"].sum(axis=1),
                 "first_hegemonic_war": _first_year(m["hegemonic_war"]),
-            })
-        return self._frames["summary"]
+            }
+        return self._frames["summary_columns"]
 
     def regime_hazards(self) -> pd.DataFrame:
         """Yearly formation and breakdown hazards of the regime, pooled over runs.
