@@ -26,6 +26,7 @@ from pathlib import Path
 from security_regimes.experiments.files import load_sweep_file
 from security_regimes.experiments.store import load, run_sweep
 from security_regimes.experiments.sweep import (
+    Chunk,
     design_points,
     iter_process,
     iter_serial,
@@ -118,7 +119,24 @@ def main() -> None:
         tp = min(with_store("process", k, file, runs)[0] for k in range(args.repeats))
         print(f"  {file.name:28s} {runs:6,} runs: serial (one thread) {t1:6.2f} s, process "
               f"{tp:6.2f} s, {t1 / tp:.2f}x (bar: 1.7x)")
+    # What two processes cost before any work: fork the pool, run an empty
+    # chunk on each worker, close and join.  A sweep of serial time T can
+    # at best reach T / (T / 2 + this) on 2 cores.
+    empty = [Chunk(i, 0, 0) for i in range(2)]
+    startup = min(_time(lambda: list(iter_process(_nothing, empty, 2))) for _ in range(5))
+    print(f"process pool start-up and shut-down with no work: {1e3 * startup:.1f} ms (best of 5); "
+          f"1.7x needs at least {1.7 * startup / 0.15:.2f} s of serial work")
     shutil.rmtree(tmp)
+
+
+def _nothing(chunk):
+    return chunk.index
+
+
+def _time(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
 
 
 ROOT = Path(__file__).resolve().parents[1]
