@@ -182,3 +182,30 @@ def test_query_is_read_only(tmp_path):
             query(out, sql)
     assert not target.exists() and not (tmp_path / "x.db").exists()
     assert query(out, "SELECT count(*) AS n FROM runs").n.item() == 12
+
+
+def test_serial_store_finishes_the_chunk_it_was_writing_when_computing_fails(tmp_path,
+                                                                             monkeypatch):
+    # The serial executor writes chunk k on a second thread while computing
+    # chunk k + 1; a failure in k + 1 must not lose chunk k.
+    import pyarrow as pa
+
+    import security_regimes.experiments.store as st
+
+    real = st.write_chunk
+
+    def slow_write(*args):
+        time.sleep(0.3)  # still writing when the next chunk fails
+        return real(*args)
+
+    monkeypatch.setattr(st, "write_chunk", slow_write)
+
+    def fn(chunk):
+        if chunk.index == 1:
+            raise RuntimeError("chunk 1 failed")
+        return pd.DataFrame({"run_id": [chunk.start]}), pa.table({"run_id": [chunk.start]})
+
+    with pytest.raises(RuntimeError, match="chunk 1 failed"):
+        list(st.iter_written(fn, tmp_path, [Chunk(0, 0, 1), Chunk(1, 1, 2)]))
+    assert st.chunk_path(tmp_path, "runs", 0).exists()
+    assert st.chunk_path(tmp_path, "years", 0).exists()

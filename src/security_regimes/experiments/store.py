@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +37,6 @@ from .sweep import (
     design_points,
     iter_dask,
     iter_process,
-    iter_serial,
     make_chunks,
     run_chunk,
 )
@@ -92,9 +92,11 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
     n_runs = len(points) * model.replicates
-    # A chunk's simulation and its years table (about 40 bytes per run-year) at once, per worker.
+    # A chunk's simulation and its years table (about 40 bytes per run-year) at once, per
+    # worker; serially, also the previous chunk's tables while they are written.
+    tables = 40 * years * model.chunk_size
     per_chunk = estimate_bytes(scenario.system.n_powers, years, model.chunk_size, False, False) \
-        + 40 * years * model.chunk_size
+        + tables * (2 if executor == "serial" else 1)
     check_fits(per_chunk * (1 if executor == "serial" else (workers or os.cpu_count() or 1)),
                f"{path}: chunks of {model.chunk_size:,} runs x {years:,} years",
                "lower chunk_size (or --chunk-size) or --workers")
@@ -156,7 +158,7 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
     # back to be written here.
     local = functools.partial(compute_and_write, fn, chunk_dir)
     if executor == "serial":
-        stream = iter_serial(local, todo)
+        stream = iter_written(fn, chunk_dir, todo)
     elif executor == "process":
         stream = iter_process(local, todo, workers)
     else:
@@ -222,6 +224,29 @@ def write_chunk(chunk_dir: Path, chunk, runs, years) -> float:
     write_parquet(years, chunk_path(chunk_dir, "years", chunk.index))
     write_parquet(runs, chunk_path(chunk_dir, "runs", chunk.index))
     return time.perf_counter() - t
+
+
+def iter_written(fn, chunk_dir: Path, chunks) -> Iterator[tuple[object, float]]:
+    """The serial executor, with the store on a second thread.
+
+    Chunk ``k`` is written while chunk ``k + 1`` is computed (Parquet
+    encoding and I/O release the GIL), so writing adds little to a serial
+    sweep's time.  Yields ``(chunk, seconds spent writing)`` in order, once
+    the chunk's files are in place.  If computing fails or is interrupted,
+    the chunk being written is finished first: nothing handed to the writer
+    is lost.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="sweep-writer") as writer:
+        pending = None
+        for chunk in chunks:
+            tables = fn(chunk)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = (chunk, writer.submit(write_chunk, chunk_dir, chunk, *tables))
+        if pending is not None:
+            yield pending[0], pending[1].result()
 
 
 def compute_and_write(fn, chunk_dir: Path, chunk) -> float:
