@@ -14,6 +14,8 @@ are the same whether it is played alone, in a batch, or on another machine.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 _M32 = 0xFFFFFFFF
@@ -58,31 +60,7 @@ def spawn_keys(seed: int | np.random.SeedSequence | None, index: np.ndarray) -> 
     idx = np.asarray(index, dtype=np.int64)
     if idx.size and (idx.min() < 0 or idx.max() >= 2**32):
         raise ValueError("run index must be in [0, 2**32)")
-    run = _words(root_entropy(seed))
-    run += [0] * (_POOL - len(run))
-
-    # Scalar part: everything before the child's own word is shared by all children.
-    h = _INIT_A
-
-    def hashmix(value):
-        nonlocal h
-        value = (value ^ h) & _M32
-        h = (h * _MULT_A) & _M32
-        value = (value * h) & _M32
-        return value ^ (value >> 16)
-
-    def mix(x, y):
-        r = (_MIX_L * x - _MIX_R * y) & _M32
-        return r ^ (r >> 16)
-
-    mixer = [hashmix(run[i]) for i in range(_POOL)]
-    for s in range(_POOL):
-        for d in range(_POOL):
-            if s != d:
-                mixer[d] = mix(mixer[d], hashmix(mixer[s]))
-    for s in range(_POOL, len(run)):
-        for d in range(_POOL):
-            mixer[d] = mix(mixer[d], hashmix(run[s]))
+    mixer, h = _shared_mixer(root_entropy(seed))
 
     # Vector part: mix the child index in, then generate two 32-bit words.
     word = idx.astype(np.uint32).ravel()
@@ -104,6 +82,37 @@ def spawn_keys(seed: int | np.random.SeedSequence | None, index: np.ndarray) -> 
         v ^= v >> np.uint32(16)
         out.append(v.astype(np.uint64))
     return (out[0] | (out[1] << np.uint64(32))).reshape(idx.shape)
+
+
+@lru_cache(maxsize=256)
+def _shared_mixer(entropy: int) -> tuple[tuple[int, ...], int]:
+    """The pool and hash state after a root's entropy, before the child's own
+    word: the same for every child, so computed once per root (a sweep asks
+    for every design point)."""
+    run = _words(entropy)
+    run += [0] * (_POOL - len(run))
+    h = _INIT_A
+
+    def hashmix(value):
+        nonlocal h
+        value = (value ^ h) & _M32
+        h = (h * _MULT_A) & _M32
+        value = (value * h) & _M32
+        return value ^ (value >> 16)
+
+    def mix(x, y):
+        r = (_MIX_L * x - _MIX_R * y) & _M32
+        return r ^ (r >> 16)
+
+    mixer = [hashmix(run[i]) for i in range(_POOL)]
+    for s in range(_POOL):
+        for d in range(_POOL):
+            if s != d:
+                mixer[d] = mix(mixer[d], hashmix(mixer[s]))
+    for s in range(_POOL, len(run)):
+        for d in range(_POOL):
+            mixer[d] = mix(mixer[d], hashmix(run[s]))
+    return tuple(mixer), h
 
 
 def uniforms(keys: np.ndarray, counter: np.ndarray | int) -> np.ndarray:

@@ -251,12 +251,12 @@ def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: 
               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the runs of one chunk; returns its ``runs`` and ``years`` tables."""
     runs, yrs = [], []
-    params = [c for c in points.columns if c != "point"]
+    columns = {c: points[c].to_numpy() for c in points.columns if c != "point"}
     run = chunk.start
     while run < chunk.stop:
         point = run // replicates
         stop = min(chunk.stop, (point + 1) * replicates)
-        values = {k: _native(points[k].iat[point]) for k in params}
+        values = {k: _native(v[point]) for k, v in columns.items()}
         scn = apply_point(scenario, values)
         res = simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
                        systems=stop - run, seed=seed, first_index=run, dyadic=scn.dyadic,
