@@ -92,3 +92,12 @@ def test_play_indexed_equals_play_batch():
     by_object = play_batch([FSM[i] for i in a], [FSM[j] for j in b], **kw)
     np.testing.assert_array_equal(by_number.moves, by_object.moves)
     np.testing.assert_array_equal(by_number.scores, by_object.scores)
+
+
+def test_play_indexed_refuses_indices_outside_the_players():
+    from security_regimes.engine.play import play_indexed
+
+    with pytest.raises(ValueError, match=r"b must hold indices of players \(0 to 1\)"):
+        play_indexed(FSM[:2], np.array([0, 1]), np.array([1, 2]), turns=5)
+    with pytest.raises(ValueError, match="a must hold indices"):
+        play_indexed(FSM[:2], np.array([0.5]), np.array([1]), turns=5)

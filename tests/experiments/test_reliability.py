@@ -92,6 +92,7 @@ def test_ctrl_c_exits_130_says_what_was_kept_and_resume_finishes(tmp_path):
     assert "--resume" in lines[0] and "chunks are finished" in lines[0]
     kept = len(list((out / "chunks").glob("runs-*.parquet")))
     assert 1 <= kept < 150
+    assert lines[0].startswith(f"interrupted: {kept} of 150 chunks are finished"), lines[0]
     r = subprocess.run([*CLI, "sweep", str(f), "--out", str(out), "--resume", "--quiet",
                         "--executor", "serial"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

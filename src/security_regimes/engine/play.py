@@ -131,6 +131,11 @@ def play_indexed(
             raise ValueError("continuation must be < 1, got 1.0")
     if len(a) != len(b):
         raise ValueError(f"a and b must have the same length, got {len(a)} and {len(b)}")
+    a, b = np.asarray(a), np.asarray(b)
+    for side, ix in (("a", a), ("b", b)):
+        if ix.size and (not np.issubdtype(ix.dtype, np.integer) or ix.min() < 0
+                        or ix.max() >= len(players)):
+            raise ValueError(f"{side} must hold indices of players (0 to {len(players) - 1})")
     n = len(a)
     # moves (turns, 2n) and its stacked and masked copies: about 6 bytes per match-turn.
     check_fits(6 * turns * max(n, 1) + 400 * n, f"{n:,} matches x {turns:,} turns",

@@ -168,17 +168,17 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
                         quiet=quiet, report_end=True)
     t0 = time.perf_counter()
     store = 0.0
-    finished = len(done)
     try:
         for chunk, result in stream:
             if isinstance(result, float):  # written by the worker; result = its write time
                 store += result
             else:
                 store += write_chunk(chunk_dir, chunk, *result)
-            finished += 1
             progress.advance(chunk.stop - chunk.start)
     except KeyboardInterrupt:
-        stream.close()  # stops the workers before we report
+        stream.close()  # stops the workers (and finishes a write in progress) before we report
+        # Count files, not results received: a chunk written as the sweep stopped is kept too.
+        finished = sum(chunk_path(chunk_dir, "runs", c.index).exists() for c in chunks)
         raise SweepInterrupted(
             f"{finished} of {len(chunks)} chunks are finished and kept in {out}; continue with "
             f"regimes sweep {path} --out {out} --resume") from None
