@@ -59,6 +59,23 @@ def test_bit_identical_across_executors_and_chunk_sizes(sweep_file, tmp_path):
             pd.testing.assert_frame_equal(years, ref_years)
 
 
+def test_auto_starts_processes_only_for_sweeps_worth_it(sweep_file, tmp_path, monkeypatch):
+    import security_regimes.experiments.store as st
+
+    # 36 runs x 30 years: far below the work that pays for starting processes.
+    assert st.estimated_serial_seconds(5, 36, 30, 6) < st.AUTO_PROCESS_SECONDS
+    small = run_sweep(sweep_file, tmp_path / "small", quiet=True)
+    assert small.executor == "serial"
+    # 10,000 runs x 100 years of 5 powers (1.6 s measured serially): processes.
+    assert st.estimated_serial_seconds(5, 10_000, 100, 10) > st.AUTO_PROCESS_SECONDS
+    monkeypatch.setattr(st, "AUTO_PROCESS_SECONDS", 0.0)  # as if this sweep were big
+    big = run_sweep(sweep_file, tmp_path / "big", quiet=True, workers=2)
+    assert big.executor == "process"
+    assert run_sweep(sweep_file, tmp_path / "one", quiet=True, workers=1).executor == "serial"
+    pd.testing.assert_frame_equal(_frames(big.out)[0], _frames(small.out)[0])
+    pd.testing.assert_frame_equal(_frames(big.out)[1], _frames(small.out)[1])
+
+
 def test_manifest_and_refusals(sweep_file, tmp_path):
     out = tmp_path / "out"
     run_sweep(sweep_file, out, executor="serial", quiet=True)

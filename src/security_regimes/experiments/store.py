@@ -41,7 +41,26 @@ from .sweep import (
     run_chunk,
 )
 
-EXECUTORS = ("serial", "process", "dask")
+EXECUTORS = ("auto", "serial", "process", "dask")
+
+#: ``auto`` starts worker processes only for sweeps estimated to take at least
+#: this long serially.  Below it, starting them costs more than they save:
+#: on the 2-core machine of the README, forking two workers and joining them
+#: took about 30 ms and each worker's first chunk 20-40 ms more, and the
+#: process executor was slower than serial for sweeps of 0.04 s and 0.10 s
+#: (0.58x, 0.84x) and faster from 0.27 s (1.28x).
+AUTO_PROCESS_SECONDS = 0.2
+
+
+def estimated_serial_seconds(n_powers: int, n_runs: int, years: int, n_points: int) -> float:
+    """A rough serial time of a sweep (seconds, one thread), for choosing its executor.
+
+    About 0.07 us per system-year per pair of powers (``n_powers ** 2``) and
+    1.2 ms per design point (building it, summarising it), as measured on
+    the README's machine (kaplan_balance with 5 and 8 powers, the example
+    sweeps); within 40% of the example sweeps' measured times.
+    """
+    return n_runs * years * n_powers ** 2 * 7e-8 + n_points * 1.2e-3
 
 
 def _fingerprint(model) -> str:
@@ -56,13 +75,14 @@ class SweepReport:
     chunks_skipped: int
     seconds: float
     store_seconds: float
+    executor: str = "serial"  # the executor that ran (``auto`` resolved)
 
 
 class SweepInterrupted(KeyboardInterrupt):
     """Ctrl-C during a sweep; the message says what was kept and how to resume."""
 
 
-def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
+def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
               address: str | None = None, resume: bool = False, quiet: bool = False,
               workers: int | None = None, chunk_size: int | None = None) -> SweepReport:
     """Run the sweep file ``path`` into directory ``out``.
@@ -71,6 +91,10 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
     memory one chunk needs) before anything is written.  With ``resume``,
     every finished chunk is verified (Parquet footer and row counts) and
     damaged ones are run again.  Ctrl-C raises :class:`SweepInterrupted`.
+    ``executor="auto"`` is ``"process"`` on a machine with several cores
+    for a sweep estimated to take at least :data:`AUTO_PROCESS_SECONDS`
+    serially (:func:`estimated_serial_seconds`), else ``"serial"``; the
+    report says which ran.  Results are the same with every executor.
     """
     from .._resources import check_fits
     from .._validation import check_choice, check_int
@@ -92,6 +116,10 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
     n_runs = len(points) * model.replicates
+    if executor == "auto":
+        big = estimated_serial_seconds(scenario.system.n_powers, n_runs, years,
+                                       len(points)) >= AUTO_PROCESS_SECONDS
+        executor = "process" if big and (workers or os.cpu_count() or 1) > 1 else "serial"
     # A chunk's simulation and its years table (about 40 bytes per run-year) at once, per
     # worker; serially, also the previous chunk's tables while they are written.
     tables = 40 * years * model.chunk_size
@@ -184,7 +212,8 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "process",
             f"regimes sweep {path} --out {out} --resume") from None
     finally:
         progress.close()
-    return SweepReport(out, n_runs, len(todo), len(done), time.perf_counter() - t0, store)
+    return SweepReport(out, n_runs, len(todo), len(done), time.perf_counter() - t0, store,
+                       executor)
 
 
 def chunk_path(chunk_dir: Path, kind: str, index: int) -> Path:

@@ -621,7 +621,9 @@ def knobs_cmd(
 def sweep_cmd(
     file: Annotated[Path, typer.Argument(help="Sweep file (TOML).")],
     out: Annotated[Path, typer.Option(help="Results directory.")],
-    executor: Annotated[str, typer.Option(help="serial | process | dask")] = "process",
+    executor: Annotated[str, typer.Option(
+        help="auto | serial | process | dask (auto: process, or serial for a sweep too small "
+             "to pay for starting processes)")] = "auto",
     address: Annotated[str | None, typer.Option(help="Dask scheduler, tcp://host:port "
                                                 "(default: a local cluster).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
@@ -639,8 +641,8 @@ def sweep_cmd(
         raise _Interrupted(str(e)) from None  # typer would swallow a KeyboardInterrupt's message
     if not quiet:
         console.print(f"{r.n_runs} runs in {r.out} ({r.chunks_run} chunks run, "
-                      f"{r.chunks_skipped} already done) in {r.seconds:.1f} s; "
-                      f"store {r.store_seconds:.2f} s")
+                      f"{r.chunks_skipped} already done) in {r.seconds:.1f} s with the "
+                      f"{r.executor} executor; store {r.store_seconds:.2f} s")
 
 
 @app.command("calibrate")
