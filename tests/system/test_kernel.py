@@ -47,6 +47,19 @@ def test_results_do_not_depend_on_batch_size(case):
         np.testing.assert_array_equal(full.capabilities[first:first + n], part.capabilities)
 
 
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_results_do_not_depend_on_the_slices_a_thread_runs(case, monkeypatch):
+    """A thread runs its systems a slice at a time (Kernel.SLICE); slices of 7
+    (and so more years per block) give the same run as one slice."""
+    from security_regimes.system.kernel import Kernel
+
+    kw = dict(CASES[case], years=60, systems=40, seed=4, threads=1)
+    monkeypatch.setattr(Kernel, "SLICE", 1000)
+    whole = simulate(**kw)
+    monkeypatch.setattr(Kernel, "SLICE", 7)
+    _same(whole, simulate(**kw))
+
+
 def test_year_by_year_equals_one_call():
     """Running the kernel one year at a time (as step_year does) is the same run."""
     system, years, B = System.from_cow(1816, 5), 30, 8

@@ -963,6 +963,8 @@ class Kernel:
 
     #: Years per kernel call: bounds the precomputed growth (and noise) draws.
     BLOCK_BYTES = 4 * 2**20
+    #: Most systems a thread runs through a block of years at once.
+    SLICE = 256
 
     def __init__(self, system, policy, dyadic, regime=None):
         from .model import (
@@ -1065,16 +1067,22 @@ class Kernel:
 
         def work(lo: int, hi: int) -> None:
             # Each thread draws its own systems' normals (numpy and scipy release
-            # the GIL too) and runs them through every block of years.
-            step = self.block_years(hi - lo)
-            for start in range(y0, y1, step):
-                stop = min(start + step, y1)
-                gmult = np.exp(s.growth_mean + s.growth_sd
-                               * self._normals(keys[lo:hi], start, stop, _GROWTH, (n,)))
-                pmult = (np.exp(s.capability_noise
-                                * self._normals(keys[lo:hi], start, stop, _PERCEIVE, (n, n)))
-                         if self.noise else np.zeros((1, 1, 1, 1)))
-                _systems(lo, hi, start, stop, keys, gmult, pmult, *args)
+            # the GIL too) and runs them through every block of years, a slice
+            # of at most SLICE systems at a time: the fewer systems, the more
+            # years per block, so each system's state is loaded fewer times
+            # (10,000 systems in one slice ran 193,000 system-years/s on one
+            # thread, in slices of 500, 270,000).
+            for s0 in range(lo, hi, self.SLICE):
+                s1 = min(s0 + self.SLICE, hi)
+                step = self.block_years(s1 - s0)
+                for start in range(y0, y1, step):
+                    stop = min(start + step, y1)
+                    gmult = np.exp(s.growth_mean + s.growth_sd
+                                   * self._normals(keys[s0:s1], start, stop, _GROWTH, (n,)))
+                    pmult = (np.exp(s.capability_noise * self._normals(
+                        keys[s0:s1], start, stop, _PERCEIVE, (n, n)))
+                        if self.noise else np.zeros((1, 1, 1, 1)))
+                    _systems(s0, s1, start, stop, keys, gmult, pmult, *args)
 
         threads = _threads(threads, B)
         if threads == 1:
