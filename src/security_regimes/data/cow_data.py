@@ -58,18 +58,22 @@ def capability_shares(year: int = 1816, states: tuple[str, ...] | list[str] | No
     Default states: the five great powers of 1816.  Raises ``ValueError``
     (one line) for a year outside 1816-2016 or a state absent that year.
     """
-    if isinstance(year, bool) or not isinstance(year, int | np.integer):
-        raise ValueError(f"COW year must be an integer in [1816, 2016], got {year!r}")
+    lo, hi = _year_range()
+    if isinstance(year, bool) or not isinstance(year, int | np.integer) or not lo <= year <= hi:
+        raise ValueError(f"COW year must be an integer in [{lo}, {hi}], got {year!r}")
     return _shares(int(year), tuple(states or DEFAULT_POWERS_1816)).copy()
+
+
+@cache
+def _year_range() -> tuple[int, int]:
+    caps = _cached("capabilities.csv")
+    return int(caps.year.min()), int(caps.year.max())
 
 
 @lru_cache(maxsize=256)
 def _shares(year: int, states: tuple[str, ...]) -> pd.Series:
     """:func:`capability_shares`, computed once per year and states (every ``System()`` asks)."""
     caps = _cached("capabilities.csv")
-    lo, hi = int(caps.year.min()), int(caps.year.max())
-    if not lo <= year <= hi:
-        raise ValueError(f"COW year must be an integer in [{lo}, {hi}], got {year!r}")
     states = list(states)
     row = caps[caps.year == year].set_index("stateabb")["cinc"]
     missing = [s for s in states if s not in row.index]

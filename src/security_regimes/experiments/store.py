@@ -37,6 +37,7 @@ from .sweep import (
     design_points,
     iter_dask,
     iter_process,
+    iter_serial,
     make_chunks,
     run_chunk,
 )
@@ -269,8 +270,7 @@ def iter_written(fn, chunk_dir: Path, chunks) -> Iterator[tuple[object, float]]:
 
     with ThreadPoolExecutor(1, thread_name_prefix="sweep-writer") as writer:
         pending = None
-        for chunk in chunks:
-            tables = fn(chunk)
+        for chunk, tables in iter_serial(fn, chunks):
             if pending is not None:
                 yield pending[0], pending[1].result()
             pending = (chunk, writer.submit(write_chunk, chunk_dir, chunk, *tables))
