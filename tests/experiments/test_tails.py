@@ -42,3 +42,6 @@ def test_tails_cli(tmp_path, capsys):
     assert (tmp_path / "t" / "tails.csv").is_file()
     code, _, err = run("tails", "--scenarios", "nope", capsys=capsys)
     assert code == 2 and "unknown scenario 'nope'" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run("tails", "--scenarios", " , ", capsys=capsys)
+    assert code == 2 and "--scenarios: expected scenario names" in err
+    assert len(err.strip().splitlines()) == 1

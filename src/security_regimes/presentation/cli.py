@@ -567,6 +567,8 @@ def tails_cmd(
     if years is not None:
         years = check_int(years, "--years", 1)
     names = [x.strip() for x in scenarios.split(",") if x.strip()]
+    if not names:
+        raise ValueError(f"--scenarios: expected scenario names, comma-separated, got {scenarios!r}")
     scns = [get_scenario(n) for n in names]  # unknown names: one line, before any work
     _check_out_file(out)
     total = sum(systems * (years or s.years) for s in scns)
