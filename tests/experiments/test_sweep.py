@@ -234,3 +234,27 @@ def test_distribution_needs_lhs(tmp_path):
                  '"system.war_cost" = { low = 0.01, high = 0.1, steps = 3, dist = "loguniform" }\n')
     with pytest.raises(ValueError, match='needs design = "lhs"'):
         load_sweep_file(p)
+
+
+def test_war_sizes_beyond_float32_are_stored_as_simulated(tmp_path):
+    # Capabilities grow without bound: over 10,000 years (the longest run
+    # allowed) war sizes pass float32's 3.4e38, which the store once wrote as inf.
+    from security_regimes.experiments.files import load_sweep_file
+    from security_regimes.experiments.sweep import apply_point
+
+    p = tmp_path / "long.toml"
+    p.write_text(SWEEP.replace("years = 30", "years = 10000").replace("replicates = 6",
+                                                                      "replicates = 1"))
+    out = run_sweep(p, tmp_path / "long", executor="serial", quiet=True).out
+    years = sr.load(out).years
+    assert np.isfinite(years.war_size).all()
+    assert (years.war_size > np.finfo(np.float32).max).any()
+    model, scenario = load_sweep_file(p)
+    for run in (0, 5):
+        point = sr.load(out).points.iloc[run]
+        scn = apply_point(scenario, {"system.misperception": float(point["system.misperception"]),
+                                     "policy.rules.3": float(point["policy.rules.3"])})
+        res = sr.simulate(scn.system, years=10_000, policy=scn.policy, regime=scn.regime,
+                          systems=1, seed=7, first_index=run, dyadic=scn.dyadic)
+        stored = years[years.run_id == run].war_size.to_numpy()
+        np.testing.assert_array_equal(stored, res.measures["war_size"][0])

@@ -27,7 +27,7 @@ from ..system.simulate import SimulationResult
 #: Per-year measures written to the ``years`` table of a sweep.
 YEAR_COLUMNS = ("war", "war_size", "n_alive", "essential_survival", "hhi", "con", "max_share",
                 "alliance_count", "cooperation_rate", "regime_autonomy", "regime_strength",
-                "member_war")  # float columns are stored as float32
+                "member_war")  # float columns are stored as float32, except war_size
 
 #: Seconds to wait for a Dask scheduler before giving up (env SECURITY_REGIMES_DASK_TIMEOUT).
 DASK_TIMEOUT = 10
@@ -299,7 +299,9 @@ def _years_table(res: SimulationResult, start_year: int):
         "year": year,
         "calendar_year": year + (start_year - 1),
         "war": m["war"].ravel(),
-        "war_size": m["war_size"].ravel().astype(np.float32),
+        # Absolute capabilities grow without bound: over thousands of years
+        # they pass float32's 3.4e38 (stored as inf), so war size stays float64.
+        "war_size": m["war_size"].ravel(),
         "n_alive": m["n_alive"].ravel().astype(np.int16),
         "essential_survival": m["essential_survival"].ravel().astype(np.float32),
         "hhi": m["hhi"].ravel().astype(np.float32),
