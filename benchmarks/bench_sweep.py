@@ -4,9 +4,9 @@ A 10,000-run sweep of the kaplan_balance scenario (5 powers, 100 years):
 10 design points x 1,000 replicates in chunks of 500 runs, run with each
 executor: serial on one thread (``SECURITY_REGIMES_THREADS=1``, the
 baseline; its files are written on a second thread), serial with the
-compiled year threaded over all cores, process (one single-threaded worker
-per core), dask local cluster; then the same comparison on the example
-sweeps of ``examples/``.
+compiled year threaded over all cores, process (this process and one
+forked worker per other core, one thread each), dask local cluster; then
+the same comparison on the example sweeps of ``examples/``.
 Bars: process >= 1.7x serial (one thread) on this 2-core machine; store < 5%
 of the time.
 
@@ -28,6 +28,7 @@ from security_regimes.experiments.files import load_sweep_file
 from security_regimes.experiments.store import load, run_sweep
 from security_regimes.experiments.sweep import (
     Chunk,
+    check_points,
     design_points,
     iter_process,
     iter_serial,
@@ -80,8 +81,10 @@ def main() -> None:
 
     def without_store(ex):
         with _threads(ex):
+            # Results are dropped where computed, as the store's workers do not
+            # send theirs back either.
             it = (iter_serial(fn, chunks) if ex.startswith("serial")
-                  else iter_process(fn, chunks, None))
+                  else iter_process(functools.partial(_dropped, fn), chunks, None))
             t = time.perf_counter()
             for _ in it:
                 pass
@@ -118,20 +121,35 @@ def main() -> None:
     print("example sweeps (examples/sweep_*.toml, best of "
           f"{args.repeats}, one thread vs process):")
     for file in sorted((ROOT / "examples").glob("sweep_*.toml")):
-        m, _ = load_sweep_file(file)
-        runs = len(design_points(m, load_sweep_file(file)[1])) * m.replicates
+        m, scn = load_sweep_file(file)
+        pts = design_points(m, scn)
+        runs = len(pts) * m.replicates
         t1 = min(with_store("serial-1", k, file, runs)[0] for k in range(args.repeats))
         tp = min(with_store("process", k, file, runs)[0] for k in range(args.repeats))
-        print(f"  {file.name:28s} {runs:6,} runs: serial (one thread) {t1:6.2f} s, process "
-              f"{tp:6.2f} s, {t1 / tp:.2f}x (bar: 1.7x)")
-    # What two processes cost before any work: fork the pool, run an empty
-    # chunk on each worker, close and join.  A sweep of serial time T can
-    # at best reach T / (T / 2 + this) on 2 cores.
+        # The part no executor shares out: reading the file, the design and
+        # checking every point before anything is written.
+        before = min(_time(lambda f=file: _prepare(f)) for _ in range(args.repeats))
+        print(f"  {file.name:28s} {runs:6,} runs: serial (one thread) {t1:6.3f} s, process "
+              f"{tp:6.3f} s, {t1 / tp:.2f}x (bar: 1.7x); before the first chunk, on one core: "
+              f"{1e3 * before:4.1f} ms")
+    # What the process executor costs before any work: fork the worker, run
+    # an empty chunk here and one there, hear that the worker is done.  A sweep
+    # of serial time T can at best reach T / (T / 2 + this) on 2 cores.
     empty = [Chunk(i, 0, 0) for i in range(2)]
     startup = min(_time(lambda: list(iter_process(_nothing, empty, 2))) for _ in range(5))
-    print(f"process pool start-up and shut-down with no work: {1e3 * startup:.1f} ms (best of 5); "
+    print(f"process executor start-up and shut-down with no work: {1e3 * startup:.1f} ms "
+          "(best of 5); "
           f"1.7x needs at least {1.7 * startup / 0.15:.2f} s of serial work")
     shutil.rmtree(tmp)
+
+
+def _prepare(file):
+    m, scn = load_sweep_file(file)
+    check_points(scn, design_points(m, scn), m.years or scn.years)
+
+
+def _dropped(fn, chunk):
+    fn(chunk)
 
 
 def _nothing(chunk):

@@ -1,5 +1,6 @@
 """Sweeps under faults: interrupts, kill -9 of a process pool, damaged chunks, failing chunks."""
 
+import functools
 import os
 import signal
 import subprocess
@@ -110,7 +111,8 @@ def test_workers_die_with_their_parent_after_kill_9(tmp_path):
     out = tmp_path / "killed"
     proc = subprocess.Popen([*CLI, "sweep", str(f), "--out", str(out), "--executor", "process",
                              "--workers", "2", "--quiet"])
-    assert wait_for(lambda: len(children(proc.pid)) >= 2)
+    # --workers 2: one worker process, and the parent computes chunks too.
+    assert wait_for(lambda: len(children(proc.pid)) >= 1)
     assert wait_for(lambda: (out / "chunks").is_dir())
     workers = children(proc.pid)
     assert workers and all(alive(w) for w in workers)  # still computing when the parent dies
@@ -141,21 +143,34 @@ def test_resume_recomputes_damaged_chunks(tmp_path):
     pd.testing.assert_frame_equal(years, ref_years)
 
 
-def _fail_first(chunk: Chunk):
-    if chunk.index == 0:
-        raise RuntimeError("chunk 0 failed")
-    time.sleep(30)
+_PARENT = os.getpid()  # forked workers inherit it
+
+
+def _fail_in(where: str, chunk: Chunk):
+    """Fail every chunk computed in ``where`` ("parent" or "worker") after 1 s; others take 5 s."""
+    if (where == "parent") == (os.getpid() == _PARENT):
+        time.sleep(1)  # the other process is then well into a chunk
+        if where == "worker-dies":
+            os._exit(3)
+        raise RuntimeError(f"chunk {chunk.index} failed in the {where}")
+    time.sleep(5)
     return chunk.index
 
 
-def test_a_failing_chunk_stops_the_process_pool_at_once():
-    chunks = [Chunk(i, i, i + 1) for i in range(6)]
-    t = time.perf_counter()
-    with pytest.raises(RuntimeError, match="chunk 0 failed"):
-        list(iter_process(_fail_first, chunks, workers=2))
-    assert time.perf_counter() - t < 10  # not the 30 s the other chunks would sleep
+@pytest.mark.parametrize(("where", "error", "within"), [
+    ("parent", "failed in the parent", 3), ("worker", "failed in the worker", 8),
+    ("worker-dies", r"worker process \d+ died \(exit status 3\)", 8)])
+def test_a_failing_chunk_stops_the_process_pool(where, error, within):
     import multiprocessing
 
+    # 12 chunks of 5 s would take 30 s on two processes.  A failure here
+    # kills the worker at once (not after its 5 s chunk); a worker's failure
+    # is raised once the chunk this process is computing ends (5 s).
+    chunks = [Chunk(i, i, i + 1) for i in range(12)]
+    t = time.perf_counter()
+    with pytest.raises(RuntimeError, match=error):
+        list(iter_process(functools.partial(_fail_in, where), chunks, workers=2))
+    assert time.perf_counter() - t < within
     assert not multiprocessing.active_children()
 
 

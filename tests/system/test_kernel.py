@@ -205,3 +205,22 @@ def test_hegemonic_wars_are_detected_only_when_most_powers_beat_the_predominant_
     small = simulate(System.equal(2, predominance_share=0.9), years=40, policy="waltz",
                      systems=50, seed=1)
     assert not small.measures["hegemonic_war"].any()
+
+
+def test_threads_limit_holds_in_its_block_and_thread_only(monkeypatch):
+    import threading
+
+    from security_regimes.system.kernel import threads_limit
+
+    monkeypatch.setenv("SECURITY_REGIMES_THREADS", "3")
+    seen = []
+    with threads_limit(1):
+        assert default_threads() == 1  # over the environment
+        t = threading.Thread(target=lambda: seen.append(default_threads()))
+        t.start()
+        t.join()
+    assert seen == [3]  # another thread keeps the environment's setting
+    assert default_threads() == 3
+    with pytest.raises(ValueError, match="threads"):
+        with threads_limit(0):
+            pass

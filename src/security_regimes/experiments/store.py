@@ -46,22 +46,22 @@ EXECUTORS = ("auto", "serial", "process", "dask")
 
 #: ``auto`` starts worker processes only for sweeps estimated to take at least
 #: this long serially.  Below it, starting them costs more than they save:
-#: on the 2-core machine of the README, forking two workers and joining them
-#: took about 30 ms and each worker's first chunk 20-40 ms more, and the
-#: process executor was slower than serial for sweeps of 0.04 s and 0.10 s
-#: (0.58x, 0.84x) and faster from 0.27 s (1.28x).
-AUTO_PROCESS_SECONDS = 0.2
+#: on the 2-core machine of the README, the process executor (this process
+#: and one forked worker) was 0.90x serial for a sweep of 0.04 s, 1.09x for
+#: 0.07 s, and 1.49x-1.51x for 0.18 s (forking the worker and hearing it
+#: finish cost about 12 ms, and each process's first chunk a few ms more).
+AUTO_PROCESS_SECONDS = 0.1
 
 
 def estimated_serial_seconds(n_powers: int, n_runs: int, years: int, n_points: int) -> float:
     """A rough serial time of a sweep (seconds, one thread), for choosing its executor.
 
-    About 0.07 us per system-year per pair of powers (``n_powers ** 2``) and
-    1.2 ms per design point (building it, summarising it), as measured on
-    the README's machine (kaplan_balance with 5 and 8 powers, the example
-    sweeps); within 40% of the example sweeps' measured times.
+    About 0.063 us per system-year per pair of powers (``n_powers ** 2``) and
+    0.66 ms per design point (building it, summarising it), fitted to five
+    sweeps of 5 powers measured on the README's machine (the three example
+    sweeps, and 1,000 and 10,000 runs of kaplan_balance); within 7% of each.
     """
-    return n_runs * years * n_powers ** 2 * 7e-8 + n_points * 1.2e-3
+    return n_runs * years * n_powers ** 2 * 6.3e-8 + n_points * 6.6e-4
 
 
 def _fingerprint(model) -> str:
@@ -96,6 +96,9 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
     for a sweep estimated to take at least :data:`AUTO_PROCESS_SECONDS`
     serially (:func:`estimated_serial_seconds`), else ``"serial"``; the
     report says which ran.  Results are the same with every executor.
+    ``workers`` is the number of processes computing chunks with the process
+    executor, this one included (it forks ``workers - 1``), or the number of
+    workers of a local Dask cluster (default: all cores).
     """
     from .._resources import check_fits
     from .._validation import check_choice, check_int
@@ -113,7 +116,7 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
     points = design_points(model, scenario)
     years = model.years or scenario.years
     try:
-        check_points(scenario, points, years)
+        point_scenarios = check_points(scenario, points, years)
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
     n_runs = len(points) * model.replicates
@@ -180,7 +183,8 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
               + (" ..." if len(damaged) > 10 else ""), file=sys.stderr)
     todo = [c for c in chunks if c.index not in done]
     fn = functools.partial(run_chunk, scenario, points, model.replicates, years, model.seed,
-                           list(model.outcomes), start_year=scenario.start_year)
+                           list(model.outcomes), start_year=scenario.start_year,
+                           point_scenarios=point_scenarios)
     # Workers on this machine write their own chunk files (unique names, atomic
     # renames), so results never travel back through the main process; a
     # remote Dask cluster may not share this file system, so its results come

@@ -628,7 +628,8 @@ def sweep_cmd(
              "to pay for starting processes)")] = "auto",
     address: Annotated[str | None, typer.Option(help="Dask scheduler, tcp://host:port "
                                                 "(default: a local cluster).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Processes computing chunks, this one included (default: all cores).")] = None,
     chunk_size: Annotated[int | None, typer.Option(help="Runs per chunk (overrides the file).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted sweep in --out.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress output.")] = False,

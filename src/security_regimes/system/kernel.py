@@ -26,6 +26,8 @@ numpy keeps them bit-identical to the batched numpy year they replaced.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -931,8 +933,31 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, fp, ip, w, off, sup, nuc, act8,
 MIN_SYSTEMS_PER_THREAD = 16
 
 
+#: Threads set by :func:`threads_limit` for the current context (None: not set).
+_THREADS_LIMIT: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "security_regimes_threads", default=None)
+
+
+@contextlib.contextmanager
+def threads_limit(n: int):
+    """Run the kernel on ``n`` threads by default inside this block (this thread only).
+
+    The process executor computes chunks in the parent process too, on one
+    thread, beside its single-threaded workers; the environment variable
+    would also change the threads of anything else running in the process.
+    """
+    token = _THREADS_LIMIT.set(check_int(n, "threads", 1))
+    try:
+        yield
+    finally:
+        _THREADS_LIMIT.reset(token)
+
+
 def default_threads() -> int:
-    """Threads for the system kernel: ``SECURITY_REGIMES_THREADS`` if set, else the usable CPUs."""
+    """Threads for the system kernel: the :func:`threads_limit` in force, else
+    ``SECURITY_REGIMES_THREADS`` if set, else the usable CPUs."""
+    if (limit := _THREADS_LIMIT.get()) is not None:
+        return limit
     env = os.environ.get("SECURITY_REGIMES_THREADS")
     if env:
         try:
