@@ -225,3 +225,26 @@ def test_serial_store_finishes_the_chunk_it_was_writing_when_computing_fails(tmp
         list(st.iter_written(fn, tmp_path, [Chunk(0, 0, 1), Chunk(1, 1, 2)]))
     assert st.chunk_path(tmp_path, "runs", 0).exists()
     assert st.chunk_path(tmp_path, "years", 0).exists()
+
+
+def _die_holding(lock):
+    lock.acquire()
+    os._exit(9)
+
+
+def test_a_worker_dying_with_the_chunk_counter_locked_does_not_hang_the_sweep():
+    # A worker killed inside its claim of the next chunk leaves the counter's
+    # lock taken for ever; claiming checks that the workers are alive.
+    import multiprocessing
+
+    from security_regimes.experiments.sweep import _claim
+
+    ctx = multiprocessing.get_context("fork")
+    claimed = ctx.Value("q", 0)
+    p = ctx.Process(target=_die_holding, args=(claimed.get_lock(),))
+    p.start()
+    p.join()
+    t = time.perf_counter()
+    with pytest.raises(RuntimeError, match=r"worker process \d+ died \(exit status 9\)"):
+        _claim(claimed, 8, [p])
+    assert time.perf_counter() - t < 5

@@ -414,7 +414,7 @@ def iter_process(fn: Callable, chunks: list[Chunk], workers: int | None
             send.close()
             procs[receive] = p
         pending = list(procs)  # workers that have not said they are done
-        while (i := _claim(claimed, len(chunks))) is not None:
+        while (i := _claim(claimed, len(chunks), procs.values())) is not None:
             with threads_limit(1):
                 result = fn(chunks[i])
             yield chunks[i], result
@@ -422,8 +422,6 @@ def iter_process(fn: Callable, chunks: list[Chunk], workers: int | None
         while pending:
             yield from _received(pending, procs, chunks, timeout=None)
     except BaseException:
-        with claimed.get_lock():
-            claimed.value = len(chunks)
         for p in procs.values():
             p.kill()
         for p in procs.values():
@@ -440,14 +438,31 @@ def _join(procs: list) -> None:
         p.join()
 
 
-def _claim(claimed, n: int) -> int | None:
-    """The next unclaimed chunk's position, or None when all are claimed."""
-    with claimed.get_lock():
+def _claim(claimed, n: int, workers=()) -> int | None:
+    """The next unclaimed chunk's position, or None when all are claimed.
+
+    A worker killed while it held the counter's lock (out of memory, say)
+    would hold it for ever: this process, which waits on it with the
+    ``workers`` it started, checks every second that none of them died.
+    """
+    lock = claimed.get_lock()
+    while not lock.acquire(timeout=1.0):
+        for p in workers:
+            if p.exitcode not in (None, 0):
+                raise _died(p)
+    try:
         i = claimed.value
         if i >= n:
             return None
         claimed.value = i + 1
-    return i
+        return i
+    finally:
+        lock.release()
+
+
+def _died(p) -> RuntimeError:
+    return RuntimeError(f"worker process {p.pid} died (exit status {p.exitcode}) during the "
+                        "sweep; finished chunks are kept (--resume)")
 
 
 def _received(pending: list, procs: dict, chunks: list[Chunk], timeout: float | None
@@ -460,10 +475,8 @@ def _received(pending: list, procs: dict, chunks: list[Chunk], timeout: float | 
         try:
             msg = conn.recv()
         except EOFError:  # it died without saying so: killed, or out of memory
-            p = procs[conn]
-            p.join()
-            raise RuntimeError(f"worker process {p.pid} died (exit status {p.exitcode}) "
-                               "during the sweep; finished chunks are kept (--resume)") from None
+            procs[conn].join()
+            raise _died(procs[conn]) from None
         if msg is None:
             pending.remove(conn)
             continue
