@@ -121,9 +121,12 @@ def _wait_for(predicate, timeout=60):
 @pytest.mark.parametrize("kill_after_chunks", [0, 3])
 def test_sigkill_then_resume_loses_nothing_and_duplicates_nothing(sweep_file, tmp_path,
                                                                   kill_after_chunks):
+    # 18 chunks of 2 runs x 4,000 years (about 15 ms each): the sweep is still
+    # running when it is killed after 3 (with 400 years it sometimes finished
+    # within one 50 ms poll).
     slow = tmp_path / "slow.toml"
-    slow.write_text(SWEEP.replace("years = 30", "years = 400").replace("chunk_size = 5",
-                                                                       "chunk_size = 2"))
+    slow.write_text(SWEEP.replace("years = 30", "years = 4000").replace("chunk_size = 5",
+                                                                        "chunk_size = 2"))
     out = tmp_path / "killed"
     proc = subprocess.Popen([*CLI, "sweep", str(slow), "--out", str(out), "--executor",
                              "serial", "--quiet"])
