@@ -101,3 +101,8 @@ def test_play_indexed_refuses_indices_outside_the_players():
         play_indexed(FSM[:2], np.array([0, 1]), np.array([1, 2]), turns=5)
     with pytest.raises(ValueError, match="a must hold indices"):
         play_indexed(FSM[:2], np.array([0.5]), np.array([1]), turns=5)
+
+
+def test_play_batch_refuses_sides_of_different_lengths():
+    with pytest.raises(ValueError, match="a and b must have the same length, got 1 and 2"):
+        play_batch([FSM[0]], [FSM[1], FSM[1]], turns=5)

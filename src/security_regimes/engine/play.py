@@ -88,8 +88,6 @@ def play_batch(
     With ``continuation`` set, each match lasts a geometric number of turns
     (mean ``1 / (1 - continuation)``), capped at ``turns``.
     """
-    if len(a) != len(b):
-        raise ValueError(f"a and b must have the same length, got {len(a)} and {len(b)}")
     # Resolve each distinct object once (matches often share strategy objects):
     # slots map to distinct objects through one vectorised ``unique``.
     objs = (*a, *b)

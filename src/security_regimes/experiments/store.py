@@ -120,16 +120,17 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
     n_runs = len(points) * model.replicates
+    n_workers = workers or os.cpu_count() or 1
     if executor == "auto":
         big = estimated_serial_seconds(scenario.system.n_powers, n_runs, years,
                                        len(points)) >= AUTO_PROCESS_SECONDS
-        executor = "process" if big and (workers or os.cpu_count() or 1) > 1 else "serial"
+        executor = "process" if big and n_workers > 1 else "serial"
     # A chunk's simulation and its years table (about 40 bytes per run-year) at once, per
     # worker; serially, also the previous chunk's tables while they are written.
     tables = 40 * years * model.chunk_size
     per_chunk = estimate_bytes(scenario.system.n_powers, years, model.chunk_size, False, False) \
         + tables * (2 if executor == "serial" else 1)
-    check_fits(per_chunk * (1 if executor == "serial" else (workers or os.cpu_count() or 1)),
+    check_fits(per_chunk * (1 if executor == "serial" else n_workers),
                f"{path}: chunks of {model.chunk_size:,} runs x {years:,} years",
                "lower chunk_size (or --chunk-size) or --workers")
     fingerprint = _fingerprint(model.model_copy(update={"chunk_size": 1}))

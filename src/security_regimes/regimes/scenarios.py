@@ -365,7 +365,6 @@ KNOBS = {
 }
 
 
-
 def all_knobs(v: float) -> dict:
     """System settings with every one of Jervis's three knobs at ``v``."""
     return {k: x for f in KNOBS.values() for k, x in f(v).items()}
