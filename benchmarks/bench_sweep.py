@@ -55,8 +55,14 @@ def main() -> None:
     ap.add_argument("--runs-per-point", type=int, default=1000)
     ap.add_argument("--chunk-size", type=int, default=500)
     ap.add_argument("--repeats", type=int, default=3, help="best of this many runs each")
+    ap.add_argument("--examples-only", action="store_true",
+                    help="only the example sweeps and the start-up, not the 10,000 runs")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
+    if args.examples_only:
+        _examples(args, tmp)
+        shutil.rmtree(tmp)
+        return
     sweep = tmp / "sweep.toml"
     sweep.write_text(SWEEP.format(reps=args.runs_per_point, chunk=args.chunk_size))
     n = 10 * args.runs_per_point
@@ -69,15 +75,8 @@ def main() -> None:
                            list(model.outcomes), start_year=scenario.start_year)
     fn(chunks[0])  # warm caches (compiled strategy tables) before timing anything
 
-    def with_store(ex, k, file=sweep, runs=n):
-        out = tmp / f"{ex}-{k}"
-        with _threads(ex):
-            t = time.perf_counter()
-            rep = run_sweep(file, out, executor=ex.split("-")[0], quiet=True)
-            dt = time.perf_counter() - t
-        assert len(load(out).runs) == runs
-        shutil.rmtree(out)
-        return dt, rep.store_seconds
+    def with_store(ex, k):
+        return _with_store(tmp, ex, k, sweep, n)
 
     def without_store(ex):
         with _threads(ex):
@@ -118,20 +117,11 @@ def main() -> None:
     print(f"serial, threaded, over serial (one thread): {base / times['serial']:.2f}x")
     print(f"dask speed-up over serial (one thread):     {base / times['dask']:.2f}x")
 
-    print("example sweeps (examples/sweep_*.toml, best of "
-          f"{args.repeats}, one thread vs process):")
-    for file in sorted((ROOT / "examples").glob("sweep_*.toml")):
-        m, scn = load_sweep_file(file)
-        pts = design_points(m, scn)
-        runs = len(pts) * m.replicates
-        t1 = min(with_store("serial-1", k, file, runs)[0] for k in range(args.repeats))
-        tp = min(with_store("process", k, file, runs)[0] for k in range(args.repeats))
-        # The part no executor shares out: reading the file, the design and
-        # checking every point before anything is written.
-        before = min(_time(lambda f=file: _prepare(f)) for _ in range(args.repeats))
-        print(f"  {file.name:28s} {runs:6,} runs: serial (one thread) {t1:6.3f} s, process "
-              f"{tp:6.3f} s, {t1 / tp:.2f}x (bar: 1.7x); before the first chunk, on one core: "
-              f"{1e3 * before:4.1f} ms")
+    _examples(args, tmp)
+    shutil.rmtree(tmp)
+
+
+def _examples(args, tmp: Path) -> None:
     # What the process executor costs before any work: fork the worker, run
     # an empty chunk here and one there, hear that the worker is done.  A sweep
     # of serial time T can at best reach T / (T / 2 + this) on 2 cores.
@@ -140,7 +130,34 @@ def main() -> None:
     print(f"process executor start-up and shut-down with no work: {1e3 * startup:.1f} ms "
           "(best of 5); "
           f"1.7x needs at least {1.7 * startup / 0.15:.2f} s of serial work")
-    shutil.rmtree(tmp)
+    print("example sweeps (examples/sweep_*.toml, best of "
+          f"{args.repeats}, one thread vs process):")
+    for file in sorted((ROOT / "examples").glob("sweep_*.toml")):
+        m, scn = load_sweep_file(file)
+        pts = design_points(m, scn)
+        runs = len(pts) * m.replicates
+        t1 = min(_with_store(tmp, "serial-1", k, file, runs)[0] for k in range(args.repeats))
+        tp = min(_with_store(tmp, "process", k, file, runs)[0] for k in range(args.repeats))
+        # The part no executor shares out: reading the file, the design and
+        # checking every point before anything is written.
+        before = min(_time(lambda f=file: _prepare(f)) for _ in range(args.repeats))
+        # Amdahl's bound: only the chunks are shared out, after the start-up.
+        ceiling = t1 / (before + startup + (t1 - before) / os.cpu_count())
+        print(f"  {file.name:28s} {runs:6,} runs: serial (one thread) {t1:6.3f} s, process "
+              f"{tp:6.3f} s, {t1 / tp:.2f}x (bar: 1.7x); before the first chunk, on one core: "
+              f"{1e3 * before:4.1f} ms; at best {ceiling:.2f}x with this start-up")
+
+
+def _with_store(tmp: Path, ex: str, k: int, file: Path, runs: int) -> tuple[float, float]:
+    """Seconds to run ``file`` with executor ``ex`` into a fresh store, and its write time."""
+    out = tmp / f"{ex}-{k}"
+    with _threads(ex):
+        t = time.perf_counter()
+        rep = run_sweep(file, out, executor=ex.split("-")[0], quiet=True)
+        dt = time.perf_counter() - t
+    assert len(load(out).runs) == runs
+    shutil.rmtree(out)
+    return dt, rep.store_seconds
 
 
 def _prepare(file):

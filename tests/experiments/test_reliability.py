@@ -248,3 +248,34 @@ def test_a_worker_dying_with_the_chunk_counter_locked_does_not_hang_the_sweep():
     with pytest.raises(RuntimeError, match=r"worker process \d+ died \(exit status 9\)"):
         _claim(claimed, 8, [p])
     assert time.perf_counter() - t < 5
+
+
+def test_a_worker_slow_to_say_it_is_done_exits_cleanly(monkeypatch, capfd):
+    # This process stops listening once every chunk is in, without waiting
+    # for a worker to say it is done; the worker still exits cleanly.
+    import multiprocessing
+
+    from security_regimes.experiments import sweep
+
+    claim = sweep._claim
+    parent = os.getpid()
+
+    def slow_last_claim(*args, **kwargs):
+        i = claim(*args, **kwargs)
+        if i is None and os.getpid() != parent:
+            time.sleep(0.5)
+        return i
+
+    monkeypatch.setattr(sweep, "_claim", slow_last_claim)
+    chunks = [Chunk(i, i, i + 1) for i in range(4)]
+    t = time.perf_counter()
+    assert sorted(c.index for c, _ in iter_process(_index, chunks, workers=2)) == [0, 1, 2, 3]
+    assert time.perf_counter() - t < 0.4  # did not wait for the worker's "done"
+    for p in multiprocessing.active_children():  # the reaper's: wait for the worker's exit
+        p.join()
+    assert "Error" not in capfd.readouterr().err
+
+
+def _index(chunk: Chunk) -> int:
+    time.sleep(0.02)
+    return chunk.index

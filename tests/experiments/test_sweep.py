@@ -261,3 +261,26 @@ def test_war_sizes_beyond_float32_are_stored_as_simulated(tmp_path):
                           systems=1, seed=7, first_index=run, dyadic=scn.dyadic)
         stored = years[years.run_id == run].war_size.to_numpy()
         np.testing.assert_array_equal(stored, res.measures["war_size"][0])
+
+
+def test_check_points_gives_each_points_scenario_and_names_the_first_bad_one():
+    from security_regimes.experiments.sweep import apply_point, check_points
+    from security_regimes.regimes.scenarios import get_scenario
+
+    base = get_scenario("kaplan_balance")
+    points = pd.DataFrame({"point": range(5),
+                           "dyadic": ["Tit For Tat", "Defector", "Tit For Tat", "Tit For Tat",
+                                      "Defector"],
+                           "system.misperception": [0.1, 0.1, 0.1, 0.3, 0.1]})
+    scenarios = check_points(base, points, 30)
+    for k, (dyadic, mis) in enumerate(zip(points.dyadic, points["system.misperception"],
+                                          strict=True)):
+        assert scenarios[k] == apply_point(base, {"dyadic": dyadic, "system.misperception": mis})
+    assert scenarios[2] is scenarios[0] and scenarios[4] is scenarios[1]  # equal points: built once
+    assert scenarios[3] is not scenarios[0]
+    # An unknown strategy, after good points with the same number of powers, is still checked.
+    bad = points.assign(dyadic=["Tit For Tat", "Defector", "Tit For Tat", "Bogus",
+                                "Defector"])
+    with pytest.raises(ValueError, match=r"^parameters \(point 3: dyadic = 'Bogus', "
+                                         r"system.misperception = 0.3\): unknown strategy"):
+        check_points(base, bad, 30)

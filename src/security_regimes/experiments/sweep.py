@@ -160,23 +160,29 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> list[S
     params = [c for c in points.columns if c != "point"]
     if points.empty:
         raise ValueError("the design has no points")
-    seen, scenarios = {}, []
-    for row in points.itertuples(index=False):
-        values = dict(zip(["point", *params], row, strict=True))
-        point = values.pop("point")
-        key = tuple(map(repr, values.values()))
+    # Python scalars, as run_chunk passes them (_native)
+    columns = [points[c].tolist() for c in params]
+    seen, dyadics, scenarios = {}, set(), []
+    for point, *row in zip(points["point"].tolist(), *columns, strict=True):
+        # Equal values of another type (1, 1.0, True) make another scenario.
+        key = (*row, *map(type, row))
         if key in seen:
             scenarios.append(seen[key])
             continue
-        where = f"parameters (point {point}: " + ", ".join(
-            f"{k} = {v!r}" for k, v in values.items()) + ")"
+        values = dict(zip(params, row, strict=True))
         try:
             scn = apply_point(scenario, values)
             check_scenario(scn)
-            Dyadic.build(scn.dyadic, 1, scn.system.n_powers)
+            # Its tables depend only on the strategies and the number of powers.
+            dyadic = (repr(scn.dyadic), scn.system.n_powers)
+            if dyadic not in dyadics:
+                Dyadic.build(scn.dyadic, 1, scn.system.n_powers)
+                dyadics.add(dyadic)
             check_growth(scn.system, years)
         except (ValueError, TypeError) as e:
-            raise ValueError(f"{where}: {str(e).splitlines()[0]}") from None
+            where = ", ".join(f"{k} = {v!r}" for k, v in values.items())
+            raise ValueError(f"parameters (point {point}: {where}): "
+                             f"{str(e).splitlines()[0]}") from None
         seen[key] = scn
         scenarios.append(scn)
     return scenarios
@@ -414,21 +420,31 @@ def iter_process(fn: Callable, chunks: list[Chunk], workers: int | None
             send.close()
             procs[receive] = p
         pending = list(procs)  # workers that have not said they are done
+        done = 0
         while (i := _claim(claimed, len(chunks), procs.values())) is not None:
             with threads_limit(1):
                 result = fn(chunks[i])
             yield chunks[i], result
-            yield from _received(pending, procs, chunks, timeout=0)
-        while pending:
-            yield from _received(pending, procs, chunks, timeout=None)
+            done += 1
+            for item in _received(pending, procs, chunks, timeout=0):
+                yield item
+                done += 1
+        # Once every chunk is in, a worker has nothing left to say but that it
+        # is done, which could come a few milliseconds later: don't wait.
+        while pending and done < len(chunks):
+            for item in _received(pending, procs, chunks, timeout=None):
+                yield item
+                done += 1
     except BaseException:
         for p in procs.values():
             p.kill()
         for p in procs.values():
             p.join()
         raise
-    # Every worker has said it is done; a worker's exit (unmapping its copy
-    # of this process) took 7 ms, so reap them without waiting.
+    # Every worker has said it is done or has nothing left to say; a worker's
+    # exit (unmapping its copy of this process) took 7 ms, so reap them
+    # without waiting.  (A worker holds its pipe's read end too, so saying it
+    # is done never meets a closed pipe.)
     threading.Thread(target=_join, args=(list(procs.values()),), daemon=True,
                      name="security-regimes-reaper").start()
 
