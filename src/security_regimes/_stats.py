@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -14,5 +16,5 @@ def mean_ci(x: np.ndarray | pd.Series, z: float = 1.96) -> tuple[float, float, f
     if n == 0:
         return float("nan"), float("nan"), float("nan"), 0
     m = float(v.mean())
-    half = z * float(v.std(ddof=1)) / np.sqrt(n) if n > 1 else float("nan")
+    half = z * float(v.std(ddof=1)) / math.sqrt(n) if n > 1 else float("nan")
     return m, m - half, m + half, n
