@@ -183,8 +183,30 @@ outcomes = ["war_frequency", "regime_autonomy"]
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(si.columns)
     # Spoils drive war; the revisionist shock rate barely can in 50 years.
     assert si.ST[0] > si.ST[1]
+    # Replicate noise's share of the variance of the point means.
+    g = sr.load(out).runs.groupby("point").war_frequency
+    share = (g.var(ddof=1) / 4).mean() / g.mean().var(ddof=1)
+    assert si.attrs["noise_share"] == pytest.approx(share) and 0 < share < 1
+    assert (si.attrs["points"], si.attrs["replicates"], si.attrs["imputed"]) == (128, 4, 0)
     with pytest.raises(ValueError, match="unknown outcome 'joy'"):
         sensitivity(out, "joy")
+    # The command says how much of that variance is noise; with --json, on stderr.
+    r = subprocess.run([*CLI, "sensitivity", str(out), "--outcome", "war_frequency", "--json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and len(json.loads(r.stdout)) == 2
+    assert r.stderr.startswith(f"Replicate noise is {100 * share:.0f}% of the variance of the "
+                               "128 point means (4 replicates a point).")
+    assert ("mostly measure noise" in r.stderr) == (share > 0.5)
+
+
+def test_noise_note_with_one_replicate_and_imputed_points():
+    from security_regimes.presentation.cli import _noise_note
+
+    note = _noise_note({"noise_share": float("nan"), "replicates": 1, "points": 8, "imputed": 2})
+    assert note.startswith("One replicate a point: replicate noise cannot be measured")
+    assert note.endswith("2 point(s) never had this outcome and were given the mean of the others.")
+    assert _noise_note({"noise_share": 0.1, "replicates": 5, "points": 8, "imputed": 0}) == (
+        "Replicate noise is 10% of the variance of the 8 point means (5 replicates a point).")
 
 
 def test_unreachable_dask_scheduler_one_line(sweep_file, tmp_path):

@@ -395,7 +395,17 @@ def query(directory: str | Path, sql: str) -> pd.DataFrame:
 
 
 def sensitivity(directory: str | Path, outcome: str) -> pd.DataFrame:
-    """First- and total-order Sobol indices (SALib) of ``outcome`` over a Sobol sweep."""
+    """First- and total-order Sobol indices (SALib) of ``outcome`` over a Sobol sweep.
+
+    The indices decompose the variance of the design points' means over
+    their replicates.  With a stochastic model part of that variance is
+    replicate noise, which no parameter explains; ``.attrs["noise_share"]``
+    estimates it (the mean over points of the variance of a point's mean,
+    within-point variance / replicates, over the variance of the point
+    means; NaN with one replicate).  Near 1, the indices mostly measure
+    noise.  ``.attrs["imputed"]`` counts points where the outcome never
+    occurred (e.g. no hegemony in any replicate), given the mean of the others.
+    """
     from .._validation import require_extra
 
     require_extra("SALib", "sensitivity")
@@ -412,12 +422,19 @@ def sensitivity(directory: str | Path, outcome: str) -> pd.DataFrame:
     if len(data.runs) != m["n_runs"]:
         raise ValueError(f"{directory}: the sweep is unfinished "
                          f"({len(data.runs)}/{m['n_runs']} runs); finish it with --resume")
-    y = data.runs.groupby("point")[outcome].mean().reindex(range(m["n_points"]))
-    if y.isna().any():
+    by_point = data.runs.groupby("point")[outcome]
+    y = by_point.mean().reindex(range(m["n_points"]))
+    noise = float((by_point.var(ddof=1) / by_point.count()).mean())
+    noise_share = noise / float(y.var(ddof=1)) if y.var(ddof=1) > 0 else float("nan")
+    imputed = int(y.isna().sum())
+    if imputed:
         y = y.fillna(y.mean())  # points where the outcome never occurred (e.g. no hegemony)
     params = m["parsed"]["parameters"]
     problem = {"num_vars": len(params), "names": list(params),
                "bounds": [[params[n]["low"], params[n]["high"]] for n in params]}
     si = sobol.analyze(problem, y.to_numpy(), calc_second_order=False, seed=m["seed"])
-    return pd.DataFrame({"parameter": problem["names"], "S1": si["S1"],
-                         "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
+    df = pd.DataFrame({"parameter": problem["names"], "S1": si["S1"],
+                       "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
+    df.attrs.update(noise_share=noise_share, imputed=imputed, points=m["n_points"],
+                    replicates=m["replicates"])
+    return df

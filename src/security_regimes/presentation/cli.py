@@ -752,6 +752,31 @@ def sensitivity_cmd(
         print(df.to_json(orient="records"))
     else:
         show(_df_table(df, title=f"Sobol indices of {outcome} (95% conf.)"))
+    note = _noise_note(df.attrs)
+    if note:  # under the table, or on stderr so that --json stays one document
+        typer.echo(note, err=as_json)
+
+
+def _noise_note(a: dict) -> str:
+    """What the indices can be trusted for, from :func:`sensitivity`'s ``attrs``."""
+    import math
+
+    share = a["noise_share"]
+    if a["replicates"] < 2:
+        note = ("One replicate a point: replicate noise cannot be measured, and the model's "
+                "randomness counts as an effect of the parameters.")
+    elif math.isnan(share):
+        note = ""
+    else:
+        note = (f"Replicate noise is {100 * share:.0f}% of the variance of the {a['points']:,} "
+                f"point means ({a['replicates']} replicates a point).")
+        if share > 0.5:
+            note += (" The indices mostly measure noise: raise replicates (or widen the "
+                     "ranges) until this share is small.")
+    if a["imputed"]:
+        note += (f" {a['imputed']} point(s) never had this outcome and were given the mean "
+                 "of the others.")
+    return note.strip()
 
 
 def _summarise_runs(summary):
