@@ -10,8 +10,8 @@ Same dynamics (8 powers of COW 1816, Kaplan, Tit For Tat, no regime,
 * ``security_regimes.simulate`` on a batch of systems, one thread, then two.
 
 Prints system-years per second and the ratios, and checks that the three
-give the same outcomes on the same seeds (wars per system-year and final
-survival), so like is compared with like.
+give the same outcomes on the same seeds (wars per system-year, final
+survival and cooperation), so like is compared with like.
 
     .venv/bin/python benchmarks/bench_peers.py [--peer-systems 40] [--systems 5000]
 """
@@ -39,7 +39,8 @@ from security_regimes.system.model import Draws, Dyadic, initial_state  # noqa: 
 
 
 def run_mesa(system, policy, years, n, seed):
-    wars, alive = [], []
+    """Per system: wars per year, share of powers alive at the end, mean cooperation."""
+    wars, alive, coop = [], [], []
     for i in range(n):
         m = InternationalSystem(system, policy, years=years, seed=seed, index=i)
         for _ in range(years):
@@ -47,24 +48,28 @@ def run_mesa(system, policy, years, n, seed):
         df = m.datacollector.get_model_vars_dataframe()
         wars.append(df.war.mean())
         alive.append(df.alive.iloc[-1] / system.n_powers)
-    return np.array(wars), np.array(alive)
+        coop.append(np.nanmean(df.cooperation))
+    return np.array(wars), np.array(alive), np.array(coop)
 
 
 def run_plain(system, policy, years, n, seed):
+    """As :func:`run_mesa`, the same year in a plain loop."""
     dy = Dyadic.build("Tit For Tat", years, system.n_powers)
-    wars, alive = [], []
+    wars, alive, coop = [], [], []
     for i in range(n):
         s0 = initial_state(system, 1, None, dy)
         st = {k: getattr(s0, k)[0].tolist() for k in STATE_KEYS}
         keys = spawn_keys(seed, np.array([i]))
-        w = 0
+        w, c = 0, []
         for y in range(years):
             u = Draws(keys, y, system.n_powers)
             st, m = ref_step(st, {k: u[k][0].tolist() for k in u.layout}, system, policy, dy)
             w += bool(m["war"])
+            c.append(m["cooperation_rate"])
         wars.append(w / years)
         alive.append(sum(st["alive"]) / system.n_powers)
-    return np.array(wars), np.array(alive)
+        coop.append(np.nanmean(c))
+    return np.array(wars), np.array(alive), np.array(coop)
 
 
 def main() -> None:
@@ -78,10 +83,10 @@ def main() -> None:
 
     work_peer = args.peer_systems * args.years
     t = time.perf_counter()
-    mw, ma = run_mesa(system, policy, args.years, args.peer_systems, seed)
+    mw, ma, mc = run_mesa(system, policy, args.years, args.peer_systems, seed)
     t_mesa = time.perf_counter() - t
     t = time.perf_counter()
-    pw, pa = run_plain(system, policy, args.years, args.peer_systems, seed)
+    pw, pa, pc = run_plain(system, policy, args.years, args.peer_systems, seed)
     t_plain = time.perf_counter() - t
     simulate(system, years=5, policy=policy, systems=10, seed=seed)  # warm up
     t = time.perf_counter()
@@ -108,15 +113,19 @@ def main() -> None:
     print(f"ratio over Mesa: {ours_rate / (work_peer / t_mesa):,.1f}x one thread (bar: 35x); "
           f"over plain Python: {ours_rate / (work_peer / t_plain):,.1f}x")
     first = s.iloc[:args.peer_systems]
-    ours_w, ours_a = first.war_frequency.mean(), first.essential_survival.mean()
     print(f"same seeds, first {args.peer_systems} systems: wars/system-year mesa "
-          f"{mw.mean():.4f}, plain {pw.mean():.4f}, ours {ours_w:.4f}; final survival mesa "
-          f"{ma.mean():.3f}, plain {pa.mean():.3f}, ours {ours_a:.3f}")
-    se = s.war_frequency.std() / np.sqrt(args.peer_systems)
-    print(f"all {args.systems:,} of ours: wars/system-year {s.war_frequency.mean():.4f} "
-          f"(peer mean within {abs(mw.mean() - s.war_frequency.mean()) / se:.1f} standard "
-          f"errors of a {args.peer_systems}-system sample)")
-
+          f"{mw.mean():.4f}, plain {pw.mean():.4f}, ours {first.war_frequency.mean():.4f}; "
+          f"final survival mesa {ma.mean():.3f}, plain {pa.mean():.3f}, ours "
+          f"{first.essential_survival.mean():.3f}; cooperation mesa {mc.mean():.4f}, plain "
+          f"{pc.mean():.4f}, ours {first.cooperation_rate.mean():.4f}")
+    # The peers' 40-system means against all of ours: within sampling error?
+    for label, peer, col in (("wars/system-year", mw, "war_frequency"),
+                             ("final survival", ma, "essential_survival"),
+                             ("cooperation", mc, "cooperation_rate")):
+        se = s[col].std() / np.sqrt(args.peer_systems)
+        print(f"all {args.systems:,} of ours: {label} {s[col].mean():.4f} (mesa's mean within "
+              f"{abs(peer.mean() - s[col].mean()) / se:.1f} standard errors of a "
+              f"{args.peer_systems}-system sample)")
 
 if __name__ == "__main__":
     main()

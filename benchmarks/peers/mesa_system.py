@@ -4,8 +4,9 @@
 ``InternationalSystem`` model advances one year per ``step()`` with the same
 rules as ``security_regimes.system.model.step``, written one power and one
 pair at a time (the scalar reference of ``tests/system/reference.py``), from
-the same counter-based draws; a ``DataCollector`` records wars, survival and
-every power's capability each year, as a Mesa user would.  Outcomes agree
+the same counter-based draws; a ``DataCollector`` records wars, survival,
+cooperation (the share of directed pairs restraining) and every power's
+capability each year, as a Mesa user would.  Outcomes agree
 with ``simulate`` on the same seeds (the benchmark checks it), so the timing
 compares like with like.
 """
@@ -51,9 +52,9 @@ class InternationalSystem(mesa.Model):
         self.keys = spawn_keys(seed, np.array([index]))
         for i, name in enumerate(system.names):
             Power(self, i, name)
-        self.war = False
+        self.war, self.cooperation = False, float("nan")
         self.datacollector = mesa.DataCollector(
-            model_reporters={"war": "war",
+            model_reporters={"war": "war", "cooperation": "cooperation",
                              "alive": lambda m: sum(a.alive for a in m.agents)},
             agent_reporters={"capability": "capability"})
 
@@ -63,5 +64,6 @@ class InternationalSystem(mesa.Model):
         self.state, measures = ref_step(self.state, draws, self.system, self.policy,
                                         self.dyadic)
         self.war = bool(measures["war"])
+        self.cooperation = measures["cooperation_rate"]
         self.year += 1
         self.datacollector.collect(self)
