@@ -164,8 +164,7 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> list[S
     columns = [points[c].tolist() for c in params]
     seen, dyadics, scenarios = {}, set(), []
     for point, *row in zip(points["point"].tolist(), *columns, strict=True):
-        # Equal values of another type (1, 1.0, True) make another scenario.
-        key = (*row, *map(type, row))
+        key = tuple(map(repr, row))  # 1, 1.0 and True (or 0.0 and -0.0) are other points
         if key in seen:
             scenarios.append(seen[key])
             continue
