@@ -2,6 +2,9 @@
 
 import doctest
 import inspect
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -50,8 +53,6 @@ def test_license_and_citation_match_the_package():
 @pytest.mark.slow
 def test_pip_install_without_extras_then_version_and_demo(tmp_path):
     """`pip install .` into a clean venv: the CLI and the demo work without the extras."""
-    import subprocess
-    import sys
     from pathlib import Path
 
     root = Path(__file__).parents[1]
@@ -77,3 +78,16 @@ def test_a_missing_extra_is_named_in_one_line(monkeypatch):
     with pytest.raises(ValueError, match=r"this needs pyabc: pip install "
                                          r"'security-regimes\[calibrate\]'"):
         require_extra("pyabc", "calibrate")
+
+
+def test_without_numba_the_package_says_so_in_one_line(tmp_path):
+    # numba is a normal dependency; if it cannot import, the first compiled
+    # call fails with one line saying what to do, not a traceback.
+    (tmp_path / "numba.py").write_text('raise ImportError("No module named numba (test)")\n')
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-m", "security_regimes.presentation.cli", "simulate",
+                        "--systems", "5", "--years", "5"], capture_output=True, text=True,
+                       env=env, cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr == ("error: security-regimes needs numba for its compiled kernels (No module "
+                        "named numba (test)); reinstall with: pip install security-regimes\n")

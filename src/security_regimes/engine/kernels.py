@@ -14,7 +14,7 @@ import numpy as np
 
 try:
     from numba import njit, prange
-except ImportError as e:  # pragma: no cover - numba is a dependency
+except ImportError as e:  # pragma: no cover - in a subprocess: tests/test_api.py
     raise ImportError(f"security-regimes needs numba for its compiled kernels ({e}); "
                       "reinstall with: pip install security-regimes") from None
 
