@@ -100,6 +100,20 @@ def test_query_and_load(sweep_file, tmp_path):
                     "from runs group by 1 order by 1")
     assert df.n.tolist() == [12, 12, 12]
     assert query(out, "select count(*) c from years").c[0] == 36 * 30
+    # Years where a measure is undefined (no restraint: no autonomy) are null,
+    # as in the runs table, so SQL averages skip them; load() gives NaN.
+    years = sr.load(out).years
+    undefined = years.regime_autonomy.isna()
+    assert 0 < undefined.sum() < len(years)
+    per_year = query(out, "select avg(regime_autonomy) a, count(regime_autonomy) n, "
+                          "avg(cooperation_rate) c from years")
+    assert per_year.n[0] == (~undefined).sum()
+    assert per_year.a[0] == pytest.approx(years.regime_autonomy.mean())
+    assert per_year.c[0] == pytest.approx(years.cooperation_rate.mean())
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(next((out / "chunks").glob("years-*.parquet")))
+    assert [f.name for f in schema if f.nullable] == ["cooperation_rate", "regime_autonomy"]
     with pytest.raises(ValueError, match="query failed"):
         query(out, "select nonsense from runs")
     r = subprocess.run([*CLI, "query", str(out), "select count(*) as n from runs", "--csv"],
