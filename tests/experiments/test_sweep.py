@@ -110,6 +110,9 @@ def test_query_and_load(sweep_file, tmp_path):
     assert per_year.n[0] == (~undefined).sum()
     assert per_year.a[0] == pytest.approx(years.regime_autonomy.mean())
     assert per_year.c[0] == pytest.approx(years.cooperation_rate.mean())
+    runs = sr.load(out).runs
+    assert 0 < runs.hegemony.isna().sum() < len(runs)  # no hegemony in a run: null too
+    assert query(out, "select count(hegemony) n from runs").n[0] == runs.hegemony.notna().sum()
     import pyarrow.parquet as pq
 
     schema = pq.read_schema(next((out / "chunks").glob("years-*.parquet")))

@@ -257,9 +257,9 @@ def make_chunks(n_runs: int, chunk_size: int) -> list[Chunk]:
 
 def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: int, seed: int,
               outcomes: list[str], chunk: Chunk, start_year: int = 1,
-              point_scenarios: list[Scenario] | None = None
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run the runs of one chunk; returns its ``runs`` and ``years`` tables.
+              point_scenarios: list[Scenario] | None = None):
+    """Run the runs of one chunk; returns its ``runs`` and ``years`` tables
+    (``pyarrow.Table``: one row per run, and one per run-year).
 
     ``point_scenarios`` (from :func:`check_points`) saves building each
     point's scenario again in every chunk.
@@ -279,9 +279,19 @@ def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: 
         _append(runs, _runs_columns(res, point, replicates, values, outcomes))
         _append(yrs, _years_columns(res, start_year))
         run = stop
-    # Each table is built once from whole columns: a table per design point
-    # cost more than simulating it when points have few replicates.
-    return pd.DataFrame(_joined(runs)), _years_table(_joined(yrs))
+    # Each table is built once from whole columns (a table per design point
+    # cost more than simulating it when points have few replicates), in Arrow:
+    # through pandas, a 500-run chunk's runs file took 0.8 ms, not 0.2 ms.
+    return _runs_table(_joined(runs)), _years_table(_joined(yrs))
+
+
+def _runs_table(columns: dict[str, np.ndarray]):
+    """The ``runs`` table as Arrow, as pandas wrote it: NaN as null, text as large_string."""
+    import pyarrow as pa
+
+    arrays = {k: pa.array(v, from_pandas=True) for k, v in columns.items()}
+    return pa.table({k: a.cast(pa.large_string()) if pa.types.is_string(a.type) else a
+                     for k, a in arrays.items()})
 
 
 #: ``years`` columns undefined in some years (no pair of powers, no restraint):
