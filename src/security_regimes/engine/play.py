@@ -145,7 +145,7 @@ def play_indexed(
     # Compile the finite-state strategies into one concatenated table; the
     # state is kept pre-multiplied by 8 so that next = table[state8 + obs].
     is_fsm = np.array([isinstance(p, Strategy) for p in distinct], dtype=bool)
-    fsm_slots = is_fsm[inverse] if n else np.zeros(0, dtype=bool)
+    fsm_slots = is_fsm[inverse]
     acts, nexts = [], []
     offset = 0
     vector_groups: dict[int, tuple[VectorStrategy, list[int]]] = {}
@@ -165,7 +165,7 @@ def play_indexed(
             distinct_offset[u] = o
         else:
             stochastic |= bool(p.classifier.get("stochastic", False))
-    slot_offset = distinct_offset[inverse] if n else np.zeros(0, dtype=np.int64)
+    slot_offset = distinct_offset[inverse]
     for u in np.nonzero(~is_fsm)[0]:  # vectorised strategies: one group per object
         p = distinct[u]
         ix = np.nonzero(inverse == u)[0].tolist()

@@ -425,7 +425,8 @@ def sensitivity(directory: str | Path, outcome: str) -> pd.DataFrame:
     by_point = data.runs.groupby("point")[outcome]
     y = by_point.mean().reindex(range(m["n_points"]))
     noise = float((by_point.var(ddof=1) / by_point.count()).mean())
-    noise_share = noise / float(y.var(ddof=1)) if y.var(ddof=1) > 0 else float("nan")
+    spread = float(y.var(ddof=1))
+    noise_share = noise / spread if spread > 0 else float("nan")
     imputed = int(y.isna().sum())
     if imputed:
         y = y.fillna(y.mean())  # points where the outcome never occurred (e.g. no hegemony)

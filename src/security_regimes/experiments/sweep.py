@@ -160,8 +160,7 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> list[S
     params = [c for c in points.columns if c != "point"]
     if points.empty:
         raise ValueError("the design has no points")
-    # Python scalars, as run_chunk passes them (_native)
-    columns = [points[c].tolist() for c in params]
+    columns = [points[c].tolist() for c in params]  # Python scalars, as run_chunk's
     seen, dyadics, scenarios = {}, set(), []
     for point, *row in zip(points["point"].tolist(), *columns, strict=True):
         key = tuple(map(repr, row))  # 1, 1.0 and True (or 0.0 and -0.0) are other points
@@ -265,12 +264,13 @@ def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: 
     point's scenario again in every chunk.
     """
     runs, yrs = {}, {}
-    columns = {c: points[c].to_numpy() for c in points.columns if c != "point"}
+    # Python scalars (tolist), as the scenario's fields and check_points' expect
+    columns = {c: points[c].tolist() for c in points.columns if c != "point"}
     run = chunk.start
     while run < chunk.stop:
         point = run // replicates
         stop = min(chunk.stop, (point + 1) * replicates)
-        values = {k: _native(v[point]) for k, v in columns.items()}
+        values = {k: v[point] for k, v in columns.items()}
         scn = apply_point(scenario, values) if point_scenarios is None else \
             point_scenarios[point]
         res = simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
@@ -319,11 +319,6 @@ def _append(columns: dict[str, list], new: dict) -> None:
 
 def _joined(columns: dict[str, list]) -> dict:
     return {k: v[0] if len(v) == 1 else np.concatenate(v) for k, v in columns.items()}
-
-
-def _native(v):
-    """A design value as a Python scalar (as the scenario's fields expect)."""
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def _runs_columns(res: SimulationResult, point: int, replicates: int, values: dict,
