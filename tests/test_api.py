@@ -41,12 +41,19 @@ def test_license_and_citation_match_the_package():
     from pathlib import Path
 
     root = Path(__file__).parents[1]
-    meta = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+    meta = pyproject["project"]
     assert meta["license"] == "MIT"
     assert (root / "LICENSE").read_text().startswith("MIT License")
     cff = (root / "CITATION.cff").read_text()
     assert "cff-version: 1.2.0" in cff
-    assert f'version: "{sr.__version__}"' in cff and meta["version"] == sr.__version__
+    # The version is written once, in _version.py, which the build reads.
+    assert meta["dynamic"] == ["version"]
+    attr = pyproject["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    assert attr == "security_regimes._version.__version__"
+    from importlib.metadata import version
+
+    assert f'version: "{sr.__version__}"' in cff and version("security-regimes") == sr.__version__
     assert "license: MIT" in cff and "Security Regimes" in cff
 
 

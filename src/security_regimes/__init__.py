@@ -9,6 +9,7 @@ The public API (see README):
 
 from typing import TYPE_CHECKING
 
+from ._version import __version__  # noqa: E402
 from .engine.play import MatchResult, match, play_batch
 from .engine.tournament import TournamentResult, tournament
 from .games.stage import (
@@ -42,9 +43,6 @@ from .games.strategies import (
     all_strategies,
     get_strategy,
 )
-
-__version__ = "0.1.0"
-
 
 # The system, scenario and store layers import pandas and pyarrow; load them on
 # first use so that ``import security_regimes`` stays light, but export the

@@ -1,14 +1,22 @@
-"""Scalar reference of one system-year, in plain Python, for tests only.
+"""Plain-Python reference of the system year, phase by phase, for tests only.
 
-It restates the rules of ``security_regimes.system.model.step`` one power and
-one dyad at a time, readable rather than fast, from the same uniform draws,
-with the regime's norms, formation and decay, and the restraint accounting
-(the regime autonomy index).  The compiled kernel must equal it.
+Each ``ref_PHASE`` restates one phase of :mod:`security_regimes.system.phases`
+from ``system/model.py``'s docstring, with lists, dicts and comprehensions,
+readable rather than fast, from the same uniform draws.  They act on a
+*world*: a dict holding one system's state (``cap``, ``alive``, ``belief``
+... as lists) and what the year has decided so far (``join``, ``reply``,
+``stance``, ``wars`` ...).  :func:`ref_step` runs them in order; the tests
+compare each phase with the kernel's on random worlds (``test_phases.py``)
+and the whole year too (``test_reference.py``).
+
+``cfg`` is a :class:`Setting` (system, policy, dyadic tables, regime); ``u``
+holds the year's uniforms by draw block (``u["rule4"][q]``, ``u["war"][k][b]``).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from scipy.special import ndtri
 
@@ -21,6 +29,23 @@ from security_regimes.system.model import (
     SEEKER_RESTRAINT,
 )
 
+
+@dataclass
+class Setting:
+    system: object
+    policy: object
+    dyadic: object
+    regime: object = None
+
+    def norm(self, name: str) -> float:
+        return self.regime.strength(name) if self.regime is not None else 0.0
+
+    @property
+    def rules(self) -> list[float]:
+        return list(self.policy.weights())
+
+
+# --- Helpers: a war's odds and value ----------------------------------------
 
 def csf(a, d, k):
     if a <= 0:
@@ -80,10 +105,7 @@ def war_odds(p, lead, delta, tau):
         d_eff += (won + lost) * (1 - surv)
         probs = nxt
         if 1 - surv >= tau or t == MAX_BATTLES:
-            rest = 0.0
-            for s in range(-(lead - 1), lead):
-                rest += probs[s]
-            d_eff += rest * (1 - surv)
+            d_eff += sum(probs[s] for s in range(-(lead - 1), lead)) * (1 - surv)
             break
     return p_win, p_lose, d_eff
 
@@ -92,481 +114,589 @@ def strongest_of(cap, alive):
     return max((i for i in range(len(cap)) if alive[i]), key=lambda i: (cap[i], -i))
 
 
-def ref_step(st, u, system, policy, dyadic, regime=None):
-    """``st``: dict of lists for one system; ``u``: dict of scalars/lists of draws.
+def _pairs(n):
+    return [(i, j) for i in range(n) for j in range(n) if i != j]
 
-    With a regime, ``st`` also holds ``weight`` (list), ``memory`` (float),
-    ``revisionist`` (list), ``ref_share`` (list) and ``in_force`` (bool).
-    """
-    N = len(st["cap"])
-    w = list(policy.weights())
-    k, delta0, tau, f = system.decisiveness, system.war_cost, system.transfer, system.first_strike
-    act_table, next_table = dyadic.act, dyadic.next8
-    cap = list(st["cap"])
-    alive = list(st["alive"])
-    alive0 = list(alive)
-    fallen = list(st["fallen"])
-    excluded = [max(e - 1, 0) for e in st["excluded"]]
-    grievance = [[max(g - 1, 0) for g in r] for r in st["grievance"]]
-    dyad = [list(r) for r in st["dyad"]]
-    belief = [list(r) for r in st["belief"]]
-    seen_before = st["seen_hostile"]
-    stochastic = dyadic.stochastic
-    norm = regime.strength if regime is not None else (lambda name: 0.0)
-    mmask = list(regime.member_mask(N)) if regime is not None else [False] * N
-    weight = list(st["weight"]) if regime is not None else [0.0] * N
-    member = [bool(mmask[i]) and alive[i] for i in range(N)]
-    bound = regime is not None and bool(st["in_force"])  # norms bind only while in force
 
-    before = sum(cap)
-    for i in range(N):
-        cap[i] = cap[i] * math.exp(system.growth_mean + system.growth_sd
-                                   * float(ndtri(u["growth"][i]))) if alive[i] else 0.0
-    growth = sum(cap) - before
+# --- The phases --------------------------------------------------------------
 
-    total = sum(cap)
-    h = strongest_of(cap, alive)
-    sh = cap[h] / total
-    join = [False] * N
-    for i in range(N):
-        partner = alive[i] and i != h and excluded[i] == 0
-        if not partner:
-            continue
-        if sh >= system.threat_share:
-            join[i] = True
-        if policy.name == "kaplan" and sh >= system.predominance_share and u["rule4"][i] < w[4]:
-            join[i] = True
-        if policy.name == "balancer" and i == policy.balancer and sh >= system.predominance_share:
-            join[i] = True
-    allied = [[join[i] and join[j] and i != j for j in range(N)] for i in range(N)]
-    clique = sum(cap[q] for q in range(N) if join[q])
-    rho = system.alliance_reliability  # allies are expected to honour at this rate
-    side = [cap[i] + rho * (clique - cap[i]) if join[i] else cap[i] for i in range(N)]
+def ref_begin_year(w, cfg, u):
+    """Who is alive at the start; shunning and grievances count down a year."""
+    w["alive0"] = list(w["alive"])
+    w["n_start"] = sum(w["alive"])
+    w["excluded"] = [max(e - 1, 0) for e in w["excluded"]]
+    w["grievance"] = [[max(g - 1, 0) for g in row] for row in w["grievance"]]
 
-    def valid(i, j):
-        return alive[i] and alive[j] and i != j
 
+def ref_grow(w, cfg, u):
+    """Each living power grows by exp(growth_mean + growth_sd z)."""
+    s = cfg.system
+    before = sum(w["cap"])
+    w["cap"] = [c * math.exp(s.growth_mean + s.growth_sd * float(ndtri(u["growth"][i])))
+                if w["alive"][i] else 0.0 for i, c in enumerate(w["cap"])]
+    w["total"] = sum(w["cap"])
+    w["growth"] = w["total"] - before
+
+
+def ref_ally(w, cfg, u):
+    """Alliances against the strongest power h: when it threatens, under rule 4
+    when it tends toward predominance, and the manual balancer joins then too."""
+    s, cap, n = cfg.system, w["cap"], len(w["cap"])
+    rule4 = cfg.rules[4]
+    h = strongest_of(cap, w["alive"])
+    share = cap[h] / w["total"]
+    join = []
+    for q in range(n):
+        partner = w["alive"][q] and q != h and w["excluded"][q] == 0
+        predominant = share >= s.predominance_share
+        join.append(partner and (share >= s.threat_share
+                                 or (predominant and rule4 > 0 and u["rule4"][q] < rule4)
+                                 or (predominant and q == cfg.policy.balancer_index)))
+    clique = sum(cap[q] for q in range(n) if join[q])
+    rho = s.alliance_reliability  # allies are expected to honour at this rate
+    w.update(h=h, share_h=share, join=join,
+             side=[cap[i] + rho * (clique - cap[i]) if join[i] else cap[i] for i in range(n)])
+
+
+def ref_reply(w, cfg, u):
+    """Replies from each power's strategy state (or belief, for Bayesian Trust)."""
+    n, dy = len(w["cap"]), cfg.dyadic
+    stochastic = dy.stochastic
+    mmask = cfg.regime.member_mask(n) if cfg.regime is not None else [False] * n
+    w["member"] = [bool(mmask[i]) and w["alive"][i] for i in range(n)]
     reply, intended = {}, {}
-    for i in range(N):
-        for j in range(N):
-            if not valid(i, j):
-                continue
-            pr = act_table[dyad[i][j]]
-            intended[i, j] = (u["act"][i][j] < pr) if stochastic else pr > 0.5
-            thr = dyadic.threshold[i]
-            reply[i, j] = belief[i][j] >= thr if not math.isnan(thr) else intended[i, j]
+    for i, j in _pairs(n):
+        if not (w["alive"][i] and w["alive"][j]):
+            continue
+        restrain = dy.act[w["dyad"][i][j]]
+        drawn = u["act"][i][j] < restrain if stochastic else restrain > 0.5
+        thr = dy.threshold[i]
+        reply[i, j] = w["belief"][i][j] >= thr if not math.isnan(thr) else drawn
+        # What the power meant to do, as its strategy's state records it.
+        intended[i, j] = reply[i, j] if stochastic else restrain > 0.5
+    w["reply"], w["intended"] = reply, intended
 
-    def is_punisher(q, i):
-        return valid(q, i) and (grievance[q][i] > 0 or seen_before[q][i]) and not reply[q, i]
 
-    def punish(i, j):
-        """Capability of i's punishers outside j's side and not allied to i."""
-        return sum(cap[q] for q in range(N) if is_punisher(q, i) and not allied[i][q]
-                   and q != j and not (join[q] and join[j]))
+def ref_punishers(w, cfg, u):
+    """q punishes i if it remembers i's attack or saw it expand, and defects toward it.
+    punish[i, j]: capability of i's punishers that would join j, outside both alliances."""
+    n, join = len(w["cap"]), w["join"]
+    punisher = {(q, i) for q, i in _pairs(n)
+                if w["alive"][q] and w["alive"][i]
+                and (w["grievance"][q][i] > 0 or w["seen_hostile"][q][i])
+                and not w["reply"][q, i]}
+    allied = [[join[i] and join[j] and i != j for j in range(n)] for i in range(n)]
+    w["punisher"] = punisher
+    w["punish"] = {(i, j): sum(w["cap"][q] for q in range(n)
+                               if (q, i) in punisher and not allied[i][q] and q != j
+                               and not (join[q] and join[j]))
+                   for i in range(n) for j in range(n)}
 
-    nuclear = set(system.nuclear)
-    lead = system.decisive_lead
+
+def ref_decide(w, cfg, u, seen=None):
+    """Every power's stance toward every other, and the margin of each candidate attack."""
+    s, cap, n = cfg.system, w["cap"], len(w["cap"])
+    k, tau, f, lead = s.decisiveness, s.transfer, s.first_strike, s.decisive_lead
+    rules, join, side, punish = cfg.rules, w["join"], w["side"], w["punish"]
+    nuclear = set(s.nuclear)
+    bound = cfg.regime is not None and bool(w["in_force"])
     stance, margins = {}, {}
-    feasible, ready_of, cand_of = {}, {}, {}
-    for i in range(N):
-        for j in range(N):
-            if not valid(i, j):
-                continue
-            delta = system.nuclear_cost if (i in nuclear and j in nuclear) else delta0
-            own, enemy = side[i], side[j] + punish(i, j)
-            own_t, enemy_t = side[i] + punish(j, i), side[j]
-            if system.capability_noise > 0:
-                e = math.exp(system.capability_noise * float(ndtri(u["perceive"][i][j])))
-                enemy, enemy_t = enemy * e, enemy_t * e
-            p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau)
-            l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau)
-            if system.conquest:
-                stake_att = tau + csf(enemy, cap[i], k) * (1 - tau) * (1 - d_att)
-                stake_tgt = tau + csf(enemy_t, cap[i], k) * (1 - tau) * (1 - d_tgt)
-            else:
-                stake_att = stake_tgt = tau
-            rel = system.relative_gains
-            eg = value(cap[i], own, enemy, p_att, l_att, tau, stake_att, d_att, rel, cap[j])
-            eg_t = value(cap[i], own_t, enemy_t, p_tgt, l_tgt, tau, stake_tgt, d_tgt, rel,
-                         cap[j])
-            loss = max(-eg_t, 0.0)
-            r = belief[i][j] * SEEKER_RESTRAINT + (1 - belief[i][j]) * EXPANSIONIST_RESTRAINT
-            margin = eg - (reply[i, j] * r * system.shadow - (1 - r)) * loss
-            if system.cooperation_gain > 0:  # the year's gain restraint would earn
-                margin -= reply[i, j] * r * system.cooperation_gain * cap[i] / (sum(alive0) - 1)
-            ready = not allied[i][j] and margin > 0
-            cand = ready
-            if policy.name == "kaplan":
-                negotiate = u["rule1"][i][j] < w[1]
-                seize = u["rule2"][i][j] < w[2] and eg >= BIG_GAIN * cap[i]
-                cand = ready and (not negotiate or seize)
-                if (j in system.supranational and u["rule5"][i] < w[5] and p_att > 0.5
-                        and not allied[i][j]):
-                    cand = True
-            if (cand and bound and member[i] and member[j]
-                    and u["norm_restraint"][i][j] < norm("restraint") * weight[i]
-                    and belief[i][j] >= COMPLY_BELIEF):
-                cand = False  # the regime's restraint norm binds
-            feasible[i, j] = not allied[i][j] and (p_att >= 0.5 or ready)
-            ready_of[i, j], cand_of[i, j] = ready, cand
-            stance[i, j] = reply[i, j] and not cand
-            if cand:
-                margins[i, j] = margin
+    restraints = norm_restraints = 0
+    for i, j in _pairs(n):
+        if not (w["alive"][i] and w["alive"][j]):
+            continue
+        if join[i] and join[j]:  # allies do not fight each other
+            stance[i, j] = w["reply"][i, j]
+            continue
+        delta = s.nuclear_cost if (i in nuclear and j in nuclear) else s.war_cost
+        own, enemy = side[i], side[j] + punish[i, j]
+        own_t, enemy_t = side[i] + punish[j, i], side[j]
+        if s.capability_noise > 0:
+            e = seen[i][j] if seen is not None else math.exp(
+                s.capability_noise * float(ndtri(u["perceive"][i][j])))
+            enemy, enemy_t = enemy * e, enemy_t * e
+        p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau)
+        l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau)
+        if s.conquest:
+            stake_att = tau + csf(enemy, cap[i], k) * (1 - tau) * (1 - d_att)
+            stake_tgt = tau + csf(enemy_t, cap[i], k) * (1 - tau) * (1 - d_tgt)
+        else:
+            stake_att = stake_tgt = tau
+        rel = s.relative_gains
+        eg = value(cap[i], own, enemy, p_att, l_att, tau, stake_att, d_att, rel, cap[j])
+        eg_t = value(cap[i], own_t, enemy_t, p_tgt, l_tgt, tau, stake_tgt, d_tgt, rel, cap[j])
+        loss = max(-eg_t, 0.0)
+        r = w["belief"][i][j] * SEEKER_RESTRAINT + (1 - w["belief"][i][j]) * EXPANSIONIST_RESTRAINT
+        rp = 1.0 if w["reply"][i, j] else 0.0
+        margin = eg - (rp * r * s.shadow - (1 - r)) * loss
+        if s.cooperation_gain > 0:  # the year's gain restraint would earn
+            margin -= rp * r * s.cooperation_gain * cap[i] / (w["n_start"] - 1)
+        ready = margin > 0
+        # Kaplan's rule 1 negotiates unless rule 2 seizes a big gain; rule 5
+        # constrains a supranational power.
+        negotiate = rules[1] > 0 and u["rule1"][i][j] < rules[1]
+        seize = u["rule2"][i][j] < rules[2] and eg >= BIG_GAIN * cap[i]
+        cand = ready and (not negotiate or seize)
+        if (j in s.supranational and not cand and p_att > 0.5 and rules[5] > 0
+                and u["rule5"][i] < rules[5]):
+            cand = True
+        if (cand and bound and w["member"][i] and w["member"][j]
+                and u["norm_restraint"][i][j] < cfg.norm("restraint") * w["weight"][i]
+                and w["belief"][i][j] >= COMPLY_BELIEF):
+            cand = False  # the regime's restraint norm binds
+        if p_att >= 0.5 or ready:  # feasible: a restraining decision unless taken
+            restraints += 1
+            norm_restraints += ready and not cand
+        stance[i, j] = w["reply"][i, j] and not cand
+        if cand:
+            margins[i, j] = margin
+    w.update(stance=stance, margins=margins, restraints=restraints,
+             norm_restraints=norm_restraints, dyads=len(stance))
 
-    restraints = sum(1 for v in feasible.values() if v)
-    norm_restraints = sum(1 for key, v in feasible.items() if v and ready_of[key]
-                          and not cand_of[key])
-    # Wars, the most valuable attack first, among powers not yet engaged.
-    engaged = [False] * N
-    war_of = [-1] * N  # the war each power fights in this year
-    on_a = [False] * N
-    win_any, lose_any = [False] * N, [False] * N
-    wars_list = []  # (attacker, defender, main loser or -1)
-    settled_n = 0
-    decisive_n = 0
-    punishers = 0
-    destroyed = 0.0
-    largest = 0.0
-    member_destroyed = 0.0
-    member_war = False
-    first = None
+
+def _sides(w, cfg, u, att, dfd):
+    """The two sides of a war of att on dfd, and how many punishers joined."""
+    s, cap, n = cfg.system, w["cap"], len(w["cap"])
+    join, engaged = w["join"], w["engaged"]
+    rho = s.alliance_reliability
+    a_side, d_side = [q == att for q in range(n)], [q == dfd for q in range(n)]
+    for q in range(n):  # each ally honours the alliance with probability rho
+        if engaged[q] or not join[q]:
+            continue
+        honours = rho >= 1.0 or u["honour"][q] < rho
+        if join[att] and honours:
+            a_side[q] = True
+        elif join[dfd] and honours:
+            d_side[q] = True
+    punishers = [q for q in range(n) if not engaged[q] and not a_side[q] and not d_side[q]
+                 and (q, att) in w["punisher"]]
+    for q in punishers:
+        d_side[q] = True
+
+    def strength(side_):
+        return sum(cap[q] for q in range(n) if side_[q])
+
+    a_cap, d_cap = strength(a_side), strength(d_side)
+    stronger_side, weaker_side = (a_side, d_side) if a_cap >= d_cap else (d_side, a_side)
+    rules = cfg.rules
+    third = [q for q in range(n) if w["alive"][q] and not engaged[q] and not a_side[q]
+             and not d_side[q]]
+    for q in third:  # Kaplan's rule 4 and the balancer oppose the stronger side
+        if (rules[4] > 0 and max(a_cap, d_cap) / w["total"] >= s.predominance_share
+                and u["rule4"][q] < rules[4]):
+            weaker_side[q] = True
+        elif q == cfg.policy.balancer_index:
+            weaker_side[q] = True
+    a_cap, d_cap = strength(a_side), strength(d_side)
+    if s.opportunism > 0:
+        k, f, tau, lead = s.decisiveness, s.first_strike, s.transfer, s.decisive_lead
+        nuclear = set(s.nuclear)
+
+        def joining(q, own, enemy, p, other, main):
+            delta = s.war_cost
+            if q in nuclear and any(other[r] for r in nuclear):
+                delta = s.nuclear_cost
+            p, pl, delta = war_odds(p, lead, delta, tau)
+            at_stake = (tau + csf(enemy, cap[q], k) * (1 - tau) * (1 - delta)
+                        if s.conquest else tau)
+            return value(cap[q], own, enemy, p, pl, tau, at_stake, delta, s.relative_gains,
+                         cap[main])
+
+        for q in range(n):  # bystanders join where it pays (bandwagoning for profit)
+            if not w["alive"][q] or engaged[q] or a_side[q] or d_side[q]:
+                continue
+            if u["opportunist"][q] >= s.opportunism:
+                continue
+            v_a = joining(q, a_cap + cap[q], d_cap, csf((1 + f) * (a_cap + cap[q]), d_cap, k),
+                          d_side, dfd)
+            v_d = joining(q, d_cap + cap[q], a_cap, 1.0 - csf((1 + f) * a_cap, d_cap + cap[q], k),
+                          a_side, att)
+            if v_a > 0 and v_a >= v_d:
+                a_side[q] = True
+                a_cap += cap[q]
+            elif v_d > 0:
+                d_side[q] = True
+                d_cap += cap[q]
+        a_cap, d_cap = strength(a_side), strength(d_side)
+    return a_side, d_side, a_cap, d_cap, len(punishers)
+
+
+def _battles(cfg, u, k_w, a_cap, d_cap, rate):
+    """Battles until one side leads by decisive_lead or fighting has cost the prize."""
+    s = cfg.system
+    pb = csf((1 + s.first_strike) * a_cap, d_cap, s.decisiveness)
+    score, surv = 0, 1.0
+    for b in range(MAX_BATTLES):
+        surv *= 1 - rate
+        score += 1 if u["war"][k_w][b] < pb else -1
+        if abs(score) >= s.decisive_lead:
+            return True, score > 0, surv
+        if 1 - surv >= s.transfer:
+            break
+    return False, False, surv
+
+
+def _press_on(w, cfg, u, k_w, win, winner, loser, rate, bound):
+    """Whether the winner presses on to eliminate the loser; returns the extra destruction."""
+    s, p, cap, n = cfg.system, cfg.policy, w["cap"], len(w["cap"])
+    c_w, c_l = cap[winner], cap[loser]
+    w_side = sum(cap[q] for q in range(n) if win[q])
+    p2 = csf(w_side, c_l, s.decisiveness)
+    push = p2 * (1 - rate) > rate and s.conquest
+    if p.spares_future_allies and push:
+        rival = max([cap[q] for q in range(n) if w["alive"][q] and not win[q] and q != loser],
+                    default=0.0)
+        threat = min(rival / c_w, 1.0)
+        gain_w = (p2 * (1 - rate) - rate) * c_l
+        eg_push = gain_w * (c_w / w_side)
+        partner = max([cap[q] for q in range(n) if win[q] and q != winner], default=0.0)
+        ally = p.discount / (1 - p.discount) * p.future_weight * threat * c_l
+        if ally + gain_w * (partner / w_side) > eg_push:  # an ally later; rivals divided
+            push = False
+    push_free = push  # what interest alone decides
+    if cfg.rules[3] > 0 and u["rule3"][k_w] < cfg.rules[3]:
+        push = False
+    if (push and bound and cfg.norm("no_elimination") > 0 and w["member"][winner]
+            and w["member"][loser]
+            and u["no_elimination"][k_w] < cfg.norm("no_elimination") * w["weight"][winner]
+            and w["belief"][winner][loser] >= COMPLY_BELIEF):
+        push = False
+    if not push:  # sparing a beaten power is a restraining decision
+        w["restraints"] += 1
+        w["norm_restraints"] += push_free
+        return 0.0
+    cost = rate * min(c_l, w_side)
+    for q in range(n):
+        if win[q]:
+            cap[q] -= cap[q] / w_side * cost
+    cap[loser] -= cost
+    if u["push"][k_w] < p2:
+        spoils = cap[loser]
+        w_side = sum(cap[q] for q in range(n) if win[q])
+        for q in range(n):
+            if win[q]:
+                cap[q] += cap[q] / w_side * spoils
+        cap[loser] -= spoils
+        w["alive"][loser] = False
+    return 2 * cost
+
+
+def ref_wars(w, cfg, u):
+    """Wars, the most valuable attack first, among powers not yet engaged; a
+    crisis between members may be settled in conference."""
+    s, n = cfg.system, len(w["cap"])
+    tau = s.transfer
+    cap = w["cap"] = list(w["cap"])
+    w["alive"] = list(w["alive"])
+    w["excluded"] = list(w["excluded"])
+    w["grievance"] = [list(r) for r in w["grievance"]]
+    bound = cfg.regime is not None and bool(w["in_force"])
+    member = w["member"]
+    w.update(engaged=[False] * n, wid=[-1] * n, on_a=[False] * n, win=[False] * n,
+             lose=[False] * n, wars=[], settled_n=0, decisive_n=0, punishers_n=0,
+             destroyed=0.0, largest=0.0, member_destroyed=0.0, member_war=False, first=None,
+             max_fight=0)
+    engaged = w["engaged"]
+    nuclear = set(s.nuclear)
     while True:
-        free = [(m_, key) for key, m_ in margins.items()
-                if alive[key[0]] and alive[key[1]] and not engaged[key[0]]
+        free = [(m, key) for key, m in w["margins"].items()
+                if w["alive"][key[0]] and w["alive"][key[1]] and not engaged[key[0]]
                 and not engaged[key[1]]]
         if not free:
             break
-        # argmax over the flattened (i, j) grid keeps the first maximum
-        best_m = max(m_ for m_, _ in free)
-        att, dfd = min(key for m_, key in free if m_ == best_m)
-        widx = len(wars_list) + settled_n
+        best = max(m for m, _ in free)
+        att, dfd = min(key for m, key in free if m == best)  # the first maximum
+        crisis = len(w["wars"]) + w["settled_n"]
         engaged[att] = engaged[dfd] = True
-        if (bound and norm("consultation") > 0 and member[att] and member[dfd]
-                and u["conference"][widx] < norm("consultation") * weight[att]
-                and belief[att][dfd] >= COMPLY_BELIEF):
-            settled_n += 1
-            norm_restraints += 1
+        if (bound and cfg.norm("consultation") > 0 and member[att] and member[dfd]
+                and u["conference"][crisis] < cfg.norm("consultation") * w["weight"][att]
+                and w["belief"][att][dfd] >= COMPLY_BELIEF):
+            w["settled_n"] += 1
+            w["norm_restraints"] += 1
             continue
-        restraints -= 1
-        k_w = len(wars_list)
-        a_side, d_side = [False] * N, [False] * N
-        a_side[att], d_side[dfd] = True, True
-        for q in range(N):  # each ally honours the alliance with probability rho
-            if engaged[q]:
-                continue
-            honours = rho >= 1.0 or u["honour"][q] < rho
-            a_side[q] |= allied[att][q] and honours
-            d_side[q] |= allied[dfd][q] and honours
-        for q in range(N):
-            if not engaged[q] and not a_side[q] and not d_side[q] and is_punisher(q, att):
-                d_side[q] = True
-                punishers += 1
-        a_cap = sum(cap[q] for q in range(N) if a_side[q])
-        d_cap = sum(cap[q] for q in range(N) if d_side[q])
-        a_stronger = a_cap >= d_cap
-        for q in range(N):
-            third = alive[q] and not engaged[q] and not a_side[q] and not d_side[q]
-            if not third:
-                continue
-            if policy.name == "kaplan":
-                if u["rule4"][q] < w[4] and max(a_cap, d_cap) / total >= system.predominance_share:
-                    (d_side if a_stronger else a_side)[q] = True
-            elif policy.name == "balancer" and q == policy.balancer:
-                (d_side if a_stronger else a_side)[q] = True
-        a_cap = sum(cap[q] for q in range(N) if a_side[q])
-        d_cap = sum(cap[q] for q in range(N) if d_side[q])
-        if system.opportunism > 0:
-            def joining(q, own, enemy, p, other, main):
-                delta = delta0
-                if q in nuclear and any(other[r] for r in nuclear):
-                    delta = system.nuclear_cost
-                p, pl, delta = war_odds(p, lead, delta, tau)
-                at_stake = (tau + csf(enemy, cap[q], k) * (1 - tau) * (1 - delta)
-                            if system.conquest else tau)
-                return value(cap[q], own, enemy, p, pl, tau, at_stake, delta,
-                             system.relative_gains, cap[main])
-
-            for q in range(N):  # bystanders join where it pays (bandwagoning for profit)
-                if not alive[q] or engaged[q] or a_side[q] or d_side[q]:
-                    continue
-                if u["opportunist"][q] >= system.opportunism:
-                    continue
-                v_a = joining(q, a_cap + cap[q], d_cap, csf((1 + f) * (a_cap + cap[q]), d_cap, k),
-                              d_side, dfd)
-                v_d = joining(q, d_cap + cap[q], a_cap,
-                              1.0 - csf((1 + f) * a_cap, d_cap + cap[q], k), a_side, att)
-                if v_a > 0 and v_a >= v_d:
-                    a_side[q] = True
-                    a_cap += cap[q]
-                elif v_d > 0:
-                    d_side[q] = True
-                    d_cap += cap[q]
-            a_cap = sum(cap[q] for q in range(N) if a_side[q])
-            d_cap = sum(cap[q] for q in range(N) if d_side[q])
-        for q in range(N):
-            if a_side[q] or d_side[q]:
-                engaged[q] = True
-                war_of[q], on_a[q] = k_w, a_side[q]
-        fought_nuclear = (any(a_side[q] for q in nuclear) and any(d_side[q] for q in nuclear))
-        rate = system.nuclear_cost if fought_nuclear else delta0
-        # Battles until one side leads by `lead` or fighting has cost the prize.
-        pb = csf((1 + f) * a_cap, d_cap, k)
-        score, battles, surv, decided = 0, 0, 1.0, False
-        while True:
-            u_b = u["war"][k_w][battles]
-            battles += 1
-            surv *= 1 - rate
-            score += 1 if u_b < pb else -1
-            if abs(score) >= lead:
-                decided = True
-                break
-            if 1 - surv >= tau or battles >= MAX_BATTLES:
-                break
-        a_wins = decided and score > 0
-        fought = sum(cap[q] for q in range(N) if a_side[q] or d_side[q])
-        size = (1 - surv) * fought
-        for q in range(N):
-            if a_side[q] or d_side[q]:
-                cap[q] *= surv
-        if any(member[q] and a_side[q] for q in range(N)) and any(
-                member[q] and d_side[q] for q in range(N)):
-            member_destroyed += size
-        if first is None:
-            first = (att, dfd, a_wins)
-        member_war = member_war or (member[att] and member[dfd])
-        grievance[dfd][att] = system.grievance_years
+        w["restraints"] -= 1
+        k_w = len(w["wars"])
+        a_side, d_side, a_cap, d_cap, punishers = _sides(w, cfg, u, att, dfd)
+        w["punishers_n"] += punishers
+        fighters = [q for q in range(n) if a_side[q] or d_side[q]]
+        for q in fighters:
+            engaged[q] = True
+            w["wid"][q], w["on_a"][q] = k_w, a_side[q]
+        w["max_fight"] = max(w["max_fight"], len(fighters))
+        both_nuclear = any(a_side[q] for q in nuclear) and any(d_side[q] for q in nuclear)
+        rate = s.nuclear_cost if both_nuclear else s.war_cost
+        decided, a_wins, surv = _battles(cfg, u, k_w, a_cap, d_cap, rate)
+        size = (1 - surv) * sum(cap[q] for q in fighters)
+        for q in fighters:
+            cap[q] *= surv
+        if any(member[q] and a_side[q] for q in range(n)) and any(
+                member[q] and d_side[q] for q in range(n)):
+            w["member_destroyed"] += size
+        if w["first"] is None:
+            w["first"] = (att, dfd, a_wins)
+        w["member_war"] = w["member_war"] or (member[att] and member[dfd])
+        w["grievance"][dfd][att] = s.grievance_years
         loser_k = -1
         if decided:
-            decisive_n += 1
-            win = a_side if a_wins else d_side
-            lose = d_side if a_wins else a_side
-            for q in range(N):
-                win_any[q] = win_any[q] or win[q]
-                lose_any[q] = lose_any[q] or lose[q]
-            loot = tau * sum(cap[q] for q in range(N) if lose[q])
-            win_cap = sum(cap[q] for q in range(N) if win[q])
-            for q in range(N):
+            w["decisive_n"] += 1
+            win, lose = (a_side, d_side) if a_wins else (d_side, a_side)
+            w["win"] = [a or b for a, b in zip(w["win"], win, strict=True)]
+            w["lose"] = [a or b for a, b in zip(w["lose"], lose, strict=True)]
+            loot = tau * sum(cap[q] for q in range(n) if lose[q])
+            win_cap = sum(cap[q] for q in range(n) if win[q])
+            gain = [(cap[q] / win_cap if win_cap > 0 else cap[q]) if win[q] else 0.0
+                    for q in range(n)]
+            for q in range(n):
                 if lose[q]:
                     cap[q] *= 1 - tau
-                    excluded[q] = system.exclusion_years
-            gain = [(cap[q] / win_cap if win_cap > 0 else cap[q]) * loot if win[q] else 0.0
-                    for q in range(N)]
-            for q in range(N):
-                cap[q] += gain[q]
-            abstain = [member[q] and not engaged[q] for q in range(N)]
-            if bound and norm("compensation") > 0 and any(abstain):
+                    w["excluded"][q] = s.exclusion_years
+            for q in range(n):
+                cap[q] = cap[q] + gain[q] * loot
+            abstain = [member[q] and not engaged[q] for q in range(n)]
+            if bound and cfg.norm("compensation") > 0 and any(abstain):
                 # Members that stayed out are paid from the winners' gain.
-                give = [gain[q] * regime.compensation_share * norm("compensation")
-                        * (weight[q] if member[q] else 0.0) for q in range(N)]
+                give = [gain[q] * loot * cfg.regime.compensation_share * cfg.norm("compensation")
+                        * (w["weight"][q] if member[q] else 0.0) for q in range(n)]
                 each = sum(give) / sum(abstain)
-                for q in range(N):
+                for q in range(n):
                     cap[q] = cap[q] - give[q] + (each if abstain[q] else 0.0)
             winner, loser = (att, dfd) if a_wins else (dfd, att)
             loser_k = loser
-            c_w, c_l = cap[winner], cap[loser]
-            w_side = sum(cap[q] for q in range(N) if win[q])
-            p2 = csf(w_side, c_l, k)
-            push = p2 * (1 - rate) > rate and system.conquest
-            if policy.name == "far_sighted_waltz" and push:
-                rival = max([cap[q] for q in range(N) if alive[q] and not win[q] and q != loser],
-                            default=0.0)
-                threat = min(rival / c_w, 1.0)
-                gain_w = (p2 * (1 - rate) - rate) * c_l
-                eg_push = gain_w * (c_w / w_side)
-                partner = max([cap[q] for q in range(N) if win[q] and q != winner], default=0.0)
-                ally = policy.discount / (1 - policy.discount) * policy.future_weight * threat * c_l
-                if ally + gain_w * (partner / w_side) > eg_push:  # an ally later; rivals divided
-                    push = False
-            push_free = push  # what interest alone decides
-            if policy.name == "kaplan" and u["rule3"][k_w] < w[3]:
-                push = False
-            if (push and bound and norm("no_elimination") > 0 and member[winner] and member[loser]
-                    and u["no_elimination"][k_w] < norm("no_elimination") * weight[winner]
-                    and belief[winner][loser] >= COMPLY_BELIEF):
-                push = False
-            if not push:  # sparing a beaten power is a restraining decision
-                restraints += 1
-                norm_restraints += push_free
-            if push:
-                cost = rate * min(c_l, w_side)
-                size += 2 * cost
-                for q in range(N):
-                    if win[q]:
-                        cap[q] -= cap[q] / w_side * cost
-                cap[loser] -= cost
-                if u["push"][k_w] < p2:
-                    spoils = cap[loser]
-                    w_side = sum(cap[q] for q in range(N) if win[q])
-                    for q in range(N):
-                        if win[q]:
-                            cap[q] += cap[q] / w_side * spoils
-                    cap[loser] -= spoils
-                    alive[loser] = False
-        destroyed += size
-        largest = max(largest, size)
-        wars_list.append((att, dfd, loser_k))
-    war = bool(wars_list)
-    settled = settled_n > 0
-    a_wins = first[2] if first else False
-    win, lose = win_any, lose_any
+            size += _press_on(w, cfg, u, k_w, win, winner, loser, rate, bound)
+        w["destroyed"] += size
+        w["largest"] = max(w["largest"], size)
+        w["wars"].append((att, dfd, loser_k))
 
+
+def ref_eliminate(w, cfg, u):
+    """Powers below the threshold are eliminated (never the strongest); their
+    remnants go to this year's victors, else to every survivor."""
+    s, cap, n = cfg.system, w["cap"], len(w["cap"])
     total = sum(cap)
-    strongest = strongest_of(cap, alive)
-    weak = [alive[q] and q != strongest and system.conquest
-            and cap[q] < system.elimination_threshold * total for q in range(N)]
-    gone = [weak[q] or not alive[q] for q in range(N)]
-    heirs = [alive[q] and not weak[q] for q in range(N)]
-    victors = [heirs[q] and win[q] for q in range(N)]
+    top = strongest_of(cap, w["alive"])
+    weak = [w["alive"][q] and q != top and s.conquest
+            and cap[q] < s.elimination_threshold * total for q in range(n)]
+    gone = [weak[q] or not w["alive"][q] for q in range(n)]
+    heirs = [w["alive"][q] and not weak[q] for q in range(n)]
+    victors = [heirs[q] and w["win"][q] for q in range(n)]
     if not any(victors):
         victors = heirs
-    rem_beaten = sum(cap[q] for q in range(N) if gone[q] and lose[q])
-    rem_other = sum(cap[q] for q in range(N) if gone[q] and not lose[q])
-    for q in range(N):
-        if gone[q]:
-            cap[q] = 0.0
-    v_total = sum(cap[q] for q in range(N) if victors[q])
-    h_total = sum(cap[q] for q in range(N) if heirs[q])
-    cap = [c + (c / v_total * rem_beaten if victors[q] else 0.0)
-           + (c / h_total * rem_other if heirs[q] else 0.0) for q, c in enumerate(cap)]
-    for q in range(N):
-        alive[q] = alive[q] and not weak[q]
-        fallen[q] = fallen[q] or not alive[q]
+    rem_beaten = sum(cap[q] for q in range(n) if gone[q] and w["lose"][q])
+    rem_other = sum(cap[q] for q in range(n) if gone[q] and not w["lose"][q])
+    cap = [0.0 if gone[q] else c for q, c in enumerate(cap)]
+    v_total = sum(cap[q] for q in range(n) if victors[q])
+    h_total = sum(cap[q] for q in range(n) if heirs[q])
+    w["cap"] = [c + (c / v_total * rem_beaten if victors[q] else 0.0)
+                + (c / h_total * rem_other if heirs[q] else 0.0) for q, c in enumerate(cap)]
+    w["alive"] = [a and not weak[q] for q, a in enumerate(w["alive"])]
+    w["fallen"] = [f or not a for f, a in zip(w["fallen"], w["alive"], strict=True)]
+    w["eliminated"] = sum(a0 and not a for a0, a in zip(w["alive0"], w["alive"], strict=True))
 
-    restored = 0
-    if policy.name == "kaplan" and w[6] > 0:
-        for q in range(N):
-            if alive[q] and u["rule6"][q] < w[6]:
-                excluded[q] = 0
-        for q in range(N):
-            if not alive[q] and u["restore"][q] < w[6] * system.restore_rate:
-                total = sum(cap)
-                s = strongest_of(cap, alive)
-                amount = min(2 * system.elimination_threshold * total, 0.5 * cap[s])
-                cap[s] -= amount
-                cap[q] += amount
-                alive[q] = True
-                excluded[q] = 0
-                restored += 1
-    if bound and norm("readmission") > 0:
-        for q in range(N):
-            if member[q] and u["readmission"][q] < norm("readmission") * weight[q]:
-                excluded[q] = 0
 
-    if system.cooperation_gain > 0:
-        # Mutual restraint pays: growth in proportion to the partners that reciprocate.
-        gained = 0.0
-        for q in range(N):
-            if not (alive[q] and alive0[q]):
-                continue
-            others = [r for r in range(N) if r != q and alive[r] and alive0[r]]
-            mutual = sum(1 for r in others if stance[q, r] and stance[r, q])
-            if mutual:
-                before_q = cap[q]
-                cap[q] = cap[q] * math.exp(system.cooperation_gain * mutual / len(others))
-                gained += cap[q] - before_q
-        growth += gained
+def ref_readmit(w, cfg, u):
+    """Rule 6 readmits the shunned and restores eliminated essential actors;
+    the readmission norm readmits members."""
+    s, n, rule6 = cfg.system, len(w["cap"]), cfg.rules[6]
+    w["restored"] = 0
+    if rule6 > 0:
+        back = [not w["alive"][q] and u["restore"][q] < rule6 * s.restore_rate for q in range(n)]
+        for q in range(n):
+            if w["alive"][q] and u["rule6"][q] < rule6:
+                w["excluded"][q] = 0
+        for q in (q for q in range(n) if back[q]):
+            top = strongest_of(w["cap"], w["alive"])
+            amount = min(2 * s.elimination_threshold * sum(w["cap"]), 0.5 * w["cap"][top])
+            w["cap"][top] -= amount
+            w["cap"][q] += amount
+            w["alive"][q] = True
+            w["excluded"][q] = 0
+            w["restored"] += 1
+    bound = cfg.regime is not None and bool(w["in_force"])
+    if bound and cfg.norm("readmission") > 0:
+        for q in range(n):
+            if w["member"][q] and u["readmission"][q] < cfg.norm("readmission") * w["weight"][q]:
+                w["excluded"][q] = 0
 
-    m = system.misperception
-    seen = [[False] * N for _ in range(N)]
-    new_dyad = [list(r) for r in dyad]
-    new_belief = [list(r) for r in belief]
-    for i in range(N):
-        for j in range(N):
-            if not (alive0[i] and alive0[j] and i != j):
-                continue
-            s_ = not stance[j, i]
-            if m > 0 and u["mis"][i][j] < m:
-                s_ = not s_
-            at_war = war_of[i] >= 0 and war_of[i] == war_of[j] and on_a[i] != on_a[j]
-            if at_war:
-                s_ = True
-            seen[i][j] = s_
-            intent = reply[i, j] if stochastic else act_table[dyad[i][j]] > 0.5
-            obs = 4 * intent + 2 * stance[i, j] + (not s_)
-            new_dyad[i][j] = next_table[dyad[i][j] + obs]
-            new_belief[i][j] = bayes(belief[i][j], not s_, 0.0 if at_war else m)
-    for k_w, (va, vd, _) in enumerate(wars_list):
-        if not (bound and norm("restraint") > 0 and member[va] and member[vd]):
+
+def ref_cooperate(w, cfg, u):
+    """Mutual restraint pays: growth in proportion to the partners that reciprocate."""
+    g, n = cfg.system.cooperation_gain, len(w["cap"])
+    w["gained"] = 0.0
+    if g <= 0:
+        return
+    for q in range(n):
+        if not (w["alive"][q] and w["alive0"][q]):
+            continue
+        others = [r for r in range(n) if r != q and w["alive"][r] and w["alive0"][r]]
+        mutual = sum(1 for r in others if w["stance"].get((q, r)) and w["stance"].get((r, q)))
+        if mutual:
+            before = w["cap"][q]
+            w["cap"][q] = w["cap"][q] * math.exp(g * mutual / len(others))
+            w["gained"] += w["cap"][q] - before
+    w["growth"] += w["gained"]
+
+
+def ref_observe(w, cfg, u):
+    """Stances seen through misperception (a war for what it is), strategy
+    states moved, beliefs updated by Bayes' rule; betrayal seen by all members."""
+    n, m, dy = len(w["cap"]), cfg.system.misperception, cfg.dyadic
+    seen = [[False] * n for _ in range(n)]
+    dyad = [list(r) for r in w["dyad"]]
+    belief = [list(r) for r in w["belief"]]
+    wid, on_a = w["wid"], w["on_a"]
+    for i, j in _pairs(n):
+        if not (w["alive0"][i] and w["alive0"][j]):
+            continue
+        hostile = not w["stance"][j, i]
+        if m > 0 and u["mis"][i][j] < m:
+            hostile = not hostile
+        at_war = wid[i] >= 0 and wid[i] == wid[j] and on_a[i] != on_a[j]
+        hostile = hostile or at_war
+        seen[i][j] = hostile
+        obs = 4 * w["intended"][i, j] + 2 * w["stance"][i, j] + (not hostile)
+        dyad[i][j] = dy.next8[w["dyad"][i][j] + obs]
+        belief[i][j] = bayes(w["belief"][i][j], not hostile, 0.0 if at_war else m)
+    bound = cfg.regime is not None and bool(w["in_force"])
+    for k_w, (va, vd, _) in enumerate(w["wars"]):
+        if not (bound and cfg.norm("restraint") > 0 and w["member"][va] and w["member"][vd]):
             continue
         # Betrayal seen by every member: one more certain sighting of hostility
         # (its enemies in that war saw it already).
-        for q in range(N):
-            if member[q] and q != va and not (war_of[q] == k_w and not on_a[q]):
-                new_belief[q][va] = bayes(new_belief[q][va], False, 0.0)
-    for q in range(N):
-        if alive[q] and not alive0[q]:
-            for r in range(N):
-                seen[q][r] = seen[r][q] = False
-                new_dyad[q][r] = int(dyadic.start[q])
-                new_dyad[r][q] = int(dyadic.start[r])
-                new_belief[q][r] = new_belief[r][q] = system.belief_prior
-                grievance[q][r] = grievance[r][q] = 0
+        for q in range(n):
+            if w["member"][q] and q != va and not (wid[q] == k_w and not on_a[q]):
+                belief[q][va] = bayes(belief[q][va], False, 0.0)
+    w.update(seen_hostile=seen, dyad=dyad, belief=belief)
 
-    new = {"cap": cap, "alive": alive, "excluded": excluded, "seen_hostile": seen,
-           "dyad": new_dyad, "belief": new_belief, "grievance": grievance, "fallen": fallen}
-    # A system war: one war with most powers alive at the start, three at least.
-    # A hegemonic war: the year's wars involve most powers and beat the strongest.
-    fighting = sum(w_ >= 0 for w_ in war_of)
-    biggest = max([sum(w_ == k_w for w_ in war_of) for k_w in range(len(wars_list))],
-                  default=0)
-    system_war = biggest >= 3 and 2 * biggest > sum(alive0)
-    hegemonic = (fighting >= 3 and 2 * fighting > sum(alive0) and lose[h]
-                 and sh >= system.predominance_share)
-    strength = 0.0
-    in_force = False
-    if regime is None:
-        member_war = war
-    else:
-        c = regime.conditions
-        total = sum(cap)
-        memory = st["memory"] * 0.5 ** (1.0 / c.half_life)
-        if member_destroyed > 0:
-            memory += c.memory_gain * member_destroyed / total
-        if hegemonic:
-            memory = 1.0
-        memory = min(memory, 1.0)
-        revisionist = list(st["revisionist"])
-        for q in range(N):
-            if c.shock_rate > 0 and alive[q] and u["shock"][q] < c.shock_rate:
-                revisionist[q] = True
-        ref_share = list(st["ref_share"])
-        for q in range(N):
-            if alive[q] and (hegemonic or not alive0[q]):
-                ref_share[q] = cap[q] / total
-        cost = min(c.war_cost_perception + memory, 1.0)
-        living = [bool(mmask[q]) and alive[q] for q in range(N)]
-        trust = [1.0] * N
-        for i in range(N):
-            others = [j for j in range(N) if living[i] and j != i and living[j]]
-            if others:
-                trust[i] = sum(new_belief[i][j] >= COMPLY_BELIEF for j in others) / len(others)
-            target = 0.0
-            if living[i] and not revisionist[i]:
-                ratio = cap[i] / total / ref_share[i] if ref_share[i] > 0 else 1.0
-                fall = min(ratio, 1.0) ** c.decline
-                target = c.regulation * c.shared_value * trust[i] * cost * fall
-            weight[i] = weight[i] + c.adaptation * (target - weight[i])
-        n_living = sum(living)
-        if n_living > 1:
-            strength = min(sum(weight[q] for q in range(N) if living[q]),
-                           sum(trust[q] for q in range(N) if living[q])) / n_living
-            in_force = strength >= c.threshold
-        new.update(weight=weight, memory=memory, revisionist=revisionist, ref_share=ref_share,
-                   in_force=in_force)
 
-    n_dyads = len(stance)
-    coop_n = sum(1 for v in stance.values() if v)
-    return new, {
-        "war": war, "war_size": destroyed, "growth": growth, "attacker_won": a_wins,
-        "n_alive": sum(alive), "punishers": punishers, "restored": restored,
-        "pairs": n_dyads // 2, "continuous_survival": sum(not x for x in fallen) / N,
-        "cooperation_rate": coop_n / n_dyads if n_dyads else math.nan,
-        "restraints": restraints, "norm_restraints": norm_restraints, "settled": settled,
-        "member_war": member_war, "regime_strength": strength,
+def ref_start_afresh(w, cfg, u):
+    """A restored power starts afresh: prior beliefs, start states, no grievances."""
+    n = len(w["cap"])
+    for q in range(n):
+        if w["alive"][q] and not w["alive0"][q]:
+            for r in range(n):
+                w["seen_hostile"][q][r] = w["seen_hostile"][r][q] = False
+                w["dyad"][q][r] = int(cfg.dyadic.start[q])
+                w["dyad"][r][q] = int(cfg.dyadic.start[r])
+                w["belief"][q][r] = w["belief"][r][q] = cfg.system.belief_prior
+                w["grievance"][q][r] = w["grievance"][r][q] = 0
+
+
+def ref_classify_wars(w, cfg, u):
+    """A system war: one war with most powers alive at the start, three at least.
+    A hegemonic war: the year's wars involve most powers and beat the strongest."""
+    fighting = sum(x >= 0 for x in w["wid"])
+    biggest = max([sum(x == k for x in w["wid"]) for k in range(len(w["wars"]))], default=0)
+    w["system_war"] = biggest >= 3 and 2 * biggest > w["n_start"]
+    w["hegemonic"] = (fighting >= 3 and 2 * fighting > w["n_start"] and w["lose"][w["h"]]
+                      and w["share_h"] >= cfg.system.predominance_share)
+
+
+def ref_update_regime(w, cfg, u):
+    """The memory of war, revisionist turns, settlements, each member's weight
+    toward its target, and whether the regime holds."""
+    w["strength"] = 0.0
+    if cfg.regime is None:
+        w["member_war"] = bool(w["wars"])
+        w["in_force"] = False
+        return
+    c, n, cap = cfg.regime.conditions, len(w["cap"]), w["cap"]
+    total = sum(cap)
+    memory = w["memory"] * 0.5 ** (1.0 / c.half_life)
+    if w["member_destroyed"] > 0:
+        memory += c.memory_gain * w["member_destroyed"] / total
+    if w["hegemonic"]:
+        memory = 1.0
+    w["memory"] = memory = min(memory, 1.0)
+    w["revisionist"] = [r or (c.shock_rate > 0 and w["alive"][q] and u["shock"][q] < c.shock_rate)
+                        for q, r in enumerate(w["revisionist"])]
+    w["ref_share"] = [cap[q] / total if w["alive"][q] and (w["hegemonic"] or not w["alive0"][q])
+                      else r for q, r in enumerate(w["ref_share"])]
+    cost = min(c.war_cost_perception + memory, 1.0)
+    mmask = cfg.regime.member_mask(n)
+    living = [bool(mmask[q]) and w["alive"][q] for q in range(n)]
+    trust = [1.0] * n
+    weight = list(w["weight"])
+    for i in range(n):
+        others = [j for j in range(n) if living[i] and j != i and living[j]]
+        if others:
+            trust[i] = sum(w["belief"][i][j] >= COMPLY_BELIEF for j in others) / len(others)
+        target = 0.0
+        if living[i] and not w["revisionist"][i]:
+            rs = w["ref_share"][i]
+            ratio = cap[i] / total / rs if rs > 0 else 1.0
+            fall = ratio ** c.decline if ratio < 1.0 and c.decline > 0 else 1.0
+            target = c.regulation * c.shared_value * trust[i] * cost * fall
+        weight[i] = weight[i] + c.adaptation * (target - weight[i])
+    w["weight"] = weight
+    n_living = sum(living)
+    w["in_force"] = False
+    if n_living > 1:
+        w["strength"] = min(sum(weight[q] for q in range(n) if living[q]),
+                            sum(trust[q] for q in range(n) if living[q])) / n_living
+        w["in_force"] = w["strength"] >= c.threshold
+
+
+def ref_measure(w, cfg, u):
+    """The year's measures (names as in layout.MEASURES)."""
+    n, cap, alive = len(w["cap"]), w["cap"], w["alive"]
+    total = sum(cap)
+    shares = [c / total for c in cap]
+    hhi = sum(x ** 2 for x in shares)
+    n_alive = sum(alive)
+    con = (math.sqrt(max(hhi - 1 / n_alive, 0) / (1 - 1 / max(n_alive, 2))) if n_alive > 1
+           else 1.0)
+    dyads = w["dyads"]
+    first = w["first"]
+    w["measures"] = {
+        "war": bool(w["wars"]), "war_size": w["destroyed"], "growth": w["growth"],
         "attacker": first[0] if first else -1, "defender": first[1] if first else -1,
-        "wars": len(wars_list), "decisive_wars": decisive_n, "largest_war": largest,
-        "alliance_count": sum(join) * (sum(join) - 1) // 2,
-        "hegemonic_war": hegemonic, "regime_in_force": in_force,
-        "spared": sum(1 for _, _, lo in wars_list if lo >= 0 and alive[lo]),
-        "system_war": system_war,
+        "attacker_won": first[2] if first else False, "punishers": w["punishers_n"],
+        "eliminated": w["eliminated"], "restored": w["restored"], "n_alive": n_alive,
+        "essential_survival": n_alive / n,
+        "continuous_survival": sum(not x for x in w["fallen"]) / n,
+        "pairs": dyads // 2, "restraining_dyads": sum(1 for v in w["stance"].values() if v),
+        "hhi": hhi, "con": con, "max_share": max(shares),
+        "n_poles": sum(x >= 0.5 * max(shares) for x in shares),
+        "alliance_count": sum(w["join"]) * (sum(w["join"]) - 1) // 2,
+        "cooperation_rate": (sum(1 for v in w["stance"].values() if v) / dyads if dyads
+                             else math.nan),
+        "mean_belief": (sum(w["belief"][i][j] for i, j in _pairs(n)
+                            if w["alive0"][i] and w["alive0"][j]) / dyads if dyads
+                        else math.nan),
+        "total": total, "restraints": w["restraints"], "norm_restraints": w["norm_restraints"],
+        "settled": w["settled_n"] > 0, "member_war": w["member_war"],
+        "regime_strength": w["strength"], "hegemonic_war": w["hegemonic"],
+        "regime_in_force": w["in_force"], "system_war": w["system_war"],
+        "wars": len(w["wars"]), "decisive_wars": w["decisive_n"], "largest_war": w["largest"],
+        "spared": sum(1 for _, _, lo in w["wars"] if lo >= 0 and alive[lo]),
     }
+
+
+#: The phases in the order of the year (model.py's docstring).
+PHASES = (ref_begin_year, ref_grow, ref_ally, ref_reply, ref_punishers, ref_decide, ref_wars,
+          ref_eliminate, ref_readmit, ref_cooperate, ref_observe, ref_start_afresh,
+          ref_classify_wars, ref_update_regime, ref_measure)
+
+STATE_KEYS = ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile",
+              "fallen")
+REGIME_KEYS = ("weight", "memory", "revisionist", "ref_share", "in_force")
+
+
+def ref_step(st, u, system, policy, dyadic, regime=None):
+    """One year of one system: ``st`` is a dict of lists (with a regime, also
+    ``weight``, ``memory``, ``revisionist``, ``ref_share``, ``in_force``);
+    ``u`` the draws.  Returns the new state and the year's measures."""
+    cfg = Setting(system, policy, dyadic, regime)
+    n = len(st["cap"])
+    w = {k: st[k] for k in STATE_KEYS}
+    if regime is not None:
+        w.update({k: st[k] for k in REGIME_KEYS})
+    else:
+        w.update(weight=[0.0] * n, memory=0.0, revisionist=[False] * n, ref_share=[0.0] * n,
+                 in_force=False)
+    for phase in PHASES:
+        phase(w, cfg, u)
+    new = {k: w[k] for k in STATE_KEYS}
+    if regime is not None:
+        new.update({k: w[k] for k in REGIME_KEYS})
+    return new, w["measures"]

@@ -65,7 +65,10 @@ def test_reliable_allies_deter_the_power_they_balance():
 
 
 def test_a_war_of_battles_has_the_gamblers_ruin_odds():
-    from security_regimes.system.kernel import _war_odds
+    from security_regimes.system.war import walk_scratch, war_odds
+
+    def _war_odds(p, lead, delta, tau):
+        return war_odds(p, lead, delta, tau, walk_scratch())
 
     assert _war_odds(0.7, 1, 0.05, 0.5) == (0.7, 1.0 - 0.7, 0.05)
     # Lead 2, nothing to stop it but defeat: p^2 / (p^2 + q^2), and with small

@@ -35,14 +35,14 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from .. import __version__
 from .._io import write_parquet, write_text
 from .._validation import closest_hint, require_extra
+from .._version import __version__
 from ..data.patterns import RECORD, STATISTICS, observed_patterns
 from ..regimes.files import _Strict, _validate, load_scenario_file, read_toml, scenario_to_toml
 from ..regimes.history import simulated_patterns
 from ..regimes.scenarios import Scenario, get_scenario
-from .sweep import _targets, apply_point
+from .parameters import apply_point, targets
 
 #: The size of a meaningful difference in each statistic (its distance unit).
 SCALES = {"wars": 1.0, "wars_per_pair_year": 0.01, "years_to_first_war": 10.0, "con": 0.1,
@@ -140,12 +140,12 @@ def load_calibration_file(path: str | Path) -> tuple[CalibrationModel, Scenario]
 
         scenario = replace(scenario, regime=donor.regime,
                            name=f"{scenario.name}_with_{donor.name}_regime")
-    targets = _targets(scenario)
+    known = targets(scenario)
     for name in model.parameters:
-        if name not in targets:
-            hint = closest_hint(name, targets)
+        if name not in known:
+            hint = closest_hint(name, known)
             raise ValueError(f"{path}: parameters.{name}: not a parameter of {scenario.name}{hint}")
-        if isinstance(targets[name], bool | str | tuple) or targets[name] is None:
+        if isinstance(known[name], bool | str | tuple) or known[name] is None:
             raise ValueError(f"{path}: parameters.{name}: only numeric parameters can be "
                              "calibrated")
     end = (model.holdout or model.fit)[1]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .._validation import closest_hint
 from ..regimes.scenarios import Scenario, get_scenario
-from .sweep import RUN_OUTCOMES, _targets, apply_point
+from .parameters import RUN_OUTCOMES, apply_point, targets
 
 #: Uncertainties by default: Jervis's variables and the regime's formation
 #: conditions, with ranges that stay inside the scenario-file bounds.
@@ -129,27 +129,27 @@ def model(scenario: str | Scenario = "concert_of_europe",
     """
     ema = _workbench()
     scn = get_scenario(scenario) if isinstance(scenario, str) else scenario
-    targets = _targets(scn)
+    known = targets(scn)
     if uncertainties is None:
-        uncertainties = {k: v for k, v in DEFAULT_UNCERTAINTIES.items() if k in targets}
+        uncertainties = {k: v for k, v in DEFAULT_UNCERTAINTIES.items() if k in known}
     if levers is None:
         if scn.regime is not None:
-            levers = {k: (0.0, 1.0) for k in targets if k.startswith("regime.norms.")}
+            levers = {k: (0.0, 1.0) for k in known if k.startswith("regime.norms.")}
         elif scn.policy.name == "kaplan":
-            levers = {k: (0.0, 1.0) for k in targets if k.startswith("policy.rules.")}
+            levers = {k: (0.0, 1.0) for k in known if k.startswith("policy.rules.")}
         else:
             levers = {}
     for name in [*uncertainties, *levers]:
-        if name not in targets:
-            hint = closest_hint(name, targets)
+        if name not in known:
+            hint = closest_hint(name, known)
             raise ValueError(f"{name}: not a parameter of scenario {scn.name}{hint}")
     for o in outcomes:
         if o not in RUN_OUTCOMES:
             raise ValueError(f"unknown outcome {o!r}; expected one of {sorted(RUN_OUTCOMES)}")
     name = "".join(c for c in scn.name.title() if c.isalnum())  # EMA wants alphanumerics
     m = ema.Model(name, function=_Runner(scn, outcomes, systems, years or scn.years, seed))
-    m.uncertainties = [_parameter(ema, k, v, targets[k]) for k, v in uncertainties.items()]
-    m.levers = [_parameter(ema, k, v, targets[k]) for k, v in levers.items()]
+    m.uncertainties = [_parameter(ema, k, v, known[k]) for k, v in uncertainties.items()]
+    m.levers = [_parameter(ema, k, v, known[k]) for k, v in levers.items()]
     m.outcomes = [ema.ScalarOutcome(o) for o in outcomes]
     return m
 

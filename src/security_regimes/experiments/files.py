@@ -28,6 +28,7 @@ from ..regimes.files import (  # noqa: F401 - re-exported: the file API in one p
 )
 from ..regimes.scenarios import Scenario, get_scenario
 from ..system.simulate import MAX_YEARS
+from .parameters import check_parameters
 
 
 class ParameterModel(_Strict):
@@ -79,8 +80,6 @@ def load_sweep_file(path: str | Path) -> tuple[SweepModel, Scenario]:
             scenario = get_scenario(base)
         except ValueError as e:
             raise ValueError(f"{path}: base: {e}") from None
-    from .sweep import check_parameters
-
     try:
         check_parameters(model, scenario)
     except ValueError as e:

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
 from .._io import write_parquet, write_text
 from .._progress import Progress
+from .._version import __version__
 from .files import load_sweep_file
 from .sweep import (
     check_dask,

@@ -30,7 +30,7 @@ err = Console(stderr=True)
 
 def _version(value: bool) -> None:
     if value:
-        from .. import __version__
+        from .._version import __version__
 
         print(f"security-regimes {__version__}")
         raise typer.Exit(0)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
 from .._resources import check_fits
 from .._validation import check_int
+from .._version import __version__
 from ..data.patterns import interstate_war_deaths
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment

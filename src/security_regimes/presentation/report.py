@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
 from .._io import write_text
+from .._version import __version__
 from . import plots
 
 CSS = """

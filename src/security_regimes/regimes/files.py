@@ -9,7 +9,6 @@ build on these models.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -20,6 +19,7 @@ from ..system import Policy, System
 from ..system.simulate import MAX_YEARS
 from .regime import NORMS, Conditions, Regime
 from .scenarios import Scenario, get_scenario
+from .writer import scenario_to_dict, scenario_toml, to_toml  # noqa: F401 - the file API
 
 
 def _unit_weights(weights: dict, label: str) -> dict:
@@ -224,78 +224,6 @@ def load_scenario_file(path: str | Path) -> tuple[Scenario, int | None]:
         raise ValueError(f"{path}: {e}") from None
 
 
-# --- Writing scenarios back out ---------------------------------------------
-
-def scenario_to_dict(s: Scenario) -> dict:
-    sysd = {k: getattr(s.system, k) for k in SystemModel.model_fields
-            if k not in ("states", "n_powers") and hasattr(s.system, k)}
-    sysd["capabilities"] = list(s.system.capabilities)
-    sysd["names"] = list(s.system.names)
-    d = {
-        "name": s.name, "description": s.description, "claim": s.claim, "years": s.years,
-        "systems": s.systems, "start_year": s.start_year,
-        "dyadic": s.dyadic if isinstance(s.dyadic, str) else list(s.dyadic),
-        "system": sysd,
-        "policy": {"name": s.policy.name, "rules": dict(s.policy.rules),
-                   "balancer": s.policy.balancer, "future_weight": s.policy.future_weight,
-                   "discount": s.policy.discount},
-    }
-    if s.regime is not None:
-        r = s.regime
-        c = r.conditions
-        d["regime"] = {
-            "name": r.name, "norms": dict(r.norms),
-            "members": list(r.members) if r.members is not None else None,
-            "compensation_share": r.compensation_share, "principles": list(r.principles),
-            "rules": list(r.rules),
-            "conditions": {k: getattr(c, k) for k in ConditionsModel.model_fields},
-        }
-    return d
-
-
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v) or math.isinf(v):
-            raise ValueError("TOML cannot hold NaN or infinity here")
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-
-def _toml_key(k) -> str:
-    k = str(k)
-    return k if k.replace("_", "").isalnum() and not k.isdigit() else f'"{k}"'
-
-
-def to_toml(d: dict, prefix: str = "") -> str:
-    """A small TOML writer for nested dicts of scalars and lists (``None`` is omitted)."""
-    lines, tables = [], []
-    for k, v in d.items():
-        if v is None:
-            continue
-        if isinstance(v, dict) and any(isinstance(x, dict) for x in v.values()) or (
-                isinstance(v, dict) and k in ("system", "policy", "regime", "conditions",
-                                              "parameters")):
-            tables.append((k, v))
-        else:
-            lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
-    out = "\n".join(lines)
-    for k, v in tables:
-        name = f"{prefix}.{k}" if prefix else k
-        body = to_toml(v, name)
-        out += f"\n\n[{name}]\n{body}" if body.strip() else f"\n\n[{name}]"
-    return out.strip() + "\n"
-
-
 def check_scenario(s: Scenario) -> None:
     """Apply the scenario-file checks to a scenario built in code (e.g. a sweep point).
 
@@ -310,6 +238,5 @@ def check_scenario(s: Scenario) -> None:
 
 
 def scenario_to_toml(s: Scenario | str) -> str:
-    s = get_scenario(s) if isinstance(s, str) else s
-    head = f"# Scenario {s.name!r}, written by security-regimes; read with `regimes run FILE`.\n"
-    return head + to_toml(scenario_to_dict(s))
+    """A scenario (or a built-in's name) as a TOML scenario file."""
+    return scenario_toml(get_scenario(s) if isinstance(s, str) else s)

@@ -22,6 +22,7 @@ from ..system import Policy, SimulationResult, System, simulate
 from ..system.model import dyad_payoffs
 from ..system.simulate import MAX_YEARS, estimate_bytes
 from .regime import Conditions, Regime
+from .writer import scenario_toml
 
 
 @dataclass(frozen=True)
@@ -206,8 +207,8 @@ class ScenarioResult:
         from datetime import UTC, datetime
         from pathlib import Path
 
-        from .. import __version__
         from .._io import write_text
+        from .._version import __version__
 
         out = Path(out)
         # The scenario's own years and runs tables (calendar years, paired
@@ -217,9 +218,7 @@ class ScenarioResult:
             "autonomy_by_year": self.autonomy_by_year(), "outcomes": self.outcomes(),
             **(extra or {})})
         try:
-            from .files import scenario_to_toml
-
-            toml = scenario_to_toml(self.scenario)
+            toml = scenario_toml(self.scenario)
         except (TypeError, ValueError):
             toml = ""
         s = self.scenario

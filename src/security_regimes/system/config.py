@@ -9,7 +9,26 @@ import numpy as np
 
 from .._validation import check_choice, check_finite, check_int, check_probability
 
-POLICIES = ("waltz", "kaplan", "balancer", "far_sighted_waltz")
+#: Each balance-of-power policy as declared properties, which the compiled year
+#: reads (it never asks which policy it runs):
+#:
+#: * ``internal_rules``: Kaplan's six rules bind decisions with their weights
+#:   (Kaplan 1957, p. 23); without it every rule weight is 0.
+#: * ``manual_balancer``: power ``balancer`` joins the weaker side of every war
+#:   it is not in, and allies against a power tending toward predominance
+#:   (Claude 1962's "manually operated" balance).
+#: * ``spares_future_allies``: a winner spares a beaten power worth more as a
+#:   future ally than its elimination is worth (Jervis 1982, p. 362: restraint
+#:   as a result of far-sighted power-seeking, not an intent).
+POLICY_TRAITS: dict[str, dict[str, bool]] = {
+    "waltz": {"internal_rules": False, "manual_balancer": False, "spares_future_allies": False},
+    "kaplan": {"internal_rules": True, "manual_balancer": False, "spares_future_allies": False},
+    "balancer": {"internal_rules": False, "manual_balancer": True, "spares_future_allies": False},
+    "far_sighted_waltz": {"internal_rules": False, "manual_balancer": False,
+                          "spares_future_allies": True},
+}
+#: The policy names, in one list.
+POLICIES = tuple(POLICY_TRAITS)
 
 #: Kaplan's six rules (System and Process in International Politics, 1957, p. 23).
 KAPLAN_RULES = {
@@ -312,14 +331,34 @@ class Policy:
         if not 0 <= check_finite(self.discount, "discount") < 1:
             raise ValueError(f"discount must be in [0, 1), got {self.discount!r}")
 
+    @property
+    def traits(self) -> dict[str, bool]:
+        """The policy's declared properties (:data:`POLICY_TRAITS`)."""
+        return POLICY_TRAITS[self.name]
+
+    @property
+    def balancer_index(self) -> int:
+        """The manual balancer's index, -1 for a policy without one."""
+        return self.balancer if self.traits["manual_balancer"] else -1
+
+    @property
+    def spares_future_allies(self) -> bool:
+        return self.traits["spares_future_allies"]
+
     def weights(self) -> np.ndarray:
         """Weights of rules 1..6 as an array of shape (7,) (index 0 unused)."""
         w = np.zeros(7)
-        if self.name == "kaplan":
+        if self.traits["internal_rules"]:
             w[1:] = 1.0
             for rule, value in self.rules.items():
                 w[rule] = value
         return w
+
+
+for _rule in KAPLAN_RULES:  # Policy.rule1 .. rule6: each rule's weight (0 without internal rules)
+    setattr(Policy, f"rule{_rule}", property(lambda self, r=_rule: float(self.weights()[r]),
+                                             doc=f"Weight of Kaplan's rule {_rule}."))
+del _rule
 
 
 def get_policy(policy: Policy | str, **kwargs) -> Policy:

@@ -93,9 +93,7 @@ depend on the batch it runs in.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -103,6 +101,8 @@ from ..engine.fsm import compile_strategy
 from ..engine.rng import uniforms
 from ..games.strategies import BayesianTrust, Cooperator, Strategy, VectorStrategy, get_strategy
 from .config import System
+from .layout import MAX_BATTLES, draw_layout, draws_per_year  # noqa: F401 - MAX_BATTLES: re-exported
+from .war import walk_scratch, war_odds
 
 #: Kaplan's rule 2 applies to opportunities worth at least this share of the
 #: attacker's own capability.
@@ -116,37 +116,9 @@ SEEKER_RESTRAINT = BayesianTrust.seeker_restraint
 EXPANSIONIST_RESTRAINT = BayesianTrust.expansionist_restraint
 BELIEF_FLOOR = BayesianTrust.floor
 
-#: Most battles a war can last (draws are reserved for each of up to N wars a year).
-MAX_BATTLES = 16
-
 #: A member complies with a norm toward another member only while it believes
 #: the other more likely a security seeker than not (it expects reciprocity).
 COMPLY_BELIEF = 0.5
-
-
-@lru_cache(maxsize=64)
-def _layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
-    """Offset and shape of each named block of a system-year's uniform draws.
-
-    Cached (every run asks); callers must not modify the returned dict.
-    """
-    out, c = {}, 0
-    for name, shape in (
-        ("growth", (n,)), ("mis", (n, n)), ("rule1", (n, n)), ("rule2", (n, n)),
-        ("act", (n, n)), ("war", (n, MAX_BATTLES)), ("rule3", (n,)), ("push", (n,)),
-        ("rule4", (n,)), ("rule5", (n,)), ("rule6", (n,)), ("restore", (n,)),
-        ("perceive", (n, n)), ("norm_restraint", (n, n)), ("conference", (n,)),
-        ("no_elimination", (n,)),
-        ("readmission", (n,)), ("shock", (n,)), ("honour", (n,)), ("opportunist", (n,)),
-    ):
-        out[name] = (c, shape)
-        c += math.prod(shape)
-    return out
-
-
-def draws_per_year(n: int) -> int:
-    """Uniform draws reserved per system-year (fixed, so policies share draws)."""
-    return sum(math.prod(shape) for _, shape in _layout(n).values())
 
 
 class Draws:
@@ -161,7 +133,7 @@ class Draws:
     def __init__(self, keys: np.ndarray, year: int, n: int):
         self.keys, self.n = keys, n
         self.base = year * draws_per_year(n)
-        self.layout = _layout(n)
+        self.layout = draw_layout(n)
         self._cache: dict[str, np.ndarray] = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -395,16 +367,15 @@ def dyad_payoffs(system: System) -> dict[str, np.ndarray]:
     rel = system.relative_gains
 
     def value(p_battle, i_strikes=True):
-        # The war of battles: odds and expected cost (kernel._war_odds), as the
+        # The war of battles: odds and expected cost (war.war_odds), as the
         # powers weigh them; p_battle is the chance that i's side wins a battle.
-        from .kernel import _war_odds
-
         pw, pl, d = (np.empty((n, n)) for _ in range(3))
+        walk = walk_scratch()
         for a in range(n):
             for b in range(n):
-                pw[a, b], pl[a, b], d[a, b] = _war_odds(float(p_battle[a, b]),
-                                                       system.decisive_lead,
-                                                       float(delta[a, b]), tau)
+                pw[a, b], pl[a, b], d[a, b] = war_odds(float(p_battle[a, b]),
+                                                      system.decisive_lead,
+                                                      float(delta[a, b]), tau, walk)
         at_stake = stake(system, cj, ci, d)
         return war_value(ci, ci, cj, pw, tau, at_stake, d, rel, cj, pl=pl) / ci
 

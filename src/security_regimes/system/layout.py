@@ -1,0 +1,329 @@
+"""The names of the system year, each declared once: parameters, draw blocks and measures.
+
+Three tables describe what the compiled year (:mod:`security_regimes.system.kernel`)
+reads and writes; everything that needs those names derives from them:
+
+* :data:`PARAMETERS`: every scalar the kernel reads, with where its value
+  comes from (``system.war_cost``, ``norm.restraint``, ...).  The kernel
+  receives them as one named tuple (:data:`Parameters`), so a phase reads
+  ``p.opportunism``; :func:`pack` builds it from a setting.
+* :data:`DRAW_BLOCKS`: the named blocks of a system-year's uniform draws and
+  their shapes; :func:`draw_layout` gives each block's offset in the year's
+  counter range, :func:`draws_per_year` their total, and :data:`Offsets` the
+  named tuple the kernel reads (``off.rule4``).
+* :data:`MEASURES`: every per system-year measure with its dtype, unit and a
+  line of documentation.  ``YEAR_MEASURES`` (the order of the tidy tables),
+  the kernel's output rows and index constants (``M_WAR_SIZE`` into the float
+  rows, ``M_WARS`` into the integer rows, ``M_WAR`` into the boolean rows,
+  generated below), the sweep store's dtypes and the docs' measures page are
+  read from it.
+
+Adding a parameter, a draw block or a measure is adding a row here (see
+``docs/adding_a_mechanism.md``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+#: Most battles a war can last (draws are reserved for each of up to N wars a year).
+MAX_BATTLES = 16
+
+
+# --- Parameters -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Parameter:
+    """One scalar the compiled year reads.
+
+    ``source`` says where its value comes from: ``system.NAME``,
+    ``policy.NAME``, ``norm.NAME`` (a norm's strength), ``regime.NAME``,
+    ``conditions.NAME`` (the regime's conditions), ``dyadic.NAME``,
+    ``model.NAME`` (a constant of :mod:`~security_regimes.system.model`), or
+    ``derived`` (computed in :func:`pack`).  ``without_regime`` is its value
+    when the run has no regime (for the regime's sources).
+    """
+
+    name: str
+    kind: str  # "f8", "i8" or "b1"
+    source: str
+    doc: str
+    without_regime: float = 0.0
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    # The system (see System for each one's meaning and source).
+    Parameter("decisiveness", "f8", "system.decisiveness", "k of the contest success function"),
+    Parameter("war_cost", "f8", "system.war_cost", "share of each fighter destroyed per battle"),
+    Parameter("transfer", "f8", "system.transfer", "share of the losers taken by the winners"),
+    Parameter("first_strike", "f8", "system.first_strike", "first-strike bonus"),
+    Parameter("elimination_threshold", "f8", "system.elimination_threshold",
+              "share of the total below which a power is eliminated"),
+    Parameter("misperception", "f8", "system.misperception",
+              "probability that a stance is misread"),
+    Parameter("threat_share", "f8", "system.threat_share", "share at which others ally"),
+    Parameter("predominance_share", "f8", "system.predominance_share",
+              "share that tends toward predominance (Kaplan's rule 4)"),
+    Parameter("restore_rate", "f8", "system.restore_rate", "rule 6 restoration rate, per year"),
+    Parameter("relative_gains", "f8", "system.relative_gains",
+              "weight of the other's gain against one's own"),
+    Parameter("nuclear_cost", "f8", "system.nuclear_cost",
+              "share destroyed per battle of a war with nuclear powers on both sides"),
+    Parameter("shadow", "f8", "system.shadow", "shadow of the future"),
+    Parameter("belief_prior", "f8", "system.belief_prior", "belief of a restored power"),
+    Parameter("cooperation_gain", "f8", "system.cooperation_gain",
+              "extra log growth from mutual restraint with every other power"),
+    Parameter("alliance_reliability", "f8", "system.alliance_reliability",
+              "probability that an ally honours its commitment"),
+    Parameter("opportunism", "f8", "system.opportunism",
+              "probability that a bystander weighs joining a war"),
+    Parameter("exclusion_years", "i8", "system.exclusion_years", "years a loser is shunned"),
+    Parameter("grievance_years", "i8", "system.grievance_years", "years an attack is remembered"),
+    Parameter("conquest", "b1", "system.conquest", "powers can be eliminated"),
+    Parameter("decisive_lead", "i8", "system.decisive_lead", "battles' lead that ends a war"),
+    Parameter("capability_noise", "b1", "derived",
+              "capabilities are seen with noise (system.capability_noise > 0)"),
+    # The balance-of-power policy, as declared properties (config.POLICY_TRAITS).
+    Parameter("rule1", "f8", "policy.rule1", "weight of Kaplan's rule 1 (negotiate)"),
+    Parameter("rule2", "f8", "policy.rule2", "weight of Kaplan's rule 2 (take big gains)"),
+    Parameter("rule3", "f8", "policy.rule3", "weight of Kaplan's rule 3 (do not eliminate)"),
+    Parameter("rule4", "f8", "policy.rule4", "weight of Kaplan's rule 4 (oppose predominance)"),
+    Parameter("rule5", "f8", "policy.rule5", "weight of Kaplan's rule 5 (constrain supranational)"),
+    Parameter("rule6", "f8", "policy.rule6", "weight of Kaplan's rule 6 (readmit)"),
+    Parameter("balancer", "i8", "policy.balancer_index",
+              "the power that joins the weaker side of every war, -1: none"),
+    Parameter("spares_future_allies", "b1", "policy.spares_future_allies",
+              "a winner spares a loser worth more as a future ally"),
+    Parameter("future_weight", "f8", "policy.future_weight",
+              "yearly chance that a spared power's help is needed"),
+    Parameter("discount", "f8", "policy.discount", "weight of next year (far-sighted)"),
+    # The dyadic strategies.
+    Parameter("stochastic", "b1", "dyadic.stochastic", "some strategy replies at random"),
+    # The regime: its norms' strengths and its conditions.
+    Parameter("has_regime", "b1", "derived", "the run has a regime"),
+    Parameter("restraint", "f8", "norm.restraint", "strength of the restraint norm"),
+    Parameter("consultation", "f8", "norm.consultation", "strength of the consultation norm"),
+    Parameter("compensation", "f8", "norm.compensation", "strength of the compensation norm"),
+    Parameter("no_elimination", "f8", "norm.no_elimination",
+              "strength of the no-elimination norm"),
+    Parameter("readmission", "f8", "norm.readmission", "strength of the readmission norm"),
+    Parameter("compensation_share", "f8", "regime.compensation_share",
+              "share of a war gain handed to abstaining members"),
+    Parameter("regulation", "f8", "conditions.regulation", "Jervis's condition 1"),
+    Parameter("shared_value", "f8", "conditions.shared_value", "Jervis's condition 2"),
+    Parameter("war_cost_perception", "f8", "conditions.war_cost_perception",
+              "Jervis's condition 4 before memory"),
+    Parameter("memory_decay", "f8", "derived",
+              "yearly factor of the memory of war, 0.5 ** (1 / half_life)", 1.0),
+    Parameter("memory_gain", "f8", "conditions.memory_gain",
+              "memory added per unit destroyed in a member war"),
+    Parameter("adaptation", "f8", "conditions.adaptation",
+              "share of the gap to its target a weight closes each year"),
+    Parameter("shock_rate", "f8", "conditions.shock_rate", "revisionist turns per power-year"),
+    Parameter("formation", "f8", "conditions.threshold",
+              "strength at which the regime forms and holds", 1.0),
+    Parameter("decline", "f8", "conditions.decline", "exponent of relative decline"),
+    # Constants of the model.
+    Parameter("big_gain", "f8", "model.BIG_GAIN",
+              "share of its capability that makes a gain big (rule 2)"),
+    Parameter("comply_belief", "f8", "model.COMPLY_BELIEF",
+              "belief above which a member expects reciprocity"),
+)
+
+#: The kernel's parameters as one named tuple (a numba-typed record of scalars).
+Parameters = namedtuple("Parameters", [p.name for p in PARAMETERS])
+
+_CAST = {"f8": float, "i8": int, "b1": bool}
+
+
+def pack(system, policy, dyadic, regime=None, constants=None) -> Parameters:
+    """The :data:`Parameters` of one setting, each read from its ``source``.
+
+    ``constants`` maps the ``model.NAME`` sources to their values.
+    """
+    cond = regime.conditions if regime is not None else None
+    derived = {
+        "capability_noise": system.capability_noise > 0,
+        "has_regime": regime is not None,
+        "memory_decay": 0.5 ** (1.0 / cond.half_life) if cond is not None else 1.0,
+    }
+    values = []
+    for p in PARAMETERS:
+        head, _, attr = p.source.partition(".")
+        if head == "derived":
+            v = derived[p.name]
+        elif head == "system":
+            v = getattr(system, attr)
+        elif head == "policy":
+            v = getattr(policy, attr)
+        elif head == "dyadic":
+            v = getattr(dyadic, attr)
+        elif head == "model":
+            v = constants[attr]
+        elif regime is None:
+            v = p.without_regime
+        elif head == "norm":
+            v = regime.strength(attr)
+        elif head == "regime":
+            v = getattr(regime, attr)
+        elif head == "conditions":
+            v = getattr(cond, attr)
+        else:  # pragma: no cover - a table error
+            raise ValueError(f"parameter {p.name}: unknown source {p.source!r}")
+        values.append(_CAST[p.kind](v))
+    return Parameters(*values)
+
+
+# --- Draw blocks ------------------------------------------------------------
+
+#: Named blocks of a system-year's uniform draws, in counter order; ``"n"``
+#: stands for the number of powers.  Every block is reserved in every year,
+#: so every policy sees the same draws for the same decision.
+DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
+    ("growth", ("n",)),                 # each power's growth (normal, via ndtri)
+    ("mis", ("n", "n")),                # [i, j]: i misreads j's stance
+    ("rule1", ("n", "n")),              # [i, j]: Kaplan's rule 1 binds i's attack on j
+    ("rule2", ("n", "n")),              # [i, j]: rule 2 makes i take a big gain anyway
+    ("act", ("n", "n")),                # [i, j]: a stochastic reply of i toward j
+    ("war", ("n", MAX_BATTLES)),        # [war, battle]: each battle of the year's wars
+    ("rule3", ("n",)),                  # [war]: rule 3 spares the loser
+    ("push", ("n",)),                   # [war]: pressing on eliminates the loser
+    ("rule4", ("n",)),                  # [q]: rule 4 makes q ally or join
+    ("rule5", ("n",)),                  # [i]: rule 5 makes i attack a supranational power
+    ("rule6", ("n",)),                  # [q]: rule 6 readmits q
+    ("restore", ("n",)),                # [q]: rule 6 restores eliminated q
+    ("perceive", ("n", "n")),           # [i, j]: i's error on j's side (normal, via ndtri)
+    ("norm_restraint", ("n", "n")),     # [i, j]: the restraint norm binds i toward j
+    ("conference", ("n",)),             # [crisis]: the consultation norm settles it
+    ("no_elimination", ("n",)),         # [war]: the no-elimination norm spares the loser
+    ("readmission", ("n",)),            # [q]: the readmission norm readmits q
+    ("shock", ("n",)),                  # [q]: q turns revisionist
+    ("honour", ("n",)),                 # [q]: ally q honours its commitment
+    ("opportunist", ("n",)),            # [q]: bystander q weighs joining
+)
+
+#: Each draw block's offset in the year's counters, as one named tuple.
+Offsets = namedtuple("Offsets", [name for name, _ in DRAW_BLOCKS])
+
+
+def _size(shape: tuple, n: int) -> int:
+    return math.prod(n if d == "n" else d for d in shape)
+
+
+@lru_cache(maxsize=64)
+def draw_layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
+    """Offset and shape of each named draw block for ``n`` powers (cached: do not modify)."""
+    out, c = {}, 0
+    for name, shape in DRAW_BLOCKS:
+        out[name] = (c, tuple(n if d == "n" else d for d in shape))
+        c += _size(shape, n)
+    return out
+
+
+def draws_per_year(n: int) -> int:
+    """Uniform draws reserved per system-year (fixed, so policies share draws)."""
+    return sum(_size(shape, n) for _, shape in DRAW_BLOCKS)
+
+
+def offsets(n: int) -> Offsets:
+    """The :data:`Offsets` of ``n`` powers."""
+    return Offsets(*(off for off, _ in draw_layout(n).values()))
+
+
+# --- Measures ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Measure:
+    """One per system-year measure: ``kind`` is ``f8``, ``i8`` or ``b1``."""
+
+    name: str
+    kind: str
+    unit: str
+    doc: str
+
+
+#: Every per system-year measure, in the order of the tidy tables' columns.
+MEASURES: tuple[Measure, ...] = (
+    Measure("war", "b1", "", "at least one war started this year"),
+    Measure("war_size", "f8", "capability", "capability destroyed by this year's wars "
+            "(units of the initial system total)"),
+    Measure("attacker", "i8", "power index", "attacker of the year's first war, -1 without war"),
+    Measure("defender", "i8", "power index", "defender of the year's first war, -1 without war"),
+    Measure("attacker_won", "b1", "", "the first war's attacker won it decisively"),
+    Measure("punishers", "i8", "powers", "powers that joined a war against an attacker that "
+            "had wronged them"),
+    Measure("eliminated", "i8", "powers", "powers eliminated this year"),
+    Measure("restored", "i8", "powers", "eliminated powers restored this year (rule 6)"),
+    Measure("n_alive", "i8", "powers", "powers alive at the year's end"),
+    Measure("essential_survival", "f8", "share", "share of the powers alive at the year's end"),
+    Measure("continuous_survival", "f8", "share", "share of the powers never eliminated"),
+    Measure("pairs", "i8", "pairs", "unordered pairs of powers alive at the year's start"),
+    Measure("restraining_dyads", "i8", "ordered pairs",
+            "ordered pairs in which the first power restrains toward the second"),
+    Measure("hhi", "f8", "", "Herfindahl index of the capability shares at the year's end"),
+    Measure("con", "f8", "", "concentration CON of the capability shares (Singer, Bremer and "
+            "Stuckey 1972)"),
+    Measure("max_share", "f8", "share", "largest capability share at the year's end"),
+    Measure("n_poles", "i8", "powers", "powers with at least half the largest share"),
+    Measure("alliance_count", "i8", "pairs", "allied pairs (members of the clique)"),
+    Measure("cooperation_rate", "f8", "share", "restraining ordered pairs per ordered pair "
+            "alive at the start; NaN if none"),
+    Measure("mean_belief", "f8", "probability", "mean belief that another power is a security "
+            "seeker, over ordered pairs alive at the start; NaN if none"),
+    Measure("growth", "f8", "capability", "change of the total from growth and gains from "
+            "cooperation"),
+    Measure("total", "f8", "capability", "system total at the year's end"),
+    Measure("restraints", "i8", "decisions", "restraining decisions (feasible attacks not "
+            "made, beaten powers spared, crises settled in conference)"),
+    Measure("norm_restraints", "i8", "decisions", "restraining decisions the norms explain "
+            "(the power would have acted without them)"),
+    Measure("settled", "b1", "", "a crisis was settled in conference"),
+    Measure("member_war", "b1", "", "a war between two regime members (without a regime: any war)"),
+    Measure("regime_strength", "f8", "", "the smaller of the living members' mean weight and "
+            "mean trust; 0 without a regime"),
+    Measure("hegemonic_war", "b1", "", "the year's wars involved most great powers and beat the "
+            "predominant one (Gilpin 1981)"),
+    Measure("regime_in_force", "b1", "", "the regime is in force at the year's end"),
+    Measure("system_war", "b1", "", "one war involved most great powers alive at its start, "
+            "three at least (Levy 1983)"),
+    Measure("wars", "i8", "wars", "wars started this year"),
+    Measure("decisive_wars", "i8", "wars", "wars that ended in defeat"),
+    Measure("spared", "i8", "wars", "decided wars whose main loser is alive at the year's end"),
+    Measure("largest_war", "f8", "capability", "capability destroyed by the year's largest war"),
+)
+
+#: Measure names in table order (the tidy tables' columns).
+YEAR_MEASURES = tuple(m.name for m in MEASURES)
+#: Names of the float, integer and boolean measures, in the order of the kernel's output rows.
+FLOAT_MEASURES = tuple(m.name for m in MEASURES if m.kind == "f8")
+INT_MEASURES = tuple(m.name for m in MEASURES if m.kind == "i8")
+BOOL_MEASURES = tuple(m.name for m in MEASURES if m.kind == "b1")
+#: numpy dtype of each measure.
+MEASURE_DTYPES = {m.name: np.dtype({"f8": np.float64, "i8": np.int64, "b1": np.bool_}[m.kind])
+                  for m in MEASURES}
+
+# Index constants: M_<NAME> is the measure's row in its kind's output array.
+for _names in (FLOAT_MEASURES, INT_MEASURES, BOOL_MEASURES):
+    for _i, _name in enumerate(_names):
+        globals()[f"M_{_name.upper()}"] = _i
+del _names, _i, _name
+
+
+def measures_markdown() -> str:
+    """The measures table as Markdown (the docs' measures page)."""
+    kinds = {"f8": "float", "i8": "integer", "b1": "boolean"}
+    rows = ["| measure | type | unit | meaning |", "|---|---|---|---|"]
+    rows += [f"| `{m.name}` | {kinds[m.kind]} | {m.unit} | {m.doc} |" for m in MEASURES]
+    return "\n".join(rows)
+
+
+def parameters_markdown() -> str:
+    """The kernel's parameter table as Markdown (the developer guide)."""
+    rows = ["| parameter | type | from | meaning |", "|---|---|---|---|"]
+    rows += [f"| `{p.name}` | {p.kind} | `{p.source}` | {p.doc} |" for p in PARAMETERS]
+    return "\n".join(rows)

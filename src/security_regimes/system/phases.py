@@ -1,0 +1,1017 @@
+"""The phases of the compiled system year, one small function each.
+
+Each phase is a numba function over one system's state (``s``, a
+:data:`SystemState` of views into the batch's arrays), the year's scratch
+(``x``, a :data:`Scratch`), the parameters (``p``, a
+:data:`~security_regimes.system.layout.Parameters`), the system's tables
+(``t``, a :data:`Tables`) and the year's draws (``dr``, a :data:`Draws`).
+:func:`~security_regimes.system.kernel.year` calls them in the order of
+:mod:`security_regimes.system.model`'s docstring, which gives each rule's
+reasoning and sources; ``tests/system/reference.py`` restates each phase in
+plain Python and ``tests/system/test_phases.py`` compares them one by one.
+
+Shapes: ``N`` powers; state vectors (N,), matrices (N, N) indexed
+``[from_power, to_power]``; capabilities in units of the initial system total.
+Measures a phase computes go straight into ``x.mf``, ``x.mi`` and ``x.mb``
+(the year's float, integer and boolean measures, indexed by the ``M_``
+constants of :mod:`~security_regimes.system.layout`).
+
+A phase never asks which policy runs: it reads the policy's declared
+properties (``p.rule1`` .. ``p.rule6``, ``p.balancer``,
+``p.spares_future_allies``; :data:`~security_regimes.system.config.POLICY_TRAITS`).
+A draw is taken only where a decision needs it: ``u < w`` is decided without
+one when ``w`` is 0, so the guards ``w > 0`` change no result.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from ..engine.kernels import njit, uniform
+from .layout import (
+    M_ALLIANCE_COUNT,
+    M_ATTACKER,
+    M_ATTACKER_WON,
+    M_CON,
+    M_CONTINUOUS_SURVIVAL,
+    M_COOPERATION_RATE,
+    M_DECISIVE_WARS,
+    M_DEFENDER,
+    M_ELIMINATED,
+    M_ESSENTIAL_SURVIVAL,
+    M_HEGEMONIC_WAR,
+    M_HHI,
+    M_LARGEST_WAR,
+    M_MAX_SHARE,
+    M_MEAN_BELIEF,
+    M_MEMBER_WAR,
+    M_N_ALIVE,
+    M_N_POLES,
+    M_NORM_RESTRAINTS,
+    M_PAIRS,
+    M_PUNISHERS,
+    M_REGIME_IN_FORCE,
+    M_REGIME_STRENGTH,
+    M_RESTORED,
+    M_RESTRAINING_DYADS,
+    M_RESTRAINTS,
+    M_SETTLED,
+    M_SPARED,
+    M_SYSTEM_WAR,
+    M_TOTAL,
+    M_WAR,
+    M_WAR_SIZE,
+    M_WARS,
+    MAX_BATTLES,
+)
+from .war import MAX_LEAD, csf, war_gain, war_odds
+
+#: One system's state: views into the batch's arrays (see ``model.State``);
+#: ``memory`` and ``in_force`` are the system's (1,) slices.
+SystemState = namedtuple("SystemState", (
+    "cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile", "fallen",
+    "weight", "revisionist", "ref_share", "memory", "in_force"))
+
+#: Tables fixed for a run: the dyadic strategies' ``act`` and ``next8``,
+#: each power's ``start`` state and Bayesian Trust ``threshold`` (NaN if
+#: none), the observation likelihoods ``like_s``/``like_e`` (index: saw
+#: restraint + 2 x certain; 4: restraint rates; 5: belief floor), and the
+#: boolean power masks (N,).
+Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "like_e",
+                               "supranational", "nuclear", "members"))
+
+#: The year's scratch: per-power flags and values, per-pair matrices and the
+#: year's measures, reused from year to year.
+Scratch = namedtuple("Scratch", (
+    "alive0", "join", "side", "member", "reply", "stance", "punisher", "intended", "punish",
+    "margin", "a_side", "d_side", "win", "lose", "w_win", "w_lose", "engaged", "on_a", "wid",
+    "war_att", "war_dfd", "losers", "weak", "heirs", "victors", "back", "shares",
+    "gain_share", "walk", "mf", "mi", "mb"))
+
+#: The year's draws: the system's stream key, the year's first counter and
+#: the blocks' offsets (:data:`~security_regimes.system.layout.Offsets`).
+Draws = namedtuple("Draws", ("key", "base", "off"))
+
+#: A phase is compiled without the wrappers that make a numba function
+#: callable from Python: they unbox every array of the named tuples and would
+#: double the cold compile time.  Tests call phases through ``njit(f.py_func)``.
+phase = njit(cache=True, nogil=True, error_model="numpy", _nrt=False, no_cpython_wrapper=True,
+             no_cfunc_wrapper=True)
+#: A step inside a phase's loop over pairs is inlined into the phase (numba
+#: IR): a call passing the named tuples would cost more than the step.
+step = njit(cache=True, nogil=True, error_model="numpy", _nrt=False,
+            no_cpython_wrapper=True, no_cfunc_wrapper=True)
+
+
+def scratch(n: int, n_float: int, n_int: int, n_bool: int) -> Scratch:
+    """A :data:`Scratch` for ``n`` powers (plain numpy; also built inside the kernel)."""
+    return _scratch(n, n_float, n_int, n_bool)
+
+
+@njit(cache=True)
+def _scratch(n, n_float, n_int, n_bool):
+    b1 = np.bool_
+    return Scratch(
+        np.empty(n, b1), np.empty(n, b1), np.empty(n), np.empty(n, b1), np.empty((n, n), b1),
+        np.empty((n, n), b1), np.empty((n, n), b1), np.empty((n, n), b1), np.empty((n, n)),
+        np.empty((n, n)), np.empty(n, b1), np.empty(n, b1), np.empty(n, b1), np.empty(n, b1),
+        np.empty(n, b1), np.empty(n, b1), np.empty(n, b1), np.empty(n, b1),
+        np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64),
+        np.empty(n, np.int64), np.empty(n, b1), np.empty(n, b1), np.empty(n, b1),
+        np.empty(n, b1), np.empty(n), np.empty(n), np.zeros((2, 2 * MAX_LEAD - 1)),
+        np.zeros(n_float), np.zeros(n_int, np.int64), np.zeros(n_bool, b1))
+
+
+@njit(inline="always", cache=True)
+def draw(dr, block, index):
+    """Uniform ``index`` of draw block ``block`` (an offset of ``dr.off``) this year."""
+    return uniform(dr.key, np.uint64(dr.base + block + index))
+
+
+@njit(cache=True)
+def total_of(cap, n):
+    """Sum of the capabilities, in power order (the reference's order)."""
+    t = 0.0
+    for q in range(n):
+        t += cap[q]
+    return t
+
+
+@njit(cache=True)
+def side_sum(cap, side, n):
+    """Capability of the powers flagged in ``side``."""
+    t = 0.0
+    for q in range(n):
+        if side[q]:
+            t += cap[q]
+    return t
+
+
+@njit(cache=True)
+def strongest(cap, alive, n):
+    """First index of the largest capability among the living (``argmax``)."""
+    best, best_v = 0, -np.inf
+    for q in range(n):
+        v = cap[q] if alive[q] else -1.0
+        if v > best_v:
+            best, best_v = q, v
+    return best
+
+
+@njit(cache=True)
+def portion(x, total):
+    """``x`` as a share of its side's ``total`` (``x`` itself when the side is empty)."""
+    return x / total if total > 0 else x
+
+
+# --- 0. The year's start ----------------------------------------------------
+
+@phase
+def begin_year(s, x, n):
+    """Who is alive at the start; shunning and grievances count down a year.
+    Returns the number of powers alive at the start."""
+    n_start = 0
+    for q in range(n):
+        x.alive0[q] = s.alive[q]
+        n_start += s.alive[q]
+        s.excluded[q] = max(s.excluded[q] - 1, 0)
+        for r in range(n):
+            s.grievance[q, r] = max(s.grievance[q, r] - 1, 0)
+    return n_start
+
+
+# --- 1. Growth --------------------------------------------------------------
+
+@phase
+def grow(s, factor, n):
+    """``cap *= factor`` for the living (``factor``: the year's growth
+    multipliers, (N,)).  Returns the change of the total and the new total."""
+    c = s.cap
+    before = total_of(c, n)
+    after = 0.0
+    for q in range(n):
+        c[q] = c[q] * factor[q] if s.alive[q] else 0.0
+        after += c[q]
+    return after - before, after
+
+
+# --- 2. Alliances -----------------------------------------------------------
+
+@phase
+def ally(s, x, p, dr, total, n):
+    """The others ally against the strongest power ``h`` when it threatens
+    (``threat_share``), under rule 4 also when it tends toward predominance,
+    and the manual balancer joins then too; the shunned stay out.
+
+    Sets ``x.join`` and ``x.side`` (each power's capability with its allies'
+    expected help).  Returns ``h``, its share, the clique's size and its
+    bitmask of powers.
+    """
+    c, al = s.cap, s.alive
+    h, best_share = 0, -np.inf
+    for q in range(n):
+        v = c[q] / total if al[q] else -1.0
+        if v > best_share:
+            h, best_share = q, v
+    share_h = c[h] / total
+    predominant = share_h >= p.predominance_share
+    n_join = 0
+    jm = np.uint32(0)
+    for q in range(n):
+        partner = al[q] and q != h and s.excluded[q] == 0
+        jq = partner and share_h >= p.threat_share
+        if p.rule4 > 0 and partner and predominant and not jq:
+            jq = draw(dr, dr.off.rule4, q) < p.rule4
+        elif q == p.balancer and partner and predominant:
+            jq = True
+        x.join[q] = jq
+        if jq:
+            n_join += 1
+            jm |= np.uint32(1) << np.uint32(q)
+    clique = 0.0
+    for q in range(n):
+        if x.join[q]:
+            clique += c[q]
+    for q in range(n):  # an ally is expected to honour its commitment
+        x.side[q] = c[q] + p.alliance_reliability * (clique - c[q]) if x.join[q] else c[q]
+    return h, share_h, n_join, jm
+
+
+# --- 3. Replies and punishers -----------------------------------------------
+
+@phase
+def reply(s, x, p, dr, t, n):
+    """Each living power's reply toward each other (restrain: True) from its
+    dyadic strategy's state, or from its belief under Bayesian Trust; the
+    intended reply (before a stochastic strategy's draw); regime membership."""
+    al = s.alive
+    for i in range(n):
+        x.member[i] = p.has_regime and t.members[i] and al[i]
+        for j in range(n):
+            if not (al[i] and al[j] and i != j):
+                x.reply[i, j] = False
+                x.intended[i, j] = False
+                continue
+            restrain = t.act[s.dyad[i, j]]
+            if p.stochastic:
+                r0 = draw(dr, dr.off.act, i * n + j) < restrain
+            else:
+                r0 = restrain > 0.5
+            x.reply[i, j] = r0 if np.isnan(t.threshold[i]) else s.belief[i, j] >= t.threshold[i]
+            x.intended[i, j] = x.reply[i, j] if p.stochastic else restrain > 0.5
+
+
+@phase
+def punishers(s, x, n):
+    """``punisher[q, i]``: ``q`` remembers ``i``'s attack or saw it expand,
+    and its reply to ``i`` is to defect.  ``punish[i, j]``: capability of
+    the punishers of ``i`` that would join ``j`` (not ``j`` itself, not
+    ``i``'s allies, nor ``j``'s allies, who are on ``j``'s side already)."""
+    c, al, join = s.cap, s.alive, x.join
+    for q in range(n):
+        for i in range(n):
+            x.punisher[q, i] = (al[q] and al[i] and q != i
+                                and (s.grievance[q, i] > 0 or s.seen_hostile[q, i])
+                                and not x.reply[q, i])
+    for i in range(n):
+        for j in range(n):
+            t = 0.0
+            for q in range(n):
+                if (x.punisher[q, i] and not (join[q] and join[i] and q != i) and q != j
+                        and not (join[q] and join[j])):
+                    t += c[q]
+            x.punish[i, j] = t
+
+
+# --- 4. Decisions -----------------------------------------------------------
+
+@step
+def attack_value(s, x, p, t, seen, i, j, n_start):
+    """``i``'s view of striking ``j`` first: the margin by which the attack
+    beats restraint (module docstring of ``model``, step 4), its expected
+    gain, and its odds of winning.  ``seen``: ``i``'s misjudgement factor of
+    ``j``'s side (1 without noise)."""
+    c = s.cap
+    k, tau, f, lead = p.decisiveness, p.transfer, p.first_strike, p.decisive_lead
+    delta = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
+    own = x.side[i]
+    enemy = x.side[j] + x.punish[i, j]
+    own_t = own + x.punish[j, i]
+    enemy_t = x.side[j]
+    if p.capability_noise:
+        enemy = enemy * seen
+        enemy_t = enemy_t * seen
+    p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau, x.walk)
+    l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau,
+                                    x.walk)
+    if p.conquest:
+        st_a = tau + csf(enemy, c[i], k) * (1 - tau) * (1 - d_att)
+        st_t = tau + csf(enemy_t, c[i], k) * (1 - tau) * (1 - d_tgt)
+    else:
+        st_a = tau
+        st_t = tau
+    rel = p.relative_gains
+    eg = war_gain(c[i], own, enemy, p_att, l_att, tau, st_a, d_att, rel, c[j])
+    eg_t = war_gain(c[i], own_t, enemy_t, p_tgt, l_tgt, tau, st_t, d_tgt, rel, c[j])
+    loss = max(-eg_t, 0.0)
+    r = s.belief[i, j] * t.like_s[4] + (1 - s.belief[i, j]) * t.like_e[4]
+    rp = 1.0 if x.reply[i, j] else 0.0
+    margin = eg - (rp * r * p.shadow - (1 - r)) * loss
+    if p.cooperation_gain > 0:  # the year's gain from reciprocated restraint
+        margin = margin - rp * r * p.cooperation_gain * c[i] / (n_start - 1)
+    return margin, eg, p_att
+
+
+@step
+def filter_attack(s, x, p, dr, t, i, j, n, ready, eg, p_att, bound):
+    """Kaplan's rules and the restraint norm on ``i``'s attack on ``j``:
+    rule 1 negotiates unless rule 2 takes a big gain, rule 5 constrains a
+    supranational power, the norm binds a member with ``strength x weight``
+    while it expects reciprocity.  Returns whether the attack stays a candidate."""
+    cand = ready
+    if ready and p.rule1 > 0:
+        if draw(dr, dr.off.rule1, i * n + j) < p.rule1:  # negotiate, unless rule 2
+            cand = (draw(dr, dr.off.rule2, i * n + j) < p.rule2
+                    and eg >= p.big_gain * s.cap[i])
+    if t.supranational[j] and not cand and p_att > 0.5 and p.rule5 > 0:
+        cand = draw(dr, dr.off.rule5, i) < p.rule5
+    if (cand and bound and x.member[i] and x.member[j]
+            and draw(dr, dr.off.norm_restraint, i * n + j) < p.restraint * s.weight[i]
+            and s.belief[i, j] >= p.comply_belief):
+        cand = False
+    return cand
+
+
+@phase
+def decide(s, x, p, dr, t, seen, n_start, bound, n):
+    """Every power decides at once toward every other: a stance (restrain or
+    not) and, for a candidate attack, its margin (``x.margin``, -inf if none).
+    Allies do not fight each other.  Counts the pairs, the restraining
+    stances and the restraining decisions (all of them, and those the norms
+    explain) into the year's measures."""
+    al = s.alive
+    restraints, norm_restraints, restraining, dyads = 0, 0, 0, 0
+    for i in range(n):
+        for j in range(n):
+            x.stance[i, j] = False
+            x.margin[i, j] = -np.inf
+            if not (al[i] and al[j] and i != j):
+                continue
+            dyads += 1
+            if x.join[i] and x.join[j]:  # allied: no war between them
+                x.stance[i, j] = x.reply[i, j]
+                if x.stance[i, j]:
+                    restraining += 1
+                continue
+            margin, eg, p_att = attack_value(s, x, p, t, seen[i, j], i, j, n_start)
+            ready = margin > 0
+            cand = filter_attack(s, x, p, dr, t, i, j, n, ready, eg, p_att, bound)
+            x.stance[i, j] = x.reply[i, j] and not cand
+            if x.stance[i, j]:
+                restraining += 1
+            if cand:
+                x.margin[i, j] = margin
+            if p_att >= 0.5 or ready:  # feasible: a restraining decision unless taken
+                restraints += 1
+                if ready and not cand:
+                    norm_restraints += 1
+    x.mi[M_RESTRAINTS] = restraints
+    x.mi[M_NORM_RESTRAINTS] = norm_restraints
+    x.mi[M_RESTRAINING_DYADS] = restraining
+    x.mi[M_PAIRS] = dyads // 2
+    return dyads
+
+
+# --- 5. Wars ----------------------------------------------------------------
+
+@phase
+def next_crisis(s, x, n):
+    """The most valuable candidate attack among powers not yet engaged, (-1, -1) if none."""
+    best = -np.inf
+    att, dfd = -1, -1
+    for i in range(n):
+        for j in range(n):
+            if (x.margin[i, j] > best and s.alive[i] and s.alive[j] and not x.engaged[i]
+                    and not x.engaged[j]):
+                best = x.margin[i, j]
+                att, dfd = i, j
+    return att, dfd
+
+
+@step
+def joining_value(s, x, p, q, own, enemy, win, other_side, main, nuclear, n):
+    """Value to bystander ``q`` of joining a side of capability ``own`` (with
+    ``q``) against ``enemy`` (``other_side``, led by ``main``), whose battles
+    it wins with ``win``."""
+    c = s.cap
+    delta = p.war_cost
+    if nuclear[q]:
+        for r in range(n):
+            if other_side[r] and nuclear[r]:
+                delta = p.nuclear_cost
+    tau = p.transfer
+    win, lose, delta = war_odds(win, p.decisive_lead, delta, tau, x.walk)
+    stake = (tau + csf(enemy, c[q], p.decisiveness) * (1 - tau) * (1 - delta) if p.conquest
+             else tau)
+    return war_gain(c[q], own, enemy, win, lose, tau, stake, delta, p.relative_gains, c[main])
+
+
+@phase
+def join_war(s, x, p, dr, t, att, dfd, total, n):
+    """The sides of the war of ``att`` on ``dfd`` (``x.a_side``, ``x.d_side``):
+    allies that honour the alliance, the attacker's victims that punish it,
+    rule 4's and the balancer's third parties, then opportunists where
+    joining pays.  Returns the punishers who joined and the sides' capabilities."""
+    c, al, join, engaged, a_side, d_side = s.cap, s.alive, x.join, x.engaged, x.a_side, x.d_side
+    for q in range(n):
+        a_side[q] = False
+        d_side[q] = False
+    a_side[att] = True
+    d_side[dfd] = True
+    for q in range(n):  # allies honour the alliance with probability alliance_reliability
+        if engaged[q] or not join[q]:
+            continue
+        if join[att] or join[dfd]:
+            if (p.alliance_reliability >= 1.0
+                    or draw(dr, dr.off.honour, q) < p.alliance_reliability):
+                if join[att]:
+                    a_side[q] = True
+                else:
+                    d_side[q] = True
+    n_punishing = 0
+    for q in range(n):  # the attacker's victims that reciprocate join its enemy
+        if x.punisher[q, att] and not engaged[q] and not a_side[q] and not d_side[q]:
+            d_side[q] = True
+            n_punishing += 1
+    a_cap = side_sum(c, a_side, n)
+    d_cap = side_sum(c, d_side, n)
+    a_stronger = a_cap >= d_cap
+    if p.rule4 > 0 and max(a_cap, d_cap) / total >= p.predominance_share:
+        for q in range(n):  # rule 4: oppose the side tending toward predominance
+            if (al[q] and not engaged[q] and not a_side[q] and not d_side[q]
+                    and draw(dr, dr.off.rule4, q) < p.rule4):
+                if a_stronger:
+                    d_side[q] = True
+                else:
+                    a_side[q] = True
+    q = p.balancer
+    if 0 <= q < n and al[q] and not engaged[q] and not a_side[q] and not d_side[q]:
+        if a_stronger:
+            d_side[q] = True
+        else:
+            a_side[q] = True
+    a_cap = side_sum(c, a_side, n)
+    d_cap = side_sum(c, d_side, n)
+    if p.opportunism > 0:  # bystanders join the side where joining pays
+        f, k = p.first_strike, p.decisiveness
+        for q in range(n):
+            if not al[q] or engaged[q] or a_side[q] or d_side[q]:
+                continue
+            if draw(dr, dr.off.opportunist, q) >= p.opportunism:
+                continue
+            v_a = joining_value(s, x, p, q, a_cap + c[q], d_cap,
+                                csf((1 + f) * (a_cap + c[q]), d_cap, k), d_side, dfd,
+                                t.nuclear, n)
+            v_d = joining_value(s, x, p, q, d_cap + c[q], a_cap,
+                                1.0 - csf((1 + f) * a_cap, d_cap + c[q], k), a_side, att,
+                                t.nuclear, n)
+            if v_a > 0 and v_a >= v_d:
+                a_side[q] = True
+                a_cap += c[q]
+            elif v_d > 0:
+                d_side[q] = True
+                d_cap += c[q]
+        a_cap = side_sum(c, a_side, n)
+        d_cap = side_sum(c, d_side, n)
+    return n_punishing, a_cap, d_cap
+
+
+@phase
+def battles(p, dr, war, a_cap, d_cap, rate):
+    """Battles of war ``war`` until one side leads by ``decisive_lead``
+    (defeat) or fighting has destroyed ``transfer`` (cost ends it), each won
+    with the contest success function's odds, each destroying ``rate``.
+    Returns (decided, the attacker won, the share of each fighter left)."""
+    pb = csf((1 + p.first_strike) * a_cap, d_cap, p.decisiveness)
+    score = 0
+    nb = 0
+    surv = 1.0
+    decided = False
+    while True:
+        u_b = draw(dr, dr.off.war, war * MAX_BATTLES + nb)
+        nb += 1
+        surv = surv * (1 - rate)
+        score += 1 if u_b < pb else -1
+        if abs(score) >= p.decisive_lead:
+            decided = True
+            break
+        if 1 - surv >= p.transfer or nb >= MAX_BATTLES:
+            break
+    return decided, decided and score > 0, surv
+
+
+@phase
+def spoils(s, x, p, a_wins, bound, n):
+    """A decided war: the winners take ``transfer`` of the losers, in
+    proportion to capability; the losers are shunned; under the compensation
+    norm members that won hand a share of their gain to abstaining members."""
+    c, tau, member = s.cap, p.transfer, x.member
+    for q in range(n):
+        x.w_win[q] = x.a_side[q] if a_wins else x.d_side[q]
+        x.w_lose[q] = x.d_side[q] if a_wins else x.a_side[q]
+        x.win[q] = x.win[q] or x.w_win[q]
+        x.lose[q] = x.lose[q] or x.w_lose[q]
+    loot = tau * side_sum(c, x.w_lose, n)
+    w_total = side_sum(c, x.w_win, n)
+    gain = x.gain_share
+    for q in range(n):
+        gain[q] = portion(c[q], w_total) if x.w_win[q] else 0.0
+    for q in range(n):
+        if x.w_lose[q]:
+            c[q] = c[q] * (1 - tau)
+    for q in range(n):
+        c[q] = c[q] + gain[q] * loot
+    for q in range(n):
+        if x.w_lose[q]:
+            s.excluded[q] = p.exclusion_years
+    if bound and p.compensation > 0:
+        n_abstain = 0
+        for q in range(n):
+            if member[q] and not x.engaged[q]:
+                n_abstain += 1
+        if n_abstain > 0:
+            paid = 0.0
+            for q in range(n):
+                g = (gain[q] * loot * p.compensation_share * p.compensation
+                     * (s.weight[q] if member[q] else 0.0))
+                gain[q] = g  # reused: what q gives
+                paid += g
+            each = paid / n_abstain
+            for q in range(n):
+                ab = member[q] and not x.engaged[q]
+                c[q] = c[q] - gain[q] + (each if ab else 0.0)
+
+
+@phase
+def spare_value(s, x, p, winner, loser, p2, rate, w_side_cap, n):
+    """Whether a far-sighted winner spares the loser: what sparing is worth
+    (a discounted stream of help against the strongest rival, plus the spoils
+    kept from its strongest partner) against its expected gain from the
+    elimination (``Policy`` docstring)."""
+    c, al = s.cap, s.alive
+    c_w, c_l = c[winner], c[loser]
+    rival = 0.0
+    for q in range(n):
+        if al[q] and not x.w_win[q] and q != loser and c[q] > rival:
+            rival = c[q]
+    threat = min(rival / (c_w if c_w > 0 else 1.0), 1.0)
+    gain = (p2 * (1 - rate) - rate) * c_l  # the winning side's, expected
+    eg_push = gain * (c_w / w_side_cap if w_side_cap > 0 else 0.0)
+    partner = 0.0
+    for q in range(n):
+        if x.w_win[q] and q != winner and c[q] > partner:
+            partner = c[q]
+    ally_value = p.discount / (1 - p.discount) * p.future_weight * threat * c_l
+    divided = gain * (partner / w_side_cap if w_side_cap > 0 else 0.0)
+    return ally_value + divided > eg_push
+
+
+@phase
+def press_on(s, x, p, dr, war, winner, loser, rate, bound, n):
+    """The winner may press on to eliminate the main loser when that pays;
+    far-sighted self-interest, rule 3 and the no-elimination norm may spare
+    it (a restraining decision, counted).  Returns the capability destroyed
+    by pressing on."""
+    c, k = s.cap, p.decisiveness
+    c_l = c[loser]
+    w_side_cap = side_sum(c, x.w_win, n)
+    p2 = csf(w_side_cap, c_l, k)
+    push = p.conquest and p2 * (1 - rate) > rate
+    if p.spares_future_allies and push:
+        push = not spare_value(s, x, p, winner, loser, p2, rate, w_side_cap, n)
+    push_free = push
+    if p.rule3 > 0 and push and draw(dr, dr.off.rule3, war) < p.rule3:
+        push = False
+    if (push and bound and p.no_elimination > 0 and x.member[winner] and x.member[loser]
+            and draw(dr, dr.off.no_elimination, war) < p.no_elimination * s.weight[winner]
+            and s.belief[winner, loser] >= p.comply_belief):
+        push = False
+    if not push:  # sparing a beaten power is a restraining decision too
+        x.mi[M_RESTRAINTS] += 1
+        if push_free:
+            x.mi[M_NORM_RESTRAINTS] += 1
+        return 0.0
+    push_cost = rate * min(c_l, w_side_cap)
+    ws = side_sum(c, x.w_win, n)
+    for q in range(n):
+        if x.w_win[q]:
+            c[q] = c[q] - portion(c[q], ws) * push_cost
+    c[loser] -= push_cost
+    if draw(dr, dr.off.push, war) < p2:
+        loot = c[loser]
+        ws = side_sum(c, x.w_win, n)
+        for q in range(n):
+            if x.w_win[q]:
+                c[q] = c[q] + portion(c[q], ws) * loot
+        c[loser] -= loot
+        s.alive[loser] = False
+    return 2 * push_cost
+
+
+@phase
+def fight(s, x, p, dr, t, att, dfd, k_w, total, bound, n):
+    """War ``k_w`` of ``att`` on ``dfd``: sides, battles, costs, spoils and
+    pressing on.  Returns the punishers who joined, the fighters, the
+    capability destroyed, that destroyed between members, and whether the
+    attacker won."""
+    n_punishing, a_cap, d_cap = join_war(s, x, p, dr, t, att, dfd, total, n)
+    c = s.cap
+    n_in = 0
+    nuclear_a, nuclear_d = False, False
+    for q in range(n):
+        if x.a_side[q] or x.d_side[q]:
+            x.engaged[q] = True
+            x.wid[q] = k_w
+            x.on_a[q] = x.a_side[q]
+            n_in += 1
+        if t.nuclear[q]:
+            nuclear_a = nuclear_a or x.a_side[q]
+            nuclear_d = nuclear_d or x.d_side[q]
+    rate = p.nuclear_cost if (nuclear_a and nuclear_d) else p.war_cost
+    decided, a_wins, surv = battles(p, dr, k_w, a_cap, d_cap, rate)
+    fought = 0.0
+    for q in range(n):
+        if x.a_side[q] or x.d_side[q]:
+            fought += c[q]
+    size = (1 - surv) * fought
+    member_a, member_d = False, False
+    for q in range(n):
+        if x.a_side[q] or x.d_side[q]:
+            c[q] = c[q] * surv
+        if x.member[q]:
+            member_a = member_a or x.a_side[q]
+            member_d = member_d or x.d_side[q]
+    member_size = size if (member_a and member_d) else 0.0
+    s.grievance[dfd, att] = p.grievance_years
+    x.losers[k_w] = -1
+    if decided:
+        x.mi[M_DECISIVE_WARS] += 1
+        spoils(s, x, p, a_wins, bound, n)
+        winner, loser = (att, dfd) if a_wins else (dfd, att)
+        x.losers[k_w] = loser
+        size += press_on(s, x, p, dr, k_w, winner, loser, rate, bound, n)
+    return n_punishing, n_in, size, member_size, a_wins
+
+
+@phase
+def wars(s, x, p, dr, t, total, bound, n):
+    """Wars, most valuable attack first: several may start in a year, among
+    powers not yet engaged (in a war or a conference); under the
+    consultation norm a crisis between members goes to a conference that
+    settles it.  Returns the crises settled, the capability destroyed in
+    member wars and the most fighters in one war."""
+    for q in range(n):
+        x.wid[q] = -1
+        x.on_a[q] = False
+        x.win[q] = False
+        x.lose[q] = False
+        x.engaged[q] = False
+    n_wars, n_settled, max_fight = 0, 0, 0
+    destroyed, largest, member_destroyed = 0.0, 0.0, 0.0
+    x.mi[M_ATTACKER], x.mi[M_DEFENDER] = -1, -1
+    x.mi[M_DECISIVE_WARS] = 0
+    x.mi[M_PUNISHERS] = 0
+    x.mb[M_ATTACKER_WON] = False
+    x.mb[M_MEMBER_WAR] = False
+    while True:
+        att, dfd = next_crisis(s, x, n)
+        if att < 0:
+            break
+        crisis = n_wars + n_settled  # this crisis's draws
+        x.engaged[att] = True
+        x.engaged[dfd] = True
+        if (bound and p.consultation > 0 and x.member[att] and x.member[dfd]
+                and draw(dr, dr.off.conference, crisis) < p.consultation * s.weight[att]
+                and s.belief[att, dfd] >= p.comply_belief):
+            n_settled += 1
+            x.mi[M_NORM_RESTRAINTS] += 1  # settled in conference: a norm-explained restraint
+            continue
+        x.mi[M_RESTRAINTS] -= 1  # the attack made was not a restraint (never norm-counted)
+        k_w = n_wars
+        n_wars += 1
+        n_punishing, n_in, size, member_size, a_wins = fight(s, x, p, dr, t, att, dfd, k_w,
+                                                             total, bound, n)
+        x.mi[M_PUNISHERS] += n_punishing
+        max_fight = max(max_fight, n_in)
+        member_destroyed += member_size
+        if n_wars == 1:
+            x.mi[M_ATTACKER], x.mi[M_DEFENDER], x.mb[M_ATTACKER_WON] = att, dfd, a_wins
+        x.mb[M_MEMBER_WAR] = x.mb[M_MEMBER_WAR] or (x.member[att] and x.member[dfd])
+        destroyed += size
+        largest = max(largest, size)
+        x.war_att[k_w] = att
+        x.war_dfd[k_w] = dfd
+    x.mi[M_WARS] = n_wars
+    x.mf[M_WAR_SIZE] = destroyed
+    x.mf[M_LARGEST_WAR] = largest
+    x.mb[M_WAR] = n_wars > 0
+    x.mb[M_SETTLED] = n_settled > 0
+    return member_destroyed, max_fight
+
+
+# --- 6. Elimination ---------------------------------------------------------
+
+@phase
+def eliminate(s, x, p, n):
+    """Any power below ``elimination_threshold`` of the total is eliminated
+    (never the strongest); its remnant goes to the year's winners if it was
+    beaten this year, else to all survivors, in proportion to capability."""
+    c, al = s.cap, s.alive
+    total = total_of(c, n)
+    top = strongest(c, al, n)
+    any_victor = False
+    for q in range(n):
+        x.weak[q] = (p.conquest and al[q] and q != top
+                     and c[q] < p.elimination_threshold * total)
+        x.heirs[q] = al[q] and not x.weak[q]
+        x.victors[q] = x.heirs[q] and x.win[q]
+        any_victor = any_victor or x.victors[q]
+    rem_beaten = 0.0
+    rem_other = 0.0
+    for q in range(n):
+        if x.weak[q] or not al[q]:
+            if x.lose[q]:
+                rem_beaten += c[q]
+            else:
+                rem_other += c[q]
+            c[q] = 0.0
+    if not any_victor:
+        for q in range(n):
+            x.victors[q] = x.heirs[q]
+    v_total = side_sum(c, x.victors, n)
+    h_total = side_sum(c, x.heirs, n)
+    for q in range(n):
+        gv = portion(c[q], v_total) if x.victors[q] else 0.0
+        gh = portion(c[q], h_total) if x.heirs[q] else 0.0
+        c[q] = c[q] + gv * rem_beaten + gh * rem_other
+    eliminated = 0
+    for q in range(n):
+        al[q] = al[q] and not x.weak[q]
+        if x.alive0[q] and not al[q]:
+            eliminated += 1
+        s.fallen[q] = s.fallen[q] or not al[q]
+    x.mi[M_ELIMINATED] = eliminated
+
+
+# --- 7. Readmission and gains from cooperation ------------------------------
+
+@phase
+def readmit(s, x, p, dr, bound, n):
+    """Rule 6 readmits the shunned and restores eliminated essential actors
+    (with a share of the strongest power's capability); the readmission norm
+    readmits members."""
+    c, al = s.cap, s.alive
+    restored = 0
+    if p.rule6 > 0:
+        for q in range(n):
+            if al[q]:
+                x.back[q] = False
+                if draw(dr, dr.off.rule6, q) < p.rule6:
+                    s.excluded[q] = 0
+            else:
+                x.back[q] = draw(dr, dr.off.restore, q) < p.rule6 * p.restore_rate
+        for q in range(n):
+            if x.back[q]:
+                top = strongest(c, al, n)
+                amount = min(2 * p.elimination_threshold * total_of(c, n), 0.5 * c[top])
+                c[top] -= amount
+                c[q] += amount
+                al[q] = True
+                s.excluded[q] = 0
+                restored += 1
+    if bound and p.readmission > 0:
+        for q in range(n):
+            if x.member[q] and draw(dr, dr.off.readmission, q) < p.readmission * s.weight[q]:
+                s.excluded[q] = 0
+    x.mi[M_RESTORED] = restored
+
+
+@phase
+def cooperate(s, x, p, n):
+    """Gains from mutual restraint: a power that restrained toward ``m`` of
+    the ``n_o`` other living powers while they restrained toward it grows by
+    ``exp(cooperation_gain * m / n_o)``.  Returns the capability gained."""
+    c, al = s.cap, s.alive
+    gained = 0.0
+    for q in range(n):
+        if not (al[q] and x.alive0[q]):
+            continue
+        n_o, m_o = 0, 0
+        for r in range(n):
+            if r != q and al[r] and x.alive0[r]:
+                n_o += 1
+                if x.stance[q, r] and x.stance[r, q]:
+                    m_o += 1
+        if m_o > 0:
+            before = c[q]
+            c[q] = c[q] * np.exp(p.cooperation_gain * m_o / n_o)
+            gained += c[q] - before
+    return gained
+
+
+# --- 8. Observation ---------------------------------------------------------
+
+@njit(inline="always", cache=True)
+def _bayes(b, like_s, like_e, idx):
+    """Posterior that the other is a security seeker after observation ``idx``,
+    kept inside the belief floor."""
+    post = b * like_s[idx] / (b * like_s[idx] + (1 - b) * like_e[idx])
+    return min(max(post, like_s[5]), 1 - like_s[5])
+
+
+@phase
+def observe(s, x, p, dr, t, bound, n):
+    """Each power sees the others' stances through misperception (a war is
+    seen for what it is), moves its strategy's state and updates its belief
+    by Bayes' rule.  While the regime is in force a member's attack on a
+    member is seen by every member as hostility toward itself (regimes supply
+    information; Keohane 1984, ch. 6)."""
+    bel, seen = s.belief, s.seen_hostile
+    for i in range(n):
+        for j in range(n):
+            if not (x.alive0[i] and x.alive0[j] and i != j):
+                seen[i, j] = False
+                continue
+            hostile = not x.stance[j, i]
+            if p.misperception > 0 and draw(dr, dr.off.mis, i * n + j) < p.misperception:
+                hostile = not hostile
+            at_war = x.wid[i] >= 0 and x.wid[i] == x.wid[j] and x.on_a[i] != x.on_a[j]
+            if at_war:
+                hostile = True
+            obs = (4 * np.int64(x.intended[i, j]) + 2 * np.int64(x.stance[i, j])
+                   + np.int64(not hostile))
+            s.dyad[i, j] = t.next8[s.dyad[i, j] + obs]
+            seen[i, j] = hostile
+            bel[i, j] = _bayes(bel[i, j], t.like_s, t.like_e,
+                               (0 if hostile else 1) + (2 if at_war else 0))
+    if bound and p.restraint > 0:
+        for k_w in range(x.mi[M_WARS]):
+            va = x.war_att[k_w]
+            if not (x.member[va] and x.member[x.war_dfd[k_w]]):
+                continue
+            for q in range(n):  # its enemies in that war saw it already
+                if x.member[q] and q != va and not (x.wid[q] == k_w and not x.on_a[q]):
+                    bel[q, va] = _bayes(bel[q, va], t.like_s, t.like_e, 2)
+
+
+@phase
+def start_afresh(s, x, p, t, n):
+    """A restored power starts afresh: prior beliefs, start states, no grievances."""
+    for q in range(n):
+        if s.alive[q] and not x.alive0[q]:
+            for r in range(n):
+                s.belief[q, r] = p.belief_prior
+                s.belief[r, q] = p.belief_prior
+                s.dyad[q, r] = t.start[q]
+                s.dyad[r, q] = t.start[r]
+                s.grievance[q, r] = 0
+                s.grievance[r, q] = 0
+                s.seen_hostile[q, r] = False
+                s.seen_hostile[r, q] = False
+
+
+# --- System and hegemonic wars; the regime --------------------------------------
+
+@phase
+def classify_wars(x, p, n_start, h, share_h, max_fight, n):
+    """A system war: one war in which most great powers alive at the start
+    fight, three at least (Levy 1983's general wars).  A hegemonic war
+    (Gilpin 1981; Jervis 1982, p. 366): the year's wars involve most great
+    powers (three at least) and beat the year's strongest power ``h``, whose
+    share is at least ``predominance_share``.  Returns whether it was hegemonic."""
+    n_fight = 0
+    for q in range(n):
+        if x.wid[q] >= 0:
+            n_fight += 1
+    x.mb[M_SYSTEM_WAR] = max_fight >= 3 and 2 * max_fight > n_start
+    hegemonic = (n_fight >= 3 and 2 * n_fight > n_start and x.lose[h]
+                 and share_h >= p.predominance_share)
+    x.mb[M_HEGEMONIC_WAR] = hegemonic
+    return hegemonic
+
+
+@phase
+def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
+    """Formation and decay (:class:`~security_regimes.regimes.Conditions`):
+    the memory of war fades and grows with member wars (and is full after a
+    hegemonic war, which also makes a new settlement); members may turn
+    revisionist; each member's weight moves toward its target (Jervis's
+    conditions times its relative decline); the regime holds while its
+    strength reaches the threshold.  Without a regime every war counts as a
+    member war."""
+    strength = 0.0
+    held = False
+    if not p.has_regime:
+        x.mb[M_MEMBER_WAR] = x.mb[M_WAR]
+    else:
+        c, al, rs = s.cap, s.alive, s.ref_share
+        total = total_of(c, n)
+        mem = s.memory[0] * p.memory_decay
+        if member_destroyed > 0:  # wars with members on both sides
+            mem = mem + p.memory_gain * member_destroyed / total
+        if hegemonic:  # war is never seen as costlier than right after one
+            mem = 1.0
+        s.memory[0] = min(mem, 1.0)
+        if p.shock_rate > 0:
+            for q in range(n):
+                if al[q] and draw(dr, dr.off.shock, q) < p.shock_rate:
+                    s.revisionist[q] = True
+        for q in range(n):  # a settlement: after a hegemonic war, or on restoration
+            if al[q] and (hegemonic or not x.alive0[q]):
+                rs[q] = c[q] / total
+        cost = min(p.war_cost_perception + s.memory[0], 1.0)
+        n_m = 0
+        s_w, s_t = 0.0, 0.0
+        for i in range(n):
+            living = t.members[i] and al[i]
+            n_o, s_o = 0, 0
+            for j in range(n):
+                if living and j != i and t.members[j] and al[j]:
+                    n_o += 1
+                    if s.belief[i, j] >= p.comply_belief:
+                        s_o += 1
+            trust = s_o / n_o if n_o > 0 else 1.0
+            target = 0.0
+            if living and not s.revisionist[i]:
+                fall = 1.0
+                ratio = c[i] / total / rs[i] if rs[i] > 0 else 1.0
+                if ratio < 1.0 and p.decline > 0:
+                    fall = ratio ** p.decline
+                target = p.regulation * p.shared_value * trust * cost * fall
+            s.weight[i] = s.weight[i] + p.adaptation * (target - s.weight[i])
+            if living:
+                n_m += 1
+                s_w += s.weight[i]
+                s_t += trust
+        if n_m > 1:  # a regime needs two members at least
+            strength = min(s_w, s_t) / n_m
+            held = strength >= p.formation
+        s.in_force[0] = held
+    x.mf[M_REGIME_STRENGTH] = strength
+    x.mb[M_REGIME_IN_FORCE] = held
+
+
+# --- The year's measures ----------------------------------------------------
+
+@phase
+def measure(s, x, dyads, n_join, n):
+    """The year's remaining measures: survival, concentration, poles,
+    cooperation, beliefs, alliances and wars whose loser was spared."""
+    c, al = s.cap, s.alive
+    total = 0.0
+    n_alive = 0
+    for q in range(n):
+        total += c[q]
+        if al[q]:
+            n_alive += 1
+    hhi = 0.0
+    max_share = -np.inf
+    for q in range(n):
+        x.shares[q] = c[q] / total
+        hhi += x.shares[q] ** 2
+        if x.shares[q] > max_share:
+            max_share = x.shares[q]
+    n_poles = 0
+    n_never_fallen = 0
+    for q in range(n):
+        if x.shares[q] >= 0.5 * max_share:
+            n_poles += 1
+        if not s.fallen[q]:
+            n_never_fallen += 1
+    if n_alive > 1:  # CON (Singer, Bremer and Stuckey 1972)
+        con = np.sqrt(max(hhi - 1 / n_alive, 0) / (1 - 1 / max(n_alive, 2)))
+    else:
+        con = 1.0
+    belief_sum = 0.0
+    for i in range(n):
+        for j in range(n):
+            if x.alive0[i] and x.alive0[j] and i != j:
+                belief_sum += s.belief[i, j]
+    n_spared = 0
+    for k_w in range(x.mi[M_WARS]):  # decided wars whose main loser survives the year
+        if x.losers[k_w] >= 0 and al[x.losers[k_w]]:
+            n_spared += 1
+    x.mf[M_ESSENTIAL_SURVIVAL] = n_alive / n
+    x.mf[M_CONTINUOUS_SURVIVAL] = n_never_fallen / n
+    x.mf[M_HHI] = hhi
+    x.mf[M_CON] = con
+    x.mf[M_MAX_SHARE] = max_share
+    x.mf[M_COOPERATION_RATE] = x.mi[M_RESTRAINING_DYADS] / dyads if dyads > 0 else np.nan
+    x.mf[M_MEAN_BELIEF] = belief_sum / dyads if dyads > 0 else np.nan
+    x.mf[M_TOTAL] = total
+    x.mi[M_N_ALIVE] = n_alive
+    x.mi[M_N_POLES] = n_poles
+    x.mi[M_ALLIANCE_COUNT] = n_join * (n_join - 1) // 2
+    x.mi[M_SPARED] = n_spared

@@ -1,0 +1,101 @@
+"""A war's odds and value, compiled: the contest success function and the walk of battles.
+
+The system year (:mod:`~security_regimes.system.kernel`) and the stage game
+of the first year (:func:`~security_regimes.system.model.dyad_payoffs`) both
+weigh a war with these functions, so both rooms import them from here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.kernels import njit
+from .layout import MAX_BATTLES
+
+
+@njit(cache=True, error_model="numpy")
+def csf(a, d, k):
+    """Chance that side ``a`` beats side ``d`` in one battle: ``a**k / (a**k + d**k)``
+    (Tullock 1980; Hirshleifer 1989); 0 when ``a`` has nothing."""
+    if a > 0:
+        return 1.0 / (1.0 + (d / a) ** k)
+    return 0.0
+
+
+@njit(cache=True, error_model="numpy")
+def war_gain(cap_i, own, enemy, p, pl, tau, stake, delta, rel, cap_j):
+    """Expected capability change of power ``i`` (capability ``cap_i``) from a war.
+
+    Its side (``own``) wins with ``p`` and takes ``tau`` of the ``enemy``
+    side, split in proportion to capability; it loses with ``pl`` and then
+    loses ``stake`` of its own; fighting destroys ``delta`` of it.  With
+    relative gains ``rel > 0`` the main enemy's (``cap_j``) expected change
+    counts against ``i``'s.  All in capability units.
+    """
+    share = cap_i / own if own > 0 else 0.0
+    v = p * tau * enemy * share - pl * stake * cap_i - delta * cap_i
+    if rel > 0:
+        j_share = cap_j / enemy if enemy > 0 else 0.0
+        other = -delta * cap_j - p * tau * cap_j + pl * tau * own * j_share
+        v = v - rel * other
+    return v
+
+
+#: Longest lead a war of battles can need (``System.decisive_lead``).
+MAX_LEAD = 8
+
+
+def walk_scratch() -> np.ndarray:
+    """Scratch for :func:`war_odds`: the walk's score distribution, now and next."""
+    return np.zeros((2, 2 * MAX_LEAD - 1))
+
+
+@njit(cache=True, error_model="numpy")
+def war_odds(p, lead, delta, tau, walk):
+    """A war of battles, each won with ``p``, fought until one side leads by
+    ``lead`` (defeat) or fighting has destroyed ``tau`` (cost ends it), at
+    most ``MAX_BATTLES`` (a random walk of battles; Smith and Stam 2004).
+
+    Returns the chances of winning and of losing it and the expected share of
+    each fighter destroyed, computed exactly over the walk's states.
+    ``walk`` is scratch of shape (2, 2 * MAX_LEAD - 1) (:func:`walk_scratch`):
+    the phases of the year allocate nothing.
+    """
+    if lead == 1:
+        return p, 1.0 - p, delta
+    q = 1.0 - p
+    probs = walk[0]  # score -(lead - 1) .. lead - 1
+    nxt = walk[1]
+    for s in range(2 * lead - 1):
+        probs[s] = 0.0
+    probs[lead - 1] = 1.0
+    p_win, p_lose, d_eff, surv = 0.0, 0.0, 0.0, 1.0
+    for t in range(1, MAX_BATTLES + 1):
+        surv = surv * (1 - delta)
+        for s in range(2 * lead - 1):
+            nxt[s] = 0.0
+        won, lost = 0.0, 0.0
+        for s in range(2 * lead - 1):
+            m = probs[s]
+            if m == 0.0:
+                continue
+            if s + 1 == 2 * lead - 1:
+                won += m * p
+            else:
+                nxt[s + 1] += m * p
+            if s == 0:
+                lost += m * q
+            else:
+                nxt[s - 1] += m * q
+        p_win += won
+        p_lose += lost
+        d_eff += (won + lost) * (1 - surv)
+        for s in range(2 * lead - 1):
+            probs[s] = nxt[s]
+        if 1 - surv >= tau or t == MAX_BATTLES:
+            rest = 0.0
+            for s in range(2 * lead - 1):
+                rest += probs[s]
+            d_eff += rest * (1 - surv)
+            break
+    return p_win, p_lose, d_eff

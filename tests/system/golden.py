@@ -1,0 +1,90 @@
+"""Digests of the system model's outputs on a fixed set of configurations.
+
+``test_golden.py`` recomputes them and compares with ``golden_digests.json``,
+which was written by the code before the year was split into phases (commit
+9b2b2b9).  A change that is meant to change results rewrites the file on
+purpose (``python -m tests.system.golden``) and says so in its commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from security_regimes.regimes.regime import Conditions, Regime
+from security_regimes.regimes.scenarios import builtin_scenarios
+from security_regimes.system import Policy, System, simulate
+
+DIGESTS = Path(__file__).with_name("golden_digests.json")
+
+_REGIME = Regime(norms={"restraint": 0.8, "consultation": 0.6, "compensation": 0.7,
+                        "no_elimination": 0.9, "readmission": 0.5},
+                 conditions=Conditions(memory=0.8, initial_weight=None, threshold=0.3,
+                                       shock_rate=0.02, decline=1.5))
+
+
+def configurations() -> dict[str, dict]:
+    """Name -> keyword arguments of :func:`simulate` (small: the set runs in seconds)."""
+    base = {"years": 60, "systems": 40, "seed": 7}
+    eq5 = System.equal(5)
+    out = {
+        f"policy_{p}": {**base, "policy": Policy(p, balancer=1)}
+        for p in ("waltz", "kaplan", "balancer", "far_sighted_waltz")
+    }
+    out.update({
+        "kaplan_partial_rules": {**base, "policy": Policy("kaplan", rules={1: 0.3, 2: 0.7, 3: 0.5,
+                                                                             4: 0.6, 6: 0.4}),
+                                 "system": System.equal(6, supranational=(5,), restore_rate=0.5)},
+        "noise_and_misperception": {**base, "system": System(capability_noise=0.3,
+                                                             misperception=0.2,
+                                                             relative_gains=0.4)},
+        "bayesian_trust": {**base, "dyadic": "Bayesian Trust", "policy": "waltz"},
+        "mixed_strategies": {**base, "dyadic": ["Defector", "Tit For Tat", "Bayesian Trust",
+                                                "Win-Stay Lose-Shift", "GTFT: 0.3"]},
+        "stochastic_gtft": {**base, "dyadic": "GTFT: 0.3", "system": eq5},
+        "regime_all_members": {**base, "regime": _REGIME, "policy": "waltz"},
+        "regime_some_members": {**base, "policy": "kaplan",
+                                "regime": Regime(members=(0, 2, 3), norms=_REGIME.norms,
+                                                 conditions=_REGIME.conditions)},
+        "nuclear": {**base, "system": System.equal(4, nuclear=(0, 1), first_strike=1.0,
+                                                   shadow=0.2), "policy": "waltz"},
+        "no_conquest_cooperation": {**base, "system": System.equal(5, conquest=False,
+                                                                   cooperation_gain=1.0,
+                                                                   transfer=0.3)},
+        "battles_and_allies": {**base, "system": System.equal(7, decisive_lead=3, war_cost=0.02,
+                                                              alliance_reliability=0.5,
+                                                              opportunism=0.6,
+                                                              threat_share=0.2),
+                               "policy": "far_sighted_waltz"},
+    })
+    for name, s in builtin_scenarios().items():
+        out[f"scenario_{name}"] = {"system": s.system, "policy": s.policy, "regime": s.regime,
+                                   "dyadic": s.dyadic, "years": min(s.years, 80), "systems": 30,
+                                   "seed": 3}
+    return out
+
+
+def digest(kwargs: dict) -> str:
+    """SHA-256 of every measure (by name), the capabilities and the alliance masks."""
+    res = simulate(**kwargs, threads=1)
+    h = hashlib.sha256()
+    for name in sorted(res.measures):
+        a = np.ascontiguousarray(res.measures[name])
+        h.update(name.encode())
+        h.update(str(a.dtype).encode())
+        h.update(a.tobytes())
+    h.update(np.ascontiguousarray(res.capabilities).tobytes())
+    h.update(np.ascontiguousarray(res.alliance_mask).tobytes())
+    return h.hexdigest()
+
+
+def compute() -> dict[str, str]:
+    return {name: digest(kw) for name, kw in configurations().items()}
+
+
+if __name__ == "__main__":  # pragma: no cover - writes the stored digests
+    DIGESTS.write_text(json.dumps(compute(), indent=1, sort_keys=True) + "\n")
+    print(f"wrote {DIGESTS}")
