@@ -30,12 +30,13 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 from benchmarks.peers.mesa_system import STATE_KEYS, InternationalSystem  # noqa: E402
+from tests.system.draws import Draws  # noqa: E402
 from tests.system.reference import ref_step  # noqa: E402
 
 from security_regimes import simulate  # noqa: E402
 from security_regimes.engine.rng import spawn_keys  # noqa: E402
 from security_regimes.system import Policy, System  # noqa: E402
-from security_regimes.system.model import Draws, Dyadic, initial_state  # noqa: E402
+from security_regimes.system.model import Dyadic, initial_state  # noqa: E402
 
 
 def run_mesa(system, policy, years, n, seed):

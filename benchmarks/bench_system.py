@@ -9,6 +9,13 @@ system-year above the imports with default recording (capabilities and
 alliances).
 
     .venv/bin/python benchmarks/bench_system.py
+    .venv/bin/python benchmarks/bench_system.py --against /tmp/old   # a worktree of another commit
+
+``--against DIR`` times the package in ``DIR/src`` too (for instance
+``git worktree add /tmp/old 9b2b2b9``), interleaved run by run with this
+tree, and prints each policy's ratio (the phases issue's bar: within 5%).
+``--cold`` times the first run of an empty numba cache (the kernel's cold
+compile).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
@@ -43,14 +51,62 @@ print(json.dumps({"seconds": dt, "base_mb": base,
 REPEATS = 3
 
 
-def run(systems: int, years: int, policy: str, record: bool, threads: int) -> dict:
+def run(systems: int, years: int, policy: str, record: bool, threads: int,
+        src: str | None = None) -> dict:
     cmd = [sys.executable, "-c", CHILD, str(systems), str(years), policy, "1" if record else "0",
            str(threads)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=os.environ)
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = src
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+COLD = r"""
+import time
+t = time.perf_counter()
+from security_regimes.system import System, simulate
+simulate(System(), years=2, systems=2, seed=0, threads=1)
+print(time.perf_counter() - t)
+"""
+
+
+def cold_compile(src: str | None = None) -> float:
+    """Seconds to import and run a first tiny simulation with an empty numba cache."""
+    import tempfile
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=tempfile.mkdtemp(prefix="sr-numba-"))
+    if src is not None:
+        env["PYTHONPATH"] = src
+    out = subprocess.run([sys.executable, "-c", COLD], check=True, capture_output=True,
+                         text=True, env=env)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def against(other: str) -> None:
+    """This tree against the package in ``other/src``, one thread, interleaved."""
+    years, systems = 200, 10_000
+    src = str(Path(other) / "src")
+    print(f"this tree against {other} (8 powers, {years} years, {systems:,} systems, 1 thread, "
+          f"best of {REPEATS}, interleaved)")
+    for policy in ("kaplan", "waltz"):
+        ours, theirs = [], []
+        for _ in range(REPEATS):
+            ours.append(run(systems, years, policy, False, 1))
+            theirs.append(run(systems, years, policy, False, 1, src))
+        a, b = (min(r["seconds"] for r in x) for x in (ours, theirs))
+        same = {r["wars"] for r in ours} == {r["wars"] for r in theirs}
+        print(f"  {policy:6s} this {systems * years / a:10,.0f}  other {systems * years / b:10,.0f}"
+              f" system-years/s  ratio {b / a:.3f}  (same wars: {same})")
+
+
 def main() -> None:
+    if "--against" in sys.argv:
+        against(sys.argv[sys.argv.index("--against") + 1])
+        return
+    if "--cold" in sys.argv:
+        print(f"cold compile: first run {cold_compile():.1f} s with an empty numba cache")
+        return
     years, systems = 200, 10_000
     print(f"8 powers (COW 1816 top 8), {years} years, {systems:,} systems, "
           f"{os.cpu_count()} CPUs")

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+from tests.system.draws import Draws
 from tests.system.reference import ref_step
 
 from security_regimes.engine.rng import spawn_keys
-from security_regimes.system.model import Draws, Dyadic, initial_state
+from security_regimes.system.model import Dyadic, initial_state
 
 STATE_KEYS = ("cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile",
               "fallen")

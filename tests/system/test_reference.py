@@ -9,8 +9,10 @@ from security_regimes.engine.rng import spawn_keys
 from security_regimes.regimes.regime import Conditions, Regime
 from security_regimes.system import Policy, System
 from security_regimes.system.kernel import step_year
-from security_regimes.system.model import Draws, Dyadic, State
+from security_regimes.system.layout import YEAR_MEASURES
+from security_regimes.system.model import Dyadic, State
 
+from .draws import Draws
 from .reference import ref_step
 
 POLICIES = [
@@ -133,3 +135,9 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
         assert measures["largest_war"][b] == pytest.approx(ref_m["largest_war"], rel=1e-9,
                                                            abs=1e-12)
         np.testing.assert_allclose(measures["cooperation_rate"][b], ref_m["cooperation_rate"])
+        assert set(ref_m) == set(YEAR_MEASURES)  # the reference computes every measure
+        for key, v in ref_m.items():
+            if isinstance(v, float):
+                assert measures[key][b] == pytest.approx(v, rel=1e-9, abs=1e-12, nan_ok=True), key
+            else:
+                assert measures[key][b] == v, key

@@ -32,6 +32,11 @@ from .layout import (
     FLOAT_MEASURES,
     INT_MEASURES,
     M_GROWTH,
+    M_MEMBER_WAR,
+    M_REGIME_IN_FORCE,
+    M_REGIME_STRENGTH,
+    M_RESTORED,
+    M_WAR,
     draws_per_year,
     offsets,
     pack,
@@ -68,13 +73,23 @@ def year(s, x, p, t, dr, growth_factor, seen, n):
     dyads = ph.decide(s, x, p, dr, t, seen, n_start, bound, n)         # 4. decisions
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
     ph.eliminate(s, x, p, n)                                           # 6. elimination
-    ph.readmit(s, x, p, dr, bound, n)                                  # 7. readmission
+    # A phase with nothing to do this year is not called: a call passes the
+    # state and scratch arrays, several hundred machine words.
+    x.mi[M_RESTORED] = 0
+    if p.rule6 > 0 or (bound and p.readmission > 0):
+        ph.readmit(s, x, p, dr, bound, n)                              # 7. readmission
     if p.cooperation_gain > 0:
         growth += ph.cooperate(s, x, p, n)
     ph.observe(s, x, p, dr, t, bound, n)                               # 8. observation
-    ph.start_afresh(s, x, p, t, n)
+    if x.mi[M_RESTORED] > 0:
+        ph.start_afresh(s, x, p, t, n)
     hegemonic = ph.classify_wars(x, p, n_start, h, share_h, max_fight, n)
-    ph.update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n)   # the regime
+    if p.has_regime:                                                   # the regime
+        ph.update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n)
+    else:  # no regime: every war counts as a member war
+        x.mf[M_REGIME_STRENGTH] = 0.0
+        x.mb[M_REGIME_IN_FORCE] = False
+        x.mb[M_MEMBER_WAR] = x.mb[M_WAR]
     x.mf[M_GROWTH] = growth
     ph.measure(s, x, dyads, n_join, n)
     return clique if n_join > 1 else np.uint32(0)

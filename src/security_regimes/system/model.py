@@ -98,10 +98,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.fsm import compile_strategy
-from ..engine.rng import uniforms
 from ..games.strategies import BayesianTrust, Cooperator, Strategy, VectorStrategy, get_strategy
 from .config import System
-from .layout import MAX_BATTLES, draw_layout, draws_per_year  # noqa: F401 - MAX_BATTLES: re-exported
+from .layout import MAX_BATTLES  # noqa: F401 - re-exported
 from .war import walk_scratch, war_odds
 
 #: Kaplan's rule 2 applies to opportunities worth at least this share of the
@@ -119,31 +118,6 @@ BELIEF_FLOOR = BayesianTrust.floor
 #: A member complies with a norm toward another member only while it believes
 #: the other more likely a security seeker than not (it expects reciprocity).
 COMPLY_BELIEF = 0.5
-
-
-class Draws:
-    """The uniforms of one year for a batch of systems, computed block by block.
-
-    Block ``name`` of system ``b`` in year ``y`` is counter
-    ``y * draws_per_year(N) + offset(name) + i`` of the system's stream, so
-    every policy sees the same draws for the same decision, and blocks a run
-    does not need are never computed.
-    """
-
-    def __init__(self, keys: np.ndarray, year: int, n: int):
-        self.keys, self.n = keys, n
-        self.base = year * draws_per_year(n)
-        self.layout = draw_layout(n)
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._cache:
-            off, shape = self.layout[name]
-            size = int(np.prod(shape))
-            counters = np.arange(self.base + off, self.base + off + size, dtype=np.uint64)
-            u = uniforms(self.keys[:, None], counters[None, :])
-            self._cache[name] = u.reshape((len(self.keys), *shape))
-        return self._cache[name]
 
 
 @dataclass

@@ -66,6 +66,7 @@ from .layout import (
     M_WARS,
     MAX_BATTLES,
 )
+from .model import EXPANSIONIST_RESTRAINT, SEEKER_RESTRAINT
 from .war import MAX_LEAD, csf, war_gain, war_odds
 
 #: One system's state: views into the batch's arrays (see ``model.State``);
@@ -82,13 +83,26 @@ SystemState = namedtuple("SystemState", (
 Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "like_e",
                                "supranational", "nuclear", "members"))
 
-#: The year's scratch: per-power flags and values, per-pair matrices and the
-#: year's measures, reused from year to year.
-Scratch = namedtuple("Scratch", (
-    "alive0", "join", "side", "member", "reply", "stance", "punisher", "intended", "punish",
-    "margin", "a_side", "d_side", "win", "lose", "w_win", "w_lose", "engaged", "on_a", "wid",
-    "war_att", "war_dfd", "losers", "weak", "heirs", "victors", "back", "shares",
-    "gain_share", "walk", "mf", "mi", "mb"))
+#: The year's scratch, reused from year to year: per-power flags (bool, rows
+#: of ``flags``, (len(FLAGS), N)), per-pair flags (``pair_flags``, (.., N, N)),
+#: per-power and per-pair values (float), per-power war indices (int64), the
+#: war walk's scratch and the year's measures.  Grouped by type and shape so
+#: that a phase call passes nine arrays, not thirty (each array argument is
+#: several machine words, copied at every call).  ``FLAG.join`` (and
+#: ``PAIR_FLAG``, ``VALUE``, ``PAIR_VALUE``, ``WAR``) name the rows: numba
+#: reads these named tuples of row numbers as constants.
+SCRATCH = {
+    "flags": ("alive0", "join", "member", "a_side", "d_side", "win", "lose", "w_win", "w_lose",
+              "engaged", "on_a", "weak", "heirs", "victors", "back"),
+    "pair_flags": ("reply", "stance", "punisher", "intended"),
+    "values": ("side", "shares", "gain_share"),
+    "pair_values": ("punish", "margin"),
+    "war_index": ("wid", "war_att", "war_dfd", "losers"),
+}
+FLAG, PAIR_FLAG, VALUE, PAIR_VALUE, WAR = (
+    namedtuple(f"{group.title().replace('_', '')}Rows", rows)(*range(len(rows)))
+    for group, rows in SCRATCH.items())
+Scratch = namedtuple("Scratch", (*SCRATCH, "walk", "mf", "mi", "mb"))
 
 #: The year's draws: the system's stream key, the year's first counter and
 #: the blocks' offsets (:data:`~security_regimes.system.layout.Offsets`).
@@ -112,16 +126,12 @@ def scratch(n: int, n_float: int, n_int: int, n_bool: int) -> Scratch:
 
 @njit(cache=True)
 def _scratch(n, n_float, n_int, n_bool):
-    b1 = np.bool_
     return Scratch(
-        np.empty(n, b1), np.empty(n, b1), np.empty(n), np.empty(n, b1), np.empty((n, n), b1),
-        np.empty((n, n), b1), np.empty((n, n), b1), np.empty((n, n), b1), np.empty((n, n)),
-        np.empty((n, n)), np.empty(n, b1), np.empty(n, b1), np.empty(n, b1), np.empty(n, b1),
-        np.empty(n, b1), np.empty(n, b1), np.empty(n, b1), np.empty(n, b1),
-        np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64),
-        np.empty(n, np.int64), np.empty(n, b1), np.empty(n, b1), np.empty(n, b1),
-        np.empty(n, b1), np.empty(n), np.empty(n), np.zeros((2, 2 * MAX_LEAD - 1)),
-        np.zeros(n_float), np.zeros(n_int, np.int64), np.zeros(n_bool, b1))
+        np.zeros((len(FLAG), n), np.bool_), np.zeros((len(PAIR_FLAG), n, n), np.bool_),
+        np.zeros((len(VALUE), n)), np.zeros((len(PAIR_VALUE), n, n)),
+        np.zeros((len(WAR), n), np.int64),
+        np.zeros((2, 2 * MAX_LEAD - 1)), np.zeros(n_float), np.zeros(n_int, np.int64),
+        np.zeros(n_bool, np.bool_))
 
 
 @njit(inline="always", cache=True)
@@ -172,9 +182,10 @@ def portion(x, total):
 def begin_year(s, x, n):
     """Who is alive at the start; shunning and grievances count down a year.
     Returns the number of powers alive at the start."""
+    alive0 = x.flags[FLAG.alive0]
     n_start = 0
     for q in range(n):
-        x.alive0[q] = s.alive[q]
+        alive0[q] = s.alive[q]
         n_start += s.alive[q]
         s.excluded[q] = max(s.excluded[q] - 1, 0)
         for r in range(n):
@@ -205,10 +216,11 @@ def ally(s, x, p, dr, total, n):
     (``threat_share``), under rule 4 also when it tends toward predominance,
     and the manual balancer joins then too; the shunned stay out.
 
-    Sets ``x.join`` and ``x.side`` (each power's capability with its allies'
-    expected help).  Returns ``h``, its share, the clique's size and its
+    Sets the ``join`` flags and the ``side`` values (each power's capability
+    with its allies' expected help).  Returns ``h``, its share, the clique's size and its
     bitmask of powers.
     """
+    join, side = x.flags[FLAG.join], x.values[VALUE.side]
     c, al = s.cap, s.alive
     h, best_share = 0, -np.inf
     for q in range(n):
@@ -226,16 +238,16 @@ def ally(s, x, p, dr, total, n):
             jq = draw(dr, dr.off.rule4, q) < p.rule4
         elif q == p.balancer and partner and predominant:
             jq = True
-        x.join[q] = jq
+        join[q] = jq
         if jq:
             n_join += 1
             jm |= np.uint32(1) << np.uint32(q)
     clique = 0.0
     for q in range(n):
-        if x.join[q]:
+        if join[q]:
             clique += c[q]
     for q in range(n):  # an ally is expected to honour its commitment
-        x.side[q] = c[q] + p.alliance_reliability * (clique - c[q]) if x.join[q] else c[q]
+        side[q] = c[q] + p.alliance_reliability * (clique - c[q]) if join[q] else c[q]
     return h, share_h, n_join, jm
 
 
@@ -246,21 +258,23 @@ def reply(s, x, p, dr, t, n):
     """Each living power's reply toward each other (restrain: True) from its
     dyadic strategy's state, or from its belief under Bayesian Trust; the
     intended reply (before a stochastic strategy's draw); regime membership."""
+    intended, member = x.pair_flags[PAIR_FLAG.intended], x.flags[FLAG.member]
+    reply = x.pair_flags[PAIR_FLAG.reply]
     al = s.alive
     for i in range(n):
-        x.member[i] = p.has_regime and t.members[i] and al[i]
+        member[i] = p.has_regime and t.members[i] and al[i]
         for j in range(n):
             if not (al[i] and al[j] and i != j):
-                x.reply[i, j] = False
-                x.intended[i, j] = False
+                reply[i, j] = False
+                intended[i, j] = False
                 continue
             restrain = t.act[s.dyad[i, j]]
             if p.stochastic:
                 r0 = draw(dr, dr.off.act, i * n + j) < restrain
             else:
                 r0 = restrain > 0.5
-            x.reply[i, j] = r0 if np.isnan(t.threshold[i]) else s.belief[i, j] >= t.threshold[i]
-            x.intended[i, j] = x.reply[i, j] if p.stochastic else restrain > 0.5
+            reply[i, j] = r0 if np.isnan(t.threshold[i]) else s.belief[i, j] >= t.threshold[i]
+            intended[i, j] = reply[i, j] if p.stochastic else restrain > 0.5
 
 
 @phase
@@ -269,77 +283,78 @@ def punishers(s, x, n):
     and its reply to ``i`` is to defect.  ``punish[i, j]``: capability of
     the punishers of ``i`` that would join ``j`` (not ``j`` itself, not
     ``i``'s allies, nor ``j``'s allies, who are on ``j``'s side already)."""
-    c, al, join = s.cap, s.alive, x.join
+    join, punish = x.flags[FLAG.join], x.pair_values[PAIR_VALUE.punish]
+    punisher, reply = x.pair_flags[PAIR_FLAG.punisher], x.pair_flags[PAIR_FLAG.reply]
+    c, al = s.cap, s.alive
     for q in range(n):
         for i in range(n):
-            x.punisher[q, i] = (al[q] and al[i] and q != i
+            punisher[q, i] = (al[q] and al[i] and q != i
                                 and (s.grievance[q, i] > 0 or s.seen_hostile[q, i])
-                                and not x.reply[q, i])
+                                and not reply[q, i])
     for i in range(n):
         for j in range(n):
             t = 0.0
             for q in range(n):
-                if (x.punisher[q, i] and not (join[q] and join[i] and q != i) and q != j
+                if (punisher[q, i] and not (join[q] and join[i] and q != i) and q != j
                         and not (join[q] and join[j])):
                     t += c[q]
-            x.punish[i, j] = t
+            punish[i, j] = t
 
 
 # --- 4. Decisions -----------------------------------------------------------
 
 @step
-def attack_value(s, x, p, t, seen, i, j, n_start):
-    """``i``'s view of striking ``j`` first: the margin by which the attack
-    beats restraint (module docstring of ``model``, step 4), its expected
-    gain, and its odds of winning.  ``seen``: ``i``'s misjudgement factor of
-    ``j``'s side (1 without noise)."""
-    c = s.cap
+def attack_value(p, cap_i, cap_j, own, enemy, own_t, enemy_t, delta, belief, replies, walk,
+                 n_start):
+    """``i``'s view of striking ``j`` first, from scalars: the margin by which
+    the attack beats restraint (``model``'s docstring, step 4), its expected
+    gain and its odds of winning.
+
+    ``own``, ``enemy``: the sides if ``i`` strikes (``enemy`` with ``i``'s
+    punishers and as ``i`` sees it); ``own_t``, ``enemy_t``: the sides if
+    ``j`` strikes; ``delta``: the war's cost per battle; ``belief``: ``i``'s
+    belief that ``j`` is a security seeker; ``replies``: ``i``'s reply is to
+    restrain.  Capabilities in units of the initial total.
+    """
     k, tau, f, lead = p.decisiveness, p.transfer, p.first_strike, p.decisive_lead
-    delta = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
-    own = x.side[i]
-    enemy = x.side[j] + x.punish[i, j]
-    own_t = own + x.punish[j, i]
-    enemy_t = x.side[j]
-    if p.capability_noise:
-        enemy = enemy * seen
-        enemy_t = enemy_t * seen
-    p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau, x.walk)
-    l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau,
-                                    x.walk)
+    p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau, walk)
+    l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau, walk)
     if p.conquest:
-        st_a = tau + csf(enemy, c[i], k) * (1 - tau) * (1 - d_att)
-        st_t = tau + csf(enemy_t, c[i], k) * (1 - tau) * (1 - d_tgt)
+        st_a = tau + csf(enemy, cap_i, k) * (1 - tau) * (1 - d_att)
+        st_t = tau + csf(enemy_t, cap_i, k) * (1 - tau) * (1 - d_tgt)
     else:
         st_a = tau
         st_t = tau
     rel = p.relative_gains
-    eg = war_gain(c[i], own, enemy, p_att, l_att, tau, st_a, d_att, rel, c[j])
-    eg_t = war_gain(c[i], own_t, enemy_t, p_tgt, l_tgt, tau, st_t, d_tgt, rel, c[j])
+    eg = war_gain(cap_i, own, enemy, p_att, l_att, tau, st_a, d_att, rel, cap_j)
+    eg_t = war_gain(cap_i, own_t, enemy_t, p_tgt, l_tgt, tau, st_t, d_tgt, rel, cap_j)
     loss = max(-eg_t, 0.0)
-    r = s.belief[i, j] * t.like_s[4] + (1 - s.belief[i, j]) * t.like_e[4]
-    rp = 1.0 if x.reply[i, j] else 0.0
+    r = belief * SEEKER_RESTRAINT + (1 - belief) * EXPANSIONIST_RESTRAINT
+    rp = 1.0 if replies else 0.0
     margin = eg - (rp * r * p.shadow - (1 - r)) * loss
     if p.cooperation_gain > 0:  # the year's gain from reciprocated restraint
-        margin = margin - rp * r * p.cooperation_gain * c[i] / (n_start - 1)
+        margin = margin - rp * r * p.cooperation_gain * cap_i / (n_start - 1)
     return margin, eg, p_att
 
 
 @step
-def filter_attack(s, x, p, dr, t, i, j, n, ready, eg, p_att, bound):
+def filter_attack(p, dr, i, j, n, ready, eg, p_att, cap_i, supranational_j, bound_pair,
+                  weight_i, belief):
     """Kaplan's rules and the restraint norm on ``i``'s attack on ``j``:
     rule 1 negotiates unless rule 2 takes a big gain, rule 5 constrains a
-    supranational power, the norm binds a member with ``strength x weight``
-    while it expects reciprocity.  Returns whether the attack stays a candidate."""
+    supranational power, the norm binds a member (``bound_pair``: both are
+    members and the regime is in force) with ``strength x weight`` while it
+    expects reciprocity.  Returns whether the attack stays a candidate."""
     cand = ready
     if ready and p.rule1 > 0:
         if draw(dr, dr.off.rule1, i * n + j) < p.rule1:  # negotiate, unless rule 2
             cand = (draw(dr, dr.off.rule2, i * n + j) < p.rule2
-                    and eg >= p.big_gain * s.cap[i])
-    if t.supranational[j] and not cand and p_att > 0.5 and p.rule5 > 0:
+                    and eg >= p.big_gain * cap_i)
+    if supranational_j and not cand and p_att > 0.5 and p.rule5 > 0:
         cand = draw(dr, dr.off.rule5, i) < p.rule5
-    if (cand and bound and x.member[i] and x.member[j]
-            and draw(dr, dr.off.norm_restraint, i * n + j) < p.restraint * s.weight[i]
-            and s.belief[i, j] >= p.comply_belief):
+    if (cand and bound_pair
+            and draw(dr, dr.off.norm_restraint, i * n + j) < p.restraint * weight_i
+            and belief >= p.comply_belief):
         cand = False
     return cand
 
@@ -347,32 +362,44 @@ def filter_attack(s, x, p, dr, t, i, j, n, ready, eg, p_att, bound):
 @phase
 def decide(s, x, p, dr, t, seen, n_start, bound, n):
     """Every power decides at once toward every other: a stance (restrain or
-    not) and, for a candidate attack, its margin (``x.margin``, -inf if none).
+    not) and, for a candidate attack, its ``margin`` (-inf if none).
     Allies do not fight each other.  Counts the pairs, the restraining
     stances and the restraining decisions (all of them, and those the norms
     explain) into the year's measures."""
-    al = s.alive
+    join, margins = x.flags[FLAG.join], x.pair_values[PAIR_VALUE.margin]
+    reply, stance = x.pair_flags[PAIR_FLAG.reply], x.pair_flags[PAIR_FLAG.stance]
+    member, side, punish = x.flags[FLAG.member], x.values[VALUE.side], x.pair_values[PAIR_VALUE.punish]
+    al, c, belief = s.alive, s.cap, s.belief
     restraints, norm_restraints, restraining, dyads = 0, 0, 0, 0
     for i in range(n):
         for j in range(n):
-            x.stance[i, j] = False
-            x.margin[i, j] = -np.inf
+            stance[i, j] = False
+            margins[i, j] = -np.inf
             if not (al[i] and al[j] and i != j):
                 continue
             dyads += 1
-            if x.join[i] and x.join[j]:  # allied: no war between them
-                x.stance[i, j] = x.reply[i, j]
-                if x.stance[i, j]:
+            if join[i] and join[j]:  # allied: no war between them
+                stance[i, j] = reply[i, j]
+                if stance[i, j]:
                     restraining += 1
                 continue
-            margin, eg, p_att = attack_value(s, x, p, t, seen[i, j], i, j, n_start)
+            delta = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
+            own, enemy_t = side[i], side[j]
+            enemy = enemy_t + punish[i, j]
+            own_t = own + punish[j, i]
+            if p.capability_noise:  # i misjudges j's side
+                enemy = enemy * seen[i, j]
+                enemy_t = enemy_t * seen[i, j]
+            margin, eg, p_att = attack_value(p, c[i], c[j], own, enemy, own_t, enemy_t, delta,
+                                             belief[i, j], reply[i, j], x.walk, n_start)
             ready = margin > 0
-            cand = filter_attack(s, x, p, dr, t, i, j, n, ready, eg, p_att, bound)
-            x.stance[i, j] = x.reply[i, j] and not cand
-            if x.stance[i, j]:
+            cand = filter_attack(p, dr, i, j, n, ready, eg, p_att, c[i], t.supranational[j],
+                                 bound and member[i] and member[j], s.weight[i], belief[i, j])
+            stance[i, j] = reply[i, j] and not cand
+            if stance[i, j]:
                 restraining += 1
             if cand:
-                x.margin[i, j] = margin
+                margins[i, j] = margin
             if p_att >= 0.5 or ready:  # feasible: a restraining decision unless taken
                 restraints += 1
                 if ready and not cand:
@@ -389,13 +416,14 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
 @phase
 def next_crisis(s, x, n):
     """The most valuable candidate attack among powers not yet engaged, (-1, -1) if none."""
+    engaged, margin = x.flags[FLAG.engaged], x.pair_values[PAIR_VALUE.margin]
     best = -np.inf
     att, dfd = -1, -1
     for i in range(n):
         for j in range(n):
-            if (x.margin[i, j] > best and s.alive[i] and s.alive[j] and not x.engaged[i]
-                    and not x.engaged[j]):
-                best = x.margin[i, j]
+            if (margin[i, j] > best and s.alive[i] and s.alive[j] and not engaged[i]
+                    and not engaged[j]):
+                best = margin[i, j]
                 att, dfd = i, j
     return att, dfd
 
@@ -420,11 +448,13 @@ def joining_value(s, x, p, q, own, enemy, win, other_side, main, nuclear, n):
 
 @phase
 def join_war(s, x, p, dr, t, att, dfd, total, n):
-    """The sides of the war of ``att`` on ``dfd`` (``x.a_side``, ``x.d_side``):
+    """The sides of the war of ``att`` on ``dfd`` (the ``a_side`` and ``d_side`` flags):
     allies that honour the alliance, the attacker's victims that punish it,
     rule 4's and the balancer's third parties, then opportunists where
     joining pays.  Returns the punishers who joined and the sides' capabilities."""
-    c, al, join, engaged, a_side, d_side = s.cap, s.alive, x.join, x.engaged, x.a_side, x.d_side
+    a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
+    join, punisher = x.flags[FLAG.join], x.pair_flags[PAIR_FLAG.punisher]
+    c, al = s.cap, s.alive
     for q in range(n):
         a_side[q] = False
         d_side[q] = False
@@ -442,7 +472,7 @@ def join_war(s, x, p, dr, t, att, dfd, total, n):
                     d_side[q] = True
     n_punishing = 0
     for q in range(n):  # the attacker's victims that reciprocate join its enemy
-        if x.punisher[q, att] and not engaged[q] and not a_side[q] and not d_side[q]:
+        if punisher[q, att] and not engaged[q] and not a_side[q] and not d_side[q]:
             d_side[q] = True
             n_punishing += 1
     a_cap = side_sum(c, a_side, n)
@@ -517,29 +547,32 @@ def spoils(s, x, p, a_wins, bound, n):
     """A decided war: the winners take ``transfer`` of the losers, in
     proportion to capability; the losers are shunned; under the compensation
     norm members that won hand a share of their gain to abstaining members."""
-    c, tau, member = s.cap, p.transfer, x.member
+    a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
+    gain_share, lose, member = x.values[VALUE.gain_share], x.flags[FLAG.lose], x.flags[FLAG.member]
+    w_lose, w_win, win = x.flags[FLAG.w_lose], x.flags[FLAG.w_win], x.flags[FLAG.win]
+    c, tau = s.cap, p.transfer
     for q in range(n):
-        x.w_win[q] = x.a_side[q] if a_wins else x.d_side[q]
-        x.w_lose[q] = x.d_side[q] if a_wins else x.a_side[q]
-        x.win[q] = x.win[q] or x.w_win[q]
-        x.lose[q] = x.lose[q] or x.w_lose[q]
-    loot = tau * side_sum(c, x.w_lose, n)
-    w_total = side_sum(c, x.w_win, n)
-    gain = x.gain_share
+        w_win[q] = a_side[q] if a_wins else d_side[q]
+        w_lose[q] = d_side[q] if a_wins else a_side[q]
+        win[q] = win[q] or w_win[q]
+        lose[q] = lose[q] or w_lose[q]
+    loot = tau * side_sum(c, w_lose, n)
+    w_total = side_sum(c, w_win, n)
+    gain = gain_share
     for q in range(n):
-        gain[q] = portion(c[q], w_total) if x.w_win[q] else 0.0
+        gain[q] = portion(c[q], w_total) if w_win[q] else 0.0
     for q in range(n):
-        if x.w_lose[q]:
+        if w_lose[q]:
             c[q] = c[q] * (1 - tau)
     for q in range(n):
         c[q] = c[q] + gain[q] * loot
     for q in range(n):
-        if x.w_lose[q]:
+        if w_lose[q]:
             s.excluded[q] = p.exclusion_years
     if bound and p.compensation > 0:
         n_abstain = 0
         for q in range(n):
-            if member[q] and not x.engaged[q]:
+            if member[q] and not engaged[q]:
                 n_abstain += 1
         if n_abstain > 0:
             paid = 0.0
@@ -550,7 +583,7 @@ def spoils(s, x, p, a_wins, bound, n):
                 paid += g
             each = paid / n_abstain
             for q in range(n):
-                ab = member[q] and not x.engaged[q]
+                ab = member[q] and not engaged[q]
                 c[q] = c[q] - gain[q] + (each if ab else 0.0)
 
 
@@ -560,18 +593,19 @@ def spare_value(s, x, p, winner, loser, p2, rate, w_side_cap, n):
     (a discounted stream of help against the strongest rival, plus the spoils
     kept from its strongest partner) against its expected gain from the
     elimination (``Policy`` docstring)."""
+    w_win = x.flags[FLAG.w_win]
     c, al = s.cap, s.alive
     c_w, c_l = c[winner], c[loser]
     rival = 0.0
     for q in range(n):
-        if al[q] and not x.w_win[q] and q != loser and c[q] > rival:
+        if al[q] and not w_win[q] and q != loser and c[q] > rival:
             rival = c[q]
     threat = min(rival / (c_w if c_w > 0 else 1.0), 1.0)
     gain = (p2 * (1 - rate) - rate) * c_l  # the winning side's, expected
     eg_push = gain * (c_w / w_side_cap if w_side_cap > 0 else 0.0)
     partner = 0.0
     for q in range(n):
-        if x.w_win[q] and q != winner and c[q] > partner:
+        if w_win[q] and q != winner and c[q] > partner:
             partner = c[q]
     ally_value = p.discount / (1 - p.discount) * p.future_weight * threat * c_l
     divided = gain * (partner / w_side_cap if w_side_cap > 0 else 0.0)
@@ -584,9 +618,10 @@ def press_on(s, x, p, dr, war, winner, loser, rate, bound, n):
     far-sighted self-interest, rule 3 and the no-elimination norm may spare
     it (a restraining decision, counted).  Returns the capability destroyed
     by pressing on."""
+    member, w_win = x.flags[FLAG.member], x.flags[FLAG.w_win]
     c, k = s.cap, p.decisiveness
     c_l = c[loser]
-    w_side_cap = side_sum(c, x.w_win, n)
+    w_side_cap = side_sum(c, w_win, n)
     p2 = csf(w_side_cap, c_l, k)
     push = p.conquest and p2 * (1 - rate) > rate
     if p.spares_future_allies and push:
@@ -594,7 +629,7 @@ def press_on(s, x, p, dr, war, winner, loser, rate, bound, n):
     push_free = push
     if p.rule3 > 0 and push and draw(dr, dr.off.rule3, war) < p.rule3:
         push = False
-    if (push and bound and p.no_elimination > 0 and x.member[winner] and x.member[loser]
+    if (push and bound and p.no_elimination > 0 and member[winner] and member[loser]
             and draw(dr, dr.off.no_elimination, war) < p.no_elimination * s.weight[winner]
             and s.belief[winner, loser] >= p.comply_belief):
         push = False
@@ -604,16 +639,16 @@ def press_on(s, x, p, dr, war, winner, loser, rate, bound, n):
             x.mi[M_NORM_RESTRAINTS] += 1
         return 0.0
     push_cost = rate * min(c_l, w_side_cap)
-    ws = side_sum(c, x.w_win, n)
+    ws = side_sum(c, w_win, n)
     for q in range(n):
-        if x.w_win[q]:
+        if w_win[q]:
             c[q] = c[q] - portion(c[q], ws) * push_cost
     c[loser] -= push_cost
     if draw(dr, dr.off.push, war) < p2:
         loot = c[loser]
-        ws = side_sum(c, x.w_win, n)
+        ws = side_sum(c, w_win, n)
         for q in range(n):
-            if x.w_win[q]:
+            if w_win[q]:
                 c[q] = c[q] + portion(c[q], ws) * loot
         c[loser] -= loot
         s.alive[loser] = False
@@ -626,41 +661,44 @@ def fight(s, x, p, dr, t, att, dfd, k_w, total, bound, n):
     pressing on.  Returns the punishers who joined, the fighters, the
     capability destroyed, that destroyed between members, and whether the
     attacker won."""
+    a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
+    losers, member, on_a = x.war_index[WAR.losers], x.flags[FLAG.member], x.flags[FLAG.on_a]
+    wid = x.war_index[WAR.wid]
     n_punishing, a_cap, d_cap = join_war(s, x, p, dr, t, att, dfd, total, n)
     c = s.cap
     n_in = 0
     nuclear_a, nuclear_d = False, False
     for q in range(n):
-        if x.a_side[q] or x.d_side[q]:
-            x.engaged[q] = True
-            x.wid[q] = k_w
-            x.on_a[q] = x.a_side[q]
+        if a_side[q] or d_side[q]:
+            engaged[q] = True
+            wid[q] = k_w
+            on_a[q] = a_side[q]
             n_in += 1
         if t.nuclear[q]:
-            nuclear_a = nuclear_a or x.a_side[q]
-            nuclear_d = nuclear_d or x.d_side[q]
+            nuclear_a = nuclear_a or a_side[q]
+            nuclear_d = nuclear_d or d_side[q]
     rate = p.nuclear_cost if (nuclear_a and nuclear_d) else p.war_cost
     decided, a_wins, surv = battles(p, dr, k_w, a_cap, d_cap, rate)
     fought = 0.0
     for q in range(n):
-        if x.a_side[q] or x.d_side[q]:
+        if a_side[q] or d_side[q]:
             fought += c[q]
     size = (1 - surv) * fought
     member_a, member_d = False, False
     for q in range(n):
-        if x.a_side[q] or x.d_side[q]:
+        if a_side[q] or d_side[q]:
             c[q] = c[q] * surv
-        if x.member[q]:
-            member_a = member_a or x.a_side[q]
-            member_d = member_d or x.d_side[q]
+        if member[q]:
+            member_a = member_a or a_side[q]
+            member_d = member_d or d_side[q]
     member_size = size if (member_a and member_d) else 0.0
     s.grievance[dfd, att] = p.grievance_years
-    x.losers[k_w] = -1
+    losers[k_w] = -1
     if decided:
         x.mi[M_DECISIVE_WARS] += 1
         spoils(s, x, p, a_wins, bound, n)
         winner, loser = (att, dfd) if a_wins else (dfd, att)
-        x.losers[k_w] = loser
+        losers[k_w] = loser
         size += press_on(s, x, p, dr, k_w, winner, loser, rate, bound, n)
     return n_punishing, n_in, size, member_size, a_wins
 
@@ -672,12 +710,15 @@ def wars(s, x, p, dr, t, total, bound, n):
     consultation norm a crisis between members goes to a conference that
     settles it.  Returns the crises settled, the capability destroyed in
     member wars and the most fighters in one war."""
+    engaged, lose, member = x.flags[FLAG.engaged], x.flags[FLAG.lose], x.flags[FLAG.member]
+    on_a, war_att, war_dfd = x.flags[FLAG.on_a], x.war_index[WAR.war_att], x.war_index[WAR.war_dfd]
+    wid, win = x.war_index[WAR.wid], x.flags[FLAG.win]
     for q in range(n):
-        x.wid[q] = -1
-        x.on_a[q] = False
-        x.win[q] = False
-        x.lose[q] = False
-        x.engaged[q] = False
+        wid[q] = -1
+        on_a[q] = False
+        win[q] = False
+        lose[q] = False
+        engaged[q] = False
     n_wars, n_settled, max_fight = 0, 0, 0
     destroyed, largest, member_destroyed = 0.0, 0.0, 0.0
     x.mi[M_ATTACKER], x.mi[M_DEFENDER] = -1, -1
@@ -690,9 +731,9 @@ def wars(s, x, p, dr, t, total, bound, n):
         if att < 0:
             break
         crisis = n_wars + n_settled  # this crisis's draws
-        x.engaged[att] = True
-        x.engaged[dfd] = True
-        if (bound and p.consultation > 0 and x.member[att] and x.member[dfd]
+        engaged[att] = True
+        engaged[dfd] = True
+        if (bound and p.consultation > 0 and member[att] and member[dfd]
                 and draw(dr, dr.off.conference, crisis) < p.consultation * s.weight[att]
                 and s.belief[att, dfd] >= p.comply_belief):
             n_settled += 1
@@ -708,11 +749,11 @@ def wars(s, x, p, dr, t, total, bound, n):
         member_destroyed += member_size
         if n_wars == 1:
             x.mi[M_ATTACKER], x.mi[M_DEFENDER], x.mb[M_ATTACKER_WON] = att, dfd, a_wins
-        x.mb[M_MEMBER_WAR] = x.mb[M_MEMBER_WAR] or (x.member[att] and x.member[dfd])
+        x.mb[M_MEMBER_WAR] = x.mb[M_MEMBER_WAR] or (member[att] and member[dfd])
         destroyed += size
         largest = max(largest, size)
-        x.war_att[k_w] = att
-        x.war_dfd[k_w] = dfd
+        war_att[k_w] = att
+        war_dfd[k_w] = dfd
     x.mi[M_WARS] = n_wars
     x.mf[M_WAR_SIZE] = destroyed
     x.mf[M_LARGEST_WAR] = largest
@@ -728,38 +769,40 @@ def eliminate(s, x, p, n):
     """Any power below ``elimination_threshold`` of the total is eliminated
     (never the strongest); its remnant goes to the year's winners if it was
     beaten this year, else to all survivors, in proportion to capability."""
+    alive0, heirs, lose = x.flags[FLAG.alive0], x.flags[FLAG.heirs], x.flags[FLAG.lose]
+    victors, weak, win = x.flags[FLAG.victors], x.flags[FLAG.weak], x.flags[FLAG.win]
     c, al = s.cap, s.alive
     total = total_of(c, n)
     top = strongest(c, al, n)
     any_victor = False
     for q in range(n):
-        x.weak[q] = (p.conquest and al[q] and q != top
+        weak[q] = (p.conquest and al[q] and q != top
                      and c[q] < p.elimination_threshold * total)
-        x.heirs[q] = al[q] and not x.weak[q]
-        x.victors[q] = x.heirs[q] and x.win[q]
-        any_victor = any_victor or x.victors[q]
+        heirs[q] = al[q] and not weak[q]
+        victors[q] = heirs[q] and win[q]
+        any_victor = any_victor or victors[q]
     rem_beaten = 0.0
     rem_other = 0.0
     for q in range(n):
-        if x.weak[q] or not al[q]:
-            if x.lose[q]:
+        if weak[q] or not al[q]:
+            if lose[q]:
                 rem_beaten += c[q]
             else:
                 rem_other += c[q]
             c[q] = 0.0
     if not any_victor:
         for q in range(n):
-            x.victors[q] = x.heirs[q]
-    v_total = side_sum(c, x.victors, n)
-    h_total = side_sum(c, x.heirs, n)
+            victors[q] = heirs[q]
+    v_total = side_sum(c, victors, n)
+    h_total = side_sum(c, heirs, n)
     for q in range(n):
-        gv = portion(c[q], v_total) if x.victors[q] else 0.0
-        gh = portion(c[q], h_total) if x.heirs[q] else 0.0
+        gv = portion(c[q], v_total) if victors[q] else 0.0
+        gh = portion(c[q], h_total) if heirs[q] else 0.0
         c[q] = c[q] + gv * rem_beaten + gh * rem_other
     eliminated = 0
     for q in range(n):
-        al[q] = al[q] and not x.weak[q]
-        if x.alive0[q] and not al[q]:
+        al[q] = al[q] and not weak[q]
+        if alive0[q] and not al[q]:
             eliminated += 1
         s.fallen[q] = s.fallen[q] or not al[q]
     x.mi[M_ELIMINATED] = eliminated
@@ -772,18 +815,19 @@ def readmit(s, x, p, dr, bound, n):
     """Rule 6 readmits the shunned and restores eliminated essential actors
     (with a share of the strongest power's capability); the readmission norm
     readmits members."""
+    back, member = x.flags[FLAG.back], x.flags[FLAG.member]
     c, al = s.cap, s.alive
     restored = 0
     if p.rule6 > 0:
         for q in range(n):
             if al[q]:
-                x.back[q] = False
+                back[q] = False
                 if draw(dr, dr.off.rule6, q) < p.rule6:
                     s.excluded[q] = 0
             else:
-                x.back[q] = draw(dr, dr.off.restore, q) < p.rule6 * p.restore_rate
+                back[q] = draw(dr, dr.off.restore, q) < p.rule6 * p.restore_rate
         for q in range(n):
-            if x.back[q]:
+            if back[q]:
                 top = strongest(c, al, n)
                 amount = min(2 * p.elimination_threshold * total_of(c, n), 0.5 * c[top])
                 c[top] -= amount
@@ -793,7 +837,7 @@ def readmit(s, x, p, dr, bound, n):
                 restored += 1
     if bound and p.readmission > 0:
         for q in range(n):
-            if x.member[q] and draw(dr, dr.off.readmission, q) < p.readmission * s.weight[q]:
+            if member[q] and draw(dr, dr.off.readmission, q) < p.readmission * s.weight[q]:
                 s.excluded[q] = 0
     x.mi[M_RESTORED] = restored
 
@@ -803,16 +847,17 @@ def cooperate(s, x, p, n):
     """Gains from mutual restraint: a power that restrained toward ``m`` of
     the ``n_o`` other living powers while they restrained toward it grows by
     ``exp(cooperation_gain * m / n_o)``.  Returns the capability gained."""
+    alive0, stance = x.flags[FLAG.alive0], x.pair_flags[PAIR_FLAG.stance]
     c, al = s.cap, s.alive
     gained = 0.0
     for q in range(n):
-        if not (al[q] and x.alive0[q]):
+        if not (al[q] and alive0[q]):
             continue
         n_o, m_o = 0, 0
         for r in range(n):
-            if r != q and al[r] and x.alive0[r]:
+            if r != q and al[r] and alive0[r]:
                 n_o += 1
-                if x.stance[q, r] and x.stance[r, q]:
+                if stance[q, r] and stance[r, q]:
                     m_o += 1
         if m_o > 0:
             before = c[q]
@@ -838,19 +883,22 @@ def observe(s, x, p, dr, t, bound, n):
     by Bayes' rule.  While the regime is in force a member's attack on a
     member is seen by every member as hostility toward itself (regimes supply
     information; Keohane 1984, ch. 6)."""
+    alive0, intended = x.flags[FLAG.alive0], x.pair_flags[PAIR_FLAG.intended]
+    member, on_a, stance = x.flags[FLAG.member], x.flags[FLAG.on_a], x.pair_flags[PAIR_FLAG.stance]
+    war_att, war_dfd, wid = x.war_index[WAR.war_att], x.war_index[WAR.war_dfd], x.war_index[WAR.wid]
     bel, seen = s.belief, s.seen_hostile
     for i in range(n):
         for j in range(n):
-            if not (x.alive0[i] and x.alive0[j] and i != j):
+            if not (alive0[i] and alive0[j] and i != j):
                 seen[i, j] = False
                 continue
-            hostile = not x.stance[j, i]
+            hostile = not stance[j, i]
             if p.misperception > 0 and draw(dr, dr.off.mis, i * n + j) < p.misperception:
                 hostile = not hostile
-            at_war = x.wid[i] >= 0 and x.wid[i] == x.wid[j] and x.on_a[i] != x.on_a[j]
+            at_war = wid[i] >= 0 and wid[i] == wid[j] and on_a[i] != on_a[j]
             if at_war:
                 hostile = True
-            obs = (4 * np.int64(x.intended[i, j]) + 2 * np.int64(x.stance[i, j])
+            obs = (4 * np.int64(intended[i, j]) + 2 * np.int64(stance[i, j])
                    + np.int64(not hostile))
             s.dyad[i, j] = t.next8[s.dyad[i, j] + obs]
             seen[i, j] = hostile
@@ -858,19 +906,20 @@ def observe(s, x, p, dr, t, bound, n):
                                (0 if hostile else 1) + (2 if at_war else 0))
     if bound and p.restraint > 0:
         for k_w in range(x.mi[M_WARS]):
-            va = x.war_att[k_w]
-            if not (x.member[va] and x.member[x.war_dfd[k_w]]):
+            va = war_att[k_w]
+            if not (member[va] and member[war_dfd[k_w]]):
                 continue
             for q in range(n):  # its enemies in that war saw it already
-                if x.member[q] and q != va and not (x.wid[q] == k_w and not x.on_a[q]):
+                if member[q] and q != va and not (wid[q] == k_w and not on_a[q]):
                     bel[q, va] = _bayes(bel[q, va], t.like_s, t.like_e, 2)
 
 
 @phase
 def start_afresh(s, x, p, t, n):
     """A restored power starts afresh: prior beliefs, start states, no grievances."""
+    alive0 = x.flags[FLAG.alive0]
     for q in range(n):
-        if s.alive[q] and not x.alive0[q]:
+        if s.alive[q] and not alive0[q]:
             for r in range(n):
                 s.belief[q, r] = p.belief_prior
                 s.belief[r, q] = p.belief_prior
@@ -891,12 +940,13 @@ def classify_wars(x, p, n_start, h, share_h, max_fight, n):
     (Gilpin 1981; Jervis 1982, p. 366): the year's wars involve most great
     powers (three at least) and beat the year's strongest power ``h``, whose
     share is at least ``predominance_share``.  Returns whether it was hegemonic."""
+    lose, wid = x.flags[FLAG.lose], x.war_index[WAR.wid]
     n_fight = 0
     for q in range(n):
-        if x.wid[q] >= 0:
+        if wid[q] >= 0:
             n_fight += 1
     x.mb[M_SYSTEM_WAR] = max_fight >= 3 and 2 * max_fight > n_start
-    hegemonic = (n_fight >= 3 and 2 * n_fight > n_start and x.lose[h]
+    hegemonic = (n_fight >= 3 and 2 * n_fight > n_start and lose[h]
                  and share_h >= p.predominance_share)
     x.mb[M_HEGEMONIC_WAR] = hegemonic
     return hegemonic
@@ -911,6 +961,7 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
     conditions times its relative decline); the regime holds while its
     strength reaches the threshold.  Without a regime every war counts as a
     member war."""
+    alive0 = x.flags[FLAG.alive0]
     strength = 0.0
     held = False
     if not p.has_regime:
@@ -929,7 +980,7 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
                 if al[q] and draw(dr, dr.off.shock, q) < p.shock_rate:
                     s.revisionist[q] = True
         for q in range(n):  # a settlement: after a hegemonic war, or on restoration
-            if al[q] and (hegemonic or not x.alive0[q]):
+            if al[q] and (hegemonic or not alive0[q]):
                 rs[q] = c[q] / total
         cost = min(p.war_cost_perception + s.memory[0], 1.0)
         n_m = 0
@@ -969,6 +1020,7 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
 def measure(s, x, dyads, n_join, n):
     """The year's remaining measures: survival, concentration, poles,
     cooperation, beliefs, alliances and wars whose loser was spared."""
+    alive0, losers, shares = x.flags[FLAG.alive0], x.war_index[WAR.losers], x.values[VALUE.shares]
     c, al = s.cap, s.alive
     total = 0.0
     n_alive = 0
@@ -979,14 +1031,14 @@ def measure(s, x, dyads, n_join, n):
     hhi = 0.0
     max_share = -np.inf
     for q in range(n):
-        x.shares[q] = c[q] / total
-        hhi += x.shares[q] ** 2
-        if x.shares[q] > max_share:
-            max_share = x.shares[q]
+        shares[q] = c[q] / total
+        hhi += shares[q] ** 2
+        if shares[q] > max_share:
+            max_share = shares[q]
     n_poles = 0
     n_never_fallen = 0
     for q in range(n):
-        if x.shares[q] >= 0.5 * max_share:
+        if shares[q] >= 0.5 * max_share:
             n_poles += 1
         if not s.fallen[q]:
             n_never_fallen += 1
@@ -997,11 +1049,11 @@ def measure(s, x, dyads, n_join, n):
     belief_sum = 0.0
     for i in range(n):
         for j in range(n):
-            if x.alive0[i] and x.alive0[j] and i != j:
+            if alive0[i] and alive0[j] and i != j:
                 belief_sum += s.belief[i, j]
     n_spared = 0
     for k_w in range(x.mi[M_WARS]):  # decided wars whose main loser survives the year
-        if x.losers[k_w] >= 0 and al[x.losers[k_w]]:
+        if losers[k_w] >= 0 and al[losers[k_w]]:
             n_spared += 1
     x.mf[M_ESSENTIAL_SURVIVAL] = n_alive / n
     x.mf[M_CONTINUOUS_SURVIVAL] = n_never_fallen / n
