@@ -24,10 +24,10 @@ def write_parquet(table, path: str | Path) -> None:
     if isinstance(table, pd.DataFrame):
         table = pa.Table.from_pandas(table, preserve_index=False)
     tmp = _tmp(path)
-    # Plain encoding without statistics: 3-4x faster to write, still read by
-    # DuckDB/pandas.  Whole-column batches, version-2 data pages and one
-    # write of the finished file (not one per page) took a 500-run sweep
-    # chunk's two files from 5.6 ms to 4.8 ms (medians of 30, README's machine).
+    # Plain encoding without statistics writes several times faster and is
+    # still read by DuckDB/pandas; whole-column batches, version-2 data pages
+    # and one write of the finished file (not one per page) are faster still
+    # (benchmarks/bench_sweep.py measures the store's share of a sweep).
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="lz4", use_dictionary=False, write_statistics=False,
                    write_batch_size=1 << 16, data_page_version="2.0")

@@ -61,9 +61,14 @@ def closest_hint(name: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     return f"; closest: {', '.join(close)}" if close else ""
 
 
-def require_extra(module: str, extra: str) -> None:
-    """One line naming the extra to install when an optional library is missing."""
+def require_extra(module: str, extra: str):
+    """Import an optional library and return it; when it is missing, an
+    ``ImportError`` of one line naming the extra that installs it (the CLI
+    prints it as its one error line)."""
+    import importlib
     import importlib.util
 
-    if importlib.util.find_spec(module) is None:
-        raise ValueError(f"this needs {module}: pip install 'security-regimes[{extra}]'")
+    if importlib.util.find_spec(module.split(".")[0]) is None:
+        raise ImportError(f"this needs {module.split('.')[0]}: "
+                          f"pip install 'security-regimes[{extra}]'")
+    return importlib.import_module(module)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._validation import closest_hint
+from .._validation import closest_hint, require_extra
 from ..regimes.scenarios import Scenario, get_scenario
 from .parameters import RUN_OUTCOMES, apply_point, targets
 
@@ -48,14 +48,10 @@ DEFAULT_OUTCOMES = ("regime_holds", "regime_autonomy", "war_frequency", "essenti
 def _workbench():
     import warnings
 
-    try:
-        with warnings.catch_warnings():  # it warns on import about an optional evaluator
-            warnings.simplefilter("ignore", UserWarning)
-            import ema_workbench
-            import ema_workbench.analysis.prim  # noqa: F401
-    except ImportError:  # pragma: no cover - optional extra
-        raise ValueError("this needs the EMA Workbench: pip install 'security-regimes[ema]'") \
-            from None
+    with warnings.catch_warnings():  # it warns on import about an optional evaluator
+        warnings.simplefilter("ignore", UserWarning)
+        ema_workbench = require_extra("ema_workbench", "ema")
+        require_extra("ema_workbench.analysis.prim", "ema")
     return ema_workbench
 
 

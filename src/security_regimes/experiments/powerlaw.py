@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._validation import require_extra
+
 
 @dataclass(frozen=True)
 class PowerLawFit:
@@ -55,12 +57,7 @@ def ccdf(x) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _package():
-    try:
-        import powerlaw
-    except ImportError:  # pragma: no cover - the tails extra is installed by make
-        raise ValueError("the powerlaw package is missing: pip install "
-                         "'security-regimes[tails]' (make demo and make test install it)") from None
-    return powerlaw
+    return require_extra("powerlaw", "tails")
 
 
 def csn_fit(x) -> dict[str, float]:

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .._io import write_parquet, write_text
 from .._progress import Progress
+from .._validation import require_extra
 from .._version import __version__
 from .files import load_sweep_file
 from .sweep import (
@@ -45,11 +46,9 @@ from .sweep import (
 EXECUTORS = ("auto", "serial", "process", "dask")
 
 #: ``auto`` starts worker processes only for sweeps estimated to take at least
-#: this long serially.  Below it, starting them costs more than they save:
-#: on the 2-core machine of the README, the process executor (this process
-#: and one forked worker) was 0.90x serial for a sweep of 0.04 s, 1.09x for
-#: 0.07 s, and 1.49x-1.51x for 0.18 s (forking the worker and hearing it
-#: finish cost about 12 ms, and each process's first chunk a few ms more).
+#: this long serially.  Below it, forking the workers and hearing them finish
+#: costs more than they save (``benchmarks/bench_sweep.py --examples-only``
+#: prints the process executor's speed-up on small sweeps).
 AUTO_PROCESS_SECONDS = 0.1
 
 
@@ -406,8 +405,6 @@ def sensitivity(directory: str | Path, outcome: str) -> pd.DataFrame:
     noise.  ``.attrs["imputed"]`` counts points where the outcome never
     occurred (e.g. no hegemony in any replicate), given the mean of the others.
     """
-    from .._validation import require_extra
-
     require_extra("SALib", "sensitivity")
     from SALib.analyze import sobol
 

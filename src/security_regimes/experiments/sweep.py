@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._validation import require_extra
 from ..regimes.scenarios import Scenario
 from ..system import simulate
 from ..system.simulate import SimulationResult
@@ -92,8 +93,6 @@ def design_points(model, scenario: Scenario) -> pd.DataFrame:
         df = pd.DataFrame({n: _scale(spec, u[:, k]) for k, (n, spec) in
                            enumerate(zip(names, specs, strict=True))})
     else:  # sobol (Saltelli's scheme, as SALib analyses it)
-        from .._validation import require_extra
-
         require_extra("SALib", "sensitivity")
         from SALib.sample import sobol as sobol_sample
 
@@ -167,9 +166,9 @@ def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: 
         _append(runs, _runs_columns(res, point, replicates, values, outcomes))
         _append(yrs, _years_columns(res, start_year))
         run = stop
-    # Each table is built once from whole columns (a table per design point
-    # cost more than simulating it when points have few replicates), in Arrow:
-    # through pandas, a 500-run chunk's runs file took 0.8 ms, not 0.2 ms.
+    # Each table is built once from whole columns, in Arrow: a table per design
+    # point, or one built through pandas, cost more than simulating points
+    # with few replicates (benchmarks/bench_sweep.py).
     return _runs_table(_joined(runs)), _years_table(_joined(yrs))
 
 
@@ -350,8 +349,8 @@ def iter_process(fn: Callable, chunks: list[Chunk], workers: int | None
             p.join()
         raise
     # Every worker has said it is done or has nothing left to say; a worker's
-    # exit (unmapping its copy of this process) took 7 ms, so reap them
-    # without waiting.  (A worker holds its pipe's read end too, so saying it
+    # exit (unmapping its copy of this process) takes milliseconds, so reap
+    # them without waiting.  (A worker holds its pipe's read end too, so saying it
     # is done never meets a closed pipe.)
     threading.Thread(target=_join, args=(list(procs.values()),), daemon=True,
                      name="security-regimes-reaper").start()
@@ -437,12 +436,7 @@ def _worker(fn: Callable, chunks: list[Chunk], claimed, send, parent: int) -> No
 
 
 def _dask():
-    try:
-        from dask import distributed
-    except ImportError:  # pragma: no cover - optional extra
-        raise ValueError("the dask executor needs the dask extra: "
-                         "pip install 'security-regimes[dask]'") from None
-    return distributed
+    return require_extra("dask.distributed", "dask")
 
 
 def _connect(address: str):

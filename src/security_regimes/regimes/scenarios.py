@@ -10,6 +10,7 @@ the counterfactual adds the effect of the norms on outcomes, run by run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -218,9 +219,9 @@ class ScenarioResult:
             "autonomy_by_year": self.autonomy_by_year(), "outcomes": self.outcomes(),
             **(extra or {})})
         try:
-            toml = scenario_toml(self.scenario)
-        except (TypeError, ValueError):
-            toml = ""
+            toml, why = scenario_toml(self.scenario), None
+        except (TypeError, ValueError) as e:  # e.g. a strategy object with no file form
+            toml, why = None, str(e)
         s = self.scenario
         manifest = {"kind": "scenario", "scenario": s.name, "description": s.description,
                     "claim": s.claim, "seed": self.seed, "systems": self.result.n_systems,
@@ -228,6 +229,8 @@ class ScenarioResult:
                     "package_version": __version__,
                     "written": datetime.now(UTC).isoformat(timespec="seconds"),
                     "scenario_toml": toml}
+        if why is not None:  # said, not swallowed: the run has no file form to re-run from
+            manifest["scenario_toml_missing"] = why
         if run_seconds is not None:
             manifest["run_seconds"] = run_seconds
         write_text(json.dumps(manifest, indent=2, default=str), out / "manifest.json")
@@ -374,6 +377,13 @@ ECONOMIC = {**all_knobs(0.0), "cooperation_gain": 0.01}
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
+    """The catalogue of built-in scenarios by name (a new dict each call; the
+    scenarios themselves are built once and are immutable)."""
+    return dict(_catalogue())
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> dict[str, Scenario]:
     anarchy_system = System(**all_knobs(1.0))
     scenarios = [
         Scenario(
@@ -460,7 +470,7 @@ def builtin_scenarios() -> dict[str, Scenario]:
 def get_scenario(name: str | Scenario) -> Scenario:
     if isinstance(name, Scenario):
         return name
-    scenarios = builtin_scenarios()
+    scenarios = _catalogue()
     return scenarios[check_choice(name, scenarios, "scenario")]
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._io import _tmp, write_parquet
 from .._resources import check_fits
-from .._validation import check_int
+from .._validation import check_int, require_extra
 from ..engine.rng import root_entropy, spawn_keys
 from ..games.strategies import Strategy
 from .config import Policy, System, get_policy
@@ -222,10 +222,7 @@ class SimulationResult:
 
     def to_xarray(self):
         """An ``xarray.Dataset`` with dims ``system``, ``year``, ``power`` (needs xarray)."""
-        try:
-            import xarray as xr
-        except ImportError:  # pragma: no cover - optional
-            raise ValueError("to_xarray needs xarray: pip install xarray") from None
+        xr = require_extra("xarray", "test")
         B, T = self.measures["war"].shape
         data = {k: (("system", "year"), v) for k, v in self.measures.items()}
         coords = {"system": self.system_ids, "year": np.arange(1, T + 1)}

@@ -18,7 +18,10 @@ def csf(a, d, k):
     """Chance that side ``a`` beats side ``d`` in one battle: ``a**k / (a**k + d**k)``
     (Tullock 1980; Hirshleifer 1989); 0 when ``a`` has nothing."""
     if a > 0:
-        return 1.0 / (1.0 + (d / a) ** k)
+        ratio = d / a
+        if k == 2.0:  # the default: a product, not a call to pow (the same double)
+            return 1.0 / (1.0 + ratio * ratio)
+        return 1.0 / (1.0 + ratio ** k)
     return 0.0
 
 

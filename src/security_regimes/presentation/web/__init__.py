@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..._validation import require_extra
+
 APP = Path(__file__).with_name("app.py")
 
 
@@ -29,11 +31,7 @@ def command(host: str, port: int, results: Path) -> list[str]:
 
 def serve(host: str, port: int, results: Path) -> None:
     """Replace this process by the Streamlit server (so signals reach it directly)."""
-    try:
-        import streamlit  # noqa: F401
-    except ImportError:
-        raise ValueError("the web explorer needs the web extra: "
-                         "pip install 'security-regimes[web]'") from None
+    require_extra("streamlit", "web")
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     sys.stdout.flush()
     sys.stderr.flush()
