@@ -18,6 +18,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._policies import POLICIES
+
 app = typer.Typer(
     help="Simulate and measure international security regimes (Jervis 1982).",
     no_args_is_help=True,
@@ -239,7 +241,7 @@ def _system_from_options(powers: int | None, cow_year: int, states: str | None,
 
 @app.command()
 def simulate(
-    policy: Annotated[str, typer.Option(help="waltz | kaplan | balancer | far_sighted_waltz")] = "kaplan",
+    policy: Annotated[str, typer.Option(help=" | ".join(POLICIES))] = "kaplan",
     years: Annotated[int, typer.Option(help="Years to simulate.")] = 200,
     systems: Annotated[int, typer.Option(help="Independent systems (runs).")] = 1000,
     seed: Seed = 0,

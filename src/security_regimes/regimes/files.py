@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .._policies import POLICIES
 from ..system import Policy, System
 from ..system.simulate import MAX_YEARS
 from .regime import NORMS, Conditions, Regime
@@ -93,7 +94,7 @@ class SystemModel(_Strict):
 
 
 class PolicyModel(_Strict):
-    name: Literal["waltz", "kaplan", "balancer", "far_sighted_waltz"] = "waltz"
+    name: Literal[POLICIES] = "waltz"  # type: ignore[valid-type]
     rules: dict[int, float] = Field(default_factory=dict,
                                     description="Kaplan rule (1-6) -> weight in [0, 1].")
     balancer: int = Field(0, ge=0, le=29)

@@ -7,28 +7,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .._policies import POLICIES, POLICY_TRAITS  # noqa: F401 - re-exported: the policies
 from .._validation import check_choice, check_finite, check_int, check_probability
-
-#: Each balance-of-power policy as declared properties, which the compiled year
-#: reads (it never asks which policy it runs):
-#:
-#: * ``internal_rules``: Kaplan's six rules bind decisions with their weights
-#:   (Kaplan 1957, p. 23); without it every rule weight is 0.
-#: * ``manual_balancer``: power ``balancer`` joins the weaker side of every war
-#:   it is not in, and allies against a power tending toward predominance
-#:   (Claude 1962's "manually operated" balance).
-#: * ``spares_future_allies``: a winner spares a beaten power worth more as a
-#:   future ally than its elimination is worth (Jervis 1982, p. 362: restraint
-#:   as a result of far-sighted power-seeking, not an intent).
-POLICY_TRAITS: dict[str, dict[str, bool]] = {
-    "waltz": {"internal_rules": False, "manual_balancer": False, "spares_future_allies": False},
-    "kaplan": {"internal_rules": True, "manual_balancer": False, "spares_future_allies": False},
-    "balancer": {"internal_rules": False, "manual_balancer": True, "spares_future_allies": False},
-    "far_sighted_waltz": {"internal_rules": False, "manual_balancer": False,
-                          "spares_future_allies": True},
-}
-#: The policy names, in one list.
-POLICIES = tuple(POLICY_TRAITS)
 
 #: Kaplan's six rules (System and Process in International Politics, 1957, p. 23).
 KAPLAN_RULES = {

@@ -113,8 +113,7 @@ Draws = namedtuple("Draws", ("key", "base", "off"))
 #: double the cold compile time.  Tests call phases through ``njit(f.py_func)``.
 phase = njit(cache=True, nogil=True, error_model="numpy", _nrt=False, no_cpython_wrapper=True,
              no_cfunc_wrapper=True)
-#: A step inside a phase's loop over pairs is inlined into the phase (numba
-#: IR): a call passing the named tuples would cost more than the step.
+#: A step inside a phase's loop over pairs: scalars in, scalars out.
 step = njit(cache=True, nogil=True, error_model="numpy", _nrt=False,
             no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
@@ -370,6 +369,7 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
     reply, stance = x.pair_flags[PAIR_FLAG.reply], x.pair_flags[PAIR_FLAG.stance]
     member, side, punish = x.flags[FLAG.member], x.values[VALUE.side], x.pair_values[PAIR_VALUE.punish]
     al, c, belief = s.alive, s.cap, s.belief
+    filters = p.rule1 > 0 or p.rule5 > 0  # else only the restraint norm can bind
     restraints, norm_restraints, restraining, dyads = 0, 0, 0, 0
     for i in range(n):
         for j in range(n):
@@ -393,8 +393,11 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
             margin, eg, p_att = attack_value(p, c[i], c[j], own, enemy, own_t, enemy_t, delta,
                                              belief[i, j], reply[i, j], x.walk, n_start)
             ready = margin > 0
-            cand = filter_attack(p, dr, i, j, n, ready, eg, p_att, c[i], t.supranational[j],
-                                 bound and member[i] and member[j], s.weight[i], belief[i, j])
+            cand = ready
+            bound_pair = bound and member[i] and member[j]
+            if filters or bound_pair:  # Kaplan's rules or the norm may bind
+                cand = filter_attack(p, dr, i, j, n, ready, eg, p_att, c[i], t.supranational[j],
+                                     bound_pair, s.weight[i], belief[i, j])
             stance[i, j] = reply[i, j] and not cand
             if stance[i, j]:
                 restraining += 1

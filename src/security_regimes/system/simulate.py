@@ -17,17 +17,12 @@ from ..engine.rng import root_entropy, spawn_keys
 from ..games.strategies import Strategy
 from .config import Policy, System, get_policy
 from .kernel import Kernel, allocate, measure_views
+from .layout import YEAR_MEASURES as LAYOUT_MEASURES
 from .model import Dyadic, initial_state
 
-#: Per-year measures stored for every system-year (see :mod:`security_regimes.system.kernel`).
-YEAR_MEASURES = (
-    "war", "war_size", "attacker", "defender", "attacker_won", "punishers", "eliminated",
-    "restored", "n_alive", "essential_survival", "continuous_survival", "pairs",
-    "restraining_dyads", "hhi", "con", "max_share", "n_poles", "alliance_count",
-    "cooperation_rate", "mean_belief", "growth", "total", "restraints", "norm_restraints",
-    "settled", "member_war", "regime_strength", "hegemonic_war", "regime_in_force", "system_war",
-    "wars", "decisive_wars", "spared", "largest_war",
-)
+#: Per-year measures stored for every system-year, in the order of
+#: :data:`~security_regimes.system.layout.MEASURES` (their table).
+YEAR_MEASURES = LAYOUT_MEASURES
 
 
 @dataclass
