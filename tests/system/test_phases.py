@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from security_regimes.engine.kernels import njit
 from security_regimes.engine.rng import spawn_keys
-from security_regimes.regimes.regime import Conditions, Regime
 from security_regimes.system import Policy, System
 from security_regimes.system import phases as ph
 from security_regimes.system.kernel import Kernel
@@ -34,6 +33,7 @@ from security_regimes.system.model import Dyadic
 
 from . import reference as ref
 from .draws import Draws
+from .test_reference import random_regime
 
 F, PF, V, PV, W = ph.FLAG, ph.PAIR_FLAG, ph.VALUE, ph.PAIR_VALUE, ph.WAR
 
@@ -112,12 +112,7 @@ def world(seed, n, policy, dyadic, extra, regime):
     dy = Dyadic.build(dyadic, 50, n)
     reg = None
     if regime != "none":
-        reg = Regime(members=None if regime == "all" else tuple(range(0, n, 2)),
-                     norms={"restraint": 0.8, "consultation": 0.6, "compensation": 0.7,
-                            "no_elimination": 0.9, "readmission": 0.5},
-                     conditions=Conditions(shock_rate=0.1, memory=0.2, half_life=15.0,
-                                           threshold=float(rng.uniform(0.2, 0.8)),
-                                           decline=float(rng.choice([0.0, 1.0, 2.5]))))
+        reg = random_regime(rng, n, regime)
     alive = rng.random(n) < 0.85
     alive[0] = True
     state = {

@@ -44,6 +44,16 @@ def random_state(rng, B, N, dyadic):
     )
 
 
+def random_regime(rng, n, members):
+    """A regime with every norm, over all powers (``members="all"``) or every second one."""
+    return Regime(members=None if members == "all" else tuple(range(0, n, 2)),
+                  norms={"restraint": 0.8, "consultation": 0.6, "compensation": 0.7,
+                         "no_elimination": 0.9, "readmission": 0.5},
+                  conditions=Conditions(shock_rate=0.1, memory=0.2, half_life=15.0,
+                                        threshold=float(rng.uniform(0.2, 0.8)),
+                                        decline=float(rng.choice([0.0, 1.0, 2.5]))))
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**31),
@@ -78,12 +88,7 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
     state = random_state(rng, B, n, dy)
     reg = None
     if regime != "none":
-        reg = Regime(members=None if regime == "all" else tuple(range(0, n, 2)),
-                     norms={"restraint": 0.8, "consultation": 0.6, "compensation": 0.7,
-                            "no_elimination": 0.9, "readmission": 0.5},
-                     conditions=Conditions(shock_rate=0.1, memory=0.2, half_life=15.0,
-                                           threshold=float(rng.uniform(0.2, 0.8)),
-                                           decline=float(rng.choice([0.0, 1.0, 2.5]))))
+        reg = random_regime(rng, n, regime)
         state.weight = rng.uniform(0, 1, (B, n))
         state.memory = rng.uniform(0, 1, B)
         state.revisionist = rng.random((B, n)) < 0.2
