@@ -7,8 +7,9 @@ from security_regimes.engine.rng import spawn_keys
 from security_regimes.regimes.regime import Conditions, Regime
 from security_regimes.regimes.scenarios import get_scenario
 from security_regimes.system import System, simulate
-from security_regimes.system.kernel import default_threads, step_year
+from security_regimes.system.kernel import step_year
 from security_regimes.system.model import Dyadic, initial_state
+from security_regimes.system.threads import default_threads
 
 CASES = {
     "kaplan": dict(system=System.from_cow(1816, 8), policy="kaplan"),
@@ -210,7 +211,7 @@ def test_hegemonic_wars_are_detected_only_when_most_powers_beat_the_predominant_
 def test_threads_limit_holds_in_its_block_and_thread_only(monkeypatch):
     import threading
 
-    from security_regimes.system.kernel import threads_limit
+    from security_regimes.system.threads import threads_limit
 
     monkeypatch.setenv("SECURITY_REGIMES_THREADS", "3")
     seen = []

@@ -310,7 +310,7 @@ def iter_process(fn: Callable, chunks: list[Chunk], workers: int | None
     """
     import multiprocessing
 
-    from ..system.kernel import threads_limit
+    from ..system.threads import threads_limit
 
     if not chunks:
         return

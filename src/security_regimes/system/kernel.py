@@ -48,7 +48,7 @@ from .model import (
     EXPANSIONIST_RESTRAINT,
     SEEKER_RESTRAINT,
 )
-from .threads import default_threads, threads_for, threads_limit  # noqa: F401 - public here too
+from .threads import threads_for
 
 #: State fields a run with a regime needs (see ``model.State``).
 REGIME_STATE = ("weight", "memory", "revisionist", "ref_share", "in_force")
@@ -219,7 +219,7 @@ class Kernel:
         """Advance ``state`` in place through years ``y0 <= y < y1``.
 
         Year ``y``'s measures go to column ``y - col0`` of the output arrays.
-        ``threads``: threads over systems (default :func:`default_threads`).
+        ``threads``: threads over systems (default :func:`~security_regimes.system.threads.default_threads`).
         """
         B, n = state.cap.shape
         s = self.system
