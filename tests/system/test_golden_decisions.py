@@ -115,3 +115,40 @@ def test_consultation_settles_the_crisis_in_conference():
     assert x.mb[BOOL_MEASURES.index("settled")]
     s, x, out = after(6, (0.8, 0.2), Policy("waltz"), **kw)
     assert x.mi[INT_MEASURES.index("wars")] == 1 and not x.mb[BOOL_MEASURES.index("settled")]
+
+
+def _battle_and_push_draws(n, key=1, year=0):
+    """The uniforms of the first war's first battle and of pressing on (draw blocks war, push)."""
+    from security_regimes.engine.kernels import uniform
+    from security_regimes.system.layout import draws_per_year, offsets
+
+    off, base = offsets(n), year * draws_per_year(n)
+    return (uniform(np.uint64(key), np.uint64(base + off.war)),
+            uniform(np.uint64(key), np.uint64(base + off.push)))
+
+
+@pytest.mark.parametrize("policy, regime, spared", [
+    (Policy("waltz"), None, False),
+    (Policy("kaplan", rules={1: 0.0, 3: 1.0}), None, True),
+    (Policy("waltz"), "no_elimination", True),
+])
+def test_a_beaten_power_is_pressed_to_elimination_unless_a_rule_spares_it(policy, regime, spared):
+    """Capabilities 0.8 and 0.2, first strike 1, one decisive battle
+    (decisive_lead 1): power 0 attacks and wins its battle with p = 1 / (1 +
+    (0.2 / 1.6)^2) = 0.985 (the battle's uniform is below it, checked).
+    The winners take half (transfer 0.5); pressing on pays (the winner's odds
+    against the remnant are near 1 and each battle costs 5%), and succeeds
+    when the push draw is below those odds (checked).  Under waltz power 1
+    is eliminated; Kaplan's rule 3 at weight 1, or the no-elimination norm at
+    strength 1 between members of a regime in force (weight 1, belief 0.5),
+    spares it: power 1 survives and the sparing is a norm-explained
+    restraining decision."""
+    u_battle, u_push = _battle_and_push_draws(2)
+    assert u_battle < 1 / (1 + (0.2 / 1.6) ** 2) and u_push < 0.9
+    reg = _norm_regime(no_elimination=1.0) if regime else None
+    s, x, out = after(6, (0.8, 0.2), policy, reg, in_force=regime is not None,
+                      weight=1.0 if regime else 0.0, first_strike=1.0, threat_share=1.0,
+                      predominance_share=1.0, elimination_threshold=0.0)
+    assert x.mi[INT_MEASURES.index("wars")] == 1 and x.mi[INT_MEASURES.index("decisive_wars")] == 1
+    assert bool(s.alive[1]) is spared
+    assert x.flags[ph.FLAG.win].tolist() == [True, False]
