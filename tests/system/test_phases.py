@@ -23,11 +23,7 @@ from security_regimes.system.layout import (
     FLOAT_MEASURES,
     INT_MEASURES,
     M_GROWTH,
-    M_MEMBER_WAR,
-    M_REGIME_IN_FORCE,
-    M_REGIME_STRENGTH,
     M_RESTORED,
-    M_WAR,
 )
 from security_regimes.system.model import Dyadic
 
@@ -77,9 +73,7 @@ def run_phases(stop, s, x, p, t, dr, growth_factor, seen, n):
         if p.has_regime:
             ph.update_regime(s, x, p, dr, t, hegemonic, out[6], n)
         else:
-            x.mf[M_REGIME_STRENGTH] = 0.0
-            x.mb[M_REGIME_IN_FORCE] = False
-            x.mb[M_MEMBER_WAR] = x.mb[M_WAR]
+            ph.without_regime(x)
     if stop >= 14:
         x.mf[M_GROWTH] = out[1]
         ph.measure(s, x, int(out[5]), 0, n)

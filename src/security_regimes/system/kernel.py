@@ -32,11 +32,7 @@ from .layout import (
     FLOAT_MEASURES,
     INT_MEASURES,
     M_GROWTH,
-    M_MEMBER_WAR,
-    M_REGIME_IN_FORCE,
-    M_REGIME_STRENGTH,
     M_RESTORED,
-    M_WAR,
     draws_per_year,
     offsets,
     pack,
@@ -86,10 +82,8 @@ def year(s, x, p, t, dr, growth_factor, seen, n):
     hegemonic = ph.classify_wars(x, p, n_start, h, share_h, max_fight, n)
     if p.has_regime:                                                   # the regime
         ph.update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n)
-    else:  # no regime: every war counts as a member war
-        x.mf[M_REGIME_STRENGTH] = 0.0
-        x.mb[M_REGIME_IN_FORCE] = False
-        x.mb[M_MEMBER_WAR] = x.mb[M_WAR]
+    else:
+        ph.without_regime(x)
     x.mf[M_GROWTH] = growth
     ph.measure(s, x, dyads, n_join, n)
     return clique if n_join > 1 else np.uint32(0)

@@ -962,59 +962,65 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
     hegemonic war, which also makes a new settlement); members may turn
     revisionist; each member's weight moves toward its target (Jervis's
     conditions times its relative decline); the regime holds while its
-    strength reaches the threshold.  Without a regime every war counts as a
-    member war."""
+    strength reaches the threshold.  Called only with a regime
+    (:func:`without_regime` otherwise)."""
     alive0 = x.flags[FLAG.alive0]
     strength = 0.0
     held = False
-    if not p.has_regime:
-        x.mb[M_MEMBER_WAR] = x.mb[M_WAR]
-    else:
-        c, al, rs = s.cap, s.alive, s.ref_share
-        total = total_of(c, n)
-        mem = s.memory[0] * p.memory_decay
-        if member_destroyed > 0:  # wars with members on both sides
-            mem = mem + p.memory_gain * member_destroyed / total
-        if hegemonic:  # war is never seen as costlier than right after one
-            mem = 1.0
-        s.memory[0] = min(mem, 1.0)
-        if p.shock_rate > 0:
-            for q in range(n):
-                if al[q] and draw(dr, dr.off.shock, q) < p.shock_rate:
-                    s.revisionist[q] = True
-        for q in range(n):  # a settlement: after a hegemonic war, or on restoration
-            if al[q] and (hegemonic or not alive0[q]):
-                rs[q] = c[q] / total
-        cost = min(p.war_cost_perception + s.memory[0], 1.0)
-        n_m = 0
-        s_w, s_t = 0.0, 0.0
-        for i in range(n):
-            living = t.members[i] and al[i]
-            n_o, s_o = 0, 0
-            for j in range(n):
-                if living and j != i and t.members[j] and al[j]:
-                    n_o += 1
-                    if s.belief[i, j] >= p.comply_belief:
-                        s_o += 1
-            trust = s_o / n_o if n_o > 0 else 1.0
-            target = 0.0
-            if living and not s.revisionist[i]:
-                fall = 1.0
-                ratio = c[i] / total / rs[i] if rs[i] > 0 else 1.0
-                if ratio < 1.0 and p.decline > 0:
-                    fall = ratio ** p.decline
-                target = p.regulation * p.shared_value * trust * cost * fall
-            s.weight[i] = s.weight[i] + p.adaptation * (target - s.weight[i])
-            if living:
-                n_m += 1
-                s_w += s.weight[i]
-                s_t += trust
-        if n_m > 1:  # a regime needs two members at least
-            strength = min(s_w, s_t) / n_m
-            held = strength >= p.formation
-        s.in_force[0] = held
+    c, al, rs = s.cap, s.alive, s.ref_share
+    total = total_of(c, n)
+    mem = s.memory[0] * p.memory_decay
+    if member_destroyed > 0:  # wars with members on both sides
+        mem = mem + p.memory_gain * member_destroyed / total
+    if hegemonic:  # war is never seen as costlier than right after one
+        mem = 1.0
+    s.memory[0] = min(mem, 1.0)
+    if p.shock_rate > 0:
+        for q in range(n):
+            if al[q] and draw(dr, dr.off.shock, q) < p.shock_rate:
+                s.revisionist[q] = True
+    for q in range(n):  # a settlement: after a hegemonic war, or on restoration
+        if al[q] and (hegemonic or not alive0[q]):
+            rs[q] = c[q] / total
+    cost = min(p.war_cost_perception + s.memory[0], 1.0)
+    n_m = 0
+    s_w, s_t = 0.0, 0.0
+    for i in range(n):
+        living = t.members[i] and al[i]
+        n_o, s_o = 0, 0
+        for j in range(n):
+            if living and j != i and t.members[j] and al[j]:
+                n_o += 1
+                if s.belief[i, j] >= p.comply_belief:
+                    s_o += 1
+        trust = s_o / n_o if n_o > 0 else 1.0
+        target = 0.0
+        if living and not s.revisionist[i]:
+            fall = 1.0
+            ratio = c[i] / total / rs[i] if rs[i] > 0 else 1.0
+            if ratio < 1.0 and p.decline > 0:
+                fall = ratio ** p.decline
+            target = p.regulation * p.shared_value * trust * cost * fall
+        s.weight[i] = s.weight[i] + p.adaptation * (target - s.weight[i])
+        if living:
+            n_m += 1
+            s_w += s.weight[i]
+            s_t += trust
+    if n_m > 1:  # a regime needs two members at least
+        strength = min(s_w, s_t) / n_m
+        held = strength >= p.formation
+    s.in_force[0] = held
     x.mf[M_REGIME_STRENGTH] = strength
     x.mb[M_REGIME_IN_FORCE] = held
+
+
+@phase
+def without_regime(x):
+    """The regime's measures of a run without one: no strength, never in
+    force, and every war counts as a member war."""
+    x.mf[M_REGIME_STRENGTH] = 0.0
+    x.mb[M_REGIME_IN_FORCE] = False
+    x.mb[M_MEMBER_WAR] = x.mb[M_WAR]
 
 
 # --- The year's measures ----------------------------------------------------
