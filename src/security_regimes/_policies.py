@@ -25,3 +25,15 @@ POLICY_TRAITS: dict[str, dict[str, bool]] = {
 }
 #: The policy names, in one list.
 POLICIES = tuple(POLICY_TRAITS)
+#: The default policy (``Policy()``, files, ``simulate``, ``regimes simulate``): self-help.
+DEFAULT_POLICY = "waltz"
+
+#: Kaplan's six rules (System and Process in International Politics, 1957, p. 23).
+KAPLAN_RULES = {
+    1: "increase capabilities but negotiate rather than fight",
+    2: "fight rather than pass up an opportunity to increase capabilities",
+    3: "stop fighting rather than eliminate an essential national actor",
+    4: "oppose any coalition or single actor that tends toward predominance",
+    5: "constrain actors who subscribe to supranational organizing principles",
+    6: "permit defeated or constrained essential actors to re-enter as acceptable partners",
+}

@@ -178,8 +178,9 @@ def test_nothing_is_written_before_the_sweep_is_valid(tmp_path):
     f = tmp_path / "bad.toml"
     f.write_text(SWEEP.format(years=10, chunk=2, replicates=4).replace("0.2] }", "7.0] }"))
     out = tmp_path / "out"
-    with pytest.raises(ValueError, match=r"point 2: system.misperception = 7.0\): "
-                                         r"misperception must be a probability"):
+    with pytest.raises(ValueError, match=r"parameters.system.misperception.values: "
+                                         r"system.misperception must be a number in \[0, 1\], "
+                                         r"got 7.0"):
         run_sweep(f, out, executor="serial", quiet=True)
     assert not out.exists()
     f.write_text(SWEEP.format(years=10, chunk=2, replicates=4))  # corrected: same --out

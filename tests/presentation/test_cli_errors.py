@@ -65,7 +65,7 @@ SWEEP = ('base = "concert_of_europe"\nreplicates = 2\nyears = 10\n'
 
 BAD_SWEEPS = {
     "probability": ('"system.misperception" = { values = [0.1, 7.0] }',
-                    "misperception must be a probability"),
+                    "system.misperception must be a number in [0, 1], got 7.0"),
     "huge exclusion": ('"system.exclusion_years" = { values = [1e12] }',
                        "system.exclusion_years"),
     "balancer index": ('"policy.balancer" = { values = [17] }',
@@ -78,7 +78,7 @@ BAD_SWEEPS = {
     "rule under waltz": ('"policy.rules.3" = { values = [1.0] }',
                          "Kaplan's rules apply only under policy kaplan"),
     "rule weight": ('"policy.rules.3" = { values = [2.0] }\n"policy.name" = { values = ["kaplan"] }',
-                    "weight of Kaplan rule 3 must be a probability in [0, 1]"),
+                    "policy.rules.3 must be a number in [0, 1], got 2.0"),
     "no points": ('"system.misperception" = { low = 0.1, high = 0.2, steps = 1 }', "steps"),
 }
 

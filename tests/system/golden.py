@@ -28,6 +28,8 @@ _REGIME = Regime(norms={"restraint": 0.8, "consultation": 0.6, "compensation": 0
 
 def configurations() -> dict[str, dict]:
     """Name -> keyword arguments of :func:`simulate` (small: the set runs in seconds)."""
+    # The policy is given where 9b2b2b9's default (kaplan) was meant: simulate's
+    # default is now Policy()'s, waltz.
     base = {"years": 60, "systems": 40, "seed": 7}
     eq5 = System.equal(5)
     out = {
@@ -38,20 +40,20 @@ def configurations() -> dict[str, dict]:
         "kaplan_partial_rules": {**base, "policy": Policy("kaplan", rules={1: 0.3, 2: 0.7, 3: 0.5,
                                                                              4: 0.6, 6: 0.4}),
                                  "system": System.equal(6, supranational=(5,), restore_rate=0.5)},
-        "noise_and_misperception": {**base, "system": System(capability_noise=0.3,
+        "noise_and_misperception": {**base, "policy": "kaplan", "system": System(capability_noise=0.3,
                                                              misperception=0.2,
                                                              relative_gains=0.4)},
         "bayesian_trust": {**base, "dyadic": "Bayesian Trust", "policy": "waltz"},
-        "mixed_strategies": {**base, "dyadic": ["Defector", "Tit For Tat", "Bayesian Trust",
+        "mixed_strategies": {**base, "policy": "kaplan", "dyadic": ["Defector", "Tit For Tat", "Bayesian Trust",
                                                 "Win-Stay Lose-Shift", "GTFT: 0.3"]},
-        "stochastic_gtft": {**base, "dyadic": "GTFT: 0.3", "system": eq5},
+        "stochastic_gtft": {**base, "policy": "kaplan", "dyadic": "GTFT: 0.3", "system": eq5},
         "regime_all_members": {**base, "regime": _REGIME, "policy": "waltz"},
         "regime_some_members": {**base, "policy": "kaplan",
                                 "regime": Regime(members=(0, 2, 3), norms=_REGIME.norms,
                                                  conditions=_REGIME.conditions)},
         "nuclear": {**base, "system": System.equal(4, nuclear=(0, 1), first_strike=1.0,
                                                    shadow=0.2), "policy": "waltz"},
-        "no_conquest_cooperation": {**base, "system": System.equal(5, conquest=False,
+        "no_conquest_cooperation": {**base, "policy": "kaplan", "system": System.equal(5, conquest=False,
                                                                    cooperation_gain=1.0,
                                                                    transfer=0.3)},
         "battles_and_allies": {**base, "system": System.equal(7, decisive_lead=3, war_cost=0.02,

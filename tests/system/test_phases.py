@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from security_regimes.engine.kernels import njit
+from security_regimes.engine.libm import exp_affine
 from security_regimes.engine.rng import spawn_keys
 from security_regimes.system import Policy, System
 from security_regimes.system import phases as ph
@@ -138,10 +139,10 @@ def kernel_after(stop, system, policy, dy, reg, state, key, year):
     s = ph.SystemState(*(arrays[f] for f in ph.SystemState._fields))
     x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
     dr = ph.Draws(np.uint64(key[0]), np.int64(year) * k.dpy, k.off)
-    growth = np.exp(system.growth_mean + system.growth_sd
-                    * k._normals(key, year, year + 1, k.off.growth, (n,)))[0, 0]
-    seen = (np.exp(system.capability_noise * k._normals(key, year, year + 1, k.off.perceive,
-                                                       (n, n)))[0, 0]
+    growth = exp_affine(k._normals(key, year, year + 1, k.off.growth, (n,)),
+                        system.growth_mean, system.growth_sd)[0, 0]
+    seen = (exp_affine(k._normals(key, year, year + 1, k.off.perceive, (n, n)), 0.0,
+                       system.capability_noise)[0, 0]
             if system.capability_noise > 0 else np.ones((n, n)))
     out = run_phases(stop, s, x, k.params, k.tables, dr, growth, seen, n)
     return s, x, out, seen

@@ -106,10 +106,10 @@ def test_parquet_roundtrip(tmp_path):
 @pytest.mark.parametrize(
     "call,msg",
     [(lambda: System(capabilities=(1.0,)), "a system needs 2 to 30 powers, got 1"),
-     (lambda: System(capabilities=(1.0, -2.0)), "capabilities must be finite and positive"),
-     (lambda: Policy("hobbes"), "unknown policy 'hobbes'"),
-     (lambda: Policy("kaplan", rules={7: 1.0}), "unknown Kaplan rule 7"),
-     (lambda: Policy("kaplan", rules={3: 1.5}), "weight of Kaplan rule 3 must be a probability"),
+     (lambda: System(capabilities=(1.0, -2.0)), "capabilities must be a list of positive numbers or null"),
+     (lambda: Policy("hobbes"), "unknown balance-of-power policy 'hobbes'"),
+     (lambda: Policy("kaplan", rules={7: 1.0}), "rules: unknown key 7; expected one of 1, 2, 3, 4, 5, 6"),
+     (lambda: Policy("kaplan", rules={3: 1.5}), "rules.3 must be a number in [0, 1], got 1.5"),
      (lambda: System.from_cow(1700), "COW year must be an integer in [1816, 2016], got 1700"),
      (lambda: simulate(years=0), "years must be an integer in [1, 10000]")],
 )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._resources import check_fits
+from .._settings import DEFAULT_SEED
 from .._validation import check_int, check_probability
 from ..games.stage import Game, get_game
 from ..games.strategies import Strategy, VectorStrategy, get_strategy
@@ -77,7 +78,7 @@ def play_batch(
     noise: float = 0.0,
     misperception: float | tuple[float, float] = 0.0,
     continuation: float | None = None,
-    seed: int | None = 0,
+    seed: int | None = DEFAULT_SEED,
     index: np.ndarray | None = None,
     compiled: bool = True,
 ) -> Batch:
@@ -109,7 +110,7 @@ def play_indexed(
     noise: float = 0.0,
     misperception: float | tuple[float, float] = 0.0,
     continuation: float | None = None,
-    seed: int | None = 0,
+    seed: int | None = DEFAULT_SEED,
     index: np.ndarray | None = None,
     compiled: bool = True,
 ) -> Batch:
@@ -188,9 +189,11 @@ def play_indexed(
     base = np.concatenate([keys, keys]) + side * GOLDEN  # side B uses counter + 1
 
     if continuation is not None and continuation > 0:
+        from .libm import geometric_lengths  # compiled: the same bits on every CPU
+
         u = uniforms(keys, _LENGTH_COUNTER)
-        lengths = 1 + np.floor(np.log1p(-u) / np.log(continuation)).astype(np.int64)
-        lengths = np.minimum(lengths, turns)
+        lengths = geometric_lengths(np.ascontiguousarray(u, dtype=np.float64),
+                                    float(continuation), int(turns))
     elif continuation is not None:
         lengths = np.ones(n, dtype=np.int64)
     else:
@@ -304,7 +307,7 @@ def match(
     noise: float = 0.0,
     misperception: float | tuple[float, float] = 0.0,
     continuation: float | None = None,
-    seed: int | None = None,
+    seed: int | None = DEFAULT_SEED,
 ) -> MatchResult:
     """Play one repeated game between strategies ``a`` and ``b``.
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._settings import DEFAULT_SEED
 from .._validation import check_int
 from ..games.stage import Game, get_game
 from ..games.strategies import Strategy, VectorStrategy, get_strategy
@@ -63,7 +64,7 @@ def tournament(
     noise: float = 0.0,
     misperception: float | tuple[float, float] = 0.0,
     continuation: float | None = None,
-    seed: int | None = None,
+    seed: int | None = DEFAULT_SEED,
 ) -> TournamentResult:
     """Round robin, self-play included, every pair ``repetitions`` times.
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._settings import DEFAULT_SEED
 from .._stats import mean_ci  # noqa: F401 - re-exported
 from ..system import POLICIES, System, simulate
 
@@ -21,7 +22,7 @@ def balance_experiment(
     policies: Sequence[str] = POLICIES,
     systems: int = 500,
     years: int = 200,
-    seed: int = 1,
+    seed: int = DEFAULT_SEED,
     equal: bool = True,
     progress=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -89,7 +90,7 @@ def _means(s: pd.DataFrame) -> dict[str, float]:
 def intent_phase_diagram(discounts: Sequence[float] = INTENT_DISCOUNTS,
                          n_powers: Sequence[int] = INTENT_POWERS,
                          thresholds: Sequence[float] = INTENT_THRESHOLDS,
-                         systems: int = 200, years: int = 200, seed: int = 1,
+                         systems: int = 200, years: int = 200, seed: int = DEFAULT_SEED,
                          progress=None) -> pd.DataFrame:
     """"Result" against "intent" (Jervis 1982, p. 362): where does interest alone
     produce Kaplan-like restraint?

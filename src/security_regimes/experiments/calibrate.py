@@ -36,13 +36,14 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from .._io import write_parquet, write_text
+from .._settings import DEFAULT_SEED
 from .._validation import closest_hint, require_extra
 from .._version import __version__
 from ..data.patterns import RECORD, STATISTICS, observed_patterns
 from ..regimes.files import _Strict, _validate, load_scenario_file, read_toml, scenario_to_toml
 from ..regimes.history import simulated_patterns
 from ..regimes.scenarios import Scenario, get_scenario
-from .parameters import apply_point, targets
+from .parameters import apply_point, check_spec, from_continuous, settings
 
 #: The size of a meaningful difference in each statistic (its distance unit).
 SCALES = {"wars": 1.0, "wars_per_pair_year": 0.01, "years_to_first_war": 10.0, "con": 0.1,
@@ -51,10 +52,10 @@ SCALES = {"wars": 1.0, "wars_per_pair_year": 0.01, "years_to_first_war": 10.0, "
 
 class PriorModel(_Strict):
     prior: Literal["uniform", "loguniform", "normal"] = "uniform"
-    low: float | None = None
-    high: float | None = None
-    mean: float | None = None
-    sd: float | None = Field(None, gt=0)
+    low: float | None = Field(None, allow_inf_nan=False)
+    high: float | None = Field(None, allow_inf_nan=False)
+    mean: float | None = Field(None, allow_inf_nan=False)
+    sd: float | None = Field(None, gt=0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _check(self):
@@ -71,7 +72,6 @@ class PriorModel(_Strict):
 
     def rv(self):
         import pyabc
-        from scipy import stats
 
         if self.prior == "uniform":
             return pyabc.RV("uniform", self.low, self.high - self.low)
@@ -79,7 +79,6 @@ class PriorModel(_Strict):
             return pyabc.RV("loguniform", self.low, self.high)
         lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd
         hi = np.inf if self.high is None else (self.high - self.mean) / self.sd
-        assert stats.truncnorm(lo, hi).pdf(0) >= 0  # scipy accepts the bounds
         return pyabc.RV("truncnorm", lo, hi, self.mean, self.sd)
 
 
@@ -88,7 +87,7 @@ class CalibrationModel(_Strict):
     regime_from: str | None = Field(
         None, description="Built-in scenario whose regime is put on top of `scenario` (to "
                           "calibrate the base system first, then the regime).")
-    seed: int = Field(0, ge=0)
+    seed: int = Field(DEFAULT_SEED, ge=0)
     populations: int = Field(8, ge=1, le=100, description="ABC-SMC generations.")
     particles: int = Field(500, ge=10, le=100_000)
     systems: int = Field(50, ge=1, le=100_000, description="Runs per particle.")
@@ -140,14 +139,28 @@ def load_calibration_file(path: str | Path) -> tuple[CalibrationModel, Scenario]
 
         scenario = replace(scenario, regime=donor.regime,
                            name=f"{scenario.name}_with_{donor.name}_regime")
-    known = targets(scenario)
-    for name in model.parameters:
+    known = settings(scenario)
+    priors = {}
+    for name, prior in model.parameters.items():
         if name not in known:
             hint = closest_hint(name, known)
             raise ValueError(f"{path}: parameters.{name}: not a parameter of {scenario.name}{hint}")
-        if isinstance(known[name], bool | str | tuple) or known[name] is None:
+        row = known[name]
+        if not row.numeric:
             raise ValueError(f"{path}: parameters.{name}: only numeric parameters can be "
-                             "calibrated")
+                             f"calibrated ({name} is {row.expected()})")
+        try:  # the prior's support lies inside the setting's valid values
+            check_spec(row, None, prior.low, prior.high, f"parameters.{name}")
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+        if prior.prior == "normal":  # truncated at the valid range where no bound is given
+            priors[name] = prior.model_copy(update={
+                "low": prior.low if prior.low is not None else
+                (row.smallest() if row.low is not None else None),
+                "high": prior.high if prior.high is not None else
+                (row.largest() if row.high is not None else None)})
+    if priors:
+        model = model.model_copy(update={"parameters": {**model.parameters, **priors}})
     end = (model.holdout or model.fit)[1]
     if scenario.start_year > model.fit[0] or scenario.start_year < RECORD[0] - 200:
         raise ValueError(f"{path}: scenario {scenario.name} starts in {scenario.start_year}; "
@@ -162,7 +175,7 @@ def _years(model: CalibrationModel, scenario: Scenario) -> int:
 
 
 def _run(scenario: Scenario, point: dict, systems: int, years: int, seed: int):
-    return apply_point(scenario, point).simulate(systems, years, seed)
+    return apply_point(scenario, from_continuous(scenario, point)).simulate(systems, years, seed)
 
 
 class _Simulator:
@@ -347,7 +360,7 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
 
 
 def posterior_predictive(model: CalibrationModel, scenario: Scenario, post: pd.DataFrame,
-                         observed: dict | None = None, seed: int = 0) -> pd.DataFrame:
+                         observed: dict | None = None, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """90% intervals of single-run statistics over posterior draws, fit and holdout."""
     last = post[post.generation == post.generation.max()]
     rng = np.random.default_rng(seed)
@@ -393,7 +406,7 @@ def write_outputs(out: Path, model: CalibrationModel, scenario: Scenario, histor
     median = {p: weighted_quantile(last[p].to_numpy(float), w, 0.5) for p in model.parameters}
     from dataclasses import replace
 
-    cal = replace(apply_point(scenario, median), name=f"{scenario.name}_calibrated",
+    cal = replace(apply_point(scenario, from_continuous(scenario, median)), name=f"{scenario.name}_calibrated",
                   description=f"{scenario.description} Calibrated: posterior medians of "
                               f"{', '.join(median)} from ABC-SMC on COW {model.fit[0]}-"
                               f"{model.fit[1]} (security-regimes {__version__}).")

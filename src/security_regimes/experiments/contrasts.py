@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._settings import DEFAULT_SEED
 from ..regimes.scenarios import get_scenario, paradox_wars
 
 
@@ -94,7 +95,7 @@ CONTRASTS = {
 
 
 def contrasts_over_posterior(directory: str | Path, draws: int = 50, systems: int = 50,
-                             seed: int = 1, progress=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                             seed: int = DEFAULT_SEED, progress=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Contrasts for ``draws`` posterior draws of a calibration in ``directory``.
 
     Returns ``(values, summary)``: one row per draw (its ``system.*``

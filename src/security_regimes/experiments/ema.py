@@ -24,12 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._settings import DEFAULT_SEED
 from .._validation import closest_hint, require_extra
 from ..regimes.scenarios import Scenario, get_scenario
-from .parameters import RUN_OUTCOMES, apply_point, targets
+from .parameters import RUN_OUTCOMES, apply_point, check_spec, settings
 
 #: Uncertainties by default: Jervis's variables and the regime's formation
-#: conditions, with ranges that stay inside the scenario-file bounds.
+#: conditions, with ranges inside each setting's valid values (checked).
 DEFAULT_UNCERTAINTIES = {
     "system.misperception": (0.0, 0.3),
     "system.capability_noise": (0.0, 0.5),
@@ -63,24 +64,29 @@ class _Runner:
         self.systems, self.years, self.seed = systems, years, seed
 
     def __call__(self, **point) -> dict[str, float]:
-        from ..regimes.files import check_scenario
-
-        scn = apply_point(self.scenario, point)
-        check_scenario(scn)
+        scn = apply_point(self.scenario, point)  # the settings classes check the values
         s = scn.simulate(self.systems, self.years, self.seed).summary
         return {o: float(np.nanmean(s[o].to_numpy(float))) if s[o].notna().any()
                 else float("nan") for o in self.outcomes}
 
 
-def _parameter(ema, name: str, spec, current):
+def _parameter(ema, name: str, spec, setting):
+    """The workbench parameter of a path: its kind from the setting's row, its range
+    checked against the setting's valid values."""
     if isinstance(spec, Sequence) and not isinstance(spec, str) and len(spec) == 2 and all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in spec):
         lo, hi = spec
-        if isinstance(current, int) and not isinstance(current, bool) and \
-                float(lo).is_integer() and float(hi).is_integer():
+        if not lo < hi:
+            raise ValueError(f"{name}: give (low, high) with low < high, got {tuple(spec)!r}")
+        check_spec(setting, None, lo, hi, name)
+        if setting.kind == "integer":
+            if not (float(lo).is_integer() and float(hi).is_integer()):
+                raise ValueError(f"{name}: an integer setting needs integer bounds, got "
+                                 f"{tuple(spec)!r}")
             return ema.IntegerParameter(name, int(lo), int(hi))
         return ema.RealParameter(name, float(lo), float(hi))
     if isinstance(spec, Sequence) and not isinstance(spec, str) and len(spec) >= 1:
+        check_spec(setting, list(spec), None, None, name)
         return ema.CategoricalParameter(name, list(spec))
     raise ValueError(f"{name}: give (low, high) or a list of categories, got {spec!r}")
 
@@ -89,7 +95,7 @@ def model(scenario: str | Scenario = "concert_of_europe",
           uncertainties: Mapping[str, object] | None = None,
           levers: Mapping[str, object] | None = None,
           outcomes: Sequence[str] = DEFAULT_OUTCOMES, systems: int = 100,
-          years: int | None = None, seed: int = 0):
+          years: int | None = None, seed: int = DEFAULT_SEED):
     """An EMA Workbench ``Model`` of a scenario.
 
     Parameters
@@ -125,7 +131,7 @@ def model(scenario: str | Scenario = "concert_of_europe",
     """
     ema = _workbench()
     scn = get_scenario(scenario) if isinstance(scenario, str) else scenario
-    known = targets(scn)
+    known = settings(scn)
     if uncertainties is None:
         uncertainties = {k: v for k, v in DEFAULT_UNCERTAINTIES.items() if k in known}
     if levers is None:

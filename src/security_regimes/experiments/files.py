@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from .._settings import DEFAULT_SEED
 from ..regimes.files import (  # noqa: F401 - re-exported: the file API in one place
     ConditionsModel,
     PolicyModel,
@@ -34,14 +35,14 @@ from .parameters import check_parameters
 class ParameterModel(_Strict):
     values: list[Any] | None = Field(None, min_length=1,
                                      description="Explicit values (grid) or categories.")
-    low: float | None = None
-    high: float | None = None
+    low: float | None = Field(None, allow_inf_nan=False)
+    high: float | None = Field(None, allow_inf_nan=False)
     steps: int | None = Field(None, ge=2, le=10_000, description="Grid points in [low, high].")
     dist: Literal["uniform", "loguniform", "normal"] = Field(
         "uniform", description="Sampling distribution for lhs designs: uniform or loguniform "
                                "on [low, high], or normal(mean, sd) clipped to [low, high].")
-    mean: float | None = None
-    sd: float | None = Field(None, gt=0)
+    mean: float | None = Field(None, allow_inf_nan=False)
+    sd: float | None = Field(None, gt=0, allow_inf_nan=False)
 
     @field_validator("high")
     @classmethod
@@ -54,7 +55,7 @@ class ParameterModel(_Strict):
 
 class SweepModel(_Strict):
     base: str = Field(description="Built-in scenario name or scenario file (relative to here).")
-    seed: int = Field(0, ge=0)
+    seed: int = Field(DEFAULT_SEED, ge=0)
     replicates: int = Field(10, ge=1, le=1_000_000)
     design: Literal["grid", "lhs", "sobol"] = "grid"
     samples: int = Field(64, ge=1, le=10_000_000,

@@ -5,46 +5,98 @@ A path names one setting of a scenario (``system.first_strike``,
 ``regime.conditions.half_life``, ``dyadic``); :func:`targets` lists every
 path of a scenario with its current value, :func:`apply_point` sets the
 values of one design point, :func:`check_parameters` checks a sweep file's
-parameters against them.
+parameters against them.  The paths, their bounds and their casts follow from
+the constraint tables of the settings classes (``System.SETTINGS`` ...).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from .._settings import Setting
 from .._validation import closest_hint
-from ..regimes.files import ConditionsModel, SystemModel
-from ..regimes.regime import NORMS
+from ..regimes.regime import Conditions, Regime
 from ..regimes.scenarios import Scenario
-from ..system import Policy
+from ..system import Policy, System
+
+#: The settings classes a path reaches, by the path's prefix.
+SECTIONS = {"system": System, "policy": Policy, "regime": Regime,
+            "regime.conditions": Conditions}
 
 
-def targets(scenario: Scenario) -> dict[str, tuple]:
-    """Every sweepable parameter path -> (kind, current value)."""
-    out = {}
-    for k in SystemModel.model_fields:
-        if hasattr(scenario.system, k) and k not in ("capabilities", "names", "supranational",
-                                                     "nuclear", "cow_year"):
-            out[f"system.{k}"] = getattr(scenario.system, k)
-    out["policy.name"] = scenario.policy.name
-    out["policy.future_weight"] = scenario.policy.future_weight
-    out["policy.discount"] = scenario.policy.discount
-    out["policy.balancer"] = scenario.policy.balancer
-    for r in range(1, 7):
-        out[f"policy.rules.{r}"] = scenario.policy.weights()[r]
-    out["dyadic"] = scenario.dyadic
+def _objects(scenario: Scenario) -> dict[str, object]:
+    out = {"system": scenario.system, "policy": scenario.policy}
     if scenario.regime is not None:
-        for n in NORMS:
-            out[f"regime.norms.{n}"] = scenario.regime.strength(n)
-        out["regime.compensation_share"] = scenario.regime.compensation_share
-        for k in ConditionsModel.model_fields:
-            if k not in ("revisionist",):
-                out[f"regime.conditions.{k}"] = getattr(scenario.regime.conditions, k)
+        out["regime"] = scenario.regime
+        out["regime.conditions"] = scenario.regime.conditions
     return out
 
 
+def settings(scenario: Scenario) -> dict[str, Setting]:
+    """Every sweepable parameter path of a scenario -> its :class:`Setting` (the row of
+    its class's constraint table; a table of weights gives one path per key)."""
+    out = {}
+    for prefix, obj in _objects(scenario).items():
+        for row in type(obj).SETTINGS:
+            if not row.sweep:
+                continue
+            if row.kind == "weights":
+                for key in row.choices:
+                    path = f"{prefix}.{row.name}.{key}"
+                    out[path] = replace(row.element(key), name=path)
+            else:
+                out[f"{prefix}.{row.name}"] = replace(row, name=f"{prefix}.{row.name}")
+    out["dyadic"] = Scenario.SETTINGS["dyadic"]
+    return out
+
+
+def targets(scenario: Scenario) -> dict[str, object]:
+    """Every sweepable parameter path -> its current value in the scenario."""
+    objects = _objects(scenario)
+    out = {}
+    for path in settings(scenario):
+        if path == "dyadic":
+            out[path] = scenario.dyadic
+            continue
+        prefix, _, name = path.rpartition(".")
+        if prefix in objects:
+            out[path] = getattr(objects[prefix], name)
+        else:  # a weight: policy.rules.4, regime.norms.restraint
+            prefix, _, table = prefix.rpartition(".")
+            obj = objects[prefix]
+            out[path] = (float(obj.weights()[int(name)]) if isinstance(obj, Policy)
+                         else obj.strength(name))
+    return out
+
+
+def check_value(setting: Setting, value, where: str) -> None:
+    """A sweep's or an EMA experiment's value of a setting, checked as Python checks it."""
+    try:
+        setting.validate(value)
+    except ValueError as e:
+        raise ValueError(f"{where}: {setting.name} {e}, got {value!r}") from None
+
+
+def check_spec(setting: Setting, values, low, high, where: str) -> None:
+    """A sweep's values or range, an EMA range or a prior's support: inside the
+    setting's valid values (a continuous range of an integer setting is rounded)."""
+    for v in values or ():
+        check_value(setting, v, f"{where}.values")
+    if low is None and high is None:
+        return
+    if not setting.numeric:
+        raise ValueError(f"{where}: {setting.name} is {setting.expected()}: give values = "
+                         "[...], not low and high")
+    for label, v in (("low", low), ("high", high)):
+        if v is not None and not setting.within(float(v)):
+            raise ValueError(f"{where}.{label}: {setting.name} must be {setting.expected()}, "
+                             f"got {v!r}")
+
+
 def check_parameters(model, scenario: Scenario) -> None:
-    known = targets(scenario)
+    """A sweep file's parameters: known paths, a complete design, and values and ranges
+    inside each setting's valid values (so no point is refused later)."""
+    known = settings(scenario)
     if not model.parameters:
         raise ValueError("parameters: name at least one parameter to vary")
     for name, spec in model.parameters.items():
@@ -68,6 +120,7 @@ def check_parameters(model, scenario: Scenario) -> None:
                              f"kaplan; the base scenario's policy is {scenario.policy.name}")
         if spec.dist == "normal" and (spec.mean is None or spec.sd is None):
             raise ValueError(f"parameters.{name}: a normal distribution needs mean and sd")
+        check_spec(known[name], spec.values, spec.low, spec.high, f"parameters.{name}")
     for outcome in model.outcomes:
         if outcome not in RUN_OUTCOMES:
             raise ValueError(f"outcomes: unknown outcome {outcome!r}; expected one of "
@@ -83,44 +136,47 @@ RUN_OUTCOMES = {
 }
 
 
+def from_continuous(scenario: Scenario, point: dict) -> dict:
+    """A point drawn from a continuous design or prior, as the settings take it (an
+    integer setting rounds to the nearest integer)."""
+    rows = settings(scenario)
+    return {k: rows[k].from_continuous(v) if k in rows else v for k, v in point.items()}
+
+
 def apply_point(scenario: Scenario, point: dict) -> Scenario:
-    """The scenario with the parameters of one design point set."""
-    system, policy, regime, dyadic = scenario.system, scenario.policy, scenario.regime, \
-        scenario.dyadic
-    sys_kw, pol_kw, rules, norms, cond_kw, reg_kw = {}, {}, {}, {}, {}, {}
+    """The scenario with the parameters of one design point set.
+
+    Values are checked by the settings classes themselves (as when built in
+    Python); an unknown path raises ``ValueError``.
+    """
+    known = settings(scenario)
+    changes: dict[str, dict] = {}
+    weights: dict[str, dict] = {}
+    dyadic = scenario.dyadic
     for name, value in point.items():
-        parts = name.split(".")
-        if parts[0] == "system":
-            sys_kw[parts[1]] = value
-        elif parts[:2] == ["policy", "rules"]:
-            rules[int(parts[2])] = float(value)
-        elif parts[0] == "policy":
-            pol_kw[parts[1]] = value
-        elif parts[:2] == ["regime", "norms"]:
-            norms[parts[2]] = float(value)
-        elif parts[:2] == ["regime", "conditions"]:
-            cond_kw[parts[2]] = value
-        elif parts[0] == "regime":
-            reg_kw[parts[1]] = value
-        elif name == "dyadic":
+        if name not in known:
+            raise ValueError(f"{name}: not a parameter of scenario {scenario.name}"
+                             f"{closest_hint(name, known)}")
+        if name == "dyadic":
             dyadic = value
-    if "conquest" in sys_kw:
-        sys_kw["conquest"] = bool(sys_kw["conquest"])
-    for key in ("exclusion_years", "decisive_lead"):
-        if key in sys_kw:
-            sys_kw[key] = int(round(sys_kw[key]))
-    if "balancer" in pol_kw:
-        pol_kw["balancer"] = int(round(pol_kw["balancer"]))
-    system = replace(system, **sys_kw) if sys_kw else system
-    if pol_kw or rules:
-        name = pol_kw.pop("name", policy.name)
-        merged = dict(policy.rules)
-        merged.update(rules)
-        policy = Policy(name, rules=merged if name == "kaplan" else {},
-                        balancer=pol_kw.get("balancer", policy.balancer),
-                        future_weight=pol_kw.get("future_weight", policy.future_weight),
-                        discount=pol_kw.get("discount", policy.discount))
-    if regime is not None and (norms or cond_kw or reg_kw):
-        conditions = replace(regime.conditions, **cond_kw) if cond_kw else regime.conditions
-        regime = replace(regime, norms={**regime.norms, **norms}, conditions=conditions, **reg_kw)
+            continue
+        prefix, _, key = name.rpartition(".")
+        if prefix in SECTIONS:
+            changes.setdefault(prefix, {})[key] = value
+        else:
+            weights.setdefault(prefix, {})[key] = value
+    system = replace(scenario.system, **changes.get("system", {}))
+    policy = scenario.policy
+    rules = weights.get("policy.rules", {})
+    if changes.get("policy") or rules:
+        kw = {**{k: getattr(policy, k) for k in Policy.SETTINGS.names}, **changes.get("policy", {})}
+        merged = {**policy.rules, **{int(k): v for k, v in rules.items()}}
+        kw["rules"] = merged if kw["name"] == "kaplan" else {}
+        policy = Policy(**kw)
+    regime = scenario.regime
+    norms = weights.get("regime.norms", {})
+    if regime is not None and (norms or changes.get("regime") or changes.get("regime.conditions")):
+        conditions = replace(regime.conditions, **changes.get("regime.conditions", {}))
+        regime = replace(regime, norms={**regime.norms, **norms}, conditions=conditions,
+                         **changes.get("regime", {}))
     return replace(scenario, system=system, policy=policy, regime=regime, dyadic=dyadic)

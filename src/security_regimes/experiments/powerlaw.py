@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._settings import DEFAULT_SEED
 from .._validation import require_extra
 
 
@@ -95,7 +96,7 @@ TAIL_SCENARIOS = ("waltz_balance", "kaplan_balance", "concert_of_europe")
 
 
 def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | None = None,
-                   seed: int = 1, progress=None) -> pd.DataFrame:
+                   seed: int = DEFAULT_SEED, progress=None) -> pd.DataFrame:
     """War-size tails: each scenario's simulated war sizes (capability destroyed,
     units of the initial system total; the largest war begun in each war year,
     as sizes are kept per year) and COW battle deaths of the inter-state

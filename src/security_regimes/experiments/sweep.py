@@ -22,7 +22,13 @@ from .._validation import require_extra
 from ..regimes.scenarios import Scenario
 from ..system import simulate
 from ..system.simulate import SimulationResult
-from .parameters import RUN_OUTCOMES, apply_point, check_parameters, targets  # noqa: F401
+from .parameters import (  # noqa: F401 - the parameter API
+    RUN_OUTCOMES,
+    apply_point,
+    check_parameters,
+    settings,
+    targets,
+)
 
 #: Per-year measures written to the ``years`` table of a sweep.
 YEAR_COLUMNS = ("war", "war_size", "n_alive", "essential_survival", "hhi", "con", "max_share",
@@ -42,7 +48,6 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> list[S
     :func:`run_chunk`.  Raises ``ValueError`` naming the first bad point and
     parameter, before a sweep writes anything.
     """
-    from ..regimes.files import check_scenario
     from ..system.model import Dyadic
     from ..system.simulate import check_growth
 
@@ -58,8 +63,7 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> list[S
             continue
         values = dict(zip(params, row, strict=True))
         try:
-            scn = apply_point(scenario, values)
-            check_scenario(scn)
+            scn = apply_point(scenario, values)  # the settings classes check the values
             # Its tables depend only on the strategies and the number of powers.
             dyadic = (repr(scn.dyadic), scn.system.n_powers)
             if dyadic not in dyadics:
@@ -78,20 +82,33 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> list[S
 # --- Designs ------------------------------------------------------------------
 
 def design_points(model, scenario: Scenario) -> pd.DataFrame:
-    """One row per design point, one column per parameter (``point`` is the index)."""
+    """One row per design point, one column per parameter (``point`` is the index).
+
+    Values listed in the file are taken as they are; values drawn from a
+    range (grid steps, LHS, Sobol) of an integer setting are rounded to the
+    nearest integer, and a normal distribution without bounds is clipped to
+    the setting's valid range.
+    """
     names = list(model.parameters)
     specs = [model.parameters[n] for n in names]
+    rows_of = settings(scenario)
+
+    def drawn(name, values):
+        return [rows_of[name].from_continuous(v) for v in values]
+
     if model.design == "grid":
         axes = [spec.values if spec.values is not None
-                else np.linspace(spec.low, spec.high, spec.steps).tolist() for spec in specs]
+                else drawn(n, np.linspace(spec.low, spec.high, spec.steps).tolist())
+                for n, spec in zip(names, specs, strict=True)]
         rows = list(itertools.product(*axes))
         df = pd.DataFrame(rows, columns=names)
     elif model.design == "lhs":
         from scipy.stats import qmc
 
         u = qmc.LatinHypercube(d=len(names), seed=model.seed).random(model.samples)
-        df = pd.DataFrame({n: _scale(spec, u[:, k]) for k, (n, spec) in
-                           enumerate(zip(names, specs, strict=True))})
+        df = pd.DataFrame({n: _scale(spec, u[:, k], rows_of[n]) if spec.values is not None
+                           else drawn(n, _scale(spec, u[:, k], rows_of[n]))
+                           for k, (n, spec) in enumerate(zip(names, specs, strict=True))})
     else:  # sobol (Saltelli's scheme, as SALib analyses it)
         require_extra("SALib", "sensitivity")
         from SALib.sample import sobol as sobol_sample
@@ -99,7 +116,7 @@ def design_points(model, scenario: Scenario) -> pd.DataFrame:
         problem = sobol_problem(model)
         x = sobol_sample.sample(problem, model.samples, calc_second_order=False,
                                 seed=model.seed)
-        df = pd.DataFrame(x, columns=names)
+        df = pd.DataFrame({n: drawn(n, x[:, k].tolist()) for k, n in enumerate(names)})
     df.index.name = "point"
     return df.reset_index()
 
@@ -110,7 +127,7 @@ def sobol_problem(model) -> dict:
             "bounds": [[model.parameters[n].low, model.parameters[n].high] for n in names]}
 
 
-def _scale(spec, u: np.ndarray) -> list:
+def _scale(spec, u: np.ndarray, setting) -> list:
     """Map uniform [0, 1) draws to the parameter's values or distribution."""
     if spec.values is not None:
         idx = np.minimum((u * len(spec.values)).astype(int), len(spec.values) - 1)
@@ -119,11 +136,16 @@ def _scale(spec, u: np.ndarray) -> list:
         from scipy.special import ndtri
 
         x = spec.mean + spec.sd * ndtri(np.clip(u, 1e-12, 1 - 1e-12))
-        lo = -np.inf if spec.low is None else spec.low
-        hi = np.inf if spec.high is None else spec.high
+        lo = spec.low if spec.low is not None else \
+            (setting.smallest() if setting.low is not None else -np.inf)
+        hi = spec.high if spec.high is not None else \
+            (setting.largest() if setting.high is not None else np.inf)
         return np.clip(x, lo, hi).tolist()
     if spec.dist == "loguniform":
-        return np.exp(np.log(spec.low) + u * (np.log(spec.high) - np.log(spec.low))).tolist()
+        from ..engine.libm import log_uniform  # the same bits on every CPU
+
+        return log_uniform(np.ascontiguousarray(u, dtype=np.float64), float(spec.low),
+                           float(spec.high)).tolist()
     return (spec.low + u * (spec.high - spec.low)).tolist()
 
 

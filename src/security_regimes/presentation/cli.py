@@ -18,7 +18,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .._policies import POLICIES
+from .._policies import DEFAULT_POLICY
+from .._settings import DEFAULT_SEED
+from .._tables import POLICY_SETTINGS as _P
+from .._tables import SYSTEM_SETTINGS as _S
 
 app = typer.Typer(
     help="Simulate and measure international security regimes (Jervis 1982).",
@@ -63,6 +66,7 @@ DEFAULT_TOURNAMENT = [
 ]
 
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+_POLICY_DEFAULT = DEFAULT_POLICY
 Seed = Annotated[int | None, typer.Option(help="Root seed (non-negative integer).")]
 
 
@@ -114,6 +118,44 @@ def _df_table(df, title: str | None = None, floatfmt: str = "{:.3f}") -> Table:
     return table
 
 
+def _settings_classes() -> dict:
+    from ..regimes.regime import Conditions, Regime
+    from ..regimes.scenarios import Scenario
+    from ..system import Policy, System
+
+    return {"scenario": ("", Scenario), "system": ("system.", System),
+            "policy": ("policy.", Policy), "regime": ("regime.", Regime),
+            "conditions": ("regime.conditions.", Conditions)}
+
+
+@app.command()
+def settings(
+    section: Annotated[str | None, typer.Argument(
+        help="scenario | system | policy | regime | conditions (default: all).")] = None,
+    as_json: Json = False,
+) -> None:
+    """List every setting of a scenario: its valid values, default, unit and meaning.
+
+    The same table checks a value in Python, in a scenario file, in a sweep, in an
+    EMA range and in a calibration prior (paths as in sweep files).
+    """
+    from .._settings import settings_rows
+    from .._validation import check_choice
+
+    classes = _settings_classes()
+    names = list(classes) if section is None else [check_choice(section, classes, "section")]
+    rows = []
+    for name in names:
+        prefix, cls = classes[name]
+        rows += [{**r, "setting": prefix + r["setting"]} for r in settings_rows(cls)]
+    if as_json:
+        print(json.dumps(rows))
+        return
+    import pandas as pd
+
+    show(_df_table(pd.DataFrame(rows), title="Settings (sweep paths; regimes settings --json)"))
+
+
 @app.command()
 def strategies(as_json: Json = False) -> None:
     """List the built-in strategies and their metadata."""
@@ -153,7 +195,7 @@ def match_cmd(
     continuation: Annotated[
         float | None, typer.Option(help="Probability of another turn (shadow of the future).")
     ] = None,
-    seed: Seed = None,
+    seed: Seed = DEFAULT_SEED,
     as_json: Json = False,
 ) -> None:
     """Play one repeated game and print its moves and scores."""
@@ -191,7 +233,7 @@ def tournament_cmd(
     repetitions: Annotated[int, typer.Option(help="Repetitions of each pairing.")] = 10,
     game: Annotated[str, typer.Option(help="Stage game preset.")] = "prisoners_dilemma",
     noise: Annotated[float, typer.Option(help="Probability an intended move is flipped.")] = 0.0,
-    seed: Seed = 0,
+    seed: Seed = DEFAULT_SEED,
     as_json: Json = False,
 ) -> None:
     """Play a round-robin tournament and print the ranking."""
@@ -241,22 +283,21 @@ def _system_from_options(powers: int | None, cow_year: int, states: str | None,
 
 @app.command()
 def simulate(
-    policy: Annotated[str, typer.Option(help=" | ".join(POLICIES))] = "kaplan",
+    policy: Annotated[str, typer.Option(help=_P["name"].help())] = _POLICY_DEFAULT,
     years: Annotated[int, typer.Option(help="Years to simulate.")] = 200,
     systems: Annotated[int, typer.Option(help="Independent systems (runs).")] = 1000,
-    seed: Seed = 0,
+    seed: Seed = DEFAULT_SEED,
     powers: Annotated[int | None, typer.Option(
         help="Number of powers: the largest in the COW year (default: its major powers).")] = None,
     cow_year: Annotated[int, typer.Option(help="COW year for initial capabilities.")] = 1816,
     states: Annotated[str | None, typer.Option(help="COW states, e.g. UKG,RUS,FRN,AUH,GMY.")] = None,
     capabilities: Annotated[str | None, typer.Option(help="Initial capabilities, e.g. 3,2,1.")] = None,
     rule: Annotated[list[str] | None, typer.Option(help="Kaplan rule weight, e.g. --rule 3=0.5 (repeat).")] = None,
-    balancer: Annotated[int, typer.Option(help="Index of the balancer power (policy balancer).")] = 0,
-    misperception: Annotated[float | None, typer.Option(help="Probability a stance is misread.")] = None,
+    balancer: Annotated[int, typer.Option(help=_P["balancer"].help())] = 0,
+    misperception: Annotated[float | None, typer.Option(help=_S["misperception"].help())] = None,
     dyadic: Annotated[str, typer.Option(
         help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = "Tit For Tat",
-    belief_prior: Annotated[float | None, typer.Option(
-        help="Initial belief that another power is a security seeker, in [0, 1].")] = None,
+    belief_prior: Annotated[float | None, typer.Option(help=_S["belief_prior"].help())] = None,
     out: Annotated[Path | None, typer.Option(
         help="Stream years/runs/alliances/capabilities Parquet here (bounded memory).")] = None,
     as_json: Json = False,
@@ -291,7 +332,7 @@ def simulate(
 def balance_cmd(
     systems: Annotated[int, typer.Option(help="Systems per (policy, number of powers).")] = 500,
     years: Annotated[int, typer.Option(help="Years per system.")] = 200,
-    seed: Seed = 1,
+    seed: Seed = DEFAULT_SEED,
     powers: Annotated[str, typer.Option(help="Numbers of powers, e.g. 3-10 or 3,5,8.")] = "3-10",
     cow: Annotated[bool, typer.Option("--cow/--equal", help="Start from COW 1816 shares "
                                       "instead of equal powers.")] = False,
@@ -361,7 +402,7 @@ def intent_cmd(
     systems: Annotated[int, typer.Option(help="Systems per cell and policy.")] = 200,
     years: Annotated[int, typer.Option(help="Years per system.")] = 200,
     powers: Annotated[str, typer.Option(help="Numbers of equal powers, comma-separated.")] = "3,5,7,9",
-    seed: Seed = 1,
+    seed: Seed = DEFAULT_SEED,
     out: Annotated[Path | None, typer.Option(help="Figure path without extension.")] = None,
     as_json: Json = False,
 ) -> None:
@@ -534,7 +575,7 @@ def schelling_cmd(
 def paradox_cmd(
     systems: Annotated[int, typer.Option(help="Runs per world.")] = 1000,
     years: Annotated[int, typer.Option(help="Years per run.")] = 50,
-    seed: Seed = 1,
+    seed: Seed = DEFAULT_SEED,
     as_json: Json = False,
 ) -> None:
     """Stability-instability paradox: superpower_bipolar with and without nuclear weapons."""
@@ -555,7 +596,7 @@ def tails_cmd(
                          ] = "waltz_balance,kaplan_balance,concert_of_europe",
     systems: Annotated[int, typer.Option(help="Runs per scenario.")] = 500,
     years: Annotated[int | None, typer.Option(help="Years per run (default: the scenario's).")] = None,
-    seed: Seed = 1,
+    seed: Seed = DEFAULT_SEED,
     out: Annotated[Path | None, typer.Option(help="Write tails.csv here.")] = None,
     as_json: Json = False,
 ) -> None:
@@ -591,7 +632,7 @@ def tails_cmd(
 def knobs_cmd(
     systems: Annotated[int, typer.Option(help="Runs per knob value.")] = 300,
     years: Annotated[int, typer.Option(help="Years per run.")] = 100,
-    seed: Seed = 1,
+    seed: Seed = DEFAULT_SEED,
     out: Annotated[Path | None, typer.Option(help="Write knobs.csv here.")] = None,
     as_json: Json = False,
 ) -> None:
@@ -680,7 +721,7 @@ def contrasts_cmd(
     directory: Annotated[Path, typer.Argument(help="A finished calibration directory.")],
     draws: Annotated[int, typer.Option(help="Posterior draws.")] = 50,
     systems: Annotated[int, typer.Option(help="Systems per scenario and draw.")] = 50,
-    seed: Seed = 1,
+    seed: Seed = DEFAULT_SEED,
     as_json: Json = False,
 ) -> None:
     """Do the headline contrasts of docs/theory.md hold across the posterior?"""
@@ -891,7 +932,7 @@ def demo(
     out: Annotated[Path, typer.Option(help="Directory for the demo's outputs.")] = Path(
         "results/demo"
     ),
-    seed: Seed = 1,
+    seed: Seed = DEFAULT_SEED,
     systems: Annotated[int, typer.Option(help="Runs per scenario.")] = 300,
 ) -> None:
     """Run the main job on built-in defaults and write an HTML report."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._resources import check_fits
+from .._settings import DEFAULT_SEED
 from .._validation import check_int
 from .._version import __version__
 from ..data.patterns import interstate_war_deaths
@@ -33,7 +34,7 @@ TOURNAMENT = ["Cooperator", "Defector", "Tit For Tat", "Grudger", "Tit For 2 Tat
               "Soft Go By Majority", "Contrite Tit For Tat", "Random", "GTFT", "Bayesian Trust"]
 
 
-def run_demo(out: str | Path, seed: int = 1, systems: int = 300, console=None) -> Path:
+def run_demo(out: str | Path, seed: int = DEFAULT_SEED, systems: int = 300, console=None) -> Path:
     """Run the demo into ``out`` and write its report; returns the report's path.
 
     Inputs are checked before anything is written.  The demo is built in a

@@ -24,17 +24,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 import numpy as np
 
-from .._validation import check_finite, check_probability
-
-NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmission")
+from .._settings import Settings, check_settings
+from .._tables import CONDITIONS_SETTINGS, NORMS, REGIME_SETTINGS  # noqa: F401 - NORMS re-exported
 
 
 @dataclass(frozen=True)
 class Conditions:
     """Jervis's conditions for a security regime, and what moves them.
+
+    Each field's valid range is a row of :attr:`Conditions.SETTINGS`.
 
     The norms exist as a possible convention from the start; each member's
     internalisation weight moves each year (``adaptation``) toward a target
@@ -101,22 +103,10 @@ class Conditions:
     threshold: float = 0.5
     decline: float = 1.0
 
+    SETTINGS: ClassVar[Settings] = CONDITIONS_SETTINGS
+
     def __post_init__(self) -> None:
-        for key in ("regulation", "shared_value", "shock_rate", "war_cost_perception", "memory"):
-            check_probability(getattr(self, key), key)
-        if check_finite(self.half_life, "half_life") <= 0:
-            raise ValueError(f"half_life must be > 0 years, got {self.half_life!r}")
-        if check_finite(self.memory_gain, "memory_gain") < 0:
-            raise ValueError(f"memory_gain must be >= 0, got {self.memory_gain!r}")
-        a = check_probability(self.adaptation, "adaptation")
-        if a == 0:
-            raise ValueError("adaptation must be in (0, 1], got 0")
-        if self.initial_weight is not None:
-            check_probability(self.initial_weight, "initial_weight")
-        check_probability(self.threshold, "threshold")
-        if check_finite(self.decline, "decline") < 0:
-            raise ValueError(f"decline must be >= 0, got {self.decline!r}")
-        object.__setattr__(self, "revisionist", tuple(int(i) for i in self.revisionist))
+        check_settings(self)
 
 
 @dataclass(frozen=True)
@@ -137,20 +127,15 @@ class Regime:
     principles: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        norms = {}
-        for key, value in dict(self.norms).items():
-            if key not in NORMS:
-                from .._validation import check_choice
+    SETTINGS: ClassVar[Settings] = REGIME_SETTINGS
 
-                check_choice(key, NORMS, "regime norm")
-            norms[key] = check_probability(value, f"strength of norm {key!r}")
-        object.__setattr__(self, "norms", norms)
-        check_probability(self.compensation_share, "compensation_share")
+    def __post_init__(self) -> None:
+        check_settings(self)
         if isinstance(self.conditions, Mapping):
-            object.__setattr__(self, "conditions", Conditions(**self.conditions))
-        if self.members is not None:
-            object.__setattr__(self, "members", tuple(int(i) for i in self.members))
+            object.__setattr__(self, "conditions", conditions_from_dict(self.conditions))
+        elif not isinstance(self.conditions, Conditions):
+            raise ValueError(f"conditions must be Conditions or a table, got "
+                             f"{self.conditions!r}")
 
     def strength(self, norm: str) -> float:
         return self.norms.get(norm, 0.0)
@@ -169,24 +154,20 @@ class Regime:
         return replace(self, norms={**self.norms, **norms})
 
 
+def _known(data: Mapping, cls, what: str) -> None:
+    fields = cls.SETTINGS.names
+    for key in data:
+        if key not in fields:
+            raise ValueError(f"unknown {what} {key!r}; expected one of {sorted(fields)}")
+
+
+def conditions_from_dict(data: Mapping) -> Conditions:
+    """Build :class:`Conditions` from plain data, naming any unknown field."""
+    _known(data, Conditions, "regime condition")
+    return Conditions(**data)
+
+
 def regime_from_dict(data: Mapping) -> Regime:
     """Build a :class:`Regime` from plain data, naming any unknown field."""
-    known = {"name", "norms", "members", "conditions", "compensation_share", "principles",
-             "rules"}
-    for key in data:
-        if key not in known:
-            raise ValueError(f"unknown regime field {key!r}; expected one of {sorted(known)}")
-    data = dict(data)
-    cond = data.get("conditions")
-    if isinstance(cond, Mapping):
-        fields = set(Conditions.__dataclass_fields__)
-        for key in cond:
-            if key not in fields:
-                raise ValueError(f"unknown regime condition {key!r}; expected one of "
-                                 f"{sorted(fields)}")
-        data["conditions"] = Conditions(**cond)
-    for key in ("members", "principles", "rules"):
-        if key in data and data[key] is not None:
-            data[key] = tuple(data[key])
+    _known(data, Regime, "regime field")
     return Regime(**data)
-

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from .._resources import check_fits
+from .._settings import DEFAULT_SEED, Settings, check_settings
 from .._stats import mean_ci
+from .._tables import SCENARIO_SETTINGS
 from .._validation import check_choice, check_int
 from ..games.stage import Game, SecurityDilemma
 from ..system import Policy, SimulationResult, System, simulate
@@ -37,17 +40,25 @@ class Scenario:
     """
 
     name: str
-    description: str
-    claim: str
+    description: str = ""
+    claim: str = ""
     system: System = field(default_factory=System)
-    policy: Policy = field(default_factory=lambda: Policy("waltz"))
+    policy: Policy = field(default_factory=Policy)
     regime: Regime | None = None
     years: int = 100
     systems: int = 1000
     start_year: int = 1
     dyadic: str | tuple[str, ...] = "Tit For Tat"
 
+    SETTINGS: ClassVar[Settings] = SCENARIO_SETTINGS
+
     def __post_init__(self) -> None:
+        check_settings(self)
+        for key, cls in (("system", System), ("policy", Policy)):
+            if not isinstance(getattr(self, key), cls):
+                raise ValueError(f"{key} must be a {cls.__name__}, got {getattr(self, key)!r}")
+        if self.regime is not None and not isinstance(self.regime, Regime):
+            raise ValueError(f"regime must be a Regime or None, got {self.regime!r}")
         n = self.system.n_powers
         if not 0 <= self.policy.balancer < n:
             raise ValueError(f"policy.balancer must be a power index below {n}, "
@@ -59,7 +70,7 @@ class Scenario:
                              f"got {len(self.dyadic)}")
 
     def simulate(self, systems: int | None = None, years: int | None = None,
-                 seed: int | None = 0, **kw) -> SimulationResult:
+                 seed: int | None = DEFAULT_SEED, **kw) -> SimulationResult:
         """This scenario's runs alone (no counterfactual), without per-year capabilities
         or alliances; ``kw`` goes to :func:`security_regimes.simulate` (e.g. ``progress``)."""
         return simulate(self.system, years=self.years if years is None else years,
@@ -73,7 +84,7 @@ class Scenario:
         policy = Policy("waltz") if self.policy.name == "kaplan" else self.policy
         return replace(self, policy=policy, regime=None)
 
-    def run(self, seed: int | None = 0, systems: int | None = None, years: int | None = None,
+    def run(self, seed: int | None = DEFAULT_SEED, systems: int | None = None, years: int | None = None,
             counterfactual: bool = True, progress=None) -> ScenarioResult:
         """Run the scenario and (by default) its norm-free counterfactual on the same seeds.
 
@@ -307,7 +318,7 @@ def world_system(offense_defense: float, distinguishability: float) -> System:
 
 def security_dilemma_grid(offense_defense=(-0.6, -0.3, 0.0, 0.3, 0.6),
                           distinguishability=(0.0, 0.25, 0.5, 0.75, 0.9), systems: int = 200,
-                          years: int = 100, seed: int = 1, progress=None) -> pd.DataFrame:
+                          years: int = 100, seed: int = DEFAULT_SEED, progress=None) -> pd.DataFrame:
     """Cooperation and regime autonomy over Jervis's two variables (Concert regime).
 
     One row per (offense_defense, distinguishability) cell: mean cooperation
@@ -474,7 +485,7 @@ def get_scenario(name: str | Scenario) -> Scenario:
     return scenarios[check_choice(name, scenarios, "scenario")]
 
 
-def run_scenario(name: str | Scenario, seed: int | None = 0, systems: int | None = None,
+def run_scenario(name: str | Scenario, seed: int | None = DEFAULT_SEED, systems: int | None = None,
                  years: int | None = None) -> ScenarioResult:
     """Run a built-in (by name) or custom scenario and its norm-free counterfactual.
 
@@ -510,7 +521,7 @@ KNOB_VALUES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def knobs_experiment(values=KNOB_VALUES, systems: int = 300, years: int = 100,
-                     seed: int = 1, progress=None) -> pd.DataFrame:
+                     seed: int = DEFAULT_SEED, progress=None) -> pd.DataFrame:
     """Turn Jervis's three knobs one at a time, and all together, from the ``economic`` scenario.
 
     Each knob value in [0, 1] maps to system settings (``KNOBS``): 0 is the
@@ -601,7 +612,7 @@ def schelling(scenario: str | Scenario | None = None, n: int | None = None,
     return df
 
 
-def stability_instability(systems: int = 1000, years: int = 50, seed: int = 1) -> pd.DataFrame:
+def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """The stability-instability paradox (Snyder 1965): nuclear against non-nuclear.
 
     Runs ``superpower_bipolar`` as it is and with ``nuclear=()`` (the same

@@ -8,36 +8,30 @@ write its own TOML without importing the reader.
 from __future__ import annotations
 
 import math
-from dataclasses import fields
 
-from ..system import System
-from .regime import Conditions
+
+def _plain(v):
+    if isinstance(v, tuple):
+        return list(v)
+    if isinstance(v, dict):
+        return dict(v)
+    return v
+
+
+def _section(obj, skip=()) -> dict:
+    """A settings object's fields (its ``SETTINGS`` rows) as plain data."""
+    return {name: _plain(getattr(obj, name)) for name in type(obj).SETTINGS.names
+            if name not in skip}
 
 
 def scenario_to_dict(s) -> dict:
-    """A scenario as the plain data of its file form."""
-    sysd = {f.name: getattr(s.system, f.name) for f in fields(System)}
-    sysd["capabilities"] = list(s.system.capabilities)
-    sysd["names"] = list(s.system.names)
-    d = {
-        "name": s.name, "description": s.description, "claim": s.claim, "years": s.years,
-        "systems": s.systems, "start_year": s.start_year,
-        "dyadic": s.dyadic if isinstance(s.dyadic, str) else list(s.dyadic),
-        "system": sysd,
-        "policy": {"name": s.policy.name, "rules": dict(s.policy.rules),
-                   "balancer": s.policy.balancer, "future_weight": s.policy.future_weight,
-                   "discount": s.policy.discount},
-    }
+    """A scenario as the plain data of its file form (every field of every section)."""
+    d = _section(s, skip=("system", "policy", "regime"))
+    d["system"] = _section(s.system)
+    d["policy"] = _section(s.policy)
     if s.regime is not None:
-        r = s.regime
-        c = r.conditions
-        d["regime"] = {
-            "name": r.name, "norms": dict(r.norms),
-            "members": list(r.members) if r.members is not None else None,
-            "compensation_share": r.compensation_share, "principles": list(r.principles),
-            "rules": list(r.rules),
-            "conditions": {f.name: getattr(c, f.name) for f in fields(Conditions)},
-        }
+        d["regime"] = _section(s.regime, skip=("conditions",))
+        d["regime"]["conditions"] = _section(s.regime.conditions)
     return d
 
 

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 import numpy as np
 
-from .._policies import POLICIES, POLICY_TRAITS  # noqa: F401 - re-exported: the policies
-from .._validation import check_choice, check_finite, check_int, check_probability
-
-#: Kaplan's six rules (System and Process in International Politics, 1957, p. 23).
-KAPLAN_RULES = {
-    1: "increase capabilities but negotiate rather than fight",
-    2: "fight rather than pass up an opportunity to increase capabilities",
-    3: "stop fighting rather than eliminate an essential national actor",
-    4: "oppose any coalition or single actor that tends toward predominance",
-    5: "constrain actors who subscribe to supranational organizing principles",
-    6: "permit defeated or constrained essential actors to re-enter as acceptable partners",
-}
+from .._policies import (  # noqa: F401 - re-exported
+    DEFAULT_POLICY,
+    KAPLAN_RULES,
+    POLICIES,
+    POLICY_TRAITS,
+)
+from .._settings import Settings, check_settings
+from .._tables import POLICY_SETTINGS, SYSTEM_SETTINGS
+from .._validation import check_int
 
 
 @dataclass(frozen=True)
 class System:
     """An international system of ``N`` great powers (2 <= N <= 30).
+
+    Every field's kind, valid range and meaning is a row of
+    :attr:`System.SETTINGS` (docs: the settings reference); the same rows check
+    a ``System`` built in Python, a scenario file, a sweep and a calibration.
 
     Capabilities are in units of the initial system total (they sum to 1 in
     year 0 and then grow).  Give ``capabilities`` directly, or a COW year
@@ -38,7 +40,7 @@ class System:
     growth_mean, growth_sd : float
         Mean and standard deviation of each power's yearly log growth
         (differential growth: independent draws per power).
-    decisiveness : float > 0
+    decisiveness : float in (0, 20]
         ``k`` of the contest success function: a side with capability
         ``A`` beats ``D`` with probability ``A**k / (A**k + D**k)``
         (Tullock 1980; Hirshleifer 1989).  With ``k = 1`` (the ratio form)
@@ -61,7 +63,7 @@ class System:
     predominance_share : float in (0, 1]
         Share at which Kaplan's rule 4 treats a power or coalition as tending
         toward predominance.
-    exclusion_years : int >= 0
+    exclusion_years : int in [0, 1000]
         Years a defeated power is shunned as an alliance partner (unless
         Kaplan's rule 6 readmits it).
     restore_rate : float in [0, 1]
@@ -73,7 +75,7 @@ class System:
     relative_gains : float in [0, 1]
         Competitiveness (Jervis 1982, p. 358): weight a power puts on the
         other's loss, on top of its own gain, when judging a war.
-    capability_noise : float >= 0
+    capability_noise : float in [0, 5]
         Uncertainty about how much security a state has: a power sees the
         other side's capability times ``exp(capability_noise * z)``.
     conquest : bool
@@ -82,7 +84,7 @@ class System:
     nuclear : sequence of int
         Nuclear powers: a war with nuclear powers on both sides destroys
         ``nuclear_cost`` of every fighter's capability instead of ``war_cost``.
-    first_strike : float > -1
+    first_strike : float in (-1, 10]
         The offense-defense balance as a first-strike bonus (Jervis 1978):
         the side that strikes first fights as if ``1 + first_strike`` times
         stronger.  Above 0, restraint that is not reciprocated costs more than
@@ -115,7 +117,7 @@ class System:
         where joining pays (its expected capability change, as an attacker's,
         is positive; bandwagoning for profit, Schweller 1994).  Default 1:
         third parties join when it pays.
-    cooperation_gain : float >= 0
+    cooperation_gain : float in [0, 1]
         The issue area's gains from mutual restraint (R > P): at the end of
         each year a living power's capability grows by a further factor
         ``exp(cooperation_gain * m / n)``, where ``m`` of the ``n`` other
@@ -124,7 +126,7 @@ class System:
         1986).  A power ready to attack weighs the year's gain it would lose
         with its reciprocated restraint.  0 (default): restraint earns
         nothing beyond peace, as in security.
-    grievance_years : int >= 0
+    grievance_years : int in [0, 1000]
         Years a power remembers an attack on it.  While it does (or when it
         saw the attacker expand toward it last year) and its reply to the
         attacker is to defect, it joins wars against the attacker.
@@ -132,7 +134,7 @@ class System:
 
     capabilities: tuple[float, ...] | None = None
     names: tuple[str, ...] | None = None
-    cow_year: int | None = 1816
+    cow_year: int | None = None
     growth_mean: float = 0.01
     growth_sd: float = 0.05
     decisiveness: float = 2.0
@@ -159,7 +161,10 @@ class System:
     alliance_reliability: float = 0.75
     opportunism: float = 1.0
 
+    SETTINGS: ClassVar[Settings] = SYSTEM_SETTINGS
+
     def __post_init__(self) -> None:
+        check_settings(self)
         if self.capabilities is None:
             from ..data import DEFAULT_POWERS_1816, capability_shares
 
@@ -168,53 +173,18 @@ class System:
             shares = capability_shares(year, tuple(states))
             object.__setattr__(self, "capabilities", tuple(float(x) for x in shares))
             object.__setattr__(self, "names", tuple(shares.index))
+            object.__setattr__(self, "cow_year", year)
         caps = np.asarray(self.capabilities, dtype=float)
-        if caps.ndim != 1 or not 2 <= caps.size <= 30:
+        if not 2 <= caps.size <= 30:
             raise ValueError(f"a system needs 2 to 30 powers, got {caps.size}")
-        if not np.all(np.isfinite(caps)) or np.any(caps <= 0):
-            raise ValueError(f"capabilities must be finite and positive, got {caps.tolist()}")
         object.__setattr__(self, "capabilities", tuple((caps / caps.sum()).tolist()))
         names = self.names or tuple(f"P{i}" for i in range(caps.size))
         if len(names) != caps.size:
             raise ValueError(f"names: expected {caps.size} names, got {len(names)}")
         object.__setattr__(self, "names", tuple(names))
-        check_finite(self.growth_mean, "growth_mean")
-        if check_finite(self.growth_sd, "growth_sd") < 0:
-            raise ValueError(f"growth_sd must be >= 0, got {self.growth_sd!r}")
-        if check_finite(self.decisiveness, "decisiveness") <= 0:
-            raise ValueError(f"decisiveness must be > 0, got {self.decisiveness!r}")
-        for key in ("war_cost", "transfer", "misperception", "restore_rate"):
-            check_probability(getattr(self, key), key)
-        if not 0 <= check_finite(self.elimination_threshold, "elimination_threshold") < 1:
-            raise ValueError("elimination_threshold must be in [0, 1)")
-        for key in ("threat_share", "predominance_share"):
-            v = check_finite(getattr(self, key), key)
-            if not 0 < v <= 1:
-                raise ValueError(f"{key} must be in (0, 1], got {v!r}")
-        check_int(self.exclusion_years, "exclusion_years", 0)
-        sup = tuple(int(i) for i in self.supranational)
-        if any(not 0 <= i < caps.size for i in sup):
-            raise ValueError(f"supranational: power indices must be in [0, {caps.size})")
-        object.__setattr__(self, "supranational", sup)
-        check_probability(self.relative_gains, "relative_gains")
-        if check_finite(self.capability_noise, "capability_noise") < 0:
-            raise ValueError(f"capability_noise must be >= 0, got {self.capability_noise!r}")
-        check_probability(self.nuclear_cost, "nuclear_cost")
-        nuc = tuple(int(i) for i in self.nuclear)
-        if any(not 0 <= i < caps.size for i in nuc):
-            raise ValueError(f"nuclear: power indices must be in [0, {caps.size})")
-        object.__setattr__(self, "nuclear", nuc)
-        object.__setattr__(self, "conquest", bool(self.conquest))
-        if check_finite(self.first_strike, "first_strike") <= -1:
-            raise ValueError(f"first_strike must be > -1, got {self.first_strike!r}")
-        check_probability(self.shadow, "shadow")
-        check_probability(self.belief_prior, "belief_prior")
-        check_int(self.grievance_years, "grievance_years", 0)
-        check_int(self.decisive_lead, "decisive_lead", 1, 8)
-        check_probability(self.alliance_reliability, "alliance_reliability")
-        check_probability(self.opportunism, "opportunism")
-        if not 0 <= check_finite(self.cooperation_gain, "cooperation_gain") <= 1:
-            raise ValueError(f"cooperation_gain must be in [0, 1], got {self.cooperation_gain!r}")
+        for key in ("supranational", "nuclear"):
+            if any(not 0 <= i < caps.size for i in getattr(self, key)):
+                raise ValueError(f"{key}: power indices must be in [0, {caps.size})")
 
     @property
     def n_powers(self) -> int:
@@ -282,34 +252,21 @@ class Policy:
       partner, a potential rival whose gains sparing keeps divided.
 
     ``discount`` in [0, 1): weight of next year relative to this one
-    (far-sighted only); ``future_weight`` >= 0 (far-sighted only).
+    (far-sighted only); ``future_weight`` in [0, 100] (far-sighted only).
     """
 
-    name: str = "kaplan"
+    name: str = DEFAULT_POLICY
     rules: Mapping[int, float] = field(default_factory=dict)
     balancer: int = 0
     future_weight: float = 0.1
     discount: float = 0.9
 
+    SETTINGS: ClassVar[Settings] = POLICY_SETTINGS
+
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", check_choice(self.name, POLICIES, "policy"))
-        weights = {}
-        for key, value in dict(self.rules).items():
-            try:
-                rule = int(key)
-            except (TypeError, ValueError):
-                rule = -1
-            if rule not in KAPLAN_RULES:
-                raise ValueError(f"unknown Kaplan rule {key!r}; expected 1 to 6")
-            weights[rule] = check_probability(value, f"weight of Kaplan rule {rule}")
-        if weights and self.name != "kaplan":
+        check_settings(self)
+        if self.rules and self.name != "kaplan":
             raise ValueError(f"rule weights apply to policy 'kaplan', not {self.name!r}")
-        object.__setattr__(self, "rules", weights)
-        check_int(self.balancer, "balancer", 0, 29)
-        if check_finite(self.future_weight, "future_weight") < 0:
-            raise ValueError(f"future_weight must be >= 0, got {self.future_weight!r}")
-        if not 0 <= check_finite(self.discount, "discount") < 1:
-            raise ValueError(f"discount must be in [0, 1), got {self.discount!r}")
 
     @property
     def traits(self) -> dict[str, bool]:

@@ -25,6 +25,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from ..engine.kernels import njit
+from ..engine.libm import exp_affine
 from ..engine.rng import uniforms
 from . import phases as ph
 from .layout import (
@@ -237,11 +238,14 @@ class Kernel:
                 step = self.block_years(s1 - s0)
                 for start in range(y0, y1, step):
                     stop = min(start + step, y1)
-                    gmult = np.exp(s.growth_mean + s.growth_sd * self._normals(
-                        keys[s0:s1], start, stop, self.off.growth, (n,)))
-                    pmult = (np.exp(s.capability_noise * self._normals(
-                        keys[s0:s1], start, stop, self.off.perceive, (n, n)))
-                        if self.noise else np.zeros((1, 1, 1, 1)))
+                    # exp_affine, not np.exp: the same bits on every CPU (engine/libm.py)
+                    gmult = exp_affine(self._normals(keys[s0:s1], start, stop,
+                                                     self.off.growth, (n,)),
+                                       s.growth_mean, s.growth_sd)
+                    pmult = (exp_affine(self._normals(keys[s0:s1], start, stop,
+                                                      self.off.perceive, (n, n)),
+                                        0.0, s.capability_noise)
+                             if self.noise else np.zeros((1, 1, 1, 1)))
                     _systems(s0, s1, start, stop, keys, gmult, pmult, self.params, self.tables,
                              self.off, self.dpy, arrays, F, I, Bo, caps, jmask, col0)
 

@@ -12,6 +12,8 @@ import pandas as pd
 
 from .._io import _tmp, write_parquet
 from .._resources import check_fits
+from .._settings import DEFAULT_SEED
+from .._tables import MAX_YEARS
 from .._validation import check_int, require_extra
 from ..engine.rng import root_entropy, spawn_keys
 from ..games.strategies import Strategy
@@ -353,7 +355,6 @@ def _nanmean_rows(x: np.ndarray) -> np.ndarray:
 
 
 #: Longest run: capabilities grow as exp(growth x years) and must stay finite in float64.
-MAX_YEARS = 10_000
 
 
 def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities: bool = True,
@@ -378,9 +379,9 @@ def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities:
 def simulate(
     system: System | None = None,
     years: int = 200,
-    policy: Policy | str = "kaplan",
+    policy: Policy | str | None = None,
     systems: int = 1000,
-    seed: int | None = None,
+    seed: int | None = DEFAULT_SEED,
     *,
     rules: dict | None = None,
     balancer: int | None = None,
@@ -406,10 +407,12 @@ def simulate(
         Powers and parameters (default: the five great powers of 1816).
     years, systems : int
         Years per system and number of independent systems.
-    policy : Policy or str
-        ``waltz``, ``kaplan``, ``balancer`` or ``far_sighted_waltz``.
+    policy : Policy or str, optional
+        ``waltz``, ``kaplan``, ``balancer`` or ``far_sighted_waltz`` (default:
+        ``Policy()``, waltz).
     seed : int or None
-        Root seed (``None``: fresh entropy, reported in the result).
+        Root seed (default ``DEFAULT_SEED``, 1, as everywhere in the package;
+        ``None``: fresh entropy, reported in the result).
     dyadic : strategy or name, or a sequence of one per power
         The strategy that forms each power's reply toward each other power
         (any finite-state strategy of :mod:`security_regimes.games`, or
@@ -448,7 +451,7 @@ def simulate(
         raise ValueError(f"system must be a System, got {type(system).__name__}")
     extra = {k: v for k, v in (("rules", rules), ("balancer", balancer),
                                 ("future_weight", future_weight)) if v is not None}
-    policy = get_policy(policy, **extra)
+    policy = get_policy(Policy() if policy is None else policy, **extra)
     years = check_int(years, "years", 1, MAX_YEARS)
     systems = check_int(systems, "systems", 1)
     first_index = check_int(first_index, "first_index", 0)

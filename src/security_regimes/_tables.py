@@ -1,0 +1,158 @@
+"""The constraint tables of the settings classes, as plain data.
+
+One table per settings class (:class:`~security_regimes.system.config.System`,
+:class:`~security_regimes.system.config.Policy`,
+:class:`~security_regimes.regimes.regime.Conditions`,
+:class:`~security_regimes.regimes.regime.Regime`,
+:class:`~security_regimes.regimes.scenarios.Scenario`): each row a field's kind,
+valid range, unit and one-line meaning (:class:`~security_regimes._settings.Setting`).
+The classes hold them as ``SETTINGS`` and check every value against them; the
+file models, the sweep paths and casts, the EMA ranges, the calibration
+priors, the command line's help and the docs' settings page all read them
+(see :mod:`security_regimes._settings`).  Kept at the bottom of the stack,
+free of heavy imports, so that the command line can build its help without
+loading the model.
+"""
+
+from ._policies import KAPLAN_RULES, POLICIES
+from ._settings import Setting, Settings
+
+#: The regime's norms (:mod:`security_regimes.regimes.regime`), in one list.
+NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmission")
+#: The longest run, in years.
+MAX_YEARS = 10_000
+
+#: The constraint table of :class:`~security_regimes.system.config.System`.
+SYSTEM_SETTINGS = Settings([
+    Setting("capabilities", "numbers", "Initial capabilities (any positive scale, "
+            "renormalised to sum 1); null: from the COW year", optional=True, sweep=False),
+    Setting("names", "texts", "Power names (COW abbreviations when from COW)",
+            optional=True, sweep=False),
+    Setting("cow_year", "integer", "COW year of the initial capabilities (null: 1816 "
+            "without capabilities, none with them)", 1816, 2016, optional=True,
+            sweep=False, unit="year"),
+    Setting("growth_mean", "number", "Mean yearly log growth of a power", -1, 1,
+            unit="log per year"),
+    Setting("growth_sd", "number", "Standard deviation of yearly log growth", 0, 1,
+            unit="log per year"),
+    Setting("decisiveness", "number", "Exponent k of the contest success function", 0, 20,
+            open_low=True),
+    Setting("war_cost", "number", "Share of every fighter's capability a battle destroys",
+            0, 1),
+    Setting("transfer", "number", "Share of the losers' capability the winners take", 0, 1),
+    Setting("elimination_threshold", "number",
+            "Share of the system total below which a power is eliminated", 0, 1,
+            open_high=True),
+    Setting("misperception", "number", "Probability a power misreads another's stance",
+            0, 1),
+    Setting("threat_share", "number",
+            "Share of the strongest power at which self-help balancing pays", 0, 1,
+            open_low=True),
+    Setting("predominance_share", "number",
+            "Share at which Kaplan's rule 4 sees a tendency to predominance", 0, 1,
+            open_low=True),
+    Setting("exclusion_years", "integer", "Years a defeated power is shunned as an ally",
+            0, 1000, unit="years"),
+    Setting("restore_rate", "number",
+            "Yearly probability that rule 6 restores an eliminated essential actor", 0, 1,
+            unit="per year"),
+    Setting("supranational", "indices", "Powers with supranational principles (rule 5)",
+            sweep=False),
+    Setting("relative_gains", "number",
+            "Weight on the other's loss in judging a war (competitiveness)", 0, 1),
+    Setting("capability_noise", "number",
+            "Standard deviation of the log error in seeing another's capability", 0, 5),
+    Setting("conquest", "flag", "false: no power is ever eliminated"),
+    Setting("nuclear", "indices", "Nuclear powers", sweep=False),
+    Setting("nuclear_cost", "number",
+            "Share of capability destroyed in a war with nuclear powers on both sides",
+            0, 1),
+    Setting("first_strike", "number",
+            "First-strike bonus: the offense-defense balance", -1, 10, open_low=True),
+    Setting("shadow", "number", "Shadow of the future: weight of reciprocated restraint",
+            0, 1),
+    Setting("belief_prior", "number",
+            "Initial belief that another power is a security seeker", 0, 1),
+    Setting("grievance_years", "integer", "Years a power remembers an attack on it",
+            0, 1000, unit="years"),
+    Setting("cooperation_gain", "number",
+            "Extra yearly log growth from mutual restraint with every other power", 0, 1,
+            unit="log per year"),
+    Setting("decisive_lead", "integer", "Lead in battles that ends a war", 1, 8,
+            unit="battles"),
+    Setting("alliance_reliability", "number",
+            "Probability an ally honours its commitment", 0, 1),
+    Setting("opportunism", "number", "Probability a bystander weighs joining a war", 0, 1),
+])
+
+
+#: The constraint table of :class:`~security_regimes.system.config.Policy`.
+POLICY_SETTINGS = Settings([
+    Setting("name", "choice", "Balance-of-power policy", choices=POLICIES),
+    Setting("rules", "weights", "Weight of a Kaplan rule (policy kaplan)",
+            choices=tuple(KAPLAN_RULES)),
+    Setting("balancer", "integer", "Index of the balancer power (policy balancer)", 0, 29),
+    Setting("future_weight", "number",
+            "Yearly chance a spared power's help is needed (far_sighted_waltz)", 0, 100),
+    Setting("discount", "number", "Weight of next year (far_sighted_waltz)", 0, 1,
+            open_high=True),
+])
+
+
+#: The constraint table of :class:`~security_regimes.regimes.regime.Conditions`.
+CONDITIONS_SETTINGS = Settings([
+    Setting("regulation", "number", "(1) How much the powers want a regulated environment",
+            0, 1),
+    Setting("shared_value", "number",
+            "(2) How far each believes the others value mutual security", 0, 1),
+    Setting("revisionist", "indices", "(3) Powers that seek security in expansion",
+            sweep=False),
+    Setting("shock_rate", "number", "Yearly probability a member turns revisionist", 0, 1,
+            unit="per power-year"),
+    Setting("war_cost_perception", "number", "(4) How costly war is seen to be", 0, 1),
+    Setting("memory", "number", "Memory of a hegemonic war at the start", 0, 1),
+    Setting("half_life", "number", "Years for the memory of war to halve", 0, 1e6,
+            open_low=True, unit="years"),
+    Setting("memory_gain", "number",
+            "Memory added per unit of capability destroyed in a member war", 0, 1000),
+    Setting("adaptation", "number", "Share of the gap to its target a weight closes a year",
+            0, 1, open_low=True, unit="per year"),
+    Setting("initial_weight", "number", "Internalisation weights at the start; null: the "
+            "target", 0, 1, optional=True),
+    Setting("threshold", "number", "Strength at which the regime forms and holds", 0, 1),
+    Setting("decline", "number", "Exponent of relative decline in a member's target",
+            0, 1000),
+])
+
+
+#: The constraint table of :class:`~security_regimes.regimes.regime.Regime`.
+REGIME_SETTINGS = Settings([
+    Setting("name", "text", "Name of the regime", sweep=False),
+    Setting("norms", "weights", "Strength of a norm", choices=NORMS),
+    Setting("members", "indices", "Member powers; null: every power", optional=True,
+            sweep=False),
+    Setting("conditions", "section", "Jervis's conditions (regime.conditions)",
+            sweep=False),
+    Setting("compensation_share", "number",
+            "Share of a war gain handed to abstaining members", 0, 1),
+    Setting("principles", "texts", "Principles (documentation)", sweep=False),
+    Setting("rules", "texts", "Rules (documentation)", sweep=False),
+])
+
+
+#: The constraint table of :class:`~security_regimes.regimes.scenarios.Scenario`.
+SCENARIO_SETTINGS = Settings([
+    Setting("name", "text", "Name of the scenario", sweep=False),
+    Setting("description", "text", "What the scenario runs", sweep=False),
+    Setting("claim", "text", "The claim of Jervis (1982) it measures", sweep=False),
+    Setting("system", "section", "The international system ([system])", sweep=False),
+    Setting("policy", "section", "The balance-of-power policy ([policy])", sweep=False),
+    Setting("regime", "section", "The security regime ([regime]); none by default",
+            sweep=False),
+    Setting("years", "integer", "Years per run", 1, MAX_YEARS, sweep=False, unit="years"),
+    Setting("systems", "integer", "Independent runs", 1, 10_000_000, sweep=False),
+    Setting("start_year", "integer", "Calendar year of simulated year 1", -10_000, 10_000,
+            sweep=False, unit="year"),
+    Setting("dyadic", "strategies",
+            "Dyadic strategy of every power, or a list of one per power"),
+])
