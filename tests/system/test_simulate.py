@@ -188,3 +188,25 @@ def test_streaming_to_parquet_equals_one_batch(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(streamed.summary, whole.summary)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "alliances.parquet", "capabilities.parquet", "runs.parquet", "years.parquet"]
+
+
+def test_two_strategies_with_one_name_are_two_strategies():
+    """A strategy's table is shared by content, not by display name (issue 30):
+    subclasses that set no name are all called "Strategy"."""
+    from security_regimes.games.strategies import Strategy
+
+    class Always(Strategy):
+        def act(self, state):
+            return 1.0
+
+    class Never(Strategy):
+        def act(self, state):
+            return 0.0
+
+    assert Always().display_name == Never().display_name
+    mixed = simulate(years=30, systems=50, seed=1, dyadic=[Always(), Never(), Never(),
+                                                           Never(), Never()])
+    never = simulate(years=30, systems=50, seed=1, dyadic=[Never()] * 5)
+    always = simulate(years=30, systems=50, seed=1, dyadic=[Always()] * 5)
+    rate = [r.summary.cooperation_rate.mean() for r in (always, mixed, never)]
+    assert rate[0] > rate[1] > rate[2]

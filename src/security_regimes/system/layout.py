@@ -5,12 +5,14 @@ reads and writes; everything that needs those names derives from them:
 
 * :data:`PARAMETERS`: every scalar the kernel reads, with where its value
   comes from (``system.war_cost``, ``norm.restraint``, ...).  The kernel
-  receives them as one named tuple (:data:`Parameters`), so a phase reads
-  ``p.opportunism``; :func:`pack` builds it from a setting.
+  receives them as one record (:data:`PARAMETER_DTYPE`; numba passes a record
+  as one pointer, where a named tuple of 50 scalars is copied at every phase
+  call), so a phase reads ``p.opportunism``; :func:`pack` builds it from a
+  setting.
 * :data:`DRAW_BLOCKS`: the named blocks of a system-year's uniform draws and
   their shapes; :func:`draw_layout` gives each block's offset in the year's
-  counter range, :func:`draws_per_year` their total, and :data:`Offsets` the
-  named tuple the kernel reads (``off.rule4``).
+  counter range, :func:`draws_per_year` their total, and :func:`offsets` the
+  record of offsets the kernel reads (``off.rule4``).
 * :data:`MEASURES`: every per system-year measure with its dtype, unit and a
   line of documentation.  ``YEAR_MEASURES`` (the order of the tidy tables),
   the kernel's output rows and index constants (``M_WAR_SIZE`` into the float
@@ -25,7 +27,6 @@ Adding a parameter, a draw block or a measure is adding a row here (see
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,14 +136,16 @@ PARAMETERS: tuple[Parameter, ...] = (
               "belief above which a member expects reciprocity"),
 )
 
-#: The kernel's parameters as one named tuple (a numba-typed record of scalars).
-Parameters = namedtuple("Parameters", [p.name for p in PARAMETERS])
+#: The kernel's parameters: one record of scalars, a field per row (``p.war_cost``).
+PARAMETER_DTYPE = np.dtype([(p.name, {"f8": np.float64, "i8": np.int64, "b1": np.bool_}[p.kind])
+                            for p in PARAMETERS], align=True)
 
 _CAST = {"f8": float, "i8": int, "b1": bool}
 
 
-def pack(system, policy, dyadic, regime=None, constants=None) -> Parameters:
-    """The :data:`Parameters` of one setting, each read from its ``source``.
+def pack(system, policy, dyadic, regime=None, constants=None) -> np.record:
+    """The parameters of one setting (a record of :data:`PARAMETER_DTYPE`), each read
+    from its ``source``.
 
     ``constants`` maps the ``model.NAME`` sources to their values.
     """
@@ -176,7 +179,10 @@ def pack(system, policy, dyadic, regime=None, constants=None) -> Parameters:
         else:  # pragma: no cover - a table error
             raise ValueError(f"parameter {p.name}: unknown source {p.source!r}")
         values.append(_CAST[p.kind](v))
-    return Parameters(*values)
+    rec = np.rec.array(np.zeros(1, PARAMETER_DTYPE))
+    for p, v in zip(PARAMETERS, values, strict=True):
+        rec[p.name] = v
+    return rec[0]
 
 
 # --- Draw blocks ------------------------------------------------------------
@@ -207,8 +213,6 @@ DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     ("opportunist", ("n",)),            # [q]: bystander q weighs joining
 )
 
-#: Each draw block's offset in the year's counters, as one named tuple.
-Offsets = namedtuple("Offsets", [name for name, _ in DRAW_BLOCKS])
 
 
 def _size(shape: tuple, n: int) -> int:
@@ -230,9 +234,16 @@ def draws_per_year(n: int) -> int:
     return sum(_size(shape, n) for _, shape in DRAW_BLOCKS)
 
 
-def offsets(n: int) -> Offsets:
-    """The :data:`Offsets` of ``n`` powers."""
-    return Offsets(*(off for off, _ in draw_layout(n).values()))
+#: Each draw block's offset in the year's counters: one record, a field per block.
+OFFSET_DTYPE = np.dtype([(name, np.int64) for name, _ in DRAW_BLOCKS])
+
+
+def offsets(n: int) -> np.record:
+    """The offsets of the draw blocks for ``n`` powers (a record of :data:`OFFSET_DTYPE`)."""
+    rec = np.rec.array(np.zeros(1, OFFSET_DTYPE))
+    for name, (off, _) in draw_layout(n).items():
+        rec[name] = off
+    return rec[0]
 
 
 # --- Measures ---------------------------------------------------------------

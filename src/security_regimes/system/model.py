@@ -175,26 +175,34 @@ class Dyadic:
             raise ValueError(f"dyadic: expected one strategy or {n} (one per power), "
                              f"got {len(strategies)}")
         objs = [get_strategy(s) for s in strategies]
-        acts, nexts, offsets, tables = [], [], {}, 0
+        acts, nexts, tables = [], [], 0
+        # Tables are shared by content, never by name: two strategies with one
+        # display name (subclasses that set no name, a parametrised strategy at
+        # two values) are different strategies.  Each object is compiled once.
+        by_object, by_content, keep = {}, {}, []
         start = np.zeros(n, dtype=np.int64)
         threshold = np.full(n, np.nan)
+        plays_belief = Cooperator()  # table unused: Bayesian Trust replies from its belief
         for i, s in enumerate(objs):
             if isinstance(s, BayesianTrust):
                 threshold[i] = s.threshold
-                s = Cooperator()  # table unused: the reply comes from the belief
+                s = plays_belief
             elif not isinstance(s, Strategy):
                 raise ValueError(f"dyadic strategy {s.display_name!r} has no form the system "
                                  "model can play; use a finite-state strategy or Bayesian Trust")
-            key = s.display_name
-            if key not in offsets:
+            if id(s) not in by_object:
+                keep.append(s)  # alive while ids are keys
                 tab = compile_strategy(s, horizon)
-                act = np.zeros(8 * len(tab.act))
-                act[::8] = tab.act
-                offsets[key] = 8 * tables
-                acts.append(act)
-                nexts.append((tab.next.astype(np.int64) + tables).ravel() * 8)
-                tables += len(tab.act)
-            start[i] = offsets[key]
+                content = (tab.act.tobytes(), tab.next.tobytes(), tab.next.shape)
+                if content not in by_content:
+                    act = np.zeros(8 * len(tab.act))
+                    act[::8] = tab.act
+                    by_content[content] = 8 * tables
+                    acts.append(act)
+                    nexts.append((tab.next.astype(np.int64) + tables).ravel() * 8)
+                    tables += len(tab.act)
+                by_object[id(s)] = by_content[content]
+            start[i] = by_object[id(s)]
         return cls(tuple(o.display_name for o in objs), np.concatenate(acts),
                    np.concatenate(nexts), start, threshold)
 

@@ -3,7 +3,7 @@
 Each phase is a numba function over one system's state (``s``, a
 :data:`SystemState` of views into the batch's arrays), the year's scratch
 (``x``, a :data:`Scratch`), the parameters (``p``, a
-:data:`~security_regimes.system.layout.Parameters`), the system's tables
+:data:`~security_regimes.system.layout.PARAMETER_DTYPE` record), the system's tables
 (``t``, a :data:`Tables`) and the year's draws (``dr``, a :data:`Draws`).
 :func:`~security_regimes.system.kernel.year` calls them in the order of
 :mod:`security_regimes.system.model`'s docstring, which gives each rule's
@@ -30,6 +30,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..engine.kernels import njit, uniform
+from .cache import guard
 from .layout import (
     M_ALLIANCE_COUNT,
     M_ATTACKER,
@@ -68,6 +69,8 @@ from .layout import (
 )
 from .model import EXPANSIONIST_RESTRAINT, SEEKER_RESTRAINT
 from .war import MAX_LEAD, csf, war_gain, war_odds
+
+guard()  # a change to layout.py, model.py or war.py alone recompiles the phases
 
 #: One system's state: views into the batch's arrays (see ``model.State``);
 #: ``memory`` and ``in_force`` are the system's (1,) slices.
