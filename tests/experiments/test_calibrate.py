@@ -63,6 +63,18 @@ BAD = {
                     "only numeric parameters"),
     "normal without sd": ({"parameters": '"system.shadow" = { prior = "normal", mean = 0.9 }'},
                           "a normal prior needs mean and sd"),
+    # issue 30: priors outside the valid range, non-finite numbers, empty or zero weights
+    "prior outside the range": (
+        {"parameters": '"system.misperception" = { low = 0.5, high = 2.0 }'},
+        "parameters.system.misperception.high: system.misperception must be a number in "
+        "[0, 1], got 2.0"),
+    "infinite bound": ({"parameters": '"system.transfer" = { low = 0.1, high = inf }'},
+                       "parameters.system.transfer.high"),
+    "nan mean": ({"parameters": '"system.shadow" = { prior = "normal", mean = nan, sd = 0.1 }'},
+                 "parameters.system.shadow.mean"),
+    "no statistic": ({"statistics": ""}, "name at least one statistic"),
+    "zero weights": ({"statistics": "con = 0.0"}, "at least one weight must be above 0"),
+    "infinite weight": ({"statistics": "con = inf"}, "weight of con must be a finite number"),
 }
 
 
@@ -210,3 +222,25 @@ def test_regime_on_top_of_a_base_scenario_file(tmp_path):
                                          'regime_from = "anarchy"'))
     with pytest.raises(ValueError, match="regime_from: scenario anarchy has no regime"):
         load_calibration_file(bad)
+
+
+@pytest.mark.parametrize("damage", ["manifest", "database"])
+def test_resume_of_a_damaged_calibration_is_one_line(damage, tmp_path, monkeypatch, capsys):
+    """Issue 30: a garbage manifest.json or a truncated calibration.db, then --resume."""
+    monkeypatch.chdir(tmp_path)
+    f = write(tmp_path, populations=1, particles=10, systems=2)
+    out = tmp_path / "cal"
+    out.mkdir()
+    if damage == "manifest":
+        (out / "calibration.db").write_bytes(b"")
+        (out / "manifest.json").write_text("{garbage")
+        expected = "manifest.json: not a calibration manifest"
+    else:
+        import json
+
+        (out / "calibration.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)
+        (out / "manifest.json").write_text(json.dumps({"calibration": f.read_text()}))
+        expected = "calibration.db: cannot be read as a calibration database"
+    code, _, err = run("calibrate", str(f), "--out", "cal", "--resume", capsys=capsys)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and expected in lines[0], err

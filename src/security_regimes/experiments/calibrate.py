@@ -109,9 +109,13 @@ class CalibrationModel(_Strict):
         if self.holdout is not None and not (self.holdout[0] > self.fit[1] or
                                              self.holdout[1] < self.fit[0]):
             raise ValueError("the fit and holdout periods overlap")
+        if not self.statistics:
+            raise ValueError("statistics: name at least one statistic with its weight")
         for s, w in self.statistics.items():
-            if not w >= 0:
-                raise ValueError(f"weight of {s} must be >= 0, got {w}")
+            if not (w >= 0 and np.isfinite(w)):
+                raise ValueError(f"weight of {s} must be a finite number >= 0, got {w}")
+        if not any(w > 0 for w in self.statistics.values()):
+            raise ValueError("statistics: at least one weight must be above 0")
         if not self.parameters:
             raise ValueError("name at least one parameter with its prior")
         return self
@@ -245,7 +249,13 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
     if resume:
         if not db_path.is_file():
             raise ValueError(f"{out} holds no calibration to resume (no calibration.db)")
-        old = json.loads(manifest_path.read_text())
+        try:
+            old = json.loads(manifest_path.read_text())
+            if not isinstance(old, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as e:
+            raise ValueError(f"{manifest_path}: not a calibration manifest "
+                             f"({str(e).splitlines()[0]}); choose another --out") from None
         try:  # the same calibration, except perhaps more generations
             import tomllib
 
@@ -278,7 +288,12 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
     t0 = time.perf_counter()
     try:
         if resume:
-            history = abc.load(db, 1, observed_sum_stat=_observed(model, observed))
+            try:
+                history = abc.load(db, 1, observed_sum_stat=_observed(model, observed))
+                done = history.max_t + 1
+            except Exception as e:  # pyabc/SQLAlchemy on a damaged file: say which, in one line
+                raise ValueError(f"{db_path}: cannot be read as a calibration database "
+                                 f"({type(e).__name__}); choose another --out") from None
         else:
             history = abc.new(db, _observed(model, observed))
         done = history.max_t + 1
