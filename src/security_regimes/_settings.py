@@ -224,11 +224,16 @@ class Setting:
         return Setting(f"{self.name}.{key}", "number", f"{self.doc} ({key})", 0.0, 1.0)
 
     def check_range(self, low: float | None, high: float | None, where: str) -> None:
-        """A sweep range, an EMA range or a prior's support must lie inside the bounds."""
+        """A sweep range, an EMA range or a prior's support must lie inside the valid
+        values (a continuous range of an integer setting is rounded, so its ends
+        need not be integers)."""
+        if low is None and high is None:
+            return
+        if not self.numeric:
+            raise ValueError(f"{where}: {self.name} is {self.expected()}: give values = "
+                             "[...], not low and high")
         for label, v in (("low", low), ("high", high)):
-            if v is None:
-                continue
-            if not self.within(float(v)) or (self.kind == "integer" and float(v) != int(v)):
+            if v is not None and not self.within(float(v)):
                 raise ValueError(f"{where}.{label}: {self.name} must be {self.expected()}, "
                                  f"got {v!r}")
 

@@ -79,18 +79,10 @@ def check_value(setting: Setting, value, where: str) -> None:
 
 def check_spec(setting: Setting, values, low, high, where: str) -> None:
     """A sweep's values or range, an EMA range or a prior's support: inside the
-    setting's valid values (a continuous range of an integer setting is rounded)."""
+    setting's valid values (:meth:`~security_regimes._settings.Setting.check_range`)."""
     for v in values or ():
         check_value(setting, v, f"{where}.values")
-    if low is None and high is None:
-        return
-    if not setting.numeric:
-        raise ValueError(f"{where}: {setting.name} is {setting.expected()}: give values = "
-                         "[...], not low and high")
-    for label, v in (("low", low), ("high", high)):
-        if v is not None and not setting.within(float(v)):
-            raise ValueError(f"{where}.{label}: {setting.name} must be {setting.expected()}, "
-                             f"got {v!r}")
+    setting.check_range(low, high, where)
 
 
 def check_parameters(model, scenario: Scenario) -> None:

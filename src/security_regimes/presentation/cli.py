@@ -66,7 +66,6 @@ DEFAULT_TOURNAMENT = [
 ]
 
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-_POLICY_DEFAULT = DEFAULT_POLICY
 Seed = Annotated[int | None, typer.Option(help="Root seed (non-negative integer).")]
 
 
@@ -283,7 +282,7 @@ def _system_from_options(powers: int | None, cow_year: int, states: str | None,
 
 @app.command()
 def simulate(
-    policy: Annotated[str, typer.Option(help=_P["name"].help())] = _POLICY_DEFAULT,
+    policy: Annotated[str, typer.Option(help=_P["name"].help())] = DEFAULT_POLICY,
     years: Annotated[int, typer.Option(help="Years to simulate.")] = 200,
     systems: Annotated[int, typer.Option(help="Independent systems (runs).")] = 1000,
     seed: Seed = DEFAULT_SEED,
