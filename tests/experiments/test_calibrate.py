@@ -244,3 +244,36 @@ def test_resume_of_a_damaged_calibration_is_one_line(damage, tmp_path, monkeypat
     code, _, err = run("calibrate", str(f), "--out", "cal", "--resume", capsys=capsys)
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and expected in lines[0], err
+
+
+def test_ctrl_c_of_a_process_calibration_is_one_line_and_resume_finishes(tmp_path):
+    """Issue 30: Ctrl-C (SIGINT to the whole process group, as a terminal sends it) of
+    a calibration with the process executor: one line, exit 130, no worker tracebacks,
+    no orphaned worker; --resume then finishes."""
+    f = write(tmp_path, populations=6, particles=40, systems=20)
+    out = tmp_path / "cal"
+    proc = subprocess.Popen([*CLI, "calibrate", str(f), "--out", str(out), "--executor",
+                             "process", "--workers", "2", "--quiet"], stderr=subprocess.PIPE,
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    end = time.time() + 120
+    while _generations(out / "calibration.db") < 1 and time.time() < end:
+        time.sleep(0.1)
+    time.sleep(0.5)  # inside the next generation: the workers are computing
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    lines = err.strip().splitlines()
+    assert proc.returncode == 130, err[-3000:]
+    assert len(lines) == 1 and lines[0].startswith("interrupted: ") and \
+        "--resume" in lines[0], err[-3000:]
+    time.sleep(0.5)
+    try:  # the process group is gone: no worker outlived the parent
+        os.killpg(proc.pid, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    assert not alive
+    r = subprocess.run([*CLI, "calibrate", str(f), "--out", str(out), "--executor", "serial",
+                        "--quiet", "--resume"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads((out / "manifest.json").read_text())["generations"] == 6

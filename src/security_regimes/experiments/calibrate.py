@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -307,7 +308,8 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
         stop = _watch_generations(db_path, done, progress)
         try:
             if done < model.populations:
-                history = abc.run(max_nr_populations=model.populations - done)
+                with _ctrl_c_in_this_process_only():
+                    history = abc.run(max_nr_populations=model.populations - done)
         finally:
             stop()
             progress.close()
@@ -326,20 +328,57 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
     return out
 
 
+@contextmanager
+def _ctrl_c_in_this_process_only():
+    """Ctrl-C interrupts this process, not the samplers' workers.
+
+    pyabc's process sampler forks its workers (daemons) for each generation;
+    they inherit this handler, which ignores the signal anywhere but here, so
+    one Ctrl-C gives one line instead of a traceback per worker.  The workers
+    end with this process (daemons are terminated at its exit)."""
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    parent = os.getpid()
+
+    def on_sigint(signum, frame):
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def finished_generations(db_path: Path) -> int:
+    """Generations finished in a calibration database (0 if there is none to read)."""
+    import sqlite3
+
+    if not Path(db_path).is_file():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as con:
+            return int(con.execute("SELECT count(*) FROM populations WHERE t >= 0")
+                       .fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 def _watch_generations(db_path: Path, done: int, progress):
     """Advance ``progress`` as generations appear in pyabc's database; returns a stop function."""
-    import sqlite3
     import threading
 
     halt = threading.Event()
     seen = [done]
 
     def check():
-        try:
-            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as con:
-                n = con.execute("SELECT count(*) FROM populations WHERE t >= 0").fetchone()[0]
-        except sqlite3.Error:
-            return
+        n = finished_generations(db_path)
         if n > seen[0]:
             progress.advance(n - seen[0])
             seen[0] = n

@@ -702,10 +702,15 @@ def calibrate_cmd(
     quiet: Annotated[bool, typer.Option(help="No progress output.")] = False,
 ) -> None:
     """Fit a scenario to COW history by ABC-SMC (pyabc); predict a held-out period."""
-    from ..experiments.calibrate import run_calibration
+    from ..experiments.calibrate import finished_generations, run_calibration
 
-    d = run_calibration(file, out, executor=executor, workers=workers, address=address,
-                        resume=resume, quiet=quiet)
+    try:
+        d = run_calibration(file, out, executor=executor, workers=workers, address=address,
+                            resume=resume, quiet=quiet)
+    except KeyboardInterrupt:
+        n = finished_generations(out / "calibration.db")
+        raise _Interrupted(f"{n} generations are finished in {out}; continue with: regimes "
+                           f"calibrate {file} --out {out} --resume") from None
     import pandas as pd
 
     ppc = pd.read_parquet(d / "ppc.parquet")
