@@ -250,3 +250,11 @@ def test_cli_refuses_in_one_line_and_writes_nothing(section, name, value, tmp_pa
         assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), (args, err)
         assert name in lines[0]
         assert not (tmp_path / args[-1]).exists(), args
+
+
+def test_regimes_run_without_a_seed_uses_the_default(capsys):
+    import json
+
+    code, out, _ = run("run", "waltz_balance", "--systems", "2", "--years", "2", "--json",
+                       capsys=capsys)
+    assert code == 0 and json.loads(out)["seed"] == DEFAULT_SEED

@@ -468,7 +468,8 @@ def run_cmd(
     name: Annotated[str, typer.Argument(help="Scenario name (see `regimes scenarios`) or a "
                                            "scenario file FILE.toml.")],
     seed: Annotated[int | None, typer.Option(
-        help="Root seed (default: the scenario file's seed, else 0); an explicit value wins.")
+        help=f"Root seed (default: the scenario file's seed, else {DEFAULT_SEED}); an explicit "
+             "value wins.")
     ] = None,
     systems: Annotated[int | None, typer.Option(help="Runs (default: the scenario's).")] = None,
     years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
@@ -499,7 +500,7 @@ def run_cmd(
         scn = replace(scn, dyadic=_parse_dyadic(dyadic, scn.system.n_powers))
     import time
 
-    seed = 0 if seed is None else seed
+    seed = DEFAULT_SEED if seed is None else seed
     _check_out_file(out)
     t0 = time.perf_counter()
     n_sys = systems if systems is not None else scn.systems
