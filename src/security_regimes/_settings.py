@@ -323,12 +323,12 @@ def table_of(cls) -> Settings:
     return table
 
 
-def check_settings(obj, skip: Sequence[str] = ()) -> None:
+def check_settings(obj) -> None:
     """Check every field of a frozen settings dataclass against its table and store
-    the canonical value; ``skip`` names fields its class checks itself."""
+    the canonical value (a section is checked by its own class)."""
     cls = type(obj)
     for row in table_of(cls):
-        if row.name in skip or row.kind == "section":
+        if row.kind == "section":
             continue
         object.__setattr__(obj, row.name, row.check(getattr(obj, row.name)))
 

@@ -291,13 +291,13 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
         if resume:
             try:
                 history = abc.load(db, 1, observed_sum_stat=_observed(model, observed))
-                done = history.max_t + 1
+                done = history.max_t + 1  # reads the database: inside the try
             except Exception as e:  # pyabc/SQLAlchemy on a damaged file: say which, in one line
                 raise ValueError(f"{db_path}: cannot be read as a calibration database "
                                  f"({type(e).__name__}); choose another --out") from None
         else:
             history = abc.new(db, _observed(model, observed))
-        done = history.max_t + 1
+            done = history.max_t + 1
         from .._progress import Progress
 
         progress = Progress(model.populations, done=done, quiet=quiet, every=0.0,

@@ -62,7 +62,7 @@ def targets(scenario: Scenario) -> dict[str, object]:
         if prefix in objects:
             out[path] = getattr(objects[prefix], name)
         else:  # a weight: policy.rules.4, regime.norms.restraint
-            prefix, _, table = prefix.rpartition(".")
+            prefix = prefix.rpartition(".")[0]
             obj = objects[prefix]
             out[path] = (float(obj.weights()[int(name)]) if isinstance(obj, Policy)
                          else obj.strength(name))
@@ -71,10 +71,7 @@ def targets(scenario: Scenario) -> dict[str, object]:
 
 def check_value(setting: Setting, value, where: str) -> None:
     """A sweep's or an EMA experiment's value of a setting, checked as Python checks it."""
-    try:
-        setting.validate(value)
-    except ValueError as e:
-        raise ValueError(f"{where}: {setting.name} {e}, got {value!r}") from None
+    setting.check(value, f"{where}: {setting.name}")
 
 
 def check_spec(setting: Setting, values, low, high, where: str) -> None:

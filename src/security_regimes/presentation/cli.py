@@ -118,13 +118,12 @@ def _df_table(df, title: str | None = None, floatfmt: str = "{:.3f}") -> Table:
 
 
 def _settings_classes() -> dict:
-    from ..regimes.regime import Conditions, Regime
+    """Section name -> (path prefix, settings class), from the sweep paths' sections."""
+    from ..experiments.parameters import SECTIONS
     from ..regimes.scenarios import Scenario
-    from ..system import Policy, System
 
-    return {"scenario": ("", Scenario), "system": ("system.", System),
-            "policy": ("policy.", Policy), "regime": ("regime.", Regime),
-            "conditions": ("regime.conditions.", Conditions)}
+    return {"scenario": ("", Scenario),
+            **{path.rpartition(".")[2]: (f"{path}.", cls) for path, cls in SECTIONS.items()}}
 
 
 @app.command()

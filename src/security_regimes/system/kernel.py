@@ -10,11 +10,12 @@ results do not depend on the number of threads or on how systems are batched.
 The plain-Python reference in ``tests/system/reference.py`` restates each
 phase; property tests compare them phase by phase and year by year.
 
-Two inputs come from numpy, computed per block of years before the kernel
-runs: the growth multipliers ``exp(growth_mean + growth_sd * ndtri(u))`` and,
-with ``capability_noise``, the misjudgement factors of the other side's
-strength.  ``scipy.special.ndtri`` has no numba form, and computing them with
-numpy keeps them bit-identical to the batched numpy year they replaced.
+Two inputs are computed per block of years before the kernel runs: the
+growth multipliers ``exp(growth_mean + growth_sd * ndtri(u))`` and, with
+``capability_noise``, the misjudgement factors of the other side's strength.
+``scipy.special.ndtri`` has no numba form; the ``exp`` is the C library's
+(:func:`~security_regimes.engine.libm.exp_affine`, not NumPy's CPU-dispatched
+one), so a seed gives the same bits on every machine.
 """
 
 from __future__ import annotations
