@@ -12,6 +12,7 @@ the constraint tables of the settings classes (``System.SETTINGS`` ...).
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from .._settings import Setting
 from .._validation import closest_hint
@@ -34,10 +35,20 @@ def _objects(scenario: Scenario) -> dict[str, object]:
 
 def settings(scenario: Scenario) -> dict[str, Setting]:
     """Every sweepable parameter path of a scenario -> its :class:`Setting` (the row of
-    its class's constraint table; a table of weights gives one path per key)."""
+    its class's constraint table; a table of weights gives one path per key).
+
+    The paths depend only on whether the scenario has a regime: the mapping is
+    built once for each case (do not modify it)."""
+    return _settings(scenario.regime is not None)
+
+
+@lru_cache(maxsize=2)
+def _settings(has_regime: bool) -> dict[str, Setting]:
     out = {}
-    for prefix, obj in _objects(scenario).items():
-        for row in type(obj).SETTINGS:
+    for prefix, cls in SECTIONS.items():
+        if prefix.startswith("regime") and not has_regime:
+            continue
+        for row in cls.SETTINGS:
             if not row.sweep:
                 continue
             if row.kind == "weights":
