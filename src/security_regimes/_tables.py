@@ -19,6 +19,8 @@ from ._settings import Setting, Settings
 
 #: The regime's norms (:mod:`security_regimes.regimes.regime`), in one list.
 NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmission")
+#: The decision cores of the system year (``System.core``).
+CORES = ("first_strike", "crisis")
 #: The longest run, in years.
 MAX_YEARS = 10_000
 
@@ -83,6 +85,22 @@ SYSTEM_SETTINGS = Settings([
     Setting("alliance_reliability", "number",
             "Probability an ally honours its commitment", 0, 1),
     Setting("opportunism", "number", "Probability a bystander weighs joining a war", 0, 1),
+    # The crisis-bargaining core (system/model.py, "The crisis core").
+    Setting("core", "choice", "Decision core of the year: first_strike (a war when a first "
+            "strike beats restraint) or crisis (a war when crisis bargaining fails)",
+            choices=CORES, sweep=False),
+    Setting("discount_factor", "number", "Discount factor per year of the crisis core's "
+            "continuation values", 0, 1, open_high=True),
+    Setting("stakes", "number", "Value of the good two powers dispute, as a share of a "
+            "power's capability (crisis core)", 0, 10, open_low=True),
+    Setting("resolve_spread", "number", "Private information: a power's cost of war is "
+            "drawn from mean x (1 +/- resolve_spread) per crisis (crisis core)", 0, 1),
+    Setting("audience_cost", "number", "Cost of backing down after a rejected demand, "
+            "units of the disputed good (crisis core)", 0, 1),
+    Setting("escalation_risk", "number", "Probability that a crisis whose demand is "
+            "rejected escalates to war by accident (crisis core)", 0, 1),
+    Setting("trend_years", "integer", "Years over which a power averages growth to project "
+            "next year's balance (crisis core)", 1, 100, unit="years"),
 ])
 
 

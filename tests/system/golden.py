@@ -69,11 +69,21 @@ def configurations() -> dict[str, dict]:
     return out
 
 
+#: Measures added after the digests were written (the crisis core's): zero in
+#: every stored configuration (all run the first-strike core), so left out of
+#: the digest and checked to be zero instead.
+LATER_MEASURES = ("crises", "yields", "compromises", "stalemates", "crisis_wars",
+                  "preventive_wars")
+
+
 def digest(kwargs: dict) -> str:
-    """SHA-256 of every measure (by name), the capabilities and the alliance masks."""
+    """SHA-256 of every measure (by name) of 9b2b2b9, the capabilities and the alliance masks."""
     res = simulate(**kwargs, threads=1)
     h = hashlib.sha256()
-    for name in sorted(res.measures):
+    for name in LATER_MEASURES:
+        if np.any(res.measures[name] != 0):
+            raise AssertionError(f"{name} is not zero under the first-strike core")
+    for name in sorted(set(res.measures) - set(LATER_MEASURES)):
         a = np.ascontiguousarray(res.measures[name])
         h.update(name.encode())
         h.update(str(a.dtype).encode())

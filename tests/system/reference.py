@@ -254,6 +254,214 @@ def ref_decide(w, cfg, u, seen=None):
              norm_restraints=norm_restraints, dyads=len(stance))
 
 
+# --- The crisis core (system.core == "crisis") ----------------------------------
+
+NO_CRISIS, YIELD, COMPROMISE, STALEMATE, CRISIS_WAR, PREVENTIVE = range(6)
+CRISIS_MEASURES = ("crises", "yields", "compromises", "stalemates", "crisis_wars",
+                   "preventive_wars")
+
+
+def ref_track_trend(w, cfg, u):
+    """Each living power's growth, averaged exponentially over trend_years."""
+    s = cfg.system
+    if s.core != "crisis":
+        return
+    for i in range(len(w["cap"])):
+        if w["alive"][i]:
+            g = s.growth_mean + s.growth_sd * float(ndtri(u["growth"][i]))
+            w["trend"][i] += (g - w["trend"][i]) / s.trend_years
+
+
+def _uniform_above(z, lo, hi):
+    """P(X < z) for X uniform on [lo, hi] (a point mass at lo when lo == hi)."""
+    if hi - lo <= 1e-12:
+        return 1.0 if lo < z else 0.0
+    return min(max((z - lo) / (hi - lo), 0.0), 1.0)
+
+
+def fearon_demand(w, q, v, lo, hi, pi):
+    """The challenger's best demand and its chance of acceptance.
+
+    The target (cost uniform on [lo, hi] as the challenger sees it) rejects a
+    demand x when rejecting is worth more: pi (1 - w - c) + (1 - pi)(1 - q) >
+    1 - x, i.e. when c < t(x) = (x - pi w - (1 - pi) q) / pi.  The challenger
+    gets x if accepted and v if not; the expected value is concave in t and
+    its stationary point is t = (pi hi + v - b) / (2 pi) with b the target's
+    expected value of rejecting, measured from the challenger's side."""
+    if pi == 0:
+        return q, 0.0
+    b = pi * w + (1 - pi) * q
+    if hi - lo <= 1e-12:
+        return min(b + pi * lo, 1.0), 1.0
+    t = (pi * hi + v - b) / (2 * pi)
+    t = hi if t > hi else (lo if t < lo else t)
+    x = b + pi * t
+    if x > 1.0:
+        x, t = 1.0, (1.0 - b) / pi
+    return x, min(max((hi - t) / (hi - lo), 0.0), 1.0)
+
+
+def _war_share(cfg, own, enemy, rate, q):
+    s = cfg.system
+    win, lose, d = war_odds(csf((1 + s.first_strike) * own, enemy, s.decisiveness),
+                            s.decisive_lead, rate, s.transfer)
+    return win + (1 - win - lose) * q, d
+
+
+def ref_crises(w, cfg, u, seen=None):
+    """Crisis core: each ordered pair's decision to open a crisis, its demand,
+    or a preventive war; then one crisis per pair resolved."""
+    s, cap, n = cfg.system, w["cap"], len(w["cap"])
+    join, side, punish, alive = w["join"], w["side"], w["punish"], w["alive"]
+    nuclear = set(s.nuclear)
+    bound = cfg.regime is not None and bool(w["in_force"])
+    delta, sig, a = s.discount_factor, s.resolve_spread, s.audience_cost
+    sq = w["status_quo"] = [list(r) for r in w["status_quo"]]
+
+    def view(i, j):
+        rate = s.nuclear_cost if (i in nuclear and j in nuclear) else s.war_cost
+        enemy = side[j] + punish[i, j]
+        if s.capability_noise > 0:
+            enemy *= seen[i][j] if seen is not None else math.exp(
+                s.capability_noise * float(ndtri(u["perceive"][i][j])))
+        return rate, side[i], enemy
+
+    def cost(i, j, mean):
+        return mean * (1 + sig * (2 * u["resolve"][i][j] - 1))
+
+    living = [(i, j) for i, j in _pairs(n) if alive[i] and alive[j]]
+    for i, j in living:  # pairs with no status quo settle where the two see power
+        if i < j and math.isnan(sq[i][j]):
+            ri, oi, ei = view(i, j)
+            rj, oj, ej = view(j, i)
+            w_ij = _war_share(cfg, oi, ei, ri, 0.5)[0]
+            w_ji = _war_share(cfg, oj, ej, rj, 0.5)[0]
+            sq[i][j] = (w_ij + 1 - w_ji) / 2
+            sq[j][i] = 1 - sq[i][j]
+    stance, margins, info = {}, {}, {}
+    restraints = norm_restraints = 0
+    for i, j in living:
+        if join[i] and join[j]:
+            stance[i, j] = w["reply"][i, j]
+            continue
+        rate, own, enemy = view(i, j)
+        q = sq[i][j]
+        wi, d = _war_share(cfg, own, enemy, rate, q)
+        mean = d / s.stakes
+        c_i, c_j = cost(i, j, mean), cost(j, i, mean)
+        member_pair = bound and w["member"][i] and w["member"][j]
+        clear = cfg.norm("consultation") * w["weight"][i] if member_pair else 0.0
+        lo_j, hi_j = [(1 - clear) * mean * (1 + e * sig) + clear * c_j for e in (-1, 1)]
+        lo_i, hi_i = [(1 - clear) * mean * (1 + e * sig) + clear * c_i for e in (-1, 1)]
+        pi = _uniform_above(wi - q + a, lo_i, hi_i)  # the target's belief that i would fight
+        v = max(wi - c_i, q - a)
+        x, acc = fearon_demand(wi, q, v, lo_j, hi_j, pi)
+        gain = acc * x + (1 - acc) * v - q
+        short = x > q and gain > 0
+        keep = (w["belief"][i][j] * delta / (1 - delta) * (q - (wi - mean))
+                if w["reply"][i, j] else 0.0)
+        press = short and gain > keep
+        prevent_margin = -math.inf
+        if w["trend"][i] < w["trend"][j]:
+            own1 = own + cap[i] * (math.exp(w["trend"][i]) - 1)
+            enemy1 = enemy + cap[j] * (math.exp(w["trend"][j]) - 1)
+            w1 = _war_share(cfg, own1, enemy1, rate, q)[0]
+            prevent_margin = delta * (wi - w1) - (1 - delta) * (1 - wi + c_i)
+        prevent = prevent_margin > 0
+        if ((press or prevent) and member_pair and cfg.norm("restraint") > 0
+                and u["norm_restraint"][i][j] < cfg.norm("restraint") * w["weight"][i]
+                and w["belief"][i][j] >= COMPLY_BELIEF):
+            prevent = False
+            x, acc = (min(pi * wi + (1 - pi) * q + pi * lo_j, 1.0), 1.0) if pi > 0 else (q, 0.0)
+            press = x > q
+            norm_restraints += 1
+            restraints += 1
+        elif (short or prevent) and not (press or prevent):
+            restraints += 1
+        opened = press or prevent
+        stance[i, j] = w["reply"][i, j] and not opened
+        if opened:
+            info[i, j] = dict(prevent=prevent, margin=prevent_margin, gain=gain, x=x, w=wi,
+                              q=q, pi=pi, c_i=c_i, c_j=c_j, member_pair=member_pair)
+    outcome = {}
+    for (i, j), c in info.items():
+        other = info.get((j, i))
+        if other is not None:
+            mine = (c["prevent"], c["gain"], -i)
+            theirs = (other["prevent"], other["gain"], -j)
+            if theirs > mine:
+                continue
+        if c["prevent"]:
+            outcome[i, j] = PREVENTIVE
+            margins[i, j] = c["margin"]
+            continue
+        pi, x = c["pi"], c["x"]
+        if pi * c["c_j"] + 1e-12 >= x - (pi * c["w"] + (1 - pi) * c["q"]):
+            outcome[i, j] = YIELD
+            continue
+        rules = cfg.rules
+        conference = rules[1] > 0 and u["rule1"][i][j] < rules[1]
+        conference = conference or (
+            c["member_pair"] and cfg.norm("consultation") > 0
+            and u["crisis_conference"][i][j] < cfg.norm("consultation") * w["weight"][i]
+            and w["belief"][i][j] >= COMPLY_BELIEF)
+        if conference:
+            outcome[i, j] = COMPROMISE
+            c["x"] = min(max(c["w"] + (c["c_j"] - c["c_i"]) / 2, 0.0), 1.0)
+            restraints += 1
+            norm_restraints += 1
+        elif c["w"] - c["c_i"] > c["q"] - a:
+            outcome[i, j] = CRISIS_WAR
+            margins[i, j] = (c["w"] - c["c_i"]) - (c["q"] - a)
+        elif s.escalation_risk > 0 and u["escalate"][i][j] < s.escalation_risk:
+            outcome[i, j] = CRISIS_WAR
+            margins[i, j] = 0.0
+        else:
+            outcome[i, j] = STALEMATE
+    w.update(stance=stance, margins=margins, restraints=restraints,
+             norm_restraints=norm_restraints, dyads=len(stance), outcome=outcome,
+             offers={key: c["x"] for key, c in info.items()})
+
+
+def ref_settle(w, cfg, u):
+    """Crisis core: agreed divisions become the status quo; war-bound crises
+    whose war did not start are stalemates; a decided war unsettles the
+    status quo between its opposing fighters; crises counted by outcome."""
+    counts = dict.fromkeys(CRISIS_MEASURES, 0)
+    if cfg.system.core != "crisis":
+        w["crisis_counts"] = counts
+        return
+    sq = w["status_quo"]
+    fought = {(att, dfd) for att, dfd, _ in w["wars"]}
+    for (i, j), o in w["outcome"].items():
+        counts["crises"] += 1
+        if o in (YIELD, COMPROMISE):
+            sq[i][j] = w["offers"][i, j]
+            sq[j][i] = 1 - w["offers"][i, j]
+            counts["yields" if o == YIELD else "compromises"] += 1
+        elif o == STALEMATE or (i, j) not in fought:
+            counts["stalemates"] += 1
+        else:
+            counts["crisis_wars"] += 1
+            counts["preventive_wars"] += o == PREVENTIVE
+    n = len(w["cap"])
+    for k_w, (_, _, loser) in enumerate(w["wars"]):
+        if loser < 0:
+            continue
+        for a, b in _pairs(n):
+            if w["wid"][a] == k_w == w["wid"][b] and w["on_a"][a] != w["on_a"][b]:
+                sq[a][b] = math.nan
+    w["crisis_counts"] = counts
+
+
+def ref_decisions(w, cfg, u, seen=None):
+    """Step 4 of the year: the first-strike core's decisions or the crisis core's."""
+    if cfg.system.core == "crisis":
+        ref_crises(w, cfg, u, seen)
+    else:
+        ref_decide(w, cfg, u, seen)
+
+
 def _sides(w, cfg, u, att, dfd):
     """The two sides of a war of att on dfd, and how many punishers joined."""
     s, cap, n = cfg.system, w["cap"], len(w["cap"])
@@ -409,12 +617,13 @@ def ref_wars(w, cfg, u):
         crisis = len(w["wars"]) + w["settled_n"]
         engaged[att] = engaged[dfd] = True
         if (bound and cfg.norm("consultation") > 0 and member[att] and member[dfd]
-                and u["conference"][crisis] < cfg.norm("consultation") * w["weight"][att]
+                and s.core != "crisis" and u["conference"][crisis] < cfg.norm("consultation") * w["weight"][att]
                 and w["belief"][att][dfd] >= COMPLY_BELIEF):
             w["settled_n"] += 1
             w["norm_restraints"] += 1
             continue
-        w["restraints"] -= 1
+        if s.core != "crisis":
+            w["restraints"] -= 1
         k_w = len(w["wars"])
         a_side, d_side, a_cap, d_cap, punishers = _sides(w, cfg, u, att, dfd)
         w["punishers_n"] += punishers
@@ -579,6 +788,8 @@ def ref_start_afresh(w, cfg, u):
                 w["dyad"][r][q] = int(cfg.dyadic.start[r])
                 w["belief"][q][r] = w["belief"][r][q] = cfg.system.belief_prior
                 w["grievance"][q][r] = w["grievance"][r][q] = 0
+                if cfg.system.core == "crisis" and r != q:
+                    w["status_quo"][q][r] = w["status_quo"][r][q] = math.nan
 
 
 def ref_classify_wars(w, cfg, u):
@@ -669,6 +880,7 @@ def ref_measure(w, cfg, u):
         "regime_in_force": w["in_force"], "system_war": w["system_war"],
         "wars": len(w["wars"]), "decisive_wars": w["decisive_n"], "largest_war": w["largest"],
         "spared": sum(1 for _, _, lo in w["wars"] if lo >= 0 and alive[lo]),
+        **w.get("crisis_counts", dict.fromkeys(CRISIS_MEASURES, 0)),
     }
 
 
@@ -676,9 +888,13 @@ def ref_measure(w, cfg, u):
 PHASES = (ref_begin_year, ref_grow, ref_ally, ref_reply, ref_punishers, ref_decide, ref_wars,
           ref_eliminate, ref_readmit, ref_cooperate, ref_observe, ref_start_afresh,
           ref_classify_wars, ref_update_regime, ref_measure)
+#: The year with the crisis core's phases (system.core == "crisis" or not).
+YEAR = (ref_begin_year, ref_grow, ref_track_trend, ref_ally, ref_reply, ref_punishers,
+        ref_decisions, ref_wars, ref_settle, ref_eliminate, ref_readmit, ref_cooperate,
+        ref_observe, ref_start_afresh, ref_classify_wars, ref_update_regime, ref_measure)
 
 STATE_KEYS = ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile",
-              "fallen")
+              "fallen", "status_quo", "trend")
 REGIME_KEYS = ("weight", "memory", "revisionist", "ref_share", "in_force")
 
 
@@ -688,13 +904,15 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
     ``u`` the draws.  Returns the new state and the year's measures."""
     cfg = Setting(system, policy, dyadic, regime)
     n = len(st["cap"])
-    w = {k: st[k] for k in STATE_KEYS}
+    w = {k: st[k] for k in STATE_KEYS if k in st}
     if regime is not None:
         w.update({k: st[k] for k in REGIME_KEYS})
     else:
         w.update(weight=[0.0] * n, memory=0.0, revisionist=[False] * n, ref_share=[0.0] * n,
                  in_force=False)
-    for phase in PHASES:
+    w.setdefault("status_quo", [[math.nan] * n for _ in range(n)])
+    w.setdefault("trend", [0.0] * n)
+    for phase in YEAR:
         phase(w, cfg, u)
     new = {k: w[k] for k in STATE_KEYS}
     if regime is not None:

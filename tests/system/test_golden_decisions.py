@@ -37,7 +37,7 @@ def after(stop, caps, policy, regime=None, belief=0.5, in_force=False, weight=0.
                        np.full((n, n), belief), np.zeros((n, n), np.int64),
                        np.zeros((n, n), np.int64), np.zeros((n, n), bool), np.zeros(n, bool),
                        np.full(n, weight), np.zeros(n, bool), caps.copy(),
-                       np.zeros(1), np.array([in_force]))
+                       np.zeros(1), np.array([in_force]), np.full((n, n), np.nan), np.zeros(n))
     x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
     dr = ph.Draws(np.uint64(1), np.int64(0), k.off)
     out = run_phases(stop, s, x, k.params, k.tables, dr, np.ones(n), np.ones((n, n)), n)

@@ -124,6 +124,8 @@ def world(seed, n, policy, dyadic, extra, regime):
         "ref_share": rng.uniform(0, 0.6, n) if reg else np.zeros(n),
         "memory": np.array([rng.uniform(0, 1) if reg else 0.0]),
         "in_force": np.array([bool(rng.random() < 0.7) if reg else False]),
+        "status_quo": np.zeros((n, n)),
+        "trend": np.zeros(n),
     }
     key = spawn_keys(seed, np.arange(1))
     year = int(rng.integers(0, 100))

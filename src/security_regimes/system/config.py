@@ -126,6 +126,41 @@ class System:
         1986).  A power ready to attack weighs the year's gain it would lose
         with its reciprocated restraint.  0 (default): restraint earns
         nothing beyond peace, as in security.
+    core : {"first_strike", "crisis"}
+        The decision core of the year.  ``first_strike`` (default): a power
+        attacks when a first strike's expected gain beats a belief-weighted
+        sucker's loss.  ``crisis``: war is a failure of crisis bargaining
+        (Fearon 1995; Powell 2006): pairs dispute a good with a status quo
+        division, a dissatisfied power makes a demand under private
+        information about costs, the target accepts or rejects, the
+        challenger fights or backs down, and a declining power may prefer
+        war now (the commitment problem).  See ``system/model.py``, "The
+        crisis core", and ``docs/theory.md``.
+    discount_factor : float in [0, 1)
+        Crisis core: ``delta`` per year, in the continuation values of
+        restraint (Fudenberg and Maskin 1986) and of peace under a shift in
+        power (Powell 2006).  It takes the place of ``shadow`` (read only
+        by the first-strike core).
+    stakes : float in (0, 10]
+        Crisis core: the value of the disputed good as a share of a power's
+        capability; a war's expected cost in units of the good is its
+        expected share destroyed over ``stakes``.  Default 0.5, the
+        default ``transfer`` (what a defeat takes).
+    resolve_spread : float in [0, 1]
+        Crisis core: private information.  A power's cost of war in a crisis
+        is drawn uniformly from ``m * (1 +/- resolve_spread)`` around its
+        expected cost ``m``; it knows its own, not the other's.  0: complete
+        information.
+    audience_cost : float in [0, 1]
+        Crisis core: what a challenger loses by backing down after its
+        demand is rejected (Fearon 1994), units of the good.
+    escalation_risk : float in [0, 1]
+        Crisis core: probability that a crisis whose demand is rejected and
+        whose challenger backs down still becomes a war (the threat that
+        leaves something to chance; Schelling 1960, Powell 1990).
+    trend_years : int in [1, 100]
+        Crisis core: powers project next year's balance from growth averaged
+        (exponentially) over this many years.
     grievance_years : int in [0, 1000]
         Years a power remembers an attack on it.  While it does (or when it
         saw the attacker expand toward it last year) and its reply to the
@@ -160,6 +195,13 @@ class System:
     decisive_lead: int = 1
     alliance_reliability: float = 0.75
     opportunism: float = 1.0
+    core: str = "first_strike"
+    discount_factor: float = 0.9
+    stakes: float = 0.5
+    resolve_spread: float = 1.0
+    audience_cost: float = 0.05
+    escalation_risk: float = 0.0
+    trend_years: int = 5
 
     SETTINGS: ClassVar[Settings] = SYSTEM_SETTINGS
 

@@ -65,11 +65,21 @@ def year(s, x, p, t, dr, growth_factor, seen, n):
     bound = p.has_regime and s.in_force[0]
     n_start = ph.begin_year(s, x, n)
     growth, total = ph.grow(s, growth_factor, n)                       # 1. growth
+    if p.crisis:
+        ph.track_trend(s, p, growth_factor, n)
     h, share_h, n_join, clique = ph.ally(s, x, p, dr, total, n)        # 2. alliances
     ph.reply(s, x, p, dr, t, n)                                        # 3. replies
     ph.punishers(s, x, n)
-    dyads = ph.decide(s, x, p, dr, t, seen, n_start, bound, n)         # 4. decisions
+    if p.crisis:                                                       # 4. decisions
+        dyads = ph.crises(s, x, p, dr, t, seen, bound, n)              #    (crisis core)
+        ph.resolve_crises(s, x, p, dr, bound, n)
+    else:
+        dyads = ph.decide(s, x, p, dr, t, seen, n_start, bound, n)
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
+    if p.crisis:
+        ph.settle(s, x, p, n)
+    else:
+        ph.no_crises(x)
     ph.eliminate(s, x, p, n)                                           # 6. elimination
     # A phase with nothing to do this year is not called: a call passes the
     # state and scratch arrays, several hundred machine words.
@@ -121,11 +131,11 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo
     record_alliances = jmask.shape[0] == F.shape[1]
     no_noise = np.ones((n, n))
     (cap, alive, excluded, belief, dyad, grievance, seen_hostile, fallen, weight,
-     revisionist, ref_share, memory, in_force) = state
+     revisionist, ref_share, memory, in_force, status_quo, trend) = state
     for b in range(b0, b1):
         s = ph.SystemState(cap[b], alive[b], excluded[b], belief[b], dyad[b], grievance[b],
                            seen_hostile[b], fallen[b], weight[b], revisionist[b], ref_share[b],
-                           memory[b:b + 1], in_force[b:b + 1])
+                           memory[b:b + 1], in_force[b:b + 1], status_quo[b], trend[b])
         x = ph._scratch(n, F.shape[0], I.shape[0], Bo.shape[0])
         for y in range(y0, y1):
             dr = ph.Draws(keys[b], np.int64(y) * dpy, off)
@@ -227,8 +237,15 @@ class Kernel:
             state.ref_share if state.ref_share is not None else np.zeros((B, n)),
             state.memory if state.memory is not None else np.zeros(B),
             state.in_force if state.in_force is not None else np.zeros(B, dtype=np.bool_))
+        if s.core == "crisis" and (state.status_quo is None or state.trend is None):
+            raise ValueError("the crisis core needs state.status_quo and state.trend "
+                             "(see initial_state)")
+        crisis_state = (
+            state.status_quo if state.status_quo is not None else np.zeros((B, 1, 1)),
+            state.trend if state.trend is not None else np.zeros((B, 1)))
         arrays = (state.cap, state.alive, state.excluded, state.belief, state.dyad,
-                  state.grievance, state.seen_hostile, state.fallen, *regime_state)
+                  state.grievance, state.seen_hostile, state.fallen, *regime_state,
+                  *crisis_state)
 
         def work(lo: int, hi: int) -> None:
             # Each thread draws its own systems' normals (numpy and scipy release

@@ -89,6 +89,20 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("decisive_lead", "i8", "system.decisive_lead", "battles' lead that ends a war"),
     Parameter("capability_noise", "b1", "derived",
               "capabilities are seen with noise (system.capability_noise > 0)"),
+    # The crisis core (model.py, "The crisis core").
+    Parameter("crisis", "b1", "derived", "the decision core is crisis bargaining "
+              "(system.core == 'crisis')"),
+    Parameter("discount_factor", "f8", "system.discount_factor",
+              "discount factor per year of continuation values"),
+    Parameter("stakes", "f8", "system.stakes", "value of the disputed good, share of capability"),
+    Parameter("resolve_spread", "f8", "system.resolve_spread",
+              "half-width of a cost of war's private draw, relative to its mean"),
+    Parameter("audience_cost", "f8", "system.audience_cost",
+              "a challenger's cost of backing down, units of the good"),
+    Parameter("escalation_risk", "f8", "system.escalation_risk",
+              "chance that a rejected demand's stand-off becomes a war"),
+    Parameter("trend_years", "i8", "system.trend_years",
+              "years of the exponential average of growth"),
     # The balance-of-power policy, as declared properties (config.POLICY_TRAITS).
     Parameter("rule1", "f8", "policy.rule1", "weight of Kaplan's rule 1 (negotiate)"),
     Parameter("rule2", "f8", "policy.rule2", "weight of Kaplan's rule 2 (take big gains)"),
@@ -152,6 +166,7 @@ def pack(system, policy, dyadic, regime=None, constants=None) -> np.record:
     cond = regime.conditions if regime is not None else None
     derived = {
         "capability_noise": system.capability_noise > 0,
+        "crisis": system.core == "crisis",
         "has_regime": regime is not None,
         "memory_decay": 0.5 ** (1.0 / cond.half_life) if cond is not None else 1.0,
     }
@@ -213,6 +228,17 @@ DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     ("opportunist", ("n",)),            # [q]: bystander q weighs joining
 )
 
+#: Draw blocks of the crisis core.  They live in a counter range of their own
+#: (from :data:`CRISIS_COUNTERS`, ``year * draws_per_year(N)`` on as the
+#: others), so that adding them changed no draw of the first-strike core.
+CRISIS_DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
+    ("resolve", ("n", "n")),            # [i, j]: i's private cost in a crisis with j
+    ("crisis_conference", ("n", "n")),  # [i, j]: a conference settles i's crisis with j
+    ("escalate", ("n", "n")),           # [i, j]: i's stand-off with j escalates by accident
+)
+#: First counter of the crisis core's draws (2**62: beyond any year's range).
+CRISIS_COUNTERS = 2**62
+
 
 
 def _size(shape: tuple, n: int) -> int:
@@ -226,6 +252,12 @@ def draw_layout(n: int) -> dict[str, tuple[int, tuple[int, ...]]]:
     for name, shape in DRAW_BLOCKS:
         out[name] = (c, tuple(n if d == "n" else d for d in shape))
         c += _size(shape, n)
+    per_year, c = c, CRISIS_COUNTERS
+    for name, shape in CRISIS_DRAW_BLOCKS:
+        out[name] = (c, tuple(n if d == "n" else d for d in shape))
+        c += _size(shape, n)
+    # Year y's crisis draws end before year y + 1's begin.
+    assert c - CRISIS_COUNTERS <= per_year
     return out
 
 
@@ -235,7 +267,7 @@ def draws_per_year(n: int) -> int:
 
 
 #: Each draw block's offset in the year's counters: one record, a field per block.
-OFFSET_DTYPE = np.dtype([(name, np.int64) for name, _ in DRAW_BLOCKS])
+OFFSET_DTYPE = np.dtype([(name, np.int64) for name, _ in DRAW_BLOCKS + CRISIS_DRAW_BLOCKS])
 
 
 def offsets(n: int) -> np.record:
@@ -306,6 +338,20 @@ MEASURES: tuple[Measure, ...] = (
     Measure("decisive_wars", "i8", "wars", "wars that ended in defeat"),
     Measure("spared", "i8", "wars", "decided wars whose main loser is alive at the year's end"),
     Measure("largest_war", "f8", "capability", "capability destroyed by the year's largest war"),
+    # The crisis core (0 under the first-strike core).  A crisis is one per
+    # pair and year; its outcome as the MID data code it (docs/validation.md).
+    Measure("crises", "i8", "crises", "crises opened this year (crisis core): demands, and "
+            "preventive wars"),
+    Measure("yields", "i8", "crises", "crises in which the target accepted the demand "
+            "(MID outcome: yield by the target)"),
+    Measure("compromises", "i8", "crises", "crises settled in conference at a compromise "
+            "(MID: compromise, negotiated)"),
+    Measure("stalemates", "i8", "crises", "crises in which the challenger backed down after a "
+            "rejection, the status quo kept (MID: stalemate)"),
+    Measure("crisis_wars", "i8", "crises", "crises that became a war this year (MID: "
+            "hostility level 5)"),
+    Measure("preventive_wars", "i8", "wars", "wars begun by a declining power against a "
+            "rising one (the commitment problem)"),
 )
 
 #: Measure names in table order (the tidy tables' columns).

@@ -140,12 +140,17 @@ class State:
     revisionist: np.ndarray | None = None  # (B, N) bool
     ref_share: np.ndarray | None = None  # (B, N) float64
     in_force: np.ndarray | None = None  # (B,) bool
+    # Crisis-core state: [i, j] i's share of the good disputed with j under the
+    # status quo (status_quo[i, j] + status_quo[j, i] == 1), and each power's
+    # exponential average of its yearly log growth.
+    status_quo: np.ndarray | None = None  # (B, N, N) float64 in [0, 1]
+    trend: np.ndarray | None = None  # (B, N) float64, log per year
 
     def copy(self) -> State:
         return State(*(None if a is None else a.copy() for a in (
             self.cap, self.alive, self.excluded, self.belief, self.dyad, self.grievance,
             self.seen_hostile, self.fallen, self.weight, self.memory, self.revisionist,
-            self.ref_share, self.in_force)))
+            self.ref_share, self.in_force, self.status_quo, self.trend)))
 
 
 @dataclass
@@ -230,6 +235,9 @@ def initial_state(system: System, batch: int, regime=None, dyadic: Dyadic | None
         seen_hostile=np.zeros((batch, n, n), dtype=bool),
         fallen=np.zeros((batch, n), dtype=bool),
     )
+    if system.core == "crisis":  # no status quo yet: the first year settles it
+        state.status_quo = np.full((batch, n, n), np.nan)
+        state.trend = np.full((batch, n), system.growth_mean)
     if regime is not None:
         c = regime.conditions
         revisionist = np.zeros((batch, n), dtype=bool)

@@ -35,9 +35,12 @@ from .layout import (
     M_ALLIANCE_COUNT,
     M_ATTACKER,
     M_ATTACKER_WON,
+    M_COMPROMISES,
     M_CON,
     M_CONTINUOUS_SURVIVAL,
     M_COOPERATION_RATE,
+    M_CRISES,
+    M_CRISIS_WARS,
     M_DECISIVE_WARS,
     M_DEFENDER,
     M_ELIMINATED,
@@ -52,6 +55,7 @@ from .layout import (
     M_N_POLES,
     M_NORM_RESTRAINTS,
     M_PAIRS,
+    M_PREVENTIVE_WARS,
     M_PUNISHERS,
     M_REGIME_IN_FORCE,
     M_REGIME_STRENGTH,
@@ -60,11 +64,13 @@ from .layout import (
     M_RESTRAINTS,
     M_SETTLED,
     M_SPARED,
+    M_STALEMATES,
     M_SYSTEM_WAR,
     M_TOTAL,
     M_WAR,
     M_WAR_SIZE,
     M_WARS,
+    M_YIELDS,
     MAX_BATTLES,
 )
 from .model import EXPANSIONIST_RESTRAINT, SEEKER_RESTRAINT
@@ -76,7 +82,7 @@ guard()  # a change to layout.py, model.py or war.py alone recompiles the phases
 #: ``memory`` and ``in_force`` are the system's (1,) slices.
 SystemState = namedtuple("SystemState", (
     "cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile", "fallen",
-    "weight", "revisionist", "ref_share", "memory", "in_force"))
+    "weight", "revisionist", "ref_share", "memory", "in_force", "status_quo", "trend"))
 
 #: Tables fixed for a run: the dyadic strategies' ``act`` and ``next8``,
 #: each power's ``start`` state and Bayesian Trust ``threshold`` (NaN if
@@ -97,12 +103,13 @@ Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "
 SCRATCH = {
     "flags": ("alive0", "join", "member", "a_side", "d_side", "win", "lose", "w_win", "w_lose",
               "engaged", "on_a", "weak", "heirs", "victors", "back"),
-    "pair_flags": ("reply", "stance", "punisher", "intended"),
+    "pair_flags": ("reply", "stance", "punisher", "intended", "crisis", "prevent"),
     "values": ("side", "shares", "gain_share"),
-    "pair_values": ("punish", "margin"),
+    "pair_values": ("punish", "margin", "offer", "gain", "mean_cost", "war_share", "credible"),
     "war_index": ("wid", "war_att", "war_dfd", "losers"),
+    "pair_codes": ("outcome",),
 }
-FLAG, PAIR_FLAG, VALUE, PAIR_VALUE, WAR = (
+FLAG, PAIR_FLAG, VALUE, PAIR_VALUE, WAR, PAIR_CODE = (
     namedtuple(f"{group.title().replace('_', '')}Rows", rows)(*range(len(rows)))
     for group, rows in SCRATCH.items())
 Scratch = namedtuple("Scratch", (*SCRATCH, "walk", "mf", "mi", "mb"))
@@ -131,7 +138,7 @@ def _scratch(n, n_float, n_int, n_bool):
     return Scratch(
         np.zeros((len(FLAG), n), np.bool_), np.zeros((len(PAIR_FLAG), n, n), np.bool_),
         np.zeros((len(VALUE), n)), np.zeros((len(PAIR_VALUE), n, n)),
-        np.zeros((len(WAR), n), np.int64),
+        np.zeros((len(WAR), n), np.int64), np.zeros((len(PAIR_CODE), n, n), np.int64),
         np.zeros((2, 2 * MAX_LEAD - 1)), np.zeros(n_float), np.zeros(n_int, np.int64),
         np.zeros(n_bool, np.bool_))
 
@@ -415,6 +422,323 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
     x.mi[M_RESTRAINING_DYADS] = restraining
     x.mi[M_PAIRS] = dyads // 2
     return dyads
+
+
+# --- 4'. The crisis core --------------------------------------------------------
+
+#: A crisis's outcome, ``x.pair_codes[PAIR_CODE.outcome][challenger, target]``.
+NO_CRISIS, YIELD, COMPROMISE, STALEMATE, CRISIS_WAR, PREVENTIVE = range(6)
+
+
+@phase
+def track_trend(s, p, growth_factor, n):
+    """Each living power's exponential average of its yearly log growth over
+    ``trend_years``, from which it projects next year's balance."""
+    a = 1.0 / p.trend_years
+    for q in range(n):
+        if s.alive[q]:
+            s.trend[q] += a * (np.log(growth_factor[q]) - s.trend[q])
+
+
+@step
+def war_share(p, own, enemy, rate, q, walk):
+    """A challenger's expected share of the good from a war it starts (a
+    decided war gives the winner all of it, one cut short by its cost keeps
+    the status quo share ``q``) and the expected share of each fighter's
+    capability destroyed (the war of battles, exactly over the walk)."""
+    win, lose, d = war_odds(csf((1 + p.first_strike) * own, enemy, p.decisiveness),
+                            p.decisive_lead, rate, p.transfer, walk)
+    return win + (1.0 - win - lose) * q, d
+
+
+@step
+def credibility(w, q, audience, c_i, lo, hi):
+    """The target's estimate that the challenger would fight a rejection: the
+    challenger (war share ``w``, status quo share ``q``) fights when
+    ``w - c_i > q - audience``; the target believes its cost uniform on
+    ``[lo, hi]`` (with ``lo == hi`` it knows ``c_i``)."""
+    z = w - q + audience
+    if hi - lo <= 1e-12:
+        return 1.0 if c_i < z else 0.0
+    return min(max((z - lo) / (hi - lo), 0.0), 1.0)
+
+
+@step
+def demand(w, q, v, lo, hi, pi):
+    """The challenger's optimal demand (Fearon 1995, with a threat that may
+    not be believed).  ``w``: its war share, ``q``: its status quo share,
+    ``v``: its value if the demand is rejected (fight or back down), the
+    target's cost of war believed uniform on ``[lo, hi]``, ``pi``: the
+    target's estimate that it would fight.  The target accepts ``x`` when
+    its cost is at least ``(x - b) / pi`` with ``b = pi w + (1 - pi) q``
+    (what it expects from rejecting); the challenger maximises
+    ``P(accept) x + (1 - P(accept)) v``.  With ``pi = 1`` this is Fearon's
+    ``x = (w + hi + v) / 2`` inside ``[w + lo, w + hi]``; at most 1.
+    Returns ``(x, P(accept))``; ``x = q`` when no threat is believed."""
+    if pi <= 0.0:
+        return q, 0.0
+    b = pi * w + (1.0 - pi) * q
+    if hi - lo <= 1e-12:  # complete information: the most the target accepts
+        return min(b + pi * lo, 1.0), 1.0
+    tau = min(max((pi * hi + v - b) / (2.0 * pi), lo), hi)
+    x = b + pi * tau
+    if x > 1.0:
+        x = 1.0
+        tau = (1.0 - b) / pi
+    return x, min(max((hi - tau) / (hi - lo), 0.0), 1.0)
+
+
+@step
+def private_cost(p, dr, mean_cost, i, j, n):
+    """``i``'s private cost of a war with ``j`` this year, units of the good."""
+    u = draw(dr, dr.off.resolve, i * n + j)
+    return mean_cost * (1.0 + p.resolve_spread * (2.0 * u - 1.0))
+
+
+@phase
+def crises(s, x, p, dr, t, seen, bound, n):
+    """Every power decides at once toward every other whether to open a crisis
+    (crisis core): its optimal demand under private information, restrained
+    by the continuation value of reciprocated restraint, or a preventive war
+    when its odds are falling (the commitment problem).  Sets the stances,
+    the crisis flags and values, and counts pairs, restraining stances and
+    restraining decisions.  A pair without a status quo (NaN: the first year,
+    after a decided war between them, after a restoration) first settles at
+    the mean of the two sides' war shares, as each sees power.  Returns the
+    ordered pairs alive at the start."""
+    join, member = x.flags[FLAG.join], x.flags[FLAG.member]
+    reply, stance = x.pair_flags[PAIR_FLAG.reply], x.pair_flags[PAIR_FLAG.stance]
+    crisis, prevent = x.pair_flags[PAIR_FLAG.crisis], x.pair_flags[PAIR_FLAG.prevent]
+    side, punish = x.values[VALUE.side], x.pair_values[PAIR_VALUE.punish]
+    margins, offer = x.pair_values[PAIR_VALUE.margin], x.pair_values[PAIR_VALUE.offer]
+    gains, mean_costs = x.pair_values[PAIR_VALUE.gain], x.pair_values[PAIR_VALUE.mean_cost]
+    shares, credible = x.pair_values[PAIR_VALUE.war_share], x.pair_values[PAIR_VALUE.credible]
+    al, c, belief, sq = s.alive, s.cap, s.belief, s.status_quo
+    delta = p.discount_factor
+    future = delta / (1.0 - delta)
+    sig = p.resolve_spread
+    restraints, norm_restraints, restraining, dyads = 0, 0, 0, 0
+    for i in range(n):  # each side's view of a war it would start
+        for j in range(n):
+            if not (al[i] and al[j] and i != j):
+                continue
+            rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
+            own, enemy = side[i], side[j] + punish[i, j]
+            if p.capability_noise:
+                enemy = enemy * seen[i, j]
+            q = 0.5 if np.isnan(sq[i, j]) else sq[i, j]
+            shares[i, j], d = war_share(p, own, enemy, rate, q, x.walk)
+            mean_costs[i, j] = d / p.stakes
+    for i in range(n):  # a pair without a status quo settles as it sees power
+        for j in range(i + 1, n):
+            if al[i] and al[j] and np.isnan(sq[i, j]):
+                sq[i, j] = 0.5 * (shares[i, j] + 1.0 - shares[j, i])
+                sq[j, i] = 1.0 - sq[i, j]
+    for i in range(n):
+        for j in range(n):
+            stance[i, j] = False
+            crisis[i, j] = False
+            prevent[i, j] = False
+            margins[i, j] = -np.inf
+            if not (al[i] and al[j] and i != j):
+                continue
+            dyads += 1
+            if join[i] and join[j]:  # allies dispute nothing by force
+                stance[i, j] = reply[i, j]
+                if stance[i, j]:
+                    restraining += 1
+                continue
+            rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
+            own, enemy = side[i], side[j] + punish[i, j]
+            if p.capability_noise:
+                enemy = enemy * seen[i, j]
+            q = sq[i, j]
+            w, d = war_share(p, own, enemy, rate, q, x.walk)
+            m = d / p.stakes
+            c_i = private_cost(p, dr, m, i, j, n)
+            c_j = private_cost(p, dr, m, j, i, n)
+            bound_pair = bound and member[i] and member[j]
+            clear = p.consultation * s.weight[i] if bound_pair else 0.0  # transparency
+            lo = (1.0 - clear) * m * (1.0 - sig) + clear * c_j  # i's view of j's cost
+            hi = (1.0 - clear) * m * (1.0 + sig) + clear * c_j
+            pi = credibility(w, q, p.audience_cost, c_i,  # j's view of i's resolve
+                             (1.0 - clear) * m * (1.0 - sig) + clear * c_i,
+                             (1.0 - clear) * m * (1.0 + sig) + clear * c_i)
+            v = max(w - c_i, q - p.audience_cost)
+            x_d, acc = demand(w, q, v, lo, hi, pi)
+            gain = acc * x_d + (1.0 - acc) * v - q  # T - R of the year's stage game
+            short = x_d > q and gain > 0.0
+            # Restraint keeps a reciprocator's restraint: b delta / (1 - delta) (R - P).
+            keep = belief[i, j] * future * (q - (w - m)) if reply[i, j] else 0.0
+            press = short and gain > keep
+            pm = -np.inf
+            if s.trend[i] < s.trend[j]:  # i expects to decline against j
+                own1 = own + c[i] * (np.exp(s.trend[i]) - 1.0)
+                enemy1 = enemy + c[j] * (np.exp(s.trend[j]) - 1.0)
+                w1, _ = war_share(p, own1, enemy1, rate, q, x.walk)
+                pm = delta * (w - w1) - (1.0 - delta) * (1.0 - w + c_i)
+            prev = pm > 0.0
+            want = short or prev
+            if ((press or prev) and bound_pair and p.restraint > 0
+                    and draw(dr, dr.off.norm_restraint, i * n + j) < p.restraint * s.weight[i]
+                    and belief[i, j] >= p.comply_belief):
+                # The restraint norm binds: no preventive war, only a demand sure
+                # to be accepted (a moderate one), if that is worth making.
+                prev = False
+                x_d, acc = (min(pi * w + (1.0 - pi) * q + pi * lo, 1.0), 1.0) if pi > 0 else (q, 0.0)
+                press = x_d > q
+                norm_restraints += 1
+                restraints += 1
+            elif want and not (press or prev):
+                restraints += 1
+            crisis[i, j] = press or prev
+            prevent[i, j] = prev
+            stance[i, j] = reply[i, j] and not crisis[i, j]
+            if stance[i, j]:
+                restraining += 1
+            offer[i, j] = x_d
+            gains[i, j] = gain
+            mean_costs[i, j] = m
+            shares[i, j] = w
+            credible[i, j] = pi
+            if prev:
+                margins[i, j] = pm
+    x.mi[M_RESTRAINTS] = restraints
+    x.mi[M_NORM_RESTRAINTS] = norm_restraints
+    x.mi[M_RESTRAINING_DYADS] = restraining
+    x.mi[M_PAIRS] = dyads // 2
+    return dyads
+
+
+@phase
+def resolve_crises(s, x, p, dr, bound, n):
+    """One crisis per pair and year: the challenger is the side that opened
+    one (a preventive war first, then the larger gain, then the first
+    index).  A preventive war is a war; otherwise the target accepts the
+    demand when its private cost is at least the demand minus the
+    challenger's war share (it yields), or a conference (Kaplan's rule 1,
+    the consultation norm) splits the difference under full information
+    (a compromise), or the challenger fights when war beats backing down at
+    its audience cost, or it backs down (a stalemate) unless the stand-off
+    escalates by accident.  Wars get their ``margin``; outcomes go to
+    ``x.pair_codes``."""
+    crisis, prevent = x.pair_flags[PAIR_FLAG.crisis], x.pair_flags[PAIR_FLAG.prevent]
+    margins, offer = x.pair_values[PAIR_VALUE.margin], x.pair_values[PAIR_VALUE.offer]
+    gains, mean_costs = x.pair_values[PAIR_VALUE.gain], x.pair_values[PAIR_VALUE.mean_cost]
+    shares, outcome = x.pair_values[PAIR_VALUE.war_share], x.pair_codes[PAIR_CODE.outcome]
+    credible, member, sq = x.pair_values[PAIR_VALUE.credible], x.flags[FLAG.member], s.status_quo
+    for i in range(n):
+        for j in range(n):
+            outcome[i, j] = NO_CRISIS
+    for i in range(n):
+        for j in range(n):
+            if not crisis[i, j]:
+                continue
+            if crisis[j, i] and (prevent[j, i] > prevent[i, j] or (
+                    prevent[j, i] == prevent[i, j] and gains[j, i] > gains[i, j])
+                    or (prevent[j, i] == prevent[i, j] and gains[j, i] == gains[i, j]
+                        and j < i)):
+                margins[i, j] = -np.inf
+                continue  # j is the challenger of this pair's crisis
+            if prevent[i, j]:
+                outcome[i, j] = PREVENTIVE
+                continue
+            m, w, x_d, q = mean_costs[i, j], shares[i, j], offer[i, j], sq[i, j]
+            pi = credible[i, j]
+            c_i = private_cost(p, dr, m, i, j, n)
+            c_j = private_cost(p, dr, m, j, i, n)
+            # j yields (a demand at the edge of its range, as under complete
+            # information, is accepted: the tolerance absorbs rounding)
+            if pi * c_j >= x_d - (pi * w + (1.0 - pi) * q) - 1e-12:
+                outcome[i, j] = YIELD
+                continue
+            conference = p.rule1 > 0 and draw(dr, dr.off.rule1, i * n + j) < p.rule1
+            if (not conference and bound and p.consultation > 0 and member[i] and member[j]
+                    and draw(dr, dr.off.crisis_conference, i * n + j)
+                    < p.consultation * s.weight[i]
+                    and s.belief[i, j] >= p.comply_belief):
+                conference = True
+            if conference:  # split the difference of the range both now see
+                outcome[i, j] = COMPROMISE
+                offer[i, j] = min(max(w + 0.5 * (c_j - c_i), 0.0), 1.0)
+                x.mi[M_RESTRAINTS] += 1
+                x.mi[M_NORM_RESTRAINTS] += 1
+            elif w - c_i > q - p.audience_cost:
+                outcome[i, j] = CRISIS_WAR
+                margins[i, j] = (w - c_i) - (q - p.audience_cost)
+            elif (p.escalation_risk > 0
+                  and draw(dr, dr.off.escalate, i * n + j) < p.escalation_risk):
+                outcome[i, j] = CRISIS_WAR
+                margins[i, j] = 0.0
+            else:
+                outcome[i, j] = STALEMATE
+
+
+@phase
+def settle(s, x, p, n):
+    """The crises' consequences for the status quo, after the year's wars: a
+    yield or a compromise moves it to the agreed division; a war-bound
+    crisis whose war did not start (a party was already engaged) is a
+    stalemate; a decided war makes a new settlement between every two
+    powers it set against each other (unset here: :func:`crises` sets it
+    next year from power as the two then see it).  Counts the
+    crises by outcome into the year's measures."""
+    outcome, offer = x.pair_codes[PAIR_CODE.outcome], x.pair_values[PAIR_VALUE.offer]
+    war_att, war_dfd = x.war_index[WAR.war_att], x.war_index[WAR.war_dfd]
+    wid, losers, on_a = x.war_index[WAR.wid], x.war_index[WAR.losers], x.flags[FLAG.on_a]
+    sq = s.status_quo
+    n_wars = x.mi[M_WARS]
+    opened, yields, compromises, stalemates, fought, preventive = 0, 0, 0, 0, 0, 0
+    for i in range(n):
+        for j in range(n):
+            o = outcome[i, j]
+            if o == NO_CRISIS:
+                continue
+            opened += 1
+            if o == YIELD or o == COMPROMISE:
+                sq[i, j] = offer[i, j]
+                sq[j, i] = 1.0 - offer[i, j]
+                if o == YIELD:
+                    yields += 1
+                else:
+                    compromises += 1
+            elif o == STALEMATE:
+                stalemates += 1
+            else:
+                started = False
+                for k_w in range(n_wars):
+                    if war_att[k_w] == i and war_dfd[k_w] == j:
+                        started = True
+                if started:
+                    fought += 1
+                    if o == PREVENTIVE:
+                        preventive += 1
+                else:
+                    outcome[i, j] = STALEMATE
+                    stalemates += 1
+    for a in range(n):
+        for b in range(n):
+            k_w = wid[a]
+            if (a != b and k_w >= 0 and wid[b] == k_w and on_a[a] != on_a[b]
+                    and losers[k_w] >= 0):
+                sq[a, b] = np.nan  # settled next year, as the powers then see power
+    x.mi[M_CRISES] = opened
+    x.mi[M_YIELDS] = yields
+    x.mi[M_COMPROMISES] = compromises
+    x.mi[M_STALEMATES] = stalemates
+    x.mi[M_CRISIS_WARS] = fought
+    x.mi[M_PREVENTIVE_WARS] = preventive
+
+
+@phase
+def no_crises(x):
+    """The first-strike core opens no crises."""
+    x.mi[M_CRISES] = 0
+    x.mi[M_YIELDS] = 0
+    x.mi[M_COMPROMISES] = 0
+    x.mi[M_STALEMATES] = 0
+    x.mi[M_CRISIS_WARS] = 0
+    x.mi[M_PREVENTIVE_WARS] = 0
 
 
 # --- 5. Wars ----------------------------------------------------------------
@@ -739,13 +1063,14 @@ def wars(s, x, p, dr, t, total, bound, n):
         crisis = n_wars + n_settled  # this crisis's draws
         engaged[att] = True
         engaged[dfd] = True
-        if (bound and p.consultation > 0 and member[att] and member[dfd]
+        if (bound and p.consultation > 0 and member[att] and member[dfd] and not p.crisis
                 and draw(dr, dr.off.conference, crisis) < p.consultation * s.weight[att]
                 and s.belief[att, dfd] >= p.comply_belief):
             n_settled += 1
             x.mi[M_NORM_RESTRAINTS] += 1  # settled in conference: a norm-explained restraint
             continue
-        x.mi[M_RESTRAINTS] -= 1  # the attack made was not a restraint (never norm-counted)
+        if not p.crisis:  # (the crisis core counts no war as a restraint)
+            x.mi[M_RESTRAINTS] -= 1  # the attack made was not a restraint (never norm-counted)
         k_w = n_wars
         n_wars += 1
         n_punishing, n_in, size, member_size, a_wins = fight(s, x, p, dr, t, att, dfd, k_w,
@@ -935,6 +1260,9 @@ def start_afresh(s, x, p, t, n):
                 s.grievance[r, q] = 0
                 s.seen_hostile[q, r] = False
                 s.seen_hostile[r, q] = False
+                if p.crisis and r != q:  # a new settlement with every power (next year's)
+                    s.status_quo[q, r] = np.nan
+                    s.status_quo[r, q] = np.nan
 
 
 # --- System and hegemonic wars; the regime --------------------------------------
