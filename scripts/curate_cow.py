@@ -13,7 +13,12 @@ src/security_regimes/data/cow/:
   (-9 = unknown kept as empty); bare-CR line endings normalised;
 * alliances.csv: formal alliance memberships (COW Formal Alliances v4.1,
   member level): alliance id, ccode, state, type, membership start and end
-  years (empty end = still in force in 2012).
+  years (empty end = still in force in 2012);
+* disputes.csv: militarized interstate disputes (MID v5.0, dispute level,
+  MIDA): dispute number, start and end years, outcome, settlement, highest
+  hostility level (-9 = missing kept as empty);
+* dispute_participants.csv: their participants (MID v5.0, MIDB): dispute
+  number, ccode, state, start and end years, side A, hostility level, originator.
 """
 
 from __future__ import annotations
@@ -55,8 +60,15 @@ def main(src: Path, out: Path = OUT) -> None:
     al = al[list(keep)].rename(columns=keep)
     al["end_year"] = al["end_year"].astype("Int64")  # empty: still in force in 2012
     al.to_csv(out / "alliances.csv", index=False, lineterminator="\n")
+    mida = pd.read_csv(src / "MIDA_5.0.csv")
+    mida = mida[["dispnum", "styear", "endyear", "outcome", "settle", "hostlev"]]
+    mida = mida.astype("Int64").where(mida >= 0)
+    mida.to_csv(out / "disputes.csv", index=False, lineterminator="\n")
+    midb = pd.read_csv(src / "MIDB_5.0.csv")
+    midb = midb[["dispnum", "ccode", "stabb", "styear", "endyear", "sidea", "hostlev", "orig"]]
+    midb.to_csv(out / "dispute_participants.csv", index=False, lineterminator="\n")
     print(f"wrote {len(nmc)} capability rows, {len(majors)} major spells, {len(wars)} war rows, "
-          f"{len(al)} alliance memberships")
+          f"{len(al)} alliance memberships, {len(mida)} disputes, {len(midb)} participations")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ def test_shipped_copy_rebuilds_from_the_release_files(tmp_path):
     spec.loader.exec_module(curate)
     curate.main(SHARED, tmp_path)
     shipped = resources.files("security_regimes.data").joinpath("cow")
-    for name in ("capabilities.csv", "majors.csv", "wars.csv"):
+    for name in ("capabilities.csv", "majors.csv", "wars.csv", "alliances.csv", "disputes.csv",
+                 "dispute_participants.csv"):
         assert (tmp_path / name).read_bytes() == shipped.joinpath(name).read_bytes(), name
 
 

@@ -126,3 +126,17 @@ def test_tables_print_bracketed_names_as_text():
     console.print(_df_table(df, title="title [x]"))
     out = console.export_text()
     assert "rho[system.transfer]" in out and "[bold]x" in out and "title [x]" in out
+
+
+def test_dilemmas_lists_every_ordered_pair(capsys):
+    code, out, _ = run("dilemmas", "concert_of_europe", "--core", "crisis", "--json",
+                       capsys=capsys)
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["core"] == "crisis" and len(payload["pairs"]) == 20
+    games = {p["game"] for p in payload["pairs"]}
+    assert games <= {"prisoners_dilemma", "stag_hunt", "chicken", "deadlock", "harmony", "other"}
+    assert all(p["dilemma"] == (p["game"] in ("prisoners_dilemma", "stag_hunt", "chicken"))
+               for p in payload["pairs"])
+    code, out, _ = run("dilemmas", "concert_of_europe", capsys=capsys)
+    assert code == 0 and "first_strike core" in out

@@ -118,6 +118,9 @@ def test_bad_sweep_file_writes_nothing(kind, tmp_path, monkeypatch, capsys):
     (["intent", "--powers", "1,5"], "--powers values must be between 2 and 30"),
     (["intent", "--powers", "five"], "--powers expects a range"),
     (["balance", "--out", "good.toml"], "is not a directory"),
+    (["run", "concert_of_europe", "--core", "bargain", "--out", "out"],
+     "unknown decision core"),
+    (["dilemmas", "--core", "bargain"], "unknown decision core"),
 ])
 def test_bad_input_writes_nothing(args, msg, tmp_path, monkeypatch, capsys):
     no_new_files(tmp_path, monkeypatch, capsys, args, msg)
@@ -218,3 +221,47 @@ def test_every_listing_has_json(listing, key, capsys):
     code, out, _ = run(listing, "--json", capsys=capsys)
     data = json.loads(out)
     assert code == 0 and len(data) >= 10 and key in data[0]
+
+
+SCENARIO = '''name = "bad"
+description = "a bad crisis scenario"
+claim = "none"
+years = 120
+systems = 4
+
+[system]
+core = "crisis"
+{line}
+'''
+
+
+@pytest.mark.parametrize("line,msg", [
+    ("discount_factor = 1.0", "system.discount_factor: must be a number in [0, 1), found 1.0"),
+    ("discount_factor = -0.1", "system.discount_factor: must be a number in [0, 1)"),
+    ("stakes = -0.5", "system.stakes: must be a number in (0, 10], found -0.5"),
+    ("audience_cost = -0.1", "system.audience_cost: must be a number in [0, 1]"),
+    ("resolve_spread = 2.0", "system.resolve_spread: must be a number in [0, 1]"),
+    ("core = 'bargain'", "unknown decision core"),
+])
+def test_bad_crisis_settings_in_a_file_write_nothing(line, msg, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    text = SCENARIO.format(line=line)
+    if line.startswith("core"):
+        text = text.replace('core = "crisis"\n', "")
+    (tmp_path / "bad.toml").write_text(text)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code, _, err = run("run", "bad.toml", "--out", "out", capsys=capsys)
+    one_line_exit_2(code, err)
+    assert msg in err and "bad.toml" in err, err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_an_unknown_crisis_outcome_in_a_sweep_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.toml").write_text(
+        'base = "concert_of_europe"\noutcomes = ["crisis_wars_share"]\n'
+        '[parameters]\n"system.discount_factor" = { values = [0.5, 0.9] }\n')
+    code, _, err = run("sweep", "bad.toml", "--out", "out", capsys=capsys)
+    one_line_exit_2(code, err)
+    assert "unknown outcome 'crisis_wars_share'" in err
+    assert not (tmp_path / "out").exists()

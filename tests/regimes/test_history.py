@@ -73,3 +73,49 @@ def test_run_prints_history_and_channels():
                                                           "p_all_alive_1914"}
     assert [row["channel"] for row in d["channels"]][:3] == [
         "total difference in wars per run", "survival (pairs at risk)", "war per pair at risk"]
+
+
+def test_the_cluster_and_the_joint_record():
+    obs = observed_record()
+    assert obs["cluster_wars"] == 4  # Crimean, Italian Unification, Seven Weeks, Franco-Prussian
+    base = get_scenario("concert_of_europe")
+    r = replace(base, system=base.system.with_(core="crisis")).run(seed=1, systems=100)
+    h = history_check(r).set_index("statistic")
+    assert h.observed["p_3_wars_1853_1870"] == 1.0 and h.observed["p_joint_record"] == 1.0
+    m = r.result.measures
+    war = m["member_war"]
+    cluster = np.where(war[:, 37:55], m["wars"][:, 37:55], 0).sum(axis=1) >= 3
+    no_war = ~war[:, :37].any(axis=1)
+    alive = m["continuous_survival"][:, 98] == 1.0
+    assert h.with_norms["p_3_wars_1853_1870"] == pytest.approx(cluster.mean())
+    assert h.with_norms["p_joint_record"] == pytest.approx((cluster & no_war & alive).mean())
+    assert h.with_norms["p_joint_record"] <= min(h.with_norms["p_3_wars_1853_1870"],
+                                                  h.with_norms["p_no_war_1816_1852"])
+
+
+def test_crisis_check_against_the_mid_record():
+    from security_regimes.regimes.history import crisis_check
+
+    base = get_scenario("concert_of_europe")
+    r = replace(base, system=base.system.with_(core="crisis")).run(seed=1, systems=60)
+    c = crisis_check(r)
+    assert c.period.unique().tolist() == ["1816-1852", "1853-1870", "1871-1913"]
+    first = c[c.period == "1816-1852"].set_index("statistic")
+    assert first.observed["per_pair_year"] == pytest.approx(9 / 370)
+    m = r.result.measures
+    per_run = m["crises"][:, :37].sum(axis=1) / m["pairs"][:, :37].sum(axis=1)
+    assert first.simulated["per_pair_year"] == pytest.approx(per_run.mean())
+    assert first["rank"]["per_pair_year"] == pytest.approx((per_run <= 9 / 370).mean())
+    shares = first.loc[["share_war", "share_yield", "share_stalemate", "share_compromise"],
+                       "simulated"]
+    assert 0.99 < shares.sum() < 1.01 or first.runs["share_war"] == 0
+
+
+def test_run_with_the_crisis_core_reports_crises():
+    out = subprocess.run([sys.executable, "-m", "security_regimes.presentation.cli", "run",
+                          "concert_of_europe", "--systems", "20", "--core", "crisis", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    payload = json.loads(out)
+    stats = {row["statistic"] for row in payload["history"]}
+    assert {"p_joint_record", "p_3_wars_1853_1870"} <= stats
+    assert {row["statistic"] for row in payload["crises"]} >= {"per_pair_year", "share_war"}

@@ -649,6 +649,12 @@ def ref_wars(w, cfg, u):
         if decided:
             w["decisive_n"] += 1
             win, lose = (a_side, d_side) if a_wins else (d_side, a_side)
+            winner, loser = (att, dfd) if a_wins else (dfd, att)
+            if s.core == "crisis":  # limited aims: the rest of the disputed good
+                q_w = w["status_quo"][winner][loser]
+                tau = min(s.stakes * (1 - (0.5 if math.isnan(q_w) else q_w)), 1.0)
+            else:
+                tau = s.transfer
             w["win"] = [a or b for a, b in zip(w["win"], win, strict=True)]
             w["lose"] = [a or b for a, b in zip(w["lose"], lose, strict=True)]
             loot = tau * sum(cap[q] for q in range(n) if lose[q])
@@ -669,9 +675,9 @@ def ref_wars(w, cfg, u):
                 each = sum(give) / sum(abstain)
                 for q in range(n):
                     cap[q] = cap[q] - give[q] + (each if abstain[q] else 0.0)
-            winner, loser = (att, dfd) if a_wins else (dfd, att)
             loser_k = loser
-            size += _press_on(w, cfg, u, k_w, win, winner, loser, rate, bound)
+            if s.core != "crisis":
+                size += _press_on(w, cfg, u, k_w, win, winner, loser, rate, bound)
         w["destroyed"] += size
         w["largest"] = max(w["largest"], size)
         w["wars"].append((att, dfd, loser_k))

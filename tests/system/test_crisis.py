@@ -23,6 +23,7 @@ from security_regimes.system.layout import (
     YEAR_MEASURES,
 )
 from security_regimes.system.model import Dyadic, State, initial_state
+from security_regimes.system.war import demand
 
 from . import reference as ref
 from .draws import Draws
@@ -34,7 +35,7 @@ PV, PF, PC = ph.PAIR_VALUE, ph.PAIR_FLAG, ph.PAIR_CODE
 
 # --- Known answers of the formulas (bargaining.md 1-3), kernel steps and reference --
 
-DEMANDS = [ph.demand.py_func, ref.fearon_demand]
+DEMANDS = [demand.py_func, ref.fearon_demand]
 
 
 @pytest.mark.parametrize("demand", DEMANDS)

@@ -132,7 +132,8 @@ RUN_OUTCOMES = {
     "hegemony", "cooperation_rate", "final_con", "restraints", "regime_autonomy",
     "member_wars", "settled", "regime_holds", "formation_year", "regime_years",
     "first_member_war", "wars", "system_wars", "hegemonic_wars", "cooperation_per_pair_year",
-    "wars_per_dyad_year",
+    "wars_per_dyad_year", "crises_per_pair_year", "crisis_war_share", "yield_share",
+    "stalemate_share", "compromise_share", "preventive_wars",
 }
 
 

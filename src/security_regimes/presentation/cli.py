@@ -475,14 +475,18 @@ def run_cmd(
     out: Annotated[Path | None, typer.Option(help="Write Parquet tables here.")] = None,
     dyadic: Annotated[str | None, typer.Option(
         help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = None,
+    core: Annotated[str | None, typer.Option(
+        help=_S["core"].help() + " (default: the scenario's)")] = None,
     as_json: Json = False,
 ) -> None:
     """Run a scenario and its norm-free counterfactual; print outcomes with 95% CIs.
 
     Scenarios dated from 1816 also print history as a predictive distribution
-    (P(no great-power war 1816-1852), first-war percentiles, P(all 1816 great
-    powers alive in 1914), wars per pair-year) with likelihood ratios."""
-    from ..regimes.history import covers_record, history_check
+    (P(no great-power war 1816-1852), P(at least 3 wars 1853-1870), first-war
+    percentiles, P(all 1816 great powers alive in 1914), the joint record,
+    wars per pair-year) with likelihood ratios; with the crisis core, the
+    crises against the MID record of 1816-1913 too."""
+    from ..regimes.history import covers_record, crisis_check, history_check
     from ..regimes.scenarios import get_scenario
 
     if name.endswith(".toml"):
@@ -497,6 +501,10 @@ def run_cmd(
         from dataclasses import replace
 
         scn = replace(scn, dyadic=_parse_dyadic(dyadic, scn.system.n_powers))
+    if core is not None:
+        from dataclasses import replace
+
+        scn = replace(scn, system=scn.system.with_(core=core))
     import time
 
     seed = DEFAULT_SEED if seed is None else seed
@@ -509,9 +517,13 @@ def run_cmd(
     outcomes = r.outcomes()
     channels = r.channels()
     history = history_check(r) if covers_record(scn.start_year, r.result.years) else None
+    crises = (crisis_check(r) if history is not None and scn.system.core == "crisis"
+              else None)
     extra = {"channels": channels}
     if history is not None:
         extra["history"] = history
+    if crises is not None:
+        extra["crises"] = crises
     if out is not None:
         r.to_parquet(out, extra=extra, run_seconds=time.perf_counter() - t0)
     if as_json:
@@ -519,6 +531,8 @@ def run_cmd(
                    "channels": channels.to_dict("records")}
         if history is not None:
             payload["history"] = history.to_dict("records")
+        if crises is not None:
+            payload["crises"] = crises.to_dict("records")
         print(json.dumps(payload, default=float))
         return
     console.print(f"[bold]{scn.name}[/bold]: {scn.description}\nclaim: {scn.claim}")
@@ -530,6 +544,10 @@ def run_cmd(
         show(_df_table(history.drop(columns=["description"]),
                                 title="History as a predictive distribution (COW 1816-1913); "
                                       "likelihood_ratio = P(record | norms) / P(record | none)"))
+    if crises is not None:
+        show(_df_table(crises.drop(columns=["description"]),
+                       title="Crises against the MID record (great-power disputes); rank = "
+                             "share of runs at or below the record"))
     if out is not None:
         console.print(f"Parquet written to {out}")
 
@@ -568,6 +586,31 @@ def schelling_cmd(
     show(_df_table(df, title=f"Payoff to restraint and expansion, shares of own "
                                       f"capability ({df.attrs['game']}); critical mass: "
                                       f"{df.attrs['critical_mass']}"))
+
+
+@app.command("dilemmas")
+def dilemmas_cmd(
+    name: Annotated[str, typer.Argument(help="Scenario name.")] = "concert_of_europe",
+    core: Annotated[str | None, typer.Option(
+        help=_S["core"].help() + " (default: the scenario's)")] = None,
+    as_json: Json = False,
+) -> None:
+    """The stage game of every ordered pair of a scenario's powers in the first year,
+    and which pairs face a dilemma (prisoner's dilemma, stag hunt or chicken)."""
+    from ..regimes.scenarios import pair_games
+
+    if core is not None:
+        _S["core"].check(core, "--core")
+    df = pair_games(name, core)
+    if as_json:
+        print(json.dumps({"scenario": name, "core": df.attrs["core"],
+                          "pairs": df.to_dict("records")}, default=float))
+        return
+    units = ("units of the disputed good" if df.attrs["core"] == "crisis"
+             else "shares of the row power's capability")
+    show(_df_table(df, title=f"{name}, {df.attrs['core']} core: first-year stage game per "
+                             f"ordered pair ({units}); {int(df.dilemma.sum())} of {len(df)} "
+                             "pairs face a dilemma"))
 
 
 @app.command("paradox")

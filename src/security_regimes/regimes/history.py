@@ -17,6 +17,8 @@ import pandas as pd
 
 from .._stats import mean_ci
 from ..data import great_power_wars, major_powers
+from ..data.disputes import PERIODS as MID_PERIODS
+from ..data.disputes import dispute_record
 
 PERIODS = ((1816, 1853), (1854, 1914))
 
@@ -25,6 +27,10 @@ PERIODS = ((1816, 1853), (1854, 1914))
 RECORD = (1816, 1913)
 PEACE_UNTIL = 1852  # the Crimean War began in 1853
 SURVIVAL_YEAR = 1914
+#: The cluster of wars after the long peace: at least three great-power wars
+#: in 1853-1870 (COW: Crimean, Italian Unification, Seven Weeks, Franco-Prussian).
+CLUSTER = (1853, 1870)
+CLUSTER_WARS = 3
 
 
 def observed_war_rates(periods=PERIODS) -> pd.DataFrame:
@@ -59,7 +65,8 @@ def observed_record(start: int = RECORD[0], end: int = RECORD[1]) -> dict:
     # the record; "restored": a later spell of a 1816 power began in it.
     ended = m[(m.endyear >= start) & (m.endyear < end)]
     returned = m[m.stateabb.isin(majors_1816) & (m.styear > start) & (m.styear <= end)]
-    return {"wars": len(w), "pair_years": pair_years,
+    cluster = w[(w.start_year >= CLUSTER[0]) & (w.start_year <= CLUSTER[1])]
+    return {"wars": len(w), "pair_years": pair_years, "cluster_wars": len(cluster),
             "wars_per_pair_year": len(w) / pair_years, "first_war_year": first,
             "no_war_until_1852": bool(first is None or first > PEACE_UNTIL),
             "all_1816_powers_alive_1914": majors_1816 <= alive,
@@ -93,8 +100,13 @@ def _history_stats(result, start_year: int) -> dict:
     alive = m["continuous_survival"][:, at_1914] == 1.0
     pairs = m["pairs"][:, in_record].sum()
     elim = m["eliminated"][:, in_record].sum(axis=1)
+    cluster = (cal >= CLUSTER[0]) & (cal <= CLUSTER[1])
+    cluster_wars = np.where(war[:, cluster], m["wars"][:, cluster], 0).sum(axis=1)
+    at_least = cluster_wars >= CLUSTER_WARS
     return {
         "p_no_war_1816_1852": float(no_war.mean()),
+        "p_3_wars_1853_1870": float(at_least.mean()),
+        "p_joint_record": float((no_war & at_least & alive).mean()),
         "first_war_p10": q[0], "first_war_p50": q[1], "first_war_p90": q[2],
         "p_all_alive_1914": float(alive.mean()),
         "wars_per_pair_year": float(rec.sum() / pairs) if pairs else np.nan,
@@ -125,8 +137,13 @@ def history_check(scenario_result) -> pd.DataFrame:
         ("first_war_p10", "year of first great-power war, 10th percentile", obs["first_war_year"]),
         ("first_war_p50", "year of first great-power war, median", obs["first_war_year"]),
         ("first_war_p90", "year of first great-power war, 90th percentile", obs["first_war_year"]),
+        ("p_3_wars_1853_1870", "P(at least 3 great-power wars 1853-1870)",
+         float(obs["cluster_wars"] >= CLUSTER_WARS)),
         ("p_all_alive_1914", "P(every 1816 great power alive without interruption in 1914)",
          float(obs["all_1816_powers_alive_1914"])),
+        ("p_joint_record", "P(peace to 1852, at least 3 wars 1853-1870 and all alive in 1914)",
+         float(obs["no_war_until_1852"] and obs["cluster_wars"] >= CLUSTER_WARS
+               and obs["all_1816_powers_alive_1914"])),
         ("wars_per_pair_year", "great-power wars per great-power pair-year, 1816-1913",
          obs["wars_per_pair_year"]),
         ("eliminations_per_century", "great powers eliminated per century, 1816-1913",
@@ -204,3 +221,59 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
         "alliances": m["alliance_count"][:, sel].mean(axis=1).astype(float),
         "eliminations": m["eliminated"][:, sel].sum(axis=1).astype(float),
     })
+
+
+def _crisis_stats(result, start_year: int, lo: int, hi: int) -> dict[str, np.ndarray]:
+    """Per run: crises per pair-year and the shares of crises by outcome in ``[lo, hi]``."""
+    m = result.measures
+    cal = start_year + np.arange(result.years)
+    sel = (cal >= lo) & (cal <= hi)
+    if sel.sum() != hi - lo + 1:
+        raise ValueError(f"the run covers {cal[0]}-{cal[-1]}, not {lo}-{hi}")
+    crises = m["crises"][:, sel].sum(axis=1).astype(float)
+    pairs = m["pairs"][:, sel].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = {"per_pair_year": np.where(pairs > 0, crises / pairs, np.nan)}
+        for key, measure in (("share_war", "crisis_wars"), ("share_yield", "yields"),
+                             ("share_stalemate", "stalemates"),
+                             ("share_compromise", "compromises"),
+                             ("share_negotiated", "compromises")):
+            out[key] = np.where(crises > 0, m[measure][:, sel].sum(axis=1) / crises, np.nan)
+    return out
+
+
+def crisis_check(scenario_result, periods=None) -> pd.DataFrame:
+    """The crisis core's crises against the MID record, period by period.
+
+    One row per period and statistic: the observed value (great-power
+    disputes, :func:`~security_regimes.data.disputes.dispute_record`), the
+    simulated mean over runs and its 10th and 90th percentiles, and
+    ``rank``, the share of runs at or below the observed value (near 0 or 1:
+    the record is in the tail of the predictive distribution).  Shares are
+    over runs with at least one crisis in the period (``runs``).  The model's
+    crises are one per pair and year, its outcomes coded as in
+    :mod:`security_regimes.data.disputes`; a war is a crisis at hostility
+    level 5 and only a compromise in conference counts as negotiated.
+    """
+    periods = MID_PERIODS if periods is None else periods
+    start = scenario_result.scenario.start_year
+    obs = dispute_record(periods)
+    labels = {"per_pair_year": "crises per great-power pair-year",
+              "share_war": "share of crises that became a war (MID level 5)",
+              "share_yield": "share ending in a yield", "share_stalemate": "share in a stalemate",
+              "share_compromise": "share in a compromise",
+              "share_negotiated": "share settled by negotiation"}
+    rows = []
+    for (lo, hi), (_, o) in zip(periods, obs.iterrows(), strict=True):
+        sim = _crisis_stats(scenario_result.result, start, lo, hi)
+        for key, label in labels.items():
+            v = sim[key][~np.isnan(sim[key])]
+            observed = float(o[key])
+            row = {"period": f"{lo}-{hi}", "statistic": key, "description": label,
+                   "observed": observed, "simulated": float(v.mean()) if v.size else np.nan,
+                   "p10": float(np.percentile(v, 10)) if v.size else np.nan,
+                   "p90": float(np.percentile(v, 90)) if v.size else np.nan,
+                   "rank": float((v <= observed).mean()) if v.size else np.nan,
+                   "runs": int(v.size)}
+            rows.append(row)
+    return pd.DataFrame(rows)

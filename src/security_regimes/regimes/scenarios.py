@@ -581,6 +581,40 @@ def stage_game(scenario: str | Scenario | System, pair: tuple[int, int] | None =
     return replace(g, name=f"{g.kind()} ({label})")
 
 
+#: Stage games that pose a problem of cooperation (the dilemmas of Jervis 1978):
+#: restraint is not simply best (harmony) nor never best (deadlock).
+DILEMMAS = ("prisoners_dilemma", "stag_hunt", "chicken")
+
+
+def pair_games(scenario: str | Scenario | System = "concert_of_europe",
+               core: str | None = None) -> pd.DataFrame:
+    """The stage game of every ordered pair of powers in the first year.
+
+    One row per ordered pair: the powers, ``T``, ``R``, ``P``, ``S`` (the
+    first-strike core: shares of the row power's capability; the crisis
+    core: units of the disputed good, see
+    :func:`security_regimes.system.model.crisis_payoffs`), the 2x2 game
+    their ordering makes and ``dilemma`` (a prisoner's dilemma, stag hunt
+    or chicken).  ``core`` replaces the system's decision core.
+    """
+    system = scenario if isinstance(scenario, System) else get_scenario(scenario).system
+    if core is not None:
+        system = system.with_(core=core)
+    pay = dyad_payoffs(system)
+    rows = []
+    for i in range(system.n_powers):
+        for j in range(system.n_powers):
+            if i == j:
+                continue
+            g = Game(**{k: float(v[i, j]) for k, v in pay.items()})
+            rows.append({"power": system.names[i], "other": system.names[j], "T": g.T,
+                         "R": g.R, "P": g.P, "S": g.S, "game": g.kind(),
+                         "dilemma": g.kind() in DILEMMAS})
+    df = pd.DataFrame(rows)
+    df.attrs["core"] = system.core
+    return df
+
+
 def schelling(scenario: str | Scenario | None = None, n: int | None = None,
               pair: tuple[int, int] | None = None) -> pd.DataFrame:
     """Schelling's binary-choice diagram for the stage game the scenario's powers play.

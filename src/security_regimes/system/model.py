@@ -101,7 +101,7 @@ from ..engine.fsm import compile_strategy
 from ..games.strategies import BayesianTrust, Cooperator, Strategy, VectorStrategy, get_strategy
 from .config import System
 from .layout import MAX_BATTLES  # noqa: F401 - re-exported
-from .war import walk_scratch, war_odds
+from .war import credibility, demand, walk_scratch, war_odds
 
 #: Kaplan's rule 2 applies to opportunities worth at least this share of the
 #: attacker's own capability.
@@ -337,8 +337,70 @@ def stake(system: System, enemy, cap_i, delta):
     return tau + csf(enemy, cap_i, system.decisiveness) * (1 - tau) * (1 - delta)
 
 
+def _crisis_view(system: System, cap: np.ndarray, i: int, j: int, q: float):
+    """``i``'s war share against ``j`` (sides alone, status quo share ``q``) and
+    the expected cost of war in units of the good."""
+    nuclear = set(system.nuclear)
+    rate = system.nuclear_cost if (i in nuclear and j in nuclear) else system.war_cost
+    p = float(csf(np.array((1 + system.first_strike) * cap[i]), np.array(cap[j]),
+                  system.decisiveness))
+    win, lose, d = war_odds(p, system.decisive_lead, rate, system.transfer, walk_scratch())
+    return win + (1 - win - lose) * q, d / system.stakes
+
+
+def _crisis_demand(system: System, w: float, q: float, m: float) -> tuple[float, float, bool]:
+    """A challenger's expected value of pressing (its own cost at the mean ``m``),
+    the target's chance of yielding, and whether it would fight a rejection."""
+    sig, a = system.resolve_spread, system.audience_cost
+    lo, hi = m * (1 - sig), m * (1 + sig)
+    pi = credibility(w, q, a, m, lo, hi)
+    v = max(w - m, q - a)
+    x, acc = demand(w, q, v, lo, hi, pi)
+    return acc * x + (1 - acc) * v, acc, w - m > q - a
+
+
+def crisis_payoffs(system: System) -> dict[str, np.ndarray]:
+    """The year's stage game of the crisis core for each ordered pair, in units of the good.
+
+    In the first year, with no alliances and no grievances, the status quo
+    settled where the two see power (the mean of their war shares): ``R``
+    both restrain (``i`` keeps its status quo share ``q``), ``T`` ``i``
+    presses its optimal demand on a restraining ``j`` (expected share, its
+    own cost at the mean), ``S`` ``j`` presses and ``i`` does not (``i``
+    yields, or rejects and ``j`` fights or backs down), ``P`` both press: a
+    war at the mean cost.  Each value has shape (N, N), NaN on the diagonal.
+    """
+    cap = np.asarray(system.capabilities, dtype=float)
+    n = cap.size
+    out = {key: np.full((n, n), np.nan) for key in ("R", "T", "S", "P")}
+    w0 = np.full((n, n), np.nan)
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                w0[i, j] = _crisis_view(system, cap, i, j, 0.5)[0]
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            q = 0.5 * (w0[i, j] + 1 - w0[j, i])
+            w, m = _crisis_view(system, cap, i, j, q)
+            t, _, _ = _crisis_demand(system, w, q, m)
+            w_j, m_j = _crisis_view(system, cap, j, i, 1 - q)
+            t_j, acc_j, fights_j = _crisis_demand(system, w_j, 1 - q, m_j)
+            # j's demand x_j: acc_j x_j + (1 - acc_j) v_j = t_j; i keeps 1 - x_j if it yields.
+            v_j = max(w_j - m_j, 1 - q - system.audience_cost)
+            x_j = (t_j - (1 - acc_j) * v_j) / acc_j if acc_j > 0 else 1 - q
+            rejected = (1 - w_j - m) if fights_j else q
+            out["R"][i, j], out["T"][i, j], out["P"][i, j] = q, t, w - m
+            out["S"][i, j] = acc_j * (1 - x_j) + (1 - acc_j) * rejected
+    return out
+
+
 def dyad_payoffs(system: System) -> dict[str, np.ndarray]:
     """The stage game each ordered pair of powers plays in the system's first year.
+
+    Under the crisis core (``system.core == "crisis"``) this is
+    :func:`crisis_payoffs`, in units of the disputed good.
 
     Payoffs to ``i`` (row) against ``j`` (column), as shares of ``i``'s own
     capability, from the decision rule of the year (module docstring) with no alliances and
@@ -347,6 +409,8 @@ def dyad_payoffs(system: System) -> dict[str, np.ndarray]:
     sucker's payoff), ``P`` mutual expansion (a war neither side opens by
     surprise).  Each value has shape (N, N), NaN on the diagonal.
     """
+    if system.core == "crisis":
+        return crisis_payoffs(system)
     cap = np.asarray(system.capabilities, dtype=float)
     n = cap.size
     k, tau, f = system.decisiveness, system.transfer, system.first_strike

@@ -74,7 +74,7 @@ from .layout import (
     MAX_BATTLES,
 )
 from .model import EXPANSIONIST_RESTRAINT, SEEKER_RESTRAINT
-from .war import MAX_LEAD, csf, war_gain, war_odds
+from .war import MAX_LEAD, credibility, csf, demand, war_gain, war_odds
 
 guard()  # a change to layout.py, model.py or war.py alone recompiles the phases
 
@@ -449,43 +449,6 @@ def war_share(p, own, enemy, rate, q, walk):
     win, lose, d = war_odds(csf((1 + p.first_strike) * own, enemy, p.decisiveness),
                             p.decisive_lead, rate, p.transfer, walk)
     return win + (1.0 - win - lose) * q, d
-
-
-@step
-def credibility(w, q, audience, c_i, lo, hi):
-    """The target's estimate that the challenger would fight a rejection: the
-    challenger (war share ``w``, status quo share ``q``) fights when
-    ``w - c_i > q - audience``; the target believes its cost uniform on
-    ``[lo, hi]`` (with ``lo == hi`` it knows ``c_i``)."""
-    z = w - q + audience
-    if hi - lo <= 1e-12:
-        return 1.0 if c_i < z else 0.0
-    return min(max((z - lo) / (hi - lo), 0.0), 1.0)
-
-
-@step
-def demand(w, q, v, lo, hi, pi):
-    """The challenger's optimal demand (Fearon 1995, with a threat that may
-    not be believed).  ``w``: its war share, ``q``: its status quo share,
-    ``v``: its value if the demand is rejected (fight or back down), the
-    target's cost of war believed uniform on ``[lo, hi]``, ``pi``: the
-    target's estimate that it would fight.  The target accepts ``x`` when
-    its cost is at least ``(x - b) / pi`` with ``b = pi w + (1 - pi) q``
-    (what it expects from rejecting); the challenger maximises
-    ``P(accept) x + (1 - P(accept)) v``.  With ``pi = 1`` this is Fearon's
-    ``x = (w + hi + v) / 2`` inside ``[w + lo, w + hi]``; at most 1.
-    Returns ``(x, P(accept))``; ``x = q`` when no threat is believed."""
-    if pi <= 0.0:
-        return q, 0.0
-    b = pi * w + (1.0 - pi) * q
-    if hi - lo <= 1e-12:  # complete information: the most the target accepts
-        return min(b + pi * lo, 1.0), 1.0
-    tau = min(max((pi * hi + v - b) / (2.0 * pi), lo), hi)
-    x = b + pi * tau
-    if x > 1.0:
-        x = 1.0
-        tau = (1.0 - b) / pi
-    return x, min(max((hi - tau) / (hi - lo), 0.0), 1.0)
 
 
 @step
@@ -873,14 +836,14 @@ def battles(p, dr, war, a_cap, d_cap, rate):
 
 
 @phase
-def spoils(s, x, p, a_wins, bound, n):
-    """A decided war: the winners take ``transfer`` of the losers, in
-    proportion to capability; the losers are shunned; under the compensation
-    norm members that won hand a share of their gain to abstaining members."""
+def spoils(s, x, p, a_wins, tau, bound, n):
+    """A decided war: the winners take ``tau`` of the losers, in proportion
+    to capability; the losers are shunned; under the compensation norm
+    members that won hand a share of their gain to abstaining members."""
     a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
     gain_share, lose, member = x.values[VALUE.gain_share], x.flags[FLAG.lose], x.flags[FLAG.member]
     w_lose, w_win, win = x.flags[FLAG.w_lose], x.flags[FLAG.w_win], x.flags[FLAG.win]
-    c, tau = s.cap, p.transfer
+    c = s.cap
     for q in range(n):
         w_win[q] = a_side[q] if a_wins else d_side[q]
         w_lose[q] = d_side[q] if a_wins else a_side[q]
@@ -1026,10 +989,18 @@ def fight(s, x, p, dr, t, att, dfd, k_w, total, bound, n):
     losers[k_w] = -1
     if decided:
         x.mi[M_DECISIVE_WARS] += 1
-        spoils(s, x, p, a_wins, bound, n)
         winner, loser = (att, dfd) if a_wins else (dfd, att)
+        if p.crisis:
+            # Limited aims: the winners take the rest of the disputed good,
+            # stakes x (1 - the winner's status quo share) of the losers.
+            q_w = s.status_quo[winner, loser]
+            spoils(s, x, p, a_wins, min(p.stakes * (1.0 - (0.5 if np.isnan(q_w) else q_w)), 1.0),
+                   bound, n)
+        else:
+            spoils(s, x, p, a_wins, p.transfer, bound, n)
         losers[k_w] = loser
-        size += press_on(s, x, p, dr, k_w, winner, loser, rate, bound, n)
+        if not p.crisis:  # the crisis core fights for the good, not for conquest
+            size += press_on(s, x, p, dr, k_w, winner, loser, rate, bound, n)
     return n_punishing, n_in, size, member_size, a_wins
 
 

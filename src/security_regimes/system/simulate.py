@@ -123,6 +123,7 @@ class SimulationResult:
             holds = m["regime_in_force"]
             wars = m["wars"].sum(axis=1)  # several may start in a year
             pair_years = m["pairs"].sum(axis=1)
+            crises = m["crises"].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 mean_size = np.where(wars > 0, m["war_size"].sum(axis=1) / wars, np.nan)
             n = len(self.system_ids)
@@ -168,6 +169,14 @@ class SimulationResult:
                 "sparing": _ratio(m["spared"].sum(axis=1), m["decisive_wars"].sum(axis=1)),
                 "hegemonic_wars": m["hegemonic_war"].sum(axis=1),
                 "first_hegemonic_war": _first_year(m["hegemonic_war"]),
+                # The crisis core's crises (0 and NaN under the first-strike core).
+                "crises": crises,
+                "crises_per_pair_year": _ratio(crises, pair_years),
+                "crisis_war_share": _ratio(m["crisis_wars"].sum(axis=1), crises),
+                "yield_share": _ratio(m["yields"].sum(axis=1), crises),
+                "stalemate_share": _ratio(m["stalemates"].sum(axis=1), crises),
+                "compromise_share": _ratio(m["compromises"].sum(axis=1), crises),
+                "preventive_wars": m["preventive_wars"].sum(axis=1),
             }
         return self._frames["summary_columns"]
 

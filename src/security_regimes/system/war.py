@@ -2,7 +2,8 @@
 
 The system year (:mod:`~security_regimes.system.kernel`) and the stage game
 of the first year (:func:`~security_regimes.system.model.dyad_payoffs`) both
-weigh a war with these functions, so both rooms import them from here.
+weigh a war with these functions, so both rooms import them from here; so do
+the crisis core's phases and its stage game (:func:`credibility`, :func:`demand`).
 """
 
 from __future__ import annotations
@@ -102,3 +103,42 @@ def war_odds(p, lead, delta, tau, walk):
             d_eff += rest * (1 - surv)
             break
     return p_win, p_lose, d_eff
+
+
+# --- Crisis bargaining (the crisis core) -------------------------------------
+
+@njit(cache=True, error_model="numpy")
+def credibility(w, q, audience, c_i, lo, hi):
+    """The target's estimate that the challenger would fight a rejection: the
+    challenger (war share ``w``, status quo share ``q``) fights when
+    ``w - c_i > q - audience``; the target believes its cost uniform on
+    ``[lo, hi]`` (with ``lo == hi`` it knows ``c_i``)."""
+    z = w - q + audience
+    if hi - lo <= 1e-12:
+        return 1.0 if c_i < z else 0.0
+    return min(max((z - lo) / (hi - lo), 0.0), 1.0)
+
+
+@njit(cache=True, error_model="numpy")
+def demand(w, q, v, lo, hi, pi):
+    """The challenger's optimal demand (Fearon 1995, with a threat that may
+    not be believed).  ``w``: its war share, ``q``: its status quo share,
+    ``v``: its value if the demand is rejected (fight or back down), the
+    target's cost of war believed uniform on ``[lo, hi]``, ``pi``: the
+    target's estimate that it would fight.  The target accepts ``x`` when
+    its cost is at least ``(x - b) / pi`` with ``b = pi w + (1 - pi) q``
+    (what it expects from rejecting); the challenger maximises
+    ``P(accept) x + (1 - P(accept)) v``.  With ``pi = 1`` this is Fearon's
+    ``x = (w + hi + v) / 2`` inside ``[w + lo, w + hi]``; at most 1.
+    Returns ``(x, P(accept))``; ``x = q`` when no threat is believed."""
+    if pi <= 0.0:
+        return q, 0.0
+    b = pi * w + (1.0 - pi) * q
+    if hi - lo <= 1e-12:  # complete information: the most the target accepts
+        return min(b + pi * lo, 1.0), 1.0
+    tau = min(max((pi * hi + v - b) / (2.0 * pi), lo), hi)
+    x = b + pi * tau
+    if x > 1.0:
+        x = 1.0
+        tau = (1.0 - b) / pi
+    return x, min(max((hi - tau) / (hi - lo), 0.0), 1.0)

@@ -1,0 +1,123 @@
+"""Militarized interstate disputes between great powers (COW MID v5.0), as the crisis core codes them.
+
+The record the crisis core (``System(core="crisis")``) is compared with.  A
+dispute counts as *between great powers* when each side has at least one
+participant that was a COW major power (``majors.csv``) in the year the
+dispute began; participants that joined after the start count like
+originators (the MID participant file marks them ``orig = 0``; counting only
+originators gives 7, 6 and 29 disputes in the three periods instead of 9, 12
+and 32).  A dispute is one crisis however many great-power pairs it sets
+against each other.
+
+MID codes (Palmer et al. 2022, codebook v5.0): *outcome* 1 victory for side A,
+2 victory for side B, 3 yield by side A, 4 yield by side B, 5 stalemate,
+6 compromise, 7 released, 8 unclear, 9 joins an ongoing war; *settlement*
+1 negotiated, 2 imposed, 3 none, 4 unclear; *hostility level* 1 no
+militarized action, 2 threat to use force, 3 display of force, 4 use of
+force, 5 war.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .cow_data import _cached, major_powers
+
+OUTCOMES = {1: "victory", 2: "victory", 3: "yield", 4: "yield", 5: "stalemate",
+            6: "compromise", 7: "other", 8: "other", 9: "other"}
+SETTLEMENTS = {1: "negotiated", 2: "imposed", 3: "none", 4: "unclear"}
+HOSTILITY = {1: "no militarized action", 2: "threat", 3: "display", 4: "use of force", 5: "war"}
+#: The periods of the record: the Concert, the wars of 1853-70, the rest to 1913.
+PERIODS = ((1816, 1852), (1853, 1870), (1871, 1913))
+
+
+def disputes() -> pd.DataFrame:
+    """MID v5.0 disputes (MIDA): dispnum, styear, endyear, outcome, settle, hostlev."""
+    return _cached("disputes.csv").copy()
+
+
+def dispute_participants() -> pd.DataFrame:
+    """MID v5.0 participants (MIDB): dispnum, ccode, stabb, styear, endyear, sidea, hostlev, orig."""
+    return _cached("dispute_participants.csv").copy()
+
+
+def _majors_in(year: int) -> set[int]:
+    m = major_powers()
+    return set(m[(m.styear <= year) & (m.endyear >= year)].ccode)
+
+
+def great_power_disputes(start: int = 1816, end: int = 1913,
+                         states: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Disputes begun in ``[start, end]`` with major powers (at the start) on both sides.
+
+    ``states`` (two COW abbreviations, e.g. ``("USA", "RUS")``; the Soviet
+    Union is ``RUS``/``USR`` under ccode 365) keeps the disputes that set
+    those two against each other.  Columns: dispnum, styear, outcome (MID
+    code), kind (victory, yield, stalemate, compromise, other), settle,
+    negotiated, hostlev, war (hostility level 5) and pairs (the great-power
+    pairs on opposite sides, as text).
+    """
+    if start > end:
+        raise ValueError(f"disputes: start {start} is after end {end}")
+    d = disputes()
+    d = d[(d.styear >= start) & (d.styear <= end)]
+    part = dispute_participants()
+    part = part[part.dispnum.isin(d.dispnum)]
+    names = {}
+    for row in part.itertuples():
+        names.setdefault(int(row.ccode), row.stabb)
+    codes = None
+    if states is not None:
+        lookup = {"USR": "RUS"}
+        want = {lookup.get(s, s) for s in states}
+        codes = {cc for cc, ab in names.items() if lookup.get(ab, ab) in want}
+    rows = []
+    for dispute in d.itertuples():
+        majors = _majors_in(int(dispute.styear))
+        g = part[part.dispnum == dispute.dispnum]
+        side_a = set(g[(g.sidea == 1) & g.ccode.isin(majors)].ccode)
+        side_b = set(g[(g.sidea == 0) & g.ccode.isin(majors)].ccode)
+        pairs = sorted((a, b) for a in side_a for b in side_b)
+        if codes is not None:
+            pairs = [(a, b) for a, b in pairs if {a, b} <= codes]
+        if not pairs:
+            continue
+        outcome = dispute.outcome
+        rows.append({
+            "dispnum": int(dispute.dispnum), "styear": int(dispute.styear),
+            "outcome": outcome, "kind": OUTCOMES.get(outcome, "other") if pd.notna(outcome)
+            else "other", "settle": dispute.settle,
+            "negotiated": bool(dispute.settle == 1) if pd.notna(dispute.settle) else False,
+            "hostlev": dispute.hostlev, "war": bool(dispute.hostlev == 5),
+            "pairs": ", ".join(f"{names[a]}-{names[b]}" for a, b in pairs)})
+    return pd.DataFrame(rows, columns=["dispnum", "styear", "outcome", "kind", "settle",
+                                       "negotiated", "hostlev", "war", "pairs"])
+
+
+def great_power_pair_years(start: int, end: int) -> int:
+    """Pairs of COW major powers summed over the years ``[start, end]``."""
+    m = major_powers()
+    years = np.arange(start, end + 1)
+    n = np.array([((m.styear <= y) & (m.endyear >= y)).sum() for y in years])
+    return int((n * (n - 1) // 2).sum())
+
+
+def dispute_record(periods=PERIODS, states: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Per period: great-power disputes, their rate per great-power pair-year
+    (per year of the pair with ``states``), the share that reached war, that
+    was negotiated, and the shares by outcome (yield, stalemate, compromise,
+    victory, other)."""
+    rows = []
+    for lo, hi in periods:
+        d = great_power_disputes(lo, hi, states)
+        pair_years = hi - lo + 1 if states is not None else great_power_pair_years(lo, hi)
+        n = len(d)
+        row = {"period": f"{lo}-{hi}", "disputes": n, "pair_years": pair_years,
+               "per_pair_year": n / pair_years, "wars": int(d.war.sum()),
+               "share_war": d.war.mean() if n else np.nan,
+               "share_negotiated": d.negotiated.mean() if n else np.nan}
+        for kind in ("yield", "stalemate", "compromise", "victory", "other"):
+            row[f"share_{kind}"] = (d.kind == kind).mean() if n else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,42 @@
+"""Great-power disputes in the shipped MID v5.0 copy, against figures counted by hand
+in ``../shared/design/bargaining.md`` (section 6)."""
+
+import pytest
+
+from security_regimes.data.disputes import (
+    dispute_record,
+    great_power_disputes,
+    great_power_pair_years,
+)
+
+
+def test_great_power_disputes_by_period():
+    rec = dispute_record().set_index("period")
+    assert rec.disputes.tolist() == [9, 12, 32]
+    assert rec.wars.tolist() == [1, 7, 2]  # hostility level 5
+    negotiated = (rec.share_negotiated * rec.disputes).round().astype(int).tolist()
+    assert negotiated == [3, 2, 18]
+    shares = ["share_yield", "share_stalemate", "share_compromise", "share_victory",
+              "share_other"]
+    assert rec[shares].sum(axis=1).tolist() == pytest.approx([1.0, 1.0, 1.0])
+    # 5 powers to 1859 (10 pairs), Italy from 1860 (15 pairs).
+    assert rec.pair_years.tolist()[:2] == [37 * 10, 7 * 10 + 11 * 15]
+
+
+def test_the_superpower_record():
+    us = great_power_disputes(1946, 1991, ("USA", "RUS"))
+    assert len(us) == 48
+    assert (us.outcome == 5).sum() == 33  # stalemates
+    rec = dispute_record(((1946, 1991),), ("USA", "RUS")).iloc[0]
+    assert rec.pair_years == 46 and rec.per_pair_year == pytest.approx(48 / 46)
+
+
+def test_joiners_count_like_originators():
+    d = great_power_disputes(1853, 1870)
+    assert d.dispnum.is_unique and len(d) == 12
+    assert great_power_pair_years(1816, 1816) == 10
+
+
+def test_bad_period():
+    with pytest.raises(ValueError, match="start 1900 is after end 1850"):
+        great_power_disputes(1900, 1850)
