@@ -15,7 +15,8 @@ alliances).
 ``git worktree add /tmp/old 9b2b2b9``), interleaved run by run with this
 tree, and prints each policy's ratio (the phases issue's bar: within 5%).
 ``--cold`` times the first run of an empty numba cache (the kernel's cold
-compile).
+compile).  ``--core crisis`` times the crisis core instead of the default
+first-strike core.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ import json, resource, time, sys
 from security_regimes.system import System, simulate
 systems, years, policy, record, threads = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
                                           sys.argv[4] == "1", int(sys.argv[5]))
-system = System.from_cow(1816, 8)
+# (the default core is not named, so that --against can time trees without one)
+system = System.from_cow(1816, 8, **({} if sys.argv[6] == "first_strike" else {"core": sys.argv[6]}))
 simulate(system, years=2, policy=policy, systems=2, seed=0)  # load the compiled kernel
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t = time.perf_counter()
@@ -52,9 +54,9 @@ REPEATS = 3
 
 
 def run(systems: int, years: int, policy: str, record: bool, threads: int,
-        src: str | None = None) -> dict:
+        src: str | None = None, core: str = "first_strike") -> dict:
     cmd = [sys.executable, "-c", CHILD, str(systems), str(years), policy, "1" if record else "0",
-           str(threads)]
+           str(threads), core]
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = src
@@ -108,15 +110,16 @@ def main() -> None:
         print(f"cold compile: first run {cold_compile():.1f} s with an empty numba cache")
         return
     years, systems = 200, 10_000
+    core = sys.argv[sys.argv.index("--core") + 1] if "--core" in sys.argv else "first_strike"
     print(f"8 powers (COW 1816 top 8), {years} years, {systems:,} systems, "
-          f"{os.cpu_count()} CPUs")
+          f"{os.cpu_count()} CPUs, {core} core")
     for policy in ("kaplan", "waltz"):
         # Best of REPEATS, one and two threads interleaved: on this VM the same
         # run's time varies by up to 25% from one process to the next.
         runs = {1: [], 2: []}
         for _ in range(REPEATS):
             for threads in (1, 2):
-                runs[threads].append(run(systems, years, policy, False, threads))
+                runs[threads].append(run(systems, years, policy, False, threads, core=core))
         rates = {}
         for threads in (1, 2):
             r = min(runs[threads], key=lambda r: r["seconds"])
@@ -130,7 +133,7 @@ def main() -> None:
               "(bar: near-linear)")
     print("memory, kaplan, recording capabilities and alliances (default):")
     for n in (1_000, 10_000):
-        r = run(n, years, "kaplan", True, 2)
+        r = run(n, years, "kaplan", True, 2, core=core)
         per = (r["peak_rss_mb"] - r["base_mb"]) * 1024 / (n * years)
         print(f"  {n:6,d} systems: peak RSS {r['peak_rss_mb']:7.0f} MB, "
               f"{r['peak_rss_mb'] - r['base_mb']:6.0f} MB above the imports = "

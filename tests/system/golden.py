@@ -84,7 +84,10 @@ def digest(kwargs: dict) -> str:
         if np.any(res.measures[name] != 0):
             raise AssertionError(f"{name} is not zero under the first-strike core")
     for name in sorted(set(res.measures) - set(LATER_MEASURES)):
-        a = np.ascontiguousarray(res.measures[name])
+        a = res.measures[name]
+        if a.dtype.kind == "i":  # stored as int32 since; the digests hash the int64 values
+            a = a.astype(np.int64)
+        a = np.ascontiguousarray(a)
         h.update(name.encode())
         h.update(str(a.dtype).encode())
         h.update(a.tobytes())

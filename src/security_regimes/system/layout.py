@@ -360,8 +360,11 @@ YEAR_MEASURES = tuple(m.name for m in MEASURES)
 FLOAT_MEASURES = tuple(m.name for m in MEASURES if m.kind == "f8")
 INT_MEASURES = tuple(m.name for m in MEASURES if m.kind == "i8")
 BOOL_MEASURES = tuple(m.name for m in MEASURES if m.kind == "b1")
-#: numpy dtype of each measure.
-MEASURE_DTYPES = {m.name: np.dtype({"f8": np.float64, "i8": np.int64, "b1": np.bool_}[m.kind])
+#: Storage of the integer measures (counts and power indices, all below N**2).
+INT_MEASURE_DTYPE = np.dtype(np.int32)
+#: numpy dtype of each measure, as stored.
+MEASURE_DTYPES = {m.name: np.dtype({"f8": np.float64, "i8": INT_MEASURE_DTYPE,
+                                    "b1": np.bool_}[m.kind])
                   for m in MEASURES}
 
 # Index constants: M_<NAME> is the measure's row in its kind's output array.
