@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 import typer
@@ -12,6 +13,7 @@ from security_regimes.presentation import cli
 from tests.presentation.test_cli import run
 
 COMMANDS = cli.app_commands()
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CLICK = typer.main.get_command(cli.app)
 
 
@@ -64,6 +66,10 @@ SWEEP = ('base = "concert_of_europe"\nreplicates = 2\nyears = 10\n'
          '[parameters]\n{param}\n')
 
 BAD_SWEEPS = {
+    "huge grid": ("".join(f'"system.{k}" = {{ low = 0.0, high = 0.5, steps = 1000 }}\n'
+                          for k in ("misperception", "relative_gains", "war_cost", "transfer",
+                                    "opportunism")),
+                  "the grid has 1,000,000,000,000,000 points"),
     "probability": ('"system.misperception" = { values = [0.1, 7.0] }',
                     "system.misperception must be a number in [0, 1], got 7.0"),
     "huge exclusion": ('"system.exclusion_years" = { values = [1e12] }',
@@ -121,6 +127,13 @@ def test_bad_sweep_file_writes_nothing(kind, tmp_path, monkeypatch, capsys):
     (["run", "concert_of_europe", "--core", "bargain", "--out", "out"],
      "unknown decision core"),
     (["dilemmas", "--core", "bargain"], "unknown decision core"),
+    (["tournament", "--repetitions", "100000000000"], "would need about"),
+    (["schelling", "--powers", "100000000"], "--powers must be an integer in [2, 30]"),
+    (["web", "--host", "not a host!"], "--host 'not a host!' is not an address"),
+    (["web", "--results", "missing"], "--results missing: no such directory"),
+    (["web", "--results", "good.toml"], "--results good.toml: no such directory"),
+    (["identify", str(EXAMPLES / "calibrate_concert_quick.toml"), "--systems", "0"],
+     "--systems must be an integer >= 1"),
 ])
 def test_bad_input_writes_nothing(args, msg, tmp_path, monkeypatch, capsys):
     no_new_files(tmp_path, monkeypatch, capsys, args, msg)
@@ -265,3 +278,18 @@ def test_an_unknown_crisis_outcome_in_a_sweep_writes_nothing(tmp_path, monkeypat
     one_line_exit_2(code, err)
     assert "unknown outcome 'crisis_wars_share'" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_no_outcomes_a_deep_file_and_a_long_name_write_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.toml").write_text(SWEEP.replace("replicates", 'outcomes = []\nreplicates')
+                                         .format(param='"system.misperception" = { values = [0.1] }'))
+    (tmp_path / "deep.toml").write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    for args, msg in ((["sweep", "empty.toml", "--out", "out"], "outcomes: List should have at least 1"),
+                      (["run", "deep.toml", "--out", "out"], "nested too deeply"),
+                      (["run", "x" * 5000 + ".toml", "--out", "out"], "File name too long")):
+        code, _, err = run(*args, capsys=capsys)
+        one_line_exit_2(code, err)
+        assert msg in err, err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before

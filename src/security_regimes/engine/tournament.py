@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._resources import check_fits
 from .._settings import DEFAULT_SEED
 from .._validation import check_int
 from ..games.stage import Game, get_game
@@ -83,6 +84,10 @@ def tournament(
     entropy = root_entropy(seed)
     ii, jj = np.triu_indices(len(players))
     n_pairs = len(ii)
+    # The match index arrays alone: about 40 bytes per match, before any move.
+    check_fits(40 * n_pairs * repetitions, f"{n_pairs * repetitions:,} matches "
+               f"({n_pairs:,} pairs x {repetitions:,} repetitions)",
+               "use fewer repetitions or strategies")
     reps = np.repeat(np.arange(repetitions), n_pairs)
     pi, pj = np.tile(ii, repetitions), np.tile(jj, repetitions)
     mis = np.broadcast_to(np.asarray(misperception, dtype=float), (2,))

@@ -497,7 +497,7 @@ def identifiability(path: str | Path, samples: int = 32, systems: int | None = N
     problem = {"num_vars": len(names), "names": names, "bounds": bounds}
     seed = model.seed if seed is None else seed
     x = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
-    systems = systems or model.systems
+    systems = model.systems if systems is None else check_int(systems, "--systems", 1)
     years = model.fit[1] - scenario.start_year + 1
     rows = []
     for v in x:  # common random numbers: every point uses the same seed

@@ -62,7 +62,7 @@ class SweepModel(_Strict):
                          description="Points for lhs; base samples N for sobol (N * (D + 2)).")
     years: int | None = Field(None, ge=1, le=MAX_YEARS)
     chunk_size: int = Field(100, ge=1, le=1_000_000, description="Runs per chunk.")
-    outcomes: list[str] = Field(default_factory=lambda: [
+    outcomes: list[str] = Field(min_length=1, default_factory=lambda: [
         "war_frequency", "essential_survival", "regime_autonomy", "cooperation_rate",
         "hegemony", "mean_war_size"])
     parameters: dict[str, ParameterModel] = Field(default_factory=dict)

@@ -8,6 +8,7 @@ results are bit-identical whatever the executor and the chunk size.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import sys
 import threading
@@ -81,6 +82,9 @@ def check_points(scenario: Scenario, points: pd.DataFrame, years: int) -> list[S
 
 # --- Designs ------------------------------------------------------------------
 
+#: Most design points a sweep may have (the largest sampled design, 10,000,000).
+MAX_POINTS = 10_000_000
+
 def design_points(model, scenario: Scenario) -> pd.DataFrame:
     """One row per design point, one column per parameter (``point`` is the index).
 
@@ -100,6 +104,10 @@ def design_points(model, scenario: Scenario) -> pd.DataFrame:
         axes = [spec.values if spec.values is not None
                 else drawn(n, np.linspace(spec.low, spec.high, spec.steps).tolist())
                 for n, spec in zip(names, specs, strict=True)]
+        n_points = math.prod(len(a) for a in axes)
+        if n_points > MAX_POINTS:
+            raise ValueError(f"the grid has {n_points:,} points ({' x '.join(str(len(a)) for a in axes)}); "
+                             f"at most {MAX_POINTS:,}: use fewer steps, or an lhs or sobol design")
         rows = list(itertools.product(*axes))
         df = pd.DataFrame(rows, columns=names)
     elif model.design == "lhs":

@@ -7,6 +7,7 @@ traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import sys
@@ -893,13 +894,25 @@ def _summarise_runs(summary):
 def web(
     host: Annotated[str, typer.Option(help="Interface to bind (default: this machine only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8501,
-    results: Annotated[Path, typer.Option(help="Directory whose sweeps the explorer may browse.")] = Path("results"),
+    results: Annotated[Path | None, typer.Option(
+        help="Directory whose sweeps the explorer may browse (default: results).")] = None,
 ) -> None:
     """Serve the interactive explorer (Streamlit) on http://HOST:PORT."""
     from .web import is_loopback, serve
 
     if not 1 <= port <= 65535:
         raise ValueError(f"--port must be in [1, 65535], got {port}")
+    import socket
+
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise ValueError(f"--host {host!r} is not an address or name this machine can "
+                         "bind (e.g. 127.0.0.1)") from None
+    if results is not None and not results.is_dir():
+        raise ValueError(f"--results {results}: no such directory (make one with "
+                         "`regimes sweep ... --out results/NAME`)")
+    results = Path("results") if results is None else results
     if not is_loopback(host):
         err.print(f"warning: binding to {host} exposes the explorer to the network; "
                   "it has no authentication", highlight=False)
@@ -1049,6 +1062,11 @@ class _Interrupted(Exception):
     """Ctrl-C with an account of what was kept (typer turns KeyboardInterrupt into a bare 130)."""
 
 
+#: OS errors that come from what the user typed (exit 2), not from the machine (exit 1).
+_INPUT_ERRNOS = {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EINVAL,
+                 errno.ELOOP}
+
+
 def main() -> None:
     """Entry point: one clear line on bad input (exit 2) and on Ctrl-C (exit 130)."""
     exit_types = _classes("Exit") + (typer.Exit,)
@@ -1080,6 +1098,12 @@ def main() -> None:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         err.print(f"error: {msg}", highlight=False, soft_wrap=True)
         sys.exit(2)
+    except OSError as e:  # a name the system refuses (too long, a directory) or a fault
+        name = str(e.filename or "")
+        name = name if len(name) <= 80 else name[:60] + f"... ({len(name):,} characters)"
+        what = e.strerror or type(e).__name__
+        err.print(f"error: {name + ': ' if name else ''}{what}", highlight=False, soft_wrap=True)
+        sys.exit(2 if e.errno in _INPUT_ERRNOS else 1)
     except ImportError as e:  # a broken installation (e.g. numba missing): say so in one line
         err.print(f"error: {str(e).splitlines()[0]}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -128,6 +128,9 @@ def read_toml(path: str | Path) -> dict:
         raise ValueError(f"{path}: TOML syntax error: {e}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a UTF-8 text file") from None
+    except RecursionError:
+        raise ValueError(f"{path}: nested too deeply to read (arrays or tables inside "
+                         "each other hundreds of levels deep)") from None
 
 
 def _validate(model, data: dict, path: Path):

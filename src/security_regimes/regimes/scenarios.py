@@ -628,7 +628,7 @@ def schelling(scenario: str | Scenario | None = None, n: int | None = None,
     the smallest ``k`` from which it always does, or ``None``.
     """
     s = get_scenario(scenario or "concert_of_europe")
-    n = s.system.n_powers if n is None else check_int(n, "n", 2)
+    n = s.system.n_powers if n is None else check_int(n, "--powers", 2, 30)
     g = stage_game(s, pair)
     k = np.arange(n)
     df = pd.DataFrame({"others_restraining": k,
