@@ -23,6 +23,9 @@ import numpy as np
 from ..games.strategies import Strategy
 
 MAX_STATES = 2_000_000
+#: A bounded strategy whose reachable states are this many observations deep
+#: keeps growing (a counter): it should say ``unbounded = True``.
+MAX_DEPTH = 10_000
 _OBS = [(bool(o & 4), bool(o & 2), bool(o & 1)) for o in range(8)]
 
 
@@ -59,11 +62,17 @@ def compile_strategy(strategy: Strategy, horizon: int | None = None) -> Tables:
                     j = index[t] = len(states)
                     states.append(t)
                     depth.append(depth[i] + 1)
+                    if depth_limit is None and depth[-1] > MAX_DEPTH:
+                        raise ValueError(
+                            f"strategy {strategy.display_name!r}: its state keeps growing "
+                            f"(more than {MAX_DEPTH:,} observations deep, as a counter does); "
+                            "set unbounded = True on its class so that it is enumerated only "
+                            "as deep as a match or a run lasts")
                     if len(states) > MAX_STATES:
                         raise ValueError(
-                            f"strategy {strategy.display_name!r} has more than {MAX_STATES} "
-                            "states; write it as a VectorStrategy"
-                        )
+                            f"strategy {strategy.display_name!r} has more than {MAX_STATES:,} "
+                            "states; for matches and tournaments write it as a VectorStrategy; "
+                            "the system model needs a finite-state form with fewer states")
                 row.append(j)
             rows.append(row)
         i += 1

@@ -267,6 +267,13 @@ def _system_from_options(powers: int | None, cow_year: int, states: str | None,
     from ..system import System
 
     extra = {} if misperception is None else {"misperception": misperception}
+    if capabilities is not None and states is not None:
+        raise ValueError("--states and --capabilities: give one (COW states, or capabilities "
+                         "of your own), not both")
+    if capabilities is not None and not capabilities.strip():
+        raise ValueError("--capabilities is empty; expected comma-separated numbers, e.g. 3,2,1")
+    if states is not None and not states.strip():
+        raise ValueError("--states is empty; expected COW abbreviations, e.g. UKG,RUS,FRN")
     if capabilities:
         try:
             caps = tuple(float(x) for x in capabilities.split(","))
@@ -705,6 +712,12 @@ def knobs_cmd(
                                    f"runs x {years} years, seed {seed}"))
 
 
+def _address_needs_dask(address: str | None, executor: str) -> None:
+    if address is not None and executor != "dask":
+        raise ValueError(f"--address {address} is a Dask scheduler: add --executor dask "
+                         f"(the {executor} executor does not use it)")
+
+
 @app.command("sweep")
 def sweep_cmd(
     file: Annotated[Path, typer.Argument(help="Sweep file (TOML).")],
@@ -723,6 +736,7 @@ def sweep_cmd(
     """Run a parameter sweep into a crash-safe results directory."""
     from ..experiments.store import SweepInterrupted, run_sweep
 
+    _address_needs_dask(address, executor)
     try:
         r = run_sweep(file, out, executor=executor, address=address, resume=resume,
                       quiet=quiet, workers=workers, chunk_size=chunk_size)
@@ -748,6 +762,7 @@ def calibrate_cmd(
     """Fit a scenario to COW history by ABC-SMC (pyabc); predict a held-out period."""
     from ..experiments.calibrate import finished_generations, run_calibration
 
+    _address_needs_dask(address, executor)
     try:
         d = run_calibration(file, out, executor=executor, workers=workers, address=address,
                             resume=resume, quiet=quiet)
