@@ -40,3 +40,17 @@ def test_joiners_count_like_originators():
 def test_bad_period():
     with pytest.raises(ValueError, match="start 1900 is after end 1850"):
         great_power_disputes(1900, 1850)
+
+
+def test_disputes_as_calibration_statistics():
+    from security_regimes.data.patterns import observed_patterns
+
+    concert = observed_patterns(1816, 1852)  # the five were the only major powers
+    assert concert["disputes_per_pair_year"] == pytest.approx(9 / 370)
+    assert concert["dispute_war_share"] == pytest.approx(1 / 9)
+    every = observed_patterns(1853, 1870, cohort="all")  # with Italy from 1860, as section 6
+    assert every["disputes_per_pair_year"] == pytest.approx(12 / (7 * 10 + 11 * 15))
+    assert every["dispute_war_share"] == pytest.approx(7 / 12)
+    five = observed_patterns(1853, 1870)
+    assert five["disputes_per_pair_year"] * 180 == pytest.approx(round(five["disputes_per_pair_year"] * 180))
+    assert five["disputes_per_pair_year"] * 180 < 12  # the disputes with Italy are left out

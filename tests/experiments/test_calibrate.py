@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -277,3 +278,16 @@ def test_ctrl_c_of_a_process_calibration_is_one_line_and_resume_finishes(tmp_pat
                         "--quiet", "--resume"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads((out / "manifest.json").read_text())["generations"] == 6
+
+
+def test_disputes_need_the_crisis_core(tmp_path):
+    from security_regimes.experiments.calibrate import load_calibration_file
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    model, scenario = load_calibration_file(examples / "calibrate_crisis.toml")
+    assert scenario.system.core == "crisis" and "disputes_per_pair_year" in model.statistics
+    bad = tmp_path / "bad.toml"
+    bad.write_text((examples / "calibrate_crisis.toml").read_text()
+                   .replace('scenario = "concert_crisis.toml"', 'scenario = "concert_of_europe"'))
+    with pytest.raises(ValueError, match="statistics.dispute_war_share: disputes are the crisis core's"):
+        load_calibration_file(bad)

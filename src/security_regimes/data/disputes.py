@@ -42,9 +42,38 @@ def dispute_participants() -> pd.DataFrame:
     return _cached("dispute_participants.csv").copy()
 
 
-def _majors_in(year: int) -> set[int]:
-    m = major_powers()
-    return set(m[(m.styear <= year) & (m.endyear >= year)].ccode)
+def disputes_among(start: int, end: int, members: dict[int, set[int]]) -> pd.DataFrame:
+    """Disputes begun in ``[start, end]`` with, on each side, a participant in
+    ``members[styear]`` (COW ccodes by the dispute's start year).  Columns as
+    :func:`great_power_disputes`."""
+    if start > end:
+        raise ValueError(f"disputes: start {start} is after end {end}")
+    d = disputes()
+    d = d[(d.styear >= start) & (d.styear <= end)]
+    part = dispute_participants()
+    part = part[part.dispnum.isin(d.dispnum)]
+    names = {}
+    for row in part.itertuples():
+        names.setdefault(int(row.ccode), row.stabb)
+    rows = []
+    for dispute in d.itertuples():
+        among = members.get(int(dispute.styear), set())
+        g = part[part.dispnum == dispute.dispnum]
+        side_a = set(g[(g.sidea == 1) & g.ccode.isin(among)].ccode)
+        side_b = set(g[(g.sidea == 0) & g.ccode.isin(among)].ccode)
+        pairs = sorted((a, b) for a in side_a for b in side_b)
+        if not pairs:
+            continue
+        outcome = dispute.outcome
+        rows.append({
+            "dispnum": int(dispute.dispnum), "styear": int(dispute.styear),
+            "outcome": outcome, "kind": OUTCOMES.get(outcome, "other") if pd.notna(outcome)
+            else "other", "settle": dispute.settle,
+            "negotiated": bool(dispute.settle == 1) if pd.notna(dispute.settle) else False,
+            "hostlev": dispute.hostlev, "war": bool(dispute.hostlev == 5),
+            "pairs": ", ".join(f"{names[a]}-{names[b]}" for a, b in pairs)})
+    return pd.DataFrame(rows, columns=["dispnum", "styear", "outcome", "kind", "settle",
+                                       "negotiated", "hostlev", "war", "pairs"])
 
 
 def great_power_disputes(start: int = 1816, end: int = 1913,
@@ -60,39 +89,16 @@ def great_power_disputes(start: int = 1816, end: int = 1913,
     """
     if start > end:
         raise ValueError(f"disputes: start {start} is after end {end}")
-    d = disputes()
-    d = d[(d.styear >= start) & (d.styear <= end)]
-    part = dispute_participants()
-    part = part[part.dispnum.isin(d.dispnum)]
-    names = {}
-    for row in part.itertuples():
-        names.setdefault(int(row.ccode), row.stabb)
-    codes = None
+    m = major_powers()
+    members = {y: set(m[(m.styear <= y) & (m.endyear >= y)].ccode) for y in range(start, end + 1)}
     if states is not None:
+        part = dispute_participants()
         lookup = {"USR": "RUS"}
-        want = {lookup.get(s, s) for s in states}
-        codes = {cc for cc, ab in names.items() if lookup.get(ab, ab) in want}
-    rows = []
-    for dispute in d.itertuples():
-        majors = _majors_in(int(dispute.styear))
-        g = part[part.dispnum == dispute.dispnum]
-        side_a = set(g[(g.sidea == 1) & g.ccode.isin(majors)].ccode)
-        side_b = set(g[(g.sidea == 0) & g.ccode.isin(majors)].ccode)
-        pairs = sorted((a, b) for a in side_a for b in side_b)
-        if codes is not None:
-            pairs = [(a, b) for a, b in pairs if {a, b} <= codes]
-        if not pairs:
-            continue
-        outcome = dispute.outcome
-        rows.append({
-            "dispnum": int(dispute.dispnum), "styear": int(dispute.styear),
-            "outcome": outcome, "kind": OUTCOMES.get(outcome, "other") if pd.notna(outcome)
-            else "other", "settle": dispute.settle,
-            "negotiated": bool(dispute.settle == 1) if pd.notna(dispute.settle) else False,
-            "hostlev": dispute.hostlev, "war": bool(dispute.hostlev == 5),
-            "pairs": ", ".join(f"{names[a]}-{names[b]}" for a, b in pairs)})
-    return pd.DataFrame(rows, columns=["dispnum", "styear", "outcome", "kind", "settle",
-                                       "negotiated", "hostlev", "war", "pairs"])
+        want = {lookup.get(x, x) for x in states}
+        codes = {int(cc) for cc, ab in zip(part.ccode, part.stabb, strict=True)
+                 if lookup.get(ab, ab) in want}
+        members = {y: v & codes for y, v in members.items()}
+    return disputes_among(start, end, members)
 
 
 def great_power_pair_years(start: int, end: int) -> int:

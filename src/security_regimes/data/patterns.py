@@ -36,6 +36,13 @@ Statistics (``STATISTICS``), for a period ``[start, end]`` of calendar years:
 ``eliminations``
     Cohort members whose major-power spell ended in the period (State System
     Membership v2016).
+``disputes_per_pair_year``
+    Militarized disputes (MID v5.0) begun in the period with cohort members on
+    opposite sides, per cohort pair-year (:mod:`security_regimes.data.disputes`
+    gives the coding; the crisis core's crises are compared with them).
+``dispute_war_share``
+    The share of those disputes that reached war (hostility level 5); NaN
+    without a dispute.
 """
 
 from __future__ import annotations
@@ -46,9 +53,10 @@ import numpy as np
 import pandas as pd
 
 from .cow_data import DEFAULT_POWERS_1816, _cached, capabilities, major_powers, wars
+from .disputes import disputes_among
 
 STATISTICS = ("wars", "wars_per_pair_year", "years_to_first_war", "con", "alliances",
-              "eliminations")
+              "eliminations", "disputes_per_pair_year", "dispute_war_share")
 #: Calendar years the shipped record covers for these patterns (to the eve of 1914).
 RECORD = (1816, 1913)
 COHORTS = ("1816", "all")
@@ -133,6 +141,8 @@ def observed_patterns(start: int, end: int, cohort: str = "1816") -> dict[str, f
     m = major_powers()
     cohort_states = set().union(*members.values())
     ended = m[m.stateabb.isin(cohort_states) & (m.endyear >= start) & (m.endyear <= end)]
+    code = dict(zip(m.stateabb, m.ccode, strict=True))
+    d = disputes_among(start, end, {y: {int(code[s]) for s in v} for y, v in members.items()})
     return {
         "wars": float(len(w)),
         "wars_per_pair_year": len(w) / pair_years if pair_years else float("nan"),
@@ -140,6 +150,8 @@ def observed_patterns(start: int, end: int, cohort: str = "1816") -> dict[str, f
         "con": float(np.mean([concentration(y, s) for y, s in members.items()])),
         "alliances": float(np.mean([allied_pairs(y, s) for y, s in members.items()])),
         "eliminations": float(len(ended)),
+        "disputes_per_pair_year": len(d) / pair_years if pair_years else float("nan"),
+        "dispute_war_share": float(d.war.mean()) if len(d) else float("nan"),
     }
 
 

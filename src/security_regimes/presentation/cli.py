@@ -598,7 +598,8 @@ def schelling_cmd(
 
 @app.command("dilemmas")
 def dilemmas_cmd(
-    name: Annotated[str, typer.Argument(help="Scenario name.")] = "concert_of_europe",
+    name: Annotated[str, typer.Argument(help="Scenario name or scenario file FILE.toml.")
+                    ] = "concert_of_europe",
     core: Annotated[str | None, typer.Option(
         help=_S["core"].help() + " (default: the scenario's)")] = None,
     as_json: Json = False,
@@ -609,7 +610,12 @@ def dilemmas_cmd(
 
     if core is not None:
         _S["core"].check(core, "--core")
-    df = pair_games(name, core)
+    scn = name
+    if name.endswith(".toml"):
+        from ..experiments.files import load_scenario_file
+
+        scn, _ = load_scenario_file(name)
+    df = pair_games(scn, core)
     if as_json:
         print(json.dumps({"scenario": name, "core": df.attrs["core"],
                           "pairs": df.to_dict("records")}, default=float))

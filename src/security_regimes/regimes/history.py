@@ -209,6 +209,9 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
     # members when the run has no regime or every power is a member).
     count = np.where(war, m["wars"][:, sel], 0)
     pairs = m["pairs"][:, sel].sum(axis=1)
+    # Crises of the crisis core (none under the first-strike core), as disputes.
+    crises = m["crises"][:, sel].sum(axis=1).astype(float)
+    crisis_wars = m["crisis_wars"][:, sel].sum(axis=1).astype(float)
     length = end - start + 1
     first = np.where(war.any(axis=1), war.argmax(axis=1), length)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -220,6 +223,8 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
         "con": np.nanmean(m["con"][:, sel], axis=1),
         "alliances": m["alliance_count"][:, sel].mean(axis=1).astype(float),
         "eliminations": m["eliminated"][:, sel].sum(axis=1).astype(float),
+        "disputes_per_pair_year": np.where(pairs > 0, crises / np.maximum(pairs, 1), np.nan),
+        "dispute_war_share": np.where(crises > 0, crisis_wars / np.maximum(crises, 1), np.nan),
     })
 
 
