@@ -27,7 +27,7 @@ from security_regimes.system.war import demand
 
 from . import reference as ref
 from .draws import Draws
-from .test_reference import random_regime, random_state
+from .test_reference import random_state, with_random_regime
 
 CRISIS_MEASURES = ref.CRISIS_MEASURES
 PV, PF, PC = ph.PAIR_VALUE, ph.PAIR_FLAG, ph.PAIR_CODE
@@ -102,14 +102,7 @@ def crisis_world(seed, n, policy, dyadic, extra, regime, years_ahead=False):
     sq = np.where(np.isnan(np.transpose(sq, (0, 2, 1))), np.nan, sq)
     state.status_quo = sq
     state.trend = rng.normal(0.01, 0.08, (B, n))
-    reg = None
-    if regime != "none":
-        reg = random_regime(rng, n, regime)
-        state.weight = rng.uniform(0, 1, (B, n))
-        state.memory = rng.uniform(0, 1, B)
-        state.revisionist = rng.random((B, n)) < 0.2
-        state.ref_share = rng.uniform(0, 0.6, (B, n))
-        state.in_force = rng.random(B) < 0.7
+    reg = with_random_regime(rng, state, n, regime)
     keys = spawn_keys(seed, np.arange(B))
     year = int(rng.integers(0, 100))
     return system, policy, dy, reg, state, keys, year

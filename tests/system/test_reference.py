@@ -54,6 +54,21 @@ def random_regime(rng, n, members):
                                         decline=float(rng.choice([0.0, 1.0, 2.5]))))
 
 
+def with_random_regime(rng, state, n, regime):
+    """A random regime (``"all"`` or ``"some"`` members; ``"none"``: None) and random
+    regime state for the ``B`` systems of ``state`` (set in place)."""
+    if regime == "none":
+        return None
+    B = state.cap.shape[0]
+    reg = random_regime(rng, n, regime)
+    state.weight = rng.uniform(0, 1, (B, n))
+    state.memory = rng.uniform(0, 1, B)
+    state.revisionist = rng.random((B, n)) < 0.2
+    state.ref_share = rng.uniform(0, 0.6, (B, n))
+    state.in_force = rng.random(B) < 0.7
+    return reg
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**31),
@@ -86,14 +101,7 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
     dy = Dyadic.build(dyadic, 50, n)
     B = 12
     state = random_state(rng, B, n, dy)
-    reg = None
-    if regime != "none":
-        reg = random_regime(rng, n, regime)
-        state.weight = rng.uniform(0, 1, (B, n))
-        state.memory = rng.uniform(0, 1, B)
-        state.revisionist = rng.random((B, n)) < 0.2
-        state.ref_share = rng.uniform(0, 0.6, (B, n))
-        state.in_force = rng.random(B) < 0.7
+    reg = with_random_regime(rng, state, n, regime)
     keys = spawn_keys(seed, np.arange(B))
     year = int(rng.integers(0, 100))
     draws = Draws(keys, year, n)
