@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._repr import Summarised
 from .._resources import check_fits
 from .._settings import DEFAULT_SEED
 from .._validation import check_int, check_probability
@@ -262,8 +263,8 @@ def _play_numpy(act8, next8, det_act8, state8, fsm_slots, all_fsm, acts, groups,
     return moves
 
 
-@dataclass
-class MatchResult:
+@dataclass(repr=False)
+class MatchResult(Summarised):
     """One match.
 
     Attributes
@@ -282,6 +283,16 @@ class MatchResult:
     moves: np.ndarray
     scores: np.ndarray
     seed: int
+
+    def _summary(self):
+        turns = len(self.moves)
+        shown = "".join("C" if m else "D" for m in self.moves[:40, 0]) if turns else ""
+        other = "".join("C" if m else "D" for m in self.moves[:40, 1]) if turns else ""
+        more = f" ... ({turns:,} turns)" if turns > 40 else ""
+        return (f"MatchResult: {self.players[0]} vs {self.players[1]}, {turns:,} turns, "
+                f"seed {self.seed}", [
+                    ("scores", f"{self.scores[0]:g}, {self.scores[1]:g}"),
+                    (self.players[0], shown + more), (self.players[1], other + more)])
 
     @property
     def turns(self) -> int:

@@ -38,8 +38,15 @@ def _words(x: int) -> list[int]:
     return out
 
 
-def root_entropy(seed: int | np.random.SeedSequence | None) -> int:
-    """The integer entropy of a job's root seed (fresh OS entropy if ``None``)."""
+def root_entropy(seed: int | np.random.SeedSequence | np.random.Generator | None) -> int:
+    """The integer entropy of a job's root seed (fresh OS entropy if ``None``).
+
+    A ``numpy.random.Generator`` (SPEC 7) gives one 63-bit integer drawn from
+    it: the run is reproducible from the generator's state, and two runs from
+    the same generator differ, as SPEC 7 expects.
+    """
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**63))
     if isinstance(seed, np.random.SeedSequence):
         if seed.spawn_key:
             raise ValueError("seed: pass a root SeedSequence (empty spawn_key) or an int")
@@ -47,7 +54,8 @@ def root_entropy(seed: int | np.random.SeedSequence | None) -> int:
     if seed is None:
         return int(np.random.SeedSequence().entropy)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0:
-        raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+        raise ValueError("seed must be a non-negative integer, a SeedSequence, a Generator "
+                         f"or None, got {seed!r}")
     return int(seed)
 
 

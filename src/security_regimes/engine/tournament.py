@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._repr import Summarised, names
 from .._resources import check_fits
 from .._settings import DEFAULT_SEED
 from .._validation import check_int
@@ -17,8 +18,8 @@ from .play import play_indexed
 from .rng import root_entropy
 
 
-@dataclass
-class TournamentResult:
+@dataclass(repr=False)
+class TournamentResult(Summarised):
     """Result of :func:`tournament`.
 
     Attributes
@@ -39,6 +40,12 @@ class TournamentResult:
     scores: pd.DataFrame
     ranking: list[str]
     seed: int
+
+    def _summary(self):
+        reps = int(self.scores.repetition.max()) + 1 if len(self.scores) else 0
+        return (f"TournamentResult: {len(self.players)} strategies, {reps} repetitions, "
+                f"seed {self.seed}", [("ranking", names(self.ranking, 8)),
+                                      ("see", ".summary, .scores")])
 
     @property
     def summary(self) -> pd.DataFrame:

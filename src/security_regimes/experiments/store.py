@@ -30,6 +30,7 @@ import pandas as pd
 
 from .._io import write_parquet, write_text
 from .._progress import Progress
+from .._repr import Summarised, names
 from .._validation import require_extra
 from .._version import __version__
 from .files import load_sweep_file
@@ -323,12 +324,23 @@ def finished_files(d: Path, manifest: dict) -> list[tuple[Path, Path]]:
             for i in sorted(done)]
 
 
-@dataclass
-class SweepData:
+@dataclass(repr=False)
+class SweepData(Summarised):
+    """A sweep's tables: ``points`` (one row per design point), ``runs`` (one per
+    run), ``years`` (one per run-year), and its ``manifest``."""
+
     manifest: dict
     points: pd.DataFrame
     runs: pd.DataFrame
     years: pd.DataFrame
+
+    def _summary(self):
+        params = [c for c in self.points.columns if c != "point"]
+        return (f"SweepData: {len(self.points):,} points, {len(self.runs):,} runs, "
+                f"{len(self.years):,} run-years", [
+                    ("base", self.manifest.get("base", self.manifest.get("scenario", "?"))),
+                    ("parameters", names(params)),
+                    ("run columns", names(self.runs.columns, 8))])
 
 
 def load(directory: str | Path) -> SweepData:

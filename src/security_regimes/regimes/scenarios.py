@@ -16,6 +16,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from .._repr import Summarised, names
 from .._resources import check_fits
 from .._settings import DEFAULT_SEED, Settings, check_settings
 from .._stats import mean_ci
@@ -106,13 +107,26 @@ class Scenario:
         return ScenarioResult(self, main, cf)
 
 
-@dataclass
-class ScenarioResult:
+@dataclass(repr=False)
+class ScenarioResult(Summarised):
     """A scenario's run and its norm-free counterfactual on the same seeds."""
 
     scenario: Scenario
     result: SimulationResult
     counterfactual: SimulationResult | None
+
+    def _summary(self):
+        r = self.result
+        s = self.scenario
+        return (f"ScenarioResult {s.name!r}: {r.n_systems:,} runs x {r.years:,} years from "
+                f"{s.start_year}, seed {r.seed}", [
+                    ("claim", s.claim), ("powers", f"{s.system.n_powers} ({names(s.system.names)})"),
+                    ("core", s.system.core), ("policy", s.policy.name),
+                    ("regime", s.regime.name if s.regime is not None else "none"),
+                    ("counterfactual", "the same seeds without the norms"
+                     if self.counterfactual is not None else "none (no regime)"),
+                    ("wars per run", f"{r.measures['wars'].sum(axis=1).mean():.3f}"),
+                    ("see", ".outcomes(), .channels(), .autonomy(), .summary, .per_year")])
 
     @property
     def seed(self) -> int:

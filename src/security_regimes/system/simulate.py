@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._io import _tmp, write_parquet
+from .._repr import Summarised, names
 from .._resources import check_fits
 from .._settings import DEFAULT_SEED
 from .._tables import MAX_YEARS
@@ -27,8 +28,8 @@ from .model import Dyadic, initial_state
 YEAR_MEASURES = LAYOUT_MEASURES
 
 
-@dataclass
-class SimulationResult:
+@dataclass(repr=False)
+class SimulationResult(Summarised):
     """Result of :func:`simulate`.
 
     Attributes
@@ -58,6 +59,20 @@ class SimulationResult:
     @property
     def n_systems(self) -> int:
         return self.measures["war"].shape[0]
+
+    def _summary(self):
+        m = self.measures
+        wars = m["wars"].sum(axis=1)
+        regime = getattr(self.regime, "name", None) if self.regime is not None else "none"
+        return (f"SimulationResult: {self.n_systems:,} systems x {self.years:,} years, "
+                f"seed {self.seed}", [
+                    ("powers", f"{self.system.n_powers} ({names(self.system.names)})"),
+                    ("core", self.system.core), ("policy", self.policy.name),
+                    ("dyadic", self.dyadic), ("regime", regime),
+                    ("wars per run", f"{wars.mean():.3f}"),
+                    ("essential survival at the end",
+                     f"{m['essential_survival'][:, -1].mean():.3f}"),
+                    ("measures", f"{len(m)}: {names(m)} (.measures, .summary, .per_year)")])
 
     @property
     def alliance_edges(self) -> np.ndarray | None:
@@ -270,8 +285,8 @@ class SimulationResult:
         return written
 
 
-@dataclass
-class StreamedResult:
+@dataclass(repr=False)
+class StreamedResult(Summarised):
     """A run streamed to Parquet by ``simulate(..., out=DIR)``.
 
     ``summary`` (one row per system) is kept in memory; the per-year tables
@@ -285,6 +300,11 @@ class StreamedResult:
     chunks: int
     summary: pd.DataFrame
     files: list[Path]
+
+    def _summary(self):
+        return (f"StreamedResult: {self.n_systems:,} systems x {self.years:,} years, "
+                f"seed {self.seed}", [("out", self.out), ("chunks", self.chunks),
+                                      ("files", f"{len(self.files)}: {names(self.files, 3)}")])
 
 
 def _stream(out, system, years, policy, systems, seed, **kw) -> StreamedResult:
