@@ -632,14 +632,18 @@ def paradox_cmd(
     systems: Annotated[int, typer.Option(help="Runs per world.")] = 1000,
     years: Annotated[int, typer.Option(help="Years per run.")] = 50,
     seed: Seed = DEFAULT_SEED,
+    core: Annotated[str | None, typer.Option(
+        help=_S["core"].help() + " (default: the scenario's)")] = None,
     as_json: Json = False,
 ) -> None:
     """Stability-instability paradox: superpower_bipolar with and without nuclear weapons."""
     from .._validation import check_int
     from ..regimes.scenarios import stability_instability
 
+    if core is not None:
+        _S["core"].check(core, "--core")
     df = stability_instability(check_int(systems, "--systems", 1), check_int(years, "--years", 1),
-                               seed)
+                               seed, core)
     if as_json:
         print(json.dumps(df.to_dict("records"), default=float))
         return

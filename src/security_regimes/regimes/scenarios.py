@@ -660,7 +660,8 @@ def schelling(scenario: str | Scenario | None = None, n: int | None = None,
     return df
 
 
-def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFAULT_SEED,
+                          core: str | None = None) -> pd.DataFrame:
     """The stability-instability paradox (Snyder 1965): nuclear against non-nuclear.
 
     Runs ``superpower_bipolar`` as it is and with ``nuclear=()`` (the same
@@ -668,15 +669,20 @@ def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFA
     two superpowers, wars in the periphery (any other war), and wars that a
     superpower starts against a periphery state, with 95% CIs over runs.  The
     paradox predicts fewer direct wars and as many or more periphery wars
-    under nuclear weapons.
+    under nuclear weapons.  ``core`` replaces the decision core; under the
+    crisis core each world also reports its crises per year and the share of
+    them that became a war.
     """
     base = get_scenario("superpower_bipolar")
+    if core is not None:
+        base = replace(base, system=base.system.with_(core=core))
     rows = []
     for label, nuclear in (("nuclear", True), ("non-nuclear", False)):
         wars = paradox_wars(base, systems, years, seed, nuclear)
-        row = {"world": label}
+        row = {"world": label, "core": base.system.core}
         for name, x in wars.items():
-            mm, lo, hi, _ = mean_ci(x.mean(axis=1))
+            per_run = x.mean(axis=1)
+            mm, lo, hi, _ = mean_ci(per_run[~np.isnan(per_run)])
             row.update({name: mm, f"{name}_lo": lo, f"{name}_hi": hi})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -696,5 +702,11 @@ def paradox_wars(scenario: Scenario, systems: int, years: int, seed: int | None,
     war, superpowers = m["war"], list(scenario.system.nuclear)
     sup_a, sup_d = np.isin(m["attacker"], superpowers), np.isin(m["defender"], superpowers)
     direct = war & sup_a & sup_d
-    return {"superpower_wars": direct, "periphery_wars": war & ~direct,
-            "superpower_initiated": war & sup_a & ~sup_d}
+    out = {"superpower_wars": direct, "periphery_wars": war & ~direct,
+           "superpower_initiated": war & sup_a & ~sup_d}
+    if scenario.system.core == "crisis":
+        out["crises"] = m["crises"].astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = m["crisis_wars"].sum(axis=1) / m["crises"].sum(axis=1)
+        out["crisis_war_share"] = np.broadcast_to(share[:, None], war.shape)
+    return out
