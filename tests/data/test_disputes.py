@@ -29,6 +29,8 @@ def test_the_superpower_record():
     assert (us.outcome == 5).sum() == 33  # stalemates
     rec = dispute_record(((1946, 1991),), ("USA", "RUS")).iloc[0]
     assert rec.pair_years == 46 and rec.per_pair_year == pytest.approx(48 / 46)
+    assert rec.wars == 0  # no war between the two (two disputes reached war with others)
+    assert us.war.sum() == 2 and not us.pair_war.any()
 
 
 def test_joiners_count_like_originators():

@@ -119,3 +119,19 @@ def test_run_with_the_crisis_core_reports_crises():
     stats = {row["statistic"] for row in payload["history"]}
     assert {"p_joint_record", "p_3_wars_1853_1870"} <= stats
     assert {row["statistic"] for row in payload["crises"]} >= {"per_pair_year", "share_war"}
+
+
+def test_the_nuclear_dyad_against_the_superpower_record():
+    from security_regimes.regimes.history import dyad_crisis_check
+
+    base = get_scenario("superpower_bipolar")
+    r = replace(base, system=base.system.with_(core="crisis")).run(seed=1, systems=100)
+    d = dyad_crisis_check(r).set_index("statistic")
+    assert d.observed["per_year"] == pytest.approx(48 / 46)
+    assert d.observed["share_stalemate"] == pytest.approx(33 / 48)
+    assert d.observed["share_war"] == 0.0
+    c = r.result.crises
+    codes = np.maximum(c[:, :, 0, 1], c[:, :, 1, 0])
+    assert d.simulated["per_year"] == pytest.approx(((codes > 0).sum(axis=1) / r.result.years).mean())
+    with pytest.raises(ValueError, match="kept no crises"):
+        dyad_crisis_check(base.run(seed=1, systems=3, years=5))

@@ -382,3 +382,20 @@ def test_crisis_runs_are_reproducible_across_threads_and_batches():
     for key in ("crises", "wars", "yields", "war_size"):
         assert np.array_equal(a.measures[key], b.measures[key])
     assert isinstance(initial_state(system, 1), State)
+
+
+def test_recorded_crises_agree_with_the_measures():
+    r = simulate(system=System(core="crisis"), years=40, systems=30, seed=2, record_crises=True)
+    c = r.crises
+    assert c.shape == (30, 40, 5, 5) and c.dtype == np.int8
+    m = r.measures
+    assert np.array_equal((c > 0).sum(axis=(2, 3)), m["crises"])
+    for code, key in ((1, "yields"), (2, "compromises"), (3, "stalemates")):
+        assert np.array_equal((c == code).sum(axis=(2, 3)), m[key]), key
+    assert np.array_equal(np.isin(c, (4, 5)).sum(axis=(2, 3)), m["crisis_wars"])
+    assert np.array_equal((c == 5).sum(axis=(2, 3)), m["preventive_wars"])
+    assert not ((c > 0) & (np.transpose(c, (0, 1, 3, 2)) > 0)).any()  # one crisis per pair
+    assert simulate(system=System(core="crisis"), years=5, systems=2).crises is None
+    with pytest.raises(ValueError, match="record_crises: crises are kept in memory only"):
+        simulate(system=System(core="crisis"), years=5, systems=2, record_crises=True,
+                 out="never")

@@ -64,6 +64,7 @@ def disputes_among(start: int, end: int, members: dict[int, set[int]]) -> pd.Dat
         pairs = sorted((a, b) for a in side_a for b in side_b)
         if not pairs:
             continue
+        level = dict(zip(g.ccode, g.hostlev, strict=True))  # each participant's own level
         outcome = dispute.outcome
         rows.append({
             "dispnum": int(dispute.dispnum), "styear": int(dispute.styear),
@@ -71,9 +72,10 @@ def disputes_among(start: int, end: int, members: dict[int, set[int]]) -> pd.Dat
             else "other", "settle": dispute.settle,
             "negotiated": bool(dispute.settle == 1) if pd.notna(dispute.settle) else False,
             "hostlev": dispute.hostlev, "war": bool(dispute.hostlev == 5),
+            "pair_war": any(level[a] == 5 and level[b] == 5 for a, b in pairs),
             "pairs": ", ".join(f"{names[a]}-{names[b]}" for a, b in pairs)})
     return pd.DataFrame(rows, columns=["dispnum", "styear", "outcome", "kind", "settle",
-                                       "negotiated", "hostlev", "war", "pairs"])
+                                       "negotiated", "hostlev", "war", "pair_war", "pairs"])
 
 
 def great_power_disputes(start: int = 1816, end: int = 1913,
@@ -84,8 +86,9 @@ def great_power_disputes(start: int = 1816, end: int = 1913,
     Union is ``RUS``/``USR`` under ccode 365) keeps the disputes that set
     those two against each other.  Columns: dispnum, styear, outcome (MID
     code), kind (victory, yield, stalemate, compromise, other), settle,
-    negotiated, hostlev, war (hostility level 5) and pairs (the great-power
-    pairs on opposite sides, as text).
+    negotiated, hostlev, war (the dispute reached hostility level 5),
+    pair_war (two of the powers on opposite sides both fought at level 5) and
+    pairs (the great-power pairs on opposite sides, as text).
     """
     if start > end:
         raise ValueError(f"disputes: start {start} is after end {end}")
@@ -119,9 +122,12 @@ def dispute_record(periods=PERIODS, states: tuple[str, str] | None = None) -> pd
         d = great_power_disputes(lo, hi, states)
         pair_years = hi - lo + 1 if states is not None else great_power_pair_years(lo, hi)
         n = len(d)
+        # A dispute's level is its highest participant's; for two named states
+        # only a war between them counts (both at level 5).
+        war = d.pair_war if states is not None else d.war
         row = {"period": f"{lo}-{hi}", "disputes": n, "pair_years": pair_years,
-               "per_pair_year": n / pair_years, "wars": int(d.war.sum()),
-               "share_war": d.war.mean() if n else np.nan,
+               "per_pair_year": n / pair_years, "wars": int(war.sum()),
+               "share_war": war.mean() if n else np.nan,
                "share_negotiated": d.negotiated.mean() if n else np.nan}
         for kind in ("yield", "stalemate", "compromise", "victory", "other"):
             row[f"share_{kind}"] = (d.kind == kind).mean() if n else np.nan

@@ -494,7 +494,7 @@ def run_cmd(
     percentiles, P(all 1816 great powers alive in 1914), the joint record,
     wars per pair-year) with likelihood ratios; with the crisis core, the
     crises against the MID record of 1816-1913 too."""
-    from ..regimes.history import covers_record, crisis_check, history_check
+    from ..regimes.history import covers_record, crisis_check, dyad_crisis_check, history_check
     from ..regimes.scenarios import get_scenario
 
     if name.endswith(".toml"):
@@ -527,11 +527,15 @@ def run_cmd(
     history = history_check(r) if covers_record(scn.start_year, r.result.years) else None
     crises = (crisis_check(r) if history is not None and scn.system.core == "crisis"
               else None)
+    dyad = (dyad_crisis_check(r) if scn.system.core == "crisis" and len(scn.system.nuclear) >= 2
+            else None)
     extra = {"channels": channels}
     if history is not None:
         extra["history"] = history
     if crises is not None:
         extra["crises"] = crises
+    if dyad is not None:
+        extra["dyad_crises"] = dyad
     if out is not None:
         r.to_parquet(out, extra=extra, run_seconds=time.perf_counter() - t0)
     if as_json:
@@ -541,6 +545,8 @@ def run_cmd(
             payload["history"] = history.to_dict("records")
         if crises is not None:
             payload["crises"] = crises.to_dict("records")
+        if dyad is not None:
+            payload["dyad_crises"] = dyad.to_dict("records")
         print(json.dumps(payload, default=float))
         return
     console.print(f"[bold]{scn.name}[/bold]: {scn.description}\nclaim: {scn.claim}")
@@ -552,6 +558,10 @@ def run_cmd(
         show(_df_table(history.drop(columns=["description"]),
                                 title="History as a predictive distribution (COW 1816-1913); "
                                       "likelihood_ratio = P(record | norms) / P(record | none)"))
+    if dyad is not None:
+        show(_df_table(dyad.drop(columns=["description"]),
+                       title=f"The nuclear pair's crises against {dyad.attrs['record']} (MID), "
+                             "yearly rates; rank = share of runs at or below the record"))
     if crises is not None:
         show(_df_table(crises.drop(columns=["description"]),
                        title="Crises against the MID record (great-power disputes); rank = "

@@ -282,3 +282,56 @@ def crisis_check(scenario_result, periods=None) -> pd.DataFrame:
                    "runs": int(v.size)}
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: The nuclear dyad's record: USA-USSR militarized disputes, 1946-1991 (MID v5.0).
+DYAD_RECORD = (("USA", "RUS"), (1946, 1991))
+
+
+def dyad_crisis_check(scenario_result, pair: tuple[int, int] | None = None) -> pd.DataFrame:
+    """One pair's crises against the USA-USSR record of 1946-1991, as yearly rates.
+
+    ``pair`` (power indices; default: the scenario's first two nuclear
+    powers) is compared, both directions pooled, with the USA-USSR disputes
+    of MID v5.0: crises per year and the shares ending in war, a yield, a
+    stalemate and a compromise.  The comparison is of rates, not dates: the
+    run need not start in 1946.  Needs the crisis core's recorded crises
+    (``ScenarioResult.result.crises``, kept by :meth:`Scenario.run`).
+    """
+    r = scenario_result.result
+    if r.crises is None:
+        raise ValueError("dyad_crisis_check: the run kept no crises (run the crisis core "
+                         "with record_crises=True)")
+    system = scenario_result.scenario.system
+    if pair is None:
+        if len(system.nuclear) < 2:
+            raise ValueError("dyad_crisis_check: name a pair; the scenario has no two "
+                             "nuclear powers")
+        pair = tuple(sorted(system.nuclear)[:2])
+    i, j = pair
+    codes = np.maximum(r.crises[:, :, i, j], r.crises[:, :, j, i])  # one crisis per pair-year
+    crises = (codes > 0).sum(axis=1).astype(float)
+    states, (lo, hi) = DYAD_RECORD
+    obs = dispute_record(((lo, hi),), states).iloc[0]
+    kinds = {"share_war": (4, 5), "share_yield": (1,), "share_stalemate": (3,),
+             "share_compromise": (2,)}
+    rows = [("per_year", "crises per year between the two", float(obs.per_pair_year),
+             crises / r.years)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for key, code in kinds.items():
+            share = np.isin(codes, code).sum(axis=1) / crises
+            rows.append((key, key.replace("share_", "share ending in "), float(obs[key]),
+                         np.where(crises > 0, share, np.nan)))
+    out = []
+    for key, label, observed, sim in rows:
+        v = sim[~np.isnan(sim)]
+        out.append({"pair": f"{system.names[i]}-{system.names[j]}", "statistic": key,
+                    "description": label, "observed": observed,
+                    "simulated": float(v.mean()) if v.size else np.nan,
+                    "p10": float(np.percentile(v, 10)) if v.size else np.nan,
+                    "p90": float(np.percentile(v, 90)) if v.size else np.nan,
+                    "rank": float((v <= observed).mean()) if v.size else np.nan,
+                    "runs": int(v.size)})
+    df = pd.DataFrame(out)
+    df.attrs["record"] = f"{'-'.join(states)} {lo}-{hi}"
+    return df

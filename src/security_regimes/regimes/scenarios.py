@@ -99,7 +99,8 @@ class Scenario:
                    "use fewer systems or years")
         kw = dict(years=years, systems=systems, seed=seed, dyadic=self.dyadic,
                   record_alliances=True, record_capabilities=True, progress=progress)
-        main = simulate(self.system, policy=self.policy, regime=self.regime, **kw)
+        main = simulate(self.system, policy=self.policy, regime=self.regime,
+                        record_crises=self.system.core == "crisis", **kw)
         cf = None
         if counterfactual:
             c = self.counterfactual()

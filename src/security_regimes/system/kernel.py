@@ -115,14 +115,16 @@ def _record(x, F, I, Bo, b, col):  # noqa: E741
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo,  # noqa: E741
-             caps, jmask, col0):
+             caps, jmask, crec, col0):
     """Advance systems ``b0 <= b < b1`` through years ``y0 <= y < y1`` in place.
 
     ``state`` is the batch's arrays in the order of :data:`~.phases.SystemState`
     (first axis: system).  Year ``y``'s measures go to column ``y - col0`` of
     ``F`` (float), ``I`` (int64) and ``Bo`` (bool), shape (measures, B, T);
     capabilities at its end to ``caps[:, y - col0 + 1]`` and the alliance
-    clique to ``jmask[:, y - col0]`` (each only if it has that many columns).
+    clique to ``jmask[:, y - col0]`` and the crisis core's outcome of each
+    ordered pair's crisis to ``crec[:, y - col0]`` (each only if it has that
+    many rows).
     ``gmult`` (b1 - b0, y1 - y0, N) are the slice's growth multipliers,
     ``pmult`` (b1 - b0, y1 - y0, N, N) its misjudgement factors (unused
     without noise).
@@ -130,6 +132,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo
     n = state[0].shape[1]
     record_caps = caps.shape[0] == F.shape[1]
     record_alliances = jmask.shape[0] == F.shape[1]
+    record_crises = crec.shape[0] == F.shape[1]
     no_noise = np.ones((n, n))
     (cap, alive, excluded, belief, dyad, grievance, seen_hostile, fallen, weight,
      revisionist, ref_share, memory, in_force, status_quo, trend) = state
@@ -149,6 +152,10 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo
                     caps[b, col + 1, q] = s.cap[q]
             if record_alliances:
                 jmask[b, col] = clique
+            if record_crises:
+                for i in range(n):
+                    for j in range(n):
+                        crec[b, col, i, j] = x.pair_codes[0, i, j]
 
 
 def likelihoods(misperception: float) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +229,7 @@ class Kernel:
         return max(1, int(self.BLOCK_BYTES // max(per_year, 1)))
 
     def run(self, state, keys, y0, y1, F, I, Bo, caps=None, jmask=None,  # noqa: E741
-            threads=None, col0=0):
+            threads=None, col0=0, crises=None):
         """Advance ``state`` in place through years ``y0 <= y < y1``.
 
         Year ``y``'s measures go to column ``y - col0`` of the output arrays.
@@ -232,6 +239,7 @@ class Kernel:
         s = self.system
         caps = caps if caps is not None else np.zeros((0, 1, 1))
         jmask = jmask if jmask is not None else np.zeros((0, 1), dtype=np.uint32)
+        crises = crises if crises is not None else np.zeros((0, 1, 1, 1), dtype=np.int8)
         regime_state = (
             state.weight if state.weight is not None else np.zeros((B, n)),
             state.revisionist if state.revisionist is not None else np.zeros((B, n), np.bool_),
@@ -266,7 +274,7 @@ class Kernel:
                                         0.0, s.capability_noise)
                              if self.noise else np.zeros((1, 1, 1, 1)))
                     _systems(s0, s1, start, stop, keys, gmult, pmult, self.params, self.tables,
-                             self.off, self.dpy, arrays, F, I, Bo, caps, jmask, col0)
+                             self.off, self.dpy, arrays, F, I, Bo, caps, jmask, crises, col0)
 
         threads = threads_for(threads, B)
         if threads == 1:

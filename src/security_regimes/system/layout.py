@@ -354,6 +354,9 @@ MEASURES: tuple[Measure, ...] = (
             "rising one (the commitment problem)"),
 )
 
+#: The outcome of a crisis by code (the crisis core's ``SimulationResult.crises``).
+CRISIS_OUTCOMES = ("none", "yield", "compromise", "stalemate", "war", "preventive war")
+
 #: Measure names in table order (the tidy tables' columns).
 YEAR_MEASURES = tuple(m.name for m in MEASURES)
 #: Names of the float, integer and boolean measures, in the order of the kernel's output rows.

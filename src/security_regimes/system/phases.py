@@ -32,6 +32,7 @@ import numpy as np
 from ..engine.kernels import njit, uniform
 from .cache import guard
 from .layout import (
+    CRISIS_OUTCOMES,
     M_ALLIANCE_COUNT,
     M_ATTACKER,
     M_ATTACKER_WON,
@@ -427,7 +428,7 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
 # --- 4'. The crisis core --------------------------------------------------------
 
 #: A crisis's outcome, ``x.pair_codes[PAIR_CODE.outcome][challenger, target]``.
-NO_CRISIS, YIELD, COMPROMISE, STALEMATE, CRISIS_WAR, PREVENTIVE = range(6)
+NO_CRISIS, YIELD, COMPROMISE, STALEMATE, CRISIS_WAR, PREVENTIVE = range(len(CRISIS_OUTCOMES))
 
 
 @phase

@@ -42,6 +42,10 @@ class SimulationResult(Summarised):
     alliance_mask : uint32 array, shape (systems, years) or None
         The alliance of each system-year as a bitmask of its members (bit
         ``i`` set: power ``i`` is in it); every two members are allied.
+    crises : int8 array, shape (systems, years, powers, powers) or None
+        The crisis core's crises (``record_crises``): ``[b, y, i, j]`` is the
+        outcome of ``i``'s crisis with ``j`` (``i`` the challenger):
+        ``layout.CRISIS_OUTCOMES[code]`` names each code (0: none).
     """
 
     system: System
@@ -53,6 +57,7 @@ class SimulationResult(Summarised):
     capabilities: np.ndarray | None = None
     alliance_mask: np.ndarray | None = None
     dyadic: str = "Tit For Tat"
+    crises: np.ndarray | None = None
     regime: object = None
     _frames: dict = field(default_factory=dict, repr=False)
 
@@ -423,6 +428,7 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     out: str | Path | None = None,
     threads: int | None = None,
+    record_crises: bool = False,
 ) -> SimulationResult | StreamedResult:
     """Simulate ``systems`` independent international systems for ``years`` years.
 
@@ -462,6 +468,9 @@ def simulate(
     threads : int, optional
         Threads over systems for the compiled year (default: the usable
         CPUs, or ``SECURITY_REGIMES_THREADS``).  Results do not depend on it.
+    record_crises : bool
+        Keep the outcome of every ordered pair's crisis each year
+        (``SimulationResult.crises``; crisis core, not streamed).
 
     Raises
     ------
@@ -471,6 +480,8 @@ def simulate(
         (:func:`estimate_bytes`).
     """
     if out is not None:
+        if record_crises:
+            raise ValueError("record_crises: crises are kept in memory only; run without out=")
         return _stream(out, system, years, policy, systems, seed, rules=rules, balancer=balancer,
                        future_weight=future_weight, dyadic=dyadic, regime=regime,
                        first_index=first_index, record_capabilities=record_capabilities,
@@ -486,7 +497,8 @@ def simulate(
     first_index = check_int(first_index, "first_index", 0)
     check_growth(system, years)
     check_fits(estimate_bytes(system.n_powers, years, systems, record_capabilities,
-                              record_alliances),
+                              record_alliances)
+               + (systems * years * system.n_powers ** 2 if record_crises else 0),
                f"simulate: {systems:,} systems x {years:,} years",
                "use fewer systems or years, record less (record_alliances=False), or stream "
                "the run to disk with simulate(..., out=DIR) (regimes simulate --out DIR)")
@@ -509,11 +521,12 @@ def simulate(
         caps = np.empty((systems, years + 1, N))
         caps[:, 0] = state.cap
     jmask = np.zeros((systems, years), dtype=np.uint32) if record_alliances else None
+    crec = np.zeros((systems, years, N, N), dtype=np.int8) if record_crises else None
     kernel = Kernel(system, policy, dyad, regime)
     step_years = years if progress is None else max(1, min(years, kernel.block_years(systems)))
     for y0 in range(0, years, step_years):
         y1 = min(y0 + step_years, years)
-        kernel.run(state, keys, y0, y1, F, I, Bo, caps, jmask, threads=threads)
+        kernel.run(state, keys, y0, y1, F, I, Bo, caps, jmask, threads=threads, crises=crec)
         if progress is not None:
             for _ in range(y0, y1):
                 progress(systems)
@@ -528,4 +541,5 @@ def simulate(
         alliance_mask=jmask,
         dyadic=dyad.label,
         regime=regime,
+        crises=crec,
     )
