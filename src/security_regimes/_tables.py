@@ -97,6 +97,8 @@ SYSTEM_SETTINGS = Settings([
             "drawn from mean x (1 +/- resolve_spread) per crisis (crisis core)", 0, 1),
     Setting("audience_cost", "number", "Cost of backing down after a rejected demand, "
             "units of the disputed good (crisis core)", 0, 1),
+    Setting("yield_cost", "number", "What a target loses by yielding beyond the demand "
+            "itself (its reputation for resolve), units of the disputed good (crisis core)", 0, 1),
     Setting("escalation_risk", "number", "Probability that a crisis whose demand is "
             "rejected escalates to war by accident (crisis core)", 0, 1),
     Setting("trend_years", "integer", "Years over which a power averages growth to project "

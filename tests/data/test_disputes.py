@@ -50,6 +50,9 @@ def test_disputes_as_calibration_statistics():
     concert = observed_patterns(1816, 1852)  # the five were the only major powers
     assert concert["disputes_per_pair_year"] == pytest.approx(9 / 370)
     assert concert["dispute_war_share"] == pytest.approx(1 / 9)
+    rec = dispute_record(((1816, 1852),)).iloc[0]  # the same nine disputes
+    assert concert["dispute_yield_share"] == pytest.approx(rec.share_yield)
+    assert concert["dispute_stalemate_share"] == pytest.approx(rec.share_stalemate)
     every = observed_patterns(1853, 1870, cohort="all")  # with Italy from 1860, as section 6
     assert every["disputes_per_pair_year"] == pytest.approx(12 / (7 * 10 + 11 * 15))
     assert every["dispute_war_share"] == pytest.approx(7 / 12)

@@ -279,7 +279,7 @@ def _uniform_above(z, lo, hi):
     return min(max((z - lo) / (hi - lo), 0.0), 1.0)
 
 
-def fearon_demand(w, q, v, lo, hi, pi):
+def fearon_demand(w, q, v, lo, hi, pi, rho=0.0):
     """The challenger's best demand and its chance of acceptance.
 
     The target (cost uniform on [lo, hi] as the challenger sees it) rejects a
@@ -287,10 +287,12 @@ def fearon_demand(w, q, v, lo, hi, pi):
     1 - x, i.e. when c < t(x) = (x - pi w - (1 - pi) q) / pi.  The challenger
     gets x if accepted and v if not; the expected value is concave in t and
     its stationary point is t = (pi hi + v - b) / (2 pi) with b the target's
-    expected value of rejecting, measured from the challenger's side."""
+    expected value of rejecting, measured from the challenger's side, less
+    what yielding costs the target's reputation (rho: it rejects unless
+    rejecting is worse by more than rho)."""
     if pi == 0:
         return q, 0.0
-    b = pi * w + (1 - pi) * q
+    b = pi * w + (1 - pi) * q - rho
     if hi - lo <= 1e-12:
         return min(b + pi * lo, 1.0), 1.0
     t = (pi * hi + v - b) / (2 * pi)
@@ -355,7 +357,7 @@ def ref_crises(w, cfg, u, seen=None):
         lo_i, hi_i = [(1 - clear) * mean * (1 + e * sig) + clear * c_i for e in (-1, 1)]
         pi = _uniform_above(wi - q + a, lo_i, hi_i)  # the target's belief that i would fight
         v = max(wi - c_i, q - a)
-        x, acc = fearon_demand(wi, q, v, lo_j, hi_j, pi)
+        x, acc = fearon_demand(wi, q, v, lo_j, hi_j, pi, s.yield_cost)
         gain = acc * x + (1 - acc) * v - q
         short = x > q and gain > 0
         keep = (w["belief"][i][j] * delta / (1 - delta) * (q - (wi - mean))
@@ -372,7 +374,8 @@ def ref_crises(w, cfg, u, seen=None):
                 and u["norm_restraint"][i][j] < cfg.norm("restraint") * w["weight"][i]
                 and w["belief"][i][j] >= COMPLY_BELIEF):
             prevent = False
-            x, acc = (min(pi * wi + (1 - pi) * q + pi * lo_j, 1.0), 1.0) if pi > 0 else (q, 0.0)
+            x, acc = ((min(pi * wi + (1 - pi) * q - s.yield_cost + pi * lo_j, 1.0), 1.0)
+                      if pi > 0 else (q, 0.0))
             press = x > q
             norm_restraints += 1
             restraints += 1
@@ -396,7 +399,7 @@ def ref_crises(w, cfg, u, seen=None):
             margins[i, j] = c["margin"]
             continue
         pi, x = c["pi"], c["x"]
-        if pi * c["c_j"] + 1e-12 >= x - (pi * c["w"] + (1 - pi) * c["q"]):
+        if pi * c["c_j"] + 1e-12 >= x - (pi * c["w"] + (1 - pi) * c["q"]) + s.yield_cost:
             outcome[i, j] = YIELD
             continue
         rules = cfg.rules

@@ -35,7 +35,7 @@ PV, PF, PC = ph.PAIR_VALUE, ph.PAIR_FLAG, ph.PAIR_CODE
 
 # --- Known answers of the formulas (bargaining.md 1-3), kernel steps and reference --
 
-DEMANDS = [demand.py_func, ref.fearon_demand]
+DEMANDS = [lambda *a: demand.py_func(*a, 0.0), ref.fearon_demand]
 
 
 @pytest.mark.parametrize("demand", DEMANDS)
@@ -82,7 +82,8 @@ EXTRAS = [{}, {"first_strike": 0.0, "resolve_spread": 0.5},
           {"capability_noise": 0.3, "escalation_risk": 0.5, "audience_cost": 0.2},
           {"nuclear": (0, 1), "discount_factor": 0.5, "stakes": 0.1},
           {"resolve_spread": 0.0, "first_strike": -0.2},
-          {"decisive_lead": 3, "war_cost": 0.02, "trend_years": 1, "growth_sd": 0.2}]
+          {"decisive_lead": 3, "war_cost": 0.02, "trend_years": 1, "growth_sd": 0.2},
+    {"yield_cost": 0.05, "first_strike": 0.1}]
 
 
 def crisis_world(seed, n, policy, dyadic, extra, regime, years_ahead=False):
@@ -399,3 +400,22 @@ def test_recorded_crises_agree_with_the_measures():
     with pytest.raises(ValueError, match="record_crises: crises are kept in memory only"):
         simulate(system=System(core="crisis"), years=5, systems=2, record_crises=True,
                  out="never")
+
+
+@pytest.mark.parametrize("demand_of", [demand.py_func, ref.fearon_demand])
+def test_a_reputation_at_stake_moderates_demands_and_yields(demand_of):
+    """A target that loses rho by yielding accepts x only when its cost is at
+    least x - w + rho (pi = 1): the challenger's best demand falls by rho / 2
+    and the chance of a yield by rho / (2 C)."""
+    x0, a0 = demand_of(0.5, 0.3, 0.4, 0.0, 0.4, 1.0, 0.0)
+    x1, a1 = demand_of(0.5, 0.3, 0.4, 0.0, 0.4, 1.0, 0.1)
+    assert x1 == pytest.approx(x0 - 0.05) and a1 == pytest.approx(a0 - 0.1 / 0.8)
+
+
+def test_targets_with_a_reputation_yield_less_and_stand_firm_more():
+    shares = {}
+    for rho in (0.0, 0.2):
+        m = _run(n=4, yield_cost=rho, growth_sd=0.1, years=60, dyadic="Defector")
+        crises = max(_total(m, "crises"), 1)
+        shares[rho] = (_total(m, "yields") / crises, _total(m, "stalemates") / crises)
+    assert shares[0.2][0] < shares[0.0][0] and shares[0.2][1] > shares[0.0][1]

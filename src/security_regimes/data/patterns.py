@@ -40,9 +40,10 @@ Statistics (``STATISTICS``), for a period ``[start, end]`` of calendar years:
     Militarized disputes (MID v5.0) begun in the period with cohort members on
     opposite sides, per cohort pair-year (:mod:`security_regimes.data.disputes`
     gives the coding; the crisis core's crises are compared with them).
-``dispute_war_share``
-    The share of those disputes that reached war (hostility level 5); NaN
-    without a dispute.
+``dispute_war_share``, ``dispute_yield_share``, ``dispute_stalemate_share``
+    The shares of those disputes that reached war (hostility level 5), that
+    ended in a yield by either side (MID outcomes 3 and 4) and in a
+    stalemate (outcome 5); NaN without a dispute.
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ from .cow_data import DEFAULT_POWERS_1816, _cached, capabilities, major_powers, 
 from .disputes import disputes_among
 
 STATISTICS = ("wars", "wars_per_pair_year", "years_to_first_war", "con", "alliances",
-              "eliminations", "disputes_per_pair_year", "dispute_war_share")
+              "eliminations", "disputes_per_pair_year", "dispute_war_share",
+              "dispute_yield_share", "dispute_stalemate_share")
+#: The statistics that count disputes: only the crisis core has crises to compare.
+DISPUTE_STATISTICS = ("disputes_per_pair_year", "dispute_war_share", "dispute_yield_share",
+                      "dispute_stalemate_share")
 #: Calendar years the shipped record covers for these patterns (to the eve of 1914).
 RECORD = (1816, 1913)
 COHORTS = ("1816", "all")
@@ -152,6 +157,9 @@ def observed_patterns(start: int, end: int, cohort: str = "1816") -> dict[str, f
         "eliminations": float(len(ended)),
         "disputes_per_pair_year": len(d) / pair_years if pair_years else float("nan"),
         "dispute_war_share": float(d.war.mean()) if len(d) else float("nan"),
+        "dispute_yield_share": float((d.kind == "yield").mean()) if len(d) else float("nan"),
+        "dispute_stalemate_share": (float((d.kind == "stalemate").mean()) if len(d)
+                                    else float("nan")),
     }
 
 

@@ -40,7 +40,7 @@ from .._io import write_parquet, write_text
 from .._settings import DEFAULT_SEED
 from .._validation import closest_hint, require_extra
 from .._version import __version__
-from ..data.patterns import RECORD, STATISTICS, observed_patterns
+from ..data.patterns import DISPUTE_STATISTICS, RECORD, STATISTICS, observed_patterns
 from ..regimes.files import _Strict, _validate, load_scenario_file, read_toml, scenario_to_toml
 from ..regimes.history import simulated_patterns
 from ..regimes.scenarios import Scenario, get_scenario
@@ -49,7 +49,7 @@ from .parameters import apply_point, check_spec, from_continuous, settings
 #: The size of a meaningful difference in each statistic (its distance unit).
 SCALES = {"wars": 1.0, "wars_per_pair_year": 0.01, "years_to_first_war": 10.0, "con": 0.1,
           "alliances": 1.0, "eliminations": 1.0, "disputes_per_pair_year": 0.01,
-          "dispute_war_share": 0.1}
+          "dispute_war_share": 0.1, "dispute_yield_share": 0.1, "dispute_stalemate_share": 0.1}
 
 
 class PriorModel(_Strict):
@@ -96,8 +96,8 @@ class CalibrationModel(_Strict):
     fit: tuple[int, int] = (1816, 1870)
     holdout: tuple[int, int] | None = (1871, 1913)
     statistics: dict[Literal[STATISTICS], float] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: {s: 1.0 for s in STATISTICS if s not in (
-            "wars", "disputes_per_pair_year", "dispute_war_share")},
+        default_factory=lambda: {s: 1.0 for s in STATISTICS
+                                 if s != "wars" and s not in DISPUTE_STATISTICS},
         description="Statistic -> distance weight.")
     ppc_draws: int = Field(100, ge=10, le=10_000, description="Posterior draws for the PPC.")
     parameters: dict[str, PriorModel]
@@ -146,7 +146,7 @@ def load_calibration_file(path: str | Path) -> tuple[CalibrationModel, Scenario]
 
         scenario = replace(scenario, regime=donor.regime,
                            name=f"{scenario.name}_with_{donor.name}_regime")
-    crisis_stats = sorted({"disputes_per_pair_year", "dispute_war_share"} & set(model.statistics))
+    crisis_stats = sorted(set(DISPUTE_STATISTICS) & set(model.statistics))
     if crisis_stats and scenario.system.core != "crisis":
         raise ValueError(f"{path}: statistics.{crisis_stats[0]}: disputes are the crisis "
                          f"core's; scenario {scenario.name} runs the {scenario.system.core} "
@@ -443,7 +443,7 @@ def posterior_predictive(model: CalibrationModel, scenario: Scenario, post: pd.D
         obs = observed_patterns(lo, hi) if (observed is None or label != "fit") else observed
         # The disputes are the crisis core's: the first-strike core opens no crisis.
         stats = STATISTICS if scenario.system.core == "crisis" else [
-            s for s in STATISTICS if s not in ("disputes_per_pair_year", "dispute_war_share")]
+            s for s in STATISTICS if s not in DISPUTE_STATISTICS]
         for s in stats:
             v = sims[s].dropna().to_numpy(float)
             lo_q, med, hi_q = np.percentile(v, [5, 50, 95]) if v.size else (np.nan,) * 3

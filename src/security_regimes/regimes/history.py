@@ -212,6 +212,8 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
     # Crises of the crisis core (none under the first-strike core), as disputes.
     crises = m["crises"][:, sel].sum(axis=1).astype(float)
     crisis_wars = m["crisis_wars"][:, sel].sum(axis=1).astype(float)
+    yields = m["yields"][:, sel].sum(axis=1).astype(float)
+    stalemates = m["stalemates"][:, sel].sum(axis=1).astype(float)
     length = end - start + 1
     first = np.where(war.any(axis=1), war.argmax(axis=1), length)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -225,6 +227,9 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
         "eliminations": m["eliminated"][:, sel].sum(axis=1).astype(float),
         "disputes_per_pair_year": np.where(pairs > 0, crises / np.maximum(pairs, 1), np.nan),
         "dispute_war_share": np.where(crises > 0, crisis_wars / np.maximum(crises, 1), np.nan),
+        "dispute_yield_share": np.where(crises > 0, yields / np.maximum(crises, 1), np.nan),
+        "dispute_stalemate_share": np.where(crises > 0, stalemates / np.maximum(crises, 1),
+                                            np.nan),
     })
 
 

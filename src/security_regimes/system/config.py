@@ -154,6 +154,12 @@ class System:
     audience_cost : float in [0, 1]
         Crisis core: what a challenger loses by backing down after its
         demand is rejected (Fearon 1994), units of the good.
+    yield_cost : float in [0, 1]
+        Crisis core: what a target loses by yielding to a demand, beyond the
+        demand itself: its reputation for resolve, which invites further
+        demands (Schelling 1966, ch. 2; Walter 2006; Weisiger and Yarhi-Milo
+        2015), units of the good.  A target yields only when rejecting is
+        worse by more than this.  0 (default): no reputation at stake.
     escalation_risk : float in [0, 1]
         Crisis core: probability that a crisis whose demand is rejected and
         whose challenger backs down still becomes a war (the threat that
@@ -202,6 +208,7 @@ class System:
     audience_cost: float = 0.05
     escalation_risk: float = 0.0
     trend_years: int = 5
+    yield_cost: float = 0.0
 
     SETTINGS: ClassVar[Settings] = SYSTEM_SETTINGS
 

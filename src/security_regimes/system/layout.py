@@ -101,6 +101,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               "a challenger's cost of backing down, units of the good"),
     Parameter("escalation_risk", "f8", "system.escalation_risk",
               "chance that a rejected demand's stand-off becomes a war"),
+    Parameter("yield_cost", "f8", "system.yield_cost",
+              "a target's reputation cost of yielding, units of the good"),
     Parameter("trend_years", "i8", "system.trend_years",
               "years of the exponential average of growth"),
     # The balance-of-power policy, as declared properties (config.POLICY_TRAITS).

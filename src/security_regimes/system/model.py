@@ -355,7 +355,7 @@ def _crisis_demand(system: System, w: float, q: float, m: float) -> tuple[float,
     lo, hi = m * (1 - sig), m * (1 + sig)
     pi = credibility(w, q, a, m, lo, hi)
     v = max(w - m, q - a)
-    x, acc = demand(w, q, v, lo, hi, pi)
+    x, acc = demand(w, q, v, lo, hi, pi, system.yield_cost)
     return acc * x + (1 - acc) * v, acc, w - m > q - a
 
 

@@ -529,7 +529,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
                              (1.0 - clear) * m * (1.0 - sig) + clear * c_i,
                              (1.0 - clear) * m * (1.0 + sig) + clear * c_i)
             v = max(w - c_i, q - p.audience_cost)
-            x_d, acc = demand(w, q, v, lo, hi, pi)
+            x_d, acc = demand(w, q, v, lo, hi, pi, p.yield_cost)
             gain = acc * x_d + (1.0 - acc) * v - q  # T - R of the year's stage game
             short = x_d > q and gain > 0.0
             # Restraint keeps a reciprocator's restraint: b delta / (1 - delta) (R - P).
@@ -549,7 +549,8 @@ def crises(s, x, p, dr, t, seen, bound, n):
                 # The restraint norm binds: no preventive war, only a demand sure
                 # to be accepted (a moderate one), if that is worth making.
                 prev = False
-                x_d, acc = (min(pi * w + (1.0 - pi) * q + pi * lo, 1.0), 1.0) if pi > 0 else (q, 0.0)
+                x_d, acc = ((min(pi * w + (1.0 - pi) * q - p.yield_cost + pi * lo, 1.0), 1.0)
+                            if pi > 0 else (q, 0.0))
                 press = x_d > q
                 norm_restraints += 1
                 restraints += 1
@@ -613,7 +614,7 @@ def resolve_crises(s, x, p, dr, bound, n):
             c_j = private_cost(p, dr, m, j, i, n)
             # j yields (a demand at the edge of its range, as under complete
             # information, is accepted: the tolerance absorbs rounding)
-            if pi * c_j >= x_d - (pi * w + (1.0 - pi) * q) - 1e-12:
+            if pi * c_j >= x_d - (pi * w + (1.0 - pi) * q) + p.yield_cost - 1e-12:
                 outcome[i, j] = YIELD
                 continue
             conference = p.rule1 > 0 and draw(dr, dr.off.rule1, i * n + j) < p.rule1

@@ -120,20 +120,22 @@ def credibility(w, q, audience, c_i, lo, hi):
 
 
 @njit(cache=True, error_model="numpy")
-def demand(w, q, v, lo, hi, pi):
+def demand(w, q, v, lo, hi, pi, rho):
     """The challenger's optimal demand (Fearon 1995, with a threat that may
     not be believed).  ``w``: its war share, ``q``: its status quo share,
     ``v``: its value if the demand is rejected (fight or back down), the
     target's cost of war believed uniform on ``[lo, hi]``, ``pi``: the
-    target's estimate that it would fight.  The target accepts ``x`` when
-    its cost is at least ``(x - b) / pi`` with ``b = pi w + (1 - pi) q``
-    (what it expects from rejecting); the challenger maximises
-    ``P(accept) x + (1 - P(accept)) v``.  With ``pi = 1`` this is Fearon's
-    ``x = (w + hi + v) / 2`` inside ``[w + lo, w + hi]``; at most 1.
-    Returns ``(x, P(accept))``; ``x = q`` when no threat is believed."""
+    target's estimate that it would fight, ``rho``: what yielding costs the
+    target beyond the demand (its reputation).  The target accepts ``x``
+    when its cost is at least ``(x - b + rho) / pi`` with
+    ``b = pi w + (1 - pi) q`` (what it expects from rejecting); the
+    challenger maximises ``P(accept) x + (1 - P(accept)) v``.  With
+    ``pi = 1`` and ``rho = 0`` this is Fearon's ``x = (w + hi + v) / 2``
+    inside ``[w + lo, w + hi]``; at most 1.  Returns ``(x, P(accept))``;
+    ``x = q`` when no threat is believed."""
     if pi <= 0.0:
         return q, 0.0
-    b = pi * w + (1.0 - pi) * q
+    b = pi * w + (1.0 - pi) * q - rho
     if hi - lo <= 1e-12:  # complete information: the most the target accepts
         return min(b + pi * lo, 1.0), 1.0
     tau = min(max((pi * hi + v - b) / (2.0 * pi), lo), hi)
