@@ -289,5 +289,5 @@ def test_disputes_need_the_crisis_core(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text((examples / "calibrate_crisis.toml").read_text()
                    .replace('scenario = "concert_crisis.toml"', 'scenario = "concert_of_europe"'))
-    with pytest.raises(ValueError, match="statistics.dispute_war_share: disputes are the crisis core's"):
+    with pytest.raises(ValueError, match="statistics.dispute_stalemate_share: disputes are the crisis core.s"):
         load_calibration_file(bad)
