@@ -27,6 +27,7 @@ from security_regimes.system.war import demand
 
 from . import reference as ref
 from .draws import Draws
+from .test_phases import _pairs_of, assert_same_margins
 from .test_reference import random_state, with_random_regime
 
 CRISIS_MEASURES = ref.CRISIS_MEASURES
@@ -191,18 +192,13 @@ def test_crisis_phases_equal_their_reference(seed, n, policy, dyadic, extra, reg
         np.testing.assert_allclose(s.trend, w["trend"], rtol=1e-12, atol=1e-15)
         _nan_equal(s.status_quo, w["status_quo"])
         alive0 = x.flags[ph.FLAG.alive0]
-        stance = {(i, j): bool(x.pair_flags[PF.stance, i, j]) for i in range(n) for j in range(n)
-                  if i != j and alive0[i] and alive0[j]}
+        stance = _pairs_of(x.pair_flags[PF.stance], n,
+                           lambda i, j, a=alive0: a[i] and a[j])
         assert stance == w["stance"] and dyads == w["dyads"]
         outcome = {(i, j): int(x.pair_codes[PC.outcome, i, j]) for i in range(n)
                    for j in range(n) if x.pair_codes[PC.outcome, i, j] != ph.NO_CRISIS}
         assert outcome == w["outcome"]
-        margins = x.pair_values[PV.margin]
-        kernel = {(i, j): margins[i, j] for i in range(n) for j in range(n)
-                  if margins[i, j] > -math.inf}
-        assert kernel.keys() == w["margins"].keys()
-        for key, m in kernel.items():
-            assert m == pytest.approx(w["margins"][key], rel=1e-12, abs=1e-14)
+        assert_same_margins(x.pair_values[PV.margin], w["margins"], n, 1e-14)
         for key in ("restraints", "norm_restraints"):
             assert x.mi[INT_MEASURES.index(key)] == w[key], key
 

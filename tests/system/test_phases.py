@@ -167,6 +167,15 @@ def _pairs_of(matrix, n, keep):
             for i in range(n) for j in range(n) if i != j and keep(i, j)}
 
 
+def assert_same_margins(margins, ref_margins, n, atol):
+    """The candidate attacks (finite margins) of the kernel equal the reference's."""
+    kernel = {(i, j): margins[i, j] for i in range(n) for j in range(n)
+              if margins[i, j] > -math.inf}
+    assert kernel.keys() == ref_margins.keys()
+    for key, m in kernel.items():
+        assert m == pytest.approx(ref_margins[key], rel=1e-12, abs=atol)
+
+
 def compare(name, s, x, out, w, n):
     """The quantities phase ``name`` writes, kernel against reference."""
     close = dict(rtol=1e-12, atol=1e-15)
@@ -197,12 +206,7 @@ def compare(name, s, x, out, w, n):
                                    **close)
     elif name == "decide":
         assert _pairs_of(x.pair_flags[PF.stance], n, living) == w["stance"]
-        margins = x.pair_values[PV.margin]
-        kernel = {(i, j): margins[i, j] for i in range(n) for j in range(n)
-                  if margins[i, j] > -math.inf}
-        assert kernel.keys() == w["margins"].keys()
-        for key, m in kernel.items():
-            assert m == pytest.approx(w["margins"][key], rel=1e-12, abs=1e-15)
+        assert_same_margins(x.pair_values[PV.margin], w["margins"], n, 1e-15)
         assert int(out[5]) == w["dyads"]
         counts = {key: x.mi[INT_MEASURES.index(key)] for key in ("restraints", "norm_restraints")}
         assert counts == {key: w[key] for key in counts}

@@ -26,8 +26,6 @@ from .cow_data import _cached, major_powers
 
 OUTCOMES = {1: "victory", 2: "victory", 3: "yield", 4: "yield", 5: "stalemate",
             6: "compromise", 7: "other", 8: "other", 9: "other"}
-SETTLEMENTS = {1: "negotiated", 2: "imposed", 3: "none", 4: "unclear"}
-HOSTILITY = {1: "no militarized action", 2: "threat", 3: "display", 4: "use of force", 5: "war"}
 #: The periods of the record: the Concert, the wars of 1853-70, the rest to 1913.
 PERIODS = ((1816, 1852), (1853, 1870), (1871, 1913))
 
@@ -90,8 +88,6 @@ def great_power_disputes(start: int = 1816, end: int = 1913,
     pair_war (two of the powers on opposite sides both fought at level 5) and
     pairs (the great-power pairs on opposite sides, as text).
     """
-    if start > end:
-        raise ValueError(f"disputes: start {start} is after end {end}")
     m = major_powers()
     members = {y: set(m[(m.styear <= y) & (m.endyear >= y)].ccode) for y in range(start, end + 1)}
     if states is not None:

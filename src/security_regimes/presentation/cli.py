@@ -67,6 +67,7 @@ DEFAULT_TOURNAMENT = [
 ]
 
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+Core = Annotated[str | None, typer.Option(help=_S["core"].help() + " (default: the scenario's)")]
 Seed = Annotated[int | None, typer.Option(help="Root seed (non-negative integer).")]
 
 
@@ -483,8 +484,7 @@ def run_cmd(
     out: Annotated[Path | None, typer.Option(help="Write Parquet tables here.")] = None,
     dyadic: Annotated[str | None, typer.Option(
         help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = None,
-    core: Annotated[str | None, typer.Option(
-        help=_S["core"].help() + " (default: the scenario's)")] = None,
+    core: Core = None,
     as_json: Json = False,
 ) -> None:
     """Run a scenario and its norm-free counterfactual; print outcomes with 95% CIs.
@@ -610,8 +610,7 @@ def schelling_cmd(
 def dilemmas_cmd(
     name: Annotated[str, typer.Argument(help="Scenario name or scenario file FILE.toml.")
                     ] = "concert_of_europe",
-    core: Annotated[str | None, typer.Option(
-        help=_S["core"].help() + " (default: the scenario's)")] = None,
+    core: Core = None,
     as_json: Json = False,
 ) -> None:
     """The stage game of every ordered pair of a scenario's powers in the first year,
@@ -642,8 +641,7 @@ def paradox_cmd(
     systems: Annotated[int, typer.Option(help="Runs per world.")] = 1000,
     years: Annotated[int, typer.Option(help="Years per run.")] = 50,
     seed: Seed = DEFAULT_SEED,
-    core: Annotated[str | None, typer.Option(
-        help=_S["core"].help() + " (default: the scenario's)")] = None,
+    core: Core = None,
     as_json: Json = False,
 ) -> None:
     """Stability-instability paradox: superpower_bipolar with and without nuclear weapons."""

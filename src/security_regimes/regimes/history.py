@@ -18,7 +18,8 @@ import pandas as pd
 from .._stats import mean_ci
 from ..data import great_power_wars, major_powers
 from ..data.disputes import PERIODS as MID_PERIODS
-from ..data.disputes import dispute_record
+from ..data.disputes import dispute_record, great_power_pair_years
+from ..system.layout import CRISIS_OUTCOMES
 
 PERIODS = ((1816, 1853), (1854, 1914))
 
@@ -53,9 +54,7 @@ def observed_record(start: int = RECORD[0], end: int = RECORD[1]) -> dict:
     on both sides that began in ``[start, end]``.
     """
     m = major_powers()
-    years = np.arange(start, end + 1)
-    n_major = np.array([((m.styear <= y) & (m.endyear >= y)).sum() for y in years])
-    pair_years = int((n_major * (n_major - 1) // 2).sum())
+    pair_years = great_power_pair_years(start, end)
     w = great_power_wars(start, end)
     w = w[w.major_vs_major]
     first = int(w.start_year.min()) if len(w) else None
@@ -210,10 +209,7 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
     count = np.where(war, m["wars"][:, sel], 0)
     pairs = m["pairs"][:, sel].sum(axis=1)
     # Crises of the crisis core (none under the first-strike core), as disputes.
-    crises = m["crises"][:, sel].sum(axis=1).astype(float)
-    crisis_wars = m["crisis_wars"][:, sel].sum(axis=1).astype(float)
-    yields = m["yields"][:, sel].sum(axis=1).astype(float)
-    stalemates = m["stalemates"][:, sel].sum(axis=1).astype(float)
+    crises = _crisis_stats(result, start_year, start, end)
     length = end - start + 1
     first = np.where(war.any(axis=1), war.argmax(axis=1), length)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -225,11 +221,10 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
         "con": np.nanmean(m["con"][:, sel], axis=1),
         "alliances": m["alliance_count"][:, sel].mean(axis=1).astype(float),
         "eliminations": m["eliminated"][:, sel].sum(axis=1).astype(float),
-        "disputes_per_pair_year": np.where(pairs > 0, crises / np.maximum(pairs, 1), np.nan),
-        "dispute_war_share": np.where(crises > 0, crisis_wars / np.maximum(crises, 1), np.nan),
-        "dispute_yield_share": np.where(crises > 0, yields / np.maximum(crises, 1), np.nan),
-        "dispute_stalemate_share": np.where(crises > 0, stalemates / np.maximum(crises, 1),
-                                            np.nan),
+        "disputes_per_pair_year": crises["per_pair_year"],
+        "dispute_war_share": crises["share_war"],
+        "dispute_yield_share": crises["share_yield"],
+        "dispute_stalemate_share": crises["share_stalemate"],
     })
 
 
@@ -250,6 +245,17 @@ def _crisis_stats(result, start_year: int, lo: int, hi: int) -> dict[str, np.nda
                              ("share_negotiated", "compromises")):
             out[key] = np.where(crises > 0, m[measure][:, sel].sum(axis=1) / crises, np.nan)
     return out
+
+
+def _predictive(sim: np.ndarray, observed: float) -> dict:
+    """Mean, 10th and 90th percentiles of a per-run statistic (NaN runs left
+    out), the record's rank among the runs and how many runs count."""
+    v = sim[~np.isnan(sim)]
+    if not v.size:
+        return {"simulated": np.nan, "p10": np.nan, "p90": np.nan, "rank": np.nan, "runs": 0}
+    return {"simulated": float(v.mean()), "p10": float(np.percentile(v, 10)),
+            "p90": float(np.percentile(v, 90)), "rank": float((v <= observed).mean()),
+            "runs": int(v.size)}
 
 
 def crisis_check(scenario_result, periods=None) -> pd.DataFrame:
@@ -277,15 +283,9 @@ def crisis_check(scenario_result, periods=None) -> pd.DataFrame:
     for (lo, hi), (_, o) in zip(periods, obs.iterrows(), strict=True):
         sim = _crisis_stats(scenario_result.result, start, lo, hi)
         for key, label in labels.items():
-            v = sim[key][~np.isnan(sim[key])]
             observed = float(o[key])
-            row = {"period": f"{lo}-{hi}", "statistic": key, "description": label,
-                   "observed": observed, "simulated": float(v.mean()) if v.size else np.nan,
-                   "p10": float(np.percentile(v, 10)) if v.size else np.nan,
-                   "p90": float(np.percentile(v, 90)) if v.size else np.nan,
-                   "rank": float((v <= observed).mean()) if v.size else np.nan,
-                   "runs": int(v.size)}
-            rows.append(row)
+            rows.append({"period": f"{lo}-{hi}", "statistic": key, "description": label,
+                         "observed": observed, **_predictive(sim[key], observed)})
     return pd.DataFrame(rows)
 
 
@@ -318,8 +318,9 @@ def dyad_crisis_check(scenario_result, pair: tuple[int, int] | None = None) -> p
     crises = (codes > 0).sum(axis=1).astype(float)
     states, (lo, hi) = DYAD_RECORD
     obs = dispute_record(((lo, hi),), states).iloc[0]
-    kinds = {"share_war": (4, 5), "share_yield": (1,), "share_stalemate": (3,),
-             "share_compromise": (2,)}
+    code = CRISIS_OUTCOMES.index
+    kinds = {"share_war": (code("war"), code("preventive war")), "share_yield": (code("yield"),),
+             "share_stalemate": (code("stalemate"),), "share_compromise": (code("compromise"),)}
     rows = [("per_year", "crises per year between the two", float(obs.per_pair_year),
              crises / r.years)]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -327,16 +328,9 @@ def dyad_crisis_check(scenario_result, pair: tuple[int, int] | None = None) -> p
             share = np.isin(codes, code).sum(axis=1) / crises
             rows.append((key, key.replace("share_", "share ending in "), float(obs[key]),
                          np.where(crises > 0, share, np.nan)))
-    out = []
-    for key, label, observed, sim in rows:
-        v = sim[~np.isnan(sim)]
-        out.append({"pair": f"{system.names[i]}-{system.names[j]}", "statistic": key,
-                    "description": label, "observed": observed,
-                    "simulated": float(v.mean()) if v.size else np.nan,
-                    "p10": float(np.percentile(v, 10)) if v.size else np.nan,
-                    "p90": float(np.percentile(v, 90)) if v.size else np.nan,
-                    "rank": float((v <= observed).mean()) if v.size else np.nan,
-                    "runs": int(v.size)})
-    df = pd.DataFrame(out)
+    df = pd.DataFrame([{"pair": f"{system.names[i]}-{system.names[j]}", "statistic": key,
+                        "description": label, "observed": observed,
+                        **_predictive(sim, observed)}
+                       for key, label, observed, sim in rows])
     df.attrs["record"] = f"{'-'.join(states)} {lo}-{hi}"
     return df

@@ -337,26 +337,28 @@ def stake(system: System, enemy, cap_i, delta):
     return tau + csf(enemy, cap_i, system.decisiveness) * (1 - tau) * (1 - delta)
 
 
-def _crisis_view(system: System, cap: np.ndarray, i: int, j: int, q: float):
-    """``i``'s war share against ``j`` (sides alone, status quo share ``q``) and
-    the expected cost of war in units of the good."""
+def _crisis_terms(system: System, cap: np.ndarray, i: int, j: int):
+    """A war ``i`` starts against ``j`` (sides alone): its chance of winning,
+    the chance it is cut short (the status quo holds), and its expected cost
+    in units of the good.  ``i``'s war share is ``win + cut * q``."""
     nuclear = set(system.nuclear)
     rate = system.nuclear_cost if (i in nuclear and j in nuclear) else system.war_cost
     p = float(csf(np.array((1 + system.first_strike) * cap[i]), np.array(cap[j]),
                   system.decisiveness))
     win, lose, d = war_odds(p, system.decisive_lead, rate, system.transfer, walk_scratch())
-    return win + (1 - win - lose) * q, d / system.stakes
+    return win, 1 - win - lose, d / system.stakes
 
 
-def _crisis_demand(system: System, w: float, q: float, m: float) -> tuple[float, float, bool]:
-    """A challenger's expected value of pressing (its own cost at the mean ``m``),
-    the target's chance of yielding, and whether it would fight a rejection."""
+def _crisis_demand(system: System, w: float, q: float, m: float):
+    """A challenger's expected value of pressing (its own cost at the mean
+    ``m``), its demand, the target's chance of yielding, and whether it would
+    fight a rejection."""
     sig, a = system.resolve_spread, system.audience_cost
     lo, hi = m * (1 - sig), m * (1 + sig)
     pi = credibility(w, q, a, m, lo, hi)
     v = max(w - m, q - a)
     x, acc = demand(w, q, v, lo, hi, pi, system.yield_cost)
-    return acc * x + (1 - acc) * v, acc, w - m > q - a
+    return acc * x + (1 - acc) * v, x, acc, w - m > q - a
 
 
 def crisis_payoffs(system: System) -> dict[str, np.ndarray]:
@@ -373,26 +375,17 @@ def crisis_payoffs(system: System) -> dict[str, np.ndarray]:
     cap = np.asarray(system.capabilities, dtype=float)
     n = cap.size
     out = {key: np.full((n, n), np.nan) for key in ("R", "T", "S", "P")}
-    w0 = np.full((n, n), np.nan)
-    for i in range(n):
-        for j in range(n):
-            if i != j:
-                w0[i, j] = _crisis_view(system, cap, i, j, 0.5)[0]
-    for i in range(n):
-        for j in range(n):
-            if i == j:
-                continue
-            q = 0.5 * (w0[i, j] + 1 - w0[j, i])
-            w, m = _crisis_view(system, cap, i, j, q)
-            t, _, _ = _crisis_demand(system, w, q, m)
-            w_j, m_j = _crisis_view(system, cap, j, i, 1 - q)
-            t_j, acc_j, fights_j = _crisis_demand(system, w_j, 1 - q, m_j)
-            # j's demand x_j: acc_j x_j + (1 - acc_j) v_j = t_j; i keeps 1 - x_j if it yields.
-            v_j = max(w_j - m_j, 1 - q - system.audience_cost)
-            x_j = (t_j - (1 - acc_j) * v_j) / acc_j if acc_j > 0 else 1 - q
-            rejected = (1 - w_j - m) if fights_j else q
-            out["R"][i, j], out["T"][i, j], out["P"][i, j] = q, t, w - m
-            out["S"][i, j] = acc_j * (1 - x_j) + (1 - acc_j) * rejected
+    terms = {(i, j): _crisis_terms(system, cap, i, j)
+             for i in range(n) for j in range(n) if i != j}  # the walk, once a pair
+    for (i, j), (win, cut, m) in terms.items():
+        win_j, cut_j, m_j = terms[j, i]
+        q = 0.5 * ((win + cut * 0.5) + 1 - (win_j + cut_j * 0.5))
+        w, w_j = win + cut * q, win_j + cut_j * (1 - q)
+        t, _, _, _ = _crisis_demand(system, w, q, m)
+        _, x_j, acc_j, fights_j = _crisis_demand(system, w_j, 1 - q, m_j)
+        rejected = (1 - w_j - m) if fights_j else q  # i rejects j's demand
+        out["R"][i, j], out["T"][i, j], out["P"][i, j] = q, t, w - m
+        out["S"][i, j] = acc_j * (1 - x_j) + (1 - acc_j) * rejected
     return out
 
 

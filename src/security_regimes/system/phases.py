@@ -106,7 +106,8 @@ SCRATCH = {
               "engaged", "on_a", "weak", "heirs", "victors", "back"),
     "pair_flags": ("reply", "stance", "punisher", "intended", "crisis", "prevent"),
     "values": ("side", "shares", "gain_share"),
-    "pair_values": ("punish", "margin", "offer", "gain", "mean_cost", "war_share", "credible"),
+    "pair_values": ("punish", "margin", "offer", "gain", "mean_cost", "war_share", "credible",
+                    "cut_short"),
     "war_index": ("wid", "war_att", "war_dfd", "losers"),
     "pair_codes": ("outcome",),
 }
@@ -442,14 +443,23 @@ def track_trend(s, p, growth_factor, n):
 
 
 @step
-def war_share(p, own, enemy, rate, q, walk):
-    """A challenger's expected share of the good from a war it starts (a
-    decided war gives the winner all of it, one cut short by its cost keeps
-    the status quo share ``q``) and the expected share of each fighter's
-    capability destroyed (the war of battles, exactly over the walk)."""
+def war_terms(p, own, enemy, rate, walk):
+    """A war a challenger starts, exactly over the walk of battles: its chance
+    of winning, the chance the war is cut short by its cost, and the expected
+    share of each fighter's capability destroyed.  Its expected share of the
+    good is ``win + cut * q``: a decided war gives the winner all of it, one
+    cut short keeps the status quo share ``q``."""
     win, lose, d = war_odds(csf((1 + p.first_strike) * own, enemy, p.decisiveness),
                             p.decisive_lead, rate, p.transfer, walk)
-    return win + (1.0 - win - lose) * q, d
+    return win, 1.0 - win - lose, d
+
+
+@step
+def cost_range(m, sig, clear, c):
+    """The range a side believes the other's cost lies in: ``m (1 +/- sig)``,
+    drawn toward its true cost ``c`` by the transparency ``clear``."""
+    return ((1.0 - clear) * m * (1.0 - sig) + clear * c,
+            (1.0 - clear) * m * (1.0 + sig) + clear * c)
 
 
 @step
@@ -477,12 +487,13 @@ def crises(s, x, p, dr, t, seen, bound, n):
     margins, offer = x.pair_values[PAIR_VALUE.margin], x.pair_values[PAIR_VALUE.offer]
     gains, mean_costs = x.pair_values[PAIR_VALUE.gain], x.pair_values[PAIR_VALUE.mean_cost]
     shares, credible = x.pair_values[PAIR_VALUE.war_share], x.pair_values[PAIR_VALUE.credible]
+    cut_short = x.pair_values[PAIR_VALUE.cut_short]
     al, c, belief, sq = s.alive, s.cap, s.belief, s.status_quo
     delta = p.discount_factor
     future = delta / (1.0 - delta)
     sig = p.resolve_spread
     restraints, norm_restraints, restraining, dyads = 0, 0, 0, 0
-    for i in range(n):  # each side's view of a war it would start
+    for i in range(n):  # each side's view of a war it would start: the walk, once
         for j in range(n):
             if not (al[i] and al[j] and i != j):
                 continue
@@ -490,13 +501,14 @@ def crises(s, x, p, dr, t, seen, bound, n):
             own, enemy = side[i], side[j] + punish[i, j]
             if p.capability_noise:
                 enemy = enemy * seen[i, j]
-            q = 0.5 if np.isnan(sq[i, j]) else sq[i, j]
-            shares[i, j], d = war_share(p, own, enemy, rate, q, x.walk)
+            shares[i, j], cut_short[i, j], d = war_terms(p, own, enemy, rate, x.walk)
             mean_costs[i, j] = d / p.stakes
     for i in range(n):  # a pair without a status quo settles as it sees power
         for j in range(i + 1, n):
             if al[i] and al[j] and np.isnan(sq[i, j]):
-                sq[i, j] = 0.5 * (shares[i, j] + 1.0 - shares[j, i])
+                w_ij = shares[i, j] + cut_short[i, j] * 0.5
+                w_ji = shares[j, i] + cut_short[j, i] * 0.5
+                sq[i, j] = 0.5 * (w_ij + 1.0 - w_ji)
                 sq[j, i] = 1.0 - sq[i, j]
     for i in range(n):
         for j in range(n):
@@ -512,22 +524,16 @@ def crises(s, x, p, dr, t, seen, bound, n):
                 if stance[i, j]:
                     restraining += 1
                 continue
-            rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
-            own, enemy = side[i], side[j] + punish[i, j]
-            if p.capability_noise:
-                enemy = enemy * seen[i, j]
             q = sq[i, j]
-            w, d = war_share(p, own, enemy, rate, q, x.walk)
-            m = d / p.stakes
+            w = shares[i, j] + cut_short[i, j] * q
+            m = mean_costs[i, j]
             c_i = private_cost(p, dr, m, i, j, n)
             c_j = private_cost(p, dr, m, j, i, n)
             bound_pair = bound and member[i] and member[j]
             clear = p.consultation * s.weight[i] if bound_pair else 0.0  # transparency
-            lo = (1.0 - clear) * m * (1.0 - sig) + clear * c_j  # i's view of j's cost
-            hi = (1.0 - clear) * m * (1.0 + sig) + clear * c_j
-            pi = credibility(w, q, p.audience_cost, c_i,  # j's view of i's resolve
-                             (1.0 - clear) * m * (1.0 - sig) + clear * c_i,
-                             (1.0 - clear) * m * (1.0 + sig) + clear * c_i)
+            lo, hi = cost_range(m, sig, clear, c_j)  # i's view of j's cost
+            lo_i, hi_i = cost_range(m, sig, clear, c_i)  # j's view of i's resolve
+            pi = credibility(w, q, p.audience_cost, c_i, lo_i, hi_i)
             v = max(w - c_i, q - p.audience_cost)
             x_d, acc = demand(w, q, v, lo, hi, pi, p.yield_cost)
             gain = acc * x_d + (1.0 - acc) * v - q  # T - R of the year's stage game
@@ -537,20 +543,24 @@ def crises(s, x, p, dr, t, seen, bound, n):
             press = short and gain > keep
             pm = -np.inf
             if s.trend[i] < s.trend[j]:  # i expects to decline against j
+                rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
+                own, enemy = side[i], side[j] + punish[i, j]
+                if p.capability_noise:
+                    enemy = enemy * seen[i, j]
                 own1 = own + c[i] * (np.exp(s.trend[i]) - 1.0)
                 enemy1 = enemy + c[j] * (np.exp(s.trend[j]) - 1.0)
-                w1, _ = war_share(p, own1, enemy1, rate, q, x.walk)
-                pm = delta * (w - w1) - (1.0 - delta) * (1.0 - w + c_i)
+                win1, cut1, _ = war_terms(p, own1, enemy1, rate, x.walk)
+                pm = delta * (w - (win1 + cut1 * q)) - (1.0 - delta) * (1.0 - w + c_i)
             prev = pm > 0.0
             want = short or prev
             if ((press or prev) and bound_pair and p.restraint > 0
                     and draw(dr, dr.off.norm_restraint, i * n + j) < p.restraint * s.weight[i]
                     and belief[i, j] >= p.comply_belief):
                 # The restraint norm binds: no preventive war, only a demand sure
-                # to be accepted (a moderate one), if that is worth making.
+                # to be accepted (the one the target's lowest cost allows), if
+                # that is worth making.
                 prev = False
-                x_d, acc = ((min(pi * w + (1.0 - pi) * q - p.yield_cost + pi * lo, 1.0), 1.0)
-                            if pi > 0 else (q, 0.0))
+                x_d, acc = demand(w, q, v, lo, lo, pi, p.yield_cost)
                 press = x_d > q
                 norm_restraints += 1
                 restraints += 1
@@ -563,8 +573,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
                 restraining += 1
             offer[i, j] = x_d
             gains[i, j] = gain
-            mean_costs[i, j] = m
-            shares[i, j] = w
+            shares[i, j] = w  # now the war share at the status quo
             credible[i, j] = pi
             if prev:
                 margins[i, j] = pm
