@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(VENV)/bin/regimes compile
 	touch $(STAMP)
 
 # The browser test drives Debian's Chromium; install it when it is missing.

@@ -15,7 +15,9 @@ alliances).
 ``git worktree add /tmp/old 9b2b2b9``), interleaved run by run with this
 tree, and prints each policy's ratio (the phases issue's bar: within 5%).
 ``--cold`` times the first run of an empty numba cache (the kernel's cold
-compile).  ``--core crisis`` times the crisis core instead of the default
+compile), for each decision core, and the warm start (issue 31's bar: the
+first ``regimes run concert_of_europe`` after ``make setup``, which runs
+``regimes compile``, under 5 s).  ``--core crisis`` times the crisis core instead of the default
 first-strike core.
 """
 
@@ -65,24 +67,45 @@ def run(systems: int, years: int, policy: str, record: bool, threads: int,
 
 
 COLD = r"""
-import time
+import sys, time
 t = time.perf_counter()
 from security_regimes.system import System, simulate
-simulate(System(), years=2, systems=2, seed=0, threads=1)
+simulate(System(**({} if sys.argv[1] == "first_strike" else {"core": sys.argv[1]})),
+         years=2, systems=2, seed=0, threads=1)
 print(time.perf_counter() - t)
 """
 
 
-def cold_compile(src: str | None = None) -> float:
-    """Seconds to import and run a first tiny simulation with an empty numba cache."""
+def _empty_cache(src: str | None = None) -> dict:
     import tempfile
 
     env = dict(os.environ, NUMBA_CACHE_DIR=tempfile.mkdtemp(prefix="sr-numba-"))
     if src is not None:
         env["PYTHONPATH"] = src
-    out = subprocess.run([sys.executable, "-c", COLD], check=True, capture_output=True,
-                         text=True, env=env)
+    return env
+
+
+def cold_compile(src: str | None = None, core: str = "first_strike") -> float:
+    """Seconds to import and run a first tiny simulation with an empty numba cache."""
+    out = subprocess.run([sys.executable, "-c", COLD, core], check=True, capture_output=True,
+                         text=True, env=_empty_cache(src))
     return float(out.stdout.strip().splitlines()[-1])
+
+
+def warm_start() -> tuple[float, float]:
+    """Seconds of ``regimes compile`` on an empty cache, then of the first
+    ``regimes run concert_of_europe --seed 1 --systems 1000`` after it (wall clock)."""
+    import time
+
+    env = _empty_cache()
+    regimes = str(Path(sys.executable).with_name("regimes"))
+    times = []
+    for cmd in ([regimes, "compile"],
+                [regimes, "run", "concert_of_europe", "--seed", "1", "--systems", "1000"]):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        times.append(time.perf_counter() - t)
+    return times[0], times[1]
 
 
 def against(other: str) -> None:
@@ -107,7 +130,12 @@ def main() -> None:
         against(sys.argv[sys.argv.index("--against") + 1])
         return
     if "--cold" in sys.argv:
-        print(f"cold compile: first run {cold_compile():.1f} s with an empty numba cache")
+        for core in ("first_strike", "crisis"):
+            print(f"cold compile ({core} core): first run {cold_compile(core=core):.1f} s "
+                  "with an empty numba cache")
+        compile_s, first = warm_start()
+        print(f"warm start: regimes compile {compile_s:.1f} s on an empty cache, then the first "
+              f"regimes run concert_of_europe --systems 1000 {first:.1f} s (bar: 5 s)")
         return
     years, systems = 200, 10_000
     core = sys.argv[sys.argv.index("--core") + 1] if "--core" in sys.argv else "first_strike"

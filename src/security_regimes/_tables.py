@@ -175,4 +175,8 @@ SCENARIO_SETTINGS = Settings([
             sweep=False, unit="year"),
     Setting("dyadic", "strategies",
             "Dyadic strategy of every power, or a list of one per power"),
+    Setting("defines", "texts",
+            "The [system] settings that define the scenario: a calibration's posterior draw "
+            "replaces only the others (regimes contrasts); in a file, by default the keys "
+            "its [system] table sets", sweep=False),
 ])

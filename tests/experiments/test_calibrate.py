@@ -291,3 +291,45 @@ def test_disputes_need_the_crisis_core(tmp_path):
                    .replace('scenario = "concert_crisis.toml"', 'scenario = "concert_of_europe"'))
     with pytest.raises(ValueError, match="statistics.dispute_stalemate_share: disputes are the crisis core.s"):
         load_calibration_file(bad)
+
+
+def test_a_posterior_draw_keeps_every_scenarios_defining_settings(monkeypatch):
+    """Issue 26: a contrast replaces only what a scenario does not name."""
+    from security_regimes.experiments import contrasts
+    from security_regimes.regimes.scenarios import builtin_scenarios
+    from security_regimes.system.config import System
+
+    draw = {"transfer": 0.459, "misperception": 0.036, "first_strike": 0.7,
+            "capability_noise": 0.15, "elimination_threshold": 0.03, "shadow": 0.8,
+            "cooperation_gain": 0.05, "relative_gains": 0.2, "decisiveness": 3.0}
+    for name, scn in builtin_scenarios().items():
+        kept = scn.with_calibrated(draw)
+        for k in System.SETTINGS.names:
+            if k in scn.defines:
+                assert getattr(kept.system, k) == getattr(scn.system, k), (name, k)
+            elif k in draw:
+                assert getattr(kept.system, k) == draw[k], (name, k)
+    economic = contrasts._with("economic", draw).system
+    assert (economic.transfer, economic.misperception) == (0.1, 0.0)
+    worlds = [contrasts._with(f"world_offense_{d}", draw).system
+              for d in ("distinguishable", "indistinguishable")]
+    assert worlds[0].misperception != worlds[1].misperception
+    assert contrasts._with("concert_of_europe", draw).system.transfer == 0.459
+
+
+def test_a_scenario_file_defines_what_its_system_table_sets(tmp_path):
+    from security_regimes.regimes.files import load_scenario_file, scenario_to_toml
+    from security_regimes.regimes.scenarios import Scenario, get_scenario
+
+    f = tmp_path / "s.toml"
+    f.write_text('name = "mine"\n[system]\ntransfer = 0.2\nn_powers = 4\n')
+    scn, _ = load_scenario_file(f)
+    assert set(scn.defines) == {"transfer", "capabilities", "names", "cow_year"}
+    assert scn.with_calibrated({"transfer": 0.4, "shadow": 0.8}).system.transfer == 0.2
+    f.write_text(scenario_to_toml(get_scenario("economic")))
+    assert load_scenario_file(f)[0].defines == get_scenario("economic").defines
+    f.write_text('name = "mine"\ndefines = ["tranfser"]\n')
+    with pytest.raises(ValueError, match="'tranfser' is not a system setting"):
+        load_scenario_file(f)
+    with pytest.raises(ValueError, match="not a system setting"):
+        Scenario("x", defines=("nope",))

@@ -5,7 +5,10 @@ default parameters, signed so that a positive value is the direction
 reported there (and, where Jervis makes the claim, the direction he argues).
 For each of ``draws`` parameter vectors drawn from a calibration's final
 ABC-SMC generation, the calibrated ``system.*`` values replace the defaults
-in every scenario involved (one parameter set for all scenarios), the
+in every scenario involved (one parameter set for all scenarios), except the
+settings that define a scenario (``Scenario.defines``: the economic
+scenario keeps its transfer of 0.1 and no misperception, each offence world
+its own transfer, first strike and misperception), the
 scenarios run on common random numbers, and each contrast is measured.
 The result says under what share of the posterior each contrast holds, and
 which parameters move it across zero.
@@ -13,7 +16,6 @@ which parameters move it across zero.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +31,7 @@ def _mean(scn, systems, seed, counterfactual=False):
 
 
 def _with(name: str, system_kw: dict):
-    scn = get_scenario(name)
-    return replace(scn, system=replace(scn.system, **system_kw)) if system_kw else scn
+    return get_scenario(name).with_calibrated(system_kw)
 
 
 def _direct_wars(scn, systems, seed, nuclear: bool):

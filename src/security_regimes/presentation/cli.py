@@ -1035,6 +1035,20 @@ def demo(
     console.print(f"[bold]report:[/bold] {path.resolve()}")
 
 
+@app.command("compile")
+def compile_cmd(as_json: Json = False) -> None:
+    """Compile every kernel into numba's on-disk cache, so that the first run after
+    installation loads it instead of compiling (about 30 s, once; `make setup` runs this)."""
+    from ..experiments.warm import warm_start
+
+    steps = warm_start(progress=None if as_json else
+                       (lambda label: console.print(f"compiling: {label}")))
+    if as_json:
+        print(json.dumps({"seconds": steps}))
+        return
+    console.print(f"kernels compiled and cached in {sum(steps.values()):.1f} s")
+
+
 def _click_exceptions():
     """The click exception modules in use: typer >= 0.25 vendors click as ``typer._click``."""
     mods = []

@@ -86,10 +86,21 @@ RegimeModel = _model("RegimeModel", Regime, _RegimeBuild, skip=("conditions",),
                      conditions=(ConditionsModel, Field(default_factory=ConditionsModel)))
 
 
+def _system_keys(system) -> tuple[str, ...]:
+    """The System settings a ``[system]`` table sets (its powers, if it names them)."""
+    given = system.model_fields_set
+    keys = [k for k in System.SETTINGS.names if k in given]
+    if given & {"cow_year", "n_powers", "states"}:
+        keys += [k for k in ("capabilities", "names", "cow_year") if k not in keys]
+    return tuple(keys)
+
+
 class _ScenarioBuild(_Strict):
     def build(self) -> Scenario:
+        defines = self.defines if "defines" in self.model_fields_set else \
+            _system_keys(self.system)
         return _built(self, Scenario, system=self.system.build(), policy=self.policy.build(),
-                      regime=self.regime.build() if self.regime else None)
+                      regime=self.regime.build() if self.regime else None, defines=defines)
 
 
 #: A scenario file: the fields of :class:`Scenario` and its seed.

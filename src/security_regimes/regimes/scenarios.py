@@ -50,6 +50,7 @@ class Scenario:
     systems: int = 1000
     start_year: int = 1
     dyadic: str | tuple[str, ...] = "Tit For Tat"
+    defines: tuple[str, ...] = ()
 
     SETTINGS: ClassVar[Settings] = SCENARIO_SETTINGS
 
@@ -66,6 +67,10 @@ class Scenario:
                              f"got {self.policy.balancer}")
         if self.regime is not None:
             self.regime.member_mask(n)  # member indices must name powers
+        unknown = [k for k in self.defines if k not in System.SETTINGS.names]
+        if unknown:
+            raise ValueError(f"defines: {unknown[0]!r} is not a system setting "
+                             f"(expected names of [system] keys)")
         if not isinstance(self.dyadic, str) and len(self.dyadic) != n:
             raise ValueError(f"dyadic: expected one strategy or {n} (one per power), "
                              f"got {len(self.dyadic)}")
@@ -79,6 +84,13 @@ class Scenario:
                         systems=self.systems if systems is None else systems, seed=seed,
                         dyadic=self.dyadic, record_alliances=False, record_capabilities=False,
                         **kw)
+
+    def with_calibrated(self, system_kw: dict) -> Scenario:
+        """This scenario with calibrated ``system`` values (a posterior draw,
+        ``{setting: value}``) in place of the defaults, except the settings
+        that define it (:attr:`defines`), which it keeps."""
+        kw = {k: v for k, v in system_kw.items() if k not in self.defines}
+        return replace(self, system=self.system.with_(**kw)) if kw else self
 
     def counterfactual(self) -> Scenario:
         """The same scenario without norms: no regime, Kaplan's rules off."""
@@ -299,6 +311,10 @@ def _basic_principles() -> Regime:
     )
 
 
+#: What defines the superpower system (kept by a posterior draw).
+SUPERPOWER_SETTINGS = ("capabilities", "names", "cow_year", "nuclear", "nuclear_cost")
+
+
 def _superpower_system(**kw) -> System:
     # Two superpowers and five small states of the periphery.
     return System(
@@ -306,6 +322,11 @@ def _superpower_system(**kw) -> System:
         names=("USA", "USSR", "P1", "P2", "P3", "P4", "P5"),
         cow_year=None, nuclear=(0, 1), nuclear_cost=0.95, **kw,
     )
+
+
+#: What :func:`world_system` sets (kept by a posterior draw).
+WORLD_SETTINGS = ("cow_year", "transfer", "decisiveness", "first_strike", "misperception",
+                  "capability_noise")
 
 
 def world_system(offense_defense: float, distinguishability: float) -> System:
@@ -376,7 +397,7 @@ def four_worlds() -> dict[str, Scenario]:
                 claim="Jervis 1978: the security dilemma is worst with offense dominance and "
                       "indistinguishable postures, mildest in the opposite world.",
                 system=system, policy=Policy("waltz"), regime=_concert_regime(), years=100,
-                start_year=1,
+                start_year=1, defines=WORLD_SETTINGS,
             )
     return out
 
@@ -398,6 +419,9 @@ def all_knobs(v: float) -> dict:
     return {k: x for f in KNOBS.values() for k, x in f(v).items()}
 
 
+#: The system settings Jervis's three knobs set.
+KNOB_SETTINGS = tuple(all_knobs(1.0))
+
 #: The economic issue area: every knob at 0, and mutual restraint pays.
 ECONOMIC = {**all_knobs(0.0), "cooperation_gain": 0.01}
 
@@ -418,6 +442,7 @@ def _catalogue() -> dict[str, Scenario]:
             "misperception and uncertain capabilities.",
             "Without a regime, restraint is what power and interest produce (autonomy 0).",
             system=anarchy_system, policy=Policy("waltz"), start_year=1816,
+            defines=KNOB_SETTINGS,
         ),
         Scenario(
             "security",
@@ -425,7 +450,7 @@ def _catalogue() -> dict[str, Scenario]:
             "unforgiving (elimination) and uncertain.",
             "Jervis: security regimes are harder to form and keep than economic ones.",
             system=anarchy_system, policy=Policy("waltz"), regime=_concert_regime(),
-            start_year=1816,
+            start_year=1816, defines=KNOB_SETTINGS,
         ),
         Scenario(
             "economic",
@@ -438,6 +463,7 @@ def _catalogue() -> dict[str, Scenario]:
             "The baseline against which security regimes are harder.",
             system=System(**ECONOMIC),
             policy=Policy("waltz"), regime=_concert_regime(), start_year=1816,
+            defines=tuple(ECONOMIC),
         ),
         Scenario(
             "concert_of_europe",
@@ -485,7 +511,7 @@ def _catalogue() -> dict[str, Scenario]:
             "Jervis: superpower relations are not a regime: rules have little autonomy from "
             "power and interest (nuclear chicken; stability-instability paradox).",
             system=_superpower_system(), policy=Policy("waltz"), regime=_basic_principles(),
-            years=50, start_year=1972,
+            years=50, start_year=1972, defines=SUPERPOWER_SETTINGS,
         ),
     ]
     out = {s.name: s for s in scenarios}

@@ -1,8 +1,10 @@
 """The compiled system year: its phases in order, one system at a time, threads over systems.
 
-:func:`year` is the year of :mod:`security_regimes.system.model` (its
-docstring gives the order and the sources), a call per phase of
-:mod:`~security_regimes.system.phases`.  ``_systems`` runs each system of a
+:func:`year_first_strike` and :func:`year_crisis` are the year of
+:mod:`security_regimes.system.model` under each decision core (its docstring
+gives the order and the sources), a call per phase of
+:mod:`~security_regimes.system.phases`; steps 1-3 and 6-8 are shared
+(``_opening``, ``_closing``).  ``_systems`` runs each system of a
 slice through all the years of a block, from its own counter-based stream
 (draw ``year * draws_per_year(N) + offset(block) + index`` of its key), so
 results do not depend on the number of threads or on how systems are batched.
@@ -54,33 +56,29 @@ REGIME_STATE = ("weight", "memory", "revisionist", "ref_share", "in_force")
 
 
 @ph.phase
-def year(s, x, p, t, dr, growth_factor, seen, n):
-    """One year of one system, in the order of ``model``'s docstring.
+def _opening(s, x, p, t, dr, growth_factor, n):
+    """Steps 1-3, the same under both cores: growth, alliances, replies.
 
-    Returns the alliance clique as a bitmask of powers (0 without an alliance
-    of two at least).  The year's measures are left in ``x.mf``, ``x.mi``, ``x.mb``.
-    """
-    # The norms bind only while the regime is in force (it formed and still
-    # holds at the end of last year): before, there is no convention whose
-    # expectations members could converge on.
+    Returns the regime's binding (the norms bind only while the regime is in
+    force: it formed and still holds at the end of last year; before, there
+    is no convention whose expectations members could converge on), the
+    powers alive at the start, the year's growth and total capability, and
+    what ``ally`` returns (strongest power, its share, members, clique)."""
     bound = p.has_regime and s.in_force[0]
     n_start = ph.begin_year(s, x, n)
     growth, total = ph.grow(s, growth_factor, n)                       # 1. growth
-    if p.crisis:
-        ph.track_trend(s, p, growth_factor, n)
     h, share_h, n_join, clique = ph.ally(s, x, p, dr, total, n)        # 2. alliances
     ph.reply(s, x, p, dr, t, n)                                        # 3. replies
     ph.punishers(s, x, n)
-    if p.crisis:                                                       # 4. decisions
-        dyads = ph.crises(s, x, p, dr, t, seen, bound, n)              #    (crisis core)
-        ph.resolve_crises(s, x, p, dr, bound, n)
-    else:
-        dyads = ph.decide(s, x, p, dr, t, seen, n_start, bound, n)
-    member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
-    if p.crisis:
-        ph.settle(s, x, p, n)
-    else:
-        ph.no_crises(x)
+    return bound, n_start, growth, total, h, share_h, n_join, clique
+
+
+@ph.phase
+def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join, clique,
+             member_destroyed, max_fight, dyads, n):
+    """Steps 6-8 and the regime, the same under both cores.  Returns the
+    alliance clique as a bitmask of powers (0 without an alliance of two at
+    least); the year's measures are left in ``x.mf``, ``x.mi``, ``x.mb``."""
     ph.eliminate(s, x, p, n)                                           # 6. elimination
     # A phase with nothing to do this year is not called: a call passes the
     # state and scratch arrays, several hundred machine words.
@@ -103,6 +101,35 @@ def year(s, x, p, t, dr, growth_factor, seen, n):
 
 
 @ph.phase
+def year_first_strike(s, x, p, t, dr, growth_factor, seen, n):
+    """One year of one system under the first-strike core, in the order of
+    ``model``'s docstring; returns the alliance clique (see ``_closing``)."""
+    bound, n_start, growth, total, h, share_h, n_join, clique = _opening(
+        s, x, p, t, dr, growth_factor, n)
+    dyads = ph.decide(s, x, p, dr, t, seen, n_start, bound, n)        # 4. decisions
+    member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
+    ph.no_crises(x)
+    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join, clique,
+                    member_destroyed, max_fight, dyads, n)
+
+
+@ph.phase
+def year_crisis(s, x, p, t, dr, growth_factor, seen, n):
+    """One year of one system under the crisis core (``model``'s "The crisis
+    core"): the trend of power is tracked, decisions are crises, and wars
+    end in settlements; returns the alliance clique (see ``_closing``)."""
+    bound, n_start, growth, total, h, share_h, n_join, clique = _opening(
+        s, x, p, t, dr, growth_factor, n)
+    ph.track_trend(s, p, growth_factor, n)
+    dyads = ph.crises(s, x, p, dr, t, seen, bound, n)                  # 4. crises
+    ph.resolve_crises(s, x, p, dr, bound, n)
+    member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
+    ph.settle(s, x, p, n)
+    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join, clique,
+                    member_destroyed, max_fight, dyads, n)
+
+
+@ph.phase
 def _record(x, F, I, Bo, b, col):  # noqa: E741
     """Copy the year's measures into column ``col`` of system ``b``'s rows."""
     for k in range(x.mf.shape[0]):
@@ -115,8 +142,13 @@ def _record(x, F, I, Bo, b, col):  # noqa: E741
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo,  # noqa: E741
-             caps, jmask, crec, col0):
+             caps, jmask, crec, col0, crisis_core):
     """Advance systems ``b0 <= b < b1`` through years ``y0 <= y < y1`` in place.
+
+    ``crisis_core`` is None under the first-strike core (anything else, the
+    crisis core): numba prunes the branch on a None argument when it
+    compiles, so each core's year is compiled only where it runs (the
+    crisis phases are half the cold compile).
 
     ``state`` is the batch's arrays in the order of :data:`~.phases.SystemState`
     (first axis: system).  Year ``y``'s measures go to column ``y - col0`` of
@@ -144,7 +176,10 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo
         for y in range(y0, y1):
             dr = ph.Draws(keys[b], np.int64(y) * dpy, off)
             seen = pmult[b - b0, y - y0] if p.capability_noise else no_noise
-            clique = year(s, x, p, t, dr, gmult[b - b0, y - y0], seen, n)
+            if crisis_core is None:
+                clique = year_first_strike(s, x, p, t, dr, gmult[b - b0, y - y0], seen, n)
+            else:
+                clique = year_crisis(s, x, p, t, dr, gmult[b - b0, y - y0], seen, n)
             col = y - col0
             _record(x, F, I, Bo, b, col)
             if record_caps:
@@ -207,6 +242,8 @@ class Kernel:
         self.dpy = draws_per_year(n)
         self.off = offsets(n)
         self.noise = system.capability_noise > 0
+        #: None selects the first-strike core's compiled year (see ``_systems``).
+        self.crisis_core = True if system.core == "crisis" else None
         self.params = pack(system, policy, dyadic, regime,
                            {"BIG_GAIN": BIG_GAIN, "COMPLY_BELIEF": COMPLY_BELIEF})
         like_s, like_e = likelihoods(system.misperception)
@@ -274,7 +311,8 @@ class Kernel:
                                         0.0, s.capability_noise)
                              if self.noise else np.zeros((1, 1, 1, 1)))
                     _systems(s0, s1, start, stop, keys, gmult, pmult, self.params, self.tables,
-                             self.off, self.dpy, arrays, F, I, Bo, caps, jmask, crises, col0)
+                             self.off, self.dpy, arrays, F, I, Bo, caps, jmask, crises, col0,
+                             self.crisis_core)
 
         threads = threads_for(threads, B)
         if threads == 1:

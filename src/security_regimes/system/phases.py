@@ -5,7 +5,8 @@ Each phase is a numba function over one system's state (``s``, a
 (``x``, a :data:`Scratch`), the parameters (``p``, a
 :data:`~security_regimes.system.layout.PARAMETER_DTYPE` record), the system's tables
 (``t``, a :data:`Tables`) and the year's draws (``dr``, a :data:`Draws`).
-:func:`~security_regimes.system.kernel.year` calls them in the order of
+:func:`~security_regimes.system.kernel.year_first_strike` and
+:func:`~security_regimes.system.kernel.year_crisis` (one per decision core) call them in the order of
 :mod:`security_regimes.system.model`'s docstring, which gives each rule's
 reasoning and sources; ``tests/system/reference.py`` restates each phase in
 plain Python and ``tests/system/test_phases.py`` compares them one by one.
@@ -302,14 +303,28 @@ def punishers(s, x, n):
             punisher[q, i] = (al[q] and al[i] and q != i
                                 and (s.grievance[q, i] > 0 or s.seen_hostile[q, i])
                                 and not reply[q, i])
+    # In O(N^2), with the same sums in the same order as the definition: a
+    # punisher of i counts unless it is i's ally; against an ally j only
+    # punishers outside the alliance count, against any other j all of them
+    # but j itself, summed afresh only where j is one (rare).
     for i in range(n):
+        every, outside = 0.0, 0.0
+        for q in range(n):
+            if punisher[q, i] and not (join[q] and join[i]):
+                every += c[q]
+                if not join[q]:
+                    outside += c[q]
         for j in range(n):
-            t = 0.0
-            for q in range(n):
-                if (punisher[q, i] and not (join[q] and join[i] and q != i) and q != j
-                        and not (join[q] and join[j])):
-                    t += c[q]
-            punish[i, j] = t
+            if join[j]:
+                punish[i, j] = outside
+            elif punisher[j, i]:
+                t = 0.0
+                for q in range(n):
+                    if q != j and punisher[q, i] and not (join[q] and join[i]):
+                        t += c[q]
+                punish[i, j] = t
+            else:
+                punish[i, j] = every
 
 
 # --- 4. Decisions -----------------------------------------------------------
