@@ -54,10 +54,11 @@ _LAZY = {
     "run_scenario": ("security_regimes.regimes.scenarios", "run_scenario"),
     "Scenario": ("security_regimes.regimes.scenarios", "Scenario"),
     "load": ("security_regimes.experiments.store", "load"),
+    "sweep": ("security_regimes.experiments.store", "sweep"),
 }
 
 if TYPE_CHECKING:  # for IDEs and type checkers
-    from .experiments.store import load
+    from .experiments.store import load, sweep
     from .regimes.scenarios import Scenario, run_scenario
     from .system.config import Policy, System
     from .system.simulate import simulate
@@ -113,6 +114,7 @@ __all__ = [
     "STRATEGY_NAMES",
     "__version__",
     "load",
+    "sweep",
     "simulate",
     "run_scenario",
     "System",

@@ -323,3 +323,73 @@ def test_check_points_gives_each_points_scenario_and_names_the_first_bad_one():
     with pytest.raises(ValueError, match=r"^parameters \(point 3: dyadic = 'Bogus', "
                                          r"system.misperception = 0.3\): unknown strategy"):
         check_points(base, bad, 30)
+
+
+def test_a_sweep_from_python_equals_the_same_sweep_from_a_file(sweep_file, tmp_path):
+    """Issue 29: sr.sweep(base, parameters=...) as mesa.batch_run or EMA's
+    perform_experiments, with the file's seeds and store."""
+    run_sweep(sweep_file, tmp_path / "file", executor="serial", quiet=True)
+    d = sr.sweep("kaplan_balance", {"system.misperception": [0.0, 0.2],
+                                    "policy.rules.3": {"low": 0.0, "high": 1.0, "steps": 3}},
+                 seed=7, replicates=6, years=30, chunk_size=5, out=tmp_path / "py",
+                 outcomes=["war_frequency", "essential_survival", "regime_autonomy",
+                           "hegemony"], executor="process", workers=2)
+    runs, years = _frames(tmp_path / "file")
+    pd.testing.assert_frame_equal(d.runs, runs)
+    pd.testing.assert_frame_equal(d.years, years)
+    assert d.manifest["sweep_file"] == "sweep()" and "kaplan_balance" in d.manifest["sweep"]
+    with pytest.raises(ValueError, match=r"resume=True from Python"):
+        sr.sweep("kaplan_balance", {"system.misperception": [0.0, 0.2],
+                                    "policy.rules.3": {"low": 0.0, "high": 1.0, "steps": 3}},
+                 seed=7, replicates=6, years=30, chunk_size=5, out=tmp_path / "py",
+                 outcomes=["war_frequency", "essential_survival", "regime_autonomy",
+                           "hegemony"])
+
+
+def test_a_scenario_built_in_python_can_be_swept(tmp_path):
+    from dataclasses import replace
+
+    base = sr.run_scenario  # noqa: F841 (the lazy import of the scenario layer)
+    from security_regimes.regimes.scenarios import get_scenario
+
+    scn = replace(get_scenario("waltz_balance"), name="mine",
+                  system=get_scenario("waltz_balance").system.with_(transfer=0.2))
+    d = sr.sweep(scn, {"system.first_strike": [0.0, 0.4]}, replicates=3, years=12,
+                 out=tmp_path / "mine")
+    assert len(d.points) == 2 and len(d.runs) == 6
+    assert "transfer = 0.2" in d.manifest["sweep"]  # the base scenario, as a file
+    # Its runs are the runs of the scenario at each point, from the sweep's streams.
+    point = replace(scn, system=scn.system.with_(first_strike=0.4))
+    alone = point.simulate(systems=3, years=12, seed=1, first_index=3).summary
+    np.testing.assert_array_equal(d.runs.war_frequency.to_numpy()[3:],
+                                  alone.war_frequency.to_numpy())
+    # Another base scenario in the same directory is a different sweep.
+    other = replace(scn, system=scn.system.with_(transfer=0.3))
+    with pytest.raises(ValueError, match="holds a different sweep"):
+        sr.sweep(other, {"system.first_strike": [0.0, 0.4]}, replicates=3, years=12,
+                 out=tmp_path / "mine", resume=True)
+
+
+@pytest.mark.parametrize("parameters, expected", [
+    ({"system.frist_strike": [0.0]}, "frist_strike"),
+    ({"system.first_strike": {"low": 0.5, "high": 0.1}}, "high must be > low"),
+    ("system.first_strike", "parameters must be a dict"),
+])
+def test_a_bad_python_sweep_is_one_line_and_writes_nothing(parameters, expected, tmp_path):
+    with pytest.raises(ValueError, match=expected) as e:
+        sr.sweep("kaplan_balance", parameters, out=tmp_path / "x")
+    assert "\n" not in str(e.value) and not (tmp_path / "x").exists()
+
+
+def test_sweep_data_to_xarray(tmp_path):
+    d = sr.sweep("kaplan_balance", {"system.first_strike": [0.0, 0.5]}, replicates=3, years=8,
+                 out=tmp_path / "x")
+    ds = d.to_xarray()
+    assert dict(ds.sizes) == {"point": 2, "replicate": 3, "year": 8}
+    assert ds["system.first_strike"].values.tolist() == [0.0, 0.5]
+    assert ds.calendar_year.values.tolist() == list(range(1816, 1824))
+    runs = d.runs.set_index(["point", "replicate"])
+    assert ds.war_frequency.sel(point=1, replicate=2).item() == runs.war_frequency.loc[(1, 2)]
+    years = d.years[d.years.run_id == 4].set_index("year")
+    np.testing.assert_array_equal(ds.hhi.sel(point=1, replicate=1).values, years.hhi.values)
+    assert ds.attrs["base_scenario"] == "kaplan_balance" and ds.attrs["seed"] == "1"

@@ -31,9 +31,10 @@ import pandas as pd
 from .._io import write_parquet, write_text
 from .._progress import Progress
 from .._repr import Summarised, names
+from .._settings import DEFAULT_SEED
 from .._validation import require_extra
 from .._version import __version__
-from .files import load_sweep_file
+from .files import SweepModel, load_sweep_file
 from .sweep import (
     check_dask,
     design_points,
@@ -64,8 +65,9 @@ def estimated_serial_seconds(n_powers: int, n_runs: int, years: int, n_points: i
     return n_runs * years * n_powers ** 2 * 6.3e-8 + n_points * 6.6e-4
 
 
-def _fingerprint(model) -> str:
-    return hashlib.sha256(model.model_dump_json().encode()).hexdigest()[:16]
+def _fingerprint(model, scenario_text: str = "") -> str:
+    """The sweep's identity: its parsed settings (and, from Python, its base scenario)."""
+    return hashlib.sha256((model.model_dump_json() + scenario_text).encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -100,6 +102,100 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
     executor, this one included (it forks ``workers - 1``), or the number of
     workers of a local Dask cluster (default: all cores).
     """
+    path = Path(path)
+    model, scenario = load_sweep_file(path)
+    return _run(model, scenario, Path(out), str(path), path.read_text(), executor=executor,
+                address=address, resume=resume, quiet=quiet, workers=workers,
+                chunk_size=chunk_size)
+
+
+def sweep(base, parameters: dict, *, design: str = "grid", replicates: int = 10,
+          samples: int = 64, years: int | None = None, seed: int = DEFAULT_SEED,
+          outcomes: list[str] | None = None, out: str | Path | None = None,
+          executor: str = "auto", workers: int | None = None, chunk_size: int = 100,
+          resume: bool = False, quiet: bool = True, address: str | None = None) -> SweepData:
+    """Sweep parameters of a scenario from Python, as ``regimes sweep`` does from a file.
+
+    The same design, seeds, store and executors as a sweep file (the
+    keyword arguments are its keys; see ``docs/examples.md``), so a
+    ``Scenario`` built in code, with custom settings, can be swept, and the
+    results are bit-identical to the file's.
+
+    Parameters
+    ----------
+    base : str or Scenario
+        A built-in scenario's name or a :class:`~security_regimes.Scenario`.
+    parameters : dict
+        Parameter path (``"system.first_strike"``, ``"regime.norms.restraint"``
+        ...; ``regimes settings`` lists them) -> a list of values (a grid
+        axis, or categories) or a dict of a sweep file's keys
+        (``{"low": 0.0, "high": 0.5, "steps": 6}``, ``dist``, ``mean``, ``sd``).
+    design : {"grid", "lhs", "sobol"}
+        Full factorial, Latin hypercube (``samples`` points) or Saltelli's
+        Sobol design (``samples * (D + 2)`` points).
+    replicates : int
+        Runs per design point, each from its own stream of ``seed``.
+    out : path, optional
+        The results directory (default: a new temporary directory, named in
+        the result's ``manifest["out"]``).
+    executor, workers, chunk_size, resume, quiet, address
+        As for ``regimes sweep``.
+
+    Returns
+    -------
+    SweepData
+        ``points``, ``runs`` (one row per run), ``years`` (one per run-year);
+        ``.to_xarray()`` for labelled arrays.
+
+    Examples
+    --------
+    >>> d = sweep("kaplan_balance", {"system.first_strike": [0.0, 0.5]}, replicates=3, years=20)
+    >>> len(d.points), len(d.runs)
+    (2, 6)
+    """
+    from ..regimes.files import _validate
+    from ..regimes.scenarios import Scenario, get_scenario
+    from .parameters import check_parameters
+
+    scenario = base if isinstance(base, Scenario) else get_scenario(base)
+    if not isinstance(parameters, dict):
+        raise ValueError(f"sweep(): parameters must be a dict of path -> values, "
+                         f"got {type(parameters).__name__}")
+    spec = {k: (v if isinstance(v, dict) else {"values": list(v)}
+                if isinstance(v, (list, tuple)) else v) for k, v in parameters.items()}
+    data = {"base": scenario.name, "seed": seed, "replicates": replicates, "design": design,
+            "samples": samples, "years": years, "chunk_size": chunk_size, "parameters": spec}
+    if outcomes is not None:
+        data["outcomes"] = list(outcomes)
+    where = Path("sweep()")
+    model = _validate(SweepModel, data, where)
+    try:
+        check_parameters(model, scenario)
+    except ValueError as e:
+        raise ValueError(f"sweep(): {e}") from None
+    text = "# sweep() from Python; its base scenario:\n" + _scenario_toml(scenario)
+    report = _run(model, scenario, None if out is None else Path(out), "sweep()", text, executor=executor,
+                  address=address, resume=resume, quiet=quiet, workers=workers,
+                  chunk_size=None, python=True)
+    return load(report.out)
+
+
+def _scenario_toml(scenario) -> str:
+    from ..regimes.files import scenario_to_toml
+
+    try:
+        return scenario_to_toml(scenario)
+    except ValueError as e:  # a custom strategy object has no file form
+        return f"# (not writable as TOML: {e})\n{scenario!r}\n"
+
+
+def _run(model, scenario, out: Path | None, source: str, text: str, *, executor: str,
+         address: str | None, resume: bool, quiet: bool, workers: int | None,
+         chunk_size: int | None, python: bool = False) -> SweepReport:
+    """Run a validated sweep (``model`` over ``scenario``) into ``out`` (None:
+    a new temporary directory, made once the sweep is valid); ``source``
+    names it (a file, or ``sweep()``) and ``text`` is what the manifest
+    keeps of it."""
     from .._resources import check_fits
     from .._validation import check_choice, check_int
     from ..system.simulate import estimate_bytes
@@ -108,8 +204,7 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
     executor = check_choice(executor, EXECUTORS, "executor")
     if workers is not None:
         check_int(workers, "--workers", 1, 1024)
-    path, out = Path(path), Path(out)
-    model, scenario = load_sweep_file(path)
+    path = source
     if chunk_size is not None:
         model = model.model_copy(update={"chunk_size": check_int(chunk_size, "--chunk-size", 1,
                                                                  1_000_000)})
@@ -133,9 +228,14 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
     check_fits(per_chunk * (1 if executor == "serial" else n_workers),
                f"{path}: chunks of {model.chunk_size:,} runs x {years:,} years",
                "lower chunk_size (or --chunk-size) or --workers")
-    fingerprint = _fingerprint(model.model_copy(update={"chunk_size": 1}))
+    fingerprint = _fingerprint(model.model_copy(update={"chunk_size": 1}),
+                               text if python else "")
     if executor == "dask" and address:
         check_dask(address)  # before anything is written
+    if out is None:  # valid: a new temporary directory
+        import tempfile
+
+        out = Path(tempfile.mkdtemp(prefix="sweep-"))
     manifest_path = out / "manifest.json"
     chunk_dir = out / "chunks"
 
@@ -148,7 +248,8 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
             raise ValueError(f"{out} holds a different sweep ({old.get('sweep_file')}); "
                              "choose another --out")
         if not resume:
-            raise ValueError(f"{out} already holds this sweep; pass --resume to continue it")
+            raise ValueError(f"{out} already holds this sweep; pass --resume (resume=True from "
+                             "Python) to continue it")
         if old.get("chunk_size") != model.chunk_size:
             raise ValueError(f"{out} was started with chunk_size {old.get('chunk_size')}; "
                              f"resume with the same chunk size")
@@ -159,7 +260,7 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
         chunk_dir.mkdir(exist_ok=True)
         write_parquet(points, out / "points.parquet")
         manifest = {
-            "kind": "sweep", "sweep_file": str(path), "sweep": path.read_text(),
+            "kind": "sweep", "sweep_file": str(path), "sweep": text, "out": str(out),
             "parsed": json.loads(model.model_dump_json()), "fingerprint": fingerprint,
             "package_version": __version__, "seed": model.seed,
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -213,9 +314,11 @@ def run_sweep(path: str | Path, out: str | Path, executor: str = "auto",
         stream.close()  # stops the workers (and finishes a write in progress) before we report
         # Count files, not results received: a chunk written as the sweep stopped is kept too.
         finished = sum(chunk_path(chunk_dir, "runs", c.index).exists() for c in chunks)
+        again = (f"sweep(..., out={str(out)!r}, resume=True)" if python else
+                 f"regimes sweep {path} --out {out} --resume")
         raise SweepInterrupted(
             f"{finished} of {len(chunks)} chunks are finished and kept in {out}; continue with "
-            f"regimes sweep {path} --out {out} --resume") from None
+            f"{again}") from None
     finally:
         progress.close()
     return SweepReport(out, n_runs, len(todo), len(done), time.perf_counter() - t0, store,
@@ -334,11 +437,41 @@ class SweepData(Summarised):
     runs: pd.DataFrame
     years: pd.DataFrame
 
+    def to_xarray(self):
+        """An ``xarray.Dataset`` of the sweep (needs the ``xarray`` extra).
+
+        Dims ``point`` and ``replicate`` for every outcome of the ``runs``
+        table, and ``year`` too for the per run-year measures of ``years``;
+        each swept parameter is a coordinate along ``point`` and
+        ``calendar_year`` one along ``year``.  Attributes: the base scenario,
+        seed, design, package version and the manifest's start time."""
+        xr = require_extra("xarray", "xarray")
+        params = [c for c in self.points.columns if c != "point"]
+        runs = self.runs.set_index(["point", "replicate"])
+        skip = {"run_id", *params}
+        data = {c: runs[c].to_xarray() for c in runs.columns if c not in skip}
+        ds = xr.Dataset(data)
+        if len(self.years):
+            per_run = self.runs.set_index("run_id")[["point", "replicate"]]
+            y = self.years.join(per_run, on="run_id").set_index(["point", "replicate", "year"])
+            cols = [c for c in y.columns if c not in ("run_id", "calendar_year")]
+            ds = ds.merge(xr.Dataset({f"year_{c}" if c in ds else c: y[c].to_xarray()
+                                      for c in cols}))
+            first = self.years.groupby("year")["calendar_year"].first()
+            ds = ds.assign_coords(calendar_year=("year", first.reindex(ds.year.values)
+                                                 .to_numpy()))
+        pts = self.points.set_index("point").reindex(ds.point.values)
+        ds = ds.assign_coords({p: ("point", pts[p].to_numpy()) for p in params})
+        m = self.manifest
+        ds.attrs.update({k: str(m[k]) for k in ("base_scenario", "seed", "design",
+                                               "package_version", "started") if k in m})
+        return ds
+
     def _summary(self):
         params = [c for c in self.points.columns if c != "point"]
         return (f"SweepData: {len(self.points):,} points, {len(self.runs):,} runs, "
                 f"{len(self.years):,} run-years", [
-                    ("base", self.manifest.get("base", self.manifest.get("scenario", "?"))),
+                    ("base", self.manifest.get("base_scenario", "?")),
                     ("parameters", names(params)),
                     ("run columns", names(self.runs.columns, 8))])
 

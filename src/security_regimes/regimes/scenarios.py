@@ -184,6 +184,21 @@ class ScenarioResult(Summarised):
                          "system_war_rate": g.system_war.mean()})
         return pd.DataFrame(rows)
 
+    def to_xarray(self):
+        """An ``xarray.Dataset`` of both runs (needs the ``xarray`` extra): each
+        per-year measure over (``variant``, system, year), ``variant`` being
+        ``"with_norms"`` and (if it ran) ``"without_norms"``, with calendar
+        years and the scenario's name as an attribute."""
+        from .._validation import require_extra
+
+        xr = require_extra("xarray", "xarray")
+        runs = {"with_norms": self.result, "without_norms": self.counterfactual}
+        parts = [r.to_xarray(self.scenario.start_year) for r in runs.values() if r is not None]
+        ds = xr.concat(parts, dim="variant", combine_attrs="drop_conflicts")
+        ds = ds.assign_coords(variant=[k for k, r in runs.items() if r is not None])
+        ds.attrs["scenario"] = self.scenario.name
+        return ds
+
     def outcomes(self) -> pd.DataFrame:
         """Mean and 95% CI of the main outcomes, with and without norms (paired).
 

@@ -246,17 +246,32 @@ class SimulationResult(Summarised):
             "capability": self.capabilities.ravel(),
         })
 
-    def to_xarray(self):
-        """An ``xarray.Dataset`` with dims ``system``, ``year``, ``power`` (needs xarray)."""
-        xr = require_extra("xarray", "test")
+    def to_xarray(self, start_year: int | None = None):
+        """An ``xarray.Dataset`` with dims ``system``, ``year``, ``power`` (needs the
+        ``xarray`` extra).
+
+        Every per-year measure is a variable over (system, year); capabilities
+        at the end of each year, if recorded, over (system, year, power).
+        ``year`` counts from 1; with ``start_year`` (the calendar year of
+        year 1) a ``calendar_year`` coordinate is added.  Attributes: core,
+        policy, dyadic strategies, regime, seed, first system index and the
+        package version."""
+        from .._version import __version__
+
+        xr = require_extra("xarray", "xarray")
         B, T = self.measures["war"].shape
         data = {k: (("system", "year"), v) for k, v in self.measures.items()}
         coords = {"system": self.system_ids, "year": np.arange(1, T + 1)}
+        if start_year is not None:
+            coords["calendar_year"] = ("year", np.arange(start_year, start_year + T))
         if self.capabilities is not None:
             data["capability"] = (("system", "year", "power"), self.capabilities[:, 1:])
             coords["power"] = list(self.system.names)
-        return xr.Dataset(data, coords=coords, attrs={"policy": self.policy.name,
-                                                      "seed": str(self.seed)})
+        regime = getattr(self.regime, "name", None) if self.regime is not None else "none"
+        return xr.Dataset(data, coords=coords, attrs={
+            "core": self.system.core, "policy": self.policy.name, "dyadic": str(self.dyadic),
+            "regime": str(regime), "seed": str(self.seed), "first_index": self.first_index,
+            "package_version": __version__})
 
     def tables(self, skip: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
         """The tidy tables of the run by name: ``years``, ``runs``, and ``alliances``
