@@ -57,8 +57,14 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3, help="best of this many runs each")
     ap.add_argument("--examples-only", action="store_true",
                     help="only the example sweeps and the start-up, not the 10,000 runs")
+    ap.add_argument("--design-points", action="store_true",
+                    help="only the 10,000-point one-replicate Sobol sweep (issue 31)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
+    if args.design_points:
+        _design_points(args, tmp)
+        shutil.rmtree(tmp)
+        return
     if args.examples_only:
         _examples(args, tmp)
         shutil.rmtree(tmp)
@@ -119,6 +125,65 @@ def main() -> None:
 
     _examples(args, tmp)
     shutil.rmtree(tmp)
+
+
+SOBOL = """
+base = "kaplan_balance"
+seed = 1
+replicates = 1
+design = "sobol"
+samples = 2000
+years = 100
+chunk_size = {chunk}
+outcomes = ["war_frequency", "essential_survival", "regime_autonomy", "hegemony"]
+
+[parameters]
+"system.first_strike" = {{ low = -0.2, high = 0.8 }}
+"system.transfer" = {{ low = 0.1, high = 0.6 }}
+"policy.rules.3" = {{ low = 0.0, high = 1.0 }}
+"""
+
+
+def _design_points(args, tmp: Path) -> None:
+    """Issue 31's bars: a 10,000-point one-replicate Sobol sweep spends at most
+    20% of its time outside the kernel (serial, one thread), and the process
+    executor reaches 1.8x serial on 2 cores."""
+    from security_regimes.system import kernel
+
+    file = tmp / "sobol.toml"
+    file.write_text(SOBOL.format(chunk=args.chunk_size))
+    m, scn = load_sweep_file(file)
+    n = len(design_points(m, scn))
+    print(f"{n:,}-point one-replicate Sobol sweep of kaplan_balance (5 powers, 100 years, "
+          f"3 parameters), chunks of {args.chunk_size} runs, {os.cpu_count()} cores, "
+          f"best of {args.repeats}")
+    inside = [0.0]
+    run = kernel.Kernel.run
+
+    def timed(self, *a, **kw):
+        t = time.perf_counter()
+        try:
+            return run(self, *a, **kw)
+        finally:
+            inside[0] += time.perf_counter() - t
+
+    _with_store(tmp, "serial-1", 99, file, n)  # warm up
+    serial, share, proc = [], [], []
+    for k in range(args.repeats):
+        kernel.Kernel.run = timed
+        inside[0] = 0.0
+        try:
+            t1 = _with_store(tmp, "serial-1", k, file, n)[0]
+        finally:
+            kernel.Kernel.run = run
+        serial.append(t1)
+        share.append(1 - inside[0] / t1)
+        proc.append(_with_store(tmp, "process", k, file, n)[0])
+    t1, tp = min(serial), min(proc)
+    print(f"  serial, one thread: {t1:6.2f} s ({n / t1:7,.0f} points/s); outside the kernel "
+          f"{100 * min(share):4.1f}% (runs: {', '.join(f'{100 * x:.1f}%' for x in share)}; "
+          "bar: at most 20%)")
+    print(f"  process, {os.cpu_count()} workers: {tp:6.2f} s, {t1 / tp:.2f}x serial (bar: 1.8x)")
 
 
 def _examples(args, tmp: Path) -> None:

@@ -59,8 +59,11 @@ KINDS = {
 def _is_number(value) -> bool:
     import numbers
 
+    t = type(value)
+    if t is float or t is int:
+        return True
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and \
-        type(value).__name__ != "bool_"
+        t.__name__ != "bool_"
 
 
 @dataclass(frozen=True)
@@ -295,32 +298,66 @@ class Settings(tuple):
         names = [r.name for r in self]
         if len(set(names)) != len(names):
             raise ValueError(f"a setting is declared twice: {names}")
+        self._by_name = {r.name: r for r in self}
+        self._names = tuple(names)
         return self
 
     def __getitem__(self, key):
         if isinstance(key, str):
-            for row in self:
-                if row.name == key:
-                    return row
-            raise KeyError(key)
+            return self._by_name[key]
         return super().__getitem__(key)
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(r.name for r in self)
+        return self._names
+
+
+#: Classes whose table :func:`table_of` has checked against their fields.
+_TABLES: dict[type, Settings] = {}
 
 
 def table_of(cls) -> Settings:
     """The constraint table of a settings class, checked against its fields: every
     field has a row and every row a field (a slip fails at import)."""
     table = cls.SETTINGS
+    if _TABLES.get(cls) is table:
+        return table
     fields = tuple(f.name for f in dataclasses.fields(cls))
     if set(fields) != set(table.names):
         missing = sorted(set(fields) - set(table.names))
         extra = sorted(set(table.names) - set(fields))
         raise TypeError(f"{cls.__name__}.SETTINGS and its fields disagree: "
                         f"fields without a row {missing}, rows without a field {extra}")
+    _TABLES[cls] = table
     return table
+
+
+def clone(obj):
+    """A shallow copy of a frozen settings dataclass, to change fields of
+    (``copy.copy`` without its generic dispatch; a sweep makes thousands)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+_SCALARS = (bool, int, float, str)
+#: Canonical values already checked, by (row, value with its types): a sweep
+#: builds thousands of settings that differ in one field, and checking every
+#: field of each took most of the time before its first run.
+_CANONICAL: dict[tuple, Any] = {}
+
+
+def _memo_key(row, value):
+    """A key that tells apart values equal but of other types (1, 1.0, True), or
+    None for a value not worth remembering (a table, a strategy object, NaN)."""
+    t = type(value)
+    if t is float:
+        return (id(row), t, value) if value == value else None  # NaN: never equal
+    if t is int or t is str or t is bool or value is None:
+        return (id(row), t, value)
+    if t is tuple and len(value) <= 64 and all(type(v) in _SCALARS for v in value):
+        return (id(row), t, value, tuple(map(type, value)))
+    return None
 
 
 def check_settings(obj) -> None:
@@ -330,7 +367,17 @@ def check_settings(obj) -> None:
     for row in table_of(cls):
         if row.kind == "section":
             continue
-        object.__setattr__(obj, row.name, row.check(getattr(obj, row.name)))
+        value = getattr(obj, row.name)
+        key = _memo_key(row, value)
+        if key is not None and key in _CANONICAL:
+            canonical = _CANONICAL[key][1]
+        else:
+            canonical = row.check(value)
+            if key is not None:
+                if len(_CANONICAL) > 100_000:
+                    _CANONICAL.clear()
+                _CANONICAL[key] = (row, canonical)  # the row kept alive: its id stays its own
+        object.__setattr__(obj, row.name, canonical)
 
 
 def defaults(cls) -> dict[str, Any]:

@@ -33,6 +33,26 @@ def exp_affine(z, mean, sd):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def exp_affine_rows(z, mean, sd):
+    """``exp(mean[b] + sd[b] * z[b])`` for each row ``b`` of ``z`` (any shape,
+    float64, first axis rows); ``mean``, ``sd`` shape (rows,), or (1,) for
+    all rows.  Each row has the bits of ``exp_affine(z[b], mean[b], sd[b])``."""
+    out = np.empty_like(z)
+    rows = z.shape[0]
+    if rows == 0:
+        return out
+    per = z.size // rows
+    flat_z = z.ravel()
+    flat = out.ravel()
+    for b in range(rows):
+        k = b if mean.shape[0] > 1 else 0
+        m, s = mean[k], sd[k]
+        for i in range(b * per, (b + 1) * per):
+            flat[i] = math.exp(m + s * flat_z[i])
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def geometric_lengths(u, continuation, turns):
     """Match lengths ``1 + floor(log1p(-u) / log(continuation))``, at most ``turns``:
     geometric with continuation probability ``continuation`` (0 < c < 1), shape of ``u``."""

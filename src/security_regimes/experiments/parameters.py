@@ -166,7 +166,7 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
             changes.setdefault(prefix, {})[key] = value
         else:
             weights.setdefault(prefix, {})[key] = value
-    system = replace(scenario.system, **changes.get("system", {}))
+    system = scenario.system.with_(**changes.get("system", {}))
     policy = scenario.policy
     rules = weights.get("policy.rules", {})
     if changes.get("policy") or rules:
@@ -180,4 +180,4 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
         conditions = replace(regime.conditions, **changes.get("regime.conditions", {}))
         regime = replace(regime, norms={**regime.norms, **norms}, conditions=conditions,
                          **changes.get("regime", {}))
-    return replace(scenario, system=system, policy=policy, regime=regime, dyadic=dyadic)
+    return scenario.with_parts(system, policy, regime, dyadic)

@@ -21,8 +21,8 @@ import pandas as pd
 
 from .._validation import require_extra
 from ..regimes.scenarios import Scenario
-from ..system import simulate
-from ..system.simulate import SimulationResult
+from ..system.kernel import structure
+from ..system.simulate import simulate_group, summary_columns
 from .parameters import (  # noqa: F401 - the parameter API
     RUN_OUTCOMES,
     apply_point,
@@ -183,19 +183,31 @@ def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: 
     runs, yrs = {}, {}
     # Python scalars (tolist), as the scenario's fields and check_points' expect
     columns = {c: points[c].tolist() for c in points.columns if c != "point"}
-    run = chunk.start
+    # The chunk's points, each with its runs in the chunk, in groups of
+    # consecutive points that share their structure and dyadic strategies:
+    # each group is one kernel call with per-system parameters.
+    groups, run = [], chunk.start
     while run < chunk.stop:
         point = run // replicates
         stop = min(chunk.stop, (point + 1) * replicates)
-        values = {k: v[point] for k, v in columns.items()}
-        scn = apply_point(scenario, values) if point_scenarios is None else \
-            point_scenarios[point]
-        res = simulate(scn.system, years=years, policy=scn.policy, regime=scn.regime,
-                       systems=stop - run, seed=seed, first_index=run, dyadic=scn.dyadic,
-                       record_capabilities=False, record_alliances=False)
-        _append(runs, _runs_columns(res, point, replicates, values, outcomes))
-        _append(yrs, _years_columns(res, start_year))
+        scn = point_scenarios[point] if point_scenarios is not None else \
+            apply_point(scenario, {k: v[point] for k, v in columns.items()})
+        key = (structure(scn.system, scn.policy, scn.regime), repr(scn.dyadic))
+        if not groups or groups[-1][0] != key:
+            groups.append((key, scn.dyadic, []))
+        groups[-1][2].append((point, scn, run, stop - run))
         run = stop
+    arrays = {k: _column(v) for k, v in columns.items()}
+    for _, dyadic, members in groups:
+        m, ids = simulate_group([(scn.system, scn.policy, scn.regime, first, n)
+                                 for _, scn, first, n in members], years, seed, dyadic)
+        point_of = np.repeat([p for p, *_ in members], [n for *_, n in members])
+        policy = np.repeat([scn.policy.name for _, scn, _, _ in members],
+                           [n for *_, n in members]).astype(object)
+        summary = summary_columns(m, ids, years, policy, members[0][1].system.n_powers)
+        _append(runs, _runs_columns(summary, point_of, replicates,
+                                    {k: v[point_of] for k, v in arrays.items()}, outcomes))
+        _append(yrs, _years_columns(m, ids, start_year))
     # Each table is built once from whole columns, in Arrow: a table per design
     # point, or one built through pandas, cost more than simulating points
     # with few replicates (benchmarks/bench_sweep.py).
@@ -238,28 +250,36 @@ def _joined(columns: dict[str, list]) -> dict:
     return {k: v[0] if len(v) == 1 else np.concatenate(v) for k, v in columns.items()}
 
 
-def _runs_columns(res: SimulationResult, point: int, replicates: int, values: dict,
+def _column(values: list) -> np.ndarray:
+    """A parameter's values at every design point as one array, shape (points,)
+    (Python objects where they are not scalars of one kind)."""
+    a = np.asarray(values)
+    if a.ndim != 1:
+        a = np.empty(len(values), dtype=object)
+        a[:] = values
+    return a
+
+
+def _runs_columns(s: dict, point: np.ndarray, replicates: int, values: dict,
                   outcomes: list[str]) -> dict[str, np.ndarray]:
-    """The ``runs`` table's columns for one design point's runs (shape (runs,) each)."""
-    s = res.summary_columns()
+    """The ``runs`` table's columns for runs of design points ``point`` (shape
+    (runs,) each): their summary ``s``, the points' parameter ``values``."""
     ids = s["system"]
-    n = len(ids)
-    return {"run_id": ids, "point": np.full(n, point, dtype=np.int64),
+    return {"run_id": ids, "point": point.astype(np.int64),
             "replicate": ids - point * replicates,
-            **{k: np.full(n, v) for k, v in values.items()}, **{o: s[o] for o in outcomes}}
+            **values, **{o: s[o] for o in outcomes}}
 
 
-def _years_columns(res: SimulationResult, start_year: int) -> dict[str, np.ndarray]:
+def _years_columns(m: dict, system_ids: np.ndarray, start_year: int) -> dict[str, np.ndarray]:
     """Per run-year measures as compact columns (int16/float32 where lossless enough),
     shape (runs * years,), runs major."""
-    m = res.measures
     B, T = m["war"].shape
     with np.errstate(invalid="ignore", divide="ignore"):
         autonomy = np.where(m["restraints"] > 0, m["norm_restraints"] / np.maximum(
             m["restraints"], 1), np.nan)
     year = np.tile(np.arange(1, T + 1, dtype=np.int32), B)
     cols = {
-        "run_id": np.repeat(res.system_ids.astype(np.int64), T),
+        "run_id": np.repeat(system_ids.astype(np.int64), T),
         "year": year,
         "calendar_year": year + (start_year - 1),
         "war": m["war"].ravel(),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._repr import Summarised, names
 from .._resources import check_fits
-from .._settings import DEFAULT_SEED, Settings, check_settings
+from .._settings import DEFAULT_SEED, Settings, check_settings, clone
 from .._stats import mean_ci
 from .._tables import SCENARIO_SETTINGS
 from .._validation import check_choice, check_int
@@ -56,6 +56,26 @@ class Scenario:
 
     def __post_init__(self) -> None:
         check_settings(self)
+        self._check_parts()
+
+    def with_parts(self, system: System, policy: Policy, regime, dyadic) -> Scenario:
+        """This scenario with its system, policy, regime and dyadic strategies
+        replaced (a design point's), checked as the constructor checks them;
+        its own settings (name, years ...) are not checked again."""
+        if (system is self.system and policy is self.policy and regime is self.regime
+                and dyadic is self.dyadic):
+            return self
+        new = clone(self)
+        object.__setattr__(new, "system", system)
+        object.__setattr__(new, "policy", policy)
+        object.__setattr__(new, "regime", regime)
+        object.__setattr__(new, "dyadic", dyadic if dyadic is self.dyadic else
+                           self.SETTINGS["dyadic"].check(dyadic))
+        new._check_parts()
+        return new
+
+    def _check_parts(self) -> None:
+        """The checks across the scenario's parts (the powers their indices name)."""
         for key, cls in (("system", System), ("policy", Policy)):
             if not isinstance(getattr(self, key), cls):
                 raise ValueError(f"{key} must be a {cls.__name__}, got {getattr(self, key)!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -14,7 +15,7 @@ from .._policies import (  # noqa: F401 - re-exported
     POLICIES,
     POLICY_TRAITS,
 )
-from .._settings import Settings, check_settings
+from .._settings import Settings, check_settings, clone
 from .._tables import POLICY_SETTINGS, SYSTEM_SETTINGS
 from .._validation import check_int
 
@@ -272,8 +273,21 @@ class System:
         n = check_int(n_powers, "n_powers", 2, 30)
         return cls(capabilities=(1.0,) * n, cow_year=None, **kwargs)
 
+    #: Settings that the checks after the table's read together (the powers and
+    #: their indices): changing one of them builds the system afresh.
+    _JOINT = frozenset({"capabilities", "names", "cow_year", "supranational", "nuclear"})
+
     def with_(self, **kwargs) -> System:
-        return replace(self, **kwargs)
+        """This system with the settings ``kwargs`` changed, each checked by its
+        row of the table (as the constructor checks it: the same errors).  A
+        sweep builds thousands of systems this way, so when no setting that
+        is read with others changes, only the changed ones are checked."""
+        if self._JOINT.intersection(kwargs) or not kwargs.keys() <= self.SETTINGS._by_name.keys():
+            return replace(self, **kwargs)
+        new = clone(self)
+        for k, v in kwargs.items():
+            object.__setattr__(new, k, self.SETTINGS[k].check(v))
+        return new
 
 
 @dataclass(frozen=True)
@@ -333,16 +347,20 @@ class Policy:
 
     def weights(self) -> np.ndarray:
         """Weights of rules 1..6 as an array of shape (7,) (index 0 unused)."""
-        w = np.zeros(7)
+        return np.array(self._weights)
+
+    @cached_property
+    def _weights(self) -> tuple[float, ...]:
+        w = [0.0] * 7
         if self.traits["internal_rules"]:
-            w[1:] = 1.0
+            w[1:] = [1.0] * 6
             for rule, value in self.rules.items():
-                w[rule] = value
-        return w
+                w[rule] = float(value)
+        return tuple(w)
 
 
 for _rule in KAPLAN_RULES:  # Policy.rule1 .. rule6: each rule's weight (0 without internal rules)
-    setattr(Policy, f"rule{_rule}", property(lambda self, r=_rule: float(self.weights()[r]),
+    setattr(Policy, f"rule{_rule}", property(lambda self, r=_rule: self._weights[r],
                                              doc=f"Weight of Kaplan's rule {_rule}."))
 del _rule
 

@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from ..engine.kernels import njit
-from ..engine.libm import exp_affine
+from ..engine.libm import exp_affine_rows
 from ..engine.rng import uniforms
 from . import phases as ph
 from .layout import (
@@ -41,6 +41,7 @@ from .layout import (
     draws_per_year,
     offsets,
     pack,
+    pack_rows,
 )
 from .model import (
     BELIEF_FLOOR,
@@ -141,9 +142,13 @@ def _record(x, F, I, Bo, b, col):  # noqa: E741
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo,  # noqa: E741
+def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo,  # noqa: E741
              caps, jmask, crec, col0, crisis_core):
     """Advance systems ``b0 <= b < b1`` through years ``y0 <= y < y1`` in place.
+
+    ``P`` holds the parameter records, one per system (shape (B,)) or one
+    for all (shape (1,)); ``t`` the tables, with the belief likelihoods
+    ``t.like_s``, ``t.like_e`` one row per system or one for all, likewise.
 
     ``crisis_core`` is None under the first-strike core (anything else, the
     crisis core): numba prunes the branch on a None argument when it
@@ -168,7 +173,12 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo
     no_noise = np.ones((n, n))
     (cap, alive, excluded, belief, dyad, grievance, seen_hostile, fallen, weight,
      revisionist, ref_share, memory, in_force, status_quo, trend) = state
+    per_system = P.shape[0] > 1
     for b in range(b0, b1):
+        k = b if per_system else 0
+        p = P[k]
+        tb = ph.Tables(t.act, t.next8, t.start, t.threshold, t.like_s[k], t.like_e[k],
+                       t.supranational, t.nuclear, t.members)
         s = ph.SystemState(cap[b], alive[b], excluded[b], belief[b], dyad[b], grievance[b],
                            seen_hostile[b], fallen[b], weight[b], revisionist[b], ref_share[b],
                            memory[b:b + 1], in_force[b:b + 1], status_quo[b], trend[b])
@@ -177,9 +187,9 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo
             dr = ph.Draws(keys[b], np.int64(y) * dpy, off)
             seen = pmult[b - b0, y - y0] if p.capability_noise else no_noise
             if crisis_core is None:
-                clique = year_first_strike(s, x, p, t, dr, gmult[b - b0, y - y0], seen, n)
+                clique = year_first_strike(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
             else:
-                clique = year_crisis(s, x, p, t, dr, gmult[b - b0, y - y0], seen, n)
+                clique = year_crisis(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
             col = y - col0
             _record(x, F, I, Bo, b, col)
             if record_caps:
@@ -191,6 +201,25 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, p, t, off, dpy, state, F, I, Bo
                 for i in range(n):
                     for j in range(n):
                         crec[b, col, i, j] = x.pair_codes[0, i, j]
+
+
+_CONSTANTS = {"BIG_GAIN": BIG_GAIN, "COMPLY_BELIEF": COMPLY_BELIEF}
+
+
+def _pack(system, policy, dyadic, regime):
+    """The parameter record of a setting."""
+    return pack(system, policy, dyadic, regime, _CONSTANTS)
+
+
+def structure(system, policy, regime) -> tuple:
+    """What the systems of one kernel call must share: everything that is not a
+    parameter record's scalar, a belief likelihood, growth or noise (the
+    number of powers, the core, the powers that are supranational or nuclear,
+    whether there is a regime and its members).  Dyadic strategies are
+    shared by construction (one ``Dyadic`` per call)."""
+    n = system.n_powers
+    return (n, system.core, tuple(system.supranational), tuple(system.nuclear),
+            None if regime is None else tuple(np.flatnonzero(regime.member_mask(n))))
 
 
 def likelihoods(misperception: float) -> tuple[np.ndarray, np.ndarray]:
@@ -235,22 +264,46 @@ class Kernel:
     #: fewer times (benchmarks/bench_system.py).
     SLICE = 256
 
-    def __init__(self, system, policy, dyadic, regime=None):
+    def __init__(self, system, policy, dyadic, regime=None, points=None):
         n = system.n_powers
         self.system, self.policy, self.dyadic, self.regime = system, policy, dyadic, regime
         self.n = n
         self.dpy = draws_per_year(n)
         self.off = offsets(n)
-        self.noise = system.capability_noise > 0
         #: None selects the first-strike core's compiled year (see ``_systems``).
         self.crisis_core = True if system.core == "crisis" else None
-        self.params = pack(system, policy, dyadic, regime,
-                           {"BIG_GAIN": BIG_GAIN, "COMPLY_BELIEF": COMPLY_BELIEF})
+        self.params = _pack(system, policy, dyadic, regime)
         like_s, like_e = likelihoods(system.misperception)
         members = regime.member_mask(n) if regime is not None else np.zeros(n, dtype=np.bool_)
         self.tables = ph.Tables(dyadic.act, dyadic.next8, dyadic.start, dyadic.threshold,
                                 like_s, like_e, _mask(n, system.supranational),
                                 _mask(n, system.nuclear), members)
+        if points is None:  # one setting for every system
+            points = [(system, policy, regime, 1)]
+        elif any(structure(sy, po, re) != structure(system, policy, regime)
+                 for sy, po, re, _ in points):
+            raise ValueError("Kernel: the points of one call must share their structure "
+                             "(powers, core, supranational and nuclear powers, regime members)")
+        self._per_system(points, dyadic)
+
+    def _per_system(self, points, dyadic) -> None:
+        """The per-system parameter records, likelihoods, growth and noise of
+        ``points``, ``(system, policy, regime, systems)`` each, in system order;
+        one row for all when there is one point."""
+        counts = np.array([c for *_, c in points], dtype=np.int64)
+        one = len(points) == 1
+        P = pack_rows([(sy, po, re) for sy, po, re, _ in points], dyadic, _CONSTANTS)
+        memo: dict[float, tuple] = {}
+        likes = [memo.get(sy.misperception) or memo.setdefault(
+            sy.misperception, likelihoods(sy.misperception)) for sy, *_ in points]
+        rows = (lambda a: a) if one else (lambda a: np.repeat(a, counts, axis=0))
+        self._P = rows(P)
+        t = self.tables
+        self._tables = t._replace(like_s=rows(np.array([a for a, _ in likes])),
+                                  like_e=rows(np.array([b for _, b in likes])))
+        self._growth = rows(np.array([[sy.growth_mean, sy.growth_sd] for sy, *_ in points]))
+        self._noise_sd = rows(np.array([sy.capability_noise for sy, *_ in points]))
+        self.noise = bool((self._noise_sd > 0).any())
 
     def _normals(self, keys, y0, y1, block, shape):
         """Standard normal draws of ``block`` (an offset) for years ``y0..y1``,
@@ -273,7 +326,6 @@ class Kernel:
         ``threads``: threads over systems (default :func:`~security_regimes.system.threads.default_threads`).
         """
         B, n = state.cap.shape
-        s = self.system
         caps = caps if caps is not None else np.zeros((0, 1, 1))
         jmask = jmask if jmask is not None else np.zeros((0, 1), dtype=np.uint32)
         crises = crises if crises is not None else np.zeros((0, 1, 1, 1), dtype=np.int8)
@@ -283,7 +335,7 @@ class Kernel:
             state.ref_share if state.ref_share is not None else np.zeros((B, n)),
             state.memory if state.memory is not None else np.zeros(B),
             state.in_force if state.in_force is not None else np.zeros(B, dtype=np.bool_))
-        if s.core == "crisis" and (state.status_quo is None or state.trend is None):
+        if self.system.core == "crisis" and (state.status_quo is None or state.trend is None):
             raise ValueError("the crisis core needs state.status_quo and state.trend "
                              "(see initial_state)")
         crisis_state = (
@@ -303,14 +355,16 @@ class Kernel:
                 for start in range(y0, y1, step):
                     stop = min(start + step, y1)
                     # exp_affine, not np.exp: the same bits on every CPU (engine/libm.py)
-                    gmult = exp_affine(self._normals(keys[s0:s1], start, stop,
-                                                     self.off.growth, (n,)),
-                                       s.growth_mean, s.growth_sd)
-                    pmult = (exp_affine(self._normals(keys[s0:s1], start, stop,
-                                                      self.off.perceive, (n, n)),
-                                        0.0, s.capability_noise)
+                    g = self._growth if len(self._growth) == 1 else self._growth[s0:s1]
+                    gmult = exp_affine_rows(self._normals(keys[s0:s1], start, stop,
+                                                          self.off.growth, (n,)),
+                                            g[:, 0], g[:, 1])
+                    sd = self._noise_sd if len(self._noise_sd) == 1 else self._noise_sd[s0:s1]
+                    pmult = (exp_affine_rows(self._normals(keys[s0:s1], start, stop,
+                                                           self.off.perceive, (n, n)),
+                                             np.zeros_like(sd), sd)
                              if self.noise else np.zeros((1, 1, 1, 1)))
-                    _systems(s0, s1, start, stop, keys, gmult, pmult, self.params, self.tables,
+                    _systems(s0, s1, start, stop, keys, gmult, pmult, self._P, self._tables,
                              self.off, self.dpy, arrays, F, I, Bo, caps, jmask, crises, col0,
                              self.crisis_core)
 

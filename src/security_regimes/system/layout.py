@@ -159,12 +159,24 @@ PARAMETER_DTYPE = np.dtype([(p.name, {"f8": np.float64, "i8": np.int64, "b1": np
 _CAST = {"f8": float, "i8": int, "b1": bool}
 
 
+#: Each parameter with its source split (``system.transfer``: "system", "transfer")
+#: and its cast, for :func:`pack_values`.
+_SOURCES = tuple((p, *p.source.partition(".")[::2], _CAST[p.kind]) for p in PARAMETERS)
+
+
 def pack(system, policy, dyadic, regime=None, constants=None) -> np.record:
     """The parameters of one setting (a record of :data:`PARAMETER_DTYPE`), each read
     from its ``source``.
 
     ``constants`` maps the ``model.NAME`` sources to their values.
     """
+    return np.rec.array(np.array([pack_values(system, policy, dyadic, regime, constants)],
+                                 PARAMETER_DTYPE))[0]
+
+
+def pack_values(system, policy, dyadic, regime=None, constants=None) -> tuple:
+    """The values of :func:`pack`'s record, in :data:`PARAMETERS` order (a row of
+    ``np.array(rows, PARAMETER_DTYPE)``)."""
     cond = regime.conditions if regime is not None else None
     derived = {
         "capability_noise": system.capability_noise > 0,
@@ -173,8 +185,7 @@ def pack(system, policy, dyadic, regime=None, constants=None) -> np.record:
         "memory_decay": 0.5 ** (1.0 / cond.half_life) if cond is not None else 1.0,
     }
     values = []
-    for p in PARAMETERS:
-        head, _, attr = p.source.partition(".")
+    for p, head, attr, cast in _SOURCES:
         if head == "derived":
             v = derived[p.name]
         elif head == "system":
@@ -195,11 +206,76 @@ def pack(system, policy, dyadic, regime=None, constants=None) -> np.record:
             v = getattr(cond, attr)
         else:  # pragma: no cover - a table error
             raise ValueError(f"parameter {p.name}: unknown source {p.source!r}")
-        values.append(_CAST[p.kind](v))
-    rec = np.rec.array(np.zeros(1, PARAMETER_DTYPE))
-    for p, v in zip(PARAMETERS, values, strict=True):
-        rec[p.name] = v
-    return rec[0]
+        values.append(cast(v))
+    return tuple(values)
+
+
+def pack_rows(settings, dyadic, constants=None) -> np.ndarray:
+    """:func:`pack_values` of each ``(system, policy, regime)`` of ``settings``, as
+    one array of :data:`PARAMETER_DTYPE`, shape (len(settings),): the same
+    values, read column by column (a sweep's chunk packs thousands of points;
+    a policy or regime shared by several points is read once)."""
+    from operator import attrgetter
+
+    P = np.zeros(len(settings), PARAMETER_DTYPE)
+    if not settings:
+        return P
+    by_head: dict[str, list] = {}
+    for p, head, attr, _ in _SOURCES:
+        by_head.setdefault(head, []).append((p.name, attr))
+    systems = [sy for sy, _, _ in settings]
+
+    def read(head, objects, shared):
+        fields = by_head.get(head, [])
+        if not fields:
+            return
+        get = attrgetter(*(a for _, a in fields))
+        cache: dict[int, tuple] = {}
+        rows = []
+        for obj in objects:
+            if shared:
+                row = cache.get(id(obj))
+                if row is None:
+                    row = cache[id(obj)] = get(obj)
+            else:
+                row = get(obj)
+            rows.append(row)
+        cols = np.array(rows, dtype=np.float64).reshape(len(objects), len(fields))
+        for k, (name, _) in enumerate(fields):
+            P[name] = cols[:, k]
+
+    read("system", systems, False)
+    read("policy", [po for _, po, _ in settings], True)
+    for name, attr in by_head.get("dyadic", []):
+        P[name] = getattr(dyadic, attr)
+    for name, attr in by_head.get("model", []):
+        P[name] = constants[attr]
+    regimes = [re for _, _, re in settings]
+    memo: dict[int, tuple] = {}
+    regime_fields = [(p.name, head, attr, p.without_regime) for p, head, attr, _ in _SOURCES
+                     if head in ("norm", "regime", "conditions")]
+    rows = []
+    for re in regimes:
+        row = memo.get(id(re))
+        if row is None:
+            row = memo[id(re)] = tuple(
+                w if re is None else re.strength(a) if h == "norm" else
+                getattr(re, a) if h == "regime" else getattr(re.conditions, a)
+                for _, h, a, w in regime_fields)
+        rows.append(row)
+    cols = np.array(rows, dtype=np.float64).reshape(len(regimes), len(regime_fields))
+    for k, (name, *_) in enumerate(regime_fields):
+        P[name] = cols[:, k]
+    derived = {
+        "capability_noise": [sy.capability_noise > 0 for sy in systems],
+        "crisis": [sy.core == "crisis" for sy in systems],
+        "has_regime": [re is not None for re in regimes],
+        "memory_decay": [0.5 ** (1.0 / re.conditions.half_life) if re is not None else 1.0
+                         for re in regimes],
+    }
+    for name, _ in by_head.get("derived", []):
+        P[name] = derived[name]
+    return P
 
 
 # --- Draw blocks ------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from ..games.strategies import Strategy
 from .config import Policy, System, get_policy
 from .kernel import Kernel, allocate, measure_views
 from .layout import YEAR_MEASURES as LAYOUT_MEASURES
-from .model import Dyadic, initial_state
+from .model import Dyadic, State, initial_state
 
 #: Per-year measures stored for every system-year, in the order of
 #: :data:`~security_regimes.system.layout.MEASURES` (their table).
@@ -137,68 +138,12 @@ class SimulationResult(Summarised):
         design points): building the DataFrame costs more than the arrays.
         """
         if "summary_columns" not in self._frames:
-            m = self.measures
-            hegemonic = m["max_share"] >= 0.5
-            first = _first_year(hegemonic)
-            holds = m["regime_in_force"]
-            wars = m["wars"].sum(axis=1)  # several may start in a year
-            pair_years = m["pairs"].sum(axis=1)
-            crises = m["crises"].sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean_size = np.where(wars > 0, m["war_size"].sum(axis=1) / wars, np.nan)
-            n = len(self.system_ids)
-            self._frames["summary_columns"] = {
-                "system": self.system_ids,
-                "policy": np.full(n, self.policy.name, dtype=object),
-                "n_powers": np.full(n, self.system.n_powers),
-                "years": np.full(n, self.years),
-                "wars": wars,
-                "war_frequency": wars / self.years,
-                "mean_war_size": mean_size,
-                "pair_years": pair_years,
-                "wars_per_dyad_year": _ratio(wars, pair_years),
-                "eliminations": m["eliminated"].sum(axis=1),
-                "eliminations_per_century": m["eliminated"].sum(axis=1) * 100.0 / self.years,
-                "restorations": m["restored"].sum(axis=1),
-                "essential_survival": m["essential_survival"][:, -1],
-                "all_survive": m["essential_survival"][:, -1] == 1.0,
-                "continuous_survival": m["continuous_survival"][:, -1],
-                "all_survive_continuously": m["continuous_survival"][:, -1] == 1.0,
-                "hegemony": first,
-                "cooperation_rate": _nanmean_rows(m["cooperation_rate"]),
-                # Restraining stances per directed pair-year at risk (2 per pair).
-                "cooperation_per_pair_year": _ratio(m["restraining_dyads"].sum(axis=1),
-                                                    2 * pair_years),
-                "punishers": m["punishers"].sum(axis=1),
-                "final_con": m["con"][:, -1],
-                "restraints": m["restraints"].sum(axis=1),
-                "norm_restraints": m["norm_restraints"].sum(axis=1),
-                "regime_autonomy": _ratio(m["norm_restraints"].sum(axis=1),
-                                          m["restraints"].sum(axis=1)),
-                "member_wars": m["member_war"].sum(axis=1),
-                "settled": m["settled"].sum(axis=1),
-                "regime_holds": holds[:, -1],
-                # Formed: the first year the regime is in force (its strength
-                # reaches the threshold; NaN if never); held: years in force.
-                "formation_year": _first_year(holds),
-                "regime_years": holds.sum(axis=1),
-                "first_member_war": _first_year(m["member_war"]),
-                "system_wars": m["system_war"].sum(axis=1),
-                "war_years": m["war"].sum(axis=1),
-                # Decided wars whose main loser is still alive at the year's end.
-                "sparing": _ratio(m["spared"].sum(axis=1), m["decisive_wars"].sum(axis=1)),
-                "hegemonic_wars": m["hegemonic_war"].sum(axis=1),
-                "first_hegemonic_war": _first_year(m["hegemonic_war"]),
-                # The crisis core's crises (0 and NaN under the first-strike core).
-                "crises": crises,
-                "crises_per_pair_year": _ratio(crises, pair_years),
-                "crisis_war_share": _ratio(m["crisis_wars"].sum(axis=1), crises),
-                "yield_share": _ratio(m["yields"].sum(axis=1), crises),
-                "stalemate_share": _ratio(m["stalemates"].sum(axis=1), crises),
-                "compromise_share": _ratio(m["compromises"].sum(axis=1), crises),
-                "preventive_wars": m["preventive_wars"].sum(axis=1),
-            }
+            self._frames["summary_columns"] = summary_columns(
+                self.measures, self.system_ids, self.years, self.policy.name,
+                self.system.n_powers)
         return self._frames["summary_columns"]
+
+
 
     def regime_hazards(self) -> pd.DataFrame:
         """Yearly formation and breakdown hazards of the regime, pooled over runs.
@@ -388,6 +333,73 @@ def check_growth(system: System, years: int) -> None:
                          f"(|growth_mean| x years + 8 growth_sd sqrt(years) = {drift:,.0f} > 600)")
 
 
+def summary_columns(m: dict[str, np.ndarray], system_ids: np.ndarray, years: int,
+                    policy, n_powers: int) -> dict[str, np.ndarray]:
+    """The per-run summary (:attr:`SimulationResult.summary`'s columns, shape
+    (runs,) each) of measures ``m`` (name -> (runs, years)); ``policy`` a
+    name, or one per run."""
+    hegemonic = m["max_share"] >= 0.5
+    first = _first_year(hegemonic)
+    holds = m["regime_in_force"]
+    wars = m["wars"].sum(axis=1)  # several may start in a year
+    pair_years = m["pairs"].sum(axis=1)
+    crises = m["crises"].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_size = np.where(wars > 0, m["war_size"].sum(axis=1) / wars, np.nan)
+    n = len(system_ids)
+    return {
+        "system": system_ids,
+        "policy": np.broadcast_to(np.asarray(policy, dtype=object), (n,)).copy(),
+        "n_powers": np.full(n, n_powers),
+        "years": np.full(n, years),
+        "wars": wars,
+        "war_frequency": wars / years,
+        "mean_war_size": mean_size,
+        "pair_years": pair_years,
+        "wars_per_dyad_year": _ratio(wars, pair_years),
+        "eliminations": m["eliminated"].sum(axis=1),
+        "eliminations_per_century": m["eliminated"].sum(axis=1) * 100.0 / years,
+        "restorations": m["restored"].sum(axis=1),
+        "essential_survival": m["essential_survival"][:, -1],
+        "all_survive": m["essential_survival"][:, -1] == 1.0,
+        "continuous_survival": m["continuous_survival"][:, -1],
+        "all_survive_continuously": m["continuous_survival"][:, -1] == 1.0,
+        "hegemony": first,
+        "cooperation_rate": _nanmean_rows(m["cooperation_rate"]),
+        # Restraining stances per directed pair-year at risk (2 per pair).
+        "cooperation_per_pair_year": _ratio(m["restraining_dyads"].sum(axis=1),
+                                            2 * pair_years),
+        "punishers": m["punishers"].sum(axis=1),
+        "final_con": m["con"][:, -1],
+        "restraints": m["restraints"].sum(axis=1),
+        "norm_restraints": m["norm_restraints"].sum(axis=1),
+        "regime_autonomy": _ratio(m["norm_restraints"].sum(axis=1),
+                                  m["restraints"].sum(axis=1)),
+        "member_wars": m["member_war"].sum(axis=1),
+        "settled": m["settled"].sum(axis=1),
+        "regime_holds": holds[:, -1],
+        # Formed: the first year the regime is in force (its strength
+        # reaches the threshold; NaN if never); held: years in force.
+        "formation_year": _first_year(holds),
+        "regime_years": holds.sum(axis=1),
+        "first_member_war": _first_year(m["member_war"]),
+        "system_wars": m["system_war"].sum(axis=1),
+        "war_years": m["war"].sum(axis=1),
+        # Decided wars whose main loser is still alive at the year's end.
+        "sparing": _ratio(m["spared"].sum(axis=1), m["decisive_wars"].sum(axis=1)),
+        "hegemonic_wars": m["hegemonic_war"].sum(axis=1),
+        "first_hegemonic_war": _first_year(m["hegemonic_war"]),
+        # The crisis core's crises (0 and NaN under the first-strike core).
+        "crises": crises,
+        "crises_per_pair_year": _ratio(crises, pair_years),
+        "crisis_war_share": _ratio(m["crisis_wars"].sum(axis=1), crises),
+        "yield_share": _ratio(m["yields"].sum(axis=1), crises),
+        "stalemate_share": _ratio(m["stalemates"].sum(axis=1), crises),
+        "compromise_share": _ratio(m["compromises"].sum(axis=1), crises),
+        "preventive_wars": m["preventive_wars"].sum(axis=1),
+    }
+
+
 def _first_year(flags: np.ndarray) -> np.ndarray:
     """1-based first year each row is True, NaN if never; ``flags`` (runs, years) bool."""
     return np.where(flags.any(axis=1), flags.argmax(axis=1) + 1, np.nan)
@@ -404,6 +416,66 @@ def _nanmean_rows(x: np.ndarray) -> np.ndarray:
 
 
 #: Longest run: capabilities grow as exp(growth x years) and must stay finite in float64.
+
+
+def _concat_states(states: list) -> State:
+    """One state of the systems of several states, in order."""
+    fields = [f.name for f in dataclass_fields(State)]
+    return State(**{f: (None if getattr(states[0], f) is None else
+                        np.concatenate([getattr(st, f) for st in states]))
+                    for f in fields})
+
+
+def _initial_states(points, dyad) -> list:
+    """The initial states of ``points``' systems, one call for each run of
+    consecutive points that start alike (a sweep's points mostly differ in
+    parameters the start does not read)."""
+    runs: list[list] = []  # [key, system, regime, systems]
+    for sy, _, re, _, c in points:
+        key = (sy.capabilities, sy.belief_prior, sy.core, sy.growth_mean,
+               None if re is None else repr(re))
+        if runs and runs[-1][0] == key:
+            runs[-1][3] += c
+        else:
+            runs.append([key, sy, re, c])
+    return [initial_state(sy, c, re, dyad) for _, sy, re, c in runs]
+
+
+def simulate_group(points: Sequence[tuple], years: int, seed: int | None = DEFAULT_SEED,
+                   dyadic: Strategy | str | Sequence[Strategy | str] = "Tit For Tat",
+                   threads: int | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The runs of several settings in one kernel call, each system with its own parameters.
+
+    ``points``: ``(system, policy, regime, first_index, systems)`` each; point
+    ``k``'s runs are runs ``first_index .. first_index + systems - 1`` of
+    ``seed``, with that point's settings, bit for bit the runs of
+    ``simulate(system, years, policy, systems, seed, regime=regime,
+    first_index=first_index, dyadic=dyadic)``.  The points must share their
+    structure (:func:`~security_regimes.system.kernel.structure`: the
+    number of powers, core, supranational and nuclear powers, regime
+    members) and ``dyadic``; their parameters (every row of the parameter
+    table, the misperception, growth and capability noise) may differ.
+    A sweep's chunk of design points runs this way (``experiments/sweep.py``).
+
+    Returns the measures (name -> array (runs, years), runs in point order)
+    and the run indices, shape (runs,).  No capabilities, alliances or crises
+    are recorded.  The settings must be valid (as ``simulate`` checks them;
+    a sweep checks every design point before it runs).
+    """
+    if not points:
+        raise ValueError("simulate_group: no points")
+    system, policy, regime = points[0][:3]
+    years = check_int(years, "years", 1, MAX_YEARS)
+    ids = np.concatenate([f + np.arange(c, dtype=np.int64) for *_, f, c in points])
+    entropy = root_entropy(seed)
+    keys = spawn_keys(entropy, ids)
+    dyad = Dyadic.build(dyadic, years, system.n_powers)
+    state = _concat_states(_initial_states(points, dyad))
+    F, I, Bo = allocate(len(ids), years)  # noqa: E741
+    kernel = Kernel(system, policy, dyad, regime,
+                    points=[(sy, po, re, c) for (sy, po, re, _, c) in points])
+    kernel.run(state, keys, 0, years, F, I, Bo, threads=threads)
+    return measure_views(F, I, Bo), ids
 
 
 def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities: bool = True,
