@@ -106,3 +106,27 @@ def test_play_indexed_refuses_indices_outside_the_players():
 def test_play_batch_refuses_sides_of_different_lengths():
     with pytest.raises(ValueError, match="a and b must have the same length, got 1 and 2"):
         play_batch([FSM[0]], [FSM[1], FSM[1]], turns=5)
+
+
+def test_a_small_batch_runs_on_one_thread_and_gives_the_same_moves():
+    """Issue 31: a tournament too small to pay for threads runs on one."""
+    import numba
+
+    from security_regimes import tournament
+    from security_regimes.engine import play
+
+    before = numba.get_num_threads()
+    seen = []
+    with play._threads_for(play.THREAD_WORK - 1):
+        seen.append(numba.get_num_threads())
+    with play._threads_for(play.THREAD_WORK):
+        seen.append(numba.get_num_threads())
+    assert seen == [1, before] and numba.get_num_threads() == before
+    names = ["Tit For Tat", "Grudger", "Random"]
+    small = tournament(names, turns=20, repetitions=2, noise=0.1, seed=4)
+    numba.set_num_threads(1)
+    try:
+        alone = tournament(names, turns=20, repetitions=2, noise=0.1, seed=4)
+    finally:
+        numba.set_num_threads(before)
+    assert small.summary.equals(alone.summary)

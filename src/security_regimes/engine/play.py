@@ -14,6 +14,7 @@ on the seed and its index, not on the batch it was played in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,6 +69,30 @@ class Batch:
     lengths: np.ndarray
     scores: np.ndarray
     restraints: np.ndarray | None = None
+
+
+#: Below this many match-turns a batch runs on one thread: waking numba's
+#: threads costs more than they save (``benchmarks/bench_tournament.py``: the
+#: noise-free benchmark tournament, 55 matches of 200 turns once its
+#: deterministic pairs are shared, ran as fast on one thread as on two, and
+#: used less CPU; with noise, 220,000 match-turns, two threads were 1.4x).
+THREAD_WORK = 50_000
+
+
+@contextmanager
+def _threads_for(work: int):
+    """numba's threads for a batch of ``work`` match-turns: one when it is small."""
+    if work >= THREAD_WORK:
+        yield
+        return
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 def play_batch(
@@ -204,9 +229,11 @@ def play_indexed(
     if all_fsm and compiled and n:
         from .kernels import play_fsm, state_codes
 
-        moves, counts = play_fsm(act8[::8].copy(), state_codes(act8, next8),
-                                 state_codes(act8, state8), base, lengths, horizon, float(noise),
-                                 mis_slot.astype(np.float64), bool(stochastic))
+        with _threads_for(n * horizon):
+            moves, counts = play_fsm(act8[::8].copy(), state_codes(act8, next8),
+                                     state_codes(act8, state8), base, lengths, horizon,
+                                     float(noise), mis_slot.astype(np.float64),
+                                     bool(stochastic))
         na, nb, cc = counts[:, 0], counts[:, 1], counts[:, 2]
     else:
         moves = _play_numpy(act8, next8, det_act8, state8, fsm_slots, all_fsm, acts, groups,
