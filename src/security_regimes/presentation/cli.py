@@ -489,6 +489,11 @@ def run_cmd(
 ) -> None:
     """Run a scenario and its norm-free counterfactual; print outcomes with 95% CIs.
 
+    A scenario with a regime first prints what the regime does while its norms
+    bind: the paired effect on wars against the same seeds without norms, the
+    share of its years with anything to restrain, tenure and hazard, and the
+    autonomy index with its numerator and denominator.
+
     Scenarios dated from 1816 also print history as a predictive distribution
     (P(no great-power war 1816-1852), P(at least 3 wars 1853-1870), first-war
     percentiles, P(all 1816 great powers alive in 1914), the joint record,
@@ -524,12 +529,15 @@ def run_cmd(
         r = scn.run(seed=seed, systems=systems, years=years, progress=advance)
     outcomes = r.outcomes()
     channels = r.channels()
+    effects = r.regime_effects()
     history = history_check(r) if covers_record(scn.start_year, r.result.years) else None
     crises = (crisis_check(r) if history is not None and scn.system.core == "crisis"
               else None)
     dyad = (dyad_crisis_check(r) if scn.system.core == "crisis" and len(scn.system.nuclear) >= 2
             else None)
     extra = {"channels": channels}
+    if len(effects):
+        extra["regime_effects"] = effects
     if history is not None:
         extra["history"] = history
     if crises is not None:
@@ -541,6 +549,8 @@ def run_cmd(
     if as_json:
         payload = {"scenario": scn.name, "seed": r.seed, "outcomes": outcomes.to_dict("records"),
                    "channels": channels.to_dict("records")}
+        if len(effects):
+            payload["regime_effects"] = effects.to_dict("records")
         if history is not None:
             payload["history"] = history.to_dict("records")
         if crises is not None:
@@ -550,6 +560,11 @@ def run_cmd(
         print(json.dumps(payload, default=float))
         return
     console.print(f"[bold]{scn.name}[/bold]: {scn.description}\nclaim: {scn.claim}")
+    if len(effects):
+        show(_df_table(effects.drop(columns=["meaning"]),
+                       title="What the regime does while its norms bind (the years after it "
+                             "is in force), against the same seeds without norms; "
+                             "ScenarioResult.regime_effects() says what each row means"))
     show(_df_table(outcomes, title=f"{r.result.n_systems} runs x {r.result.years} years, "
                                             f"seed {r.seed}; 'without_norms' = same seeds, "
                                             "norms stripped"))

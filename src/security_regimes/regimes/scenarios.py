@@ -159,7 +159,8 @@ class ScenarioResult(Summarised):
                     ("counterfactual", "the same seeds without the norms"
                      if self.counterfactual is not None else "none (no regime)"),
                     ("wars per run", f"{r.measures['wars'].sum(axis=1).mean():.3f}"),
-                    ("see", ".outcomes(), .channels(), .autonomy(), .summary, .per_year")])
+                    ("see", ".outcomes(), .regime_effects(), .channels(), .autonomy(), .summary, "
+                             ".per_year")])
 
     @property
     def seed(self) -> int:
@@ -183,6 +184,23 @@ class ScenarioResult(Summarised):
                         "cooperation_per_pair_year"):
                 df[f"{col}_without_norms"] = cf[col].to_numpy()
         return df
+
+    def regime_effects(self) -> pd.DataFrame:
+        """What the regime does while in force (:mod:`security_regimes.regimes.effects`):
+        the paired effect of its norms on wars (and crises) against the
+        identical-seed twin without them, the share of its years with anything
+        to restrain, its tenure and hazard of breakdown, and the autonomy index
+        with its numerator and denominator; 95% intervals.  Empty without a
+        regime or a counterfactual."""
+        from ..system.model import Dyadic, initial_state
+        from .effects import regime_effects
+
+        if self.result.regime is None or self.counterfactual is None:
+            return pd.DataFrame(columns=["measure", "value", "lo", "hi", "n", "meaning"])
+        s = self.scenario
+        start = initial_state(s.system, 1, s.regime, Dyadic.build(s.dyadic, 1, s.system.n_powers))
+        return regime_effects(self.result, self.counterfactual, bool(start.in_force[0]),
+                              seed=self.result.seed % 2**32)
 
     def autonomy(self) -> dict[str, float]:
         """Regime autonomy: mean over runs with a 95% CI (runs with no restraint excluded)."""

@@ -1,0 +1,161 @@
+"""What a regime does while it is in force: paired effects, tests and tenure.
+
+A scenario with a regime runs twice on the same seeds: with its norms and
+without them (:meth:`Scenario.counterfactual`).  The two runs of a seed are
+identical, draw for draw, until the norms first bind: a regime is *in force*
+from the year it forms, and its norms bind from the next year on (they bind
+in year ``y`` when the regime was in force at the end of year ``y - 1``).
+So the twin without norms is the counterfactual of each bound year, and the
+paired difference over the bound years is the norms' treatment effect there
+(the effect of norms on the identical-seed world, not an average over
+worlds in which the regime might have formed: only runs in which it formed
+count, which is a selection on formation; Downs, Rocke and Barsoom 1996
+warn that compliance is high where an agreement asks little, which the
+*tested share* below measures).
+
+:func:`regime_effects` reports, over the bound system-years:
+
+* the wars per bound year with the norms and in the twin, their paired
+  difference per run and the share of the twin's wars the norms prevented (pooled, with a
+  bootstrap interval over runs);
+* under the crisis core, the share of crises that end in war, both ways;
+* the share of bound years with anything to restrain (a war, a crisis or a
+  norm-restrained attack with the norms, or a war or crisis in the twin):
+  a regime whose years are untested neither succeeds nor fails;
+* tenure: the length of each spell in force (spells still in force at the
+  run's end are censored, and counted) and the hazard of breakdown (spells
+  ended per year in force);
+* the autonomy index beside them, with its numerator and denominator.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._stats import mean_ci
+
+#: Resamples of the runs for the pooled shares' 95% intervals.
+BOOTSTRAP = 1000
+
+
+def _bound(in_force: np.ndarray, initially: bool) -> np.ndarray:
+    """(runs, years) bool: the norms bind in the year (in force at the end of the last)."""
+    out = np.empty_like(in_force)
+    out[:, 0] = initially
+    out[:, 1:] = in_force[:, :-1]
+    return out
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, seed: int) -> tuple[float, float, float]:
+    """``sum(num) / sum(den)`` over runs (shape (runs,) each), with a bootstrap
+    95% interval that resamples runs (years of one run are not independent)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    if den.sum() == 0:
+        return float("nan"), float("nan"), float("nan")
+    value = num.sum() / den.sum()
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(num), size=(BOOTSTRAP, len(num)))
+    n, d = num[idx].sum(axis=1), den[idx].sum(axis=1)
+    boot = n[d > 0] / d[d > 0]
+    lo, hi = np.quantile(boot, [0.025, 0.975]) if boot.size else (np.nan, np.nan)
+    return float(value), float(lo), float(hi)
+
+
+def _spells(in_force: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lengths of the spells in force (years) and whether each ended before the run did."""
+    lengths, ended = [], []
+    for row in in_force:
+        padded = np.concatenate([[False], row, [False]]).astype(np.int8)
+        starts = np.flatnonzero(np.diff(padded) == 1)
+        stops = np.flatnonzero(np.diff(padded) == -1)
+        lengths.extend(stops - starts)
+        ended.extend(stops < len(row))
+    return np.asarray(lengths, dtype=float), np.asarray(ended, dtype=bool)
+
+
+def regime_effects(result, counterfactual, initially_in_force: bool = False,
+                   seed: int = 0) -> pd.DataFrame:
+    """What the regime does while in force, with 95% intervals (see the module docstring).
+
+    ``result`` and ``counterfactual`` are the scenario's runs with and
+    without norms on the same seeds; ``initially_in_force``: whether the
+    regime is in force before year 1 (its initial state).  One row per
+    measure: ``measure``, ``value``, ``lo``, ``hi``, ``n`` (runs, years or
+    spells it rests on) and ``meaning``.
+    """
+    m, c = result.measures, counterfactual.measures
+    in_force = np.asarray(m["regime_in_force"], dtype=bool)
+    bound = _bound(in_force, initially_in_force)
+    years_bound = bound.sum(axis=1)
+    formed = years_bound > 0
+    rows = []
+
+    def row(measure, value, lo, hi, n, meaning):
+        rows.append({"measure": measure, "value": value, "lo": lo, "hi": hi, "n": int(n),
+                     "meaning": meaning})
+
+    v = mean_ci(formed.astype(float))
+    row("runs_bound", v[0], v[1], v[2], v[3],
+        "share of runs in which the norms bind at least one year (the regime formed)")
+    v = mean_ci(years_bound[formed].astype(float))
+    row("years_bound", v[0], v[1], v[2], v[3],
+        "years the norms bind per run where they bind at all")
+    wars1 = np.where(bound, m["wars"], 0).sum(axis=1)[formed].astype(float)
+    wars0 = np.where(bound, c["wars"], 0).sum(axis=1)[formed].astype(float)
+    per = years_bound[formed].astype(float)
+    for name, w, who in (("wars_per_bound_year", wars1, "with the norms"),
+                         ("wars_per_bound_year_twin", wars0, "in the twin without norms")):
+        v = mean_ci(w / per) if per.size else (np.nan,) * 3 + (0,)
+        row(name, v[0], v[1], v[2], v[3], f"wars started per bound year, {who}")
+    v = mean_ci((wars0 - wars1) / per) if per.size else (np.nan,) * 3 + (0,)
+    row("wars_prevented_per_bound_year", v[0], v[1], v[2], v[3],
+        "paired effect: twin minus with norms, wars per bound year (positive: the norms "
+        "prevent wars)")
+    kept = _ratio(wars1, wars0, seed) if per.size else (np.nan,) * 3
+    share = (1 - kept[0], 1 - kept[2], 1 - kept[1])
+    row("share_of_wars_prevented", *share, int(wars0.sum()),
+        "1 - wars with norms / wars in the twin, pooled over bound years (n: the twin's wars)")
+    if np.asarray(m["crises"]).any() or np.asarray(c["crises"]).any():
+        for name, x, who in (("crisis_war_share_bound", m, "with the norms"),
+                             ("crisis_war_share_bound_twin", c, "in the twin")):
+            cr = np.where(bound, x["crises"], 0).sum(axis=1)
+            cw = np.where(bound, x["crisis_wars"], 0).sum(axis=1)
+            row(name, *_ratio(cw, cr, seed), int(cr.sum()),
+                f"share of crises in bound years that end in war, {who} (n: crises)")
+    tested = ((np.asarray(m["wars"]) > 0) | (np.asarray(m["crises"]) > 0)
+              | (np.asarray(m["norm_restraints"]) > 0) | (np.asarray(c["wars"]) > 0)
+              | (np.asarray(c["crises"]) > 0))
+    n_bound = int(bound.sum())
+    row("tested_share", *_ratio((tested & bound).sum(axis=1), bound.sum(axis=1), seed),
+        n_bound,
+        "share of bound system-years with anything to restrain: a war, a crisis or a "
+        "norm-restrained attack with the norms, or a war or crisis in the twin (n: bound "
+        "system-years); the rest test nothing")
+    lengths, ended = _spells(in_force)
+    v = mean_ci(lengths)
+    row("tenure", v[0], v[1], v[2], v[3],
+        "years in force per spell (n: spells; spells still in force at the run's end are "
+        "cut short there)")
+    v = mean_ci((~ended).astype(float))
+    row("censored_share", v[0], v[1], v[2], v[3],
+        "share of spells still in force when the run ends")
+    years_in = lengths.sum()
+    k = int(ended.sum())
+    hazard = k / years_in if years_in else np.nan
+    half = 1.96 * np.sqrt(k) / years_in if years_in else np.nan
+    row("breakdown_hazard", hazard, max(hazard - half, 0.0) if years_in else np.nan,
+        hazard + half if years_in else np.nan, k,
+        "spells ended per year in force (n: breakdowns; Poisson interval)")
+    s = result.summary
+    v = mean_ci(s.regime_autonomy.astype(float))
+    row("regime_autonomy", v[0], v[1], v[2], v[3],
+        "the autonomy index: norm-explained restraints / all restraining decisions, per run "
+        "(its denominator counts every feasible attack not made, profitable or not, so read "
+        "it with tested_share)")
+    for col, meaning in (("norm_restraints", "its numerator: attacks the norms restrained, "
+                                             "per run"),
+                         ("restraints", "its denominator: restraining decisions, per run")):
+        v = mean_ci(s[col].astype(float))
+        row(col, v[0], v[1], v[2], v[3], meaning)
+    return pd.DataFrame(rows)
