@@ -73,6 +73,18 @@ def observed_record(start: int = RECORD[0], end: int = RECORD[1]) -> dict:
             "war_names": ", ".join(w.war_name)}
 
 
+def simulated_wars(m: dict) -> np.ndarray:
+    """Great-power wars begun each system-year, shape (runs, years): the one
+    count behind every "wars per pair-year" of the history checks and the
+    calibration (divided by the great-power pairs alive that year, summed).
+
+    Several wars may start in a year (``wars``); a year counts them when one
+    of its wars is between great powers (``member_war``: all of them when the
+    run has no regime or every power is a member).  ``summary``'s
+    ``wars_per_dyad_year`` counts every war the same way."""
+    return np.where(np.asarray(m["member_war"], dtype=bool), m["wars"], 0)
+
+
 def covers_record(start_year: int, years: int) -> bool:
     """Whether a run from ``start_year`` for ``years`` years covers 1816-1914."""
     return start_year <= RECORD[0] and start_year + years - 1 >= SURVIVAL_YEAR
@@ -87,6 +99,7 @@ def _history_stats(result, start_year: int) -> dict:
         raise ValueError(f"the run covers {cal[0]}-{cal[-1]}; the history check needs "
                          f"{RECORD[0]}-{SURVIVAL_YEAR} (run from 1816 for at least 99 years)")
     war = m["member_war"]
+    wars = simulated_wars(m)
     in_peace = (cal >= RECORD[0]) & (cal <= PEACE_UNTIL)
     in_record = (cal >= RECORD[0]) & (cal <= RECORD[1])
     no_war = ~war[:, in_peace].any(axis=1)
@@ -100,7 +113,7 @@ def _history_stats(result, start_year: int) -> dict:
     pairs = m["pairs"][:, in_record].sum()
     elim = m["eliminated"][:, in_record].sum(axis=1)
     cluster = (cal >= CLUSTER[0]) & (cal <= CLUSTER[1])
-    cluster_wars = np.where(war[:, cluster], m["wars"][:, cluster], 0).sum(axis=1)
+    cluster_wars = wars[:, cluster].sum(axis=1)
     at_least = cluster_wars >= CLUSTER_WARS
     return {
         "p_no_war_1816_1852": float(no_war.mean()),
@@ -108,7 +121,7 @@ def _history_stats(result, start_year: int) -> dict:
         "p_joint_record": float((no_war & at_least & alive).mean()),
         "first_war_p10": q[0], "first_war_p50": q[1], "first_war_p90": q[2],
         "p_all_alive_1914": float(alive.mean()),
-        "wars_per_pair_year": float(rec.sum() / pairs) if pairs else np.nan,
+        "wars_per_pair_year": float(wars[:, in_record].sum() / pairs) if pairs else np.nan,
         "eliminations_per_century": float(elim.mean() * 100 / in_record.sum()),
         "restorations_per_run": float(m["restored"][:, in_record].sum(axis=1).mean()),
         "runs": int(war.shape[0]),
@@ -204,9 +217,7 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
     if sel.sum() != end - start + 1:
         raise ValueError(f"the run covers {cal[0]}-{cal[-1]}, not {start}-{end}")
     war = m["member_war"][:, sel].astype(bool)
-    # Wars begun in the period: several may start in a year (all of them between
-    # members when the run has no regime or every power is a member).
-    count = np.where(war, m["wars"][:, sel], 0)
+    count = simulated_wars(m)[:, sel]
     pairs = m["pairs"][:, sel].sum(axis=1)
     # Crises of the crisis core (none under the first-strike core), as disputes.
     crises = _crisis_stats(result, start_year, start, end)
