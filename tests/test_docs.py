@@ -50,3 +50,29 @@ def test_a_broken_example_fails_the_build(tmp_path):
     r = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"],
                        cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode != 0
+
+
+#: Pages whose results are all computed when the site is built: outside code
+#: (fenced blocks that run, and `inline code` for settings and inputs) they
+#: hold no decimal number or percentage that could go stale (issue 26).
+GENERATED = ("balance_of_power.md", "claims/concert.md", "measures.md", "examples.md",
+             "index.md")
+
+
+def hand_numbers(text: str) -> list[str]:
+    import re
+
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)
+    prose = re.sub(r"`[^`]*`", "", prose)
+    prose = re.sub(r"\]\([^)]*\)", "]", prose)  # link targets
+    return re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])|(?<![\w.])\d+(?:\.\d+)?%", prose)
+
+
+def test_results_pages_hold_no_hand_copied_numbers():
+    found = {p: hand_numbers((ROOT / "docs" / p).read_text()) for p in GENERATED}
+    assert not any(found.values()), {p: v for p, v in found.items() if v}
+
+
+def test_the_scan_finds_a_hand_copied_number():
+    assert hand_numbers("survival is 0.55 with ten powers, 12% of runs") == ["0.55", "12%"]
+    assert hand_numbers("the setting `0.05`, and\n```\nprint(0.3)\n```\nyear 1853") == []
