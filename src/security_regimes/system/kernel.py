@@ -14,10 +14,12 @@ phase; property tests compare them phase by phase and year by year.
 
 Two inputs are computed per block of years before the kernel runs: the
 growth multipliers ``exp(growth_mean + growth_sd * ndtri(u))`` and, with
-``capability_noise``, the misjudgement factors of the other side's strength.
+``capability_noise``, the misjudgement factors of the other side's strength,
+each system with its own ``growth_mean``, ``growth_sd`` and noise.
 ``scipy.special.ndtri`` has no numba form; the ``exp`` is the C library's
-(:func:`~security_regimes.engine.libm.exp_affine`, not NumPy's CPU-dispatched
-one), so a seed gives the same bits on every machine.
+(:func:`~security_regimes.engine.libm.exp_affine_rows`, row by row the bits of
+``exp_affine``; not NumPy's CPU-dispatched one), so a seed gives the same
+bits on every machine.
 """
 
 from __future__ import annotations
@@ -354,7 +356,7 @@ class Kernel:
                 step = self.block_years(s1 - s0)
                 for start in range(y0, y1, step):
                     stop = min(start + step, y1)
-                    # exp_affine, not np.exp: the same bits on every CPU (engine/libm.py)
+                    # exp_affine_rows, not np.exp: the same bits on every CPU (engine/libm.py)
                     g = self._growth if len(self._growth) == 1 else self._growth[s0:s1]
                     gmult = exp_affine_rows(self._normals(keys[s0:s1], start, stop,
                                                           self.off.growth, (n,)),
