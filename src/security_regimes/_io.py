@@ -31,14 +31,69 @@ def write_parquet(table, path: str | Path) -> None:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="lz4", use_dictionary=False, write_statistics=False,
                    write_batch_size=1 << 16, data_page_version="2.0")
-    with open(tmp, "wb") as f:
-        f.write(sink.getvalue())
-    os.replace(tmp, path)
+    _write(tmp, path, lambda f: f.write(sink.getvalue()), "wb")
 
 
 def write_text(text: str, path: str | Path) -> None:
     """Write ``text`` to ``path`` atomically."""
     path = Path(path)
-    tmp = _tmp(path)
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    _write(_tmp(path), path, lambda f: f.write(text), "w")
+
+
+def _write(tmp: Path, path: Path, fill, mode: str) -> None:
+    """Fill ``tmp`` and rename it to ``path``; on any failure (a full disk,
+    Ctrl-C) the temporary file is removed, so nothing is left behind."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory; give a file name", str(path))
+    try:
+        with open(tmp, mode) as f:
+            fill(f)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+LOCK_NAME = ".lock"
+
+
+class DirectoryLock:
+    """An exclusive lock on a results directory while a run writes into it.
+
+    A second sweep or calibration into the same directory (two ``--resume``
+    at once) is refused with one line naming the process that holds it,
+    instead of both writing the same files.  The lock is an ``flock`` on
+    ``DIR/.lock``, released when the run ends, however it ends (the kernel
+    drops it when a killed process exits, so a stale file never blocks).
+    Where ``fcntl`` is missing (Windows) the lock is a no-op.
+    """
+
+    def __init__(self, directory: str | Path, what: str = "run"):
+        self.path = Path(directory) / LOCK_NAME
+        self.what = what
+        self._fd = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return self
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            os.close(fd)
+            who = f" (pid {holder})" if holder.isdigit() else ""
+            raise ValueError(f"{self.path.parent} is in use by another {self.what}{who}; wait "
+                             "for it to end or choose another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc):
+        if self._fd is not None:
+            os.close(self._fd)  # releases the flock
+            self._fd = None
+        return False

@@ -1,6 +1,7 @@
 """EMA Workbench model and PRIM scenario discovery."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -88,3 +89,11 @@ def test_discover_cli(sweep, tmp_path, capsys):
     assert (tmp_path / "fig.png").is_file()
     code, _, err = run("discover", str(sweep), "--outcome", "war_frequency", capsys=capsys)
     assert code == 2 and "give --threshold" in err and len(err.strip().splitlines()) == 1
+    # A density no box reaches: the densest box, and the output says so.
+    code, out, err = run("discover", str(sweep), "--outcome", "regime_years", "--threshold", "5",
+                         "--min-density", "1", "--out", str(tmp_path / "fig"), capsys=capsys)
+    densest = float(re.search(r"density (\d\.\d+)", out).group(1))
+    assert code == 0 and ("no box reached density 1" in out) == (densest < 1), out
+    code, out, _ = run("discover", str(sweep), "--outcome", "regime_years", "--threshold", "5",
+                       "--min-density", "0", "--out", str(tmp_path / "fig"), capsys=capsys)
+    assert code == 0 and "no box reached" not in out

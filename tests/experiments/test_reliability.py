@@ -280,3 +280,143 @@ def test_a_worker_slow_to_say_it_is_done_exits_cleanly(monkeypatch, capfd):
 def _index(chunk: Chunk) -> int:
     time.sleep(0.02)
     return chunk.index
+
+
+def test_a_chunk_replaced_by_another_valid_chunk_is_damaged(tmp_path):
+    """A valid chunk copied over another (same row count) is caught by its run ids."""
+    f = sweep_file(tmp_path)
+    out = run_sweep(f, tmp_path / "s", executor="serial", quiet=True).out
+    ref_runs, ref_years = frames(out)
+    chunks = out / "chunks"
+    for kind in ("runs", "years"):
+        (chunks / f"{kind}-000003.parquet").write_bytes(
+            (chunks / f"{kind}-000000.parquet").read_bytes())
+    with pytest.raises(ValueError, match=r"chunk\(s\) 3 are damaged"):
+        query(out, "SELECT count(DISTINCT run_id) FROM runs")
+    r = run_sweep(f, out, executor="serial", quiet=True, resume=True)
+    assert (r.chunks_run, r.chunks_skipped) == (1, 5)
+    runs, years = frames(out)
+    pd.testing.assert_frame_equal(runs, ref_runs)
+    pd.testing.assert_frame_equal(years, ref_years)
+    assert query(out, "SELECT count(DISTINCT run_id) AS n FROM runs").n.item() == 12
+
+
+def test_a_damaged_points_file_is_named_and_resume_repairs_it(tmp_path, capsys):
+    from tests.presentation.test_cli import run
+
+    f = sweep_file(tmp_path)
+    out = run_sweep(f, tmp_path / "s", executor="serial", quiet=True).out
+    points = pd.read_parquet(out / "points.parquet")
+    (out / "points.parquet").write_bytes(b"PAR1 not really")
+    code, _, err = run("query", str(out), "SELECT * FROM points", capsys=capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "points.parquet is missing or damaged" in err and "--resume" in err
+    r = run_sweep(f, out, executor="serial", quiet=True, resume=True)
+    assert r.chunks_run == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "points.parquet"), points)
+    assert len(query(out, "SELECT * FROM points")) == 3
+
+
+def test_a_directory_in_use_is_refused(tmp_path, capsys):
+    """Two runs into one directory at once: the second gets one line and writes nothing."""
+    from security_regimes._io import DirectoryLock
+    from tests.presentation.test_cli import run
+
+    f = sweep_file(tmp_path)
+    out = run_sweep(f, tmp_path / "s", executor="serial", quiet=True).out
+    (out / "chunks" / "runs-000002.parquet").unlink()  # something left to resume
+    with DirectoryLock(out, "sweep"):
+        before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+        code, _, err = run("sweep", str(f), "--out", str(out), "--resume", capsys=capsys)
+        assert code == 2 and len(err.strip().splitlines()) == 1, err
+        assert f"{out} is in use by another sweep (pid {os.getpid()})" in err
+        assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+        calib = tmp_path / "calib"
+        calib.mkdir()
+        with DirectoryLock(calib, "calibration"), pytest.raises(ValueError, match="in use"):
+            from security_regimes.experiments.calibrate import run_calibration
+
+            run_calibration(Path(__file__).parents[2] / "examples" / "calibrate_concert_quick.toml",
+                            calib, quiet=True)
+        assert [p.name for p in calib.iterdir()] == [".lock"]
+    assert run_sweep(f, out, executor="serial", quiet=True, resume=True).chunks_run == 1
+
+
+def _disk_full_at(name: str):
+    """``os.replace`` as on a disk that fills up when ``name`` is written."""
+    import errno
+
+    real = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == name:
+            raise OSError(errno.ENOSPC, "No space left on device", str(src))
+        return real(src, dst)
+    return replace
+
+
+@pytest.mark.parametrize("executor", ["serial", "process"])
+def test_a_full_disk_stops_the_sweep_with_what_was_kept(executor, tmp_path, monkeypatch, capsys):
+    """ENOSPC (simulated) while a chunk is written: exit 1, one line saying what was kept
+    and how to resume, no temporary file left; resuming gives the uninterrupted results."""
+    from security_regimes import _io
+    from tests.presentation.test_cli import run
+
+    f = sweep_file(tmp_path)
+    ref_runs, ref_years = frames(run_sweep(f, tmp_path / "ref", executor="serial",
+                                           quiet=True).out)
+    out = tmp_path / "s"
+    monkeypatch.setattr(_io.os, "replace", _disk_full_at("years-000003.parquet"))
+    code, _, err = run("sweep", str(f), "--out", str(out), "--executor", executor,
+                       "--workers", "2", "--quiet", capsys=capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert "No space left on device" in err and "chunks are finished and kept in" in err
+    assert f"free some space, then continue with regimes sweep {f} --out {out} --resume" in err
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+    monkeypatch.undo()
+    run_sweep(f, out, executor="serial", quiet=True, resume=True)
+    runs, years = frames(out)
+    pd.testing.assert_frame_equal(runs, ref_runs)
+    pd.testing.assert_frame_equal(years, ref_years)
+
+
+def test_query_limits_rows_and_time(tmp_path, capsys):
+    from tests.presentation.test_cli import run
+
+    out = run_sweep(sweep_file(tmp_path), tmp_path / "s", executor="serial", quiet=True).out
+    df = query(out, "SELECT * FROM range(5000000)", limit=10)
+    assert len(df) == 10 and df.attrs["truncated"]
+    assert not query(out, "SELECT * FROM runs", limit=12).attrs["truncated"]
+    with pytest.raises(TimeoutError, match="stopped after 0.2 s"):
+        query(out, "SELECT count(*) FROM range(100000000000)", timeout=0.2)
+    code, text, err = run("query", str(out), "SELECT * FROM range(50000000)", capsys=capsys)
+    assert code == 0 and "first 1,000 rows shown" in text and len(text.splitlines()) < 1100
+    code, text, _ = run("query", str(out), "SELECT * FROM range(5)", "--csv", capsys=capsys)
+    assert text.split() == ["range", "0", "1", "2", "3", "4"]
+    code, _, err = run("query", str(out), "SELECT count(*) FROM range(100000000000)",
+                       "--timeout", "0.2", capsys=capsys)
+    assert code == 1 and err.strip().splitlines() == [
+        "error: query: stopped after 0.2 s (--timeout); narrow the query or allow more time"]
+    for bad in (["--limit", "-1"], ["--timeout", "-3"], ["--timeout", "nan"]):
+        code, _, err = run("query", str(out), "SELECT 1", *bad, capsys=capsys)
+        assert code == 2 and len(err.strip().splitlines()) == 1, err
+
+
+def test_outputs_never_land_in_the_wrong_place(tmp_path, monkeypatch, capsys):
+    """``--out ""`` is not the current directory, a sweep's folder is not a simulation's,
+    and a report's ``--out`` directory is refused before any work."""
+    from tests.presentation.test_cli import run
+
+    out = run_sweep(sweep_file(tmp_path), tmp_path / "s", executor="serial", quiet=True).out
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    for args, msg in [(["simulate", "--years", "3", "--systems", "2", "--out", ""],
+                       "Invalid value for '--out': is empty; give a path"),
+                      (["simulate", "--years", "3", "--systems", "2", "--out", str(out)],
+                       "holds the results of another command (sweep)"),
+                      (["report", str(out), "--out", str(tmp_path)], "is a directory"),
+                      (["report", str(out), "--out", str(tmp_path / "no" / "r.html")],
+                       "no such directory")]:
+        code, _, err = run(*args, capsys=capsys)
+        assert code == 2 and len(err.strip().splitlines()) == 1 and msg in err, (args, err)
+        assert sorted(tmp_path.rglob("*")) == before, args

@@ -51,6 +51,13 @@ def test_missing_argument(command, capsys):
     assert f"regimes {command}: missing" in err and f"regimes {command} --help" in err
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_no_type_after_a_flag(command, capsys):
+    """Typer's rich help printed ``<bool>`` after every flag, which takes no value."""
+    code, out, _ = run(command, "--help", capsys=capsys)
+    assert code == 0 and "--help" in out and "<bool>" not in out
+
+
 def test_close_option_and_command_are_suggested(capsys):
     code, _, err = run("match", "TFT", "TFT", "--trns", "3", capsys=capsys)
     one_line_exit_2(code, err)
@@ -141,6 +148,9 @@ def test_bad_sweep_file_writes_nothing(kind, tmp_path, monkeypatch, capsys):
     (["web", "--results", "good.toml"], "--results good.toml: no such directory"),
     (["identify", str(EXAMPLES / "calibrate_concert_quick.toml"), "--systems", "0"],
      "--systems must be an integer >= 1"),
+    (["simulate", "--out", ""], "Invalid value for '--out': is empty; give a path"),
+    (["sweep", "good.toml", "--out", " "], "Invalid value for '--out': is empty"),
+    (["run", "concert_of_europe", "--out", ""], "is empty; give a path"),
 ])
 def test_bad_input_writes_nothing(args, msg, tmp_path, monkeypatch, capsys):
     no_new_files(tmp_path, monkeypatch, capsys, args, msg)

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from .._io import write_parquet, write_text
+from .._io import LOCK_NAME, DirectoryLock, write_parquet, write_text
 from .._settings import DEFAULT_SEED
 from .._validation import closest_hint, require_extra
 from .._version import __version__
@@ -274,65 +274,66 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
                 exclude={"populations"}):
             raise ValueError(f"{out} holds a different calibration (only populations may "
                              "change on --resume); choose another --out")
-    elif out.exists() and (not out.is_dir() or any(out.iterdir())):
+    elif out.exists() and (not out.is_dir() or any(p.name != LOCK_NAME for p in out.iterdir())):
         raise ValueError(f"{out} is not empty; choose another --out (or pass --resume)")
     out.mkdir(parents=True, exist_ok=True)
-    if not resume:
-        write_text(json.dumps({"kind": "calibration", "calibration_file": str(path),
-                               "calibration": path.read_text(), "scenario": scenario.name,
-                               "seed": model.seed, "package_version": __version__,
-                               "started": datetime.now(UTC).isoformat(timespec="seconds"),
-                               "observed": observed}, indent=2), manifest_path)
-    for name in ("ABC", "ABC.Sampler", "ABC.Distance", "ABC.Epsilon", "ABC.History",
-                 "ABC.Transition", "ABC.Population", "ABC.Predictor", "ABC.Adaptation"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    np.random.seed(model.seed)
-    prior = pyabc.Distribution(**{k: p.rv() for k, p in model.parameters.items()})
-    sampler, handles = _sampler(executor, workers, address)
-    distance = pyabc.PNormDistance(p=1, fixed_weights={s: w for s, w in model.statistics.items()})
-    abc = pyabc.ABCSMC(_Simulator(scenario, model), prior, distance,
-                       population_size=model.particles, sampler=sampler)
-    db = f"sqlite:///{db_path.resolve()}"
-    t0 = time.perf_counter()
-    try:
-        if resume:
-            try:
-                history = abc.load(db, 1, observed_sum_stat=_observed(model, observed))
-                done = history.max_t + 1  # reads the database: inside the try
-            except Exception as e:  # pyabc/SQLAlchemy on a damaged file: say which, in one line
-                raise ValueError(f"{db_path}: cannot be read as a calibration database "
-                                 f"({type(e).__name__}); choose another --out") from None
-        else:
-            history = abc.new(db, _observed(model, observed))
-            done = history.max_t + 1
-        from .._progress import Progress
-
-        progress = Progress(model.populations, done=done, quiet=quiet, every=0.0,
-                            label="calibrate", unit="generations")
-        # One run() for all remaining generations: pyabc adapts the tolerance
-        # between generations only within a run (calling run() a generation at a
-        # time restarts the schedule).  Progress comes from the database.
-        stop = _watch_generations(db_path, done, progress)
+    with DirectoryLock(out, "calibration"):  # one run at a time writes here
+        if not resume:
+            write_text(json.dumps({"kind": "calibration", "calibration_file": str(path),
+                                   "calibration": path.read_text(), "scenario": scenario.name,
+                                   "seed": model.seed, "package_version": __version__,
+                                   "started": datetime.now(UTC).isoformat(timespec="seconds"),
+                                   "observed": observed}, indent=2), manifest_path)
+        for name in ("ABC", "ABC.Sampler", "ABC.Distance", "ABC.Epsilon", "ABC.History",
+                     "ABC.Transition", "ABC.Population", "ABC.Predictor", "ABC.Adaptation"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        np.random.seed(model.seed)
+        prior = pyabc.Distribution(**{k: p.rv() for k, p in model.parameters.items()})
+        sampler, handles = _sampler(executor, workers, address)
+        distance = pyabc.PNormDistance(p=1, fixed_weights={s: w for s, w in model.statistics.items()})
+        abc = pyabc.ABCSMC(_Simulator(scenario, model), prior, distance,
+                           population_size=model.particles, sampler=sampler)
+        db = f"sqlite:///{db_path.resolve()}"
+        t0 = time.perf_counter()
         try:
-            if done < model.populations:
-                with _ctrl_c_in_this_process_only():
-                    history = abc.run(max_nr_populations=model.populations - done)
+            if resume:
+                try:
+                    history = abc.load(db, 1, observed_sum_stat=_observed(model, observed))
+                    done = history.max_t + 1  # reads the database: inside the try
+                except Exception as e:  # pyabc/SQLAlchemy on a damaged file: say which, in one line
+                    raise ValueError(f"{db_path}: cannot be read as a calibration database "
+                                     f"({type(e).__name__}); choose another --out") from None
+            else:
+                history = abc.new(db, _observed(model, observed))
+                done = history.max_t + 1
+            from .._progress import Progress
+
+            progress = Progress(model.populations, done=done, quiet=quiet, every=0.0,
+                                label="calibrate", unit="generations")
+            # One run() for all remaining generations: pyabc adapts the tolerance
+            # between generations only within a run (calling run() a generation at a
+            # time restarts the schedule).  Progress comes from the database.
+            stop = _watch_generations(db_path, done, progress)
+            try:
+                if done < model.populations:
+                    with _ctrl_c_in_this_process_only():
+                        history = abc.run(max_nr_populations=model.populations - done)
+            finally:
+                stop()
+                progress.close()
         finally:
-            stop()
-            progress.close()
-    finally:
-        if handles is not None:
-            handles[0].close()
-            if handles[1] is not None:
-                handles[1].close()
-    write_outputs(out, model, scenario, history, observed)
-    m = json.loads(manifest_path.read_text())
-    m.update({"calibration_file": str(path), "calibration": path.read_text(),
-              "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-              "generations": int(history.max_t + 1),
-              "run_seconds": m.get("run_seconds", 0.0) + time.perf_counter() - t0})
-    write_text(json.dumps(m, indent=2), manifest_path)
-    return out
+            if handles is not None:
+                handles[0].close()
+                if handles[1] is not None:
+                    handles[1].close()
+        write_outputs(out, model, scenario, history, observed)
+        m = json.loads(manifest_path.read_text())
+        m.update({"calibration_file": str(path), "calibration": path.read_text(),
+                  "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                  "generations": int(history.max_t + 1),
+                  "run_seconds": m.get("run_seconds", 0.0) + time.perf_counter() - t0})
+        write_text(json.dumps(m, indent=2), manifest_path)
+        return out
 
 
 @contextmanager

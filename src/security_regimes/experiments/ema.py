@@ -186,6 +186,10 @@ class Discovery:
     base_rate: float
     n_runs: int
     trajectory: pd.DataFrame
+    #: The density asked for, and whether any box reached it (if not, the
+    #: densest box is reported).
+    min_density: float = 0.8
+    reached: bool = True
 
 
 def discover(directory, outcome: str = "regime_holds", threshold: float | None = None,
@@ -257,4 +261,5 @@ def discover(directory, outcome: str = "regime_holds", threshold: float | None =
     return Discovery(outcome=outcome, rule=rule, limits=pd.DataFrame(
         rows, columns=["parameter", "low", "high", "min", "max"]),
         coverage=float(row.coverage), density=float(row.density), mass=float(row.mass),
-        base_rate=float(y.mean()), n_runs=len(y), trajectory=traj)
+        base_rate=float(y.mean()), n_runs=len(y), trajectory=traj, min_density=min_density,
+        reached=bool(len(ok)))

@@ -15,6 +15,7 @@ Killing a sweep at any moment loses at most the chunks in flight, and
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._io import write_parquet, write_text
+from .._io import LOCK_NAME, DirectoryLock, write_parquet, write_text
 from .._progress import Progress
 from .._repr import Summarised, names
 from .._settings import DEFAULT_SEED
@@ -237,7 +238,6 @@ def _run(model, scenario, out: Path | None, source: str, text: str, *, executor:
 
         out = Path(tempfile.mkdtemp(prefix="sweep-"))
     manifest_path = out / "manifest.json"
-    chunk_dir = out / "chunks"
 
     if manifest_path.exists():
         try:
@@ -253,10 +253,23 @@ def _run(model, scenario, out: Path | None, source: str, text: str, *, executor:
         if old.get("chunk_size") != model.chunk_size:
             raise ValueError(f"{out} was started with chunk_size {old.get('chunk_size')}; "
                              f"resume with the same chunk size")
-    elif out.exists() and (not out.is_dir() or any(out.iterdir())):
+    elif out.exists() and (not out.is_dir() or any(p.name != LOCK_NAME
+                                                   for p in out.iterdir())):
         raise ValueError(f"{out} is not empty and holds no sweep; choose another --out")
-    else:
-        out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    with DirectoryLock(out, "sweep"):  # one run at a time writes here
+        return _write_sweep(model, scenario, out, path, text, points, years, n_runs,
+                            point_scenarios, fingerprint, executor=executor, address=address,
+                            quiet=quiet, workers=workers, python=python)
+
+
+def _write_sweep(model, scenario, out: Path, path, text, points, years, n_runs,
+                 point_scenarios, fingerprint, *, executor, address, quiet, workers,
+                 python) -> SweepReport:
+    """The valid sweep's files, written under its directory's lock."""
+    manifest_path = out / "manifest.json"
+    chunk_dir = out / "chunks"
+    if not manifest_path.exists():
         chunk_dir.mkdir(exist_ok=True)
         write_parquet(points, out / "points.parquet")
         manifest = {
@@ -271,8 +284,13 @@ def _run(model, scenario, out: Path | None, source: str, text: str, *, executor:
         }
         write_text(json.dumps(manifest, indent=2), manifest_path)
     chunk_dir.mkdir(exist_ok=True)
-    for tmp in chunk_dir.glob(".*.tmp"):  # half-written files of a killed run
-        tmp.unlink(missing_ok=True)
+    for tmp in [*chunk_dir.glob(".*.tmp"), *out.glob(".*.tmp")]:  # half-written files of a
+        tmp.unlink(missing_ok=True)                                  # killed or failed run
+    if not _points_intact(out / "points.parquet", points):  # damaged or replaced: rewrite
+        if not quiet:
+            print(f"sweep: {out / 'points.parquet'} was damaged and is written again",
+                  file=sys.stderr)
+        write_parquet(points, out / "points.parquet")
 
     chunks = make_chunks(n_runs, model.chunk_size)
     done, damaged = verify_chunks(chunk_dir, chunks, years)
@@ -310,19 +328,37 @@ def _run(model, scenario, out: Path | None, source: str, text: str, *, executor:
             else:
                 store += write_chunk(chunk_dir, chunk, *result)
             progress.advance(chunk.stop - chunk.start)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, OSError) as e:
         stream.close()  # stops the workers (and finishes a write in progress) before we report
         # Count files, not results received: a chunk written as the sweep stopped is kept too.
         finished = sum(chunk_path(chunk_dir, "runs", c.index).exists() for c in chunks)
         again = (f"sweep(..., out={str(out)!r}, resume=True)" if python else
                  f"regimes sweep {path} --out {out} --resume")
-        raise SweepInterrupted(
-            f"{finished} of {len(chunks)} chunks are finished and kept in {out}; continue with "
-            f"{again}") from None
+        kept = f"{finished} of {len(chunks)} chunks are finished and kept in {out}"
+        if isinstance(e, KeyboardInterrupt):
+            raise SweepInterrupted(f"{kept}; continue with {again}") from None
+        # A full disk (or another fault of the machine): what failed, what was kept, and how
+        # to go on; no half-written file is left (writes are atomic and clean up).
+        where = f" writing {e.filename}" if e.filename else ""
+        fix = "free some space, then" if e.errno == errno.ENOSPC else "then"
+        raise OSError(e.errno, f"{e.strerror or e}{where}; {kept}; {fix} continue with "
+                               f"{again}") from None
     finally:
         progress.close()
     return SweepReport(out, n_runs, len(todo), len(done), time.perf_counter() - t0, store,
                        executor)
+
+
+def _points_intact(path: Path, points: pd.DataFrame) -> bool:
+    """Whether ``points.parquet`` opens and holds exactly the design's points."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        held = pq.read_table(path)
+    except (OSError, ValueError):
+        return False
+    return held.equals(pa.Table.from_pandas(points, preserve_index=False), check_metadata=False)
 
 
 def chunk_path(chunk_dir: Path, kind: str, index: int) -> Path:
@@ -333,9 +369,13 @@ def chunk_path(chunk_dir: Path, kind: str, index: int) -> Path:
 def verify_chunks(chunk_dir: Path, chunks, years: int):
     """Split chunks whose ``runs`` file exists into intact and damaged.
 
-    A chunk is intact when both of its Parquet files open (footer read) and
-    hold the right number of rows: one per run, and one per run-year.
+    A chunk is intact when both of its Parquet files open and hold its own
+    runs: the runs file the run ids ``start, ..., stop - 1`` once each, in
+    order, and the years file one row per run-year, all of those runs (a
+    valid chunk copied over another, with the right row count, is damaged).
     """
+    import numpy as np
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     done, damaged = set(), []
@@ -345,9 +385,14 @@ def verify_chunks(chunk_dir: Path, chunks, years: int):
             continue
         n = c.stop - c.start
         try:
-            ok = (pq.read_metadata(runs_file).num_rows == n and pq.read_metadata(
-                chunk_path(chunk_dir, "years", c.index)).num_rows == n * years)
-        except (OSError, ValueError):  # pyarrow's ArrowInvalid is a ValueError
+            ids = pq.read_table(runs_file, columns=["run_id"]).column("run_id")
+            yids = pq.read_table(chunk_path(chunk_dir, "years", c.index),
+                                 columns=["run_id"]).column("run_id")
+            lo_hi = pc.min_max(yids)
+            ok = (len(ids) == n and len(yids) == n * years
+                  and np.array_equal(ids.to_numpy(), np.arange(c.start, c.stop))
+                  and lo_hi["min"].as_py() == c.start and lo_hi["max"].as_py() == c.stop - 1)
+        except (OSError, ValueError, KeyError):  # pyarrow's ArrowInvalid is a ValueError
             ok = False
         if ok:
             done.add(c.index)
@@ -423,6 +468,14 @@ def finished_files(d: Path, manifest: dict) -> list[tuple[Path, Path]]:
         raise ValueError(f"{d}: chunk(s) {', '.join(str(c.index) for c in damaged[:10])} are "
                          f"damaged; recompute them with regimes sweep "
                          f"{manifest.get('sweep_file', 'FILE')} --out {d} --resume")
+    try:
+        import pyarrow.parquet as pq
+
+        pq.read_metadata(d / "points.parquet")
+    except (OSError, ValueError):
+        raise ValueError(f"{d / 'points.parquet'} is missing or damaged; write it again with "
+                         f"regimes sweep {manifest.get('sweep_file', 'FILE')} --out {d} "
+                         "--resume") from None
     return [(chunk_path(d / "chunks", "runs", i), chunk_path(d / "chunks", "years", i))
             for i in sorted(done)]
 
@@ -488,15 +541,27 @@ def load(directory: str | Path) -> SweepData:
                      years.sort_values(["run_id", "year"], ignore_index=True))
 
 
-def query(directory: str | Path, sql: str) -> pd.DataFrame:
+def query(directory: str | Path, sql: str, *, limit: int | None = None,
+          timeout: float | None = None) -> pd.DataFrame:
     """Run one read-only DuckDB query over a sweep: tables ``runs``, ``years``, ``points``.
 
     Only a single ``SELECT`` (or ``EXPLAIN``) is accepted, and the
     connection may read only this sweep's files: no statement can write a
     file, attach a database, load an extension or read elsewhere.
+
+    ``limit`` keeps the first rows only (the result then has
+    ``attrs["truncated"] = True`` if there were more); ``timeout`` (seconds)
+    interrupts a query that runs longer, with a ``TimeoutError``.
     """
+    import threading
+
     import duckdb
 
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                              or limit < 1):
+        raise ValueError(f"query: limit must be a positive integer, got {limit!r}")
+    if timeout is not None and not (isinstance(timeout, (int, float)) and 0 < timeout < 1e9):
+        raise ValueError(f"query: timeout must be a positive number of seconds, got {timeout!r}")
     if not sql or not sql.strip():
         raise ValueError("query: give one SQL SELECT statement, e.g. "
                          "'SELECT point, avg(war_frequency) FROM runs GROUP BY point'")
@@ -530,10 +595,40 @@ def query(directory: str | Path, sql: str) -> pd.DataFrame:
                     f"{quoted(y.resolve() for _, y in files)})")
         con.execute("CREATE VIEW points AS SELECT * FROM read_parquet("
                     f"{quoted([(d / 'points.parquet').resolve()])})")
+        timer = threading.Timer(timeout, con.interrupt) if timeout else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
         try:
-            return con.execute(sql).df()
+            if limit is None:
+                return con.execute(sql).df()
+            import pyarrow as pa
+
+            batches, n = [], 0
+            reader = con.sql(sql).to_arrow_reader(min(limit + 1, 100_000))
+            for batch in reader:
+                batches.append(batch)
+                n += batch.num_rows
+                if n > limit:
+                    break
+            table = (pa.Table.from_batches(batches, schema=reader.schema) if batches
+                     else reader.schema.empty_table())
+            df = table.slice(0, limit).to_pandas()
+            df.attrs["truncated"] = n > limit
+            return df
+        except duckdb.InterruptException:
+            raise TimeoutError(f"query: stopped after {timeout:g} s (--timeout); narrow the "
+                               "query or allow more time") from None
         except duckdb.Error as e:
+            if timer is not None and not timer.is_alive() and "interrupt" in str(e).lower():
+                raise TimeoutError(f"query: stopped after {timeout:g} s (--timeout); narrow "
+                                   "the query or allow more time") from None
             raise ValueError(f"query failed: {str(e).splitlines()[0]}") from None
+        finally:
+            if timer is not None:
+                timer.cancel()
+    except duckdb.Error as e:  # a damaged file met while setting up the views
+        raise ValueError(f"query: {str(e).splitlines()[0]}") from None
     finally:
         con.close()
 

@@ -66,6 +66,33 @@ DEFAULT_TOURNAMENT = [
     "Bayesian Trust",
 ]
 
+def _path(text: str) -> Path:
+    """A path option or argument: an empty one (``--out ""``) is refused, not read as "."."""
+    if not str(text).strip():
+        raise typer.BadParameter("is empty; give a path")
+    return Path(text)
+
+
+def _no_flag_types() -> None:
+    """Typer's rich help prints ``<bool>`` after every flag, which takes no value: drop it."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_no_flags", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._no_flags = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_no_flag_types()
+
+#: Rows ``regimes query`` prints as a table unless ``--limit`` says otherwise.
+QUERY_ROWS = 1000
+
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 Core = Annotated[str | None, typer.Option(help=_S["core"].help() + " (default: the scenario's)")]
 Seed = Annotated[int | None, typer.Option(help="Root seed (non-negative integer).")]
@@ -305,7 +332,7 @@ def simulate(
     dyadic: Annotated[str, typer.Option(
         help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = "Tit For Tat",
     belief_prior: Annotated[float | None, typer.Option(help=_S["belief_prior"].help())] = None,
-    out: Annotated[Path | None, typer.Option(
+    out: Annotated[Path | None, typer.Option(parser=_path, 
         help="Stream years/runs/alliances/capabilities Parquet here (bounded memory).")] = None,
     as_json: Json = False,
 ) -> None:
@@ -343,7 +370,7 @@ def balance_cmd(
     powers: Annotated[str, typer.Option(help="Numbers of powers, e.g. 3-10 or 3,5,8.")] = "3-10",
     cow: Annotated[bool, typer.Option("--cow/--equal", help="Start from COW 1816 shares "
                                       "instead of equal powers.")] = False,
-    out: Annotated[Path | None, typer.Option(help="Write outcomes.csv and survival.csv here.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=_path, help="Write outcomes.csv and survival.csv here.")] = None,
     as_json: Json = False,
 ) -> None:
     """Compare waltz, kaplan, balancer and far_sighted_waltz on the same seeds."""
@@ -384,10 +411,24 @@ def _records(df) -> list[dict]:
     return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
-def _check_out_file(out: Path | None) -> None:
-    """``--out`` must be a directory (or not exist yet): checked before any work."""
-    if out is not None and out.exists() and not out.is_dir():
+def _check_out_file(out: Path | None, kind: str | None = None) -> None:
+    """``--out`` must be a directory (or not exist yet), and not one that holds
+    another command's results (a ``manifest.json`` of a sweep, calibration,
+    demo; ``kind`` names the one this command may overwrite): checked before
+    any work."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} exists and is not a directory")
+    manifest = out / "manifest.json"
+    if manifest.is_file():
+        try:
+            held = json.loads(manifest.read_text()).get("kind")
+        except (ValueError, AttributeError, OSError):
+            held = None
+        if kind is None or held != kind:
+            raise ValueError(f"--out {out} holds the results of another command "
+                             f"({held or 'a manifest.json'}); choose another directory")
 
 
 def _parse_int_list(text: str, what: str) -> list[int]:
@@ -410,7 +451,7 @@ def intent_cmd(
     years: Annotated[int, typer.Option(help="Years per system.")] = 200,
     powers: Annotated[str, typer.Option(help="Numbers of equal powers, comma-separated.")] = "3,5,7,9",
     seed: Seed = DEFAULT_SEED,
-    out: Annotated[Path | None, typer.Option(help="Figure path without extension.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=_path, help="Figure path without extension.")] = None,
     as_json: Json = False,
 ) -> None:
     """"Result" vs "intent": where does far-sighted interest alone produce Kaplan-like sparing?
@@ -481,7 +522,7 @@ def run_cmd(
     ] = None,
     systems: Annotated[int | None, typer.Option(help="Runs (default: the scenario's).")] = None,
     years: Annotated[int | None, typer.Option(help="Years (default: the scenario's).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write Parquet tables here.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=_path, help="Write Parquet tables here.")] = None,
     dyadic: Annotated[str | None, typer.Option(
         help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = None,
     core: Core = None,
@@ -521,7 +562,7 @@ def run_cmd(
     import time
 
     seed = DEFAULT_SEED if seed is None else seed
-    _check_out_file(out)
+    _check_out_file(out, "scenario")
     t0 = time.perf_counter()
     n_sys = systems if systems is not None else scn.systems
     n_years = years if years is not None else scn.years
@@ -680,7 +721,7 @@ def tails_cmd(
     systems: Annotated[int, typer.Option(help="Runs per scenario.")] = 500,
     years: Annotated[int | None, typer.Option(help="Years per run (default: the scenario's).")] = None,
     seed: Seed = DEFAULT_SEED,
-    out: Annotated[Path | None, typer.Option(help="Write tails.csv here.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=_path, help="Write tails.csv here.")] = None,
     as_json: Json = False,
 ) -> None:
     """War-size tails: Clauset-Shalizi-Newman fits (powerlaw package) of simulated
@@ -716,7 +757,7 @@ def knobs_cmd(
     systems: Annotated[int, typer.Option(help="Runs per knob value.")] = 300,
     years: Annotated[int, typer.Option(help="Years per run.")] = 100,
     seed: Seed = DEFAULT_SEED,
-    out: Annotated[Path | None, typer.Option(help="Write knobs.csv here.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=_path, help="Write knobs.csv here.")] = None,
     as_json: Json = False,
 ) -> None:
     """Turn Jervis's three knobs from the economic (0) to the security setting (1).
@@ -753,8 +794,8 @@ def _address_needs_dask(address: str | None, executor: str) -> None:
 
 @app.command("sweep")
 def sweep_cmd(
-    file: Annotated[Path, typer.Argument(help="Sweep file (TOML).")],
-    out: Annotated[Path, typer.Option(help="Results directory.")],
+    file: Annotated[Path, typer.Argument(parser=_path, help="Sweep file (TOML).")],
+    out: Annotated[Path, typer.Option(parser=_path, help="Results directory.")],
     executor: Annotated[str, typer.Option(
         help="auto | serial | process | dask (auto: process, or serial for a sweep too small "
              "to pay for starting processes)")] = "auto",
@@ -783,8 +824,8 @@ def sweep_cmd(
 
 @app.command("calibrate")
 def calibrate_cmd(
-    file: Annotated[Path, typer.Argument(help="Calibration file (TOML).")],
-    out: Annotated[Path, typer.Option(help="Calibration directory.")],
+    file: Annotated[Path, typer.Argument(parser=_path, help="Calibration file (TOML).")],
+    out: Annotated[Path, typer.Option(parser=_path, help="Calibration directory.")],
     executor: Annotated[str, typer.Option(help="serial | process | dask")] = "process",
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
     address: Annotated[str | None, typer.Option(help="Dask scheduler, tcp://host:port "
@@ -814,7 +855,7 @@ def calibrate_cmd(
 
 @app.command("contrasts")
 def contrasts_cmd(
-    directory: Annotated[Path, typer.Argument(help="A finished calibration directory.")],
+    directory: Annotated[Path, typer.Argument(parser=_path, help="A finished calibration directory.")],
     draws: Annotated[int, typer.Option(help="Posterior draws.")] = 50,
     systems: Annotated[int, typer.Option(help="Systems per scenario and draw.")] = 50,
     seed: Seed = DEFAULT_SEED,
@@ -841,7 +882,7 @@ def contrasts_cmd(
 
 @app.command("identify")
 def identify_cmd(
-    file: Annotated[Path, typer.Argument(help="Calibration file (TOML).")],
+    file: Annotated[Path, typer.Argument(parser=_path, help="Calibration file (TOML).")],
     samples: Annotated[int, typer.Option(help="Saltelli base samples N (N x (D + 2) runs).")] = 32,
     systems: Annotated[int | None, typer.Option(help="Systems per point (default: the file's).")] = None,
     as_json: Json = False,
@@ -863,23 +904,37 @@ def identify_cmd(
 
 @app.command("query")
 def query_cmd(
-    directory: Annotated[Path, typer.Argument(help="Sweep results directory.")],
+    directory: Annotated[Path, typer.Argument(parser=_path, help="Sweep results directory.")],
     sql: Annotated[str, typer.Argument(help="DuckDB SQL over tables runs, years, points.")],
     csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    limit: Annotated[int | None, typer.Option(
+        help=f"Rows to print at most (default: {QUERY_ROWS:,} for the table, all with --csv; "
+             "0: all).")] = None,
+    timeout: Annotated[float, typer.Option(
+        help="Stop the query after this many seconds (0: no limit).")] = 600.0,
 ) -> None:
     """Query a sweep's results with SQL (DuckDB)."""
+    from .._validation import check_finite, check_int
     from ..experiments.store import query
 
-    df = query(directory, sql)
+    if limit is not None:
+        check_int(limit, "--limit", 0)
+    if not 0 <= check_finite(timeout, "--timeout") < 1e8:
+        raise ValueError(f"--timeout must be a number of seconds >= 0, got {timeout!r}")
+    rows = (None if csv else QUERY_ROWS) if limit is None else (limit or None)
+    df = query(directory, sql, limit=rows, timeout=timeout or None)
     if csv:
         print(df.to_csv(index=False), end="")
     else:
         show(_df_table(df, floatfmt="{:.4g}"))
+    if df.attrs.get("truncated"):
+        typer.echo(f"first {rows:,} rows shown; --limit N shows more (0: all), or add a LIMIT "
+                   "or an aggregate to the query", err=csv)
 
 
 @app.command("sensitivity")
 def sensitivity_cmd(
-    directory: Annotated[Path, typer.Argument(help="Results of a sweep with design = sobol.")],
+    directory: Annotated[Path, typer.Argument(parser=_path, help="Results of a sweep with design = sobol.")],
     outcome: Annotated[str, typer.Option(help="Run-level outcome, e.g. regime_autonomy.")] = "regime_autonomy",
     as_json: Json = False,
 ) -> None:
@@ -942,7 +997,7 @@ def _summarise_runs(summary):
 def web(
     host: Annotated[str, typer.Option(help="Interface to bind (default: this machine only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8501,
-    results: Annotated[Path | None, typer.Option(
+    results: Annotated[Path | None, typer.Option(parser=_path, 
         help="Directory whose sweeps the explorer may browse (default: results).")] = None,
 ) -> None:
     """Serve the interactive explorer (Streamlit) on http://HOST:PORT."""
@@ -970,11 +1025,11 @@ def web(
 
 @app.command("plot")
 def plot_cmd(
-    directory: Annotated[Path, typer.Argument(help="Sweep results directory.")],
+    directory: Annotated[Path, typer.Argument(parser=_path, help="Sweep results directory.")],
     outcome: Annotated[str, typer.Option(help="Run-level outcome kept by the sweep.")],
     x: Annotated[str, typer.Option(help="Parameter for the x axis.")],
     y: Annotated[str | None, typer.Option(help="Second parameter (gives a heat map).")] = None,
-    out: Annotated[Path, typer.Option(help="Figure path without extension (PNG and SVG).")] = Path(
+    out: Annotated[Path, typer.Option(parser=_path, help="Figure path without extension (PNG and SVG).")] = Path(
         "figure"),
 ) -> None:
     """Plot a sweep outcome against one or two parameters (PNG and SVG)."""
@@ -988,7 +1043,7 @@ def plot_cmd(
 
 @app.command("discover")
 def discover_cmd(
-    directory: Annotated[Path, typer.Argument(help="Sweep results directory.")],
+    directory: Annotated[Path, typer.Argument(parser=_path, help="Sweep results directory.")],
     outcome: Annotated[str, typer.Option(help="Run-level outcome kept by the sweep.")] = "regime_holds",
     threshold: Annotated[float | None, typer.Option(
         help="Cases of interest: outcome above this (needed unless the outcome is true/false).")
@@ -996,7 +1051,7 @@ def discover_cmd(
     below: Annotated[bool, typer.Option("--below", help="Look for outcome below --threshold.")] = False,
     min_density: Annotated[float, typer.Option(
         help="Report the box of highest coverage with at least this density.")] = 0.8,
-    out: Annotated[Path | None, typer.Option(
+    out: Annotated[Path | None, typer.Option(parser=_path, 
         help="Figure path without extension (default: DIR/discover-OUTCOME).")] = None,
     as_json: Json = False,
 ) -> None:
@@ -1011,6 +1066,7 @@ def discover_cmd(
     paths = plots.save(plots.prim_box(d), fig_path)
     if as_json:
         print(json.dumps({"rule": d.rule, "coverage": d.coverage, "density": d.density,
+                          "min_density": d.min_density, "reached": d.reached,
                           "mass": d.mass, "base_rate": d.base_rate, "runs": d.n_runs,
                           "box": _records(d.limits), "figure": [str(p) for p in paths]},
                          default=_json_default))
@@ -1020,13 +1076,16 @@ def discover_cmd(
     console.print(f"coverage {d.coverage:.3f} (share of the cases inside the box), density "
                   f"{d.density:.3f} (share of the box's runs that are cases; base rate "
                   f"{d.base_rate:.3f}), mass {d.mass:.3f}")
+    if not d.reached:
+        console.print(f"no box reached density {d.min_density:g}: this is the densest box the "
+                      "peeling found")
     console.print("written " + ", ".join(str(p) for p in paths))
 
 
 @app.command()
 def report(
-    directory: Annotated[Path, typer.Argument(help="A results directory (sweep, scenario or demo).")],
-    out: Annotated[Path | None, typer.Option(help="HTML file (default: DIR/report.html).")] = None,
+    directory: Annotated[Path, typer.Argument(parser=_path, help="A results directory (sweep, scenario or demo).")],
+    out: Annotated[Path | None, typer.Option(parser=_path, help="HTML file (default: DIR/report.html).")] = None,
 ) -> None:
     """Write one self-contained HTML report (figures embedded) for a results directory."""
     from .report import write_report
@@ -1037,7 +1096,7 @@ def report(
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Directory for the demo's outputs.")] = Path(
+    out: Annotated[Path, typer.Option(parser=_path, help="Directory for the demo's outputs.")] = Path(
         "results/demo"
     ),
     seed: Seed = DEFAULT_SEED,
@@ -1160,6 +1219,9 @@ def main() -> None:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         err.print(f"error: {msg}", highlight=False, soft_wrap=True)
         sys.exit(2)
+    except TimeoutError as e:  # a time limit the user set (query --timeout)
+        err.print(f"error: {e}", highlight=False, soft_wrap=True)
+        sys.exit(1)
     except OSError as e:  # a name the system refuses (too long, a directory) or a fault
         name = str(e.filename or "")
         name = name if len(name) <= 80 else name[:60] + f"... ({len(name):,} characters)"

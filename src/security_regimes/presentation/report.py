@@ -97,6 +97,13 @@ def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
     t0 = time.perf_counter()
     directory = Path(directory)
     m = _manifest(directory)
+    if out is not None:  # checked before any work
+        out = Path(out)
+        if out.is_dir():
+            raise ValueError(f"--out {out} is a directory; give the report's file name, e.g. "
+                             f"{out / 'report.html'}")
+        if not out.parent.is_dir():
+            raise ValueError(f"--out {out}: no such directory {out.parent}")
     doc = {"sweep": _sweep_report, "scenario": _scenario_report, "demo": _demo_report,
            "calibration": _calibration_report}[m["kind"]](directory, m)
     meta = {"results": str(directory), "kind": m["kind"], "seed": m.get("seed"),
