@@ -56,6 +56,11 @@ KINDS = {
 }
 
 
+#: The longest text a setting takes, in characters: a description, and any other
+#: (a name or a claim is printed in titles and tables).
+TEXT_CHARS = {False: 10_000, True: 1_000}
+
+
 def _is_number(value) -> bool:
     import numbers
 
@@ -122,6 +127,9 @@ class Setting:
             text = "one of " + ", ".join(map(repr, self.choices))
         elif self.kind == "weights":
             text = f"{KINDS['weights']} keyed by {', '.join(map(str, self.choices))}"
+        elif self.kind == "text":
+            text = f"{KINDS['text']} of at most {TEXT_CHARS[self.name != 'description']:,} " \
+                   "characters"
         else:
             text = KINDS[self.kind]
         return f"{text} or null" if self.optional else text
@@ -160,8 +168,9 @@ class Setting:
                 raise ValueError(f"must be {self.expected()}")
             return check_choice(value, self.choices, self.doc.lower())
         if kind == "text":
-            if not isinstance(value, str):
-                raise ValueError(f"must be {self.expected()}")
+            if not isinstance(value, str) or len(value) > TEXT_CHARS[self.name != "description"]:
+                raise ValueError(f"must be {self.expected()}" + (
+                    f", got {len(value):,} characters" if isinstance(value, str) else ""))
             return value
         if kind == "strategies":
             if isinstance(value, str):

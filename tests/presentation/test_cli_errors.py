@@ -310,3 +310,26 @@ def test_no_outcomes_a_deep_file_and_a_long_name_write_nothing(tmp_path, monkeyp
         one_line_exit_2(code, err)
         assert msg in err, err
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_a_scenario_name_of_100000_characters_is_refused_at_once(tmp_path, monkeypatch, capsys):
+    """A huge name took 88 s to print a 5 x 5 run; now the file is refused, in one short line."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "long.toml").write_text(f'name = "{"x" * 100_000}"\nyears = 5\nsystems = 5\n')
+    code, _, err = run("run", "long.toml", "--out", "out", capsys=capsys)
+    one_line_exit_2(code, err)
+    assert "name: must be a text of at most 1,000 characters, got 100,000 characters" in err
+    assert len(err) < 300 and not (tmp_path / "out").exists()
+
+
+def test_a_missing_likelihood_ratio_is_explained():
+    import numpy as np
+    import pandas as pd
+
+    h = pd.DataFrame({"statistic": ["p_no_war_1816_1852", "p_all_alive_1914", "first_war_p50"],
+                      "likelihood_ratio": [np.nan, 2.0, np.nan]})
+    h.attrs["runs"] = 200
+    note = cli._likelihood_note(h)
+    assert note.startswith("likelihood_ratio is undefined (nan) for p_no_war_1816_1852: the "
+                           "record has probability 0 with and without the norms (0 of 200 runs)")
+    assert cli._likelihood_note(h.iloc[1:]) == ""

@@ -101,17 +101,25 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
     units of the initial system total; the largest war begun in each war year,
     as sizes are kept per year) and COW battle deaths of the inter-state
     wars 1816-2007, each with :func:`csn_fit`.  One row per source.  Compared in
-    shape (the exponent), not in level: the units differ."""
+    shape (the exponent), not in level: the units differ.
+
+    ``progress`` is called with 1 after each step: each scenario's simulation
+    and its fit, and the COW fit (``2 * len(scenarios) + 1`` in all; a fit
+    takes a few seconds, as long as a scenario's runs)."""
     from ..data.patterns import interstate_war_deaths
     from ..regimes.scenarios import get_scenario
 
     rows = []
     for name in scenarios:
         scn = get_scenario(name)
-        r = scn.simulate(systems=systems, years=years, seed=seed, progress=progress)
-        m = r.measures
+        step = progress or (lambda n: None)
+        m = scn.simulate(systems=systems, years=years, seed=seed).measures
+        step(1)
         rows.append({"source": name, "units": "capability destroyed",
                      **csn_fit(m["largest_war"][m["war"]])})
+        step(1)
     rows.append({"source": "COW inter-state wars", "units": "battle deaths",
                  **csn_fit(interstate_war_deaths().to_numpy(float))})
+    if progress is not None:
+        progress(1)
     return pd.DataFrame(rows)

@@ -401,6 +401,19 @@ def balance_cmd(
         console.print(f"written {out / 'outcomes.csv'} and {out / 'survival.csv'}")
 
 
+def _likelihood_note(history) -> str:
+    """Why a likelihood ratio of the history table is missing, if one is."""
+    p = history[history.statistic.str.startswith("p_")]
+    undefined = p[p.likelihood_ratio.isna()]
+    if undefined.empty:
+        return ""
+    runs = history.attrs.get("runs")
+    of = f" (0 of {runs:,} runs)" if runs else ""
+    return (f"likelihood_ratio is undefined (nan) for {', '.join(undefined.statistic)}: the "
+            f"record has probability 0 with and without the norms{of}; it is nan for the "
+            "other rows, which are not probabilities")
+
+
 def _json_default(v):
     """numpy scalars in JSON output."""
     return float(v)
@@ -614,6 +627,9 @@ def run_cmd(
         show(_df_table(history.drop(columns=["description"]),
                                 title="History as a predictive distribution (COW 1816-1913); "
                                       "likelihood_ratio = P(record | norms) / P(record | none)"))
+        note = _likelihood_note(history)
+        if note:
+            console.print(note)
     if dyad is not None:
         show(_df_table(dyad.drop(columns=["description"]),
                        title=f"The nuclear pair's crises against {dyad.attrs['record']} (MID), "
@@ -706,8 +722,9 @@ def paradox_cmd(
 
     if core is not None:
         _S["core"].check(core, "--core")
-    df = stability_instability(check_int(systems, "--systems", 1), check_int(years, "--years", 1),
-                               seed, core)
+    systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
+    with _progress(2 * systems * years, "paradox") as advance:
+        df = stability_instability(systems, years, seed, core, progress=advance)
     if as_json:
         print(json.dumps(df.to_dict("records"), default=float))
         return
@@ -738,8 +755,7 @@ def tails_cmd(
         raise ValueError(f"--scenarios: expected scenario names, comma-separated, got {scenarios!r}")
     scns = [get_scenario(n) for n in names]  # unknown names: one line, before any work
     _check_out_file(out)
-    total = sum(systems * (years or s.years) for s in scns)
-    with _progress(total, "tails") as advance:
+    with _progress(2 * len(scns) + 1, "tails: simulate and fit", unit="steps") as advance:
         df = war_size_tails(names, systems=systems, years=years, seed=seed, progress=advance)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

@@ -126,7 +126,10 @@ def _format_error(path: Path, err: ValidationError) -> str:
         return f"{path}: {loc}{msg}"
     if not e["loc"] or isinstance(found, dict) or msg.startswith("unknown"):  # it says what
         return f"{path}: {loc}: {msg}"
-    return f"{path}: {loc}: {msg}, found {found!r}"
+    shown = repr(found)
+    if len(shown) > 80:
+        shown = shown[:60] + f"... ({len(shown):,} characters)"
+    return f"{path}: {loc}: {msg}, found {shown}"
 
 
 def read_toml(path: str | Path) -> dict:

@@ -741,7 +741,7 @@ def schelling(scenario: str | Scenario | None = None, n: int | None = None,
 
 
 def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFAULT_SEED,
-                          core: str | None = None) -> pd.DataFrame:
+                          core: str | None = None, progress=None) -> pd.DataFrame:
     """The stability-instability paradox (Snyder 1965): nuclear against non-nuclear.
 
     Runs ``superpower_bipolar`` as it is and with ``nuclear=()`` (the same
@@ -751,14 +751,15 @@ def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFA
     paradox predicts fewer direct wars and as many or more periphery wars
     under nuclear weapons.  ``core`` replaces the decision core; under the
     crisis core each world also reports its crises per year and the share of
-    them that became a war.
+    them that became a war.  ``progress`` is called with the system-years
+    done (``2 * systems * years`` in all), as :func:`simulate`'s.
     """
     base = get_scenario("superpower_bipolar")
     if core is not None:
         base = replace(base, system=base.system.with_(core=core))
     rows = []
     for label, nuclear in (("nuclear", True), ("non-nuclear", False)):
-        wars = paradox_wars(base, systems, years, seed, nuclear)
+        wars = paradox_wars(base, systems, years, seed, nuclear, progress=progress)
         row = {"world": label, "core": base.system.core}
         for name, x in wars.items():
             per_run = x.mean(axis=1)
@@ -769,7 +770,7 @@ def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFA
 
 
 def paradox_wars(scenario: Scenario, systems: int, years: int, seed: int | None,
-                 nuclear: bool = True) -> dict[str, np.ndarray]:
+                 nuclear: bool = True, progress=None) -> dict[str, np.ndarray]:
     """Wars of a superpower scenario by kind, each a (systems, years) bool array.
 
     ``superpower_wars``: between two of the scenario's nuclear powers;
@@ -778,7 +779,7 @@ def paradox_wars(scenario: Scenario, systems: int, years: int, seed: int | None,
     powers without nuclear weapons (same seeds).
     """
     scn = scenario if nuclear else replace(scenario, system=replace(scenario.system, nuclear=()))
-    m = scn.simulate(systems, years, seed).measures
+    m = scn.simulate(systems, years, seed, progress=progress).measures
     war, superpowers = m["war"], list(scenario.system.nuclear)
     sup_a, sup_d = np.isin(m["attacker"], superpowers), np.isin(m["defender"], superpowers)
     direct = war & sup_a & sup_d
