@@ -37,6 +37,11 @@ def server(tmp_path_factory):
                      'chunk_size = 10\noutcomes = ["essential_survival", "war_frequency"]\n'
                      '[parameters]\n"policy.rules.3" = { values = [0.0, 1.0] }\n')
     run_sweep(sweep, root / "rule3", executor="serial", quiet=True)
+    for name in ("x-nopoints", "x-noparsed"):  # damaged in other ways: one message each
+        shutil.copytree(root / "rule3", root / name)
+    (root / "x-nopoints" / "points.parquet").unlink()
+    manifest = root / "x-noparsed" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"parsed"', '"unparsed"'))
     (root / "broken").mkdir()
     (root / "broken" / "manifest.json").write_text('{"kind": "sweep", truncated')
     port = _free_port()
@@ -149,6 +154,18 @@ def test_a_damaged_manifest_is_skipped_with_a_message(server, browser):
     page.goto(f"{server}/?mode=sweep")
     page.get_by_text("damaged manifest.json: broken").wait_for(timeout=60_000)
     page.locator('[data-testid="stMain"] img').first.wait_for(timeout=60_000)  # rule3 still shown
+    assert "Traceback" not in page.content()
+    page.close()
+    assert urllib.request.urlopen(server + "/_stcore/health", timeout=5).status == 200
+
+
+@pytest.mark.parametrize(("sweep", "message"), [
+    ("x-nopoints", "points.parquet is missing or damaged"),
+    ("x-noparsed", "lacks its parsed sweep file")])
+def test_a_sweep_missing_a_part_gets_a_message(sweep, message, server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/?mode=sweep&sweep={sweep}")
+    page.get_by_text(message).wait_for(timeout=60_000)
     assert "Traceback" not in page.content()
     page.close()
     assert urllib.request.urlopen(server + "/_stcore/health", timeout=5).status == 200

@@ -150,11 +150,14 @@ else:
         directory = sweeps[labels.index(pick)]  # only listed directories can be opened
         try:
             data = load(directory)
+            params = list(data.manifest["parsed"]["parameters"])
         except ValueError as e:
             st.error(plain(e))
+        except (KeyError, TypeError):
+            st.error(f"The manifest.json of sweep {plain(pick)} lacks its parsed sweep file; "
+                     "run the sweep again into a new directory.")
         else:
             m = data.manifest
-            params = list(m["parsed"]["parameters"])
             outcomes = [o for o in m.get("outcomes", []) if o in data.runs]
             asked = qp.get("outcome")
             if asked is not None and asked not in outcomes:
