@@ -1,5 +1,6 @@
 """The documentation site builds with --strict (broken references and failing examples fail)."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def test_a_broken_example_fails_the_build(tmp_path):
 #: Pages whose results are all computed when the site is built: outside code
 #: (fenced blocks that run, and `inline code` for settings and inputs) they
 #: hold no decimal number or percentage that could go stale (issue 26).
-GENERATED = ("balance_of_power.md", "claims/concert.md", "claims/harder.md",
+GENERATED = ("balance_of_power.md", "claims/concert.md", "claims/harder.md", "crisis.md",
              "claims/four_worlds.md", "claims/balance.md", "claims/superpowers.md",
              "measures.md", "examples.md",
              "index.md")
@@ -64,7 +65,8 @@ GENERATED = ("balance_of_power.md", "claims/concert.md", "claims/harder.md",
 def hand_numbers(text: str) -> list[str]:
     import re
 
-    prose = re.sub(r"```.*?```", "", text, flags=re.S)
+    prose = re.sub(r"<!-- recorded:.*?<!-- /recorded -->", "", text, flags=re.S)
+    prose = re.sub(r"```.*?```", "", prose, flags=re.S)
     prose = re.sub(r"`[^`]*`", "", prose)
     prose = re.sub(r"\]\([^)]*\)", "]", prose)  # link targets
     return re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])|(?<![\w.])\d+(?:\.\d+)?%", prose)
@@ -75,6 +77,20 @@ def test_results_pages_hold_no_hand_copied_numbers():
     assert not any(found.values()), {p: v for p, v in found.items() if v}
 
 
+RECORDED = re.compile(r"<!-- recorded: (.*?) -->(.*?)<!-- /recorded -->", re.S)
+
+
+def test_recorded_results_name_their_command_and_date():
+    """A result too slow for the docs build (a calibration) is kept as a recorded block:
+    the scan skips it, and it must say which command produced it and when."""
+    assert RECORDED.findall((ROOT / "docs" / "crisis.md").read_text())  # the crisis fit is one
+    for p in GENERATED:
+        for head, body in RECORDED.findall((ROOT / "docs" / p).read_text()):
+            assert re.search(r"regimes \w+ .*\d{4}-\d{2}-\d{2}", head), (p, head)
+            assert re.search(r"\d{4}-\d{2}-\d{2}", body), (p, "the date must be in the text")
+
+
 def test_the_scan_finds_a_hand_copied_number():
     assert hand_numbers("survival is 0.55 with ten powers, 12% of runs") == ["0.55", "12%"]
     assert hand_numbers("the setting `0.05`, and\n```\nprint(0.3)\n```\nyear 1853") == []
+    assert hand_numbers("<!-- recorded: regimes x, 2026-01-01 -->\n0.5 on 2026-01-01\n<!-- /recorded -->") == []
