@@ -58,7 +58,7 @@ def test_a_broken_example_fails_the_build(tmp_path):
 #: hold no decimal number or percentage that could go stale (issue 26).
 GENERATED = ("balance_of_power.md", "claims/concert.md", "claims/harder.md", "crisis.md",
              "claims/four_worlds.md", "claims/balance.md", "claims/superpowers.md",
-             "measures.md", "examples.md",
+             "measures.md", "examples.md", "theory.md",
              "index.md")
 
 
