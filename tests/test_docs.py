@@ -53,13 +53,12 @@ def test_a_broken_example_fails_the_build(tmp_path):
     assert r.returncode != 0
 
 
-#: Pages whose results are all computed when the site is built: outside code
-#: (fenced blocks that run, and `inline code` for settings and inputs) they
-#: hold no decimal number or percentage that could go stale (issue 26).
-GENERATED = ("balance_of_power.md", "claims/concert.md", "claims/harder.md", "crisis.md",
-             "claims/four_worlds.md", "claims/balance.md", "claims/superpowers.md",
-             "measures.md", "examples.md", "theory.md",
-             "index.md")
+#: Every page of the site: its results are computed when the site is built (or,
+#: for the calibrations, rendered from the file a documented script writes), so
+#: outside code (fenced blocks that run, and `inline code` for settings and inputs)
+#: it holds no decimal number or percentage that could go stale (issue 26).
+GENERATED = tuple(sorted(str(p.relative_to(ROOT / "docs"))
+                         for p in (ROOT / "docs").rglob("*.md")))
 
 
 def hand_numbers(text: str) -> list[str]:
@@ -73,6 +72,7 @@ def hand_numbers(text: str) -> list[str]:
 
 
 def test_results_pages_hold_no_hand_copied_numbers():
+    assert {"theory.md", "validation.md", "crisis.md", "claims/concert.md"} <= set(GENERATED)
     found = {p: hand_numbers((ROOT / "docs" / p).read_text()) for p in GENERATED}
     assert not any(found.values()), {p: v for p, v in found.items() if v}
 
@@ -88,6 +88,20 @@ def test_recorded_results_name_their_command_and_date():
         for head, body in RECORDED.findall((ROOT / "docs" / p).read_text()):
             assert re.search(r"regimes \w+ .*\d{4}-\d{2}-\d{2}", head), (p, head)
             assert re.search(r"\d{4}-\d{2}-\d{2}", body), (p, "the date must be in the text")
+
+
+def test_recorded_calibrations_say_when_and_how_they_were_made():
+    """validation.md renders the calibrations from docs/recorded/validation.json, which
+    scripts/record_validation.py writes: the file names its date, commit and script."""
+    import json
+
+    rec = json.loads((ROOT / "docs" / "recorded" / "validation.json").read_text())
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rec["date"]) and rec["commit"]
+    assert rec["script"].startswith("python scripts/record_validation.py")
+    assert (ROOT / "scripts" / "record_validation.py").is_file()
+    for run in ("concert", "base"):
+        assert rec[run]["ppc"] and rec[run]["posterior"] and rec[run]["evaluated"] > 0
+    assert "docs/recorded/validation.json" in (ROOT / "docs" / "validation.md").read_text()
 
 
 def test_the_scan_finds_a_hand_copied_number():

@@ -1,0 +1,142 @@
+"""Run the calibrations behind docs/validation.md and record their results.
+
+The calibrations take minutes (too slow for the docs build), so this script
+runs them and writes what the page shows, with the date, the machine, the
+package version and the commands, to ``docs/recorded/validation.json``;
+the page renders its tables and sentences from that file when the site is
+built, so no number on it is copied by hand.
+
+    .venv/bin/python scripts/record_validation.py            # about 8 minutes on 2 cores
+    .venv/bin/python scripts/record_validation.py --with-regime   # + the regime-on-top fit (about 20 more)
+
+It runs, with the default process executor and seed 1 in every file:
+
+    regimes calibrate examples/calibrate_concert.toml --out DIR/calibration
+    regimes run DIR/calibration/calibrated.toml --systems 500 --seed 1
+    regimes calibrate examples/calibrate_base.toml --out DIR/calibration_base
+    regimes identify examples/calibrate_concert.toml --samples 128
+    regimes contrasts DIR/calibration --draws 100 --systems 100
+    (--with-regime) regimes calibrate examples/calibrate_regime.toml --out DIR/calibration_regime
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return json.loads(df.to_json(orient="records"))
+
+
+def calibration(name: str, out: Path) -> dict:
+    """Run one calibration file; its generations, posterior quantiles and PPC."""
+    from security_regimes.experiments.calibrate import (
+        load_calibration_file,
+        run_calibration,
+        weighted_quantile,
+    )
+    from security_regimes.system import System
+
+    path = EXAMPLES / name
+    t = time.perf_counter()
+    run_calibration(path, out, executor="process", quiet=True)
+    seconds = time.perf_counter() - t
+    model, _ = load_calibration_file(path)
+    gens = pd.read_parquet(out / "generations.parquet")
+    post = pd.read_parquet(out / "posterior.parquet")
+    last = post[post.generation == post.generation.max()]
+    w = last.weight.to_numpy(float)
+    defaults = System()
+    params = []
+    for p, prior in model.parameters.items():
+        x = last[p].to_numpy(float)
+        key = p.removeprefix("system.")
+        params.append({"parameter": p, "prior": prior.prior, "low": prior.low, "high": prior.high,
+                       "mean": prior.mean, "sd": prior.sd,
+                       "q05": weighted_quantile(x, w, 0.05), "q50": weighted_quantile(x, w, 0.5),
+                       "q95": weighted_quantile(x, w, 0.95),
+                       "default": getattr(defaults, key) if p.startswith("system.") and
+                       hasattr(defaults, key) else None})
+    return {"file": f"examples/{name}", "seconds": seconds,
+            "populations": model.populations, "particles": model.particles,
+            "systems": model.systems, "evaluated": int(gens.samples.sum()),
+            "epsilon": [float(gens.epsilon.iloc[0]), float(gens.epsilon.iloc[-1])],
+            "acceptance": [float(gens.acceptance.iloc[0]), float(gens.acceptance.iloc[-1])],
+            "posterior": params, "ppc": _records(pd.read_parquet(out / "ppc.parquet"))}
+
+
+def calibrated_run(directory: Path) -> dict:
+    """The calibrated scenario, 500 runs at seed 1, with and without its norms."""
+    from security_regimes.experiments.files import load_scenario_file
+    from security_regimes.regimes.history import history_check
+
+    scn, _ = load_scenario_file(directory / "calibrated.toml")
+    r = scn.run(seed=1, systems=500)
+    s = r.result.summary
+    o = r.outcomes().set_index("outcome")
+    h = history_check(r).set_index("statistic")
+    formed = s.formation_year.notna()
+    return {"runs": len(s), "formed": int(formed.sum()),
+            "formation_year": float(s.formation_year[formed].mean()),
+            "regime_years": [float(o.loc["regime_years", k]) for k in ("mean", "lo", "hi")],
+            "autonomy": [float(o.loc["regime_autonomy", k]) for k in ("mean", "lo", "hi")],
+            "history": {k: {c: (None if not np.isfinite(h.loc[k, c]) else float(h.loc[k, c]))
+                            for c in ("observed", "with_norms", "without_norms",
+                                      "likelihood_ratio")} for k in h.index}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "recorded" / "validation.json")
+    ap.add_argument("--with-regime", action="store_true",
+                    help="also run examples/calibrate_regime.toml (about 20 minutes)")
+    args = ap.parse_args()
+    from security_regimes import __version__
+    from security_regimes.experiments.calibrate import identifiability
+    from security_regimes.experiments.contrasts import contrasts_over_posterior
+
+    work = Path(tempfile.mkdtemp(prefix="validation-"))
+    t0 = time.perf_counter()
+    rec = {"date": datetime.now(UTC).date().isoformat(), "package_version": __version__,
+           "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                    capture_output=True, text=True).stdout.strip(),
+           "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python "
+                      f"{platform.python_version()}",
+           "script": "python scripts/record_validation.py"
+                     + (" --with-regime" if args.with_regime else "")}
+    rec["concert"] = calibration("calibrate_concert.toml", work / "calibration")
+    rec["concert_run"] = calibrated_run(work / "calibration")
+    rec["base"] = calibration("calibrate_base.toml", work / "calibration_base")
+    if args.with_regime:
+        rec["regime"] = calibration("calibrate_regime.toml", work / "calibration_regime")
+    t = time.perf_counter()
+    ident = identifiability(EXAMPLES / "calibrate_concert.toml", samples=128)
+    rec["identify"] = {"samples": 128, "seconds": time.perf_counter() - t,
+                       "points": int(128 * (ident.parameter.nunique() + 2)),
+                       "table": _records(ident)}
+    t = time.perf_counter()
+    _, summary = contrasts_over_posterior(work / "calibration", draws=100, systems=100)
+    rec["contrasts"] = {"draws": 100, "systems": 100, "seconds": time.perf_counter() - t,
+                        "table": _records(summary)}
+    rec["seconds"] = time.perf_counter() - t0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rec, indent=1, default=float) + "\n")
+    print(f"written {args.out} in {rec['seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
