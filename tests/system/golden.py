@@ -74,6 +74,10 @@ def configurations() -> dict[str, dict]:
 #: the digest and checked to be zero instead.
 LATER_MEASURES = ("crises", "yields", "compromises", "stalemates", "crisis_wars",
                   "preventive_wars")
+#: Measures added later that are not zero there (the regime's parts, issue 26): left
+#: out of the digest; the reference tests check them.
+LATER_NONZERO = ("regime_weight", "regime_trust", "regime_cost", "regime_decline",
+                 "revisionists")
 
 
 def digest(kwargs: dict) -> str:
@@ -83,7 +87,7 @@ def digest(kwargs: dict) -> str:
     for name in LATER_MEASURES:
         if np.any(res.measures[name] != 0):
             raise AssertionError(f"{name} is not zero under the first-strike core")
-    for name in sorted(set(res.measures) - set(LATER_MEASURES)):
+    for name in sorted(set(res.measures) - set(LATER_MEASURES) - set(LATER_NONZERO)):
         a = res.measures[name]
         if a.dtype.kind == "i":  # stored as int32 since; the digests hash the int64 values
             a = a.astype(np.int64)

@@ -811,10 +811,16 @@ def ref_classify_wars(w, cfg, u):
                       and w["share_h"] >= cfg.system.predominance_share)
 
 
+#: The regime's parts recorded each year (layout.MEASURES).
+REGIME_PARTS = ("regime_weight", "regime_trust", "regime_cost", "regime_decline")
+
+
 def ref_update_regime(w, cfg, u):
     """The memory of war, revisionist turns, settlements, each member's weight
     toward its target, and whether the regime holds."""
     w["strength"] = 0.0
+    w["regime_parts"] = dict.fromkeys(REGIME_PARTS, 0.0)
+    w["revisionists"] = 0
     if cfg.regime is None:
         w["member_war"] = bool(w["wars"])
         w["in_force"] = False
@@ -835,20 +841,31 @@ def ref_update_regime(w, cfg, u):
     mmask = cfg.regime.member_mask(n)
     living = [bool(mmask[q]) and w["alive"][q] for q in range(n)]
     trust = [1.0] * n
+    falls = [1.0] * n
     weight = list(w["weight"])
     for i in range(n):
         others = [j for j in range(n) if living[i] and j != i and living[j]]
         if others:
             trust[i] = sum(w["belief"][i][j] >= COMPLY_BELIEF for j in others) / len(others)
+        rs = w["ref_share"][i]
+        ratio = cap[i] / total / rs if rs > 0 else 1.0
+        falls[i] = ratio ** c.decline if ratio < 1.0 and c.decline > 0 else 1.0
         target = 0.0
         if living[i] and not w["revisionist"][i]:
-            rs = w["ref_share"][i]
-            ratio = cap[i] / total / rs if rs > 0 else 1.0
-            fall = ratio ** c.decline if ratio < 1.0 and c.decline > 0 else 1.0
-            target = c.regulation * c.shared_value * trust[i] * cost * fall
+            target = c.regulation * c.shared_value * trust[i] * cost * falls[i]
         weight[i] = weight[i] + c.adaptation * (target - weight[i])
     w["weight"] = weight
     n_living = sum(living)
+    members = [q for q in range(n) if living[q]]
+    if members:  # what the strength is made of: means over the living members
+        w["regime_parts"] = {
+            "regime_weight": sum(weight[q] for q in members) / len(members),
+            "regime_trust": sum(trust[q] for q in members) / len(members),
+            "regime_cost": cost,
+            "regime_decline": sum(falls[q] for q in members) / len(members)}
+    else:
+        w["regime_parts"] = {**w["regime_parts"], "regime_cost": cost}
+    w["revisionists"] = sum(1 for q in members if w["revisionist"][q])
     w["in_force"] = False
     if n_living > 1:
         w["strength"] = min(sum(weight[q] for q in range(n) if living[q]),
@@ -886,6 +903,8 @@ def ref_measure(w, cfg, u):
         "total": total, "restraints": w["restraints"], "norm_restraints": w["norm_restraints"],
         "settled": w["settled_n"] > 0, "member_war": w["member_war"],
         "regime_strength": w["strength"], "hegemonic_war": w["hegemonic"],
+        **w.get("regime_parts", dict.fromkeys(REGIME_PARTS, 0.0)),
+        "revisionists": w.get("revisionists", 0),
         "regime_in_force": w["in_force"], "system_war": w["system_war"],
         "wars": len(w["wars"]), "decisive_wars": w["decisive_n"], "largest_war": w["largest"],
         "spared": sum(1 for _, _, lo in w["wars"] if lo >= 0 and alive[lo]),

@@ -243,6 +243,11 @@ def compare(name, s, x, out, w, n):
         assert s.revisionist.tolist() == w["revisionist"]
         np.testing.assert_allclose(s.ref_share, w["ref_share"], **close)
         assert bool(s.in_force[0]) == w["in_force"]
+        if "regime_parts" in w:  # what the strength is made of (issue 26)
+            for key, v in w["regime_parts"].items():
+                assert x.mf[FLOAT_MEASURES.index(key)] == pytest.approx(v, rel=1e-12,
+                                                                        abs=1e-15), key
+            assert x.mi[INT_MEASURES.index("revisionists")] == w["revisionists"]
     elif name == "measure":
         measures = {**dict(zip(FLOAT_MEASURES, x.mf.tolist(), strict=True)),
                     **dict(zip(INT_MEASURES, x.mi.tolist(), strict=True)),

@@ -584,6 +584,11 @@ def run_cmd(
     outcomes = r.outcomes()
     channels = r.channels()
     effects = r.regime_effects()
+    causes = None
+    if len(effects):
+        from ..regimes.effects import breakdown_causes
+
+        causes = breakdown_causes(r.regime_breakdowns())
     history = history_check(r) if covers_record(scn.start_year, r.result.years) else None
     crises = (crisis_check(r) if history is not None and scn.system.core == "crisis"
               else None)
@@ -592,6 +597,7 @@ def run_cmd(
     extra = {"channels": channels}
     if len(effects):
         extra["regime_effects"] = effects
+        extra["regime_breakdowns"] = causes
     if history is not None:
         extra["history"] = history
     if crises is not None:
@@ -605,6 +611,7 @@ def run_cmd(
                    "channels": channels.to_dict("records")}
         if len(effects):
             payload["regime_effects"] = effects.to_dict("records")
+            payload["regime_breakdowns"] = _records(causes)
         if history is not None:
             payload["history"] = history.to_dict("records")
         if crises is not None:
@@ -619,6 +626,10 @@ def run_cmd(
                        title="What the regime does while its norms bind (the years after it "
                              "is in force), against the same seeds without norms; "
                              "ScenarioResult.regime_effects() says what each row means"))
+        show(_df_table(causes, title="What ended each spell in force (first that holds: a "
+                                     "member war that year, a revisionist turn, trust below "
+                                     "the threshold, else the weights: fading memory or "
+                                     "relative decline); ScenarioResult.regime_breakdowns()"))
     show(_df_table(outcomes, title=f"{r.result.n_systems} runs x {r.result.years} years, "
                                             f"seed {r.seed}; 'without_norms' = same seeds, "
                                             "norms stripped"))

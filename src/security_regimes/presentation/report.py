@@ -128,6 +128,16 @@ def _scenario_section(doc: Html, d: Path, m: dict, heading: bool = True) -> None
         doc.p(m["description"])
     if m.get("claim"):
         doc.p("Claim tested: " + m["claim"])
+    if (d / "regime_effects.parquet").exists():
+        doc.p("What the regime does while its norms bind (the years after it is in force), "
+              "against the same seeds without norms, with 95% intervals "
+              "(ScenarioResult.regime_effects()).")
+        doc.table(pd.read_parquet(d / "regime_effects.parquet"))
+    if (d / "regime_breakdowns.parquet").exists():
+        doc.p("What ended each spell in force: the first of a member war that year, a "
+              "revisionist turn, trust below the threshold, or (the weights fell) fading "
+              "memory or relative decline (ScenarioResult.regime_breakdowns()).")
+        doc.table(pd.read_parquet(d / "regime_breakdowns.parquet"))
     outcomes = pd.read_parquet(d / "outcomes.parquet")
     doc.p("Outcomes: mean and 95% CI over runs; 'without_norms' is the same runs on the same "
           "seeds with the norms stripped.")

@@ -159,3 +159,89 @@ def regime_effects(result, counterfactual, initially_in_force: bool = False,
         v = mean_ci(s[col].astype(float))
         row(col, v[0], v[1], v[2], v[3], meaning)
     return pd.DataFrame(rows)
+
+
+#: The columns of :func:`breakdowns`.
+BREAKDOWN_COLUMNS = ("run", "year", "calendar_year", "tenure", "cause", "regime_weight",
+                     "regime_trust", "regime_cost", "regime_decline")
+
+#: What ended a spell in force, in the order the rule tests them (see :func:`breakdowns`).
+BREAKDOWN_CAUSES = ("member war", "revisionist turn", "lost trust", "fading memory",
+                    "relative decline", "other")
+
+
+def breakdowns(result, threshold: float, start_year: int = 1) -> pd.DataFrame:
+    """Why each spell in force ended: one row per breakdown (spells still in force at
+    the run's end are not breakdowns).
+
+    A regime holds while its strength, the smaller of the living members' mean
+    weight and mean trust, reaches ``threshold``.  The breakdown of year ``t`` is
+    put down to the first of these that holds (the measures of
+    :data:`~security_regimes.system.layout.MEASURES`):
+
+    1. ``member war``: a war between members began in year ``t`` (it is seen by
+       every member as betrayal: Jervis's Crimean War);
+    2. ``revisionist turn``: more members see expansion as their best security
+       than a year earlier (condition 3; a domestic change of goals);
+    3. ``lost trust``: mean trust fell below the threshold without a member war
+       (misread stances eroded the beliefs of condition 2);
+    4. ``fading memory`` or ``relative decline``: the weights fell below it; of
+       the perceived cost of war (condition 4: the memory of war fades) and the
+       members' mean relative-decline factor, the one that fell more, relative
+       to its value in the spell's first year;
+    5. ``other`` (a member eliminated, or none of the above moved).
+
+    Columns: ``run`` (system index), ``year`` (model year of the breakdown),
+    ``calendar_year``, ``tenure`` (years in force), ``cause``, and the year's
+    ``regime_weight``, ``regime_trust``, ``regime_cost`` and ``regime_decline``.
+    """
+    m = result.measures
+    in_force = np.asarray(m["regime_in_force"], dtype=bool)
+    rows = []
+    for k, row in enumerate(in_force):
+        padded = np.concatenate([[False], row, [False]]).astype(np.int8)
+        starts = np.flatnonzero(np.diff(padded) == 1)
+        stops = np.flatnonzero(np.diff(padded) == -1)
+        for a, t in zip(starts, stops, strict=True):
+            if t >= len(row):
+                continue  # still in force at the end: censored
+            trust, weight = m["regime_trust"][k, t], m["regime_weight"][k, t]
+            cost, decline = m["regime_cost"][k, t], m["regime_decline"][k, t]
+            if m["member_war"][k, t]:
+                cause = "member war"
+            elif t > 0 and m["revisionists"][k, t] > m["revisionists"][k, t - 1]:
+                cause = "revisionist turn"
+            elif trust < threshold:
+                cause = "lost trust"
+            elif weight < threshold:
+                fall_cost = 1 - cost / m["regime_cost"][k, a] if m["regime_cost"][k, a] > 0 else 0
+                fall_decline = (1 - decline / m["regime_decline"][k, a]
+                                if m["regime_decline"][k, a] > 0 else 0)
+                if max(fall_cost, fall_decline) <= 0:
+                    cause = "other"
+                else:
+                    cause = "fading memory" if fall_cost >= fall_decline else "relative decline"
+            else:
+                cause = "other"
+            rows.append({"run": k, "year": int(t + 1), "calendar_year": int(t + start_year),
+                         "tenure": int(t - a), "cause": cause, "regime_weight": float(weight),
+                         "regime_trust": float(trust), "regime_cost": float(cost),
+                         "regime_decline": float(decline)})
+    return pd.DataFrame(rows, columns=list(BREAKDOWN_COLUMNS))
+
+
+def breakdown_causes(table: pd.DataFrame) -> pd.DataFrame:
+    """Breakdowns by cause (from :func:`breakdowns`): count and share of all
+    breakdowns, with a 95% Wilson interval, and the mean tenure before them."""
+    from scipy.stats import binomtest
+
+    n = len(table)
+    rows = []
+    for cause in BREAKDOWN_CAUSES:
+        g = table[table.cause == cause]
+        ci = binomtest(len(g), n).proportion_ci(method="wilson") if n else None
+        lo, hi = (ci.low, ci.high) if ci is not None else (np.nan, np.nan)
+        rows.append({"cause": cause, "breakdowns": len(g), "share": len(g) / n if n else np.nan,
+                     "lo": lo, "hi": hi,
+                     "mean_tenure": float(g.tenure.mean()) if len(g) else np.nan})
+    return pd.DataFrame(rows)

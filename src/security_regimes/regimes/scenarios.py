@@ -202,6 +202,18 @@ class ScenarioResult(Summarised):
         return regime_effects(self.result, self.counterfactual, bool(start.in_force[0]),
                               seed=self.result.seed % 2**32)
 
+    def regime_breakdowns(self) -> pd.DataFrame:
+        """What ended each spell in force, one row per breakdown
+        (:func:`security_regimes.regimes.effects.breakdowns`: member war,
+        revisionist turn, lost trust, fading memory, relative decline or other);
+        empty without a regime.  ``breakdown_causes(...)`` of it counts them."""
+        from .effects import BREAKDOWN_COLUMNS, breakdowns
+
+        if self.result.regime is None:
+            return pd.DataFrame(columns=list(BREAKDOWN_COLUMNS))
+        return breakdowns(self.result, self.result.regime.conditions.threshold,
+                          self.scenario.start_year)
+
     def autonomy(self) -> dict[str, float]:
         """Regime autonomy: mean over runs with a 95% CI (runs with no restraint excluded)."""
         m, lo, hi, n = mean_ci(self.result.summary.regime_autonomy)

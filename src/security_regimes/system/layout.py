@@ -407,6 +407,17 @@ MEASURES: tuple[Measure, ...] = (
     Measure("member_war", "b1", "", "a war between two regime members (without a regime: any war)"),
     Measure("regime_strength", "f8", "", "the smaller of the living members' mean weight and "
             "mean trust; 0 without a regime"),
+    # What the strength is made of (issue 26: what ends a regime, per run).
+    Measure("regime_weight", "f8", "", "living members' mean internalisation weight; 0 without "
+            "a regime"),
+    Measure("regime_trust", "f8", "share", "living members' mean trust: the share of the other "
+            "members each believes will reciprocate (condition 2); 0 without a regime"),
+    Measure("regime_cost", "f8", "", "perceived cost of war, min(war_cost_perception + memory, "
+            "1) (condition 4); 0 without a regime"),
+    Measure("regime_decline", "f8", "", "living members' mean relative-decline factor "
+            "(1: none has declined since the settlement); 0 without a regime"),
+    Measure("revisionists", "i8", "powers", "living members that see expansion as their best "
+            "security (condition 3)"),
     Measure("hegemonic_war", "b1", "", "the year's wars involved most great powers and beat the "
             "predominant one (Gilpin 1981)"),
     Measure("regime_in_force", "b1", "", "the regime is in force at the year's end"),

@@ -59,11 +59,16 @@ from .layout import (
     M_PAIRS,
     M_PREVENTIVE_WARS,
     M_PUNISHERS,
+    M_REGIME_COST,
+    M_REGIME_DECLINE,
     M_REGIME_IN_FORCE,
     M_REGIME_STRENGTH,
+    M_REGIME_TRUST,
+    M_REGIME_WEIGHT,
     M_RESTORED,
     M_RESTRAINING_DYADS,
     M_RESTRAINTS,
+    M_REVISIONISTS,
     M_SETTLED,
     M_SPARED,
     M_STALEMATES,
@@ -1311,8 +1316,8 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
         if al[q] and (hegemonic or not alive0[q]):
             rs[q] = c[q] / total
     cost = min(p.war_cost_perception + s.memory[0], 1.0)
-    n_m = 0
-    s_w, s_t = 0.0, 0.0
+    n_m, n_rev = 0, 0
+    s_w, s_t, s_f = 0.0, 0.0, 0.0
     for i in range(n):
         living = t.members[i] and al[i]
         n_o, s_o = 0, 0
@@ -1323,23 +1328,32 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
                     s_o += 1
         trust = s_o / n_o if n_o > 0 else 1.0
         target = 0.0
-        if living and not s.revisionist[i]:
-            fall = 1.0
+        fall = 1.0
+        if living:
             ratio = c[i] / total / rs[i] if rs[i] > 0 else 1.0
             if ratio < 1.0 and p.decline > 0:
                 fall = ratio ** p.decline
+        if living and not s.revisionist[i]:
             target = p.regulation * p.shared_value * trust * cost * fall
         s.weight[i] = s.weight[i] + p.adaptation * (target - s.weight[i])
         if living:
             n_m += 1
             s_w += s.weight[i]
             s_t += trust
+            s_f += fall
+            if s.revisionist[i]:
+                n_rev += 1
     if n_m > 1:  # a regime needs two members at least
         strength = min(s_w, s_t) / n_m
         held = strength >= p.formation
     s.in_force[0] = held
     x.mf[M_REGIME_STRENGTH] = strength
     x.mb[M_REGIME_IN_FORCE] = held
+    x.mf[M_REGIME_WEIGHT] = s_w / n_m if n_m > 0 else 0.0
+    x.mf[M_REGIME_TRUST] = s_t / n_m if n_m > 0 else 0.0
+    x.mf[M_REGIME_COST] = cost
+    x.mf[M_REGIME_DECLINE] = s_f / n_m if n_m > 0 else 0.0
+    x.mi[M_REVISIONISTS] = n_rev
 
 
 @phase
@@ -1348,6 +1362,11 @@ def without_regime(x):
     force, and every war counts as a member war."""
     x.mf[M_REGIME_STRENGTH] = 0.0
     x.mb[M_REGIME_IN_FORCE] = False
+    x.mf[M_REGIME_WEIGHT] = 0.0
+    x.mf[M_REGIME_TRUST] = 0.0
+    x.mf[M_REGIME_COST] = 0.0
+    x.mf[M_REGIME_DECLINE] = 0.0
+    x.mi[M_REVISIONISTS] = 0
     x.mb[M_MEMBER_WAR] = x.mb[M_WAR]
 
 
