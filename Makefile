@@ -44,7 +44,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_tournament.py --noise 0.05
 	$(PY) benchmarks/bench_peers.py
 	$(PY) benchmarks/bench_system.py
+	$(PY) benchmarks/bench_system.py --cold
 	$(PY) benchmarks/bench_sweep.py
+	$(PY) benchmarks/bench_sweep.py --design-points
 
 lint: $(STAMP)
 	$(PY) -m pip install --quiet ruff && $(VENV)/bin/ruff check src tests benchmarks
