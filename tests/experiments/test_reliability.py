@@ -73,6 +73,13 @@ def frames(d):
     return data.runs, data.years
 
 
+def assert_frames(d, ref_runs, ref_years):
+    """The sweep in ``d`` holds exactly the reference tables."""
+    runs, years = frames(d)
+    pd.testing.assert_frame_equal(runs, ref_runs)
+    pd.testing.assert_frame_equal(years, ref_years)
+
+
 def test_ctrl_c_exits_130_says_what_was_kept_and_resume_finishes(tmp_path):
     # 150 chunks of 2 runs x 5,000 years (about 0.03 s each on one core): a
     # window of seconds to interrupt in.
@@ -138,9 +145,7 @@ def test_resume_recomputes_damaged_chunks(tmp_path):
         query(out, "SELECT count(*) FROM runs")
     r = run_sweep(f, out, executor="serial", quiet=True, resume=True)
     assert (r.chunks_run, r.chunks_skipped) == (3, 3)
-    runs, years = frames(out)
-    pd.testing.assert_frame_equal(runs, ref_runs)
-    pd.testing.assert_frame_equal(years, ref_years)
+    assert_frames(out, ref_runs, ref_years)
 
 
 _PARENT = os.getpid()  # forked workers inherit it
@@ -295,9 +300,7 @@ def test_a_chunk_replaced_by_another_valid_chunk_is_damaged(tmp_path):
         query(out, "SELECT count(DISTINCT run_id) FROM runs")
     r = run_sweep(f, out, executor="serial", quiet=True, resume=True)
     assert (r.chunks_run, r.chunks_skipped) == (1, 5)
-    runs, years = frames(out)
-    pd.testing.assert_frame_equal(runs, ref_runs)
-    pd.testing.assert_frame_equal(years, ref_years)
+    assert_frames(out, ref_runs, ref_years)
     assert query(out, "SELECT count(DISTINCT run_id) AS n FROM runs").n.item() == 12
 
 
@@ -375,9 +378,7 @@ def test_a_full_disk_stops_the_sweep_with_what_was_kept(executor, tmp_path, monk
     assert not [p for p in tmp_path.rglob("*.tmp")]
     monkeypatch.undo()
     run_sweep(f, out, executor="serial", quiet=True, resume=True)
-    runs, years = frames(out)
-    pd.testing.assert_frame_equal(runs, ref_runs)
-    pd.testing.assert_frame_equal(years, ref_years)
+    assert_frames(out, ref_runs, ref_years)
 
 
 def test_query_limits_rows_and_time(tmp_path, capsys):
