@@ -15,14 +15,19 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")  # per-process: no clashes
 
 
-def write_parquet(table, path: str | Path) -> None:
-    """Write a DataFrame or Arrow table to ``path`` atomically."""
+def write_parquet(table, path: str | Path, metadata: dict[str, str] | None = None) -> None:
+    """Write a DataFrame or Arrow table to ``path`` atomically; ``metadata``
+    goes into the file's key-value metadata (read back without the data)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
     if isinstance(table, pd.DataFrame):
         table = pa.Table.from_pandas(table, preserve_index=False)
+    if metadata:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                               **{k.encode(): v.encode()
+                                                  for k, v in metadata.items()}})
     tmp = _tmp(path)
     # Plain encoding without statistics writes several times faster and is
     # still read by DuckDB/pandas; whole-column batches, version-2 data pages

@@ -370,12 +370,12 @@ def verify_chunks(chunk_dir: Path, chunks, years: int):
     """Split chunks whose ``runs`` file exists into intact and damaged.
 
     A chunk is intact when both of its Parquet files open and hold its own
-    runs: the runs file the run ids ``start, ..., stop - 1`` once each, in
-    order, and the years file one row per run-year, all of those runs (a
-    valid chunk copied over another, with the right row count, is damaged).
+    runs: one row per run, and one per run-year, of the run ids ``start,
+    ..., stop - 1`` (a valid chunk copied over another, with the right row
+    count, is damaged).  The run ids are read from the files' metadata,
+    where :func:`write_chunk` puts them; files written before that are
+    checked on their ``run_id`` columns.
     """
-    import numpy as np
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     done, damaged = set(), []
@@ -385,13 +385,8 @@ def verify_chunks(chunk_dir: Path, chunks, years: int):
             continue
         n = c.stop - c.start
         try:
-            ids = pq.read_table(runs_file, columns=["run_id"]).column("run_id")
-            yids = pq.read_table(chunk_path(chunk_dir, "years", c.index),
-                                 columns=["run_id"]).column("run_id")
-            lo_hi = pc.min_max(yids)
-            ok = (len(ids) == n and len(yids) == n * years
-                  and np.array_equal(ids.to_numpy(), np.arange(c.start, c.stop))
-                  and lo_hi["min"].as_py() == c.start and lo_hi["max"].as_py() == c.stop - 1)
+            ok = all(_holds_runs(pq.read_metadata(f), f, c, rows) for f, rows in (
+                (runs_file, n), (chunk_path(chunk_dir, "years", c.index), n * years)))
         except (OSError, ValueError, KeyError):  # pyarrow's ArrowInvalid is a ValueError
             ok = False
         if ok:
@@ -401,11 +396,32 @@ def verify_chunks(chunk_dir: Path, chunks, years: int):
     return done, damaged
 
 
+def _run_range(chunk) -> dict[str, str]:
+    return {"security_regimes.runs": f"{chunk.start}:{chunk.stop}"}
+
+
+def _holds_runs(meta, path: Path, chunk, rows: int) -> bool:
+    """Whether a chunk file (its ``meta``) has ``rows`` rows of the chunk's runs."""
+    if meta.num_rows != rows:
+        return False
+    kv = meta.metadata or {}
+    key = b"security_regimes.runs"
+    if key in kv:
+        return kv[key].decode() == _run_range(chunk)["security_regimes.runs"]
+    import pyarrow.compute as pc  # written before the metadata: read the ids
+    import pyarrow.parquet as pq
+
+    ids = pq.read_table(path, columns=["run_id"]).column("run_id")
+    lo_hi = pc.min_max(ids)
+    return lo_hi["min"].as_py() == chunk.start and lo_hi["max"].as_py() == chunk.stop - 1
+
+
 def write_chunk(chunk_dir: Path, chunk, runs, years) -> float:
     """Write a chunk's tables (years first: the runs file marks the chunk done)."""
     t = time.perf_counter()
-    write_parquet(years, chunk_path(chunk_dir, "years", chunk.index))
-    write_parquet(runs, chunk_path(chunk_dir, "runs", chunk.index))
+    ids = _run_range(chunk)  # checked by verify_chunks without reading the data
+    write_parquet(years, chunk_path(chunk_dir, "years", chunk.index), ids)
+    write_parquet(runs, chunk_path(chunk_dir, "runs", chunk.index), ids)
     return time.perf_counter() - t
 
 
