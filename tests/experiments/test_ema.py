@@ -59,6 +59,31 @@ def test_model_names_and_results_match_the_library():
     assert np.isclose(outcomes["war_frequency"][0], direct.war_frequency.mean())
 
 
+def test_replicates_are_the_runs_of_each_experiment():
+    """replicates=True: every run's value (each from its own seed stream), whose mean is
+    the scalar model's outcome for the same experiment (EMA's ReplicatorModel, batched)."""
+    from ema_workbench import Scenario, SequentialEvaluator, perform_experiments
+
+    from security_regimes.ema import model
+
+    points = [Scenario(f"s{i}", **{"system.misperception": v}) for i, v in
+              enumerate((0.0, 0.1, 0.3))]
+    kw = {"uncertainties": {"system.misperception": (0.0, 0.3)}, "levers": {},
+          "outcomes": ("war_frequency", "regime_years"), "systems": 12, "years": 20, "seed": 3}
+    results = {}
+    for replicates in (False, True):
+        m = model("concert_of_europe", replicates=replicates, **kw)
+        with SequentialEvaluator(m) as ev:
+            results[replicates] = perform_experiments(m, scenarios=points, evaluator=ev)
+    (e0, o0), (e1, o1) = results[False], results[True]
+    runs = o1["war_frequency_by_run"]
+    assert runs.shape == (3, 12) and o0["war_frequency"].shape == (3,)
+    assert np.allclose(e0["system.misperception"], e1["system.misperception"])
+    np.testing.assert_allclose(runs.mean(axis=1), o0["war_frequency"])
+    np.testing.assert_allclose(np.nanmean(o1["regime_years_by_run"], axis=1), o0["regime_years"])
+    assert np.ptp(runs, axis=1).max() > 0  # the runs differ: replicates
+
+
 def test_model_refuses_unknown_parameters():
     from security_regimes.ema import model
 

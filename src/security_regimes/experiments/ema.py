@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .._settings import DEFAULT_SEED
-from .._validation import closest_hint, require_extra
+from .._validation import check_int, closest_hint, require_extra
 from ..regimes.scenarios import Scenario, get_scenario
 from .parameters import RUN_OUTCOMES, apply_point, check_spec, settings
 
@@ -56,16 +56,24 @@ def _workbench():
     return ema_workbench
 
 
+#: The suffix of an outcome's per-run values (``model(..., replicates=True)``).
+BY_RUN = "_by_run"
+
+
 class _Runner:
     """The model function (a picklable callable, so the workbench's process pools work)."""
 
-    def __init__(self, scenario: Scenario, outcomes, systems: int, years: int, seed: int):
+    def __init__(self, scenario: Scenario, outcomes, systems: int, years: int, seed: int,
+                 replicates: bool = False):
         self.scenario, self.outcomes = scenario, tuple(outcomes)
         self.systems, self.years, self.seed = systems, years, seed
+        self.replicates = replicates
 
-    def __call__(self, **point) -> dict[str, float]:
+    def __call__(self, **point) -> dict[str, float | np.ndarray]:
         scn = apply_point(self.scenario, point)  # the settings classes check the values
         s = scn.simulate(self.systems, self.years, self.seed).summary
+        if self.replicates:  # every run, each from its own seed stream
+            return {f"{o}{BY_RUN}": s[o].to_numpy(float) for o in self.outcomes}
         return {o: float(np.nanmean(s[o].to_numpy(float))) if s[o].notna().any()
                 else float("nan") for o in self.outcomes}
 
@@ -95,7 +103,7 @@ def model(scenario: str | Scenario = "concert_of_europe",
           uncertainties: Mapping[str, object] | None = None,
           levers: Mapping[str, object] | None = None,
           outcomes: Sequence[str] = DEFAULT_OUTCOMES, systems: int = 100,
-          years: int | None = None, seed: int = DEFAULT_SEED):
+          years: int | None = None, seed: int = DEFAULT_SEED, replicates: bool = False):
     """An EMA Workbench ``Model`` of a scenario.
 
     Parameters
@@ -117,6 +125,16 @@ def model(scenario: str | Scenario = "concert_of_europe",
         the root seed.  Every experiment uses the same seed (common random
         numbers), so differences between experiments come from parameters,
         not draws.
+    replicates : bool
+        ``False``: each outcome is the mean over the experiment's runs (a
+        ``ScalarOutcome``).  ``True``: each outcome ``NAME`` is reported as
+        ``NAME_by_run`` (the workbench keeps one outcome class per name in a
+        process), every run's value, an ``ArrayOutcome`` of shape
+        ``(systems,)`` per experiment (so
+        ``perform_experiments`` returns ``(experiments, systems)`` arrays):
+        the runs are the replicates, each from its own seed stream, computed
+        in one batch (what the workbench's ``ReplicatorModel`` does with one
+        call per replicate).  NaN where a run has no value (e.g. no restraint).
 
     Returns
     -------
@@ -149,10 +167,14 @@ def model(scenario: str | Scenario = "concert_of_europe",
         if o not in RUN_OUTCOMES:
             raise ValueError(f"unknown outcome {o!r}; expected one of {sorted(RUN_OUTCOMES)}")
     name = "".join(c for c in scn.name.title() if c.isalnum())  # EMA wants alphanumerics
-    m = ema.Model(name, function=_Runner(scn, outcomes, systems, years or scn.years, seed))
+
+    systems = check_int(systems, "systems", 1)
+    m = ema.Model(name, function=_Runner(scn, outcomes, systems, years or scn.years, seed,
+                                         bool(replicates)))
     m.uncertainties = [_parameter(ema, k, v, known[k]) for k, v in uncertainties.items()]
     m.levers = [_parameter(ema, k, v, known[k]) for k, v in levers.items()]
-    m.outcomes = [ema.ScalarOutcome(o) for o in outcomes]
+    m.outcomes = ([ema.ArrayOutcome(f"{o}{BY_RUN}") for o in outcomes] if replicates
+                  else [ema.ScalarOutcome(o) for o in outcomes])
     return m
 
 
