@@ -16,3 +16,29 @@ def test_short_jobs_print_nothing(capsys):
     p.advance(10)
     p.close()
     assert capsys.readouterr().err == ""
+
+
+def test_a_notebook_gets_the_live_bar(monkeypatch):
+    """In Jupyter stderr is no terminal, yet rich can draw a live bar in the cell
+    (with ipywidgets; without it, plain lines)."""
+    import importlib.util
+
+    import rich.console
+
+    from security_regimes import _progress
+
+    assert not _progress._interactive()  # pytest's captured stderr, no notebook
+    monkeypatch.setattr(rich.console, "_is_jupyter", lambda: True)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "ipywidgets" else real(name, *a))
+    assert not _progress._interactive()
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: object() if name == "ipywidgets" else real(name, *a))
+    assert _progress._interactive()
+    monkeypatch.undo()  # the bar itself, drawn where _interactive() says it can be
+    monkeypatch.setattr(_progress, "_interactive", lambda: True)
+    p = Progress(10, label="sweep", unit="runs")
+    assert p.bar is not None
+    p.advance(10)
+    p.close()

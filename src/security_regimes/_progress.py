@@ -1,4 +1,5 @@
-"""Progress of long jobs: a rich bar on a terminal, plain lines on stderr otherwise."""
+"""Progress of long jobs: a rich bar on a terminal or in a Jupyter notebook, plain
+lines on stderr otherwise."""
 
 from __future__ import annotations
 
@@ -6,8 +7,22 @@ import sys
 import time
 
 
+def _interactive() -> bool:
+    """Whether a live bar can be drawn: a terminal on stderr, or a Jupyter
+    notebook with ``ipywidgets`` (rich draws and updates its bar in the
+    cell's output; without ``ipywidgets`` it cannot, and plain lines are
+    printed instead)."""
+    if sys.stderr.isatty():
+        return True
+    import importlib.util
+
+    from rich.console import Console
+
+    return Console().is_jupyter and importlib.util.find_spec("ipywidgets") is not None
+
+
 class Progress:
-    """Work done, rate and ETA: a rich bar on a terminal, plain lines otherwise.
+    """Work done, rate and ETA: a rich bar on a terminal or in Jupyter, plain lines otherwise.
 
     ``label`` names the job and ``unit`` what is counted; a plain line is
     printed at most every ``every`` seconds (the first after ``every``
@@ -25,7 +40,7 @@ class Progress:
         self.first = done
         self.last = 0.0
         self.bar = None
-        if not quiet and sys.stderr.isatty():
+        if not quiet and _interactive():
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
             from rich.progress import Progress as RichProgress
 
