@@ -59,6 +59,17 @@ def _write(tmp: Path, path: Path, fill, mode: str) -> None:
         raise
 
 
+def results_kind(directory: str | Path) -> str | None:
+    """The ``kind`` a results directory's ``manifest.json`` names (sweep,
+    scenario, calibration, demo), or None without one or if it is unreadable."""
+    import json
+
+    try:
+        return json.loads((Path(directory) / "manifest.json").read_text()).get("kind")
+    except (ValueError, AttributeError, OSError):  # JSON and Unicode errors are ValueErrors
+        return None
+
+
 LOCK_NAME = ".lock"
 
 

@@ -56,9 +56,9 @@ KINDS = {
 }
 
 
-#: The longest text a setting takes, in characters: a description, and any other
-#: (a name or a claim is printed in titles and tables).
-TEXT_CHARS = {False: 10_000, True: 1_000}
+#: The longest text a ``text`` setting takes unless its row says otherwise
+#: (``max_chars``): names and claims are printed in titles and tables.
+TEXT_CHARS = 1_000
 
 
 def _is_number(value) -> bool:
@@ -80,7 +80,8 @@ class Setting:
     of a choice, or the keys of a table of weights.  ``optional``: ``None``
     is valid too.  ``sweep``: a sweep, an EMA experiment or a calibration may
     vary it.  ``unit`` is the unit of a number (``""``: a share or a pure
-    number).
+    number).  ``max_chars`` bounds the length of a text (default
+    :data:`TEXT_CHARS`).
     """
 
     name: str
@@ -94,6 +95,7 @@ class Setting:
     optional: bool = False
     sweep: bool = True
     unit: str = ""
+    max_chars: int = TEXT_CHARS
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -128,8 +130,7 @@ class Setting:
         elif self.kind == "weights":
             text = f"{KINDS['weights']} keyed by {', '.join(map(str, self.choices))}"
         elif self.kind == "text":
-            text = f"{KINDS['text']} of at most {TEXT_CHARS[self.name != 'description']:,} " \
-                   "characters"
+            text = f"{KINDS['text']} of at most {self.max_chars:,} characters"
         else:
             text = KINDS[self.kind]
         return f"{text} or null" if self.optional else text
@@ -168,7 +169,7 @@ class Setting:
                 raise ValueError(f"must be {self.expected()}")
             return check_choice(value, self.choices, self.doc.lower())
         if kind == "text":
-            if not isinstance(value, str) or len(value) > TEXT_CHARS[self.name != "description"]:
+            if not isinstance(value, str) or len(value) > self.max_chars:
                 raise ValueError(f"must be {self.expected()}" + (
                     f", got {len(value):,} characters" if isinstance(value, str) else ""))
             return value
@@ -286,6 +287,8 @@ class Setting:
             out["exclusiveMaximum" if self.open_high else "maximum"] = self.high
         if self.kind == "choice":
             out["enum"] = list(self.choices)
+        if self.kind == "text":
+            out["maxLength"] = self.max_chars
         if self.unit:
             out["unit"] = self.unit
         return out

@@ -163,7 +163,7 @@ REGIME_SETTINGS = Settings([
 #: The constraint table of :class:`~security_regimes.regimes.scenarios.Scenario`.
 SCENARIO_SETTINGS = Settings([
     Setting("name", "text", "Name of the scenario", sweep=False),
-    Setting("description", "text", "What the scenario runs", sweep=False),
+    Setting("description", "text", "What the scenario runs", sweep=False, max_chars=10_000),
     Setting("claim", "text", "The claim of Jervis (1982) it measures", sweep=False),
     Setting("system", "section", "The international system ([system])", sweep=False),
     Setting("policy", "section", "The balance-of-power policy ([policy])", sweep=False),

@@ -109,10 +109,10 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
     from ..data.patterns import interstate_war_deaths
     from ..regimes.scenarios import get_scenario
 
+    step = progress or (lambda n: None)
     rows = []
     for name in scenarios:
         scn = get_scenario(name)
-        step = progress or (lambda n: None)
         m = scn.simulate(systems=systems, years=years, seed=seed).measures
         step(1)
         rows.append({"source": name, "units": "capability destroyed",
@@ -120,6 +120,5 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
         step(1)
     rows.append({"source": "COW inter-state wars", "units": "battle deaths",
                  **csn_fit(interstate_war_deaths().to_numpy(float))})
-    if progress is not None:
-        progress(1)
+    step(1)
     return pd.DataFrame(rows)

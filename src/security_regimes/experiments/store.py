@@ -396,8 +396,12 @@ def verify_chunks(chunk_dir: Path, chunks, years: int):
     return done, damaged
 
 
+#: The key of a chunk file's metadata that holds its run range, ``"start:stop"``.
+RUN_RANGE = "security_regimes.runs"
+
+
 def _run_range(chunk) -> dict[str, str]:
-    return {"security_regimes.runs": f"{chunk.start}:{chunk.stop}"}
+    return {RUN_RANGE: f"{chunk.start}:{chunk.stop}"}
 
 
 def _holds_runs(meta, path: Path, chunk, rows: int) -> bool:
@@ -405,9 +409,8 @@ def _holds_runs(meta, path: Path, chunk, rows: int) -> bool:
     if meta.num_rows != rows:
         return False
     kv = meta.metadata or {}
-    key = b"security_regimes.runs"
-    if key in kv:
-        return kv[key].decode() == _run_range(chunk)["security_regimes.runs"]
+    if RUN_RANGE.encode() in kv:
+        return kv[RUN_RANGE.encode()].decode() == _run_range(chunk)[RUN_RANGE]
     import pyarrow.compute as pc  # written before the metadata: read the ids
     import pyarrow.parquet as pq
 
@@ -632,11 +635,9 @@ def query(directory: str | Path, sql: str, *, limit: int | None = None,
             df = table.slice(0, limit).to_pandas()
             df.attrs["truncated"] = n > limit
             return df
-        except duckdb.InterruptException:
-            raise TimeoutError(f"query: stopped after {timeout:g} s (--timeout); narrow the "
-                               "query or allow more time") from None
-        except duckdb.Error as e:
-            if timer is not None and not timer.is_alive() and "interrupt" in str(e).lower():
+        except duckdb.Error as e:  # the timer's interrupt, or the query's own error
+            if isinstance(e, duckdb.InterruptException) or (
+                    timer is not None and not timer.is_alive() and "interrupt" in str(e).lower()):
                 raise TimeoutError(f"query: stopped after {timeout:g} s (--timeout); narrow "
                                    "the query or allow more time") from None
             raise ValueError(f"query failed: {str(e).splitlines()[0]}") from None

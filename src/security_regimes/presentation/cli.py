@@ -433,12 +433,10 @@ def _check_out_file(out: Path | None, kind: str | None = None) -> None:
         return
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} exists and is not a directory")
-    manifest = out / "manifest.json"
-    if manifest.is_file():
-        try:
-            held = json.loads(manifest.read_text()).get("kind")
-        except (ValueError, AttributeError, OSError):
-            held = None
+    if (out / "manifest.json").is_file():
+        from .._io import results_kind
+
+        held = results_kind(out)
         if kind is None or held != kind:
             raise ValueError(f"--out {out} holds the results of another command "
                              f"({held or 'a manifest.json'}); choose another directory")

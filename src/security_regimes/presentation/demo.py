@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._io import results_kind
 from .._resources import check_fits
 from .._settings import DEFAULT_SEED
 from .._validation import check_int
@@ -47,7 +48,7 @@ def run_demo(out: str | Path, seed: int = DEFAULT_SEED, systems: int = 300, cons
     if out.exists():
         if not out.is_dir():
             raise ValueError(f"--out {out} exists and is not a directory")
-        is_demo = (out / "manifest.json").exists() and _kind(out / "manifest.json") == "demo"
+        is_demo = results_kind(out) == "demo"
         if not is_demo and any(out.iterdir()):
             raise ValueError(f"{out} is not empty and is not a demo directory; "
                              "choose another --out")
@@ -67,13 +68,6 @@ def run_demo(out: str | Path, seed: int = DEFAULT_SEED, systems: int = 300, cons
         shutil.rmtree(out, ignore_errors=True)
         raise
     return write_report(final)
-
-
-def _kind(path: Path) -> str | None:
-    try:
-        return json.loads(path.read_text()).get("kind")
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
-        return None
 
 
 def _run(out: Path, seed: int, systems: int, console) -> None:
