@@ -51,6 +51,8 @@ KINDS = {
     "numbers": "a list of positive numbers",
     "indices": "a list of power indices (integers >= 0)",
     "weights": "a table of weights in [0, 1]",
+    "events": "a list of (year, power, kind) triples: year of the run >= 1, power index "
+              ">= 0, kind one of the names",
     "strategies": "a strategy name or a list of one per power",
     "section": "a table",
 }
@@ -127,6 +129,9 @@ class Setting:
                 self.high is not None else f"{KINDS[self.kind]} {where}".rstrip()
         elif self.kind == "choice":
             text = "one of " + ", ".join(map(repr, self.choices))
+        elif self.kind == "events":
+            text = (f"a list of (year, power, kind) triples: year of the run >= 1, power "
+                    f"index >= 0, kind {' or '.join(map(repr, self.choices))}")
         elif self.kind == "weights":
             text = f"{KINDS['weights']} keyed by {', '.join(map(str, self.choices))}"
         elif self.kind == "text":
@@ -196,6 +201,8 @@ class Setting:
             if not all(_is_number(v) and float(v) == int(v) and int(v) >= 0 for v in items):
                 raise ValueError(f"must be {self.expected()}")
             return tuple(int(v) for v in items)
+        if kind == "events":
+            return _events(value, self.choices, self.expected())
         if kind == "weights":
             if not isinstance(value, Mapping):
                 raise ValueError(f"must be {self.expected()}")
@@ -273,7 +280,8 @@ class Setting:
         """The Python type of the setting in the file form (for pydantic)."""
         base = {"number": float, "integer": int, "flag": bool, "choice": str, "text": str,
                 "texts": tuple[str, ...], "numbers": tuple[float, ...],
-                "indices": tuple[int, ...], "strategies": str | tuple[str, ...],
+                "indices": tuple[int, ...], "events": tuple[tuple[int, int, str], ...],
+                "strategies": str | tuple[str, ...],
                 "weights": dict[type(self.choices[0]) if self.choices else str, float]}
         t = base.get(self.kind, Any)
         return t | None if self.optional else t
@@ -296,6 +304,28 @@ class Setting:
     def help(self) -> str:
         """One line for the CLI's help: the meaning and the valid range."""
         return f"{self.doc} ({self.expected()})."
+
+
+def _events(value, kinds: tuple, expected: str) -> tuple:
+    """A list of dated events in canonical form, ``((year, power, kind), ...)``
+    sorted by year, or ``ValueError`` naming the first bad entry."""
+    if isinstance(value, str | bytes | Mapping) or not (
+            isinstance(value, Sequence) or hasattr(value, "tolist")):
+        raise ValueError(f"must be {expected}")
+    out = []
+    for k, e in enumerate(list(value)):
+        if isinstance(e, str | bytes) or not isinstance(e, Sequence) or len(e) != 3:
+            raise ValueError(f"must be {expected}; entry {k} is {e!r}")
+        year, power, what = e
+        if not (_is_number(year) and float(year) == int(year) and int(year) >= 1):
+            raise ValueError(f"must be {expected}; entry {k} has year {year!r}")
+        if not (_is_number(power) and float(power) == int(power) and int(power) >= 0):
+            raise ValueError(f"must be {expected}; entry {k} has power {power!r}")
+        if what not in kinds:
+            raise ValueError(f"must be {expected}; entry {k} has the unknown event {what!r}"
+                             f"{closest_hint(str(what), [str(c) for c in kinds])}")
+        out.append((int(year), int(power), str(what)))
+    return tuple(sorted(out))
 
 
 def _num(x: float) -> str:

@@ -18,7 +18,8 @@ from ._policies import KAPLAN_RULES, POLICIES
 from ._settings import Setting, Settings
 
 #: The regime's norms (:mod:`security_regimes.regimes.regime`), in one list.
-NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmission")
+NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmission",
+         "conference")
 #: The decision cores of the system year (``System.core``).
 CORES = ("first_strike", "crisis")
 #: The longest run, in years.
@@ -119,6 +120,9 @@ POLICY_SETTINGS = Settings([
 ])
 
 
+#: The kinds of dated regime event (``Conditions.events``), by kernel code.
+EVENT_KINDS = ("domestic", "revisionist")
+
 #: The constraint table of :class:`~security_regimes.regimes.regime.Conditions`.
 CONDITIONS_SETTINGS = Settings([
     Setting("regulation", "number", "(1) How much the powers want a regulated environment",
@@ -127,14 +131,23 @@ CONDITIONS_SETTINGS = Settings([
             "(2) How far each believes the others value mutual security", 0, 1),
     Setting("revisionist", "indices", "(3) Powers that seek security in expansion",
             sweep=False),
-    Setting("shock_rate", "number", "Yearly probability a member turns revisionist", 0, 1,
-            unit="per power-year"),
+    Setting("shock_rate", "number", "Yearly probability a power turns revisionist without a "
+            "change of government", 0, 1, unit="per power-year"),
+    Setting("domestic_rate", "number", "Yearly probability of a domestic change of government "
+            "(revolution or change of regime) in a power", 0, 1, unit="per power-year"),
+    Setting("domestic_revisionist", "number", "Share of domestic changes that bring a "
+            "government seeking security in expansion", 0, 1),
+    Setting("events", "events", "Dated events: [year of the run, power, kind]; domestic: a "
+            "change of government, revisionist: one that brings a revisionist government",
+            choices=EVENT_KINDS, sweep=False),
     Setting("war_cost_perception", "number", "(4) How costly war is seen to be", 0, 1),
     Setting("memory", "number", "Memory of a hegemonic war at the start", 0, 1),
-    Setting("half_life", "number", "Years for the memory of war to halve", 0, 1e6,
-            open_low=True, unit="years"),
+    Setting("learning", "number", "Share of the memory of war that a year's member wars "
+            "replace with their own cost", 0, 1),
+    Setting("half_life", "number", "Years for the memory of war to halve in peace; null: it "
+            "does not fade with time", 0, 1e6, open_low=True, optional=True, unit="years"),
     Setting("memory_gain", "number",
-            "Memory added per unit of capability destroyed in a member war", 0, 1000),
+            "Cost of war seen per unit of capability destroyed in a member war", 0, 1000),
     Setting("adaptation", "number", "Share of the gap to its target a weight closes a year",
             0, 1, open_low=True, unit="per year"),
     Setting("initial_weight", "number", "Internalisation weights at the start; null: the "

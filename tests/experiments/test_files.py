@@ -40,7 +40,7 @@ BAD_SCENARIOS = [
     ("name = \"x\"\nyeers = 10", "yeers: unknown key"),
     ("name = \"x\"\nyears = \"ten\"", "years: must be an integer in [1, 10000], found 'ten'"),
     ("name = \"x\"\n[system]\nwar_cost = 1.5", "system.war_cost: must be a number in [0, 1], found 1.5"),
-    ("name = \"x\"\n[regime.conditions]\nhalf_life = 0", "regime.conditions.half_life: must be a number in (0, 1e+06], found 0"),
+    ("name = \"x\"\n[regime.conditions]\nhalf_life = 0", "regime.conditions.half_life: must be a number in (0, 1e+06] or null, found 0"),
     ("name = \"x\"\n[regime]\nnorms = { restraint = 2.0 }", "regime.norms.restraint must be a number in [0, 1], got 2.0"),
     ("name = \"x\"\n[regime]\nnorms = { restrain = 1.0 }", "regime.norms: unknown key 'restrain'; closest: restraint"),
     ("name = \"x\"\n[policy]\nname = \"hobbes\"", "policy.name: unknown balance-of-power policy 'hobbes'"),

@@ -93,7 +93,30 @@ BAD_SWEEPS = {
     "rule weight": ('"policy.rules.3" = { values = [2.0] }\n"policy.name" = { values = ["kaplan"] }',
                     "policy.rules.3 must be a number in [0, 1], got 2.0"),
     "no points": ('"system.misperception" = { low = 0.1, high = 0.2, steps = 1 }', "steps"),
+    "negative event rate": ('"regime.conditions.domestic_rate" = { values = [0.01, -0.02] }',
+                            "regime.conditions.domestic_rate must be a number in [0, 1], "
+                            "got -0.02"),
+    "condition outside [0, 1]": ('"regime.conditions.learning" = { low = 0.0, high = 1.5, '
+                                 'steps = 3 }', "regime.conditions.learning must be a number "
+                                 "in [0, 1]"),
 }
+
+REGIME_SCENARIO = ('name = "x"\ndescription = "d"\nclaim = "c"\nyears = 20\nsystems = 5\n'
+                   '[regime.conditions]\n{line}\n')
+
+
+@pytest.mark.parametrize("line,msg", [
+    ('events = [[3, 0, "coup"]]', "entry 0 has the unknown event 'coup'"),
+    ('events = [[0, 0, "domestic"]]', "entry 0 has year 0"),
+    ('events = [[3, 9, "domestic"]]', "events: powers must be indices in [0, 5)"),
+    ("domestic_rate = -0.1", "domestic_rate: must be a number in [0, 1], found -0.1"),
+    ("shared_value = 1.2", "shared_value: must be a number in [0, 1], found 1.2"),
+    ("shock_rate = 0.7\ndomestic_rate = 0.7", "shock_rate + domestic_rate must be at most 1"),
+])
+def test_bad_regime_events_and_conditions_write_nothing(line, msg, tmp_path, monkeypatch,
+                                                        capsys):
+    (tmp_path / "s.toml").write_text(REGIME_SCENARIO.format(line=line))
+    no_new_files(tmp_path, monkeypatch, capsys, ["run", "s.toml", "--out", "out"], msg)
 
 
 def no_new_files(tmp_path, monkeypatch, capsys, args, msg, bad_param=None):

@@ -15,6 +15,7 @@ def fake(**rows):
     """A one-run result whose measures are given year by year."""
     years = len(rows["regime_in_force"])
     base = {"member_war": [False] * years, "revisionists": [0] * years,
+            "domestic_changes": [0] * years,
             "regime_trust": [1.0] * years, "regime_weight": [0.8] * years,
             "regime_cost": [1.0] * years, "regime_decline": [1.0] * years}
     base.update(rows)
@@ -23,6 +24,7 @@ def fake(**rows):
 
 @pytest.mark.parametrize(("rows", "cause"), [
     ({"member_war": [False, False, True]}, "member war"),
+    ({"domestic_changes": [0, 0, 1], "revisionists": [0, 0, 1]}, "domestic change"),
     ({"revisionists": [0, 0, 1]}, "revisionist turn"),
     ({"regime_trust": [1.0, 1.0, 0.4]}, "lost trust"),
     ({"regime_weight": [0.8, 0.8, 0.4], "regime_cost": [1.0, 1.0, 0.6]}, "fading memory"),
@@ -55,24 +57,26 @@ def _concert(**system_and_conditions):
 
 
 def test_each_channel_ends_spells_only_where_it_runs():
-    """Revisionist turns end more spells the more often they come, and none without
-    them; a memory that never fades ends none; with neither, member wars and lost
-    trust end almost every spell."""
+    """Domestic changes end more spells the more often they come, and none without
+    them; a memory that changes neither with time nor with experience ends none;
+    with neither, member wars and lost trust end almost every spell."""
     share = {}
     for rate in (0.0, 0.01, 0.05):
-        r = _concert(shock_rate=rate, misperception=0.0, half_life=1e6).run(
+        r = _concert(domestic_rate=rate, misperception=0.0, learning=0.0).run(
             seed=1, systems=200, years=60)
         counts = breakdown_causes(r.regime_breakdowns()).set_index("cause")
         assert counts.breakdowns.sum() > 100
         assert counts.loc["fading memory", "breakdowns"] == 0
-        share[rate] = counts.loc["revisionist turn", "share"]
+        assert counts.loc["revisionist turn", "breakdowns"] == 0  # no shock_rate
+        share[rate] = counts.loc["domestic change", "share"]
         if rate == 0.0:
             assert counts.loc[["member war", "lost trust"], "share"].sum() > 0.9
     assert share[0.0] == 0 < share[0.01] < share[0.05]
 
 
 def test_misread_stances_end_it_through_trust_and_war():
-    r = _concert(shock_rate=0.0, misperception=0.3).run(seed=1, systems=200, years=60)
+    r = _concert(domestic_rate=0.0, learning=0.0, misperception=0.3).run(
+        seed=1, systems=200, years=60)
     counts = breakdown_causes(r.regime_breakdowns()).set_index("cause")
     assert counts.loc[["member war", "lost trust"], "share"].sum() > 0.7
 

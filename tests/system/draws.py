@@ -18,7 +18,7 @@ class Draws:
     """
 
     def __init__(self, keys: np.ndarray, year: int, n: int):
-        self.keys, self.n = keys, n
+        self.keys, self.n, self.year = keys, n, year
         self.base = year * draws_per_year(n)
         self.layout = draw_layout(n)
         self._cache: dict[str, np.ndarray] = {}
@@ -31,3 +31,7 @@ class Draws:
             u = uniforms(self.keys[:, None], counters[None, :])
             self._cache[name] = u.reshape((len(self.keys), *shape))
         return self._cache[name]
+
+    def of(self, b: int) -> dict:
+        """System ``b``'s uniforms by block (lists), and the 0-based ``"year"``."""
+        return {**{name: self[name][b].tolist() for name in self.layout}, "year": self.year}

@@ -405,8 +405,8 @@ def ref_crises(w, cfg, u, seen=None):
         rules = cfg.rules
         conference = rules[1] > 0 and u["rule1"][i][j] < rules[1]
         conference = conference or (
-            c["member_pair"] and cfg.norm("consultation") > 0
-            and u["crisis_conference"][i][j] < cfg.norm("consultation") * w["weight"][i]
+            c["member_pair"] and cfg.norm("conference") > 0
+            and u["crisis_conference"][i][j] < cfg.norm("conference") * w["weight"][i]
             and w["belief"][i][j] >= COMPLY_BELIEF)
         if conference:
             outcome[i, j] = COMPROMISE
@@ -619,8 +619,8 @@ def ref_wars(w, cfg, u):
         att, dfd = min(key for m, key in free if m == best)  # the first maximum
         crisis = len(w["wars"]) + w["settled_n"]
         engaged[att] = engaged[dfd] = True
-        if (bound and cfg.norm("consultation") > 0 and member[att] and member[dfd]
-                and s.core != "crisis" and u["conference"][crisis] < cfg.norm("consultation") * w["weight"][att]
+        if (bound and cfg.norm("conference") > 0 and member[att] and member[dfd]
+                and s.core != "crisis" and u["conference"][crisis] < cfg.norm("conference") * w["weight"][att]
                 and w["belief"][att][dfd] >= COMPLY_BELIEF):
             w["settled_n"] += 1
             w["norm_restraints"] += 1
@@ -821,20 +821,45 @@ def ref_update_regime(w, cfg, u):
     w["strength"] = 0.0
     w["regime_parts"] = dict.fromkeys(REGIME_PARTS, 0.0)
     w["revisionists"] = 0
+    w["domestic_changes"] = 0
     if cfg.regime is None:
         w["member_war"] = bool(w["wars"])
         w["in_force"] = False
         return
     c, n, cap = cfg.regime.conditions, len(w["cap"]), w["cap"]
     total = sum(cap)
-    memory = w["memory"] * 0.5 ** (1.0 / c.half_life)
-    if w["member_destroyed"] > 0:
-        memory += c.memory_gain * w["member_destroyed"] / total
+    memory = w["memory"]
+    if c.half_life is not None:  # the clock, only if asked for
+        memory *= 0.5 ** (1.0 / c.half_life)
+    if w["member_destroyed"] > 0:  # experience: the lesson of this year's member wars
+        lesson = min(c.memory_gain * w["member_destroyed"] / total, 1.0)
+        memory = (1 - c.learning) * memory + c.learning * lesson
     if w["hegemonic"]:
         memory = 1.0
     w["memory"] = memory = min(memory, 1.0)
-    w["revisionist"] = [r or (c.shock_rate > 0 and w["alive"][q] and u["shock"][q] < c.shock_rate)
-                        for q, r in enumerate(w["revisionist"])]
+    # Events: a revisionist turn (shock_rate), else a change of government
+    # (domestic_rate, the top of the same draw), then the dated events.
+    changed = {}  # power -> the new government is revisionist
+    drawn = 0
+    for q in range(n):
+        if not w["alive"][q] or (c.shock_rate == 0 and c.domestic_rate == 0):
+            continue
+        v = u["shock"][q]
+        if v < c.shock_rate:
+            w["revisionist"][q] = True
+        elif v >= 1 - c.domestic_rate:
+            changed[q] = v >= 1 - c.domestic_rate * c.domestic_revisionist
+            drawn += 1
+    for year, q, kind in c.events:
+        if year - 1 == u["year"] and w["alive"][q]:
+            changed[q] = kind == "revisionist"
+    w["weight"] = list(w["weight"])
+    w["revisionist"] = list(w["revisionist"])
+    for q, rev in changed.items():
+        w["weight"][q] = 0.0
+        w["revisionist"][q] = rev
+    w["domestic_changes"] = drawn + sum(1 for year, q, _ in c.events
+                                        if year - 1 == u["year"] and w["alive"][q])
     w["ref_share"] = [cap[q] / total if w["alive"][q] and (w["hegemonic"] or not w["alive0"][q])
                       else r for q, r in enumerate(w["ref_share"])]
     cost = min(c.war_cost_perception + memory, 1.0)
@@ -905,6 +930,7 @@ def ref_measure(w, cfg, u):
         "regime_strength": w["strength"], "hegemonic_war": w["hegemonic"],
         **w.get("regime_parts", dict.fromkeys(REGIME_PARTS, 0.0)),
         "revisionists": w.get("revisionists", 0),
+        "domestic_changes": w.get("domestic_changes", 0),
         "regime_in_force": w["in_force"], "system_war": w["system_war"],
         "wars": len(w["wars"]), "decisive_wars": w["decisive_n"], "largest_war": w["largest"],
         "spared": sum(1 for _, _, lo in w["wars"] if lo >= 0 and alive[lo]),

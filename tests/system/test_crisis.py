@@ -177,13 +177,13 @@ def test_crisis_phases_equal_their_reference(seed, n, policy, dyadic, extra, reg
                 arrays[f] = np.array(v[b], copy=True)
         s = ph.SystemState(*(arrays[f] for f in ph.SystemState._fields))
         x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
-        dr = ph.Draws(np.uint64(keys[b]), np.int64(year) * k.dpy, k.off)
+        dr = ph.Draws(np.uint64(keys[b]), np.int64(year) * k.dpy, k.off, np.int64(year))
         dyads = _through_crises(s, x, k.params, k.tables, dr, g_all[b, 0], seen_all[b, 0], n)
         w = _ref_world(state, b, reg)
         if reg is None:
             w.update(weight=[0.0] * n, memory=0.0, revisionist=[False] * n,
                      ref_share=[0.0] * n, in_force=False)
-        u = {name: draws[name][b].tolist() for name in draws.layout}
+        u = draws.of(b)
         cfg = ref.Setting(system, policy, dy, reg)
         for phase in (ref.ref_begin_year, ref.ref_grow, ref.ref_track_trend, ref.ref_ally,
                       ref.ref_reply, ref.ref_punishers):
@@ -213,7 +213,7 @@ def test_crisis_year_equals_reference(seed, n, policy, dyadic, extra, regime):
     new, measures, _ = step_year(state, keys, year, system, policy, dy, reg)
     for b in range(len(keys)):
         w = _ref_world(state, b, reg)
-        u = {name: draws[name][b].tolist() for name in draws.layout}
+        u = draws.of(b)
         out, ref_m = ref.ref_step(w, u, system, policy, dy, reg)
         np.testing.assert_allclose(new.cap[b], out["cap"], rtol=1e-9, atol=1e-12)
         assert new.alive[b].tolist() == out["alive"]

@@ -39,7 +39,7 @@ def after(stop, caps, policy, regime=None, belief=0.5, in_force=False, weight=0.
                        np.full(n, weight), np.zeros(n, bool), caps.copy(),
                        np.zeros(1), np.array([in_force]), np.full((n, n), np.nan), np.zeros(n))
     x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
-    dr = ph.Draws(np.uint64(1), np.int64(0), k.off)
+    dr = ph.Draws(np.uint64(1), np.int64(0), k.off, np.int64(0))
     out = run_phases(stop, s, x, k.params, k.tables, dr, np.ones(n), np.ones((n, n)), n)
     return s, x, out
 
@@ -109,13 +109,13 @@ def test_the_restraint_norm_stops_a_ready_attack_between_members():
         assert x.pair_values[ph.PAIR_VALUE.margin, 0, 1] > 0, extra
 
 
-def test_consultation_settles_the_crisis_in_conference():
-    """The same crisis with the consultation norm at strength 1 (restraint 0):
+def test_the_conference_norm_settles_the_crisis_in_conference():
+    """The same crisis with the conference norm at strength 1 (restraint 0):
     the attack is a candidate, but between members of a regime in force, with
     weight 1 and belief 0.5, it goes to a conference that settles it: no war,
     the year is 'settled', and the settlement counts as a norm restraint."""
     kw = dict(first_strike=1.0, threat_share=1.0, predominance_share=1.0)
-    s, x, out = after(6, (0.8, 0.2), Policy("waltz"), _norm_regime(consultation=1.0),
+    s, x, out = after(6, (0.8, 0.2), Policy("waltz"), _norm_regime(conference=1.0),
                       in_force=True, weight=1.0, **kw)
     assert x.mi[INT_MEASURES.index("wars")] == 0
     assert x.mb[BOOL_MEASURES.index("settled")]

@@ -130,7 +130,7 @@ def test_no_regime_forms_when_every_condition_is_zero():
 
 
 ALL_CONDITIONS = dict(regulation=1.0, shared_value=1.0, war_cost_perception=1.0, memory=1.0,
-                      shock_rate=0.0, revisionist=(), initial_weight=0.0)
+                      shock_rate=0.0, domestic_rate=0.0, revisionist=(), initial_weight=0.0)
 
 
 def test_regime_forms_in_the_first_years_when_every_condition_holds_after_a_hegemonic_war():

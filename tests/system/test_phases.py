@@ -130,7 +130,7 @@ def world(seed, n, policy, dyadic, extra, regime):
     key = spawn_keys(seed, np.arange(1))
     year = int(rng.integers(0, 100))
     draws = Draws(key, year, n)
-    u = {name: draws[name][0].tolist() for name in draws.layout}
+    u = draws.of(0)
     return system, policy, dy, reg, state, key, year, u
 
 
@@ -140,7 +140,7 @@ def kernel_after(stop, system, policy, dy, reg, state, key, year):
     arrays = {name: np.array(v, copy=True) for name, v in state.items()}
     s = ph.SystemState(*(arrays[f] for f in ph.SystemState._fields))
     x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
-    dr = ph.Draws(np.uint64(key[0]), np.int64(year) * k.dpy, k.off)
+    dr = ph.Draws(np.uint64(key[0]), np.int64(year) * k.dpy, k.off, np.int64(year))
     growth = exp_affine(k._normals(key, year, year + 1, k.off.growth, (n,)),
                         system.growth_mean, system.growth_sd)[0, 0]
     seen = (exp_affine(k._normals(key, year, year + 1, k.off.perceive, (n, n)), 0.0,
@@ -248,6 +248,7 @@ def compare(name, s, x, out, w, n):
                 assert x.mf[FLOAT_MEASURES.index(key)] == pytest.approx(v, rel=1e-12,
                                                                         abs=1e-15), key
             assert x.mi[INT_MEASURES.index("revisionists")] == w["revisionists"]
+            assert x.mi[INT_MEASURES.index("domestic_changes")] == w["domestic_changes"]
     elif name == "measure":
         measures = {**dict(zip(FLOAT_MEASURES, x.mf.tolist(), strict=True)),
                     **dict(zip(INT_MEASURES, x.mi.tolist(), strict=True)),

@@ -47,9 +47,14 @@ def random_state(rng, B, N, dyadic):
 def random_regime(rng, n, members):
     """A regime with every norm, over all powers (``members="all"``) or every second one."""
     return Regime(members=None if members == "all" else tuple(range(0, n, 2)),
-                  norms={"restraint": 0.8, "consultation": 0.6, "compensation": 0.7,
+                  norms={"restraint": 0.8, "consultation": 0.6, "conference": 0.4, "compensation": 0.7,
                          "no_elimination": 0.9, "readmission": 0.5},
-                  conditions=Conditions(shock_rate=0.1, memory=0.2, half_life=15.0,
+                  conditions=Conditions(shock_rate=0.1, domestic_rate=0.15,
+                                        domestic_revisionist=float(rng.choice([0.0, 0.4, 1.0])),
+                                        events=tuple((y, y % n, ("domestic", "revisionist")[y % 2])
+                                                     for y in range(1, 101, 3)),
+                                        memory=0.2, learning=float(rng.uniform(0, 1)),
+                                        half_life=(15.0, None)[int(rng.integers(2))],
                                         threshold=float(rng.uniform(0.2, 0.8)),
                                         decline=float(rng.choice([0.0, 1.0, 2.5]))))
 
@@ -114,7 +119,7 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
                         revisionist=state.revisionist[b].tolist(),
                         ref_share=state.ref_share[b].tolist(),
                         in_force=bool(state.in_force[b]))
-        u_b = {name: (draws[name][b].tolist()) for name in draws.layout}
+        u_b = draws.of(b)
         ref, ref_m = ref_step(st_b, u_b, system, policy, dy, reg)
         assert new.alive[b].tolist() == ref["alive"], f"system {b}"
         np.testing.assert_allclose(new.cap[b], ref["cap"], rtol=1e-9, atol=1e-12)

@@ -1,4 +1,5 @@
-"""Correlates of War data shipped with the package (see ``cow/SOURCES.md``)."""
+"""Data shipped with the package: Correlates of War (``cow/SOURCES.md``) and dated
+domestic changes of the great powers (``history/SOURCES.md``)."""
 
 from .cow_data import (
     DEFAULT_POWERS_1816,
@@ -8,6 +9,7 @@ from .cow_data import (
     major_powers,
     wars,
 )
+from .domestic import dated_domestic_changes, domestic_change_rates, domestic_changes
 
 __all__ = [
     "capabilities",
@@ -16,4 +18,7 @@ __all__ = [
     "wars",
     "great_power_wars",
     "DEFAULT_POWERS_1816",
+    "domestic_changes",
+    "domestic_change_rates",
+    "dated_domestic_changes",
 ]

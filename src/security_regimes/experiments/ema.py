@@ -39,7 +39,7 @@ DEFAULT_UNCERTAINTIES = {
     "system.shadow": (0.5, 1.0),
     "system.war_cost": (0.01, 0.2),
     "regime.conditions.shared_value": (0.0, 1.0),
-    "regime.conditions.half_life": (5.0, 80.0),
+    "regime.conditions.learning": (0.0, 1.0),
     "regime.conditions.war_cost_perception": (0.0, 1.0),
 }
 #: Outcomes by default: means over the model's runs.

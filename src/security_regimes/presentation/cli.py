@@ -625,8 +625,9 @@ def run_cmd(
                              "is in force), against the same seeds without norms; "
                              "ScenarioResult.regime_effects() says what each row means"))
         show(_df_table(causes, title="What ended each spell in force (first that holds: a "
-                                     "member war that year, a revisionist turn, trust below "
-                                     "the threshold, else the weights: fading memory or "
+                                     "member war that year, a domestic change, a revisionist "
+                                     "turn, trust below the threshold, else the weights: "
+                                     "fading memory or "
                                      "relative decline); ScenarioResult.regime_breakdowns()"))
     show(_df_table(outcomes, title=f"{r.result.n_systems} runs x {r.result.years} years, "
                                             f"seed {r.seed}; 'without_norms' = same seeds, "

@@ -135,7 +135,8 @@ def _scenario_section(doc: Html, d: Path, m: dict, heading: bool = True) -> None
         doc.table(pd.read_parquet(d / "regime_effects.parquet"))
     if (d / "regime_breakdowns.parquet").exists():
         doc.p("What ended each spell in force: the first of a member war that year, a "
-              "revisionist turn, trust below the threshold, or (the weights fell) fading "
+              "domestic change, a revisionist turn, trust below the threshold, or (the "
+              "weights fell) fading "
               "memory or relative decline (ScenarioResult.regime_breakdowns()).")
         doc.table(pd.read_parquet(d / "regime_breakdowns.parquet"))
     outcomes = pd.read_parquet(d / "outcomes.parquet")

@@ -166,8 +166,8 @@ BREAKDOWN_COLUMNS = ("run", "year", "calendar_year", "tenure", "cause", "regime_
                      "regime_trust", "regime_cost", "regime_decline")
 
 #: What ended a spell in force, in the order the rule tests them (see :func:`breakdowns`).
-BREAKDOWN_CAUSES = ("member war", "revisionist turn", "lost trust", "fading memory",
-                    "relative decline", "other")
+BREAKDOWN_CAUSES = ("member war", "domestic change", "revisionist turn", "lost trust",
+                    "fading memory", "relative decline", "other")
 
 
 def breakdowns(result, threshold: float, start_year: int = 1) -> pd.DataFrame:
@@ -181,15 +181,19 @@ def breakdowns(result, threshold: float, start_year: int = 1) -> pd.DataFrame:
 
     1. ``member war``: a war between members began in year ``t`` (it is seen by
        every member as betrayal: Jervis's Crimean War);
-    2. ``revisionist turn``: more members see expansion as their best security
-       than a year earlier (condition 3; a domestic change of goals);
-    3. ``lost trust``: mean trust fell below the threshold without a member war
+    2. ``domestic change``: a member's government changed in year ``t`` (a
+       revolution or change of regime; its new government has not internalised
+       the norms and may be revisionist);
+    3. ``revisionist turn``: more members see expansion as their best security
+       than a year earlier (condition 3) without a change of government;
+    4. ``lost trust``: mean trust fell below the threshold without a member war
        (misread stances eroded the beliefs of condition 2);
-    4. ``fading memory`` or ``relative decline``: the weights fell below it; of
-       the perceived cost of war (condition 4: the memory of war fades) and the
-       members' mean relative-decline factor, the one that fell more, relative
-       to its value in the spell's first year;
-    5. ``other`` (a member eliminated, or none of the above moved).
+    5. ``fading memory`` or ``relative decline``: the weights fell below it; of
+       the perceived cost of war (condition 4: the memory of the hegemonic war
+       is replaced by the lessons of cheaper wars, or fades with a
+       ``half_life``) and the members' mean relative-decline factor, the one
+       that fell more, relative to its value in the spell's first year;
+    6. ``other`` (a member eliminated, or none of the above moved).
 
     Columns: ``run`` (system index), ``year`` (model year of the breakdown),
     ``calendar_year``, ``tenure`` (years in force), ``cause``, and the year's
@@ -209,6 +213,8 @@ def breakdowns(result, threshold: float, start_year: int = 1) -> pd.DataFrame:
             cost, decline = m["regime_cost"][k, t], m["regime_decline"][k, t]
             if m["member_war"][k, t]:
                 cause = "member war"
+            elif m["domestic_changes"][k, t] > 0:
+                cause = "domestic change"
             elif t > 0 and m["revisionists"][k, t] > m["revisionists"][k, t - 1]:
                 cause = "revisionist turn"
             elif trust < threshold:

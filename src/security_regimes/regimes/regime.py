@@ -11,13 +11,21 @@ year is ``strength * weight``.
 Norms (decision points of the system year, :mod:`security_regimes.system.model`):
 
 * ``restraint``: a member does not attack another member.
-* ``consultation``: a crisis between members goes to a conference, which
-  settles it without war (the Concert's decision procedure).
+* ``consultation``: members see each other's resolve (crisis core): in a
+  crisis between members each side's view of the other's private cost of war
+  is drawn toward its true value by ``strength x weight`` (consultation
+  narrows private information; Slantchev 2005, Keohane 1984 ch. 6).
+* ``conference``: a crisis between members goes to a conference, which
+  settles it without war (the Concert's decision procedure; under the crisis
+  core, a compromise that splits the difference under full information).
 * ``compensation``: when a member gains by war, a share of its gain goes to
   the members that stayed out (the Concert's "compensations").
 * ``no_elimination``: a victorious member does not press on to eliminate a
   beaten member.
 * ``readmission``: a defeated member is readmitted as a partner at once.
+
+(Before issue 26's split, ``consultation`` also held the conference; a regime
+written with ``consultation`` alone now has no conferences: add ``conference``.)
 """
 
 from __future__ import annotations
@@ -64,17 +72,47 @@ class Conditions:
     revisionist : sequence of int
         (3) Powers that believe their security is best served by expansion
         (their internalisation target is 0).  ``shock_rate`` is the yearly
-        probability that any other member turns revisionist (a change of
-        goals, as Russia's in 1853 or France's under Napoleon III).
+        probability that any other power turns revisionist without a change of
+        government (0 in every built-in scenario).
+    domestic_rate : float in [0, 1]
+        Yearly probability of a domestic change of government (a revolution or
+        a change of regime) in each power.  Its new government has not
+        internalised the norms (its weight starts again from 0) and brings its
+        own goals: it is revisionist with probability ``domestic_revisionist``
+        and not revisionist otherwise.  (It changes the regime's state only, so
+        a run and its twin without the regime stay identical until the regime
+        first binds.)  The Concert's values are the
+        record's (:func:`security_regimes.data.domestic_change_rates`: 7
+        changes in 490 great-power-years of 1816-1913, 1 of them revisionist).
+        At most one event per power and year: ``shock_rate + domestic_rate``
+        must not exceed 1.
+    domestic_revisionist : float in [0, 1]
+        Share of domestic changes that bring a revisionist government.
+    events : sequence of (year, power, kind)
+        Dated events, replayed in the run's year (1: the first year) whatever
+        the rates draw: kind ``"domestic"`` a change of government (as above,
+        not revisionist), ``"revisionist"`` a change of government that brings
+        a revisionist one.  :func:`security_regimes.data.dated_domestic_changes`
+        gives the great powers' changes of 1816-1913 in this form.
     war_cost_perception : float in [0, 1]
         (4) How costly war and the individualistic pursuit of security are
         seen to be, before the memory of war is added.
     memory : float in [0, 1]
-        Memory of a recent hegemonic war at the start (raises condition 4).
-    half_life : float > 0
-        Years for that memory to halve.
+        Memory of a recent hegemonic war at the start (raises condition 4):
+        the cost of war as the powers have seen it.
+    learning : float in [0, 1]
+        How the memory changes: only through new experience.  In a year with
+        wars between members, a share ``learning`` of the memory is replaced by
+        the cost those wars were seen to have, ``min(memory_gain * destroyed /
+        total, 1)`` (a lesson drawn from the latest war: Reiter 1996; limited,
+        cheap wars teach that war is cheap, the "short-war illusion" of
+        Snyder 1984).  A hegemonic war sets it to 1.  Years of peace leave it
+        as it is, unless ``half_life`` is set.
+    half_life : float > 0 or None
+        Years for the memory to halve in peace (a clock; ``None``, the
+        default: the memory does not fade with time).
     memory_gain : float >= 0
-        Memory added per unit of capability destroyed in a member war
+        Cost of war seen per unit of capability destroyed in member wars
         (relative to the system total).
     adaptation : float in (0, 1]
         Share of the gap to its target that a weight closes each year.
@@ -94,9 +132,13 @@ class Conditions:
     shared_value: float = 1.0
     revisionist: tuple[int, ...] = ()
     shock_rate: float = 0.0
+    domestic_rate: float = 0.0
+    domestic_revisionist: float = 0.0
+    events: tuple[tuple[int, int, str], ...] = ()
     war_cost_perception: float = 1.0
     memory: float = 0.0
-    half_life: float = 20.0
+    learning: float = 0.5
+    half_life: float | None = None
     memory_gain: float = 2.0
     adaptation: float = 0.2
     initial_weight: float | None = 0.0
@@ -107,6 +149,9 @@ class Conditions:
 
     def __post_init__(self) -> None:
         check_settings(self)
+        if self.shock_rate + self.domestic_rate > 1:
+            raise ValueError(f"shock_rate + domestic_rate must be at most 1 (one event per "
+                             f"power and year), got {self.shock_rate} + {self.domestic_rate}")
 
 
 @dataclass(frozen=True)
@@ -147,6 +192,8 @@ class Regime:
         else:
             if any(not 0 <= i < n for i in self.members):
                 raise ValueError(f"regime members must be power indices in [0, {n})")
+        if any(not 0 <= p < n for _, p, _ in self.conditions.events):
+            raise ValueError(f"regime conditions.events: powers must be indices in [0, {n})")
             mask[list(self.members)] = True
         return mask
 

@@ -22,6 +22,7 @@ from .._settings import DEFAULT_SEED, Settings, check_settings, clone
 from .._stats import mean_ci
 from .._tables import SCENARIO_SETTINGS
 from .._validation import check_choice, check_int
+from ..data.domestic import domestic_change_rates
 from ..games.stage import Game, SecurityDilemma
 from ..system import Policy, SimulationResult, System, simulate
 from ..system.model import dyad_payoffs
@@ -343,6 +344,11 @@ class ScenarioResult(Summarised):
 
 GREAT_POWERS_1816 = ("UKG", "RUS", "FRN", "AUH", "GMY")
 
+#: Domestic changes of government per great-power-year, and the share of them
+#: that brought a revisionist government: the record of 1816-1913
+#: (:func:`security_regimes.data.domestic_change_rates`, data/history/SOURCES.md).
+DOMESTIC_RATE, DOMESTIC_REVISIONIST = domestic_change_rates(GREAT_POWERS_1816)
+
 
 def _concert_regime() -> Regime:
     return Regime(
@@ -356,8 +362,9 @@ def _concert_regime() -> Regime:
             shared_value=0.9,
             war_cost_perception=0.3,
             memory=1.0,  # the Napoleonic wars, just ended
-            half_life=20.0,  # a generation's memory
-            shock_rate=0.01,  # a member turns revisionist about once a century
+            # changes only through experience (learning), not with time
+            domestic_rate=DOMESTIC_RATE,  # the record's revolutions and changes of regime
+            domestic_revisionist=DOMESTIC_REVISIONIST,
             memory_gain=2.0,
         ),
     )
@@ -366,7 +373,7 @@ def _concert_regime() -> Regime:
 def _basic_principles() -> Regime:
     return Regime(
         name="Basic Principles of Relations (1972)",
-        norms={"restraint": 1.0, "consultation": 1.0},
+        norms={"restraint": 1.0, "consultation": 1.0, "conference": 1.0},
         members=None,
         principles=("peaceful coexistence",),
         rules=("prevent situations that could cause a dangerous exacerbation of relations",
@@ -536,9 +543,12 @@ def _catalogue() -> dict[str, Scenario]:
             "self-help plus a regime of consultation, restraint, compensation, no elimination "
             "and readmission. The norms are a possible convention, not yet internalised: the "
             "regime forms if the members' internalisation and their trust that the others "
-            "comply reach 0.5, and decays with the memory of war, betrayal, relative decline "
-            "and revisionist turns (shared value 0.9, war-cost perception 0.3, the memory of "
-            "the Napoleonic wars at 1, a revisionist turn per power about once a century). "
+            "comply reach 0.5, and decays through events: betrayal, the lessons of new wars "
+            "replacing the memory of the Napoleonic wars, relative decline and domestic "
+            "changes of government (shared value 0.9, war-cost perception 0.3, the memory of "
+            "the Napoleonic wars at 1; changes of government at the 1816-1913 record's rate, "
+            f"{DOMESTIC_RATE:.4f} a power-year, {DOMESTIC_REVISIONIST:.2f} of them "
+            "revisionist). "
             "Its system parameters "
             "are the package defaults, not calibrated values; docs/validation.md reports what "
             "calibration against COW 1816-1870 finds (regimes calibrate "

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy.special import ndtri
 
+from .._tables import EVENT_KINDS
 from ..engine.kernels import njit
 from ..engine.libm import exp_affine_rows
 from ..engine.rng import uniforms
@@ -180,13 +181,13 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
         k = b if per_system else 0
         p = P[k]
         tb = ph.Tables(t.act, t.next8, t.start, t.threshold, t.like_s[k], t.like_e[k],
-                       t.supranational, t.nuclear, t.members)
+                       t.supranational, t.nuclear, t.members, t.events)
         s = ph.SystemState(cap[b], alive[b], excluded[b], belief[b], dyad[b], grievance[b],
                            seen_hostile[b], fallen[b], weight[b], revisionist[b], ref_share[b],
                            memory[b:b + 1], in_force[b:b + 1], status_quo[b], trend[b])
         x = ph._scratch(n, F.shape[0], I.shape[0], Bo.shape[0])
         for y in range(y0, y1):
-            dr = ph.Draws(keys[b], np.int64(y) * dpy, off)
+            dr = ph.Draws(keys[b], np.int64(y) * dpy, off, np.int64(y))
             seen = pmult[b - b0, y - y0] if p.capability_noise else no_noise
             if crisis_core is None:
                 clique = year_first_strike(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
@@ -217,11 +218,23 @@ def structure(system, policy, regime) -> tuple:
     """What the systems of one kernel call must share: everything that is not a
     parameter record's scalar, a belief likelihood, growth or noise (the
     number of powers, the core, the powers that are supranational or nuclear,
-    whether there is a regime and its members).  Dyadic strategies are
+    whether there is a regime, its members and its dated events).  Dyadic strategies are
     shared by construction (one ``Dyadic`` per call)."""
     n = system.n_powers
     return (n, system.core, tuple(system.supranational), tuple(system.nuclear),
-            None if regime is None else tuple(np.flatnonzero(regime.member_mask(n))))
+            None if regime is None else tuple(np.flatnonzero(regime.member_mask(n))),
+            () if regime is None else regime.conditions.events)
+
+
+def event_table(regime) -> np.ndarray:
+    """The regime's dated events as the kernel reads them (``Tables.events``):
+    shape (K, 3) int64, rows ``(0-based year, power, kind code)`` (the code is
+    the kind's index in :data:`~security_regimes._tables.EVENT_KINDS`)."""
+    events = () if regime is None else regime.conditions.events
+    out = np.zeros((len(events), 3), dtype=np.int64)
+    for k, (year, power, kind) in enumerate(events):
+        out[k] = (year - 1, power, EVENT_KINDS.index(kind))
+    return out
 
 
 def likelihoods(misperception: float) -> tuple[np.ndarray, np.ndarray]:
@@ -279,7 +292,7 @@ class Kernel:
         members = regime.member_mask(n) if regime is not None else np.zeros(n, dtype=np.bool_)
         self.tables = ph.Tables(dyadic.act, dyadic.next8, dyadic.start, dyadic.threshold,
                                 like_s, like_e, _mask(n, system.supranational),
-                                _mask(n, system.nuclear), members)
+                                _mask(n, system.nuclear), members, event_table(regime))
         if points is None:  # one setting for every system
             points = [(system, policy, regime, 1)]
         elif any(structure(sy, po, re) != structure(system, policy, regime)

@@ -129,6 +129,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("no_elimination", "f8", "norm.no_elimination",
               "strength of the no-elimination norm"),
     Parameter("readmission", "f8", "norm.readmission", "strength of the readmission norm"),
+    Parameter("conference", "f8", "norm.conference", "strength of the conference norm"),
     Parameter("compensation_share", "f8", "regime.compensation_share",
               "share of a war gain handed to abstaining members"),
     Parameter("regulation", "f8", "conditions.regulation", "Jervis's condition 1"),
@@ -136,12 +137,18 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("war_cost_perception", "f8", "conditions.war_cost_perception",
               "Jervis's condition 4 before memory"),
     Parameter("memory_decay", "f8", "derived",
-              "yearly factor of the memory of war, 0.5 ** (1 / half_life)", 1.0),
+              "yearly factor of the memory of war, 0.5 ** (1 / half_life); 1 without", 1.0),
+    Parameter("learning", "f8", "conditions.learning",
+              "share of the memory of war a year's member wars replace with their cost"),
     Parameter("memory_gain", "f8", "conditions.memory_gain",
-              "memory added per unit destroyed in a member war"),
+              "cost of war seen per unit destroyed in member wars"),
     Parameter("adaptation", "f8", "conditions.adaptation",
               "share of the gap to its target a weight closes each year"),
     Parameter("shock_rate", "f8", "conditions.shock_rate", "revisionist turns per power-year"),
+    Parameter("domestic_rate", "f8", "conditions.domestic_rate",
+              "domestic changes of government per power-year"),
+    Parameter("domestic_revisionist", "f8", "conditions.domestic_revisionist",
+              "share of domestic changes that bring a revisionist government"),
     Parameter("formation", "f8", "conditions.threshold",
               "strength at which the regime forms and holds", 1.0),
     Parameter("decline", "f8", "conditions.decline", "exponent of relative decline"),
@@ -164,6 +171,14 @@ _CAST = {"f8": float, "i8": int, "b1": bool}
 _SOURCES = tuple((p, *p.source.partition(".")[::2], _CAST[p.kind]) for p in PARAMETERS)
 
 
+def memory_decay(conditions) -> float:
+    """The yearly factor of the memory of war: ``0.5 ** (1 / half_life)``, 1 when
+    the memory does not fade with time (no regime, or ``half_life`` None)."""
+    if conditions is None or conditions.half_life is None:
+        return 1.0
+    return 0.5 ** (1.0 / conditions.half_life)
+
+
 def pack(system, policy, dyadic, regime=None, constants=None) -> np.record:
     """The parameters of one setting (a record of :data:`PARAMETER_DTYPE`), each read
     from its ``source``.
@@ -182,7 +197,7 @@ def pack_values(system, policy, dyadic, regime=None, constants=None) -> tuple:
         "capability_noise": system.capability_noise > 0,
         "crisis": system.core == "crisis",
         "has_regime": regime is not None,
-        "memory_decay": 0.5 ** (1.0 / cond.half_life) if cond is not None else 1.0,
+        "memory_decay": memory_decay(cond),
     }
     values = []
     for p, head, attr, cast in _SOURCES:
@@ -270,7 +285,7 @@ def pack_rows(settings, dyadic, constants=None) -> np.ndarray:
         "capability_noise": [sy.capability_noise > 0 for sy in systems],
         "crisis": [sy.core == "crisis" for sy in systems],
         "has_regime": [re is not None for re in regimes],
-        "memory_decay": [0.5 ** (1.0 / re.conditions.half_life) if re is not None else 1.0
+        "memory_decay": [memory_decay(re.conditions if re is not None else None)
                          for re in regimes],
     }
     for name, _ in by_head.get("derived", []):
@@ -298,10 +313,10 @@ DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     ("restore", ("n",)),                # [q]: rule 6 restores eliminated q
     ("perceive", ("n", "n")),           # [i, j]: i's error on j's side (normal, via ndtri)
     ("norm_restraint", ("n", "n")),     # [i, j]: the restraint norm binds i toward j
-    ("conference", ("n",)),             # [crisis]: the consultation norm settles it
+    ("conference", ("n",)),             # [crisis]: the conference norm settles it
     ("no_elimination", ("n",)),         # [war]: the no-elimination norm spares the loser
     ("readmission", ("n",)),            # [q]: the readmission norm readmits q
-    ("shock", ("n",)),                  # [q]: q turns revisionist
+    ("shock", ("n",)),                  # [q]: q turns revisionist, or its government changes
     ("honour", ("n",)),                 # [q]: ally q honours its commitment
     ("opportunist", ("n",)),            # [q]: bystander q weighs joining
 )
@@ -311,7 +326,7 @@ DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
 #: others), so that adding them changed no draw of the first-strike core.
 CRISIS_DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     ("resolve", ("n", "n")),            # [i, j]: i's private cost in a crisis with j
-    ("crisis_conference", ("n", "n")),  # [i, j]: a conference settles i's crisis with j
+    ("crisis_conference", ("n", "n")),  # [i, j]: the conference norm settles i's crisis with j
     ("escalate", ("n", "n")),           # [i, j]: i's stand-off with j escalates by accident
 )
 #: First counter of the crisis core's draws (2**62: beyond any year's range).
@@ -418,6 +433,8 @@ MEASURES: tuple[Measure, ...] = (
             "(1: none has declined since the settlement); 0 without a regime"),
     Measure("revisionists", "i8", "powers", "living members that see expansion as their best "
             "security (condition 3)"),
+    Measure("domestic_changes", "i8", "powers", "powers whose government changed this year "
+            "(a revolution or change of regime, drawn or dated); 0 without a regime"),
     Measure("hegemonic_war", "b1", "", "the year's wars involved most great powers and beat the "
             "predominant one (Gilpin 1981)"),
     Measure("regime_in_force", "b1", "", "the regime is in force at the year's end"),

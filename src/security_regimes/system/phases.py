@@ -45,6 +45,7 @@ from .layout import (
     M_CRISIS_WARS,
     M_DECISIVE_WARS,
     M_DEFENDER,
+    M_DOMESTIC_CHANGES,
     M_ELIMINATED,
     M_ESSENTIAL_SURVIVAL,
     M_HEGEMONIC_WAR,
@@ -94,10 +95,12 @@ SystemState = namedtuple("SystemState", (
 #: Tables fixed for a run: the dyadic strategies' ``act`` and ``next8``,
 #: each power's ``start`` state and Bayesian Trust ``threshold`` (NaN if
 #: none), the observation likelihoods ``like_s``/``like_e`` (index: saw
-#: restraint + 2 x certain; 4: restraint rates; 5: belief floor), and the
-#: boolean power masks (N,).
+#: restraint + 2 x certain; 4: restraint rates; 5: belief floor), the
+#: boolean power masks (N,), and the regime's dated events (K, 3) int64:
+#: 0-based year, power, kind (0 a change of government, 1 one that brings a
+#: revisionist government; ``Conditions.events``).
 Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "like_e",
-                               "supranational", "nuclear", "members"))
+                               "supranational", "nuclear", "members", "events"))
 
 #: The year's scratch, reused from year to year: per-power flags (bool, rows
 #: of ``flags``, (len(FLAGS), N)), per-pair flags (``pair_flags``, (.., N, N)),
@@ -122,9 +125,10 @@ FLAG, PAIR_FLAG, VALUE, PAIR_VALUE, WAR, PAIR_CODE = (
     for group, rows in SCRATCH.items())
 Scratch = namedtuple("Scratch", (*SCRATCH, "walk", "mf", "mi", "mb"))
 
-#: The year's draws: the system's stream key, the year's first counter and
-#: the blocks' offsets (:data:`~security_regimes.system.layout.Offsets`).
-Draws = namedtuple("Draws", ("key", "base", "off"))
+#: The year's draws: the system's stream key, the year's first counter, the
+#: blocks' offsets (:data:`~security_regimes.system.layout.Offsets`) and the
+#: 0-based year itself (for dated events).
+Draws = namedtuple("Draws", ("key", "base", "off", "year"))
 
 #: A phase is compiled without the wrappers that make a numba function
 #: callable from Python: they unbox every array of the named tuples and would
@@ -611,7 +615,7 @@ def resolve_crises(s, x, p, dr, bound, n):
     index).  A preventive war is a war; otherwise the target accepts the
     demand when its private cost is at least the demand minus the
     challenger's war share (it yields), or a conference (Kaplan's rule 1,
-    the consultation norm) splits the difference under full information
+    the conference norm) splits the difference under full information
     (a compromise), or the challenger fights when war beats backing down at
     its audience cost, or it backs down (a stalemate) unless the stand-off
     escalates by accident.  Wars get their ``margin``; outcomes go to
@@ -647,9 +651,9 @@ def resolve_crises(s, x, p, dr, bound, n):
                 outcome[i, j] = YIELD
                 continue
             conference = p.rule1 > 0 and draw(dr, dr.off.rule1, i * n + j) < p.rule1
-            if (not conference and bound and p.consultation > 0 and member[i] and member[j]
+            if (not conference and bound and p.conference > 0 and member[i] and member[j]
                     and draw(dr, dr.off.crisis_conference, i * n + j)
-                    < p.consultation * s.weight[i]
+                    < p.conference * s.weight[i]
                     and s.belief[i, j] >= p.comply_belief):
                 conference = True
             if conference:  # split the difference of the range both now see
@@ -1039,7 +1043,7 @@ def fight(s, x, p, dr, t, att, dfd, k_w, total, bound, n):
 def wars(s, x, p, dr, t, total, bound, n):
     """Wars, most valuable attack first: several may start in a year, among
     powers not yet engaged (in a war or a conference); under the
-    consultation norm a crisis between members goes to a conference that
+    conference norm a crisis between members goes to a conference that
     settles it.  Returns the crises settled, the capability destroyed in
     member wars and the most fighters in one war."""
     engaged, lose, member = x.flags[FLAG.engaged], x.flags[FLAG.lose], x.flags[FLAG.member]
@@ -1065,8 +1069,8 @@ def wars(s, x, p, dr, t, total, bound, n):
         crisis = n_wars + n_settled  # this crisis's draws
         engaged[att] = True
         engaged[dfd] = True
-        if (bound and p.consultation > 0 and member[att] and member[dfd] and not p.crisis
-                and draw(dr, dr.off.conference, crisis) < p.consultation * s.weight[att]
+        if (bound and p.conference > 0 and member[att] and member[dfd] and not p.crisis
+                and draw(dr, dr.off.conference, crisis) < p.conference * s.weight[att]
                 and s.belief[att, dfd] >= p.comply_belief):
             n_settled += 1
             x.mi[M_NORM_RESTRAINTS] += 1  # settled in conference: a norm-explained restraint
@@ -1288,30 +1292,55 @@ def classify_wars(x, p, n_start, h, share_h, max_fight, n):
     return hegemonic
 
 
+@step
+def change_government(s, q, revisionist):
+    """A domestic change of government in ``q``: its new government has not
+    internalised the norms (weight 0) and brings its own goals (revisionist
+    or not)."""
+    s.weight[q] = 0.0
+    s.revisionist[q] = revisionist
+
+
 @phase
 def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
     """Formation and decay (:class:`~security_regimes.regimes.Conditions`):
-    the memory of war fades and grows with member wars (and is full after a
-    hegemonic war, which also makes a new settlement); members may turn
-    revisionist; each member's weight moves toward its target (Jervis's
-    conditions times its relative decline); the regime holds while its
-    strength reaches the threshold.  Called only with a regime
-    (:func:`without_regime` otherwise)."""
+    the memory of war changes through experience (a year's member wars replace
+    a share ``learning`` of it with the cost they were seen to have; it is full
+    after a hegemonic war, which also makes a new settlement; it fades with
+    time only with a ``half_life``); powers turn revisionist, or their
+    governments change (drawn at ``domestic_rate``, or dated); each member's
+    weight moves toward its target (Jervis's conditions times its relative
+    decline); the regime holds while its strength reaches the threshold.
+    Called only with a regime (:func:`without_regime` otherwise)."""
     alive0 = x.flags[FLAG.alive0]
     strength = 0.0
     held = False
     c, al, rs = s.cap, s.alive, s.ref_share
     total = total_of(c, n)
     mem = s.memory[0] * p.memory_decay
-    if member_destroyed > 0:  # wars with members on both sides
-        mem = mem + p.memory_gain * member_destroyed / total
+    if member_destroyed > 0:  # wars with members on both sides: a new lesson
+        seen = min(p.memory_gain * member_destroyed / total, 1.0)
+        mem = mem + p.learning * (seen - mem)
     if hegemonic:  # war is never seen as costlier than right after one
         mem = 1.0
     s.memory[0] = min(mem, 1.0)
-    if p.shock_rate > 0:
+    changes = 0
+    if p.shock_rate > 0 or p.domestic_rate > 0:  # one draw: at most one event a year
         for q in range(n):
-            if al[q] and draw(dr, dr.off.shock, q) < p.shock_rate:
+            if not al[q]:
+                continue
+            u = draw(dr, dr.off.shock, q)
+            if u < p.shock_rate:
                 s.revisionist[q] = True
+            elif u >= 1.0 - p.domestic_rate:
+                change_government(s, q, u >= 1.0 - p.domestic_rate * p.domestic_revisionist)
+                changes += 1
+    for k in range(t.events.shape[0]):
+        q = t.events[k, 1]
+        if t.events[k, 0] == dr.year and al[q]:
+            change_government(s, q, t.events[k, 2] == 1)
+            changes += 1
+    x.mi[M_DOMESTIC_CHANGES] = changes
     for q in range(n):  # a settlement: after a hegemonic war, or on restoration
         if al[q] and (hegemonic or not alive0[q]):
             rs[q] = c[q] / total
@@ -1367,6 +1396,7 @@ def without_regime(x):
     x.mf[M_REGIME_COST] = 0.0
     x.mf[M_REGIME_DECLINE] = 0.0
     x.mi[M_REVISIONISTS] = 0
+    x.mi[M_DOMESTIC_CHANGES] = 0
     x.mb[M_MEMBER_WAR] = x.mb[M_WAR]
 
 

@@ -54,13 +54,13 @@ def _qp_int(key: str, default: int, lo: int, hi: int) -> int:
 
 @st.cache_data(show_spinner="running...", max_entries=32)
 def run(name: str, systems: int, years: int, seed: int, misperception: float,
-        relative_gains: float, half_life: float | None):
+        relative_gains: float, learning: float | None):
     scn = SCENARIOS[name]
     scn = replace(scn, system=replace(scn.system, misperception=misperception,
                                       relative_gains=relative_gains))
-    if half_life is not None and scn.regime is not None:
+    if learning is not None and scn.regime is not None:
         scn = replace(scn, regime=replace(scn.regime, conditions=replace(
-            scn.regime.conditions, half_life=half_life)))
+            scn.regime.conditions, learning=learning)))
     r = scn.run(seed=seed, systems=systems, years=years)
     cf = r.counterfactual
     return (r.outcomes(), r.autonomy_by_year(), r.result.capability_frame(),
@@ -88,11 +88,11 @@ if mode == "Scenario":
     mis = st.sidebar.slider("misperception", 0.0, 0.5, float(scn.system.misperception), 0.01)
     rel = st.sidebar.slider("relative gains (competitiveness)", 0.0, 1.0,
                             float(scn.system.relative_gains), 0.05)
-    half = None
+    learn = None
     if scn.regime is not None:
-        half = st.sidebar.slider("memory half-life (years)", 1.0, 100.0,
-                                 float(scn.regime.conditions.half_life), 1.0)
-    params = (name, systems, years, int(seed), mis, rel, half)
+        learn = st.sidebar.slider("learning from new wars (share of the memory of war)", 0.0,
+                                  1.0, float(scn.regime.conditions.learning), 0.05)
+    params = (name, systems, years, int(seed), mis, rel, learn)
     if st.sidebar.button("Run", type="primary") or qp.get("run") == "1":
         st.session_state["ran"] = params  # results stay while the history slider moves
     if st.session_state.get("ran") == params:
