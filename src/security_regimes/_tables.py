@@ -19,7 +19,7 @@ from ._settings import Setting, Settings
 
 #: The regime's norms (:mod:`security_regimes.regimes.regime`), in one list.
 NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmission",
-         "conference")
+         "conference", "collective")
 #: The decision cores of the system year (``System.core``).
 CORES = ("first_strike", "crisis")
 #: The longest run, in years.
@@ -127,6 +127,8 @@ EVENT_KINDS = ("domestic", "revisionist")
 CONDITIONS_SETTINGS = Settings([
     Setting("regulation", "number", "(1) How much the powers want a regulated environment",
             0, 1),
+    Setting("regulation_from_war", "flag", "(1) is regulation times what a war among the "
+            "members would destroy (derived from interests)"),
     Setting("shared_value", "number",
             "(2) How far each believes the others value mutual security", 0, 1),
     Setting("revisionist", "indices", "(3) Powers that seek security in expansion",

@@ -48,7 +48,7 @@ def test_model_names_and_results_match_the_library():
                                                  "regime.conditions.half_life"]
     assert {lev.name for lev in m.levers} == {f"regime.norms.{n}" for n in (
         "restraint", "consultation", "compensation", "no_elimination", "readmission",
-        "conference")}
+        "conference", "collective")}
     with SequentialEvaluator(m) as ev:
         experiments, outcomes = perform_experiments(m, scenarios=3, policies=1, evaluator=ev)
     assert outcomes["war_frequency"].shape == (3,)

@@ -149,3 +149,50 @@ def test_dated_events_happen_in_their_year_in_every_run():
     np.testing.assert_array_equal(changes[:, 32], alive_end[:, 32, 2:5].sum(axis=1))
     quiet = [y for y in range(40) if y not in (14, 32, 36)]
     assert changes[:, quiet].sum() == 0 and changes[:, 14].sum() > 0
+
+
+def test_superpower_support_is_derived_from_the_cost_of_war_and_formation_is_an_output():
+    """Condition 1 of the Basic Principles is what the shortest decided war between
+    the two would destroy (not an input), so whether the regime forms follows
+    from what the superpowers come to believe of each other."""
+    from security_regimes.system.model import derived_regulation
+
+    scn = get_scenario("superpower_bipolar")
+    assert scn.regime.conditions.regulation_from_war and scn.regime.members == (0, 1)
+    sy = scn.system
+    living = np.array([[True, True] + [False] * (sy.n_powers - 2)])
+    want = 1 - (1 - sy.nuclear_cost) ** sy.decisive_lead
+    np.testing.assert_allclose(derived_regulation(sy, living)[0, :2], want)
+    conventional = derived_regulation(sy.with_(nuclear=()), living)[0, 0]
+    assert conventional == pytest.approx(1 - (1 - sy.war_cost) ** sy.decisive_lead)
+    assert conventional < want
+    formed = {}
+    for prior, mis in ((0.9, 0.0), (0.2, 0.3)):
+        s = replace(scn, system=sy.with_(belief_prior=prior, misperception=mis))
+        formed[prior] = s.simulate(seed=1, systems=200).summary.formation_year.notna().mean()
+    assert formed[0.9] > 0.3 and formed[0.2] < formed[0.9]
+    # Started at its target (initial_weight None), a weight is regulation x trust x cost.
+    cond = replace(scn.regime.conditions, initial_weight=None)
+    r = simulate(sy.with_(belief_prior=0.9), years=1, systems=3, seed=1, policy=scn.policy,
+                 regime=replace(scn.regime, conditions=cond))
+    assert r.measures["regime_strength"][:, 0].max() > 0.5
+
+
+def test_members_act_jointly_against_a_violator_and_are_expected_to():
+    """Power 0 (0.55) attacks power 1 (0.15); powers 2 and 3 stand by without the
+    regime in force.  With the collective-action norm at full strength (weights
+    1), both side with the victim, and the attacker counted on it: the
+    capability it expected to face includes theirs."""
+    reg = Regime(norms={"collective": 1.0}, conditions=Conditions(threshold=0.0))
+    kw = dict(first_strike=1.0, threat_share=1.0, predominance_share=1.0, opportunism=0.0)
+    fights = {}
+    for bound in (False, True):
+        s, x, _ = after(6, (0.55, 0.15, 0.15, 0.15), Policy("waltz"), reg, in_force=bound,
+                        weight=1.0, **kw)
+        assert x.war_index[ph.WAR.war_att][0] == 0 and x.war_index[ph.WAR.war_dfd][0] == 1
+        wid, on_a = x.war_index[ph.WAR.wid], x.flags[ph.FLAG.on_a]
+        fights[bound] = [bool(wid[q] == 0 and not on_a[q]) for q in range(4)]
+        punish = x.pair_values[ph.PAIR_VALUE.punish, 0, 1]
+        assert punish == pytest.approx(0.3 if bound else 0.0)
+    assert fights[False] == [False, True, False, False]
+    assert fights[True] == [False, True, True, True]

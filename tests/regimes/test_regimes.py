@@ -199,3 +199,10 @@ def test_the_three_knobs_together_make_regimes_harder_to_form():
     assert both.loc[("all", 1.0), "conflict_lo"] > both.loc[("all", 0.0), "conflict_hi"]
     for knob in ("competitiveness", "uncertainty"):
         assert both.loc[(knob, 1.0), "formed"] < both.loc[(knob, 0.0), "formed"]
+
+
+def test_member_mask_marks_exactly_the_members():
+    assert Regime(members=(0, 2)).member_mask(4).tolist() == [True, False, True, False]
+    assert Regime().member_mask(3).tolist() == [True, True, True]
+    with pytest.raises(ValueError, match=r"power indices in \[0, 2\)"):
+        Regime(members=(0, 2)).member_mask(2)

@@ -191,6 +191,17 @@ def ref_punishers(w, cfg, u):
                                if (q, i) in punisher and not allied[i][q] and q != j
                                and not (join[q] and join[j]))
                    for i in range(n) for j in range(n)}
+    # Collective action (regime in force): a member attacking a member expects
+    # every other member outside both sides to join the victim with
+    # probability collective x its weight.
+    if cfg.regime is not None and w["in_force"] and cfg.norm("collective") > 0:
+        member = w["member"]
+        for i, j in _pairs(n):
+            if member[i] and member[j] and not (join[i] and join[j]):
+                w["punish"][i, j] += sum(
+                    cfg.norm("collective") * w["weight"][q] * w["cap"][q] for q in range(n)
+                    if q not in (i, j) and member[q] and (q, i) not in punisher
+                    and not (join[q] and (join[i] or join[j])))
 
 
 def ref_decide(w, cfg, u, seen=None):
@@ -483,6 +494,13 @@ def _sides(w, cfg, u, att, dfd):
                  and (q, att) in w["punisher"]]
     for q in punishers:
         d_side[q] = True
+    member = w["member"]
+    if (cfg.regime is not None and w["in_force"] and cfg.norm("collective") > 0
+            and member[att] and member[dfd]):
+        for q in range(n):  # the collective-action norm: members side with the victim
+            if (member[q] and w["alive"][q] and not engaged[q] and not a_side[q]
+                    and not d_side[q] and u["collective"][q] < cfg.norm("collective") * w["weight"][q]):
+                d_side[q] = True
 
     def strength(side_):
         return sum(cap[q] for q in range(n) if side_[q])
@@ -876,8 +894,14 @@ def ref_update_regime(w, cfg, u):
         ratio = cap[i] / total / rs if rs > 0 else 1.0
         falls[i] = ratio ** c.decline if ratio < 1.0 and c.decline > 0 else 1.0
         target = 0.0
+        regulation = c.regulation
+        if c.regulation_from_war:  # times what the shortest decided war with each destroys
+            s_ = cfg.system
+            lost = [1 - (1 - (s_.nuclear_cost if i in s_.nuclear and j in s_.nuclear
+                              else s_.war_cost)) ** s_.decisive_lead for j in others]
+            regulation *= sum(lost) / len(lost) if lost else 0.0
         if living[i] and not w["revisionist"][i]:
-            target = c.regulation * c.shared_value * trust[i] * cost * falls[i]
+            target = regulation * c.shared_value * trust[i] * cost * falls[i]
         weight[i] = weight[i] + c.adaptation * (target - weight[i])
     w["weight"] = weight
     n_living = sum(living)

@@ -119,6 +119,8 @@ def _through_crises(s, x, p, t, dr, g, seen, n):
     ph.ally(s, x, p, dr, total, n)
     ph.reply(s, x, p, dr, t, n)
     ph.punishers(s, x, n)
+    if bound and p.collective > 0:
+        ph.collective_security(s, x, p, n)
     dyads = ph.crises(s, x, p, dr, t, seen, bound, n)
     ph.resolve_crises(s, x, p, dr, bound, n)
     return dyads

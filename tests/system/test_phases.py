@@ -51,6 +51,8 @@ def run_phases(stop, s, x, p, t, dr, growth_factor, seen, n):
         ph.reply(s, x, p, dr, t, n)
     if stop >= 4:
         ph.punishers(s, x, n)
+        if bound and p.collective > 0:
+            ph.collective_security(s, x, p, n)
     if stop >= 5:
         out[5] = ph.decide(s, x, p, dr, t, seen, int(out[0]), bound, n)
     if stop >= 6:

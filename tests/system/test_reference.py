@@ -47,9 +47,11 @@ def random_state(rng, B, N, dyadic):
 def random_regime(rng, n, members):
     """A regime with every norm, over all powers (``members="all"``) or every second one."""
     return Regime(members=None if members == "all" else tuple(range(0, n, 2)),
-                  norms={"restraint": 0.8, "consultation": 0.6, "conference": 0.4, "compensation": 0.7,
+                  norms={"restraint": 0.8, "consultation": 0.6, "conference": 0.4, "collective": 0.6, "compensation": 0.7,
                          "no_elimination": 0.9, "readmission": 0.5},
-                  conditions=Conditions(shock_rate=0.1, domestic_rate=0.15,
+                  conditions=Conditions(regulation=float(rng.uniform(0.5, 1)),
+                                        regulation_from_war=bool(rng.integers(2)),
+                                        shock_rate=0.1, domestic_rate=0.15,
                                         domestic_revisionist=float(rng.choice([0.0, 0.4, 1.0])),
                                         events=tuple((y, y % n, ("domestic", "revisionist")[y % 2])
                                                      for y in range(1, 101, 3)),

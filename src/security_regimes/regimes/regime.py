@@ -23,6 +23,11 @@ Norms (decision points of the system year, :mod:`security_regimes.system.model`)
 * ``no_elimination``: a victorious member does not press on to eliminate a
   beaten member.
 * ``readmission``: a defeated member is readmitted as a partner at once.
+* ``collective``: members act jointly against a violator: when a member
+  attacks a member, each other member not yet at war sides with the victim
+  (probability ``strength x weight``), and every member expects it when it
+  weighs an attack on a member (Slantchev 2005; the Concert's joint action,
+  as against Mehemet Ali in 1840).
 
 (Before issue 26's split, ``consultation`` also held the conference; a regime
 written with ``consultation`` alone now has no conferences: add ``conference``.)
@@ -63,6 +68,15 @@ class Conditions:
     ----------
     regulation : float in [0, 1]
         (1) How much the great powers want a more regulated environment.
+    regulation_from_war : bool
+        Derive condition 1 from interests: ``regulation`` times each member's
+        mean over the other members of the share of its capability the
+        shortest decided war with that member would destroy,
+        ``1 - (1 - rate) ** decisive_lead`` (``nuclear_cost`` between nuclear
+        powers, ``war_cost`` otherwise;
+        :func:`security_regimes.system.model.derived_regulation`): where war
+        would be ruinous, restraint is self-interested (nuclear chicken) and
+        so is the wish for rules.
     shared_value : float in [0, 1]
         (2) How far each believes the others share its value on mutual
         security.  Multiplied by the share of the other members that each
@@ -129,6 +143,7 @@ class Conditions:
     """
 
     regulation: float = 1.0
+    regulation_from_war: bool = False
     shared_value: float = 1.0
     revisionist: tuple[int, ...] = ()
     shock_rate: float = 0.0
@@ -187,13 +202,13 @@ class Regime:
 
     def member_mask(self, n: int) -> np.ndarray:
         mask = np.zeros(n, dtype=bool)
+        if any(not 0 <= p < n for _, p, _ in self.conditions.events):
+            raise ValueError(f"regime conditions.events: powers must be indices in [0, {n})")
         if self.members is None:
             mask[:] = True
         else:
             if any(not 0 <= i < n for i in self.members):
                 raise ValueError(f"regime members must be power indices in [0, {n})")
-        if any(not 0 <= p < n for _, p, _ in self.conditions.events):
-            raise ValueError(f"regime conditions.events: powers must be indices in [0, {n})")
             mask[list(self.members)] = True
         return mask
 

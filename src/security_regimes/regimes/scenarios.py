@@ -374,12 +374,16 @@ def _basic_principles() -> Regime:
     return Regime(
         name="Basic Principles of Relations (1972)",
         norms={"restraint": 1.0, "consultation": 1.0, "conference": 1.0},
-        members=None,
+        members=(0, 1),  # the signatories: the United States and the Soviet Union
         principles=("peaceful coexistence",),
         rules=("prevent situations that could cause a dangerous exacerbation of relations",
                "efforts to obtain unilateral advantage at the expense of the other are "
                "inconsistent with these objectives"),
-        conditions=Conditions(regulation=0.5, shared_value=0.3, war_cost_perception=1.0),
+        # Support estimated, not set: condition 1 follows from what a war between
+        # the two would destroy (derived), condition 2 from what each comes to
+        # believe of the other (trust; shared value itself not discounted).
+        conditions=Conditions(regulation=1.0, regulation_from_war=True, shared_value=1.0,
+                              war_cost_perception=1.0),
     )
 
 
@@ -579,7 +583,10 @@ def _catalogue() -> dict[str, Scenario]:
         Scenario(
             "superpower_bipolar",
             "Two nuclear superpowers (war between them destroys 95% of both) and five small "
-            "states of the periphery, with the 1972 Basic Principles as declared norms.  The "
+            "states of the periphery, with the 1972 Basic Principles as norms between the "
+            "two, their support estimated rather than set: condition 1 derived from what a "
+            "war between them would destroy (regulation_from_war), condition 2 from their "
+            "beliefs (shared value 1).  The "
             "superpower dyad's stage game follows from these stakes (`regimes schelling "
             "superpower_bipolar --pair 0,1`); `regimes paradox` runs it against the same "
             "world without nuclear weapons.",

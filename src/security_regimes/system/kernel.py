@@ -74,6 +74,8 @@ def _opening(s, x, p, t, dr, growth_factor, n):
     h, share_h, n_join, clique = ph.ally(s, x, p, dr, total, n)        # 2. alliances
     ph.reply(s, x, p, dr, t, n)                                        # 3. replies
     ph.punishers(s, x, n)
+    if bound and p.collective > 0:
+        ph.collective_security(s, x, p, n)
     return bound, n_start, growth, total, h, share_h, n_join, clique
 
 

@@ -130,9 +130,12 @@ PARAMETERS: tuple[Parameter, ...] = (
               "strength of the no-elimination norm"),
     Parameter("readmission", "f8", "norm.readmission", "strength of the readmission norm"),
     Parameter("conference", "f8", "norm.conference", "strength of the conference norm"),
+    Parameter("collective", "f8", "norm.collective", "strength of the collective-action norm"),
     Parameter("compensation_share", "f8", "regime.compensation_share",
               "share of a war gain handed to abstaining members"),
     Parameter("regulation", "f8", "conditions.regulation", "Jervis's condition 1"),
+    Parameter("regulation_from_war", "b1", "conditions.regulation_from_war",
+              "condition 1 scaled by what a war among the members would destroy"),
     Parameter("shared_value", "f8", "conditions.shared_value", "Jervis's condition 2"),
     Parameter("war_cost_perception", "f8", "conditions.war_cost_perception",
               "Jervis's condition 4 before memory"),
@@ -328,6 +331,8 @@ CRISIS_DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     ("resolve", ("n", "n")),            # [i, j]: i's private cost in a crisis with j
     ("crisis_conference", ("n", "n")),  # [i, j]: the conference norm settles i's crisis with j
     ("escalate", ("n", "n")),           # [i, j]: i's stand-off with j escalates by accident
+    # Later blocks of either core, in this range so as to change no earlier draw.
+    ("collective", ("n",)),             # [q]: member q sides with a member attacked by one
 )
 #: First counter of the crisis core's draws (2**62: beyond any year's range).
 CRISIS_COUNTERS = 2**62

@@ -247,7 +247,7 @@ def initial_state(system: System, batch: int, regime=None, dyadic: Dyadic | None
         state.memory = np.full(batch, c.memory)
         state.revisionist = revisionist
         state.ref_share = cap / cap.sum(axis=1, keepdims=True)
-        target = _regime_target(regime, state, n)
+        target = _regime_target(regime, state, n, system)
         state.weight = target if c.initial_weight is None else np.where(
             regime.member_mask(n)[None, :] & ~revisionist, c.initial_weight, 0.0)
         state.in_force = regime_strength(regime, state) >= c.threshold
@@ -283,17 +283,37 @@ def member_trust(belief: np.ndarray, member: np.ndarray) -> np.ndarray:
     return np.where(n > 0, s / np.maximum(n, 1), 1.0)
 
 
-def _regime_target(regime, state: State, n: int) -> np.ndarray:
+def derived_regulation(system, living: np.ndarray) -> np.ndarray:
+    """Jervis's condition 1 derived from interests, (B, N): each member's mean,
+    over the other living members ``j``, of the share of its capability the
+    shortest decided war with ``j`` destroys, ``1 - (1 - rate) ** decisive_lead``
+    (``rate`` is ``nuclear_cost`` between two nuclear powers, ``war_cost``
+    otherwise).  Where war would destroy much, restraint is in each member's
+    own interest (nuclear chicken), and the wish for a regulated environment
+    follows from it.  0 with no other member.  ``living``: (B, N) bool."""
+    n = system.n_powers
+    nuclear = np.zeros(n, dtype=bool)
+    nuclear[list(system.nuclear)] = True
+    rate = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, system.war_cost)
+    destroyed = 1.0 - (1.0 - rate) ** system.decisive_lead  # (N, N)
+    other = living[:, None, :] & living[:, :, None] & ~np.eye(n, dtype=bool)[None]
+    k = other.sum(axis=2)
+    return np.where(k > 0, (other * destroyed[None]).sum(axis=2) / np.maximum(k, 1), 0.0)
+
+
+def _regime_target(regime, state: State, n: int, system) -> np.ndarray:
     """Jervis's conditions -> each member's target internalisation weight, (B, N)."""
     c = regime.conditions
     living = regime.member_mask(n)[None, :] & state.alive
+    regulation = c.regulation * (derived_regulation(system, living) if c.regulation_from_war
+                                 else 1.0)  # condition 1
     trust = member_trust(state.belief, living)  # condition 2, from beliefs
     cost = np.minimum(c.war_cost_perception + state.memory, 1.0)  # condition 4
     share = state.cap / state.cap.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(state.ref_share > 0, share / state.ref_share, 1.0)
     fall = np.minimum(ratio, 1.0) ** c.decline  # relative decline since the settlement
-    target = c.regulation * c.shared_value * trust * cost[:, None] * fall  # conditions 1, 2, 4
+    target = regulation * c.shared_value * trust * cost[:, None] * fall  # conditions 1, 2, 4
     return np.where(living & ~state.revisionist, target, 0.0)  # condition 3
 
 

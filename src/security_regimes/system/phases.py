@@ -336,6 +336,31 @@ def punishers(s, x, n):
                 punish[i, j] = every
 
 
+@phase
+def collective_security(s, x, p, n):
+    """Under the collective-action norm (the regime in force) a member expects
+    the other members to side with any member it attacks, each with
+    probability ``collective x`` its weight: ``punish[i, j]`` (the capability
+    expected to join ``j`` against ``i``) gains their expected capability
+    (members not on a side already: not allied with ``i`` or ``j``, not
+    punishing ``i`` already)."""
+    member, join = x.flags[FLAG.member], x.flags[FLAG.join]
+    punisher, punish = x.pair_flags[PAIR_FLAG.punisher], x.pair_values[PAIR_VALUE.punish]
+    c = s.cap
+    for i in range(n):
+        if not member[i]:
+            continue
+        for j in range(n):
+            if j == i or not member[j] or (join[i] and join[j]):
+                continue
+            extra = 0.0
+            for q in range(n):
+                if (q != i and q != j and member[q] and not punisher[q, i]
+                        and not (join[q] and (join[i] or join[j]))):
+                    extra += p.collective * s.weight[q] * c[q]
+            punish[i, j] += extra
+
+
 # --- 4. Decisions -----------------------------------------------------------
 
 @step
@@ -775,12 +800,15 @@ def joining_value(s, x, p, q, own, enemy, win, other_side, main, nuclear, n):
 
 
 @phase
-def join_war(s, x, p, dr, t, att, dfd, total, n):
+def join_war(s, x, p, dr, t, att, dfd, total, bound, n):
     """The sides of the war of ``att`` on ``dfd`` (the ``a_side`` and ``d_side`` flags):
     allies that honour the alliance, the attacker's victims that punish it,
-    rule 4's and the balancer's third parties, then opportunists where
-    joining pays.  Returns the punishers who joined and the sides' capabilities."""
+    members that side with a member attacked by a member (the collective-action
+    norm, ``collective x weight``, while the regime is in force), rule 4's and
+    the balancer's third parties, then opportunists where joining pays.
+    Returns the punishers who joined and the sides' capabilities."""
     a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
+    member = x.flags[FLAG.member]
     join, punisher = x.flags[FLAG.join], x.pair_flags[PAIR_FLAG.punisher]
     c, al = s.cap, s.alive
     for q in range(n):
@@ -803,6 +831,11 @@ def join_war(s, x, p, dr, t, att, dfd, total, n):
         if punisher[q, att] and not engaged[q] and not a_side[q] and not d_side[q]:
             d_side[q] = True
             n_punishing += 1
+    if bound and p.collective > 0 and member[att] and member[dfd]:
+        for q in range(n):  # members act jointly against the violator
+            if (member[q] and al[q] and not engaged[q] and not a_side[q] and not d_side[q]
+                    and draw(dr, dr.off.collective, q) < p.collective * s.weight[q]):
+                d_side[q] = True
     a_cap = side_sum(c, a_side, n)
     d_cap = side_sum(c, d_side, n)
     a_stronger = a_cap >= d_cap
@@ -992,7 +1025,7 @@ def fight(s, x, p, dr, t, att, dfd, k_w, total, bound, n):
     a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
     losers, member, on_a = x.war_index[WAR.losers], x.flags[FLAG.member], x.flags[FLAG.on_a]
     wid = x.war_index[WAR.wid]
-    n_punishing, a_cap, d_cap = join_war(s, x, p, dr, t, att, dfd, total, n)
+    n_punishing, a_cap, d_cap = join_war(s, x, p, dr, t, att, dfd, total, bound, n)
     c = s.cap
     n_in = 0
     nuclear_a, nuclear_d = False, False
@@ -1350,12 +1383,18 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
     for i in range(n):
         living = t.members[i] and al[i]
         n_o, s_o = 0, 0
+        at_stake = 0.0  # what a war with each other member would destroy of i
         for j in range(n):
             if living and j != i and t.members[j] and al[j]:
                 n_o += 1
                 if s.belief[i, j] >= p.comply_belief:
                     s_o += 1
+                rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
+                at_stake += 1.0 - (1.0 - rate) ** p.decisive_lead
         trust = s_o / n_o if n_o > 0 else 1.0
+        regulation = p.regulation
+        if p.regulation_from_war:  # times the mean share a war with another member destroys
+            regulation = regulation * (at_stake / n_o if n_o > 0 else 0.0)
         target = 0.0
         fall = 1.0
         if living:
@@ -1363,7 +1402,7 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
             if ratio < 1.0 and p.decline > 0:
                 fall = ratio ** p.decline
         if living and not s.revisionist[i]:
-            target = p.regulation * p.shared_value * trust * cost * fall
+            target = regulation * p.shared_value * trust * cost * fall
         s.weight[i] = s.weight[i] + p.adaptation * (target - s.weight[i])
         if living:
             n_m += 1
