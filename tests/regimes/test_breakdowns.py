@@ -93,3 +93,18 @@ def test_the_measures_say_what_the_strength_is_made_of():
     none = sr.run_scenario("waltz_balance", seed=1, systems=5, years=5)
     assert none.regime_breakdowns().empty
     assert not none.result.measures["regime_weight"].any()
+
+
+def test_per_run_spells_breakdowns_and_tenure_agree_with_the_breakdown_table():
+    r = sr.run_scenario("concert_of_europe", seed=2, systems=100, years=60)
+    s = r.result.summary
+    table = r.regime_breakdowns()
+    assert s.regime_breakdowns.sum() == len(table) > 0
+    np.testing.assert_array_equal(
+        s.regime_breakdowns.to_numpy(),
+        table.groupby("run").size().reindex(range(len(s)), fill_value=0).to_numpy())
+    assert ((s.regime_spells - s.regime_breakdowns) == s.regime_holds.astype(int)).all()
+    some = s.regime_spells > 0
+    np.testing.assert_allclose(s.regime_tenure[some], (s.regime_years / s.regime_spells)[some])
+    assert s.regime_tenure[~some].isna().all()
+    assert s.domestic_changes.sum() == r.result.measures["domestic_changes"].sum() > 0

@@ -133,7 +133,8 @@ RUN_OUTCOMES = {
     "member_wars", "settled", "regime_holds", "formation_year", "regime_years",
     "first_member_war", "wars", "system_wars", "hegemonic_wars", "cooperation_per_pair_year",
     "wars_per_dyad_year", "crises_per_pair_year", "crisis_war_share", "yield_share",
-    "stalemate_share", "compromise_share", "preventive_wars",
+    "stalemate_share", "compromise_share", "preventive_wars", "regime_spells",
+    "regime_breakdowns", "regime_tenure", "domestic_changes",
 }
 
 

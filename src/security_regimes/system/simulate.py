@@ -341,6 +341,10 @@ def summary_columns(m: dict[str, np.ndarray], system_ids: np.ndarray, years: int
     hegemonic = m["max_share"] >= 0.5
     first = _first_year(hegemonic)
     holds = m["regime_in_force"]
+    began = holds.copy()
+    began[:, 1:] &= ~holds[:, :-1]
+    spells = began.sum(axis=1)
+    ended = spells - holds[:, -1] if holds.shape[1] else spells
     wars = m["wars"].sum(axis=1)  # several may start in a year
     pair_years = m["pairs"].sum(axis=1)
     crises = m["crises"].sum(axis=1)
@@ -382,6 +386,13 @@ def summary_columns(m: dict[str, np.ndarray], system_ids: np.ndarray, years: int
         # reaches the threshold; NaN if never); held: years in force.
         "formation_year": _first_year(holds),
         "regime_years": holds.sum(axis=1),
+        # Spells in force: how many began, how many ended before the run did
+        # (breakdowns), and their mean length (tenure; a spell still in force at
+        # the end counts to the end, so tenure is censored; NaN if none).
+        "regime_spells": spells,
+        "regime_breakdowns": ended,
+        "regime_tenure": _ratio(holds.sum(axis=1), spells),
+        "domestic_changes": m["domestic_changes"].sum(axis=1),
         "first_member_war": _first_year(m["member_war"]),
         "system_wars": m["system_war"].sum(axis=1),
         "war_years": m["war"].sum(axis=1),
