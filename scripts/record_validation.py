@@ -38,6 +38,18 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
+def provenance(script: str) -> dict:
+    """When, where and from what a record was made."""
+    from security_regimes import __version__
+
+    return {"date": datetime.now(UTC).date().isoformat(), "package_version": __version__,
+            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                     capture_output=True, text=True).stdout.strip(),
+            "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python "
+                       f"{platform.python_version()}",
+            "script": script}
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
     return json.loads(df.to_json(orient="records"))
 
@@ -105,19 +117,13 @@ def main() -> None:
     ap.add_argument("--with-regime", action="store_true",
                     help="also run examples/calibrate_regime.toml (about 20 minutes)")
     args = ap.parse_args()
-    from security_regimes import __version__
     from security_regimes.experiments.calibrate import identifiability
     from security_regimes.experiments.contrasts import contrasts_over_posterior
 
     work = Path(tempfile.mkdtemp(prefix="validation-"))
     t0 = time.perf_counter()
-    rec = {"date": datetime.now(UTC).date().isoformat(), "package_version": __version__,
-           "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                    capture_output=True, text=True).stdout.strip(),
-           "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python "
-                      f"{platform.python_version()}",
-           "script": "python scripts/record_validation.py"
-                     + (" --with-regime" if args.with_regime else "")}
+    rec = provenance("python scripts/record_validation.py"
+                     + (" --with-regime" if args.with_regime else ""))
     rec["concert"] = calibration("calibrate_concert.toml", work / "calibration")
     rec["concert_run"] = calibrated_run(work / "calibration")
     rec["base"] = calibration("calibrate_base.toml", work / "calibration_base")

@@ -1,0 +1,61 @@
+"""Run the crisis core's calibration behind docs/crisis.md and record its results.
+
+Like ``scripts/record_validation.py`` (whose helpers it uses): the fit takes
+about a minute, too slow for every docs build, so this script runs it and
+writes what the page shows, with the date, the commit and the commands, to
+``docs/recorded/crisis.json``; the page renders from that file.
+
+    .venv/bin/python scripts/record_crisis.py        # about 2 minutes on 2 cores
+
+It runs, with seed 1:
+
+    regimes calibrate examples/calibrate_crisis.toml --out DIR
+    regimes run DIR/calibrated.toml --systems 1000 --seed 1   (history and crisis checks)
+    regimes dilemmas DIR/calibrated.toml
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from record_validation import ROOT, _records, calibration, provenance  # noqa: E402
+
+
+def calibrated_crisis_run(directory: Path) -> dict:
+    """1,000 runs of the calibrated crisis scenario: history, crises by period, games."""
+    from security_regimes.experiments.files import load_scenario_file
+    from security_regimes.regimes.history import crisis_check, history_check
+    from security_regimes.regimes.scenarios import pair_games
+
+    scn, _ = load_scenario_file(directory / "calibrated.toml")
+    r = scn.run(seed=1, systems=1000)
+    h = history_check(r)
+    games = pair_games(scn, "crisis")
+    return {"runs": 1000, "history": _records(h), "crises": _records(crisis_check(r)),
+            "games": _records(games[["power", "other", "game", "dilemma"]]),
+            "dilemma_pairs": int(games.dilemma.sum()), "pairs": len(games)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "recorded" / "crisis.json")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="crisis-"))
+    t0 = time.perf_counter()
+    rec = provenance("python scripts/record_crisis.py")
+    rec["fit"] = calibration("calibrate_crisis.toml", work / "calibration")
+    rec["run"] = calibrated_crisis_run(work / "calibration")
+    rec["seconds"] = time.perf_counter() - t0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rec, indent=1, default=float) + "\n")
+    print(f"written {args.out} in {rec['seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
