@@ -17,14 +17,13 @@ It runs, with seed 1:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from record_validation import ROOT, _records, calibration, provenance  # noqa: E402
+from record_validation import ROOT, _records, calibration, provenance, write  # noqa: E402
 
 
 def calibrated_crisis_run(directory: Path) -> dict:
@@ -51,10 +50,7 @@ def main() -> None:
     rec = provenance("python scripts/record_crisis.py")
     rec["fit"] = calibration("calibrate_crisis.toml", work / "calibration")
     rec["run"] = calibrated_crisis_run(work / "calibration")
-    rec["seconds"] = time.perf_counter() - t0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rec, indent=1, default=float) + "\n")
-    print(f"written {args.out} in {rec['seconds']:.0f} s")
+    write(rec, args.out, t0)
 
 
 if __name__ == "__main__":

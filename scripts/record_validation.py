@@ -50,6 +50,14 @@ def provenance(script: str) -> dict:
             "script": script}
 
 
+def write(rec: dict, out: Path, t0: float) -> None:
+    """Write a record as JSON, with the seconds it took since ``t0``."""
+    rec["seconds"] = time.perf_counter() - t0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(rec, indent=1, default=float) + "\n")
+    print(f"written {out} in {rec['seconds']:.0f} s")
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
     return json.loads(df.to_json(orient="records"))
 
@@ -138,10 +146,7 @@ def main() -> None:
     _, summary = contrasts_over_posterior(work / "calibration", draws=100, systems=100)
     rec["contrasts"] = {"draws": 100, "systems": 100, "seconds": time.perf_counter() - t,
                         "table": _records(summary)}
-    rec["seconds"] = time.perf_counter() - t0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rec, indent=1, default=float) + "\n")
-    print(f"written {args.out} in {rec['seconds']:.0f} s")
+    write(rec, args.out, t0)
 
 
 if __name__ == "__main__":
