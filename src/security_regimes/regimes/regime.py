@@ -95,10 +95,9 @@ class Conditions:
         own goals: it is revisionist with probability ``domestic_revisionist``
         and not revisionist otherwise.  (It changes the regime's state only, so
         a run and its twin without the regime stay identical until the regime
-        first binds.)  The Concert's values are the
-        record's (:func:`security_regimes.data.domestic_change_rates`: 7
-        changes in 490 great-power-years of 1816-1913, 1 of them revisionist).
-        At most one event per power and year: ``shock_rate + domestic_rate``
+        first binds.)  The Concert's values are the record's, computed by
+        :func:`security_regimes.data.domestic_change_rates` from the dated
+        changes of the great powers in 1816-1913.  At most one event per power and year: ``shock_rate + domestic_rate``
         must not exceed 1.
     domestic_revisionist : float in [0, 1]
         Share of domestic changes that bring a revisionist government.

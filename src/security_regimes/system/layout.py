@@ -324,7 +324,8 @@ DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     ("opportunist", ("n",)),            # [q]: bystander q weighs joining
 )
 
-#: Draw blocks of the crisis core.  They live in a counter range of their own
+#: Draw blocks of the crisis core, then blocks added later to either core.  They
+#: live in a counter range of their own
 #: (from :data:`CRISIS_COUNTERS`, ``year * draws_per_year(N)`` on as the
 #: others), so that adding them changed no draw of the first-strike core.
 CRISIS_DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (

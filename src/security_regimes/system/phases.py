@@ -1389,8 +1389,9 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
                 n_o += 1
                 if s.belief[i, j] >= p.comply_belief:
                     s_o += 1
-                rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
-                at_stake += 1.0 - (1.0 - rate) ** p.decisive_lead
+                if p.regulation_from_war:
+                    rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
+                    at_stake += 1.0 - (1.0 - rate) ** p.decisive_lead
         trust = s_o / n_o if n_o > 0 else 1.0
         regulation = p.regulation
         if p.regulation_from_war:  # times the mean share a war with another member destroys
