@@ -15,7 +15,9 @@ It runs, with the default process executor and seed 1 in every file:
     regimes run DIR/calibration/calibrated.toml --systems 500 --seed 1
     regimes calibrate examples/calibrate_base.toml --out DIR/calibration_base
     regimes identify examples/calibrate_concert.toml --samples 128
-    regimes contrasts DIR/calibration --draws 100 --systems 100
+    regimes claims --systems 1000 --posterior DIR/calibration --draws 100 --posterior-systems 100
+        (the contrasts over the posterior, and the claims table it also writes into the
+        README between its claims markers)
     (--with-regime) regimes calibrate examples/calibrate_regime.toml --out DIR/calibration_regime
 """
 
@@ -36,6 +38,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+
+
+README_BEGIN, README_END = "<!-- claims:begin -->", "<!-- claims:end -->"
 
 
 def provenance(script: str) -> dict:
@@ -126,7 +131,7 @@ def main() -> None:
                     help="also run examples/calibrate_regime.toml (about 20 minutes)")
     args = ap.parse_args()
     from security_regimes.experiments.calibrate import identifiability
-    from security_regimes.experiments.contrasts import contrasts_over_posterior
+    from security_regimes.experiments.claims import run_claims
 
     work = Path(tempfile.mkdtemp(prefix="validation-"))
     t0 = time.perf_counter()
@@ -143,10 +148,24 @@ def main() -> None:
                        "points": int(128 * (ident.parameter.nunique() + 2)),
                        "table": _records(ident)}
     t = time.perf_counter()
-    _, summary = contrasts_over_posterior(work / "calibration", draws=100, systems=100)
+    claims = run_claims(systems=1000, seed=1, posterior=work / "calibration", draws=100,
+                        posterior_systems=100)
     rec["contrasts"] = {"draws": 100, "systems": 100, "seconds": time.perf_counter() - t,
-                        "table": _records(summary)}
+                        "table": _records(claims.posterior_summary)}
+    rec["claims"] = claims.to_records()
+    rec["claims"]["posterior"] = "the calibration of examples/calibrate_concert.toml above"
     write(rec, args.out, t0)
+    write_readme_claims(rec["claims"])
+
+
+def write_readme_claims(claims: dict, readme: Path = ROOT / "README.md") -> None:
+    """Put the claims table between the README's claims markers."""
+    from security_regimes.experiments.claims import claims_markdown
+
+    text = readme.read_text()
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_BEGIN}\n{claims_markdown(claims)}\n{README_END}{tail}")
 
 
 if __name__ == "__main__":

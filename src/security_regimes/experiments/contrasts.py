@@ -25,74 +25,112 @@ from .._settings import DEFAULT_SEED
 from ..regimes.scenarios import get_scenario, paradox_wars
 
 
-def _mean(scn, systems, seed, counterfactual=False):
-    r = scn.run(seed=seed, systems=systems, counterfactual=counterfactual)
-    return r.result.summary, (r.counterfactual.summary if counterfactual else None)
-
-
 def _with(name: str, system_kw: dict):
     return get_scenario(name).with_calibrated(system_kw)
 
 
+def _summary(name, kw, systems, seed, counterfactual=False):
+    r = _with(name, kw).run(seed=seed, systems=systems, counterfactual=counterfactual)
+    return r.result.summary, (r.counterfactual.summary if counterfactual else None)
+
+
 def _direct_wars(scn, systems, seed, nuclear: bool):
+    """Per run: direct superpower wars and periphery wars per year, each (systems,)."""
     wars = paradox_wars(scn, systems, scn.years, seed, nuclear)
-    return float(wars["superpower_wars"].mean()), float(wars["periphery_wars"].mean())
+    return wars["superpower_wars"].mean(axis=1), wars["periphery_wars"].mean(axis=1)
 
 
-def _security_vs_economic(kw, systems, seed):
-    s, _ = _mean(_with("security", kw), systems, seed)
-    e, _ = _mean(_with("economic", kw), systems, seed)
-    return float(np.nanmean(s.regime_autonomy) - np.nanmean(e.regime_autonomy))
+def _floats(x) -> np.ndarray:
+    return np.asarray(x, dtype=float)
 
 
-def _concert_norms(kw, systems, seed):
-    s, cf = _mean(_with("concert_of_europe", kw), systems, seed, counterfactual=True)
-    return float(np.nanmean(cf.wars_per_dyad_year) - np.nanmean(s.wars_per_dyad_year))
+def run_contrasts(system_kw: dict, systems: int, seed: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every contrast of :data:`CONTRASTS` as its two per-run samples ``(a, b)``.
+
+    The contrast is ``nanmean(a) - nanmean(b)``; ``a`` and ``b`` have shape
+    ``(systems,)`` and run ``i`` of each uses the same seed stream (common
+    random numbers), so where neither has a missing value (NaN: a measure
+    undefined in that run, such as autonomy where no regime formed) the
+    differences ``a - b`` are paired.  ``system_kw`` replaces the defaults
+    (``{}``: the package's default set) in every scenario except what the
+    scenario defines.  Each scenario runs once.
+    """
+    sec, _ = _summary("security", system_kw, systems, seed)
+    eco, _ = _summary("economic", system_kw, systems, seed)
+    con, free = _summary("concert_of_europe", system_kw, systems, seed, counterfactual=True)
+    kap, _ = _summary("kaplan_balance", system_kw, systems, seed)
+    wal, _ = _summary("waltz_balance", system_kw, systems, seed)
+    dis, _ = _summary("world_offense_distinguishable", system_kw, systems, seed)
+    ind, _ = _summary("world_offense_indistinguishable", system_kw, systems, seed)
+    sup = _with("superpower_bipolar", system_kw)
+    sup_s, _ = _summary("superpower_bipolar", system_kw, systems, seed)
+    nuc_direct, nuc_periphery = _direct_wars(sup, systems, seed, True)
+    con_direct, con_periphery = _direct_wars(sup, systems, seed, False)
+    formed = con.formation_year.notna().to_numpy()
+    broke = np.where(formed, _floats(con.regime_breakdowns > 0), np.nan)
+    return {
+        "economic_forms_more_often": (_floats(eco.formation_year.notna()),
+                                      _floats(sec.formation_year.notna())),
+        "economic_regime_lasts_longer": (_floats(eco.regime_years), _floats(sec.regime_years)),
+        "security_autonomy_above_economic": (_floats(sec.regime_autonomy),
+                                             _floats(eco.regime_autonomy)),
+        "concert_norms_cut_war_per_pair": (_floats(free.wars_per_dyad_year),
+                                           _floats(con.wars_per_dyad_year)),
+        "concert_decays": (broke, 1.0 - broke),
+        "kaplan_survival_above_waltz": (_floats(kap.continuous_survival),
+                                        _floats(wal.continuous_survival)),
+        "paradox_fewer_direct_wars": (_floats(con_direct), _floats(nuc_direct)),
+        "paradox_more_periphery_wars": (_floats(nuc_periphery), _floats(con_periphery)),
+        "distinguishability_raises_survival": (_floats(dis.essential_survival),
+                                               _floats(ind.essential_survival)),
+        "superpower_autonomy_below_concert": (_floats(con.regime_autonomy),
+                                              _floats(sup_s.regime_autonomy)),
+    }
 
 
-def _kaplan_vs_waltz(kw, systems, seed):
-    k, _ = _mean(_with("kaplan_balance", kw), systems, seed)
-    w, _ = _mean(_with("waltz_balance", kw), systems, seed)
-    return float(k.continuous_survival.mean() - w.continuous_survival.mean())
+def contrast_value(a: np.ndarray, b: np.ndarray) -> float:
+    """``nanmean(a) - nanmean(b)`` (NaN when either sample has no value)."""
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if not len(a) or not len(b):
+        return float("nan")
+    return float(a.mean() - b.mean())
 
 
-def _paradox(kw, systems, seed):
-    scn = _with("superpower_bipolar", kw)
-    nd, npw = _direct_wars(scn, systems, seed, True)
-    cd, cpw = _direct_wars(scn, systems, seed, False)
-    return cd - nd, npw - cpw
-
-
-def _distinguishability(kw, systems, seed):
-    d, _ = _mean(_with("world_offense_distinguishable", kw), systems, seed)
-    i, _ = _mean(_with("world_offense_indistinguishable", kw), systems, seed)
-    return float(d.essential_survival.mean() - i.essential_survival.mean())
-
-
-def _superpowers_vs_concert(kw, systems, seed):
-    c, _ = _mean(_with("concert_of_europe", kw), systems, seed)
-    s, _ = _mean(_with("superpower_bipolar", kw), systems, seed)
-    return float(np.nanmean(c.regime_autonomy) - np.nanmean(s.regime_autonomy))
-
-
-#: name -> (what a positive value means, function(system_kw, systems, seed)).
+#: name -> (the claim of :data:`security_regimes.experiments.claims.CLAIMS` it
+#: measures, what a positive value means).
 CONTRASTS = {
+    "economic_forms_more_often": (
+        "harder", "the regime forms in more `economic` runs than `security` runs"),
+    "economic_regime_lasts_longer": (
+        "harder", "the regime is in force more years in `economic` than in `security`"),
     "security_autonomy_above_economic": (
-        "regime autonomy is higher in `security` than in `economic`", _security_vs_economic),
+        "harder", "regime autonomy is higher in `security` than in `economic` "
+                  "(the norms restrain more where there is a conflict of interest)"),
     "concert_norms_cut_war_per_pair": (
-        "the Concert's norms lower wars per pair-year (paired run without norms minus with)",
-        _concert_norms),
+        "concert", "the Concert's norms lower wars per pair-year (paired run without norms "
+                   "minus with)"),
+    "concert_decays": (
+        "concert", "where the Concert forms, it breaks down in more runs than it holds to the "
+                   "end (runs where it never forms are left out)"),
     "kaplan_survival_above_waltz": (
-        "Kaplan's rules raise continuous survival above Waltz's self-help", _kaplan_vs_waltz),
-    "paradox_fewer_direct_wars": (
-        "nuclear weapons lower direct superpower wars per year", None),
-    "paradox_more_periphery_wars": (
-        "nuclear weapons raise periphery wars per year", None),
+        "balance", "Kaplan's rules raise continuous survival above Waltz's self-help"),
     "distinguishability_raises_survival": (
-        "with offense dominant, distinguishable postures raise survival", _distinguishability),
+        "four_worlds", "with offense dominant, distinguishable postures raise survival"),
     "superpower_autonomy_below_concert": (
-        "the superpower norms have less autonomy than the Concert's", _superpowers_vs_concert),
+        "superpowers", "the superpower norms have less autonomy than the Concert's"),
+    "paradox_fewer_direct_wars": (
+        "superpowers", "nuclear weapons lower direct superpower wars per year"),
+    "paradox_more_periphery_wars": (
+        "superpowers", "nuclear weapons raise periphery wars per year"),
 }
+
+
+def check_posterior(directory: str | Path) -> Path:
+    """``directory`` as a Path; ValueError (one line) unless it holds a calibration's posterior."""
+    d = Path(directory)
+    if not (d / "posterior.parquet").exists():
+        raise ValueError(f"{d}: no posterior.parquet (run regimes calibrate first)")
+    return d
 
 
 def contrasts_over_posterior(directory: str | Path, draws: int = 50, systems: int = 50,
@@ -110,9 +148,7 @@ def contrasts_over_posterior(directory: str | Path, draws: int = 50, systems: in
 
     from .._validation import check_int
 
-    d = Path(directory)
-    if not (d / "posterior.parquet").exists():
-        raise ValueError(f"{d}: no posterior.parquet (run regimes calibrate first)")
+    d = check_posterior(directory)
     draws, systems = check_int(draws, "--draws", 2, 10_000), check_int(systems, "--systems", 1)
     post = pd.read_parquet(d / "posterior.parquet")
     last = post[post.generation == post.generation.max()].reset_index(drop=True)
@@ -128,17 +164,14 @@ def contrasts_over_posterior(directory: str | Path, draws: int = 50, systems: in
             if key in kw:
                 kw[key] = int(round(kw[key]))
         row = {p: float(last.loc[i, p]) for p in params}
-        for name, (_, fn) in CONTRASTS.items():
-            if fn is not None:
-                row[name] = fn(kw, systems, seed)
-        row["paradox_fewer_direct_wars"], row["paradox_more_periphery_wars"] = _paradox(
-            kw, systems, seed)
+        for name, (a, b) in run_contrasts(kw, systems, seed).items():
+            row[name] = contrast_value(a, b)
         rows.append(row)
         if progress is not None:
             progress(1)
     values = pd.DataFrame(rows)
     summary = []
-    for name, (meaning, _) in CONTRASTS.items():
+    for name, (_, meaning) in CONTRASTS.items():
         v = values[name].to_numpy(float)
         entry = {"contrast": name, "positive_means": meaning,
                  "share_positive": float(np.mean(v > 0)), "share_negative": float(np.mean(v < 0)),
