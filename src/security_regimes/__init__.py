@@ -55,9 +55,11 @@ _LAZY = {
     "Scenario": ("security_regimes.regimes.scenarios", "Scenario"),
     "load": ("security_regimes.experiments.store", "load"),
     "sweep": ("security_regimes.experiments.store", "sweep"),
+    "run_claims": ("security_regimes.experiments.claims", "run_claims"),
 }
 
 if TYPE_CHECKING:  # for IDEs and type checkers
+    from .experiments.claims import run_claims
     from .experiments.store import load, sweep
     from .regimes.scenarios import Scenario, run_scenario
     from .system.config import Policy, System
@@ -120,4 +122,5 @@ __all__ = [
     "System",
     "Policy",
     "Scenario",
+    "run_claims",
 ]

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from security_regimes.experiments.claims import (
-    CLAIMS, OTHER_CLAIMS, claim_verdict, claims_markdown, contrast_verdict, difference_interval,
-    run_claims)
+    CLAIMS, OTHER_CLAIMS, claim_verdict, claims_markdown, contrast_verdict, contrasts_markdown,
+    difference_interval, run_claims)
 from security_regimes.experiments.contrasts import CONTRASTS, contrast_value, run_contrasts
 from tests.presentation.test_cli import run
 
@@ -118,3 +118,47 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args, messag
     code, _, err = run("claims", *args, "--out", str(out), capsys=capsys)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_the_docstring_example_runs():
+    import doctest
+
+    import security_regimes.experiments.claims as m
+
+    result = doctest.testmod(m)
+    assert result.attempted >= 2 and result.failed == 0
+
+
+def test_a_claims_contrasts_render_as_one_row_each():
+    rec = run_claims(systems=10, seed=1).to_records()
+    md = contrasts_markdown(rec, claim="superpowers")
+    assert md.count("\n") == 1 + sum(c["claim"] == "superpowers" for c in rec["contrasts"])
+    assert "`paradox_fewer_direct_wars`" in md and "`kaplan_survival_above_waltz`" not in md
+
+
+def _recorded():
+    from pathlib import Path
+
+    rec = json.loads((Path(__file__).parents[2] / "docs" / "recorded" / "validation.json")
+                     .read_text())
+    assert "claims" in rec, "re-run scripts/record_validation.py: the record has no claims"
+    return rec["claims"]
+
+
+def test_the_readmes_claims_block_is_the_record():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "README.md").read_text()
+    block = text.split("<!-- claims:begin -->\n", 1)[1].split("\n<!-- claims:end -->", 1)[0]
+    assert block == claims_markdown(_recorded())
+
+
+def test_the_recorded_verdicts_are_what_the_defaults_give_today():
+    """A change to the defaults or the mechanisms that moves a verdict makes the
+    record (and so the README and the claim pages) stale: re-record it."""
+    rec = _recorded()
+    fresh = run_claims(systems=rec["systems"], seed=rec["seed"]).to_records()
+    assert [(c["contrast"], c["verdict"]) for c in fresh["contrasts"]] == [
+        (c["contrast"], c["verdict"]) for c in rec["contrasts"]]
+    assert [(c["claim"], c["verdict"]) for c in fresh["claims"]] == [
+        (c["claim"], c["verdict"]) for c in rec["claims"]]
