@@ -59,3 +59,35 @@ def test_disputes_as_calibration_statistics():
     five = observed_patterns(1853, 1870)
     assert five["disputes_per_pair_year"] * 180 == pytest.approx(round(five["disputes_per_pair_year"] * 180))
     assert five["disputes_per_pair_year"] * 180 < 12  # the disputes with Italy are left out
+
+
+def test_hostility_levels_and_cow_wars_by_period():
+    rec = dispute_record().set_index("period")
+    levels = [c for c in rec.columns if c.startswith("level_")]
+    assert len(levels) == 5 and rec[levels].sum(axis=1).tolist() == pytest.approx([1.0] * 3)
+    assert rec.level_war.tolist() == pytest.approx(rec.share_war.tolist())
+    # COW wars with major powers on both sides: none 1816-52; Crimean (1853), Italian
+    # Unification (1859), Seven Weeks (1866), Franco-Prussian (1870); Russo-Japanese (1904).
+    assert rec.cow_wars.tolist() == [0, 4, 1]
+
+
+def test_the_superpower_record_by_era_half():
+    rec = dispute_record(((1946, 1968), (1969, 1991)), ("USA", "RUS")).set_index("period")
+    assert rec.disputes.tolist() == [31, 17] and rec.cow_wars.tolist() == [0, 0]
+    # Two USA-USSR disputes reached war, each with a third state: the pair's own level is lower.
+    us = great_power_disputes(1946, 1991, ("USA", "RUS"))
+    assert (us.hostlev == 5).sum() == 2 and (us.pair_level < 5).all()
+    assert rec.level_war.tolist() == [0.0, 0.0]
+
+
+def test_wars_in_which_a_superpower_fought_a_smaller_state():
+    from security_regimes.data import superpower_wars
+
+    w = superpower_wars()
+    assert list(zip(w.war_name, w.superpower, strict=True)) == [
+        ("Korean", "USA"), ("Soviet Invasion of Hungary", "RUS"), ("Vietnam War, Phase 2", "USA"),
+        ("Second Laotian, Phase 2", "USA"), ("Communist Coalition", "USA"), ("Gulf War", "USA")]
+    assert w.opponents.iloc[0] == "China, North Korea" and w.opponents.iloc[-1] == "Iraq"
+    assert len(superpower_wars(1946, 1968)) == 4 and len(superpower_wars(1969, 1991)) == 2
+    with pytest.raises(ValueError, match="start 1991 is after end 1946"):
+        superpower_wars(1991, 1946)

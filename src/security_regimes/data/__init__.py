@@ -7,6 +7,7 @@ from .cow_data import (
     capability_shares,
     great_power_wars,
     major_powers,
+    superpower_wars,
     wars,
 )
 from .domestic import dated_domestic_changes, domestic_change_rates, domestic_changes
@@ -17,6 +18,7 @@ __all__ = [
     "major_powers",
     "wars",
     "great_power_wars",
+    "superpower_wars",
     "DEFAULT_POWERS_1816",
     "domestic_changes",
     "domestic_change_rates",

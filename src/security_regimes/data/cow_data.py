@@ -113,3 +113,35 @@ def great_power_wars(start: int = 1816, end: int = 2016) -> pd.DataFrame:
     out = out[out.n_major > 0].reset_index()
     return out[["war_num", "war_name", "start_year", "end_year", "n_major", "major_vs_major",
                 "battle_deaths"]]
+
+
+#: The superpowers of 1946-1991, as COW codes them (USA 2, USSR/Russia 365).
+SUPERPOWERS = {2: "USA", 365: "RUS"}
+
+
+def superpower_wars(start: int = 1946, end: int = 1991) -> pd.DataFrame:
+    """COW inter-state wars begun in ``[start, end]`` in which a superpower
+    (:data:`SUPERPOWERS`) fought a state other than the other superpower.
+
+    One row per war and superpower: war_num, war_name, start_year, end_year,
+    superpower, opponents (the states on the other side, by COW name).
+    """
+    if start > end:
+        raise ValueError(f"superpower_wars: start {start} is after end {end}")
+    w = _cached("wars.csv")
+    w = w[(w.start_year >= start) & (w.start_year <= end)]
+    rows = []
+    for num, g in w.groupby("war_num"):
+        for code, name in SUPERPOWERS.items():
+            mine = g[g.ccode == code]
+            if mine.empty:
+                continue
+            other = g[g.side != mine.side.iloc[0]]
+            if other.ccode.isin(list(SUPERPOWERS)).any():
+                continue  # a war between the two superpowers (none in COW)
+            rows.append({"war_num": int(num), "war_name": g.war_name.iloc[0],
+                         "start_year": int(g.start_year.min()), "end_year": int(g.end_year.max()),
+                         "superpower": name,
+                         "opponents": ", ".join(sorted(other.state_name.unique()))})
+    return pd.DataFrame(rows, columns=["war_num", "war_name", "start_year", "end_year",
+                                       "superpower", "opponents"])

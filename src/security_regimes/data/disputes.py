@@ -71,9 +71,11 @@ def disputes_among(start: int, end: int, members: dict[int, set[int]]) -> pd.Dat
             "negotiated": bool(dispute.settle == 1) if pd.notna(dispute.settle) else False,
             "hostlev": dispute.hostlev, "war": bool(dispute.hostlev == 5),
             "pair_war": any(level[a] == 5 and level[b] == 5 for a, b in pairs),
+            "pair_level": max(min(level[a], level[b]) for a, b in pairs),
             "pairs": ", ".join(f"{names[a]}-{names[b]}" for a, b in pairs)})
     return pd.DataFrame(rows, columns=["dispnum", "styear", "outcome", "kind", "settle",
-                                       "negotiated", "hostlev", "war", "pair_war", "pairs"])
+                                       "negotiated", "hostlev", "war", "pair_war", "pair_level",
+                                       "pairs"])
 
 
 def great_power_disputes(start: int = 1816, end: int = 1913,
@@ -91,13 +93,18 @@ def great_power_disputes(start: int = 1816, end: int = 1913,
     m = major_powers()
     members = {y: set(m[(m.styear <= y) & (m.endyear >= y)].ccode) for y in range(start, end + 1)}
     if states is not None:
-        part = dispute_participants()
-        lookup = {"USR": "RUS"}
-        want = {lookup.get(x, x) for x in states}
-        codes = {int(cc) for cc, ab in zip(part.ccode, part.stabb, strict=True)
-                 if lookup.get(ab, ab) in want}
+        codes = state_codes(states)
         members = {y: v & codes for y, v in members.items()}
     return disputes_among(start, end, members)
+
+
+def state_codes(states) -> set[int]:
+    """COW ccodes of the MID abbreviations ``states`` (``USR`` and ``RUS`` are both 365)."""
+    part = dispute_participants()
+    lookup = {"USR": "RUS"}
+    want = {lookup.get(x, x) for x in states}
+    return {int(cc) for cc, ab in zip(part.ccode, part.stabb, strict=True)
+            if lookup.get(ab, ab) in want}
 
 
 def great_power_pair_years(start: int, end: int) -> int:
@@ -108,24 +115,49 @@ def great_power_pair_years(start: int, end: int) -> int:
     return int((n * (n - 1) // 2).sum())
 
 
+#: MID hostility levels 1-5 as the columns of :func:`dispute_record` name them.
+LEVELS = {1: "no_militarized_action", 2: "threat", 3: "display", 4: "use_of_force", 5: "war"}
+
+
 def dispute_record(periods=PERIODS, states: tuple[str, str] | None = None) -> pd.DataFrame:
     """Per period: great-power disputes, their rate per great-power pair-year
     (per year of the pair with ``states``), the share that reached war, that
-    was negotiated, and the shares by outcome (yield, stalemate, compromise,
-    victory, other)."""
+    was negotiated, the shares by outcome (yield, stalemate, compromise,
+    victory, other), the shares by the highest hostility level reached
+    (``level_threat`` ... ``level_war``, :data:`LEVELS`) and ``cow_wars``, the
+    COW inter-state wars begun in the period with major powers on both sides
+    (for ``states``: with the two on opposite sides).
+
+    A dispute's level is its highest participant's; for two named states it is
+    the highest level both of them reached (so a dispute in which one fought a
+    war against a third state is not a war between them)."""
+    from .cow_data import great_power_wars, wars
+
+    codes = None if states is None else sorted(state_codes(states))
     rows = []
     for lo, hi in periods:
         d = great_power_disputes(lo, hi, states)
         pair_years = hi - lo + 1 if states is not None else great_power_pair_years(lo, hi)
         n = len(d)
-        # A dispute's level is its highest participant's; for two named states
-        # only a war between them counts (both at level 5).
         war = d.pair_war if states is not None else d.war
+        level = d.pair_level if states is not None else d.hostlev
+        if codes is None:
+            w = great_power_wars(lo, hi)
+            cow = int(w.major_vs_major.sum())
+        else:
+            w = wars()
+            w = w[(w.start_year >= lo) & (w.start_year <= hi) & w.ccode.isin(codes)]
+            sides = w.groupby("war_num").apply(
+                lambda g: g.ccode.nunique() == 2 and g.side.nunique() == 2, include_groups=False)
+            cow = int(sides.sum())
         row = {"period": f"{lo}-{hi}", "disputes": n, "pair_years": pair_years,
                "per_pair_year": n / pair_years, "wars": int(war.sum()),
                "share_war": war.mean() if n else np.nan,
                "share_negotiated": d.negotiated.mean() if n else np.nan}
         for kind in ("yield", "stalemate", "compromise", "victory", "other"):
             row[f"share_{kind}"] = (d.kind == kind).mean() if n else np.nan
+        for code, name in LEVELS.items():
+            row[f"level_{name}"] = (level == code).mean() if n else np.nan
+        row["cow_wars"] = cow
         rows.append(row)
     return pd.DataFrame(rows)
