@@ -153,7 +153,8 @@ def main() -> None:
     rec["contrasts"] = {"draws": 100, "systems": 100, "seconds": time.perf_counter() - t,
                         "table": _records(claims.posterior_summary)}
     rec["claims"] = claims.to_records()
-    rec["claims"]["posterior"] = "the calibration of examples/calibrate_concert.toml above"
+    rec["claims"]["posterior"] = ("`regimes calibrate examples/calibrate_concert.toml`, "
+                                  f"recorded {rec['date']}")
     write(rec, args.out, t0)
     write_readme_claims(rec["claims"])
 
