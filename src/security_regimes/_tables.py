@@ -22,6 +22,8 @@ NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmis
          "conference", "collective")
 #: The decision cores of the system year (``System.core``).
 CORES = ("first_strike", "crisis")
+#: How the powers grow (``System.growth``): drawn at random, or along the COW record.
+GROWTH_MODES = ("drawn", "record")
 #: The longest run, in years.
 MAX_YEARS = 10_000
 
@@ -38,6 +40,10 @@ SYSTEM_SETTINGS = Settings([
             unit="log per year"),
     Setting("growth_sd", "number", "Standard deviation of yearly log growth", 0, 1,
             unit="log per year"),
+    Setting("growth", "choice", "Growth of the powers: drawn (with growth_mean and "
+            "growth_sd) or record (each power's COW CINC path from cow_year; wars deviate "
+            "from it)",
+            choices=GROWTH_MODES, sweep=False),
     Setting("decisiveness", "number", "Exponent k of the contest success function", 0, 20,
             open_low=True),
     Setting("war_cost", "number", "Share of every fighter's capability a battle destroys",

@@ -128,12 +128,32 @@ def ref_begin_year(w, cfg, u):
     w["grievance"] = [[max(g - 1, 0) for g in row] for row in w["grievance"]]
 
 
+def record_ratio(system, year, i):
+    """Dated history: power i's COW CINC in the calendar year of model year
+    ``year`` (0-based) over the year before's; 1 in year 0."""
+    if year == 0:
+        return 1.0
+    from security_regimes.data import capabilities
+
+    caps = capabilities()
+    mine = caps[caps.stateabb == system.names[i]].set_index("year").cinc
+    return float(mine[system.cow_year + year]) / float(mine[system.cow_year + year - 1])
+
+
+def growth_factor(system, u, i):
+    """Power i's growth multiplier this year: drawn exp(growth_mean + growth_sd z),
+    or along the record."""
+    if system.growth == "record":
+        return record_ratio(system, u["year"], i)
+    return math.exp(system.growth_mean + system.growth_sd * float(ndtri(u["growth"][i])))
+
+
 def ref_grow(w, cfg, u):
-    """Each living power grows by exp(growth_mean + growth_sd z)."""
+    """Each living power grows by its growth multiplier (drawn or the record's)."""
     s = cfg.system
     before = sum(w["cap"])
-    w["cap"] = [c * math.exp(s.growth_mean + s.growth_sd * float(ndtri(u["growth"][i])))
-                if w["alive"][i] else 0.0 for i, c in enumerate(w["cap"])]
+    w["cap"] = [c * growth_factor(s, u, i) if w["alive"][i] else 0.0
+                for i, c in enumerate(w["cap"])]
     w["total"] = sum(w["cap"])
     w["growth"] = w["total"] - before
 
@@ -279,7 +299,7 @@ def ref_track_trend(w, cfg, u):
         return
     for i in range(len(w["cap"])):
         if w["alive"][i]:
-            g = s.growth_mean + s.growth_sd * float(ndtri(u["growth"][i]))
+            g = math.log(growth_factor(s, u, i))
             w["trend"][i] += (g - w["trend"][i]) / s.trend_years
 
 

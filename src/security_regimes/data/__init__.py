@@ -5,6 +5,7 @@ from .cow_data import (
     DEFAULT_POWERS_1816,
     capabilities,
     capability_shares,
+    cinc_growth,
     great_power_wars,
     major_powers,
     superpower_wars,
@@ -15,6 +16,7 @@ from .domestic import dated_domestic_changes, domestic_change_rates, domestic_ch
 __all__ = [
     "capabilities",
     "capability_shares",
+    "cinc_growth",
     "major_powers",
     "wars",
     "great_power_wars",

@@ -83,6 +83,40 @@ def _shares(year: int, states: tuple[str, ...]) -> pd.Series:
     return share / share.sum()
 
 
+@lru_cache(maxsize=64)
+def _cinc_growth(states: tuple[str, ...], start: int) -> np.ndarray:
+    caps = _cached("capabilities.csv")
+    wide = caps[caps.stateabb.isin(states) & (caps.year >= start)].pivot_table(
+        index="year", columns="stateabb", values="cinc", aggfunc="first")
+    missing = [s for s in states if s not in wide.columns]
+    if missing or start not in wide.index:
+        raise ValueError(f"no COW capabilities for {', '.join(missing or states)} in {start}")
+    wide = wide.reindex(columns=list(states), index=range(start, int(wide.index.max()) + 1))
+    first = wide.loc[start]
+    absent = [s for s in states if not first[s] > 0]
+    if absent:
+        raise ValueError(f"no COW capabilities for {', '.join(absent)} in {start}")
+    ok = wide.notna().all(axis=1) & (wide > 0).all(axis=1)
+    last = int(ok.values.argmin()) if not ok.all() else len(ok)  # first year without data
+    values = wide.to_numpy(float)[:last]
+    out = np.ones_like(values)
+    out[1:] = values[1:] / values[:-1]
+    out.setflags(write=False)
+    return out
+
+
+def cinc_growth(states: tuple[str, ...] | list[str], start: int) -> np.ndarray:
+    """Each state's yearly CINC ratio from ``start``: row ``y`` is
+    ``cinc[start + y] / cinc[start + y - 1]`` (row 0 is 1), shape (Y, N), up
+    to the last year before any of ``states`` lacks a positive CINC (read-only).
+
+    The growth multipliers of ``System(growth="record")``: applied to the
+    ``start`` shares they give the record's relative capabilities year by
+    year.  ValueError (one line) for a state without data in ``start``.
+    """
+    return _cinc_growth(tuple(states), int(start))
+
+
 def great_power_wars(start: int = 1816, end: int = 2016) -> pd.DataFrame:
     """Inter-state wars in which at least one major power fought.
 

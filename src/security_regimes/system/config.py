@@ -41,6 +41,17 @@ class System:
     growth_mean, growth_sd : float
         Mean and standard deviation of each power's yearly log growth
         (differential growth: independent draws per power).
+    growth : {"drawn", "record"}
+        ``"drawn"`` (default): growth drawn as above.  ``"record"``: the
+        dated-history mode; each power's capability is multiplied in model
+        year ``y`` by its COW CINC ratio ``cinc[cow_year + y] /
+        cinc[cow_year + y - 1]`` (1 in year 0;
+        :func:`security_regimes.data.cinc_growth`), so without war the
+        powers' relative capabilities are the record's year by year, and a
+        war's costs and gains persist as deviations from it (the record's
+        own wars are in the path; the model's wars add their consequences).
+        Needs a system taken from COW (``cow_year`` and COW names) and at
+        most as many years as the record holds for all its powers.
     decisiveness : float in (0, 20]
         ``k`` of the contest success function: a side with capability
         ``A`` beats ``D`` with probability ``A**k / (A**k + D**k)``
@@ -179,6 +190,7 @@ class System:
     cow_year: int | None = None
     growth_mean: float = 0.01
     growth_sd: float = 0.05
+    growth: str = "drawn"
     decisiveness: float = 2.0
     war_cost: float = 0.05
     transfer: float = 0.5
@@ -235,6 +247,31 @@ class System:
         for key in ("supranational", "nuclear"):
             if any(not 0 <= i < caps.size for i in getattr(self, key)):
                 raise ValueError(f"{key}: power indices must be in [0, {caps.size})")
+        if self.growth == "record":
+            self.record_years()  # refuses a system that is not from COW
+
+    def record_years(self) -> int:
+        """Years of the COW record from ``cow_year`` with every power's CINC
+        (the most ``growth = "record"`` can run).  ValueError (one line) for a
+        system not taken from COW."""
+        if self.cow_year is None:
+            raise ValueError("growth = 'record' follows the COW record from cow_year: give "
+                             "cow_year (a system from COW), not capabilities alone")
+        from ..data import cinc_growth
+
+        return len(cinc_growth(self.names, self.cow_year))
+
+    def growth_path(self, years: int) -> np.ndarray:
+        """The yearly growth multipliers of ``growth = "record"``, shape
+        (years, N); ValueError (one line) when the record is shorter."""
+        from ..data import cinc_growth
+
+        path = cinc_growth(self.names, self.cow_year)
+        if years > len(path):
+            raise ValueError(f"growth = 'record': COW capabilities of {', '.join(self.names)} "
+                             f"cover {len(path)} years from {self.cow_year} "
+                             f"(to {self.cow_year + len(path) - 1}); the run asks for {years}")
+        return path[:years]
 
     @property
     def n_powers(self) -> int:

@@ -220,12 +220,15 @@ def structure(system, policy, regime) -> tuple:
     """What the systems of one kernel call must share: everything that is not a
     parameter record's scalar, a belief likelihood, growth or noise (the
     number of powers, the core, the powers that are supranational or nuclear,
-    whether there is a regime, its members and its dated events).  Dyadic strategies are
+    whether there is a regime, its members and its dated events, and how the
+    powers grow: growth along the record follows one path per call).  Dyadic strategies are
     shared by construction (one ``Dyadic`` per call)."""
     n = system.n_powers
     return (n, system.core, tuple(system.supranational), tuple(system.nuclear),
             None if regime is None else tuple(np.flatnonzero(regime.member_mask(n))),
-            () if regime is None else regime.conditions.events)
+            () if regime is None else regime.conditions.events,
+            (system.growth, system.cow_year, system.names) if system.growth == "record"
+            else system.growth)
 
 
 def event_table(regime) -> np.ndarray:
@@ -362,6 +365,10 @@ class Kernel:
                   state.grievance, state.seen_hostile, state.fallen, *regime_state,
                   *crisis_state)
 
+        # Dated history (System.growth = "record"): every system grows along the
+        # record's path; the growth draws are not used (no other draw moves).
+        path = self.system.growth_path(y1) if self.system.growth == "record" else None
+
         def work(lo: int, hi: int) -> None:
             # Each thread draws its own systems' normals (numpy and scipy release
             # the GIL too) and runs them through every block of years, a slice
@@ -372,10 +379,14 @@ class Kernel:
                 for start in range(y0, y1, step):
                     stop = min(start + step, y1)
                     # exp_affine_rows, not np.exp: the same bits on every CPU (engine/libm.py)
-                    g = self._growth if len(self._growth) == 1 else self._growth[s0:s1]
-                    gmult = exp_affine_rows(self._normals(keys[s0:s1], start, stop,
-                                                          self.off.growth, (n,)),
-                                            g[:, 0], g[:, 1])
+                    if path is not None:
+                        gmult = np.ascontiguousarray(np.broadcast_to(
+                            path[start:stop], (s1 - s0, stop - start, n)))
+                    else:
+                        g = self._growth if len(self._growth) == 1 else self._growth[s0:s1]
+                        gmult = exp_affine_rows(self._normals(keys[s0:s1], start, stop,
+                                                              self.off.growth, (n,)),
+                                                g[:, 0], g[:, 1])
                     sd = self._noise_sd if len(self._noise_sd) == 1 else self._noise_sd[s0:s1]
                     pmult = (exp_affine_rows(self._normals(keys[s0:s1], start, stop,
                                                            self.off.perceive, (n, n)),

@@ -1,0 +1,103 @@
+"""Dated history (``System(growth="record")``): the powers grow along their COW CINC paths."""
+
+import numpy as np
+import pytest
+
+from security_regimes import Policy, System, simulate
+from security_regimes.data import capabilities, cinc_growth
+from security_regimes.engine.rng import spawn_keys
+from security_regimes.system.kernel import step_year
+from security_regimes.system.model import Dyadic
+
+from . import reference as ref
+from .draws import Draws
+from .test_reference import random_state
+
+
+def _record_shares(names, start, years):
+    caps = capabilities()
+    wide = caps[caps.stateabb.isin(names)].pivot(index="year", columns="stateabb",
+                                                  values="cinc")[list(names)]
+    rec = wide.loc[start:start + years - 1].to_numpy()
+    return rec / rec.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("core", ["first_strike", "crisis"])
+def test_without_war_the_powers_hold_the_records_shares_year_by_year(core):
+    system = System(growth="record", first_strike=-0.9, misperception=0.0, core=core,
+                    discount_factor=0.99, stakes=0.01)
+    r = simulate(system, years=60, policy=Policy("waltz"), systems=20, seed=1,
+                 record_capabilities=True)
+    peaceful = ~r.measures["war"].any(axis=1)
+    assert peaceful.sum() >= 5
+    sim = r.capabilities[peaceful][:, 1:]  # after model year t: the shares of cow_year + t
+    shares = sim / sim.sum(axis=2, keepdims=True)
+    np.testing.assert_allclose(shares, np.broadcast_to(
+        _record_shares(system.names, 1816, 60), shares.shape), rtol=1e-9)
+
+
+def test_a_war_is_a_deviation_that_persists():
+    """Drawn and dated runs on the same seeds differ; in the dated ones, the ratio of two
+    powers that fought nobody moves only with the record."""
+    system = System(growth="record")
+    r = simulate(system, years=40, policy=Policy("waltz"), systems=200, seed=2,
+                 record_capabilities=True)
+    assert r.measures["war"].any()
+    growth = cinc_growth(system.names, 1816)[1:40]
+    c = r.capabilities[:, 1:]
+    # Year over year, a power's change is the record's factor times what war did to it:
+    # where no war was fought that year, exactly the record's factor.
+    calm = ~r.measures["war"][:, 1:40]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = c[:, 1:40] / c[:, 0:39]
+    alive = (c[:, 0:39] > 0).all(axis=2)
+    ok = calm & alive
+    np.testing.assert_allclose(ratio[ok], np.broadcast_to(growth, ratio.shape)[ok], rtol=1e-12)
+
+
+@pytest.mark.parametrize("core", ["first_strike", "crisis"])
+@pytest.mark.parametrize("seed", range(4))
+def test_the_dated_year_equals_the_reference(core, seed):
+    rng = np.random.default_rng(seed)
+    system = System(growth="record", core=core, misperception=0.1)
+    n = system.n_powers
+    dy = Dyadic.build("Tit For Tat", 50, n)
+    state = random_state(rng, 8, n, dy)
+    if core == "crisis":
+        sq = rng.uniform(0, 1, (8, n, n))
+        state.status_quo = np.triu(sq, 1) + np.tril(1 - np.transpose(sq, (0, 2, 1)), -1)
+        state.trend = rng.normal(0.01, 0.05, (8, n))
+    keys = spawn_keys(seed, np.arange(8))
+    year = int(rng.integers(0, 100))
+    draws = Draws(keys, year, n)
+    new, measures, _ = step_year(state, keys, year, system, Policy("waltz"), dy)
+    for b in range(8):
+        w = {k: getattr(state, k)[b].tolist() for k in (
+            "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen")}
+        if core == "crisis":
+            w.update(status_quo=state.status_quo[b].tolist(), trend=state.trend[b].tolist())
+        out, ref_m = ref.ref_step(w, draws.of(b), system, Policy("waltz"), dy)
+        np.testing.assert_allclose(new.cap[b], out["cap"], rtol=1e-9, atol=1e-12)
+        assert new.alive[b].tolist() == out["alive"]
+        if core == "crisis":
+            np.testing.assert_allclose(new.trend[b], out["trend"], rtol=1e-12, atol=1e-15)
+        assert measures["wars"][b] == ref_m["wars"]
+
+
+def test_the_record_factors():
+    f = cinc_growth(("UKG", "RUS"), 1816)
+    caps = capabilities().set_index(["stateabb", "year"]).cinc
+    assert f[0].tolist() == [1.0, 1.0]
+    assert f[1, 0] == caps["UKG", 1817] / caps["UKG", 1816]
+    assert len(cinc_growth(("AUH", "GMY"), 1816)) == 1918 - 1816 + 1  # Austria-Hungary to 1918
+    with pytest.raises(ValueError, match="no COW capabilities for ROK in 1816"):
+        cinc_growth(("UKG", "ROK"), 1816)
+
+
+def test_bad_dated_systems_are_refused():
+    with pytest.raises(ValueError, match="growth = 'record' follows the COW record"):
+        System.equal(3, growth="record")
+    with pytest.raises(ValueError, match="growth: unknown growth of the powers.*closest: .record."):
+        System(growth="recorded")
+    with pytest.raises(ValueError, match=r"cover 103 years from 1816 \(to 1918\); the run asks for 150"):
+        simulate(System(growth="record"), years=150, systems=2, seed=1)
