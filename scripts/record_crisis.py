@@ -5,13 +5,16 @@ about a minute, too slow for every docs build, so this script runs it and
 writes what the page shows, with the date, the commit and the commands, to
 ``docs/recorded/crisis.json``; the page renders from that file.
 
-    .venv/bin/python scripts/record_crisis.py        # about 2 minutes on 2 cores
+    .venv/bin/python scripts/record_crisis.py        # about 3 minutes on 2 cores
 
 It runs, with seed 1:
 
     regimes calibrate examples/calibrate_crisis.toml --out DIR
     regimes run DIR/calibrated.toml --systems 1000 --seed 1   (history and crisis checks)
     regimes dilemmas DIR/calibrated.toml
+
+and the same for examples/calibrate_crisis_dated.toml (the dated-history mode:
+the powers grow along their COW CINC paths) into DIR/dated.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ def main() -> None:
     rec = provenance("python scripts/record_crisis.py")
     rec["fit"] = calibration("calibrate_crisis.toml", work / "calibration")
     rec["run"] = calibrated_crisis_run(work / "calibration")
+    rec["dated_fit"] = calibration("calibrate_crisis_dated.toml", work / "dated")
+    rec["dated_run"] = calibrated_crisis_run(work / "dated")
     write(rec, args.out, t0)
 
 

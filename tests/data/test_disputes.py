@@ -1,6 +1,7 @@
 """Great-power disputes in the shipped MID v5.0 copy, against figures counted by hand
 in ``../shared/design/bargaining.md`` (section 6)."""
 
+import numpy as np
 import pytest
 
 from security_regimes.data.disputes import (
@@ -91,3 +92,17 @@ def test_wars_in_which_a_superpower_fought_a_smaller_state():
     assert len(superpower_wars(1946, 1968)) == 4 and len(superpower_wars(1969, 1991)) == 2
     with pytest.raises(ValueError, match="start 1991 is after end 1946"):
         superpower_wars(1991, 1946)
+
+
+def test_the_records_power_shifts():
+    """The largest five-year shift in relative power between two of the five 1816
+    great powers, averaged over the period's start years (issue 27's figures)."""
+    from security_regimes.data.patterns import largest_shifts, power_shifts
+
+    got = [power_shifts(a, b) for a, b in ((1816, 1852), (1853, 1870), (1871, 1908))]
+    assert [round(x, 3) for x in got] == [0.044, 0.107, 0.060]
+    caps = np.array([[1.0, 1.0, 2.0], [1.0, 3.0, 2.0], [0.0, 1.0, 1.0]])
+    # pairs (0,1), (0,2), (1,2): r = 0.5, 1/3, 1/3 then 0.25, 1/3, 0.6; 3 -> 1 of window 1
+    np.testing.assert_allclose(largest_shifts(caps, 1), [0.6 - 1 / 3, 0.6 - 0.5])
+    with pytest.raises(ValueError, match="UKG, ROK do not cover 1816-1857"):
+        power_shifts(1816, 1852, states=("UKG", "ROK"))

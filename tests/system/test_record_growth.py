@@ -101,3 +101,18 @@ def test_bad_dated_systems_are_refused():
         System(growth="recorded")
     with pytest.raises(ValueError, match=r"cover 103 years from 1816 \(to 1918\); the run asks for 150"):
         simulate(System(growth="record"), years=150, systems=2, seed=1)
+
+
+def test_without_war_the_dated_runs_shift_power_as_the_record_did():
+    from security_regimes.data.patterns import power_shifts
+    from security_regimes.regimes.history import simulated_power_shifts
+
+    r = simulate(System(growth="record", first_strike=-0.9, misperception=0.0), years=98,
+                 policy=Policy("waltz"), systems=10, seed=1, record_capabilities=True)
+    peaceful = ~r.measures["war"].any(axis=1)
+    assert peaceful.any()
+    for lo, hi in ((1816, 1852), (1853, 1870), (1871, 1908)):
+        sim = simulated_power_shifts(r, 1816, lo, hi)[peaceful]
+        np.testing.assert_allclose(sim, power_shifts(lo, hi), rtol=1e-9)
+    with pytest.raises(ValueError, match="not 1871-1918"):
+        simulated_power_shifts(r, 1816, 1871, 1913)

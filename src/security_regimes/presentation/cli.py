@@ -95,6 +95,7 @@ QUERY_ROWS = 1000
 
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 Core = Annotated[str | None, typer.Option(help=_S["core"].help() + " (default: the scenario's)")]
+Growth = Annotated[str | None, typer.Option(help=_S["growth"].help() + " (default: the scenario's)")]
 Seed = Annotated[int | None, typer.Option(help="Root seed (non-negative integer).")]
 
 
@@ -537,6 +538,7 @@ def run_cmd(
     dyadic: Annotated[str | None, typer.Option(
         help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = None,
     core: Core = None,
+    growth: Growth = None,
     as_json: Json = False,
 ) -> None:
     """Run a scenario and its norm-free counterfactual; print outcomes with 95% CIs.
@@ -570,6 +572,8 @@ def run_cmd(
         from dataclasses import replace
 
         scn = replace(scn, system=scn.system.with_(core=core))
+    if growth is not None:
+        scn = scn.with_parts(scn.system.with_(growth=growth), scn.policy, scn.regime, scn.dyadic)
     import time
 
     seed = DEFAULT_SEED if seed is None else seed

@@ -345,3 +345,28 @@ def dyad_crisis_check(scenario_result, pair: tuple[int, int] | None = None) -> p
                        for key, label, observed, sim in rows])
     df.attrs["record"] = f"{'-'.join(states)} {lo}-{hi}"
     return df
+
+
+def simulated_power_shifts(result, start_year: int, start: int, end: int,
+                           window: int = 5) -> np.ndarray:
+    """:func:`security_regimes.data.patterns.power_shifts` per run, shape (systems,).
+
+    ``result`` must hold capabilities (``simulate(..., record_capabilities=True)``),
+    its simulated year 1 being calendar year ``start_year``; the shifts run
+    from each year of ``[start, end]`` to ``window`` years later, so the run
+    must reach ``end + window``.
+    """
+    from ..data.patterns import largest_shifts
+
+    caps = result.capabilities
+    if caps is None:
+        raise ValueError("simulated_power_shifts needs capabilities: simulate with "
+                         "record_capabilities=True")
+    lo, hi = start - start_year + 1, end + window - start_year + 1  # row y + 1: after model year y
+    if lo < 1 or hi >= caps.shape[1]:
+        raise ValueError(f"the run covers {start_year}-{start_year + caps.shape[1] - 2}, not "
+                         f"{start}-{end + window}")
+    shifts = largest_shifts(caps[:, lo:hi + 1], window)
+    with np.errstate(invalid="ignore"):
+        return np.nanmean(shifts, axis=1)
+

@@ -95,16 +95,21 @@ class Scenario:
         if not isinstance(self.dyadic, str) and len(self.dyadic) != n:
             raise ValueError(f"dyadic: expected one strategy or {n} (one per power), "
                              f"got {len(self.dyadic)}")
+        if self.system.growth == "record" and self.system.cow_year != self.start_year:
+            raise ValueError(f"system.growth = 'record' follows the COW record from cow_year "
+                             f"{self.system.cow_year}: start_year must be the same year, got "
+                             f"{self.start_year}")
 
     def simulate(self, systems: int | None = None, years: int | None = None,
                  seed: int | None = DEFAULT_SEED, **kw) -> SimulationResult:
-        """This scenario's runs alone (no counterfactual), without per-year capabilities
-        or alliances; ``kw`` goes to :func:`security_regimes.simulate` (e.g. ``progress``)."""
+        """This scenario's runs alone (no counterfactual), by default without per-year
+        capabilities or alliances; ``kw`` goes to :func:`security_regimes.simulate`
+        (e.g. ``progress``, ``record_capabilities=True``)."""
+        kw = {"record_alliances": False, "record_capabilities": False, **kw}
         return simulate(self.system, years=self.years if years is None else years,
                         policy=self.policy, regime=self.regime,
                         systems=self.systems if systems is None else systems, seed=seed,
-                        dyadic=self.dyadic, record_alliances=False, record_capabilities=False,
-                        **kw)
+                        dyadic=self.dyadic, **kw)
 
     def with_calibrated(self, system_kw: dict) -> Scenario:
         """This scenario with calibrated ``system`` values (a posterior draw,
