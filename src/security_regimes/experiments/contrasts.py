@@ -140,7 +140,8 @@ def contrasts_over_posterior(directory: str | Path, draws: int = 50, systems: in
     Returns ``(values, summary)``: one row per draw (its ``system.*``
     parameters and each contrast), and per contrast the shares of draws in
     which it is positive and negative (the rest are ties, typically no war
-    at all), its median and 90% interval, and for each
+    at all) and undefined (NaN, e.g. ``concert_decays`` where the Concert
+    never formed), its median and 90% interval over the defined draws, and for each
     parameter the Spearman correlation with the contrast (which parameters
     move it across zero).
     """
@@ -173,12 +174,17 @@ def contrasts_over_posterior(directory: str | Path, draws: int = 50, systems: in
     summary = []
     for name, (_, meaning) in CONTRASTS.items():
         v = values[name].to_numpy(float)
+        d = v[~np.isnan(v)]  # undefined in a draw: e.g. the Concert never formed
         entry = {"contrast": name, "positive_means": meaning,
                  "share_positive": float(np.mean(v > 0)), "share_negative": float(np.mean(v < 0)),
-                 "median": float(np.median(v)),
-                 "lo": float(np.percentile(v, 5)), "hi": float(np.percentile(v, 95))}
+                 "share_undefined": float(np.mean(np.isnan(v))),
+                 "median": float(np.median(d)) if len(d) else np.nan,
+                 "lo": float(np.percentile(d, 5)) if len(d) else np.nan,
+                 "hi": float(np.percentile(d, 95)) if len(d) else np.nan}
         for p in params:
-            rho = spearmanr(values[p], v).statistic if np.ptp(v) > 0 else np.nan
+            ok = ~np.isnan(v)
+            rho = (spearmanr(values[p][ok], v[ok]).statistic if ok.sum() > 2 and np.ptp(v[ok]) > 0
+                   else np.nan)
             entry[f"rho[{p}]"] = float(rho)
         summary.append(entry)
     return values, pd.DataFrame(summary)
