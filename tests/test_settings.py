@@ -116,8 +116,16 @@ def _accepts(call) -> bool:
     return True
 
 
+#: Values valid only with other settings, which the base does not have: refused
+#: alike in every entry point.  growth = "record" follows the COW record of the
+#: system's powers, and the base's 30 equal powers are not from COW
+#: (tests/system/test_record_growth.py runs it on a system that is).
+NEEDS_MORE = {("system", "growth", "record")}
+
+
 @pytest.mark.parametrize("prefix,name,key,value,valid", list(_cases()))
 def test_python_file_sweep_prior_agree(prefix, name, key, value, valid, tmp_path):
+    valid = valid and (prefix, name, value) not in NEEDS_MORE
     # Python
     assert _accepts(lambda: _python(prefix, name, key, value)) is valid
     # a scenario file

@@ -116,3 +116,27 @@ def test_without_war_the_dated_runs_shift_power_as_the_record_did():
         np.testing.assert_allclose(sim, power_shifts(lo, hi), rtol=1e-9)
     with pytest.raises(ValueError, match="not 1871-1918"):
         simulated_power_shifts(r, 1816, 1871, 1913)
+
+
+def test_the_dated_scenario_file_and_bad_input_on_the_command_line(tmp_path, capsys):
+    from pathlib import Path
+
+    from security_regimes.experiments.files import load_scenario_file
+    from tests.presentation.test_cli import run
+
+    f = Path(__file__).parents[2] / "examples" / "concert_crisis_dated.toml"
+    scn, _ = load_scenario_file(f)
+    assert scn.system.growth == "record" and scn.system.cow_year == scn.start_year == 1816
+    out = tmp_path / "out"
+    code, _, err = run("run", str(f), "--years", "150", "--systems", "2", "--out", str(out),
+                       capsys=capsys)
+    assert code == 2 and "cover 103 years from 1816" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f.read_text().replace('growth = "record"', 'growth = "recorded"'))
+    code, _, err = run("run", str(bad), capsys=capsys)
+    assert code == 2 and "growth" in err and "closest: 'record'" in err
+    moved = tmp_path / "moved.toml"
+    moved.write_text(f.read_text().replace("start_year = 1816", "start_year = 1820"))
+    code, _, err = run("run", str(moved), capsys=capsys)
+    assert code == 2 and "start_year must be the same year, got 1820" in err
