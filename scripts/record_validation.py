@@ -96,7 +96,8 @@ def calibration(name: str, out: Path) -> dict:
                        "q95": weighted_quantile(x, w, 0.95),
                        "default": getattr(defaults, key) if p.startswith("system.") and
                        hasattr(defaults, key) else None})
-    return {"file": f"examples/{name}", "seconds": seconds,
+    return {"file": f"examples/{name}", "seconds": seconds, "distance": model.distance,
+            "statistics": list(model.statistics),
             "populations": model.populations, "particles": model.particles,
             "systems": model.systems, "evaluated": int(gens.samples.sum()),
             "epsilon": [float(gens.epsilon.iloc[0]), float(gens.epsilon.iloc[-1])],

@@ -130,6 +130,43 @@ def test_recovers_known_parameters(tmp_path):
     assert "Posterior predictive check" in html and html.count("<img") >= 3
 
 
+def test_adaptive_distance_recovers_a_parameter_from_counts_and_the_pattern(tmp_path):
+    """Issue 27: wars as a count, the record's pattern as an event, adaptive scales."""
+    f = write(tmp_path, populations=3, particles=40, systems=10, fit_end=1870,
+              holdout="[1871, 1900]",
+              statistics="wars = 1.0\npeace_then_wars = 1.0\nyears_to_first_war = 1.0",
+              parameters='"system.first_strike" = { prior = "uniform", low = -0.5, high = 0.5 }')
+    f.write_text(f.read_text().replace("ppc_draws = 10", 'ppc_draws = 10\ndistance = "adaptive"'))
+    model, scenario = load_calibration_file(f)
+    assert model.distance == "adaptive"
+    from security_regimes.experiments.calibrate import _run
+
+    truth = -0.2
+    res = _run(scenario, {"system.first_strike": truth}, 400, 1900 - 1816 + 1, seed=11)
+    observed = simulated_patterns(res, 1816, 1816, 1870).mean().to_dict()
+    assert 0 < observed["peace_then_wars"] < 1  # the pattern is an event with a probability
+    out = run_calibration(f, tmp_path / "cal", quiet=True, observed=observed)
+    post = pd.read_parquet(out / "posterior.parquet")
+    last = post[post.generation == post.generation.max()]
+    x, w = last["system.first_strike"].to_numpy(), last.weight.to_numpy()
+    lo, hi = weighted_quantile(x, w, 0.05), weighted_quantile(x, w, 0.95)
+    assert lo <= truth <= hi and hi - lo < 0.6, (lo, hi)  # the prior is 1.0 wide
+    ppc = pd.read_parquet(out / "ppc.parquet")
+    # The pattern is a fit-period statistic: not checked where it is undefined.
+    assert set(ppc[ppc.statistic == "peace_then_wars"].period) == {"fit"}
+
+
+def test_the_pattern_needs_a_fit_period_that_contains_it(tmp_path):
+    f = write(tmp_path, fit_end=1850, statistics="peace_then_wars = 1.0")
+    with pytest.raises(ValueError, match="the pattern spans 1816-1870; the fit period "
+                                         "1816-1850 must contain it"):
+        load_calibration_file(f)
+    f = write(tmp_path, fit_end=1870, holdout="[1871, 1880]", statistics="wars = 1.0")
+    f.write_text(f.read_text().replace("ppc_draws = 10", 'ppc_draws = 10\ndistance = "adaptve"'))
+    with pytest.raises(ValueError, match="distance"):
+        load_calibration_file(f)
+
+
 def _generations(db) -> int:
     try:
         with sqlite3.connect(db) as con:

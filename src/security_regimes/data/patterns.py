@@ -44,6 +44,12 @@ Statistics (``STATISTICS``), for a period ``[start, end]`` of calendar years:
     The shares of those disputes that reached war (hostility level 5), that
     ended in a yield by either side (MID outcomes 3 and 4) and in a
     stalemate (outcome 5); NaN without a dispute.
+``peace_then_wars``
+    The record's pattern as one event: 1 if no war among the cohort began in
+    1816-1852 and at least three began in 1853-1870, else 0 (the record: 1).
+    A run's mean over runs is the probability of the pattern, so a fit that
+    misses it pays for it however it does on the rates.  Defined for periods
+    that contain 1816-1870 (NaN otherwise).
 """
 
 from __future__ import annotations
@@ -58,7 +64,9 @@ from .disputes import disputes_among
 
 STATISTICS = ("wars", "wars_per_pair_year", "years_to_first_war", "con", "alliances",
               "eliminations", "disputes_per_pair_year", "dispute_war_share",
-              "dispute_yield_share", "dispute_stalemate_share")
+              "dispute_yield_share", "dispute_stalemate_share", "peace_then_wars")
+#: ``peace_then_wars``: the years of peace, then of wars, and the wars the second needs.
+PEACE_THEN_WARS = ((1816, 1852), (1853, 1870), 3)
 #: The statistics that count disputes: only the crisis core has crises to compare.
 DISPUTE_STATISTICS = ("disputes_per_pair_year", "dispute_war_share", "dispute_yield_share",
                       "dispute_stalemate_share")
@@ -160,7 +168,22 @@ def observed_patterns(start: int, end: int, cohort: str = "1816") -> dict[str, f
         "dispute_yield_share": float((d.kind == "yield").mean()) if len(d) else float("nan"),
         "dispute_stalemate_share": (float((d.kind == "stalemate").mean()) if len(d)
                                     else float("nan")),
+        "peace_then_wars": _peace_then_wars(start, end, w),
     }
+
+
+def covers_peace_then_wars(start: int, end: int) -> bool:
+    """Whether ``[start, end]`` contains the years of :data:`PEACE_THEN_WARS`."""
+    (p0, _), (_, w1), _ = PEACE_THEN_WARS
+    return start <= p0 and end >= w1
+
+
+def _peace_then_wars(start: int, end: int, w: pd.DataFrame) -> float:
+    if not covers_peace_then_wars(start, end):
+        return float("nan")
+    (p0, p1), (w0, w1), k = PEACE_THEN_WARS
+    y = w.start_year
+    return float(((y >= p0) & (y <= p1)).sum() == 0 and ((y >= w0) & (y <= w1)).sum() >= k)
 
 
 def interstate_war_deaths() -> pd.Series:

@@ -18,6 +18,7 @@ import pandas as pd
 from .._stats import mean_ci
 from ..data import great_power_wars, major_powers
 from ..data.disputes import PERIODS as MID_PERIODS
+from ..data.patterns import PEACE_THEN_WARS, covers_peace_then_wars
 from ..data.disputes import dispute_record, great_power_pair_years
 from ..system.layout import CRISIS_OUTCOMES
 
@@ -26,12 +27,12 @@ PERIODS = ((1816, 1853), (1854, 1914))
 #: The record this module compares with (COW War Data v4.0 and State System
 #: Membership v2016): 1816 to the eve of the First World War.
 RECORD = (1816, 1913)
-PEACE_UNTIL = 1852  # the Crimean War began in 1853
 SURVIVAL_YEAR = 1914
-#: The cluster of wars after the long peace: at least three great-power wars
-#: in 1853-1870 (COW: Crimean, Italian Unification, Seven Weeks, Franco-Prussian).
-CLUSTER = (1853, 1870)
-CLUSTER_WARS = 3
+#: The long peace (to 1852: the Crimean War began in 1853) and the cluster of
+#: wars after it, at least three great-power wars in 1853-1870 (COW: Crimean,
+#: Italian Unification, Seven Weeks, Franco-Prussian); one definition with the
+#: calibration statistic ``peace_then_wars``.
+(_, PEACE_UNTIL), CLUSTER, CLUSTER_WARS = PEACE_THEN_WARS
 
 
 def observed_war_rates(periods=PERIODS) -> pd.DataFrame:
@@ -236,7 +237,19 @@ def simulated_patterns(result, start_year: int, start: int, end: int) -> pd.Data
         "dispute_war_share": crises["share_war"],
         "dispute_yield_share": crises["share_yield"],
         "dispute_stalemate_share": crises["share_stalemate"],
+        "peace_then_wars": _peace_then_wars(simulated_wars(m), cal, start, end),
     })
+
+
+def _peace_then_wars(count: np.ndarray, cal: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Per run, the record's pattern (``data.patterns.PEACE_THEN_WARS``) as 1 or 0;
+    NaN where ``[start, end]`` does not contain its years."""
+    if not covers_peace_then_wars(start, end):
+        return np.full(count.shape[0], np.nan)
+    (p0, p1), (w0, w1), k = PEACE_THEN_WARS
+    peace = count[:, (cal >= p0) & (cal <= p1)].sum(axis=1) == 0
+    wars = count[:, (cal >= w0) & (cal <= w1)].sum(axis=1) >= k
+    return (peace & wars).astype(float)
 
 
 def _crisis_stats(result, start_year: int, lo: int, hi: int) -> dict[str, np.ndarray]:
