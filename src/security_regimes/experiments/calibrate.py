@@ -73,11 +73,17 @@ DISTANCES = ("fixed", "adaptive")
 
 
 class PriorModel(_Strict):
-    prior: Literal["uniform", "loguniform", "normal"] = "uniform"
-    low: float | None = Field(None, allow_inf_nan=False)
-    high: float | None = Field(None, allow_inf_nan=False)
-    mean: float | None = Field(None, allow_inf_nan=False)
-    sd: float | None = Field(None, gt=0, allow_inf_nan=False)
+    prior: Literal["uniform", "loguniform", "normal"] = Field(
+        "uniform", description="uniform or loguniform on [low, high], or normal (mean, sd), "
+                               "truncated to [low, high] or to the setting's valid range.")
+    low: float | None = Field(None, allow_inf_nan=False,
+                              description="Lower end of the support (uniform, loguniform: "
+                                          "required; loguniform: above 0).")
+    high: float | None = Field(None, allow_inf_nan=False,
+                               description="Upper end of the support (above low).")
+    mean: float | None = Field(None, allow_inf_nan=False, description="Normal prior's mean.")
+    sd: float | None = Field(None, gt=0, allow_inf_nan=False,
+                             description="Normal prior's standard deviation (above 0).")
 
     @model_validator(mode="after")
     def _check(self):
@@ -109,22 +115,26 @@ class CalibrationModel(_Strict):
     regime_from: str | None = Field(
         None, description="Built-in scenario whose regime is put on top of `scenario` (to "
                           "calibrate the base system first, then the regime).")
-    seed: int = Field(DEFAULT_SEED, ge=0)
+    seed: int = Field(DEFAULT_SEED, ge=0, description="Root seed of the fit and its checks.")
     populations: int = Field(8, ge=1, le=100, description="ABC-SMC generations.")
-    particles: int = Field(500, ge=10, le=100_000)
+    particles: int = Field(500, ge=10, le=100_000, description="Particles per generation.")
     systems: int = Field(50, ge=1, le=100_000, description="Runs per particle.")
-    fit: tuple[int, int] = (1816, 1870)
-    holdout: tuple[int, int] | None = (1871, 1913)
+    fit: tuple[int, int] = Field((1816, 1870), description="Calendar years fitted "
+                                 "(within the record, 1816-1913).")
+    holdout: tuple[int, int] | None = Field(
+        (1871, 1913), description="Calendar years predicted, not fitted (null: none).")
     statistics: dict[Literal[STATISTICS], float] = Field(  # type: ignore[valid-type]
         default_factory=lambda: {s: 1.0 for s in STATISTICS
                                  if s not in ("wars", "peace_then_wars")
                                  and s not in DISPUTE_STATISTICS},
-        description="Statistic -> distance weight.")
+        description="Statistic (data.patterns.STATISTICS) -> its weight in the distance "
+                    "(default: all but wars, peace_then_wars and the dispute statistics).")
     distance: Literal[DISTANCES] = Field(  # type: ignore[valid-type]
         "fixed", description="How differences from the record are scaled: fixed (SCALES) or "
                              "adaptive (re-estimated every generation, pcmad).")
     ppc_draws: int = Field(100, ge=10, le=10_000, description="Posterior draws for the PPC.")
-    parameters: dict[str, PriorModel]
+    parameters: dict[str, PriorModel] = Field(
+        description="Setting path (system.first_strike ...) -> its prior.")
 
     @model_validator(mode="after")
     def _periods(self):
