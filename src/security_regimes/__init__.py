@@ -56,10 +56,13 @@ _LAZY = {
     "load": ("security_regimes.experiments.store", "load"),
     "sweep": ("security_regimes.experiments.store", "sweep"),
     "run_claims": ("security_regimes.experiments.claims", "run_claims"),
+    "from_axelrod": ("security_regimes.games.interop", "from_axelrod"),
+    "to_axelrod": ("security_regimes.games.interop", "to_axelrod"),
 }
 
 if TYPE_CHECKING:  # for IDEs and type checkers
     from .experiments.claims import run_claims
+    from .games.interop import from_axelrod, to_axelrod
     from .experiments.store import load, sweep
     from .regimes.scenarios import Scenario, run_scenario
     from .system.config import Policy, System
@@ -123,4 +126,6 @@ __all__ = [
     "Policy",
     "Scenario",
     "run_claims",
+    "from_axelrod",
+    "to_axelrod",
 ]

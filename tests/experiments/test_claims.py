@@ -7,8 +7,15 @@ import pandas as pd
 import pytest
 
 from security_regimes.experiments.claims import (
-    CLAIMS, OTHER_CLAIMS, claim_verdict, claims_markdown, contrast_verdict, contrasts_markdown,
-    difference_interval, run_claims)
+    CLAIMS,
+    OTHER_CLAIMS,
+    claim_verdict,
+    claims_markdown,
+    contrast_verdict,
+    contrasts_markdown,
+    difference_interval,
+    run_claims,
+)
 from security_regimes.experiments.contrasts import CONTRASTS, contrast_value, run_contrasts
 from tests.presentation.test_cli import run
 

@@ -23,8 +23,9 @@ from .._repr import Summarised
 from .._resources import check_fits
 from .._settings import DEFAULT_SEED
 from .._validation import check_int, check_probability
+from ..games.interop import as_strategy
 from ..games.stage import Game, get_game
-from ..games.strategies import Strategy, VectorStrategy, get_strategy
+from ..games.strategies import Strategy, VectorStrategy
 from .fsm import compile_strategy
 from .rng import GOLDEN, root_entropy, spawn_keys, uniforms
 
@@ -120,7 +121,7 @@ def play_batch(
     objs = (*a, *b)
     ids = np.fromiter(map(id, objs), dtype=np.int64, count=len(objs))
     _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    distinct = [get_strategy(objs[i]) for i in first]
+    distinct = [as_strategy(objs[i]) for i in first]
     return play_indexed(distinct, inverse[:len(a)], inverse[len(a):], turns=turns, game=game,
                         noise=noise, misperception=misperception, continuation=continuation,
                         seed=seed, index=index, compiled=compiled)
@@ -167,7 +168,7 @@ def play_indexed(
                "use fewer turns, repetitions or strategies")
     idx = np.arange(n) if index is None else np.asarray(index)
     inverse = np.concatenate([a, b]).astype(np.intp)
-    distinct = [get_strategy(p).for_game(game) for p in players]
+    distinct = [as_strategy(p).for_game(game) for p in players]
 
     # Compile the finite-state strategies into one concatenated table; the
     # state is kept pre-multiplied by 8 so that next = table[state8 + obs].
@@ -356,7 +357,7 @@ def match(
     ``continuation`` replaces the fixed length by a geometric one (the shadow
     of the future), capped at ``turns``.
     """
-    sa, sb = get_strategy(a), get_strategy(b)
+    sa, sb = as_strategy(a), as_strategy(b)
     entropy = root_entropy(seed)
     batch = play_batch(
         [sa], [sb], turns=turns, game=game, noise=noise, misperception=misperception,

@@ -12,8 +12,9 @@ from .._repr import Summarised, names
 from .._resources import check_fits
 from .._settings import DEFAULT_SEED
 from .._validation import check_int
+from ..games.interop import as_strategy
 from ..games.stage import Game, get_game
-from ..games.strategies import Strategy, VectorStrategy, get_strategy
+from ..games.strategies import Strategy, VectorStrategy
 from .play import play_indexed
 from .rng import root_entropy
 
@@ -80,7 +81,7 @@ def tournament(
     numbers from child ``k`` of ``SeedSequence(seed)``.
     """
     g = get_game(game)
-    players = [get_strategy(s).for_game(g) for s in strategies]
+    players = [as_strategy(s).for_game(g) for s in strategies]
     if len(players) < 1:
         raise ValueError("tournament needs at least one strategy")
     names = [p.display_name for p in players]

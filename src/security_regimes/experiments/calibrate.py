@@ -16,9 +16,10 @@ allied pair, one war, one elimination, 0.1 of a probability), with
 ``distance = "adaptive"`` a scale re-estimated every generation
 (:data:`DISTANCES`).  Counts enter as counts (``wars``), and the record's
 pattern as an event of its own (``peace_then_wars``: a particle's mean is the
-probability of peace to 1852 followed by at least three wars in 1853-1870).  The posterior predictive check then asks how often *one*
-simulated history, drawn from the posterior, lies where the one real history
-lies: 90% intervals of single-run statistics over posterior draws.
+probability of peace to 1852 followed by at least three wars in 1853-1870).
+The posterior predictive check then asks how often *one* simulated history,
+drawn from the posterior, lies where the one real history lies: 90% intervals
+of single-run statistics over posterior draws.
 
 Outputs in the calibration directory: ``calibration.db`` (pyabc's SQLite
 history: a killed run loses at most the generation in progress and

@@ -39,8 +39,7 @@ import pandas as pd
 from .._settings import DEFAULT_SEED
 from ..regimes.history import history_check
 from ..regimes.scenarios import run_scenario
-from .contrasts import (CONTRASTS, check_posterior, contrast_value, contrasts_over_posterior,
-                        run_contrasts)
+from .contrasts import CONTRASTS, check_posterior, contrast_value, contrasts_over_posterior, run_contrasts
 
 #: claim -> (Jervis's claim, in a line; its source; the page that develops it).
 CLAIMS = {
@@ -117,7 +116,9 @@ class ClaimsResult:
     which all its contrasts are positive, or NaN), then the claims measured
     by a command of their own (verdict ``see command``).  ``draws``: the
     per-draw contrast values and ``posterior_summary`` their summary (both
-    empty without a posterior; see :func:`~security_regimes.experiments.contrasts.contrasts_over_posterior`).  ``record``: the
+    empty without a posterior; see
+    :func:`~security_regimes.experiments.contrasts.contrasts_over_posterior`).
+    ``record``: the
     1816-1913 record as a predictive distribution of the Concert scenario at
     the same set (:func:`~security_regimes.regimes.history.history_check`),
     which says how far from history the world is in which the claims are

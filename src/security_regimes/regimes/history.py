@@ -18,8 +18,8 @@ import pandas as pd
 from .._stats import mean_ci
 from ..data import great_power_wars, major_powers
 from ..data.disputes import PERIODS as MID_PERIODS
-from ..data.patterns import PEACE_THEN_WARS, covers_peace_then_wars
 from ..data.disputes import dispute_record, great_power_pair_years
+from ..data.patterns import PEACE_THEN_WARS, covers_peace_then_wars
 from ..system.layout import CRISIS_OUTCOMES
 
 PERIODS = ((1816, 1853), (1854, 1914))

@@ -98,7 +98,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.fsm import compile_strategy
-from ..games.strategies import BayesianTrust, Cooperator, Strategy, VectorStrategy, get_strategy
+from ..games.interop import as_strategy
+from ..games.strategies import BayesianTrust, Cooperator, Strategy, VectorStrategy
 from .config import System
 from .layout import MAX_BATTLES  # noqa: F401 - re-exported
 from .war import credibility, demand, walk_scratch, war_odds
@@ -179,7 +180,7 @@ class Dyadic:
         if len(strategies) != n:
             raise ValueError(f"dyadic: expected one strategy or {n} (one per power), "
                              f"got {len(strategies)}")
-        objs = [get_strategy(s) for s in strategies]
+        objs = [as_strategy(s) for s in strategies]
         acts, nexts, tables = [], [], 0
         # Tables are shared by content, never by name: two strategies with one
         # display name (subclasses that set no name, a parametrised strategy at
