@@ -137,6 +137,9 @@ def to_axelrod(strategy: Strategy | VectorStrategy | str):
     plays ``strategy`` move by move: it feeds the strategy its own intended and
     actual moves and the opponent's move as played, and draws restraint with
     the strategy's probability from the player's own random generator."""
+    from .._validation import require_extra
+
+    require_extra("axelrod", "axelrod")
     import axelrod as axl
 
     s = get_strategy(strategy)
