@@ -509,6 +509,20 @@ class SweepData(Summarised):
     runs: pd.DataFrame
     years: pd.DataFrame
 
+    def plot(self, outcome: str, x: str | None = None, y: str | None = None, ax=None):
+        """A run outcome against a swept parameter ``x`` (mean and 95% CI per
+        value; default: the first swept parameter), or a heat map of its mean
+        over ``x`` and ``y``.  Draws on ``ax`` (new axes when None) and
+        returns it."""
+        from .._plot import outcome_against
+
+        params = [c for c in self.points.columns if c != "point"]
+        if x is None:
+            if not params:
+                raise ValueError("this sweep swept no parameter: give x")
+            x = params[0]
+        return outcome_against(self.runs, outcome, x, y, ax)
+
     def to_xarray(self):
         """An ``xarray.Dataset`` of the sweep (needs the ``xarray`` extra).
 

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from .._plot import outcome_against  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]
@@ -253,29 +254,10 @@ def war_size_ccdf(simulated, observed, sim_fit=None, obs_fit=None) -> Figure:
 
 
 def sweep_outcome(runs: pd.DataFrame, outcome: str, x: str, y: str | None = None) -> Figure:
-    """An outcome against one parameter (mean, 95% CI) or two (heat map of means)."""
-    for col in [outcome, x] + ([y] if y else []):
-        if col not in runs.columns:
-            raise ValueError(f"no column {col!r} in these results; have "
-                             f"{', '.join(c for c in runs.columns if c not in ('run_id',))}")
+    """An outcome against one parameter (mean, 95% CI) or two (heat map of means);
+    the figure of ``SweepData.plot`` (:func:`security_regimes._plot.outcome_against`)."""
     fig, ax = _fig()
-    if y is None:
-        g = runs.groupby(x)[outcome]
-        m, s, n = g.mean(), g.std(ddof=1), g.count()
-        half = 1.96 * s / np.sqrt(n)
-        ax.errorbar(m.index, m.to_numpy(), yerr=half.to_numpy(), marker="o", capsize=3)
-        ax.set_xlabel(x)
-        ax.set_ylabel(outcome)
-        ax.set_title(f"{outcome} against {x} (mean, 95% CI)")
-    else:
-        t = runs.groupby([y, x])[outcome].mean().unstack(x)
-        im = ax.imshow(t.to_numpy(), origin="lower", cmap="cividis", aspect="auto")
-        ax.set_xticks(range(t.shape[1]), [f"{v:.3g}" for v in t.columns])
-        ax.set_yticks(range(t.shape[0]), [f"{v:.3g}" for v in t.index])
-        ax.set_xlabel(x)
-        ax.set_ylabel(y)
-        fig.colorbar(im, ax=ax, label=f"mean {outcome}")
-        ax.set_title(f"{outcome} over {x} and {y}")
+    outcome_against(runs, outcome, x, y, ax=ax)
     return fig
 
 

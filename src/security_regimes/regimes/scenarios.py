@@ -26,7 +26,7 @@ from ..data.domestic import domestic_change_rates
 from ..games.stage import Game, SecurityDilemma
 from ..system import Policy, SimulationResult, System, simulate
 from ..system.model import dyad_payoffs
-from ..system.simulate import MAX_YEARS, estimate_bytes
+from ..system.simulate import MAX_YEARS, YEAR_MEASURES, estimate_bytes
 from .regime import Conditions, Regime
 from .writer import scenario_toml
 
@@ -190,6 +190,23 @@ class ScenarioResult(Summarised):
                         "cooperation_per_pair_year"):
                 df[f"{col}_without_norms"] = cf[col].to_numpy()
         return df
+
+    def plot(self, measure: str = "war", ax=None):
+        """The yearly mean of ``measure`` with its 95% band, with the norms and
+        (where the scenario has a regime) without them on the same seeds,
+        against the calendar year.  Draws on ``ax`` (new axes when None) and
+        returns it."""
+        from .._plot import check_measure, yearly
+
+        check_measure(measure, YEAR_MEASURES)
+        years = self.scenario.start_year + np.arange(self.result.years)
+        series = {"with norms" if self.counterfactual is not None else self.scenario.name:
+                  self.result.measures[measure]}
+        if self.counterfactual is not None:
+            series["without norms"] = self.counterfactual.measures[measure]
+        ax = yearly(series, years, measure, ax, xlabel="calendar year")
+        ax.set_title(self.scenario.name)
+        return ax
 
     def regime_effects(self) -> pd.DataFrame:
         """What the regime does while in force (:mod:`security_regimes.regimes.effects`):

@@ -145,6 +145,18 @@ class SimulationResult(Summarised):
 
 
 
+    def plot(self, measure: str = "war", ax=None, start_year: int = 1):
+        """The yearly mean of ``measure`` (a per-year measure, ``measures`` or
+        ``YEAR_MEASURES``) over the runs, with its 95% band; x is the calendar
+        year with simulated year 1 at ``start_year``.  Draws on ``ax`` (a new
+        figure's axes when None) and returns it."""
+        from .._plot import check_measure, yearly
+
+        check_measure(measure, YEAR_MEASURES)
+        years = start_year + np.arange(self.years)
+        return yearly({measure: self.measures[measure]}, years, measure, ax,
+                      xlabel="year" if start_year == 1 else "calendar year")
+
     def regime_hazards(self) -> pd.DataFrame:
         """Yearly formation and breakdown hazards of the regime, pooled over runs.
 

@@ -1,0 +1,89 @@
+"""Plots of results for notebooks: the ``.plot()`` methods of the result classes.
+
+Kept at the bottom of the stack (matplotlib only), so that ``SimulationResult``,
+``ScenarioResult`` and ``SweepData`` can draw themselves; the figures of the
+report and the CLI (:mod:`security_regimes.presentation.plots`) call the same
+functions.  Each draws on ``ax`` (a new figure's axes when None) and returns it,
+as pandas' ``.plot()`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import closest_hint
+
+Z95 = 1.959963984540054
+
+
+def _axes(ax):
+    if ax is not None:
+        return ax
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(7.0, 4.0), layout="constrained").subplots()
+
+
+def check_measure(name: str, names) -> str:
+    """``name`` if it is one of ``names``, else ValueError (one line, closest names)."""
+    names = list(names)
+    if name not in names:
+        raise ValueError(f"unknown measure {name!r}{closest_hint(name, names)}; expected one of "
+                         f"{', '.join(names)}")
+    return name
+
+
+def mean_band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column of ``values`` (runs, years): the mean over runs (NaN ignored) and
+    its 95% normal interval, each shape (years,)."""
+    v = np.asarray(values, dtype=float)
+    n = np.sum(~np.isnan(v), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nanmean(v, axis=0) if v.size else np.zeros(v.shape[1])
+        sd = np.nanstd(v, axis=0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1])
+        half = np.where(n > 1, Z95 * sd / np.sqrt(np.maximum(n, 1)), 0.0)
+    return mean, mean - half, mean + half
+
+
+def yearly(series: dict[str, np.ndarray], years: np.ndarray, measure: str, ax=None,
+           xlabel: str = "year"):
+    """One line per entry of ``series`` (label -> (runs, years) array): the mean
+    over runs each year with its 95% band."""
+    ax = _axes(ax)
+    for label, values in series.items():
+        mean, lo, hi = mean_band(values)
+        (line,) = ax.plot(years, mean, label=label)
+        ax.fill_between(years, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(f"{measure} (mean over runs, 95% band)")
+    if len(series) > 1:
+        ax.legend(frameon=False)
+    return ax
+
+
+def outcome_against(runs, outcome: str, x: str, y: str | None = None, ax=None):
+    """An outcome against one parameter (mean, 95% CI) or two (heat map of means);
+    ``runs`` one row per run with the parameters as columns."""
+    for col in [outcome, x] + ([y] if y else []):
+        if col not in runs.columns:
+            raise ValueError(f"no column {col!r} in these results; have "
+                             f"{', '.join(c for c in runs.columns if c not in ('run_id',))}")
+    ax = _axes(ax)
+    if y is None:
+        g = runs.groupby(x)[outcome]
+        m, s, n = g.mean(), g.std(ddof=1), g.count()
+        half = Z95 * s / np.sqrt(n)
+        ax.errorbar(m.index, m.to_numpy(), yerr=half.to_numpy(), marker="o", capsize=3)
+        ax.set_xlabel(x)
+        ax.set_ylabel(outcome)
+        ax.set_title(f"{outcome} against {x} (mean, 95% CI)")
+    else:
+        t = runs.groupby([y, x])[outcome].mean().unstack(x)
+        im = ax.imshow(t.to_numpy(), origin="lower", cmap="cividis", aspect="auto")
+        ax.set_xticks(range(t.shape[1]), [f"{v:.3g}" for v in t.columns])
+        ax.set_yticks(range(t.shape[0]), [f"{v:.3g}" for v in t.index])
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        ax.figure.colorbar(im, ax=ax, label=f"mean {outcome}")
+        ax.set_title(f"{outcome} over {x} and {y}")
+    return ax
