@@ -62,8 +62,8 @@ _LAZY = {
 
 if TYPE_CHECKING:  # for IDEs and type checkers
     from .experiments.claims import run_claims
-    from .games.interop import from_axelrod, to_axelrod
     from .experiments.store import load, sweep
+    from .games.interop import from_axelrod, to_axelrod
     from .regimes.scenarios import Scenario, run_scenario
     from .system.config import Policy, System
     from .system.simulate import simulate
