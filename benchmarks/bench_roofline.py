@@ -96,21 +96,23 @@ def main() -> None:
     print(f"{'powers':>6} {'system-years':>13} {'kernel us/sy':>13} {'loop us/sy':>11} "
           f"{'kernel fraction':>16}")
     for n, systems, years in ((8, 2000, 200), (30, 200, 100)):
-        system = System.equal(n)
-        policy = Policy("kaplan")
-        simulate(system, years=2, policy=policy, systems=2, seed=0, threads=1)  # compiled
-        kernel = best(lambda: simulate(system, years=years, policy=policy, systems=systems,
-                                       seed=1, threads=1, record_capabilities=False,
-                                       record_alliances=False))
-        keys = spawn_keys(1, np.arange(systems))
-        caps = np.full((systems, n), 1.0 / n)
-        dpy = draws_per_year(n)
-        tight(keys[:2], caps[:2], 2, dpy, PAIR_PASSES)  # compile
-        loop = best(lambda: tight(keys, caps, years, dpy, PAIR_PASSES))
+        kernel, loop = measure(n, systems, years)
         sy = systems * years
         print(f"{n:>6} {sy:>13,} {kernel / sy * 1e6:>13.2f} {loop / sy * 1e6:>11.2f} "
               f"{loop / kernel:>16.0%}")
 
+
+def measure(n: int, systems: int, years: int) -> tuple[float, float]:
+    """Seconds of CPU for the kernel and for the tight loop, best of REPEATS each."""
+    system, policy = System.equal(n), Policy("kaplan")
+    simulate(system, years=2, policy=policy, systems=2, seed=0, threads=1)  # compiled
+    kernel = best(lambda: simulate(system, years=years, policy=policy, systems=systems, seed=1,
+                                   threads=1, record_capabilities=False, record_alliances=False))
+    keys = spawn_keys(1, np.arange(systems))
+    caps = np.full((systems, n), 1.0 / n)
+    dpy = draws_per_year(n)
+    tight(keys[:2], caps[:2], 2, dpy, PAIR_PASSES)  # compile
+    return kernel, best(lambda: tight(keys, caps, years, dpy, PAIR_PASSES))
 
 if __name__ == "__main__":
     main()
