@@ -50,6 +50,7 @@ KINDS = {
     "texts": "a list of texts",
     "numbers": "a list of positive numbers",
     "indices": "a list of power indices (integers >= 0)",
+    "years": "a list of years of the run (integers >= 1)",
     "weights": "a table of weights in [0, 1]",
     "events": "a list of (year, power, kind) triples: year of the run >= 1, power index "
               ">= 0, kind one of the names",
@@ -184,7 +185,7 @@ class Setting:
             if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
                 return tuple(value)
             raise ValueError(f"must be {self.expected()}")
-        if kind in ("texts", "numbers", "indices"):
+        if kind in ("texts", "numbers", "indices", "years"):
             if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence | tuple) \
                     and not hasattr(value, "tolist"):
                 raise ValueError(f"must be {self.expected()}")
@@ -198,7 +199,8 @@ class Setting:
                            for v in items):
                     raise ValueError(f"must be {self.expected()}")
                 return tuple(float(v) for v in items)
-            if not all(_is_number(v) and float(v) == int(v) and int(v) >= 0 for v in items):
+            least = 1 if kind == "years" else 0
+            if not all(_is_number(v) and float(v) == int(v) and int(v) >= least for v in items):
                 raise ValueError(f"must be {self.expected()}")
             return tuple(int(v) for v in items)
         if kind == "events":
@@ -280,7 +282,8 @@ class Setting:
         """The Python type of the setting in the file form (for pydantic)."""
         base = {"number": float, "integer": int, "flag": bool, "choice": str, "text": str,
                 "texts": tuple[str, ...], "numbers": tuple[float, ...],
-                "indices": tuple[int, ...], "events": tuple[tuple[int, int, str], ...],
+                "indices": tuple[int, ...], "years": tuple[int, ...],
+                "events": tuple[tuple[int, int, str], ...],
                 "strategies": str | tuple[str, ...],
                 "weights": dict[type(self.choices[0]) if self.choices else str, float]}
         t = base.get(self.kind, Any)

@@ -73,6 +73,9 @@ SYSTEM_SETTINGS = Settings([
             "Standard deviation of the log error in seeing another's capability", 0, 5),
     Setting("conquest", "flag", "false: no power is ever eliminated"),
     Setting("nuclear", "indices", "Nuclear powers", sweep=False),
+    Setting("nuclear_from", "years", "Year of the run (1: the first) from which each power "
+            "of nuclear has nuclear weapons, in its order; empty: all from the first year",
+            sweep=False),
     Setting("nuclear_cost", "number",
             "Share of capability destroyed in a war with nuclear powers on both sides",
             0, 1),

@@ -229,7 +229,7 @@ def ref_decide(w, cfg, u, seen=None):
     s, cap, n = cfg.system, w["cap"], len(w["cap"])
     k, tau, f, lead = s.decisiveness, s.transfer, s.first_strike, s.decisive_lead
     rules, join, side, punish = cfg.rules, w["join"], w["side"], w["punish"]
-    nuclear = set(s.nuclear)
+    nuclear = set(s.nuclear_at(u["year"]))
     bound = cfg.regime is not None and bool(w["in_force"])
     stance, margins = {}, {}
     restraints = norm_restraints = 0
@@ -346,7 +346,7 @@ def ref_crises(w, cfg, u, seen=None):
     or a preventive war; then one crisis per pair resolved."""
     s, cap, n = cfg.system, w["cap"], len(w["cap"])
     join, side, punish, alive = w["join"], w["side"], w["punish"], w["alive"]
-    nuclear = set(s.nuclear)
+    nuclear = set(s.nuclear_at(u["year"]))
     bound = cfg.regime is not None and bool(w["in_force"])
     delta, sig, a = s.discount_factor, s.resolve_spread, s.audience_cost
     sq = w["status_quo"] = [list(r) for r in w["status_quo"]]
@@ -539,7 +539,7 @@ def _sides(w, cfg, u, att, dfd):
     a_cap, d_cap = strength(a_side), strength(d_side)
     if s.opportunism > 0:
         k, f, tau, lead = s.decisiveness, s.first_strike, s.transfer, s.decisive_lead
-        nuclear = set(s.nuclear)
+        nuclear = set(s.nuclear_at(u["year"]))
 
         def joining(q, own, enemy, p, other, main):
             delta = s.war_cost
@@ -646,7 +646,7 @@ def ref_wars(w, cfg, u):
              destroyed=0.0, largest=0.0, member_destroyed=0.0, member_war=False, first=None,
              max_fight=0)
     engaged = w["engaged"]
-    nuclear = set(s.nuclear)
+    nuclear = set(s.nuclear_at(u["year"]))
     while True:
         free = [(m, key) for key, m in w["margins"].items()
                 if w["alive"][key[0]] and w["alive"][key[1]] and not engaged[key[0]]
@@ -917,7 +917,8 @@ def ref_update_regime(w, cfg, u):
         regulation = c.regulation
         if c.regulation_from_war:  # times what the shortest decided war with each destroys
             s_ = cfg.system
-            lost = [1 - (1 - (s_.nuclear_cost if i in s_.nuclear and j in s_.nuclear
+            now = s_.nuclear_at(u["year"])
+            lost = [1 - (1 - (s_.nuclear_cost if i in now and j in now
                               else s_.war_cost)) ** s_.decisive_lead for j in others]
             regulation *= sum(lost) / len(lost) if lost else 0.0
         if living[i] and not w["revisionist"][i]:

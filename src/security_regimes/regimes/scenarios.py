@@ -829,7 +829,8 @@ def paradox_wars(scenario: Scenario, systems: int, years: int, seed: int | None,
     a superpower against a smaller state.  ``nuclear=False`` runs the same
     powers without nuclear weapons (same seeds).
     """
-    scn = scenario if nuclear else replace(scenario, system=replace(scenario.system, nuclear=()))
+    scn = scenario if nuclear else replace(scenario, system=replace(scenario.system, nuclear=(),
+                                                                    nuclear_from=()))
     m = scn.simulate(systems, years, seed, progress=progress).measures
     war, superpowers = m["war"], list(scenario.system.nuclear)
     sup_a, sup_d = np.isin(m["attacker"], superpowers), np.isin(m["defender"], superpowers)

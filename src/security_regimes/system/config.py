@@ -96,6 +96,12 @@ class System:
     nuclear : sequence of int
         Nuclear powers: a war with nuclear powers on both sides destroys
         ``nuclear_cost`` of every fighter's capability instead of ``war_cost``.
+    nuclear_from : sequence of int
+        Dated acquisition: the year of the run (1: the first) from which each
+        power of ``nuclear`` has nuclear weapons, in the order of ``nuclear``
+        (the USSR's 1949 test is year 4 of a run from 1946); empty (default):
+        all from the first year.  The first-year stage games use the powers
+        nuclear in year 1.
     first_strike : float in (-1, 10]
         The offense-defense balance as a first-strike bonus (Jervis 1978):
         the side that strikes first fights as if ``1 + first_strike`` times
@@ -205,6 +211,7 @@ class System:
     capability_noise: float = 0.0
     conquest: bool = True
     nuclear: tuple[int, ...] = ()
+    nuclear_from: tuple[int, ...] = ()
     nuclear_cost: float = 0.9
     first_strike: float = 0.25
     shadow: float = 0.9
@@ -247,8 +254,18 @@ class System:
         for key in ("supranational", "nuclear"):
             if any(not 0 <= i < caps.size for i in getattr(self, key)):
                 raise ValueError(f"{key}: power indices must be in [0, {caps.size})")
+        if self.nuclear_from and len(self.nuclear_from) != len(self.nuclear):
+            raise ValueError(f"nuclear_from: expected one year per nuclear power "
+                             f"({len(self.nuclear)}), got {len(self.nuclear_from)}")
         if self.growth == "record":
             self.record_years()  # refuses a system that is not from COW
+
+    def nuclear_at(self, year: int) -> tuple[int, ...]:
+        """The powers with nuclear weapons in 0-based model year ``year``."""
+        if not self.nuclear_from:
+            return tuple(self.nuclear)
+        return tuple(q for q, y in zip(self.nuclear, self.nuclear_from, strict=True)
+                     if year >= y - 1)
 
     def record_years(self) -> int:
         """Years of the COW record from ``cow_year`` with every power's CINC
@@ -312,7 +329,8 @@ class System:
 
     #: Settings that the checks after the table's read together (the powers and
     #: their indices): changing one of them builds the system afresh.
-    _JOINT = frozenset({"capabilities", "names", "cow_year", "supranational", "nuclear"})
+    _JOINT = frozenset({"capabilities", "names", "cow_year", "supranational", "nuclear",
+                        "nuclear_from"})
 
     def with_(self, **kwargs) -> System:
         """This system with the settings ``kwargs`` changed, each checked by its

@@ -226,7 +226,7 @@ def structure(system, policy, regime) -> tuple:
     n = system.n_powers
     return (n, system.core, tuple(system.supranational), tuple(system.nuclear),
             None if regime is None else tuple(np.flatnonzero(regime.member_mask(n))),
-            () if regime is None else regime.conditions.events,
+            () if regime is None else regime.conditions.events, tuple(system.nuclear_from),
             (system.growth, system.cow_year, system.names) if system.growth == "record"
             else system.growth)
 
@@ -368,6 +368,12 @@ class Kernel:
         # Dated history (System.growth = "record"): every system grows along the
         # record's path; the growth draws are not used (no other draw moves).
         path = self.system.growth_path(y1) if self.system.growth == "record" else None
+        # Dated nuclear acquisition (System.nuclear_from): the years are cut where
+        # a power acquires, and each stretch runs with its own nuclear mask.
+        cuts = sorted({y - 1 for y in self.system.nuclear_from if y0 < y - 1 < y1})
+        stretches = list(zip([y0, *cuts], [*cuts, y1], strict=True))
+        tables = {a: self._tables._replace(nuclear=_mask(n, self.system.nuclear_at(a)))
+                  if self.system.nuclear_from else self._tables for a, _ in stretches}
 
         def work(lo: int, hi: int) -> None:
             # Each thread draws its own systems' normals (numpy and scipy release
@@ -376,8 +382,9 @@ class Kernel:
             for s0 in range(lo, hi, self.SLICE):
                 s1 = min(s0 + self.SLICE, hi)
                 step = self.block_years(s1 - s0)
-                for start in range(y0, y1, step):
-                    stop = min(start + step, y1)
+                blocks = [(a, min(a + step, hi_y), tables[lo_y])
+                          for lo_y, hi_y in stretches for a in range(lo_y, hi_y, step)]
+                for start, stop, tab in blocks:
                     # exp_affine_rows, not np.exp: the same bits on every CPU (engine/libm.py)
                     if path is not None:
                         gmult = np.ascontiguousarray(np.broadcast_to(
@@ -392,7 +399,7 @@ class Kernel:
                                                            self.off.perceive, (n, n)),
                                              np.zeros_like(sd), sd)
                              if self.noise else np.zeros((1, 1, 1, 1)))
-                    _systems(s0, s1, start, stop, keys, gmult, pmult, self._P, self._tables,
+                    _systems(s0, s1, start, stop, keys, gmult, pmult, self._P, tab,
                              self.off, self.dpy, arrays, F, I, Bo, caps, jmask, crises, col0,
                              self.crisis_core)
 

@@ -294,7 +294,7 @@ def derived_regulation(system, living: np.ndarray) -> np.ndarray:
     follows from it.  0 with no other member.  ``living``: (B, N) bool."""
     n = system.n_powers
     nuclear = np.zeros(n, dtype=bool)
-    nuclear[list(system.nuclear)] = True
+    nuclear[list(system.nuclear_at(0))] = True  # the first year's
     rate = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, system.war_cost)
     destroyed = 1.0 - (1.0 - rate) ** system.decisive_lead  # (N, N)
     other = living[:, None, :] & living[:, :, None] & ~np.eye(n, dtype=bool)[None]
@@ -362,7 +362,7 @@ def _crisis_terms(system: System, cap: np.ndarray, i: int, j: int):
     """A war ``i`` starts against ``j`` (sides alone): its chance of winning,
     the chance it is cut short (the status quo holds), and its expected cost
     in units of the good.  ``i``'s war share is ``win + cut * q``."""
-    nuclear = set(system.nuclear)
+    nuclear = set(system.nuclear_at(0))  # the first year's nuclear powers
     rate = system.nuclear_cost if (i in nuclear and j in nuclear) else system.war_cost
     p = float(csf(np.array((1 + system.first_strike) * cap[i]), np.array(cap[j]),
                   system.decisiveness))
@@ -430,7 +430,7 @@ def dyad_payoffs(system: System) -> dict[str, np.ndarray]:
     k, tau, f = system.decisiveness, system.transfer, system.first_strike
     ci, cj = np.meshgrid(cap, cap, indexing="ij")
     nuclear = np.zeros(n, dtype=bool)
-    nuclear[list(system.nuclear)] = True
+    nuclear[list(system.nuclear_at(0))] = True  # the first year's
     delta = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, system.war_cost)
     rel = system.relative_gains
 
