@@ -72,7 +72,15 @@ DISPUTE_STATISTICS = ("disputes_per_pair_year", "dispute_war_share", "dispute_yi
                       "dispute_stalemate_share")
 #: Calendar years the shipped record covers for these patterns (to the eve of 1914).
 RECORD = (1816, 1913)
-COHORTS = ("1816", "all")
+#: The powers of the second era's scenario (``cold_war``): the five COW major
+#: powers of the Cold War, the United States, the Soviet Union, Britain, France
+#: and China (a COW major power from 1950; counted from 1946, as the scenario
+#: has it).
+COLD_WAR_POWERS = ("USA", "RUS", "UKG", "FRN", "CHN")
+#: The two eras the patterns cover, with the cohort each counts by default:
+#: 1816 to the eve of 1914, and 1946 to the end of the Soviet Union.
+ERAS = {"1816": RECORD, "1946": (1946, 1991)}
+COHORTS = ("1816", "1946", "all")
 
 
 def alliances() -> pd.DataFrame:
@@ -83,15 +91,27 @@ def alliances() -> pd.DataFrame:
     return _cached("alliances.csv").copy()
 
 
+def era_of(start: int, end: int) -> str:
+    """The era (:data:`ERAS`) that contains ``[start, end]``; ValueError (one line) if none."""
+    for era, (lo, hi) in ERAS.items():
+        if lo <= start <= end <= hi:
+            return era
+    spans = " or ".join(f"{lo}-{hi}" for lo, hi in ERAS.values())
+    raise ValueError(f"period must lie within {spans}, got {start}-{end}")
+
+
 def _check_period(start: int, end: int) -> None:
-    if not (RECORD[0] <= start <= end <= RECORD[1]):
-        raise ValueError(f"period must lie within {RECORD[0]}-{RECORD[1]}, got {start}-{end}")
+    era_of(start, end)
 
 
 def cohort_by_year(start: int, end: int, cohort: str = "1816") -> dict[int, list[str]]:
-    """Cohort members (COW abbreviations) that are major powers, year by year."""
+    """Cohort members (COW abbreviations), year by year: ``"1816"`` the five 1816
+    great powers while major powers, ``"1946"`` the five of
+    :data:`COLD_WAR_POWERS` throughout, ``"all"`` every COW major power."""
     if cohort not in COHORTS:
         raise ValueError(f"cohort must be one of {COHORTS}, got {cohort!r}")
+    if cohort == "1946":
+        return {y: list(COLD_WAR_POWERS) for y in range(start, end + 1)}
     m = major_powers()
     out = {}
     for y in range(start, end + 1):
@@ -100,9 +120,16 @@ def cohort_by_year(start: int, end: int, cohort: str = "1816") -> dict[int, list
     return out
 
 
-def cohort_wars(start: int, end: int, cohort: str = "1816") -> pd.DataFrame:
-    """Wars that began in the period with cohort members on opposite sides."""
+def _cohort(start: int, end: int, cohort: str | None) -> str:
+    """``cohort``, or the default cohort of the era of ``[start, end]``."""
+    return era_of(start, end) if cohort is None else cohort
+
+
+def cohort_wars(start: int, end: int, cohort: str | None = None) -> pd.DataFrame:
+    """Wars that began in the period with cohort members on opposite sides
+    (``cohort`` None: the era's)."""
     _check_period(start, end)
+    cohort = _cohort(start, end, cohort)
     members = cohort_by_year(start, end, cohort)
     ccode = major_powers().drop_duplicates("stateabb").set_index("stateabb").ccode
     w = wars()
@@ -144,9 +171,11 @@ def allied_pairs(year: int, states: list[str]) -> int:
     return len(allied_pair_set(year, states))
 
 
-def observed_patterns(start: int, end: int, cohort: str = "1816") -> dict[str, float]:
-    """The statistics of :data:`STATISTICS` for calendar years ``[start, end]``."""
+def observed_patterns(start: int, end: int, cohort: str | None = None) -> dict[str, float]:
+    """The statistics of :data:`STATISTICS` for calendar years ``[start, end]``,
+    within one era (:data:`ERAS`), among ``cohort`` (None: the era's)."""
     _check_period(start, end)
+    cohort = _cohort(start, end, cohort)
     members = cohort_by_year(start, end, cohort)
     w = cohort_wars(start, end, cohort)
     pair_years = sum(len(v) * (len(v) - 1) // 2 for v in members.values())

@@ -48,9 +48,9 @@ from .._version import __version__
 from ..data.patterns import (
     DISPUTE_STATISTICS,
     PEACE_THEN_WARS,
-    RECORD,
     STATISTICS,
     covers_peace_then_wars,
+    era_of,
     observed_patterns,
 )
 from ..regimes.files import _Strict, _validate, load_scenario_file, read_toml, scenario_to_toml
@@ -139,11 +139,17 @@ class CalibrationModel(_Strict):
 
     @model_validator(mode="after")
     def _periods(self):
+        eras = set()
         for name, p in (("fit", self.fit), ("holdout", self.holdout)):
             if p is None:
                 continue
-            if not RECORD[0] <= p[0] <= p[1] <= RECORD[1]:
-                raise ValueError(f"{name} must lie within {RECORD[0]}-{RECORD[1]}, got {list(p)}")
+            try:
+                eras.add(era_of(*p))
+            except ValueError as e:
+                raise ValueError(f"{name}: {e}") from None
+        if len(eras) > 1:
+            raise ValueError(f"fit {list(self.fit)} and holdout {list(self.holdout)} lie in "
+                             "different eras; fit and predict within one")
         if self.holdout is not None and not (self.holdout[0] > self.fit[1] or
                                              self.holdout[1] < self.fit[0]):
             raise ValueError("the fit and holdout periods overlap")
@@ -213,7 +219,7 @@ def load_calibration_file(path: str | Path) -> tuple[CalibrationModel, Scenario]
     if priors:
         model = model.model_copy(update={"parameters": {**model.parameters, **priors}})
     end = (model.holdout or model.fit)[1]
-    if scenario.start_year > model.fit[0] or scenario.start_year < RECORD[0] - 200:
+    if scenario.start_year > model.fit[0] or scenario.start_year < model.fit[0] - 200:
         raise ValueError(f"{path}: scenario {scenario.name} starts in {scenario.start_year}; "
                          f"calibration needs a scenario that starts by {model.fit[0]}")
     if end - scenario.start_year + 1 < 1:

@@ -383,3 +383,44 @@ def simulated_power_shifts(result, start_year: int, start: int, end: int,
     with np.errstate(invalid="ignore"):
         return np.nanmean(shifts, axis=1)
 
+
+
+#: The second era's record (``cold_war``): its halves, fitted and held out.
+COLD_WAR_HALVES = ((1946, 1968), (1969, 1991))
+
+
+def cold_war_check(result, start_year: int = 1946) -> pd.DataFrame:
+    """The second era as a predictive distribution: per run, whether the two
+    superpowers (the scenario's first two nuclear powers, indices 0 and 1 in
+    ``cold_war``) never fought each other in 1946-1991, whether the five
+    fought no war among themselves in each half, and whether all five were
+    alive in 1991; against the record (all true, but one war among the five in
+    1946-1968: Korea, 1950).  ``result`` is a SimulationResult whose year 1 is
+    ``start_year``; one row per statistic with the observed value, the share of
+    runs in which it holds and the mean.
+    """
+    from ..data.patterns import observed_patterns
+
+    m = result.measures
+    cal = start_year + np.arange(result.years)
+    lo, hi = COLD_WAR_HALVES[0][0], COLD_WAR_HALVES[1][1]
+    if cal[0] > lo or cal[-1] < hi:
+        raise ValueError(f"the run covers {cal[0]}-{cal[-1]}; the check needs {lo}-{hi}")
+    era = (cal >= lo) & (cal <= hi)
+    direct = m["war"] & np.isin(m["attacker"], (0, 1)) & np.isin(m["defender"], (0, 1))
+    wars = simulated_wars(m)
+    rows = [("p_no_superpower_war", f"P(no war between the two superpowers {lo}-{hi})", 1.0,
+             float((~direct[:, era].any(axis=1)).mean()))]
+    for a, b in COLD_WAR_HALVES:
+        sel = (cal >= a) & (cal <= b)
+        count = wars[:, sel].sum(axis=1)
+        observed = observed_patterns(a, b)["wars"]
+        rows.append((f"wars_{a}_{b}", f"wars among the five {a}-{b} (mean)", observed,
+                     float(count.mean())))
+        rows.append((f"p_as_many_wars_{a}_{b}", f"P(exactly the record's {observed:.0f} "
+                     f"war{'s' if observed != 1 else ''} among the five {a}-{b})", 1.0,
+                     float((count == observed).mean())))
+    at_end = int(np.nonzero(cal == hi)[0][0])
+    rows.append(("p_all_alive_1991", f"P(all five alive without interruption in {hi})", 1.0,
+                 float((m["continuous_survival"][:, at_end] == 1.0).mean())))
+    return pd.DataFrame(rows, columns=["statistic", "description", "observed", "simulated"])

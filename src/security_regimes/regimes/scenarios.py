@@ -422,6 +422,19 @@ def _superpower_system(**kw) -> System:
     )
 
 
+#: What defines the Cold War system (kept by a posterior draw).
+COLD_WAR_SETTINGS = ("capabilities", "names", "cow_year", "nuclear", "nuclear_from")
+
+
+def _cold_war_system(**kw) -> System:
+    from ..data.patterns import COLD_WAR_POWERS
+
+    # The United States (index 0) tested in 1945, the Soviet Union (1) in 1949:
+    # year 4 of a run from 1946.
+    return System.from_cow(1946, states=COLD_WAR_POWERS, nuclear=(0, 1), nuclear_from=(1, 4),
+                           **kw)
+
+
 #: What :func:`world_system` sets (kept by a posterior draw).
 WORLD_SETTINGS = ("cow_year", "transfer", "decisiveness", "first_strike", "misperception",
                   "capability_noise")
@@ -616,6 +629,18 @@ def _catalogue() -> dict[str, Scenario]:
             "power and interest (nuclear chicken; stability-instability paradox).",
             system=_superpower_system(), policy=Policy("waltz"), regime=_basic_principles(),
             years=50, start_year=1972, defines=SUPERPOWER_SETTINGS,
+        ),
+        Scenario(
+            "cold_war",
+            "The second era from COW: the five major powers of the Cold War (the United "
+            "States, the Soviet Union, Britain, France, China) with their 1946 capabilities, "
+            "the United States nuclear from 1946 and the Soviet Union from its 1949 test "
+            "(nuclear_from), 1946-1991, no regime; the package defaults otherwise.  Minor "
+            "states are not in the system (the issue on the whole state system).",
+            "The second era of the record: calibrated on 1946-1968, validated on 1969-1991 "
+            "(examples/calibrate_cold_war.toml).",
+            system=_cold_war_system(), policy=Policy("waltz"), years=46, start_year=1946,
+            defines=COLD_WAR_SETTINGS,
         ),
     ]
     out = {s.name: s for s in scenarios}

@@ -1,0 +1,62 @@
+"""Run the second era's calibrations behind docs/validation.md and record their results.
+
+Like ``scripts/record_validation.py`` (whose helpers it uses): the fits take
+minutes, so this script runs them and writes what the page's section on
+1946-1991 shows, with the date, the commit and the commands, to
+``docs/recorded/cold_war.json``; the page renders from that file.
+
+    .venv/bin/python scripts/record_cold_war.py       # about 5 minutes on 2 cores
+
+It runs, with seed 1:
+
+    regimes calibrate examples/calibrate_cold_war.toml --out DIR/cold_war
+    regimes calibrate examples/calibrate_cold_war_crisis.toml --out DIR/cold_war_crisis
+    and 1,000 runs of each calibrated scenario (the era's record, the pairs'
+    first-year games; for the crisis core, the USA-USSR crises against MID)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from record_validation import ROOT, _records, calibration, provenance, write  # noqa: E402
+
+
+def calibrated_era_run(directory: Path) -> dict:
+    """1,000 runs of a calibrated 1946 scenario: the era's record and the pairs' games."""
+    from security_regimes.experiments.files import load_scenario_file
+    from security_regimes.regimes.history import cold_war_check, dyad_crisis_check
+    from security_regimes.regimes.scenarios import pair_games
+
+    scn, _ = load_scenario_file(directory / "calibrated.toml")
+    r = scn.run(seed=1, systems=1000)
+    games = pair_games(scn)
+    out = {"runs": 1000, "core": scn.system.core, "record": _records(cold_war_check(r.result)),
+           "games": _records(games[["power", "other", "game", "dilemma"]]),
+           "dilemma_pairs": int(games.dilemma.sum()), "pairs": len(games)}
+    if scn.system.core == "crisis":
+        out["dyad"] = _records(dyad_crisis_check(r))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "recorded" / "cold_war.json")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="cold-war-"))
+    t0 = time.perf_counter()
+    rec = provenance("python scripts/record_cold_war.py")
+    for key, name in (("first_strike", "calibrate_cold_war.toml"),
+                      ("crisis", "calibrate_cold_war_crisis.toml")):
+        rec[key] = {"fit": calibration(name, work / key)}
+        rec[key]["run"] = calibrated_era_run(work / key)
+    write(rec, args.out, t0)
+
+
+if __name__ == "__main__":
+    main()
