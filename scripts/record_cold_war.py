@@ -12,7 +12,9 @@ It runs, with seed 1:
     regimes calibrate examples/calibrate_cold_war.toml --out DIR/cold_war
     regimes calibrate examples/calibrate_cold_war_crisis.toml --out DIR/cold_war_crisis
     and 1,000 runs of each calibrated scenario (the era's record, the pairs'
-    first-year games; for the crisis core, the USA-USSR crises against MID)
+    first-year games; for the crisis core, the USA-USSR crises against MID),
+    and the Basic Principles (cold_war_basic_principles) on top of the calibrated
+    first-strike system, with and without its norms
 """
 
 from __future__ import annotations
@@ -55,7 +57,28 @@ def main() -> None:
                       ("crisis", "calibrate_cold_war_crisis.toml")):
         rec[key] = {"fit": calibration(name, work / key)}
         rec[key]["run"] = calibrated_era_run(work / key)
+    rec["basic_principles"] = basic_principles_run(work / "first_strike")
     write(rec, args.out, t0)
+
+
+def basic_principles_run(directory: Path) -> dict:
+    """The Basic Principles on top of the calibrated first-strike cold war: 1,000 runs
+    with and without the norms on the same seeds; the era's record in both."""
+    from dataclasses import replace
+
+    from security_regimes.experiments.files import load_scenario_file
+    from security_regimes.regimes.history import cold_war_check
+    from security_regimes.regimes.scenarios import get_scenario
+
+    base, _ = load_scenario_file(directory / "calibrated.toml")
+    scn = replace(get_scenario("cold_war_basic_principles"), system=base.system)
+    r = scn.run(seed=1, systems=1000)
+    with_, without = cold_war_check(r.result), cold_war_check(r.counterfactual)
+    o = r.outcomes().set_index("outcome")
+    return {"runs": 1000, "formed": int(r.result.summary.formation_year.notna().sum()),
+            "regime_years": float(o.loc["regime_years", "mean"]),
+            "autonomy": [float(o.loc["regime_autonomy", k]) for k in ("mean", "lo", "hi")],
+            "with_norms": _records(with_), "without_norms": _records(without)}
 
 
 if __name__ == "__main__":

@@ -166,6 +166,8 @@ CONDITIONS_SETTINGS = Settings([
     Setting("threshold", "number", "Strength at which the regime forms and holds", 0, 1),
     Setting("decline", "number", "Exponent of relative decline in a member's target",
             0, 1000),
+    Setting("available_from", "integer", "Year of the run (1: the first) from which the "
+            "regime can be in force (its norms' date)", 1, MAX_YEARS, unit="year"),
 ])
 
 

@@ -65,3 +65,32 @@ def test_by_period_defaults_to_decades_and_adds_up():
     eras = observed_by_period([(1816, 1852), (1853, 1870), (1871, 1913)])
     assert eras.wars.tolist() == [0, 4, 0]
     assert decades.con.iloc[0] > decades.con.iloc[-1]  # capabilities spread out over the century
+
+
+def test_the_second_era_among_the_five_cold_war_powers():
+    from security_regimes.data.patterns import COLD_WAR_POWERS, cohort_wars, era_of
+
+    first, second = observed_patterns(1946, 1968), observed_patterns(1969, 1991)
+    assert first["wars"] == 1 and second["wars"] == 0  # Korea, 1950: the USA, Britain, France v China
+    assert list(cohort_wars(1946, 1991).war_name) == ["Korean"]
+    assert first["wars_per_pair_year"] == pytest.approx(1 / (23 * 10))
+    assert first["years_to_first_war"] == 4 and second["years_to_first_war"] == 23
+    assert set(COLD_WAR_POWERS) == {"USA", "RUS", "UKG", "FRN", "CHN"}
+    assert era_of(1946, 1991) == "1946" and era_of(1816, 1913) == "1816"
+    with pytest.raises(ValueError, match="period must lie within 1816-1913 or 1946-1991, got 1900-1950"):
+        observed_patterns(1900, 1950)
+
+
+def test_the_cold_war_scenario_and_its_check():
+    from security_regimes.regimes.history import cold_war_check
+    from security_regimes.regimes.scenarios import get_scenario
+
+    scn = get_scenario("cold_war")
+    assert scn.system.names == ("USA", "RUS", "UKG", "FRN", "CHN") and scn.start_year == 1946
+    assert scn.system.nuclear_at(2) == (0,) and scn.system.nuclear_at(3) == (0, 1)  # 1949
+    r = scn.simulate(systems=20, seed=1)
+    check = cold_war_check(r).set_index("statistic")
+    assert check.loc["wars_1946_1968", "observed"] == 1
+    assert check.simulated.between(0, 50).all()
+    with pytest.raises(ValueError, match="the check needs 1946-1991"):
+        cold_war_check(scn.simulate(systems=2, years=10, seed=1))

@@ -373,3 +373,17 @@ def test_a_scenario_file_defines_what_its_system_table_sets(tmp_path):
         load_scenario_file(f)
     with pytest.raises(ValueError, match="not a system setting"):
         Scenario("x", defines=("nope",))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (Path(__file__).resolve().parents[2]
+                                                        / "examples").glob("calibrate_*.toml")))
+def test_every_shipped_calibration_file_loads(name):
+    """The shipped calibration files (both eras, both cores) are valid as they stand."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    if name == "calibrate_regime.toml":  # its scenario is step 1's output
+        pytest.skip("needs results/calibration_base (examples/calibrate_base.toml)")
+    model, scenario = load_calibration_file(examples / name)
+    assert scenario.start_year <= model.fit[0]
+    if name.startswith("calibrate_cold_war"):
+        assert (model.fit, model.holdout) == ((1946, 1968), (1969, 1991))
+        assert scenario.system.nuclear_from == (1, 4)

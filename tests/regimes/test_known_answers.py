@@ -196,3 +196,20 @@ def test_members_act_jointly_against_a_violator_and_are_expected_to():
         assert punish == pytest.approx(0.3 if bound else 0.0)
     assert fights[False] == [False, True, False, False]
     assert fights[True] == [False, True, True, True]
+
+
+def test_a_regime_binds_only_from_the_date_of_its_norms():
+    """Conditions.available_from: the Concert's norms dated to year 20 of the run."""
+    scn = get_scenario("concert_of_europe")
+    base = scn.simulate(systems=200, years=60, seed=2)
+    assert base.measures["regime_in_force"][:, :19].any()  # undated, it forms early
+    dated = replace(scn, regime=replace(scn.regime, conditions=replace(
+        scn.regime.conditions, available_from=20))).simulate(systems=200, years=60, seed=2)
+    held = dated.measures["regime_in_force"]
+    assert not held[:, :19].any() and held[:, 19:].any()
+    never = replace(scn, regime=replace(scn.regime, conditions=replace(
+        scn.regime.conditions, available_from=61))).simulate(systems=200, years=60, seed=2)
+    assert not never.measures["regime_in_force"].any()
+    # with norms that never bind, the run is the norm-free twin's
+    free = replace(scn, regime=None).simulate(systems=200, years=60, seed=2)
+    np.testing.assert_array_equal(never.measures["wars"], free.measures["wars"])

@@ -940,7 +940,8 @@ def ref_update_regime(w, cfg, u):
     if n_living > 1:
         w["strength"] = min(sum(weight[q] for q in range(n) if living[q]),
                             sum(trust[q] for q in range(n) if living[q])) / n_living
-        w["in_force"] = w["strength"] >= c.threshold
+        # the norms bind from the year of the run they date from (available_from)
+        w["in_force"] = w["strength"] >= c.threshold and u["year"] + 1 >= c.available_from
 
 
 def ref_measure(w, cfg, u):

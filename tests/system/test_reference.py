@@ -58,7 +58,8 @@ def random_regime(rng, n, members):
                                         memory=0.2, learning=float(rng.uniform(0, 1)),
                                         half_life=(15.0, None)[int(rng.integers(2))],
                                         threshold=float(rng.uniform(0.2, 0.8)),
-                                        decline=float(rng.choice([0.0, 1.0, 2.5]))))
+                                        decline=float(rng.choice([0.0, 1.0, 2.5])),
+                                        available_from=int(rng.choice([1, 40, 80]))))
 
 
 def with_random_regime(rng, state, n, regime):

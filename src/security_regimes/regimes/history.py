@@ -408,7 +408,9 @@ def cold_war_check(result, start_year: int = 1946) -> pd.DataFrame:
         raise ValueError(f"the run covers {cal[0]}-{cal[-1]}; the check needs {lo}-{hi}")
     era = (cal >= lo) & (cal <= hi)
     direct = m["war"] & np.isin(m["attacker"], (0, 1)) & np.isin(m["defender"], (0, 1))
-    wars = simulated_wars(m)
+    # Every power of the scenario is one of the five: every war counts (not only the
+    # wars among a regime's members, as simulated_wars counts them).
+    wars = np.asarray(m["wars"])
     rows = [("p_no_superpower_war", f"P(no war between the two superpowers {lo}-{hi})", 1.0,
              float((~direct[:, era].any(axis=1)).mean()))]
     for a, b in COLD_WAR_HALVES:

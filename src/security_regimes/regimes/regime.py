@@ -139,6 +139,11 @@ class Conditions:
         multiplied by ``min(share / share_at_settlement, 1) ** decline``
         (a declining power comes to see its security in preventive war,
         not restraint; Gilpin 1981, Copeland 2000).  0 switches it off.
+    available_from : int >= 1
+        Year of the run (1: the first) from which the regime can be in force:
+        the date of its norms (the Basic Principles of 1972 are year 27 of a
+        run from 1946).  Before it the members' weights follow their targets
+        (the conditions exist), but the norms bind no one.  Default 1.
     """
 
     regulation: float = 1.0
@@ -158,6 +163,7 @@ class Conditions:
     initial_weight: float | None = 0.0
     threshold: float = 0.5
     decline: float = 1.0
+    available_from: int = 1
 
     SETTINGS: ClassVar[Settings] = CONDITIONS_SETTINGS
 

@@ -392,7 +392,7 @@ def _concert_regime() -> Regime:
     )
 
 
-def _basic_principles() -> Regime:
+def _basic_principles(available_from: int = 1) -> Regime:
     return Regime(
         name="Basic Principles of Relations (1972)",
         norms={"restraint": 1.0, "consultation": 1.0, "conference": 1.0},
@@ -405,7 +405,7 @@ def _basic_principles() -> Regime:
         # the two would destroy (derived), condition 2 from what each comes to
         # believe of the other (trust; shared value itself not discounted).
         conditions=Conditions(regulation=1.0, regulation_from_war=True, shared_value=1.0,
-                              war_cost_perception=1.0),
+                              war_cost_perception=1.0, available_from=available_from),
     )
 
 
@@ -641,6 +641,16 @@ def _catalogue() -> dict[str, Scenario]:
             "(examples/calibrate_cold_war.toml).",
             system=_cold_war_system(), policy=Policy("waltz"), years=46, start_year=1946,
             defines=COLD_WAR_SETTINGS,
+        ),
+        Scenario(
+            "cold_war_basic_principles",
+            "cold_war with the 1972 Basic Principles as norms between the two superpowers, "
+            "able to bind from 1972 (available_from = 27) and with their support estimated "
+            "as in superpower_bipolar (regulation_from_war, shared value 1).",
+            "Jervis: superpower relations are not a regime; does the regime change "
+            "1972-1991 (its likelihood ratio against the same seeds without it)?",
+            system=_cold_war_system(), policy=Policy("waltz"), years=46, start_year=1946,
+            regime=_basic_principles(available_from=27), defines=COLD_WAR_SETTINGS,
         ),
     ]
     out = {s.name: s for s in scenarios}

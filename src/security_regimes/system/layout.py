@@ -155,6 +155,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("formation", "f8", "conditions.threshold",
               "strength at which the regime forms and holds", 1.0),
     Parameter("decline", "f8", "conditions.decline", "exponent of relative decline"),
+    Parameter("available_from", "i8", "conditions.available_from",
+              "year of the run (1: the first) from which the regime can be in force", 1),
     # Constants of the model.
     Parameter("big_gain", "f8", "model.BIG_GAIN",
               "share of its capability that makes a gain big (rule 2)"),

@@ -1414,7 +1414,7 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
                 n_rev += 1
     if n_m > 1:  # a regime needs two members at least
         strength = min(s_w, s_t) / n_m
-        held = strength >= p.formation
+        held = strength >= p.formation and dr.year >= p.available_from - 1
     s.in_force[0] = held
     x.mf[M_REGIME_STRENGTH] = strength
     x.mb[M_REGIME_IN_FORCE] = held
