@@ -140,3 +140,10 @@ def test_dilemmas_lists_every_ordered_pair(capsys):
                for p in payload["pairs"])
     code, out, _ = run("dilemmas", "concert_of_europe", capsys=capsys)
     assert code == 0 and "first_strike core" in out
+
+
+def test_run_prints_the_second_eras_record(capsys):
+    code, out, err = run("run", "cold_war", "--systems", "5", "--json", capsys=capsys)
+    assert code == 0, err
+    rows = {r["statistic"]: r for r in json.loads(out)["cold_war"]}
+    assert rows["wars_1946_1968"]["observed"] == 1 and len(rows) == 6

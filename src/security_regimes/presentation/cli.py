@@ -553,7 +553,13 @@ def run_cmd(
     percentiles, P(all 1816 great powers alive in 1914), the joint record,
     wars per pair-year) with likelihood ratios; with the crisis core, the
     crises against the MID record of 1816-1913 too."""
-    from ..regimes.history import covers_record, crisis_check, dyad_crisis_check, history_check
+    from ..regimes.history import (
+        cold_war_check,
+        covers_record,
+        crisis_check,
+        dyad_crisis_check,
+        history_check,
+    )
     from ..regimes.scenarios import get_scenario
 
     if name.endswith(".toml"):
@@ -596,7 +602,13 @@ def run_cmd(
               else None)
     dyad = (dyad_crisis_check(r) if scn.system.core == "crisis" and len(scn.system.nuclear) >= 2
             else None)
+    era2 = None
+    if scn.start_year <= 1946 and scn.start_year + r.result.years - 1 >= 1991 and \
+            scn.system.names[:2] == ("USA", "RUS"):
+        era2 = cold_war_check(r.result, scn.start_year)
     extra = {"channels": channels}
+    if era2 is not None:
+        extra["cold_war"] = era2
     if len(effects):
         extra["regime_effects"] = effects
         extra["regime_breakdowns"] = causes
@@ -620,6 +632,8 @@ def run_cmd(
             payload["crises"] = crises.to_dict("records")
         if dyad is not None:
             payload["dyad_crises"] = dyad.to_dict("records")
+        if era2 is not None:
+            payload["cold_war"] = era2.to_dict("records")
         print(json.dumps(payload, default=float))
         return
     console.print(f"[bold]{scn.name}[/bold]: {scn.description}\nclaim: {scn.claim}")
@@ -644,6 +658,9 @@ def run_cmd(
         note = _likelihood_note(history)
         if note:
             console.print(note)
+    if era2 is not None:
+        show(_df_table(era2, title="The second era's record (COW 1946-1991) as a predictive "
+                                   "distribution (with the norms, where there are any)"))
     if dyad is not None:
         show(_df_table(dyad.drop(columns=["description"]),
                        title=f"The nuclear pair's crises against {dyad.attrs['record']} (MID), "
