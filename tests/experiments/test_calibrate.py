@@ -176,6 +176,28 @@ def _generations(db) -> int:
         return 0
 
 
+def test_a_generation_cut_off_while_being_written_is_redone_on_resume(tmp_path):
+    """A kill can leave part of a population in pyabc's database (it writes one in
+    several transactions): --resume drops it and computes that generation again."""
+    from security_regimes.experiments.calibrate import drop_unfinished_generation
+
+    f = write(tmp_path, populations=2, particles=20, systems=3)
+    out = run_calibration(f, tmp_path / "cal", quiet=True)
+    db = out / "calibration.db"
+    assert not drop_unfinished_generation(db, 20)  # a finished run has nothing to drop
+    with sqlite3.connect(db) as con:  # cut the last generation's particles in half
+        pop = con.execute("SELECT id FROM populations WHERE t = 1").fetchone()[0]
+        ids = [r[0] for r in con.execute("SELECT p.id FROM particles p JOIN models m ON "
+                                         "p.model_id = m.id WHERE m.population_id = ?", (pop,))]
+        con.execute(f"DELETE FROM particles WHERE id IN ({','.join(map(str, ids[:10]))})")
+    r = subprocess.run([*CLI, "calibrate", str(f), "--out", str(out), "--executor", "serial",
+                        "--quiet", "--resume"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    post = pd.read_parquet(out / "posterior.parquet")
+    last = post[post.generation == 1]
+    assert len(last) == 20 and last.weight.sum() == pytest.approx(1.0)
+
+
 def test_kill_9_then_resume_keeps_finished_generations(tmp_path):
     f = write(tmp_path, populations=3, particles=20, systems=5)
     out = tmp_path / "cal"

@@ -347,6 +347,7 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
         try:
             if resume:
                 try:
+                    drop_unfinished_generation(db_path, model.particles)
                     history = abc.load(db, 1, observed_sum_stat=_observed(model, observed))
                     done = history.max_t + 1  # reads the database: inside the try
                 except Exception as e:  # pyabc/SQLAlchemy on a damaged file: say which, in one line
@@ -411,6 +412,41 @@ def _ctrl_c_in_this_process_only():
         yield
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def drop_unfinished_generation(db_path: Path, particles: int) -> bool:
+    """Delete the last generation of a calibration database if it was cut off while
+    being written (fewer than ``particles`` particles, or weights that do not sum to
+    1: pyabc writes a population in more than one transaction, so a kill can leave
+    part of one).  Returns whether one was dropped; the run then redoes it."""
+    import sqlite3
+
+    with sqlite3.connect(db_path, timeout=5) as con:
+        # rows a cut-off write left without their particle or sample first
+        con.execute("DELETE FROM parameters WHERE particle_id NOT IN (SELECT id FROM particles)")
+        con.execute("DELETE FROM samples WHERE particle_id NOT IN (SELECT id FROM particles)")
+        con.execute("DELETE FROM summary_statistics WHERE sample_id NOT IN "
+                    "(SELECT id FROM samples)")
+        row = con.execute("SELECT id, t FROM populations WHERE t >= 0 ORDER BY t DESC "
+                          "LIMIT 1").fetchone()
+        if row is None:
+            return False
+        pop, _ = row
+        n, w = con.execute("SELECT count(*), coalesce(sum(p.w), 0) FROM particles p JOIN "
+                           "models m ON p.model_id = m.id WHERE m.population_id = ?",
+                           (pop,)).fetchone()
+        if n >= particles and abs(w - 1.0) < 1e-6:
+            return False
+        parts = "SELECT p.id FROM particles p JOIN models m ON p.model_id = m.id " \
+                "WHERE m.population_id = ?"
+        samples = f"SELECT id FROM samples WHERE particle_id IN ({parts})"
+        con.execute(f"DELETE FROM summary_statistics WHERE sample_id IN ({samples})", (pop,))
+        con.execute(f"DELETE FROM samples WHERE particle_id IN ({parts})", (pop,))
+        con.execute(f"DELETE FROM parameters WHERE particle_id IN ({parts})", (pop,))
+        con.execute(f"DELETE FROM particles WHERE id IN ({parts})", (pop,))
+        con.execute("DELETE FROM models WHERE population_id = ?", (pop,))
+        con.execute("DELETE FROM populations WHERE id = ?", (pop,))
+    return True
 
 
 def finished_generations(db_path: Path) -> int:
