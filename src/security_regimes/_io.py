@@ -113,3 +113,9 @@ class DirectoryLock:
             os.close(self._fd)  # releases the flock
             self._fd = None
         return False
+
+
+def json_records(df: pd.DataFrame) -> list[dict]:
+    """Rows of ``df`` as dicts with NaN as None (valid JSON)."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+

@@ -141,10 +141,8 @@ class ClaimsResult:
 
     def to_records(self) -> dict:
         """A JSON-ready dict (what ``regimes claims --out FILE.json`` writes)."""
-        def rows(df):
-            return [{k: (None if isinstance(x, float) and np.isnan(x) else
-                         x.item() if isinstance(x, np.generic) else x) for k, x in r.items()}
-                    for r in df.to_dict("records")]
+        from .._io import json_records as rows
+
         return {"systems": self.systems, "seed": self.seed, "posterior": self.posterior,
                 "posterior_draws": len(self.draws), "contrasts": rows(self.contrasts),
                 "claims": rows(self.claims), "record": rows(self.record)}

@@ -422,7 +422,9 @@ def _json_default(v):
 
 def _records(df) -> list[dict]:
     """Rows as dicts with NaN as null (valid JSON)."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")
+    from .._io import json_records
+
+    return json_records(df)
 
 
 def _check_out_file(out: Path | None, kind: str | None = None) -> None:
