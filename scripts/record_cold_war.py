@@ -19,46 +19,35 @@ It runs, with seed 1:
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from record_validation import ROOT, _records, calibration, provenance, write  # noqa: E402
+from record_validation import _records, begin, calibration, games_record, write  # noqa: E402
 
 
 def calibrated_era_run(directory: Path) -> dict:
     """1,000 runs of a calibrated 1946 scenario: the era's record and the pairs' games."""
     from security_regimes.experiments.files import load_scenario_file
     from security_regimes.regimes.history import cold_war_check, dyad_crisis_check
-    from security_regimes.regimes.scenarios import pair_games
 
     scn, _ = load_scenario_file(directory / "calibrated.toml")
     r = scn.run(seed=1, systems=1000)
-    games = pair_games(scn)
     out = {"runs": 1000, "core": scn.system.core, "record": _records(cold_war_check(r.result)),
-           "games": _records(games[["power", "other", "game", "dilemma"]]),
-           "dilemma_pairs": int(games.dilemma.sum()), "pairs": len(games)}
+           **games_record(scn)}
     if scn.system.core == "crisis":
         out["dyad"] = _records(dyad_crisis_check(r))
     return out
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "recorded" / "cold_war.json")
-    args = ap.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="cold-war-"))
-    t0 = time.perf_counter()
-    rec = provenance("python scripts/record_cold_war.py")
+    out, work, t0, rec = begin("record_cold_war.py", "cold_war.json", "cold-war-")
     for key, name in (("first_strike", "calibrate_cold_war.toml"),
                       ("crisis", "calibrate_cold_war_crisis.toml")):
         rec[key] = {"fit": calibration(name, work / key)}
         rec[key]["run"] = calibrated_era_run(work / key)
     rec["basic_principles"] = basic_principles_run(work / "first_strike")
-    write(rec, args.out, t0)
+    write(rec, out, t0)
 
 
 def basic_principles_run(directory: Path) -> dict:

@@ -19,43 +19,31 @@ the powers grow along their COW CINC paths) into DIR/dated.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from record_validation import ROOT, _records, calibration, provenance, write  # noqa: E402
+from record_validation import _records, begin, calibration, games_record, write  # noqa: E402
 
 
 def calibrated_crisis_run(directory: Path) -> dict:
     """1,000 runs of the calibrated crisis scenario: history, crises by period, games."""
     from security_regimes.experiments.files import load_scenario_file
     from security_regimes.regimes.history import crisis_check, history_check
-    from security_regimes.regimes.scenarios import pair_games
 
     scn, _ = load_scenario_file(directory / "calibrated.toml")
     r = scn.run(seed=1, systems=1000)
-    h = history_check(r)
-    games = pair_games(scn, "crisis")
-    return {"runs": 1000, "history": _records(h), "crises": _records(crisis_check(r)),
-            "games": _records(games[["power", "other", "game", "dilemma"]]),
-            "dilemma_pairs": int(games.dilemma.sum()), "pairs": len(games)}
+    return {"runs": 1000, "history": _records(history_check(r)),
+            "crises": _records(crisis_check(r)), **games_record(scn, "crisis")}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "recorded" / "crisis.json")
-    args = ap.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="crisis-"))
-    t0 = time.perf_counter()
-    rec = provenance("python scripts/record_crisis.py")
+    out, work, t0, rec = begin("record_crisis.py", "crisis.json", "crisis-")
     rec["fit"] = calibration("calibrate_crisis.toml", work / "calibration")
     rec["run"] = calibrated_crisis_run(work / "calibration")
     rec["dated_fit"] = calibration("calibrate_crisis_dated.toml", work / "dated")
     rec["dated_run"] = calibrated_crisis_run(work / "dated")
-    write(rec, args.out, t0)
+    write(rec, out, t0)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,25 @@ def provenance(script: str) -> dict:
             "script": script}
 
 
+def begin(script: str, out_name: str, prefix: str) -> tuple[Path, Path, float, dict]:
+    """The start of a record script: its ``--out`` (default ``docs/recorded/OUT_NAME``),
+    a fresh work directory, the start time and the record's provenance."""
+    ap = argparse.ArgumentParser(description=f"Record {out_name} (see {script}'s docstring)")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "recorded" / out_name)
+    args = ap.parse_args()
+    return (args.out, Path(tempfile.mkdtemp(prefix=prefix)), time.perf_counter(),
+            provenance(f"python scripts/{script}"))
+
+
+def games_record(scn, core: str | None = None) -> dict:
+    """Every ordered pair's first-year stage game and how many face a dilemma."""
+    from security_regimes.regimes.scenarios import pair_games
+
+    games = pair_games(scn, core)
+    return {"games": _records(games[["power", "other", "game", "dilemma"]]),
+            "dilemma_pairs": int(games.dilemma.sum()), "pairs": len(games)}
+
+
 def write(rec: dict, out: Path, t0: float) -> None:
     """Write a record as JSON, with the seconds it took since ``t0``."""
     rec["seconds"] = time.perf_counter() - t0
