@@ -24,6 +24,10 @@ NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmis
 CORES = ("first_strike", "crisis")
 #: How the powers grow (``System.growth``): drawn at random, or along the COW record.
 GROWTH_MODES = ("drawn", "record")
+#: The most powers (states) a system holds (the alliance is stored as a 64-bit mask).
+MAX_POWERS = 64
+#: How a system's geography is given (``System.geography``).
+GEOGRAPHIES = ("none", "capitals", "grid")
 #: The longest run, in years.
 MAX_YEARS = 10_000
 
@@ -113,6 +117,14 @@ SYSTEM_SETTINGS = Settings([
             "rejected escalates to war by accident (crisis core)", 0, 1),
     Setting("trend_years", "integer", "Years over which a power averages growth to project "
             "next year's balance (crisis core)", 1, 100, unit="years"),
+    # Geography (system/model.py, "Geography").
+    Setting("geography", "choice", "Where the powers are: none (each reaches every other at "
+            "full strength), capitals (COW capitals and direct contiguity in cow_year) or "
+            "grid (a square lattice 1000 km apart, neighbours contiguous)",
+            choices=GEOGRAPHIES, sweep=False),
+    Setting("gradient", "number", "Loss-of-strength gradient: share of a power's strength "
+            "lost per 1000 km to a target it does not border (Boulding 1962)", 0, 10,
+            unit="per 1000 km"),
 ])
 
 
@@ -121,7 +133,8 @@ POLICY_SETTINGS = Settings([
     Setting("name", "choice", "Balance-of-power policy", choices=POLICIES),
     Setting("rules", "weights", "Weight of a Kaplan rule (policy kaplan)",
             choices=tuple(KAPLAN_RULES)),
-    Setting("balancer", "integer", "Index of the balancer power (policy balancer)", 0, 29),
+    Setting("balancer", "integer", "Index of the balancer power (policy balancer)", 0,
+            MAX_POWERS - 1),
     Setting("future_weight", "number",
             "Yearly chance a spared power's help is needed (far_sighted_waltz)", 0, 100),
     Setting("discount", "number", "Weight of next year (far_sighted_waltz)", 0, 1,

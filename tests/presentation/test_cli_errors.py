@@ -151,7 +151,7 @@ def test_bad_sweep_file_writes_nothing(kind, tmp_path, monkeypatch, capsys):
     (["run", "concert_of_europe", "--systems", "10000000"], "would need about"),
     (["balance", "--systems", "0"], "--systems must be"),
     (["knobs", "--years", "0"], "--years must be"),
-    (["intent", "--powers", "1,5"], "--powers values must be between 2 and 30"),
+    (["intent", "--powers", "1,5"], "--powers values must be between 2 and 64"),
     (["intent", "--powers", "five"], "--powers expects a range"),
     (["balance", "--out", "good.toml"], "is not a directory"),
     (["run", "concert_of_europe", "--core", "bargain", "--out", "out"],

@@ -231,6 +231,7 @@ def ref_decide(w, cfg, u, seen=None):
     rules, join, side, punish = cfg.rules, w["join"], w["side"], w["punish"]
     nuclear = set(s.nuclear_at(u["year"]))
     bound = cfg.regime is not None and bool(w["in_force"])
+    reach = s.reach()[0]
     stance, margins = {}, {}
     restraints = norm_restraints = 0
     for i, j in _pairs(n):
@@ -239,9 +240,13 @@ def ref_decide(w, cfg, u, seen=None):
         if join[i] and join[j]:  # allies do not fight each other
             stance[i, j] = w["reply"][i, j]
             continue
+        if reach[i][j] == 0:  # i cannot bring any strength to bear on j
+            stance[i, j] = w["reply"][i, j]
+            continue
         delta = s.nuclear_cost if (i in nuclear and j in nuclear) else s.war_cost
-        own, enemy = side[i], side[j] + punish[i, j]
-        own_t, enemy_t = side[i] + punish[j, i], side[j]
+        # Wars are fought where the target is: the striker's side at its reach.
+        own, enemy = reach[i][j] * side[i], side[j] + punish[i, j]
+        own_t, enemy_t = side[i] + punish[j, i], reach[j][i] * side[j]
         if s.capability_noise > 0:
             e = seen[i][j] if seen is not None else math.exp(
                 s.capability_noise * float(ndtri(u["perceive"][i][j])))
@@ -351,13 +356,15 @@ def ref_crises(w, cfg, u, seen=None):
     delta, sig, a = s.discount_factor, s.resolve_spread, s.audience_cost
     sq = w["status_quo"] = [list(r) for r in w["status_quo"]]
 
-    def view(i, j):
+    reach = s.reach()[0]
+
+    def view(i, j):  # i's war on j, fought on j's territory
         rate = s.nuclear_cost if (i in nuclear and j in nuclear) else s.war_cost
         enemy = side[j] + punish[i, j]
         if s.capability_noise > 0:
             enemy *= seen[i][j] if seen is not None else math.exp(
                 s.capability_noise * float(ndtri(u["perceive"][i][j])))
-        return rate, side[i], enemy
+        return rate, reach[i][j] * side[i], enemy
 
     def cost(i, j, mean):
         return mean * (1 + sig * (2 * u["resolve"][i][j] - 1))
@@ -374,7 +381,7 @@ def ref_crises(w, cfg, u, seen=None):
     stance, margins, info = {}, {}, {}
     restraints = norm_restraints = 0
     for i, j in living:
-        if join[i] and join[j]:
+        if (join[i] and join[j]) or reach[i][j] == 0:  # allied, or i cannot reach j
             stance[i, j] = w["reply"][i, j]
             continue
         rate, own, enemy = view(i, j)
@@ -501,9 +508,12 @@ def _sides(w, cfg, u, att, dfd):
     s, cap, n = cfg.system, w["cap"], len(w["cap"])
     join, engaged = w["join"], w["engaged"]
     rho = s.alliance_reliability
+    # The war is fought on dfd's territory: only powers that reach it take part,
+    # each with its reach there times its capability.
+    reach = [row[dfd] for row in s.reach()[0]]
     a_side, d_side = [q == att for q in range(n)], [q == dfd for q in range(n)]
     for q in range(n):  # each ally honours the alliance with probability rho
-        if engaged[q] or not join[q]:
+        if engaged[q] or not join[q] or reach[q] == 0:
             continue
         honours = rho >= 1.0 or u["honour"][q] < rho
         if join[att] and honours:
@@ -511,7 +521,7 @@ def _sides(w, cfg, u, att, dfd):
         elif join[dfd] and honours:
             d_side[q] = True
     punishers = [q for q in range(n) if not engaged[q] and not a_side[q] and not d_side[q]
-                 and (q, att) in w["punisher"]]
+                 and (q, att) in w["punisher"] and reach[q] > 0]
     for q in punishers:
         d_side[q] = True
     member = w["member"]
@@ -519,17 +529,18 @@ def _sides(w, cfg, u, att, dfd):
             and member[att] and member[dfd]):
         for q in range(n):  # the collective-action norm: members side with the victim
             if (member[q] and w["alive"][q] and not engaged[q] and not a_side[q]
-                    and not d_side[q] and u["collective"][q] < cfg.norm("collective") * w["weight"][q]):
+                    and not d_side[q] and reach[q] > 0
+                    and u["collective"][q] < cfg.norm("collective") * w["weight"][q]):
                 d_side[q] = True
 
     def strength(side_):
-        return sum(cap[q] for q in range(n) if side_[q])
+        return sum(cap[q] * reach[q] for q in range(n) if side_[q])
 
     a_cap, d_cap = strength(a_side), strength(d_side)
     stronger_side, weaker_side = (a_side, d_side) if a_cap >= d_cap else (d_side, a_side)
     rules = cfg.rules
     third = [q for q in range(n) if w["alive"][q] and not engaged[q] and not a_side[q]
-             and not d_side[q]]
+             and not d_side[q] and reach[q] > 0]
     for q in third:  # Kaplan's rule 4 and the balancer oppose the stronger side
         if (rules[4] > 0 and max(a_cap, d_cap) / w["total"] >= s.predominance_share
                 and u["rule4"][q] < rules[4]):
@@ -552,20 +563,21 @@ def _sides(w, cfg, u, att, dfd):
                          cap[main])
 
         for q in range(n):  # bystanders join where it pays (bandwagoning for profit)
-            if not w["alive"][q] or engaged[q] or a_side[q] or d_side[q]:
+            if not w["alive"][q] or engaged[q] or a_side[q] or d_side[q] or reach[q] == 0:
                 continue
             if u["opportunist"][q] >= s.opportunism:
                 continue
-            v_a = joining(q, a_cap + cap[q], d_cap, csf((1 + f) * (a_cap + cap[q]), d_cap, k),
+            mine = cap[q] * reach[q]
+            v_a = joining(q, a_cap + mine, d_cap, csf((1 + f) * (a_cap + mine), d_cap, k),
                           d_side, dfd)
-            v_d = joining(q, d_cap + cap[q], a_cap, 1.0 - csf((1 + f) * a_cap, d_cap + cap[q], k),
+            v_d = joining(q, d_cap + mine, a_cap, 1.0 - csf((1 + f) * a_cap, d_cap + mine, k),
                           a_side, att)
             if v_a > 0 and v_a >= v_d:
                 a_side[q] = True
-                a_cap += cap[q]
+                a_cap += mine
             elif v_d > 0:
                 d_side[q] = True
-                d_cap += cap[q]
+                d_cap += mine
         a_cap, d_cap = strength(a_side), strength(d_side)
     return a_side, d_side, a_cap, d_cap, len(punishers)
 
@@ -981,6 +993,21 @@ def ref_measure(w, cfg, u):
         "wars": len(w["wars"]), "decisive_wars": w["decisive_n"], "largest_war": w["largest"],
         "spared": sum(1 for _, _, lo in w["wars"] if lo >= 0 and alive[lo]),
         **w.get("crisis_counts", dict.fromkeys(CRISIS_MEASURES, 0)),
+        **contiguity_counts(w, cfg),
+    }
+
+
+def contiguity_counts(w, cfg):
+    """Pairs alive at the start, wars begun and crises opened between powers
+    that border each other."""
+    near = cfg.system.reach()[1]
+    n = len(near)
+    return {
+        "contiguous_pairs": sum(1 for i in range(n) for j in range(i + 1, n)
+                                if near[i][j] and w["alive0"][i] and w["alive0"][j]),
+        "contiguous_wars": sum(1 for att, dfd, _ in w["wars"] if near[att][dfd]),
+        "contiguous_crises": sum(1 for (i, j), o in w.get("outcome", {}).items()
+                                 if o != NO_CRISIS and near[i][j]),
     }
 
 

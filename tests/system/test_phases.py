@@ -79,6 +79,7 @@ def run_phases(stop, s, x, p, t, dr, growth_factor, seen, n):
             ph.without_regime(x)
     if stop >= 14:
         x.mf[M_GROWTH] = out[1]
+        ph.contiguity_measures(x, t, n)
         ph.measure(s, x, int(out[5]), 0, n)
     return out
 
@@ -91,7 +92,10 @@ EXTRAS = [{}, {"relative_gains": 0.5, "capability_noise": 0.3},
           {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2},
           {"decisive_lead": 3, "war_cost": 0.02, "alliance_reliability": 0.5},
           {"alliance_reliability": 0.3, "opportunism": 0.6, "threat_share": 0.2,
-           "elimination_threshold": 0.15}]
+           "elimination_threshold": 0.15},
+          # geography: a lattice, some pairs at part strength, some out of reach
+          {"geography": "grid", "gradient": 0.6, "threat_share": 0.2},
+          {"geography": "grid", "gradient": 2.0, "first_strike": 1.0}]
 PHASE_NAMES = [f.__name__.removeprefix("ref_") for f in ref.PHASES]
 
 

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from .._policies import DEFAULT_POLICY
 from .._settings import DEFAULT_SEED
+from .._tables import MAX_POWERS
 from .._tables import POLICY_SETTINGS as _P
 from .._tables import SYSTEM_SETTINGS as _S
 
@@ -454,8 +455,8 @@ def _parse_int_list(text: str, what: str) -> list[int]:
             values = [int(x) for x in text.split(",")]
     except ValueError:
         raise ValueError(f"{what} expects a range like 3-10 or a list like 3,5,8, got {text!r}") from None
-    if not values or min(values) < 2 or max(values) > 30:
-        raise ValueError(f"{what} values must be between 2 and 30, got {text!r}")
+    if not values or min(values) < 2 or max(values) > MAX_POWERS:
+        raise ValueError(f"{what} values must be between 2 and {MAX_POWERS}, got {text!r}")
     return values
 
 
@@ -559,8 +560,11 @@ def run_cmd(
         cold_war_check,
         covers_record,
         crisis_check,
+        CONTIGUITY_PERIOD,
         dyad_crisis_check,
+        great_powers_only,
         history_check,
+        state_system_check,
     )
     from ..regimes.scenarios import get_scenario
 
@@ -599,7 +603,13 @@ def run_cmd(
         from ..regimes.effects import breakdown_causes
 
         causes = breakdown_causes(r.regime_breakdowns())
-    history = history_check(r) if covers_record(scn.start_year, r.result.years) else None
+    history = (history_check(r) if covers_record(scn.start_year, r.result.years)
+               and great_powers_only(scn.system) else None)
+    state_system = None
+    if scn.system.geography == "capitals" and not great_powers_only(scn.system) and \
+            scn.start_year <= CONTIGUITY_PERIOD[0] and \
+            scn.start_year + r.result.years - 1 >= CONTIGUITY_PERIOD[1]:
+        state_system = state_system_check(r.result, scn.start_year)
     crises = (crisis_check(r) if history is not None and scn.system.core == "crisis"
               else None)
     dyad = (dyad_crisis_check(r) if scn.system.core == "crisis" and len(scn.system.nuclear) >= 2
@@ -611,6 +621,8 @@ def run_cmd(
     extra = {"channels": channels}
     if era2 is not None:
         extra["cold_war"] = era2
+    if state_system is not None:
+        extra["state_system"] = state_system
     if len(effects):
         extra["regime_effects"] = effects
         extra["regime_breakdowns"] = causes
@@ -636,6 +648,8 @@ def run_cmd(
             payload["dyad_crises"] = dyad.to_dict("records")
         if era2 is not None:
             payload["cold_war"] = era2.to_dict("records")
+        if state_system is not None:
+            payload["state_system"] = _records(state_system)
         print(json.dumps(payload, default=float))
         return
     console.print(f"[bold]{scn.name}[/bold]: {scn.description}\nclaim: {scn.claim}")
@@ -663,6 +677,12 @@ def run_cmd(
     if era2 is not None:
         show(_df_table(era2, title="The second era's record (COW 1946-1991) as a predictive "
                                    "distribution (with the norms, where there are any)"))
+    if state_system is not None:
+        show(_df_table(state_system.drop(columns=["description"]),
+                       title=f"The whole state system against COW {CONTIGUITY_PERIOD[0]}-"
+                             f"{CONTIGUITY_PERIOD[1]}: dangerous dyads (onset rate ratios, "
+                             "90% intervals: COW over pairs, the model over runs) and the "
+                             "survival of great and minor powers"))
     if dyad is not None:
         show(_df_table(dyad.drop(columns=["description"]),
                        title=f"The nuclear pair's crises against {dyad.attrs['record']} (MID), "

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .._settings import DEFAULT_SEED, file_fields
+from .._tables import MAX_POWERS
 from ..system import Policy, System
 from .regime import Conditions, Regime
 from .scenarios import Scenario, get_scenario
@@ -46,7 +47,8 @@ class _SystemBuild(_Strict):
         d = {k: getattr(self, k) for k in System.SETTINGS.names
              if k not in ("capabilities", "names", "cow_year")}
         year = self.cow_year if self.cow_year is not None else 1816
-        return System.from_cow(year, self.n_powers, self.states or self.names, **d)
+        return System.from_cow(year, self.n_powers, self.states or self.names,
+                               members=self.members, **d)
 
 
 #: The ``[system]`` table: the fields of :class:`System`, and two ways to pick COW states.
@@ -54,8 +56,10 @@ SystemModel = _model(
     "SystemModel", System, _SystemBuild,
     states=(tuple[str, ...] | None, Field(None, description="COW state abbreviations, "
                                                             "e.g. UKG.")),
-    n_powers=(int | None, Field(None, ge=2, le=30,
-                                description="The n largest states by CINC in cow_year.")))
+    n_powers=(int | None, Field(None, ge=2, le=MAX_POWERS,
+                                description="The n largest states by CINC in cow_year.")),
+    members=(bool, Field(False, description="Every COW state-system member of cow_year "
+                                            "with a CINC (at most 64).")))
 
 
 class _PolicyBuild(_Strict):
@@ -90,7 +94,7 @@ def _system_keys(system) -> tuple[str, ...]:
     """The System settings a ``[system]`` table sets (its powers, if it names them)."""
     given = system.model_fields_set
     keys = [k for k in System.SETTINGS.names if k in given]
-    if given & {"cow_year", "n_powers", "states"}:
+    if given & {"cow_year", "n_powers", "states", "members"}:
         keys += [k for k in ("capabilities", "names", "cow_year") if k not in keys]
     return tuple(keys)
 

@@ -426,3 +426,137 @@ def cold_war_check(result, start_year: int = 1946) -> pd.DataFrame:
     rows.append(("p_all_alive_1991", f"P(all five alive without interruption in {hi})", 1.0,
                  float((m["continuous_survival"][:, at_end] == 1.0).mean())))
     return pd.DataFrame(rows, columns=["statistic", "description", "observed", "simulated"])
+
+
+#: The dangerous-dyads check's default period (the first era).
+CONTIGUITY_PERIOD = (1816, 1913)
+
+
+def simulated_onset_ratio(result, events: str = "wars", start_year: int | None = None,
+                          period: tuple[int, int] | None = None, draws: int = 2000,
+                          seed: int = 1, level: float = 0.90) -> dict:
+    """How much more often contiguous pairs begin ``events`` ("wars" or
+    "crises") than other pairs in a run with a geography, per pair-year
+    alive at the year's start, pooled over runs and the years of ``period``
+    (calendar years, with year 1 = ``start_year``; default every year), with
+    a bootstrap interval over runs (:func:`security_regimes.data.geo.rate_ratio_interval`).
+    NaN where a rate is undefined (no contiguous pair, or no onset between
+    other pairs)."""
+    from ..data.geo import rate_ratio_interval
+
+    if events not in ("wars", "crises"):
+        raise ValueError(f"events: expected 'wars' or 'crises', got {events!r}")
+    m = result.measures
+    years = np.asarray(m["pairs"]).shape[1]
+    sel = np.ones(years, dtype=bool)
+    if period is not None:
+        cal = (start_year if start_year is not None else 1) + np.arange(years)
+        sel = (cal >= period[0]) & (cal <= period[1])
+        if not sel.any():
+            raise ValueError(f"the run's years {cal[0]}-{cal[-1]} miss {period[0]}-{period[1]}")
+    pairs = np.asarray(m["pairs"], float)[:, sel]
+    near = np.asarray(m["contiguous_pairs"], float)[:, sel]
+    on = np.asarray(m[events], float)[:, sel]
+    on_near = np.asarray(m[f"contiguous_{events}"], float)[:, sel]
+    ratio, lo, hi = rate_ratio_interval(on_near.sum(1), near.sum(1), (on - on_near).sum(1),
+                                        (pairs - near).sum(1), draws, seed, level)
+    return {"events": events, "ratio": ratio, "low": lo, "high": hi, "level": level,
+            "contiguous_onsets": int(on_near.sum()), "contiguous_pair_years": int(near.sum()),
+            "other_onsets": int((on - on_near).sum()),
+            "other_pair_years": int((pairs - near).sum())}
+
+
+def contiguity_check(result, start_year: int = 1816, period=CONTIGUITY_PERIOD,
+                     level: float = 0.90) -> pd.DataFrame:
+    """The dangerous-dyads check (Bremer 1992) as a predictive check: the
+    ratio of onset rates, contiguous against other pairs, of wars (COW
+    inter-state wars) and of crises (MID disputes; the crisis core's crises)
+    in the run against the same ratio in COW over ``period`` with its
+    bootstrap interval at ``level`` (:func:`security_regimes.data.geo.onset_ratio`).
+
+    One row per event kind: observed ratio and interval, the simulated ratio
+    and its interval over runs, and whether the simulated ratio falls inside
+    the observed interval.  Crises are left out under the first-strike core
+    (it opens none).  ``result`` must have a geography (contiguous pairs)."""
+    from ..data.geo import onset_ratio
+
+    m = result.measures
+    if not np.asarray(m["contiguous_pairs"]).any():
+        raise ValueError("the run has no contiguous pairs: give the system a geography "
+                         "(System.geography = 'capitals' or 'grid')")
+    rows = []
+    kinds = [("wars", "wars")]
+    if np.asarray(m["crises"]).any():
+        kinds.append(("crises", "disputes"))
+    for events, cow in kinds:
+        obs = onset_ratio(period[0], period[1], events=cow, level=level)
+        sim = simulated_onset_ratio(result, events, start_year, period, level=level)
+        rows.append({"events": events, "observed": obs["ratio"], "observed_low": obs["low"],
+                     "observed_high": obs["high"], "simulated": sim["ratio"],
+                     "simulated_low": sim["low"], "simulated_high": sim["high"],
+                     "inside": bool(obs["low"] <= sim["ratio"] <= obs["high"])})
+    return pd.DataFrame(rows)
+
+
+def observed_survival(start: int, end: int, names) -> np.ndarray:
+    """Whether each state of ``names``, a COW member in ``start``, is still a
+    member in ``end`` (COW State System Membership), shape (N,) bool."""
+    from ..data.geo import members
+
+    inside = set(members(end))
+    return np.array([n in inside for n in names], dtype=bool)
+
+
+def state_system_check(result, start_year: int = 1816, end: int = CONTIGUITY_PERIOD[1],
+                       level: float = 0.90) -> pd.DataFrame:
+    """A run of the whole state system (``System.from_cow(..., members=True)``
+    with a geography) against COW: the dangerous-dyads ratios of
+    :func:`contiguity_check`, and the share of the first year's great and
+    minor powers (COW major powers of ``cow_year``) that are alive in ``end``
+    against the share still in the state system then (the German and Italian
+    states left it by unification, 1860-1871).  One row per statistic:
+    observed, simulated (mean over runs), and for the ratios the intervals
+    and whether the simulated ratio is inside the observed one."""
+    system = result.system
+    if system.cow_year is None or result.capabilities is None:
+        raise ValueError("state_system_check needs a system from COW run with "
+                         "record_capabilities")
+    cal = start_year + np.arange(result.years)
+    if end not in cal:
+        raise ValueError(f"the run covers {cal[0]}-{cal[-1]}; the check needs {end}")
+    table = contiguity_check(result, start_year, (start_year, end), level)
+    rows = [{"statistic": f"contiguity_ratio_{r.events}",
+             "description": f"{r.events} onsets per pair-year, contiguous / other pairs",
+             "observed": r.observed, "observed_low": r.observed_low,
+             "observed_high": r.observed_high, "simulated": r.simulated,
+             "simulated_low": r.simulated_low, "simulated_high": r.simulated_high,
+             "inside": r.inside} for r in table.itertuples()]
+    m = major_powers()
+    major = set(m[(m.styear <= system.cow_year) & (m.endyear >= system.cow_year)].stateabb)
+    great = np.array([n in major for n in system.names])
+    seen = observed_survival(system.cow_year, end, system.names)
+    alive = result.capabilities[:, int(np.nonzero(cal == end)[0][0]) + 1] > 0  # (B, N)
+    for label, sel in (("great", great), ("minor", ~great)):
+        if not sel.any():
+            continue
+        sim = alive[:, sel].mean(axis=1)
+        lo, hi = np.quantile(sim, [(1 - level) / 2, 1 - (1 - level) / 2])
+        rows.append({"statistic": f"survival_{label}",
+                     "description": f"share of the {sel.sum()} {label} powers of "
+                                    f"{system.cow_year} alive in {end}",
+                     "observed": float(seen[sel].mean()), "observed_low": np.nan,
+                     "observed_high": np.nan, "simulated": float(sim.mean()),
+                     "simulated_low": float(lo), "simulated_high": float(hi),
+                     "inside": bool(lo <= seen[sel].mean() <= hi)})
+    return pd.DataFrame(rows)
+
+
+def great_powers_only(system) -> bool:
+    """Whether every power of ``system`` is a great power (an abstract system
+    counts as one of great powers); the history checks count every war of
+    such a system as a great-power war."""
+    if system.cow_year is None:
+        return True
+    m = major_powers()
+    major = set(m[(m.styear <= system.cow_year) & (m.endyear >= system.cow_year)].stateabb)
+    return set(system.names) <= major

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+import math
+from functools import cached_property, lru_cache
 from typing import ClassVar
 
 import numpy as np
@@ -16,13 +17,13 @@ from .._policies import (  # noqa: F401 - re-exported
     POLICY_TRAITS,
 )
 from .._settings import Settings, check_settings, clone
-from .._tables import POLICY_SETTINGS, SYSTEM_SETTINGS
+from .._tables import MAX_POWERS, POLICY_SETTINGS, SYSTEM_SETTINGS
 from .._validation import check_int
 
 
 @dataclass(frozen=True)
 class System:
-    """An international system of ``N`` great powers (2 <= N <= 30).
+    """An international system of ``N`` great powers (2 <= N <= 64, ``MAX_POWERS``).
 
     Every field's kind, valid range and meaning is a row of
     :attr:`System.SETTINGS` (docs: the settings reference); the same rows check
@@ -189,6 +190,21 @@ class System:
         Years a power remembers an attack on it.  While it does (or when it
         saw the attacker expand toward it last year) and its reply to the
         attacker is to defect, it joins wars against the attacker.
+    geography : {"none", "capitals", "grid"}
+        Where the powers are.  ``none`` (default): every power reaches every
+        other at full strength, as in the models this one starts from.
+        ``capitals``: the COW capitals and direct contiguity (a border or at
+        most 400 miles of water; Stinnett et al. 2002) of ``cow_year``
+        (every power must be a COW member that year).  ``grid``: the powers
+        on a square lattice, row by row, 1000 km apart, each contiguous to
+        its four neighbours (an abstract map, as in Cederman 2003).
+    gradient : float in [0, 10]
+        Loss-of-strength gradient (Boulding 1962, *Conflict and Defense*,
+        ch. 12): the share of its strength a power loses per 1000 km between
+        its capital and a target it does not border; see :meth:`reach`.  A
+        power strikes, challenges and joins wars only where it reaches
+        (``reach > 0``), and fights there with ``reach`` times its strength.
+        0 (default): no loss, every power reaches every other.
     """
 
     capabilities: tuple[float, ...] | None = None
@@ -229,6 +245,8 @@ class System:
     escalation_risk: float = 0.0
     trend_years: int = 5
     yield_cost: float = 0.0
+    geography: str = "none"
+    gradient: float = 0.0
 
     SETTINGS: ClassVar[Settings] = SYSTEM_SETTINGS
 
@@ -244,8 +262,8 @@ class System:
             object.__setattr__(self, "names", tuple(shares.index))
             object.__setattr__(self, "cow_year", year)
         caps = np.asarray(self.capabilities, dtype=float)
-        if not 2 <= caps.size <= 30:
-            raise ValueError(f"a system needs 2 to 30 powers, got {caps.size}")
+        if not 2 <= caps.size <= MAX_POWERS:
+            raise ValueError(f"a system needs 2 to {MAX_POWERS} powers, got {caps.size}")
         object.__setattr__(self, "capabilities", tuple((caps / caps.sum()).tolist()))
         names = self.names or tuple(f"P{i}" for i in range(caps.size))
         if len(names) != caps.size:
@@ -259,6 +277,13 @@ class System:
                              f"({len(self.nuclear)}), got {len(self.nuclear_from)}")
         if self.growth == "record":
             self.record_years()  # refuses a system that is not from COW
+        if self.geography == "capitals":
+            if self.cow_year is None:
+                raise ValueError("geography = 'capitals' places the powers at their COW "
+                                 "capitals: give cow_year (a system from COW)")
+            from ..data.geo import check_members
+
+            check_members(self.names, self.cow_year)
 
     def nuclear_at(self, year: int) -> tuple[int, ...]:
         """The powers with nuclear weapons in 0-based model year ``year``."""
@@ -290,21 +315,50 @@ class System:
                              f"(to {self.cow_year + len(path) - 1}); the run asks for {years}")
         return path[:years]
 
+    def reach(self) -> tuple[np.ndarray, np.ndarray]:
+        """The geography the year reads: ``reach[i, j]``, the share of its
+        strength power ``i`` brings to bear on ``j``'s territory, and
+        ``contiguous[i, j]``, whether the two border each other; shape (N, N)
+        each (float64, bool), read-only.
+
+        ``reach = max(0, 1 - gradient * d / 1000 km)`` (Boulding's linear
+        loss-of-strength gradient), with ``d`` the distance between capitals
+        (``capitals``) or lattice points (``grid``), and 0 for contiguous
+        pairs, which meet at their border; 1 on the diagonal.  Without a
+        geography (``none``) every power reaches every other at full strength
+        and no pair is contiguous.
+        """
+        return _reach(self.geography, self.gradient, self.names, self.cow_year)
+
     @property
     def n_powers(self) -> int:
         return len(self.capabilities)
 
     @classmethod
     def from_cow(cls, year: int = 1816, n_powers: int | None = None,
-                 states: Sequence[str] | None = None, **kwargs) -> System:
+                 states: Sequence[str] | None = None, members: bool = False,
+                 **kwargs) -> System:
         """States of a COW year: the given ``states``, else the ``n_powers`` largest
-        by CINC, else the year's major powers (COW State System Membership)."""
+        by CINC, else (``members``) every member of the state system that year
+        with a CINC, largest first, else the year's major powers (COW State
+        System Membership).  At most :data:`MAX_POWERS` states."""
         from ..data import capabilities
 
         caps = capabilities()
         lo, hi = int(caps.year.min()), int(caps.year.max())
         if isinstance(year, bool) or not isinstance(year, int) or not lo <= year <= hi:
             raise ValueError(f"COW year must be an integer in [{lo}, {hi}], got {year!r}")
+        if members and (states is not None or n_powers is not None):
+            raise ValueError("from_cow: give members, states or n_powers, not several")
+        if members:
+            from ..data.geo import members as system_members
+
+            row = caps[caps.year == year].set_index("stateabb").cinc
+            states = tuple(s for s in system_members(year) if s in row.index and row[s] > 0)
+            if len(states) > MAX_POWERS:
+                raise ValueError(f"the COW state system of {year} has {len(states)} members "
+                                 f"with a CINC; a system holds at most {MAX_POWERS} "
+                                 "(give states or n_powers)")
         if states is None and n_powers is None:
             from ..data import major_powers
 
@@ -315,7 +369,7 @@ class System:
             if len(states) < 2:
                 raise ValueError(f"fewer than 2 major powers in the COW data for {year}")
         elif states is None:
-            n = check_int(n_powers, "n_powers", 2, 30)
+            n = check_int(n_powers, "n_powers", 2, MAX_POWERS)
             row = caps[caps.year == year].sort_values("cinc", ascending=False)
             if len(row) < n:
                 raise ValueError(f"only {len(row)} states in the COW data for {year}, asked {n}")
@@ -324,13 +378,13 @@ class System:
 
     @classmethod
     def equal(cls, n_powers: int, **kwargs) -> System:
-        n = check_int(n_powers, "n_powers", 2, 30)
+        n = check_int(n_powers, "n_powers", 2, MAX_POWERS)
         return cls(capabilities=(1.0,) * n, cow_year=None, **kwargs)
 
     #: Settings that the checks after the table's read together (the powers and
     #: their indices): changing one of them builds the system afresh.
     _JOINT = frozenset({"capabilities", "names", "cow_year", "supranational", "nuclear",
-                        "nuclear_from"})
+                        "nuclear_from", "geography"})
 
     def with_(self, **kwargs) -> System:
         """This system with the settings ``kwargs`` changed, each checked by its
@@ -424,3 +478,28 @@ def get_policy(policy: Policy | str, **kwargs) -> Policy:
     if isinstance(policy, Policy):
         return replace(policy, **kwargs) if kwargs else policy
     return Policy(name=policy, **kwargs)
+
+
+@lru_cache(maxsize=128)
+def _reach(geography: str, gradient: float, names: tuple[str, ...],
+           cow_year: int | None) -> tuple[np.ndarray, np.ndarray]:
+    n = len(names)
+    if geography == "none":
+        reach, contiguous = np.ones((n, n)), np.zeros((n, n), dtype=np.bool_)
+    else:
+        if geography == "capitals":
+            from ..data.geo import contiguity, distances
+
+            km = distances(names, cow_year)
+            contiguous = contiguity(names, cow_year) > 0
+        else:  # grid: row-major on a square lattice, 1000 km apart
+            side = math.ceil(math.sqrt(n))
+            at = np.array([divmod(q, side) for q in range(n)], dtype=float)
+            km = 1000.0 * np.sqrt(((at[:, None, :] - at[None, :, :]) ** 2).sum(axis=2))
+            contiguous = np.abs(km - 1000.0) < 1e-9
+        km = np.where(contiguous, 0.0, km)
+        reach = np.maximum(0.0, 1.0 - gradient * km / 1000.0)
+        np.fill_diagonal(reach, 1.0)
+    reach.setflags(write=False)
+    contiguous.setflags(write=False)
+    return reach, contiguous

@@ -102,8 +102,9 @@ def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join, clique,
     else:
         ph.without_regime(x)
     x.mf[M_GROWTH] = growth
+    ph.contiguity_measures(x, t, n)
     ph.measure(s, x, dyads, n_join, n)
-    return clique if n_join > 1 else np.uint32(0)
+    return clique if n_join > 1 else np.uint64(0)
 
 
 @ph.phase
@@ -183,7 +184,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
         k = b if per_system else 0
         p = P[k]
         tb = ph.Tables(t.act, t.next8, t.start, t.threshold, t.like_s[k], t.like_e[k],
-                       t.supranational, t.nuclear, t.members, t.events)
+                       t.supranational, t.nuclear, t.members, t.events, t.reach, t.contiguous)
         s = ph.SystemState(cap[b], alive[b], excluded[b], belief[b], dyad[b], grievance[b],
                            seen_hostile[b], fallen[b], weight[b], revisionist[b], ref_share[b],
                            memory[b:b + 1], in_force[b:b + 1], status_quo[b], trend[b])
@@ -220,15 +221,18 @@ def structure(system, policy, regime) -> tuple:
     """What the systems of one kernel call must share: everything that is not a
     parameter record's scalar, a belief likelihood, growth or noise (the
     number of powers, the core, the powers that are supranational or nuclear,
-    whether there is a regime, its members and its dated events, and how the
-    powers grow: growth along the record follows one path per call).  Dyadic strategies are
+    whether there is a regime, its members and its dated events, how the
+    powers grow (growth along the record follows one path per call) and
+    their geography).  Dyadic strategies are
     shared by construction (one ``Dyadic`` per call)."""
     n = system.n_powers
     return (n, system.core, tuple(system.supranational), tuple(system.nuclear),
             None if regime is None else tuple(np.flatnonzero(regime.member_mask(n))),
             () if regime is None else regime.conditions.events, tuple(system.nuclear_from),
             (system.growth, system.cow_year, system.names) if system.growth == "record"
-            else system.growth)
+            else system.growth,
+            (system.geography, system.gradient, system.names, system.cow_year)
+            if system.geography != "none" else "none")
 
 
 def event_table(regime) -> np.ndarray:
@@ -295,15 +299,18 @@ class Kernel:
         self.params = _pack(system, policy, dyadic, regime)
         like_s, like_e = likelihoods(system.misperception)
         members = regime.member_mask(n) if regime is not None else np.zeros(n, dtype=np.bool_)
+        reach, contiguous = system.reach()
         self.tables = ph.Tables(dyadic.act, dyadic.next8, dyadic.start, dyadic.threshold,
                                 like_s, like_e, _mask(n, system.supranational),
-                                _mask(n, system.nuclear), members, event_table(regime))
+                                _mask(n, system.nuclear), members, event_table(regime),
+                                np.array(reach), np.array(contiguous))
         if points is None:  # one setting for every system
             points = [(system, policy, regime, 1)]
         elif any(structure(sy, po, re) != structure(system, policy, regime)
                  for sy, po, re, _ in points):
             raise ValueError("Kernel: the points of one call must share their structure "
-                             "(powers, core, supranational and nuclear powers, regime members)")
+                             "(powers, core, supranational and nuclear powers and their dates, "
+                             "regime members and events, growth mode, geography)")
         self._per_system(points, dyadic)
 
     def _per_system(self, points, dyadic) -> None:
@@ -347,7 +354,7 @@ class Kernel:
         """
         B, n = state.cap.shape
         caps = caps if caps is not None else np.zeros((0, 1, 1))
-        jmask = jmask if jmask is not None else np.zeros((0, 1), dtype=np.uint32)
+        jmask = jmask if jmask is not None else np.zeros((0, 1), dtype=np.uint64)
         crises = crises if crises is not None else np.zeros((0, 1, 1, 1), dtype=np.int8)
         regime_state = (
             state.weight if state.weight is not None else np.zeros((B, n)),
@@ -448,10 +455,10 @@ def step_year(state, keys, year, system, policy, dyadic, regime=None, threads=No
         raise ValueError(f"step_year: a regime needs state.{', state.'.join(REGIME_STATE)} "
                          "(see initial_state)")
     F, I, Bo = allocate(B, 1)  # noqa: E741
-    jmask = np.zeros((B, 1), dtype=np.uint32)
+    jmask = np.zeros((B, 1), dtype=np.uint64)
     Kernel(system, policy, dyadic, regime).run(s, np.asarray(keys, dtype=np.uint64), year,
                                                year + 1, F, I, Bo, None, jmask,
                                                threads=threads, col0=year)
-    bits = ((jmask[:, 0, None] >> np.arange(n, dtype=np.uint32)) & 1).astype(bool)
+    bits = ((jmask[:, 0, None] >> np.arange(n, dtype=np.uint64)) & 1).astype(bool)
     allied = bits[:, :, None] & bits[:, None, :] & ~np.eye(n, dtype=bool)
     return s, {k: v[:, 0] for k, v in measure_views(F, I, Bo).items()}, allied

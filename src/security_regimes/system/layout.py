@@ -466,6 +466,13 @@ MEASURES: tuple[Measure, ...] = (
             "hostility level 5)"),
     Measure("preventive_wars", "i8", "wars", "wars begun by a declining power against a "
             "rising one (the commitment problem)"),
+    # Geography (System.geography; 0 without one): the dangerous-dyads check.
+    Measure("contiguous_pairs", "i8", "pairs", "unordered pairs alive at the year's start "
+            "that border each other"),
+    Measure("contiguous_wars", "i8", "wars", "wars begun this year whose attacker and "
+            "defender border each other"),
+    Measure("contiguous_crises", "i8", "crises", "crises opened this year between powers "
+            "that border each other (crisis core)"),
 )
 
 #: The outcome of a crisis by code (the crisis core's ``SimulationResult.crises``).

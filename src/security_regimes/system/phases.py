@@ -38,6 +38,9 @@ from .layout import (
     M_ATTACKER,
     M_ATTACKER_WON,
     M_COMPROMISES,
+    M_CONTIGUOUS_CRISES,
+    M_CONTIGUOUS_PAIRS,
+    M_CONTIGUOUS_WARS,
     M_CON,
     M_CONTINUOUS_SURVIVAL,
     M_COOPERATION_RATE,
@@ -98,9 +101,12 @@ SystemState = namedtuple("SystemState", (
 #: restraint + 2 x certain; 4: restraint rates; 5: belief floor), the
 #: boolean power masks (N,), and the regime's dated events (K, 3) int64:
 #: 0-based year, power, kind (0 a change of government, 1 one that brings a
-#: revisionist government; ``Conditions.events``).
+#: revisionist government; ``Conditions.events``), and the geography
+#: (``System.reach``): ``reach`` (N, N) float, the share of its strength ``i``
+#: brings to bear on ``j``, and ``contiguous`` (N, N) bool.
 Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "like_e",
-                               "supranational", "nuclear", "members", "events"))
+                               "supranational", "nuclear", "members", "events", "reach",
+                               "contiguous"))
 
 #: The year's scratch, reused from year to year: per-power flags (bool, rows
 #: of ``flags``, (len(FLAGS), N)), per-pair flags (``pair_flags``, (.., N, N)),
@@ -167,6 +173,17 @@ def total_of(cap, n):
     t = 0.0
     for q in range(n):
         t += cap[q]
+    return t
+
+
+@njit(cache=True)
+def theatre_sum(cap, side, reach, theatre, n):
+    """Strength a side brings to bear on ``theatre``'s territory: the sum of
+    its members' capabilities times their ``reach[:, theatre]``."""
+    t = 0.0
+    for q in range(n):
+        if side[q]:
+            t += cap[q] * reach[q, theatre]
     return t
 
 
@@ -251,7 +268,7 @@ def ally(s, x, p, dr, total, n):
     share_h = c[h] / total
     predominant = share_h >= p.predominance_share
     n_join = 0
-    jm = np.uint32(0)
+    jm = np.uint64(0)
     for q in range(n):
         partner = al[q] and q != h and s.excluded[q] == 0
         jq = partner and share_h >= p.threat_share
@@ -262,7 +279,7 @@ def ally(s, x, p, dr, total, n):
         join[q] = jq
         if jq:
             n_join += 1
-            jm |= np.uint32(1) << np.uint32(q)
+            jm |= np.uint64(1) << np.uint64(q)
     clique = 0.0
     for q in range(n):
         if join[q]:
@@ -439,15 +456,17 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
             if not (al[i] and al[j] and i != j):
                 continue
             dyads += 1
-            if join[i] and join[j]:  # allied: no war between them
-                stance[i, j] = reply[i, j]
+            if (join[i] and join[j]) or t.reach[i, j] <= 0.0:  # allied, or out of reach:
+                stance[i, j] = reply[i, j]                     # no war by i on j
                 if stance[i, j]:
                     restraining += 1
                 continue
             delta = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
-            own, enemy_t = side[i], side[j]
-            enemy = enemy_t + punish[i, j]
-            own_t = own + punish[j, i]
+            # A war is fought on the target's territory: the side that strikes
+            # brings its reach times its strength (the loss-of-strength gradient).
+            enemy = side[j] + punish[i, j]
+            own_t = side[i] + punish[j, i]
+            own, enemy_t = side[i] * t.reach[i, j], side[j] * t.reach[j, i]
             if p.capability_noise:  # i misjudges j's side
                 enemy = enemy * seen[i, j]
                 enemy_t = enemy_t * seen[i, j]
@@ -547,7 +566,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
             if not (al[i] and al[j] and i != j):
                 continue
             rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
-            own, enemy = side[i], side[j] + punish[i, j]
+            own, enemy = side[i] * t.reach[i, j], side[j] + punish[i, j]  # on j's territory
             if p.capability_noise:
                 enemy = enemy * seen[i, j]
             shares[i, j], cut_short[i, j], d = war_terms(p, own, enemy, rate, x.walk)
@@ -568,8 +587,8 @@ def crises(s, x, p, dr, t, seen, bound, n):
             if not (al[i] and al[j] and i != j):
                 continue
             dyads += 1
-            if join[i] and join[j]:  # allies dispute nothing by force
-                stance[i, j] = reply[i, j]
+            if (join[i] and join[j]) or t.reach[i, j] <= 0.0:  # allies dispute nothing by
+                stance[i, j] = reply[i, j]                     # force, nor does i out of reach
                 if stance[i, j]:
                     restraining += 1
                 continue
@@ -593,7 +612,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
             pm = -np.inf
             if s.trend[i] < s.trend[j]:  # i expects to decline against j
                 rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
-                own, enemy = side[i], side[j] + punish[i, j]
+                own, enemy = side[i] * t.reach[i, j], side[j] + punish[i, j]
                 if p.capability_noise:
                     enemy = enemy * seen[i, j]
                 own1 = own + c[i] * (np.exp(s.trend[i]) - 1.0)
@@ -806,18 +825,21 @@ def join_war(s, x, p, dr, t, att, dfd, total, bound, n):
     members that side with a member attacked by a member (the collective-action
     norm, ``collective x weight``, while the regime is in force), rule 4's and
     the balancer's third parties, then opportunists where joining pays.
-    Returns the punishers who joined and the sides' capabilities."""
+    The war is fought on the defender's territory: only powers that reach it
+    (``t.reach[q, dfd] > 0``) join, and each side's strength is what its
+    members bring to bear there (:func:`theatre_sum`).  Returns the punishers
+    who joined and the sides' strengths."""
     a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
     member = x.flags[FLAG.member]
     join, punisher = x.flags[FLAG.join], x.pair_flags[PAIR_FLAG.punisher]
-    c, al = s.cap, s.alive
+    c, al, reach = s.cap, s.alive, t.reach
     for q in range(n):
         a_side[q] = False
         d_side[q] = False
     a_side[att] = True
     d_side[dfd] = True
     for q in range(n):  # allies honour the alliance with probability alliance_reliability
-        if engaged[q] or not join[q]:
+        if engaged[q] or not join[q] or reach[q, dfd] <= 0.0:
             continue
         if join[att] or join[dfd]:
             if (p.alliance_reliability >= 1.0
@@ -828,54 +850,58 @@ def join_war(s, x, p, dr, t, att, dfd, total, bound, n):
                     d_side[q] = True
     n_punishing = 0
     for q in range(n):  # the attacker's victims that reciprocate join its enemy
-        if punisher[q, att] and not engaged[q] and not a_side[q] and not d_side[q]:
+        if (punisher[q, att] and not engaged[q] and not a_side[q] and not d_side[q]
+                and reach[q, dfd] > 0.0):
             d_side[q] = True
             n_punishing += 1
     if bound and p.collective > 0 and member[att] and member[dfd]:
         for q in range(n):  # members act jointly against the violator
             if (member[q] and al[q] and not engaged[q] and not a_side[q] and not d_side[q]
+                    and reach[q, dfd] > 0.0
                     and draw(dr, dr.off.collective, q) < p.collective * s.weight[q]):
                 d_side[q] = True
-    a_cap = side_sum(c, a_side, n)
-    d_cap = side_sum(c, d_side, n)
+    a_cap = theatre_sum(c, a_side, reach, dfd, n)
+    d_cap = theatre_sum(c, d_side, reach, dfd, n)
     a_stronger = a_cap >= d_cap
     if p.rule4 > 0 and max(a_cap, d_cap) / total >= p.predominance_share:
         for q in range(n):  # rule 4: oppose the side tending toward predominance
             if (al[q] and not engaged[q] and not a_side[q] and not d_side[q]
-                    and draw(dr, dr.off.rule4, q) < p.rule4):
+                    and reach[q, dfd] > 0.0 and draw(dr, dr.off.rule4, q) < p.rule4):
                 if a_stronger:
                     d_side[q] = True
                 else:
                     a_side[q] = True
     q = p.balancer
-    if 0 <= q < n and al[q] and not engaged[q] and not a_side[q] and not d_side[q]:
+    if (0 <= q < n and al[q] and not engaged[q] and not a_side[q] and not d_side[q]
+            and reach[q, dfd] > 0.0):
         if a_stronger:
             d_side[q] = True
         else:
             a_side[q] = True
-    a_cap = side_sum(c, a_side, n)
-    d_cap = side_sum(c, d_side, n)
+    a_cap = theatre_sum(c, a_side, reach, dfd, n)
+    d_cap = theatre_sum(c, d_side, reach, dfd, n)
     if p.opportunism > 0:  # bystanders join the side where joining pays
         f, k = p.first_strike, p.decisiveness
         for q in range(n):
-            if not al[q] or engaged[q] or a_side[q] or d_side[q]:
+            if not al[q] or engaged[q] or a_side[q] or d_side[q] or reach[q, dfd] <= 0.0:
                 continue
             if draw(dr, dr.off.opportunist, q) >= p.opportunism:
                 continue
-            v_a = joining_value(s, x, p, q, a_cap + c[q], d_cap,
-                                csf((1 + f) * (a_cap + c[q]), d_cap, k), d_side, dfd,
+            c_q = c[q] * reach[q, dfd]
+            v_a = joining_value(s, x, p, q, a_cap + c_q, d_cap,
+                                csf((1 + f) * (a_cap + c_q), d_cap, k), d_side, dfd,
                                 t.nuclear, n)
-            v_d = joining_value(s, x, p, q, d_cap + c[q], a_cap,
-                                1.0 - csf((1 + f) * a_cap, d_cap + c[q], k), a_side, att,
+            v_d = joining_value(s, x, p, q, d_cap + c_q, a_cap,
+                                1.0 - csf((1 + f) * a_cap, d_cap + c_q, k), a_side, att,
                                 t.nuclear, n)
             if v_a > 0 and v_a >= v_d:
                 a_side[q] = True
-                a_cap += c[q]
+                a_cap += c_q
             elif v_d > 0:
                 d_side[q] = True
-                d_cap += c[q]
-        a_cap = side_sum(c, a_side, n)
-        d_cap = side_sum(c, d_side, n)
+                d_cap += c_q
+        a_cap = theatre_sum(c, a_side, reach, dfd, n)
+        d_cap = theatre_sum(c, d_side, reach, dfd, n)
     return n_punishing, a_cap, d_cap
 
 
@@ -1441,6 +1467,31 @@ def without_regime(x):
 
 
 # --- The year's measures ----------------------------------------------------
+
+@phase
+def contiguity_measures(x, t, n):
+    """The year's pairs, wars and crises between contiguous powers
+    (``t.contiguous``): unordered pairs alive at the start, wars whose
+    attacker and defender border each other, crises opened between
+    neighbours (the dangerous-dyads check, Bremer 1992)."""
+    alive0, outcome = x.flags[FLAG.alive0], x.pair_codes[PAIR_CODE.outcome]
+    war_att, war_dfd = x.war_index[WAR.war_att], x.war_index[WAR.war_dfd]
+    pairs, crises = 0, 0
+    for i in range(n):
+        for j in range(n):
+            if t.contiguous[i, j]:
+                if i < j and alive0[i] and alive0[j]:
+                    pairs += 1
+                if x.mi[M_CRISES] > 0 and outcome[i, j] != NO_CRISIS:
+                    crises += 1
+    wars = 0
+    for k_w in range(x.mi[M_WARS]):
+        if t.contiguous[war_att[k_w], war_dfd[k_w]]:
+            wars += 1
+    x.mi[M_CONTIGUOUS_PAIRS] = pairs
+    x.mi[M_CONTIGUOUS_WARS] = wars
+    x.mi[M_CONTIGUOUS_CRISES] = crises
+
 
 @phase
 def measure(s, x, dyads, n_join, n):

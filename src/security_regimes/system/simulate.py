@@ -40,7 +40,7 @@ class SimulationResult(Summarised):
     capabilities : float array, shape (systems, years + 1, powers) or None
         Capabilities at the start (index 0) and end of each year, in units of
         the initial system total.
-    alliance_mask : uint32 array, shape (systems, years) or None
+    alliance_mask : uint64 array, shape (systems, years) or None
         The alliance of each system-year as a bitmask of its members (bit
         ``i`` set: power ``i`` is in it); every two members are allied.
     crises : int8 array, shape (systems, years, powers, powers) or None
@@ -89,15 +89,15 @@ class SimulationResult(Summarised):
         n = self.system.n_powers
         iu, ju = np.triu_indices(n, 1)
         edges = []
-        bit = np.uint32(1)
+        bit = np.uint64(1)
         for y in range(self.alliance_mask.shape[1]):
             m = self.alliance_mask[:, y]
             b = np.nonzero(m)[0]
             if not b.size:
                 continue
             mb = m[b]
-            pairs = ((mb[:, None] >> iu.astype(np.uint32)) & bit).astype(bool) & (
-                (mb[:, None] >> ju.astype(np.uint32)) & bit).astype(bool)
+            pairs = ((mb[:, None] >> iu.astype(np.uint64)) & bit).astype(bool) & (
+                (mb[:, None] >> ju.astype(np.uint64)) & bit).astype(bool)
             bb, e = np.nonzero(pairs)
             edges.append(np.column_stack([b[bb], np.full(bb.size, y), iu[e], ju[e]])
                          .astype(np.int32))
@@ -630,7 +630,7 @@ def simulate(
     if record_capabilities:
         caps = np.empty((systems, years + 1, N))
         caps[:, 0] = state.cap
-    jmask = np.zeros((systems, years), dtype=np.uint32) if record_alliances else None
+    jmask = np.zeros((systems, years), dtype=np.uint64) if record_alliances else None
     crec = np.zeros((systems, years, N, N), dtype=np.int8) if record_crises else None
     kernel = Kernel(system, policy, dyad, regime)
     step_years = years if progress is None else max(1, min(years, kernel.block_years(systems)))

@@ -1,0 +1,106 @@
+"""Geography (``System.geography``, ``System.gradient``): reach, known answers, measures, scale."""
+
+import numpy as np
+import pytest
+
+from security_regimes import System, simulate
+from security_regimes.system.layout import YEAR_MEASURES
+
+CONTIGUITY = ("contiguous_pairs", "contiguous_wars", "contiguous_crises")
+
+
+def test_reach_matrix():
+    s = System.from_cow(1816, states=("UKG", "FRN", "RUS", "AUH", "GMY"),
+                        geography="capitals", gradient=0.3)
+    reach, near = s.reach()
+    assert np.all(np.diag(reach) == 1) and np.all((reach >= 0) & (reach <= 1))
+    assert np.allclose(reach, reach.T) and np.array_equal(near, near.T)
+    assert np.all(reach[near] == 1)  # neighbours meet at their border
+    assert reach[0, 2] == pytest.approx(1 - 0.3 * 2091.0 / 1000, abs=0.01)  # London-St Petersburg
+    flat, none = System().reach()
+    assert np.all(flat == 1) and not none.any()
+    grid_reach, grid_near = System.equal(9, geography="grid", gradient=0.5).reach()
+    assert grid_near.sum() == 2 * 12  # a 3 x 3 lattice has 12 edges
+    assert grid_reach[0, 8] == 0  # corner to corner, 2828 km: out of reach
+    with pytest.raises(ValueError):
+        grid_reach[0, 0] = 0.5  # read-only
+
+
+@pytest.mark.parametrize("core", ["first_strike", "crisis"])
+@pytest.mark.parametrize("geography", ["grid", "capitals"])
+def test_a_flat_gradient_is_the_all_reach_system(core, geography):
+    base = System.from_cow(1816, core=core)
+    flat = base.with_(geography=geography, gradient=0.0)
+    a = simulate(system=base, years=40, systems=30, seed=3)
+    b = simulate(system=flat, years=40, systems=30, seed=3)
+    for name in YEAR_MEASURES:
+        if name not in CONTIGUITY:
+            np.testing.assert_array_equal(a.measures[name], b.measures[name], err_msg=name)
+    np.testing.assert_array_equal(a.capabilities, b.capabilities)
+    assert a.measures["wars"].sum() > 0
+    assert b.measures["contiguous_pairs"].sum() > 0 and not a.measures["contiguous_pairs"].any()
+
+
+@pytest.mark.parametrize("core", ["first_strike", "crisis"])
+def test_two_states_out_of_reach_never_fight(core):
+    near = System.from_cow(1816, states=("UKG", "USA"), core=core, first_strike=1.0)
+    far = near.with_(geography="capitals", gradient=0.2)  # 5,900 km apart: reach 0
+    assert far.reach()[0][0, 1] == 0
+    assert simulate(system=near, years=60, systems=50, seed=1).measures["wars"].sum() > 0
+    m = simulate(system=far, years=60, systems=50, seed=1).measures
+    assert m["wars"].sum() == 0 and m["crises"].sum() == 0
+
+
+def test_a_pair_out_of_reach_is_never_attacker_and_defender():
+    # A 2 x 2 lattice with three powers: 0 borders 1 and 2; 1 and 2 are 1,414 km
+    # apart, out of reach at gradient 1.
+    s = System.equal(3, geography="grid", gradient=1.0, first_strike=1.0, core="crisis")
+    assert s.reach()[0][1, 2] == 0 and s.reach()[0][0, 1] == 1
+    r = simulate(system=s, years=60, systems=100, seed=2, record_crises=True)
+    assert r.measures["wars"].sum() > 0
+    assert not (r.crises[:, :, 1, 2].any() or r.crises[:, :, 2, 1].any())
+    pair = {(a, d) for a, d in zip(r.measures["attacker"].ravel(),
+                                   r.measures["defender"].ravel(), strict=True)}
+    assert not pair & {(1, 2), (2, 1)}
+
+
+def test_contiguity_measures_count_within_their_totals():
+    s = System.from_cow(1816, members=True, geography="capitals", gradient=0.5,
+                        elimination_threshold=0.001, core="crisis")
+    m = simulate(system=s, years=30, systems=40, seed=1).measures
+    assert np.all(m["contiguous_pairs"] <= m["pairs"])
+    assert np.all(m["contiguous_wars"] <= m["wars"])
+    assert np.all(m["contiguous_crises"] <= m["crises"])
+    assert m["contiguous_pairs"][:, 0].max() == 60  # 1816's contiguous members (COW v3.2)
+    # neighbours are more dangerous than others once reach falls with distance
+    rate = lambda on, at: on.sum() / at.sum()  # noqa: E731
+    assert (rate(m["contiguous_wars"], m["contiguous_pairs"])
+            > rate(m["wars"] - m["contiguous_wars"], m["pairs"] - m["contiguous_pairs"]))
+
+
+def test_more_than_32_powers_and_their_alliances():
+    s = System(capabilities=(1.0,) * 39 + (40.0,), cow_year=None)  # one threatens the rest
+    r = simulate(system=s, years=5, systems=4, seed=1, record_alliances=True)
+    edges = r.alliance_edges
+    assert edges.shape[1] == 4 and (edges[:, 3] > 31).any()  # bits above 32 decode
+    assert r.measures["alliance_count"].sum() == len(edges)
+
+
+def test_the_whole_1816_system():
+    s = System.from_cow(1816, members=True)
+    assert s.n_powers == 23 and s.names[0] == "UKG" and "HSG" in s.names
+    assert sum(s.capabilities) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: System.from_cow(1950, members=True), "the COW state system of 1950 has"),
+    (lambda: System.equal(3, geography="capitals"), "geography = 'capitals' places the powers"),
+    (lambda: System(gradient=-0.1), "gradient"),
+    (lambda: System(geography="sphere"), "geography"),
+    (lambda: System.from_cow(1816, members=True, states=("UKG",)), "from_cow: give members"),
+    (lambda: System.equal(65), "n_powers"),
+])
+def test_bad_input(call, message):
+    with pytest.raises(ValueError) as e:
+        call()
+    assert message in str(e.value) and "\n" not in str(e.value)
