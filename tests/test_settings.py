@@ -26,7 +26,7 @@ from security_regimes.regimes.writer import scenario_to_dict, to_toml
 from security_regimes.system import Policy, System
 from tests.presentation.test_cli import run
 
-N_POWERS = 30  # every power index a Policy accepts names a power of the base
+N_POWERS = 64  # every power index a Policy accepts names a power of the base
 BASE = Scenario(name="base", system=System(capabilities=(1.0,) * N_POWERS),
                 policy=Policy("kaplan"), regime=Regime(), start_year=1816, years=5, systems=2)
 CLASSES = {"system": System, "policy": Policy, "regime": Regime,
@@ -120,7 +120,7 @@ def _accepts(call) -> bool:
 #: alike in every entry point.  growth = "record" follows the COW record of the
 #: system's powers, and the base's 30 equal powers are not from COW
 #: (tests/system/test_record_growth.py runs it on a system that is).
-NEEDS_MORE = {("system", "growth", "record")}
+NEEDS_MORE = {("system", "growth", "record"), ("system", "geography", "capitals")}
 
 
 @pytest.mark.parametrize("prefix,name,key,value,valid", list(_cases()))

@@ -165,7 +165,7 @@ def test_bad_sweep_file_writes_nothing(kind, tmp_path, monkeypatch, capsys):
      "add --executor dask"),
     (["calibrate", str(EXAMPLES / "calibrate_concert_quick.toml"), "--out", "out",
       "--address", "tcp://127.0.0.1:1"], "add --executor dask"),
-    (["schelling", "--powers", "100000000"], "--powers must be an integer in [2, 30]"),
+    (["schelling", "--powers", "100000000"], "--powers must be an integer in [2, 64]"),
     (["web", "--host", "not a host!"], "--host 'not a host!' is not an address"),
     (["web", "--results", "missing"], "--results missing: no such directory"),
     (["web", "--results", "good.toml"], "--results good.toml: no such directory"),
