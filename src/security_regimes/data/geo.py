@@ -245,8 +245,9 @@ def onset_ratio(start: int = 1816, end: int = 1913, events: str = "disputes",
     g = dy.groupby(["ccode1", "ccode2", "contiguous"]).agg(on=("onsets", "sum"),
                                                            years=("year", "size"))
     wide = g.unstack("contiguous", fill_value=0)
-    get = (lambda col, flag: wide[(col, flag)].to_numpy(float) if (col, flag) in wide
-           else np.zeros(len(wide)))
+    def get(col, flag):
+        return (wide[(col, flag)].to_numpy(float) if (col, flag) in wide
+               else np.zeros(len(wide)))
     on_c, yr_c, on_n, yr_n = get("on", True), get("years", True), get("on", False), get(
         "years", False)
     ratio, lo, hi = rate_ratio_interval(on_c, yr_c, on_n, yr_n, draws, seed, level)

@@ -557,10 +557,10 @@ def run_cmd(
     wars per pair-year) with likelihood ratios; with the crisis core, the
     crises against the MID record of 1816-1913 too."""
     from ..regimes.history import (
+        CONTIGUITY_PERIOD,
         cold_war_check,
         covers_record,
         crisis_check,
-        CONTIGUITY_PERIOD,
         dyad_crisis_check,
         great_powers_only,
         history_check,

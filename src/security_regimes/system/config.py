@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-import math
 from functools import cached_property, lru_cache
 from typing import ClassVar
 
