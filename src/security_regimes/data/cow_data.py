@@ -22,14 +22,15 @@ CITATIONS = {
 }
 
 
-def _read(name: str) -> pd.DataFrame:
-    with resources.files(__package__).joinpath("cow", name).open("rb") as fh:
+def _read(name: str, folder: str = "cow") -> pd.DataFrame:
+    with resources.files(__package__).joinpath(folder, name).open("rb") as fh:
         return pd.read_csv(fh)
 
 
 @cache
-def _cached(name: str) -> pd.DataFrame:
-    return _read(name)
+def _cached(name: str, folder: str = "cow") -> pd.DataFrame:
+    """A shipped table of ``folder`` (``cow``, ``geography``), read once."""
+    return _read(name, folder)
 
 
 def capabilities() -> pd.DataFrame:

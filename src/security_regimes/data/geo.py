@@ -14,10 +14,11 @@ bootstrap interval over pairs.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
+
+from .cow_data import _cached as _shipped
 
 #: Mean Earth radius (km) of the great-circle distance.
 EARTH_RADIUS_KM = 6371.0
@@ -26,14 +27,8 @@ EARTH_RADIUS_KM = 6371.0
 CONTIGUITY_TYPES = (1, 2, 3, 4, 5)
 
 
-def _read(name: str) -> pd.DataFrame:
-    with resources.files(__package__).joinpath("geography", name).open("rb") as fh:
-        return pd.read_csv(fh)
-
-
-@cache
 def _cached(name: str) -> pd.DataFrame:
-    return _read(name)
+    return _shipped(name, "geography")
 
 
 def states() -> pd.DataFrame:
