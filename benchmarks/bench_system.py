@@ -18,7 +18,9 @@ tree, and prints each policy's ratio (the phases issue's bar: within 5%).
 compile), for each decision core, and the warm start (issue 31's bar: the
 first ``regimes run concert_of_europe`` after ``make setup``, which runs
 ``regimes compile``, under 5 s).  ``--core crisis`` times the crisis core instead of the default
-first-strike core.
+first-strike core. ``--state-system`` times the whole 1816 state system
+(geography, 23 states) and the largest system the kernel holds (64 states),
+each core, with their memory per system-year (issue 28's bars).
 """
 
 from __future__ import annotations
@@ -38,7 +40,17 @@ from security_regimes.system import System, simulate
 systems, years, policy, record, threads = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
                                           sys.argv[4] == "1", int(sys.argv[5]))
 # (the default core is not named, so that --against can time trees without one)
-system = System.from_cow(1816, 8, **({} if sys.argv[6] == "first_strike" else {"core": sys.argv[6]}))
+kw = {} if sys.argv[6] == "first_strike" else {"core": sys.argv[6]}
+shape = sys.argv[7] if len(sys.argv) > 7 else "cow8"
+if shape == "cow8":
+    system = System.from_cow(1816, 8, **kw)
+elif shape == "state1816":  # the whole state system of 1816 at its capitals
+    from security_regimes.regimes.scenarios import state_system
+    system = state_system(1816, **kw)
+else:  # "capitalsN": the N largest COW states of 1991 at their capitals
+    from security_regimes.regimes.scenarios import STATE_SYSTEM_GRADIENT
+    system = System.from_cow(1991, int(shape[8:]), geography="capitals",
+                             gradient=STATE_SYSTEM_GRADIENT, elimination_threshold=0.0001, **kw)
 simulate(system, years=2, policy=policy, systems=2, seed=0)  # load the compiled kernel
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t = time.perf_counter()
@@ -47,7 +59,7 @@ r = simulate(system, years=years, policy=policy, systems=systems, seed=1, thread
 dt = time.perf_counter() - t
 print(json.dumps({"seconds": dt, "base_mb": base,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "wars": int(r.measures["war"].sum())}))
+                  "wars": int(r.measures["war"].sum()), "powers": system.n_powers}))
 """
 
 
@@ -56,9 +68,9 @@ REPEATS = 3
 
 
 def run(systems: int, years: int, policy: str, record: bool, threads: int,
-        src: str | None = None, core: str = "first_strike") -> dict:
+        src: str | None = None, core: str = "first_strike", shape: str = "cow8") -> dict:
     cmd = [sys.executable, "-c", CHILD, str(systems), str(years), policy, "1" if record else "0",
-           str(threads), core]
+           str(threads), core] + ([] if shape == "cow8" else [shape])
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = src
@@ -125,7 +137,34 @@ def against(other: str) -> None:
               f" system-years/s  ratio {b / a:.3f}  (same wars: {same})")
 
 
+def state_system() -> None:
+    """The whole state system of 1816 (scenario state_system_1816: every COW
+    member with a CINC at its capital, 98 years) and the largest system the
+    kernel holds (the 64 largest COW states of 1991 at their capitals), each
+    core, one thread, best of REPEATS; memory per system-year with default
+    recording.  Bars (issue 28): the 1816 system at least 20,000 system-years
+    per second per thread; 200 states at least 2,000 (the kernel holds at
+    most 64, so that bar is reported against 64)."""
+    years = 98
+    for shape, systems, bar in (("state1816", 2_000, 20_000), ("capitals64", 300, 2_000)):
+        for core in ("first_strike", "crisis"):
+            best = min((run(systems, years, "waltz", False, 1, core=core, shape=shape)
+                        for _ in range(REPEATS)), key=lambda r: r["seconds"])
+            rate = systems * years / best["seconds"]
+            print(f"  {shape:10s} ({best['powers']} powers) {core:12s} 1 thread: "
+                  f"{best['seconds']:6.2f} s {rate:10,.0f} system-years/s  "
+                  f"({rate / bar:.2f}x the bar of {bar:,})")
+        r = run(systems, years, "waltz", True, 1, core="crisis", shape=shape)
+        per = (r["peak_rss_mb"] - r["base_mb"]) * 1024 / (systems * years)
+        print(f"  {shape:10s} memory (crisis core, capabilities and alliances recorded): "
+              f"{per:.2f} KB per system-year")
+
+
 def main() -> None:
+    if "--state-system" in sys.argv:
+        print(f"the whole state system, waltz, {os.cpu_count()} CPUs")
+        state_system()
+        return
     if "--against" in sys.argv:
         against(sys.argv[sys.argv.index("--against") + 1])
         return
