@@ -205,7 +205,9 @@ def rate_ratio_interval(on_c: np.ndarray, yr_c: np.ndarray, on_n: np.ndarray,
     """The ratio of onset rates ``(sum on_c / sum yr_c) / (sum on_n / sum yr_n)``
     and its percentile bootstrap interval at ``level``, resampling the units
     (pairs; arrays shape (D,)) with replacement ``draws`` times
-    (``numpy.random.default_rng(seed)``).  NaN where a rate is undefined."""
+    (``numpy.random.default_rng(seed)``).  The ratio is inf when the other
+    pairs have no onset and NaN when a rate is undefined (no pair-years); the
+    interval comes from the finite bootstrap draws (NaN if there are none)."""
     on_c, yr_c, on_n, yr_n = (np.asarray(a, float) for a in (on_c, yr_c, on_n, yr_n))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = (on_c.sum() / yr_c.sum()) / (on_n.sum() / yr_n.sum())

@@ -67,7 +67,8 @@ def csn_fit(x) -> dict[str, float]:
 
     ``xmin`` minimises the Kolmogorov-Smirnov distance, ``alpha`` is the
     maximum-likelihood exponent above it with standard error ``sigma``; the
-    tail is then compared by normalised log-likelihood ratio with a lognormal
+    tail spans ``decades`` (log10 of the largest size over ``xmin``) and is
+    then compared by normalised log-likelihood ratio with a lognormal
     and an exponential (``R > 0`` favours the power law; ``p`` is the
     significance of the sign of ``R``, Vuong's test).  Non-positive and
     non-finite sizes are dropped.
@@ -83,6 +84,7 @@ def csn_fit(x) -> dict[str, float]:
         warnings.simplefilter("ignore")
         fit = powerlaw.Fit(x, verbose=0)
         out = {"n": int(x.size), "xmin": float(fit.xmin), "n_tail": int(fit.n_tail),
+               "decades": float(np.log10(x.max() / fit.xmin)),
                "alpha": float(fit.power_law.alpha), "sigma": float(fit.power_law.sigma),
                "ks": float(fit.power_law.D)}
         for other in ("lognormal", "exponential"):
@@ -96,7 +98,8 @@ TAIL_SCENARIOS = ("waltz_balance", "kaplan_balance", "concert_of_europe")
 
 
 def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | None = None,
-                   seed: int = DEFAULT_SEED, progress=None) -> pd.DataFrame:
+                   seed: int = DEFAULT_SEED, progress=None, core: str | None = None
+                   ) -> pd.DataFrame:
     """War-size tails: each scenario's simulated war sizes (capability destroyed,
     units of the initial system total; the largest war begun in each war year,
     as sizes are kept per year) and COW battle deaths of the inter-state
@@ -105,7 +108,10 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
 
     ``progress`` is called with 1 after each step: each scenario's simulation
     and its fit, and the COW fit (``2 * len(scenarios) + 1`` in all; a fit
-    takes a few seconds, as long as a scenario's runs)."""
+    takes a few seconds, as long as a scenario's runs).  ``core``, if given,
+    is every scenario's decision core (else each scenario's own)."""
+    from dataclasses import replace
+
     from ..data.patterns import interstate_war_deaths
     from ..regimes.scenarios import get_scenario
 
@@ -113,6 +119,8 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
     rows = []
     for name in scenarios:
         scn = get_scenario(name)
+        if core is not None:
+            scn = replace(scn, system=scn.system.with_(core=core))
         m = scn.simulate(systems=systems, years=years, seed=seed).measures
         step(1)
         rows.append({"source": name, "units": "capability destroyed",
@@ -122,3 +130,42 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
                  **csn_fit(interstate_war_deaths().to_numpy(float))})
     step(1)
     return pd.DataFrame(rows)
+
+
+#: The war-size target's smallest tail, in decades (issue 28).
+MIN_DECADES = 2.0
+
+
+def war_size_check(measures, level: float = 0.90) -> pd.DataFrame:
+    """The war-size fit of a run against COW, in the columns of
+    :func:`security_regimes.regimes.history.state_system_check`: the
+    Clauset-Shalizi-Newman exponent of the run's war sizes (the largest war
+    begun in each war year, capability destroyed) against that of COW
+    battle deaths (inter-state wars 1816-2007), each with the interval
+    ``alpha +/- z sigma`` at ``level`` ("inside": the simulated exponent in
+    COW's interval), and the decades the two tails span ("inside": the run's
+    at least :data:`MIN_DECADES`).  Compared in shape, not level: the units
+    differ.  Needs the ``tails`` extra (powerlaw)."""
+    from scipy.stats import norm
+
+    from ..data.patterns import interstate_war_deaths
+
+    z = float(norm.ppf(0.5 + level / 2))
+    war = np.asarray(measures["war"], dtype=bool)
+    sim = csn_fit(np.asarray(measures["largest_war"])[war])
+    obs = csn_fit(interstate_war_deaths().to_numpy(float))
+    lo, hi = obs["alpha"] - z * obs["sigma"], obs["alpha"] + z * obs["sigma"]
+    return pd.DataFrame([
+        {"statistic": "war_size_alpha",
+         "description": "power-law exponent of war sizes (CSN; the run: capability destroyed, "
+                        "COW: battle deaths 1816-2007)",
+         "observed": obs["alpha"], "observed_low": lo, "observed_high": hi,
+         "simulated": sim["alpha"], "simulated_low": sim["alpha"] - z * sim["sigma"],
+         "simulated_high": sim["alpha"] + z * sim["sigma"],
+         "inside": bool(lo <= sim["alpha"] <= hi)},
+        {"statistic": "war_size_decades",
+         "description": f"decades of the power-law tail (target: at least {MIN_DECADES:g})",
+         "observed": obs["decades"], "observed_low": np.nan, "observed_high": np.nan,
+         "simulated": sim["decades"], "simulated_low": np.nan, "simulated_high": np.nan,
+         "inside": bool(sim["decades"] >= MIN_DECADES)},
+    ])

@@ -610,6 +610,13 @@ def run_cmd(
             scn.start_year <= CONTIGUITY_PERIOD[0] and \
             scn.start_year + r.result.years - 1 >= CONTIGUITY_PERIOD[1]:
         state_system = state_system_check(r.result, scn.start_year)
+        if int(r.result.measures["war"].sum()) >= 10:
+            import pandas as pd
+
+            from ..experiments.powerlaw import war_size_check
+
+            state_system = pd.concat([state_system, war_size_check(r.result.measures)],
+                                     ignore_index=True)
     crises = (crisis_check(r) if history is not None and scn.system.core == "crisis"
               else None)
     dyad = (dyad_crisis_check(r) if scn.system.core == "crisis" and len(scn.system.nuclear) >= 2
@@ -681,8 +688,8 @@ def run_cmd(
         show(_df_table(state_system.drop(columns=["description"]),
                        title=f"The whole state system against COW {CONTIGUITY_PERIOD[0]}-"
                              f"{CONTIGUITY_PERIOD[1]}: dangerous dyads (onset rate ratios, "
-                             "90% intervals: COW over pairs, the model over runs) and the "
-                             "survival of great and minor powers"))
+                             "90% intervals: COW over pairs, the model over runs), the "
+                             "survival of great and minor powers and the war-size tail"))
     if dyad is not None:
         show(_df_table(dyad.drop(columns=["description"]),
                        title=f"The nuclear pair's crises against {dyad.attrs['record']} (MID), "
@@ -792,10 +799,12 @@ def tails_cmd(
     years: Annotated[int | None, typer.Option(help="Years per run (default: the scenario's).")] = None,
     seed: Seed = DEFAULT_SEED,
     out: Annotated[Path | None, typer.Option(parser=_path, help="Write tails.csv here.")] = None,
+    core: Core = None,
     as_json: Json = False,
 ) -> None:
     """War-size tails: Clauset-Shalizi-Newman fits (powerlaw package) of simulated
-    war sizes and of COW battle deaths, with likelihood-ratio tests."""
+    war sizes and of COW battle deaths, with likelihood-ratio tests.
+    ``--scenarios state_system_1816`` fits the whole state system of 1816."""
     from .._validation import check_int
     from ..experiments.powerlaw import war_size_tails
     from ..regimes.scenarios import get_scenario
@@ -807,9 +816,12 @@ def tails_cmd(
     if not names:
         raise ValueError(f"--scenarios: expected scenario names, comma-separated, got {scenarios!r}")
     scns = [get_scenario(n) for n in names]  # unknown names: one line, before any work
+    if core is not None:
+        _S["core"].check(core, "--core")
     _check_out_file(out)
     with _progress(2 * len(scns) + 1, "tails: simulate and fit", unit="steps") as advance:
-        df = war_size_tails(names, systems=systems, years=years, seed=seed, progress=advance)
+        df = war_size_tails(names, systems=systems, years=years, seed=seed, progress=advance,
+                            core=core)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         df.to_csv(out / "tails.csv", index=False)

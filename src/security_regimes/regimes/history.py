@@ -439,9 +439,9 @@ def simulated_onset_ratio(result, events: str = "wars", start_year: int | None =
     "crises") than other pairs in a run with a geography, per pair-year
     alive at the year's start, pooled over runs and the years of ``period``
     (calendar years, with year 1 = ``start_year``; default every year), with
-    a bootstrap interval over runs (:func:`security_regimes.data.geo.rate_ratio_interval`).
-    NaN where a rate is undefined (no contiguous pair, or no onset between
-    other pairs)."""
+    a bootstrap interval over runs (:func:`security_regimes.data.geo.rate_ratio_interval`):
+    inf when no other pair begins one, NaN when a rate is undefined (no
+    contiguous pair)."""
     from ..data.geo import rate_ratio_interval
 
     if events not in ("wars", "crises"):
