@@ -41,6 +41,27 @@ def test_alliance_network_edges(concert):
     assert fig.axes[0].get_title().startswith(f"year 1: {len(e1)} alliance")
 
 
+def test_state_map_draws_states_borders_alliances_and_wars():
+    r = run_scenario("state_system_1816", seed=1, systems=4, years=30)
+    maps = r.map_tables()
+    assert set(maps) == {"map", "borders"} and len(maps["map"]) == r.scenario.system.n_powers
+    caps, years, al = r.result.capability_frame(), r.result.per_year, r.result.alliances()
+    fig = plots.state_map(maps["map"], maps["borders"], caps, years, al, 1, (1, 30), 1816)
+    assert len(fig.axes) == 2
+    alive = caps[(caps.system == 1) & (caps.year == 30) & (caps.capability > 0)]
+    wars = years[(years.system == 1) & years.war & (years.year > 1) & (years.year <= 30)]
+    assert fig.axes[1].get_title() == (f"1845: {len(alive)} states alive, wars begun in "
+                                       f"{len(wars)} year(s) since 1816")
+    e = al[(al.system == 1) & (al.year == 30)]
+    lines = fig.axes[1].get_lines()  # borders, then the year's alliances
+    assert len(lines) == len(maps["borders"]) + len(e)
+    arrows = [c for c in fig.axes[1].texts if c.get_text() == ""]
+    assert len(arrows) == len(wars)
+    with pytest.raises(ValueError, match="map: missing column"):
+        plots.state_map(maps["map"].drop(columns="x"), maps["borders"], caps, years)
+    assert run_scenario("concert_of_europe", seed=1, systems=2, years=3).map_tables() == {}
+
+
 def test_system_history_draws_one_run_at_one_year(concert):
     res = concert.result
     caps, years, al = res.capability_frame(), res.per_year, res.alliances()

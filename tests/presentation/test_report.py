@@ -29,6 +29,15 @@ def test_scenario_report(tmp_path):
     assert "[regime.conditions]" in html  # the scenario file
     assert "0.1.0" in html and ">2<" in html  # version and seed
     assert html.count("<img") >= 3
+    assert "Map snapshots" not in html and not (tmp_path / "c" / "map.parquet").exists()
+
+
+def test_scenario_report_draws_the_map_of_a_geography(tmp_path):
+    r = run_scenario("state_system_1816", seed=1, systems=5, years=30)
+    r.to_parquet(tmp_path / "s")
+    html = write_report(tmp_path / "s").read_text()
+    _check_self_contained(html)
+    assert "Map snapshots" in html and "The map: each state" in html
 
 
 def test_sweep_report(tmp_path):

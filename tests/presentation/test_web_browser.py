@@ -207,3 +207,14 @@ def test_history_slider_changes_the_network_and_the_curves(server, browser):
     assert after[0] == before[0]  # the timeline of all runs does not depend on the year
     page.screenshot(path=str(ARTIFACTS / "web_history.png"), full_page=True)
     page.close()
+
+
+def test_a_scenario_with_a_geography_draws_its_map(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 3200})
+    page.goto(f"{server}/?scenario=state_system_1816&systems=10&years=20&seed=1&run=1")
+    page.get_by_text("One system as it unfolds").wait_for(timeout=90_000)
+    page.get_by_text("map of 1816").nth(1).wait_for(timeout=90_000)  # with and without norms
+    page.locator('[data-testid="stMain"] img').nth(4).wait_for(timeout=60_000)
+    assert len(page.locator('[data-testid="stMain"] img').all()) >= 5  # timeline, 2 + 2
+    page.screenshot(path=str(ARTIFACTS / "web_map.png"), full_page=True)
+    page.close()

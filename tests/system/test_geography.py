@@ -104,3 +104,13 @@ def test_bad_input(call, message):
     with pytest.raises(ValueError) as e:
         call()
     assert message in str(e.value) and "\n" not in str(e.value)
+
+
+def test_positions_follow_the_geography():
+    assert System.equal(3).positions() is None
+    grid = System.equal(5, geography="grid").positions()
+    np.testing.assert_array_equal(grid, [[0, 0], [1, 0], [2, 0], [0, 1], [1, 1]])
+    s = System.from_cow(1816, states=("UKG", "FRN"), geography="capitals")
+    lon, lat = s.positions().T
+    assert -1 < lon[0] < 0 and 51 < lat[0] < 52  # London
+    assert 2 < lon[1] < 3 and 48 < lat[1] < 49  # Paris

@@ -101,6 +101,69 @@ def alliance_network(alliances: pd.DataFrame, powers: list[str], system: int = 0
     return fig
 
 
+def state_map(positions: pd.DataFrame, borders: pd.DataFrame, capabilities: pd.DataFrame,
+              years: pd.DataFrame, alliances: pd.DataFrame | None = None, system: int = 0,
+              snapshots: tuple[int, ...] = (1, 50, 100), start_year: int = 1,
+              labels: int = 10) -> Figure:
+    """The map of one run, one panel per model year of ``snapshots``: each
+    state at its position (``positions``: power, x, y, units; capitals in
+    degrees or lattice points), sized by its capability that year (a grey
+    cross once destroyed), borders (``borders``: a, b) in grey, the year's
+    alliances in blue, and the wars begun since the previous panel in red,
+    attacker to defender (``years``: system, year, war, attacker, defender;
+    indices into the order of ``positions``; a year's table holds its first
+    war).  The ``labels`` largest states
+    of each panel are named."""
+    _require(positions, ["power", "x", "y"], "map")
+    _require(borders, ["a", "b"], "borders")
+    _require(capabilities, ["system", "year", "power", "capability"], "capabilities")
+    _require(years, ["system", "year", "war", "attacker", "defender"], "years")
+    at = {p: (x, y) for p, x, y in zip(positions.power, positions.x, positions.y, strict=True)}
+    order = list(positions.power)
+    c = capabilities[capabilities.system == system]
+    if c.empty:
+        raise ValueError(f"no run {system} in the capabilities table")
+    y = years[(years.system == system) & years.war.astype(bool)]
+    fig, axes = _fig(4.2 * len(snapshots), 3.8, ncols=len(snapshots))
+    axes = np.atleast_1d(axes)
+    previous = 0
+    for ax, yr in zip(axes, snapshots, strict=True):
+        for a, b in zip(borders.a, borders.b, strict=True):
+            ax.plot(*zip(at[a], at[b], strict=True), color="0.8", lw=0.6, zorder=1)
+        if alliances is not None:
+            e = alliances[(alliances.system == system) & (alliances.year == yr)]
+            for a, b in zip(e.a, e.b, strict=True):
+                ax.plot(*zip(at[a], at[b], strict=True), color=OKABE_ITO[0], lw=0.8,
+                        alpha=0.6, zorder=2)
+        w = y[(y.year > previous) & (y.year <= yr)]
+        for a, b in zip(w.attacker, w.defender, strict=True):
+            if 0 <= a < len(order) and 0 <= b < len(order):
+                (x0, y0), (x1, y1) = at[order[a]], at[order[b]]
+                ax.annotate("", (x1, y1), (x0, y0), zorder=3,
+                            arrowprops={"arrowstyle": "->", "color": OKABE_ITO[5], "lw": 1.0})
+        cap = c[c.year == yr].set_index("power").capability.reindex(order).fillna(0.0)
+        alive = cap > 0
+        xy = np.array([at[p] for p in order])
+        size = 600 * np.sqrt(cap.to_numpy() / max(cap.max(), 1e-12))
+        ax.scatter(xy[alive, 0], xy[alive, 1], s=size[alive] + 8, color=OKABE_ITO[1],
+                   edgecolor="k", lw=0.4, zorder=4)
+        ax.scatter(xy[~alive, 0], xy[~alive, 1], marker="x", color="0.5", s=20, zorder=4)
+        for p in cap[alive].sort_values(ascending=False).index[:labels]:
+            ax.annotate(p, at[p], fontsize=7, xytext=(3, 3), textcoords="offset points",
+                        zorder=5)
+        ax.set_title(f"{yr + start_year - 1}: {int(alive.sum())} states alive, wars begun in "
+                     f"{len(w)} year(s) since "
+                     f"{previous + start_year - 1 if previous else 'the start'}", fontsize=9)
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_axis_off()
+        previous = yr
+    units = positions.units.iloc[0] if "units" in positions.columns else ""
+    fig.suptitle(f"Map of run {system}: states at their "
+                 f"{'capitals' if units == 'degrees' else 'lattice points'} (size: capability), "
+                 "borders grey, alliances blue, wars red (attacker to defender)", fontsize=9)
+    return fig
+
+
 def four_worlds_heatmap(grid: pd.DataFrame, value: str = "cooperation_rate") -> Figure:
     """A heat map of ``value`` over offense-defense balance x distinguishability."""
     _require(grid, ["offense_defense", "distinguishability", value], "four worlds grid")

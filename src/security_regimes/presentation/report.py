@@ -171,6 +171,16 @@ def _scenario_section(doc: Html, d: Path, m: dict, heading: bool = True) -> None
             n_years = int(years.year.max())
             snaps = tuple(sorted({1, max(1, n_years // 2), n_years}))
             doc.figure(plots.alliance_network(al, powers, first, snaps), "Alliance snapshots")
+        if (d / "map.parquet").exists() and (d / "borders.parquet").exists():
+            n_years = int(years.year.max())
+            snaps = tuple(sorted({1, max(1, n_years // 2), n_years}))
+            al = (pd.read_parquet(d / "alliances.parquet")
+                  if (d / "alliances.parquet").exists() else None)
+            doc.p("The map: each state at its position, its capability, the alliances of the "
+                  "year and the wars begun since the previous panel (one run).")
+            doc.figure(plots.state_map(pd.read_parquet(d / "map.parquet"),
+                                       pd.read_parquet(d / "borders.parquet"), caps, years, al,
+                                       first, snaps, m.get("start_year", 1)), "Map snapshots")
     if m.get("scenario_toml"):
         doc.p("Scenario file (run it with `regimes run FILE`):")
         doc.pre(m["scenario_toml"])

@@ -327,6 +327,22 @@ class ScenarioResult(Summarised):
             {"channel": "wars per pair-year without norms", "value": r0},
         ])
 
+    def map_tables(self) -> dict[str, pd.DataFrame]:
+        """The map of a scenario with a geography: ``map`` (power, x, y: the
+        positions of :meth:`System.positions`, with ``units``) and ``borders``
+        (a, b: the contiguous pairs); empty without a geography."""
+        system = self.scenario.system
+        xy = system.positions()
+        if xy is None:
+            return {}
+        units = "degrees" if system.geography == "capitals" else "1000 km"
+        _, contiguous = system.reach()
+        a, b = np.nonzero(np.triu(contiguous, 1))
+        names = np.array(system.names)
+        return {"map": pd.DataFrame({"power": list(system.names), "x": xy[:, 0], "y": xy[:, 1],
+                                     "units": units}),
+                "borders": pd.DataFrame({"a": names[a], "b": names[b]})}
+
     def to_parquet(self, out, extra: dict[str, pd.DataFrame] | None = None,
                    run_seconds: float | None = None) -> None:
         """Write the tables and, last, ``manifest.json`` (kind ``scenario``) to ``out``."""
@@ -343,7 +359,7 @@ class ScenarioResult(Summarised):
         self.result.to_parquet(out, tables={
             "years": self.per_year, "runs": self.summary,
             "autonomy_by_year": self.autonomy_by_year(), "outcomes": self.outcomes(),
-            **(extra or {})})
+            **self.map_tables(), **(extra or {})})
         try:
             toml, why = scenario_toml(self.scenario), None
         except (TypeError, ValueError) as e:  # e.g. a strategy object with no file form

@@ -330,6 +330,20 @@ class System:
         """
         return _reach(self.geography, self.gradient, self.names, self.cow_year)
 
+    def positions(self) -> np.ndarray | None:
+        """Where the powers are on the map, shape (N, 2) float64: longitude and
+        latitude of the capital in ``cow_year`` (degrees; ``capitals``), or
+        column and row on the lattice (units of 1000 km; ``grid``); None
+        without a geography."""
+        if self.geography == "none":
+            return None
+        if self.geography == "capitals":
+            from ..data.geo import capital_coordinates
+
+            return capital_coordinates(self.names, self.cow_year)[:, ::-1].copy()
+        side = math.ceil(math.sqrt(self.n_powers))
+        return np.array([divmod(q, side)[::-1] for q in range(self.n_powers)], dtype=float)
+
     @property
     def n_powers(self) -> int:
         return len(self.capabilities)

@@ -65,7 +65,8 @@ def run(name: str, systems: int, years: int, seed: int, misperception: float,
     cf = r.counterfactual
     return (r.outcomes(), r.autonomy_by_year(), r.result.capability_frame(),
             r.result.per_year, scn.start_year, r.result.alliances(),
-            cf.capability_frame(), cf.per_year, cf.alliances(), list(r.result.system.names))
+            cf.capability_frame(), cf.per_year, cf.alliances(), list(r.result.system.names),
+            r.map_tables())
 
 
 mode = st.sidebar.radio("mode", ["Scenario", "Sweep results"],
@@ -97,7 +98,7 @@ if mode == "Scenario":
         st.session_state["ran"] = params  # results stay while the history slider moves
     if st.session_state.get("ran") == params:
         (outcomes, by_year, caps, per_year, start, alliances, cf_caps, cf_years, cf_alliances,
-         powers) = run(*params)
+         powers, maps) = run(*params)
         st.markdown(f"**{systems} runs x {years} years, seed {int(seed)}**")
         shown = outcomes.copy()
         for col in shown.columns[1:]:  # missing values (no norms: no autonomy) as "n/a"
@@ -124,6 +125,11 @@ if mode == "Scenario":
                 st.markdown(f"**{label}**: {cal}, {n_edges} alliance(s)")
                 st.pyplot(plots.system_history(c, py, al, powers, int(k), int(year), start,
                                                title=f"run {int(k)}, {label}"))
+                if maps:  # a scenario with a geography: the map of the year
+                    st.caption(f"map of {cal}: states at their positions, borders, alliances, "
+                               "and the wars begun up to this year")
+                    st.pyplot(plots.state_map(maps["map"], maps["borders"], c, py, al, int(k),
+                                              (int(year),), start))
 else:
     sweeps, skipped = [], []
     for p in sorted(RESULTS.glob("*/manifest.json")) if RESULTS.is_dir() else []:
