@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -173,7 +174,8 @@ class Setting:
         if kind == "choice":
             if not isinstance(value, str):
                 raise ValueError(f"must be {self.expected()}")
-            return check_choice(value, self.choices, self.doc.lower())
+            return check_choice(value, self.choices,
+                                re.split(r"[:,(]", self.doc)[0].strip().lower())
         if kind == "text":
             if not isinstance(value, str) or len(value) > self.max_chars:
                 raise ValueError(f"must be {self.expected()}" + (

@@ -118,7 +118,7 @@ SYSTEM_SETTINGS = Settings([
     Setting("trend_years", "integer", "Years over which a power averages growth to project "
             "next year's balance (crisis core)", 1, 100, unit="years"),
     # Geography (system/model.py, "Geography").
-    Setting("geography", "choice", "Where the powers are: none (each reaches every other at "
+    Setting("geography", "choice", "Geography, where the powers are: none (each reaches every other at "
             "full strength), capitals (COW capitals and direct contiguity in cow_year) or "
             "grid (a square lattice 1000 km apart, neighbours contiguous)",
             choices=GEOGRAPHIES, sweep=False),

@@ -356,3 +356,33 @@ def test_a_missing_likelihood_ratio_is_explained():
     assert note.startswith("likelihood_ratio is undefined (nan) for p_no_war_1816_1852: the "
                            "record has probability 0 with and without the norms (0 of 200 runs)")
     assert cli._likelihood_note(h.iloc[1:]) == ""
+
+
+@pytest.mark.parametrize("change, message", [
+    (("cow_year = 1816", "cow_year = 1700"), "system.cow_year: must be an integer in [1816, 2016]"),
+    (('"HSG"]', '"XXX"]'), "not COW system members in 1816: XXX"),
+    (('"HSG"]', '"ROK"]'), "not COW system members in 1816: ROK"),
+    (("gradient = 0.5", "gradient = -1"), "system.gradient: must be a number in [0, 10], found -1"),
+    (('geography = "capitals"', 'geography = "map"'),
+     "system.geography: unknown geography 'map'; expected one of: 'none', 'capitals', 'grid'"),
+])
+def test_a_bad_state_system_file_gets_one_line_and_writes_nothing(change, message, tmp_path,
+                                                                 capsys):
+    from security_regimes.regimes.writer import scenario_toml
+    from security_regimes.regimes.scenarios import get_scenario
+
+    text = scenario_toml(get_scenario("state_system_1816"))
+    assert change[0] in text
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace(change[0], change[1], 1))
+    code, _, err = run("run", str(path), "--systems", "2", "--out", str(tmp_path / "out"),
+                       capsys=capsys)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_more_states_than_memory_allows_gets_one_line(tmp_path, capsys):
+    code, _, err = run("run", "state_system_1816", "--systems", "100000000", "--out",
+                       str(tmp_path / "out"), capsys=capsys)
+    assert code == 2 and "would need about" in err and "use fewer systems" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
