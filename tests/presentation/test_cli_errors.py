@@ -368,8 +368,8 @@ def test_a_missing_likelihood_ratio_is_explained():
 ])
 def test_a_bad_state_system_file_gets_one_line_and_writes_nothing(change, message, tmp_path,
                                                                  capsys):
-    from security_regimes.regimes.writer import scenario_toml
     from security_regimes.regimes.scenarios import get_scenario
+    from security_regimes.regimes.writer import scenario_toml
 
     text = scenario_toml(get_scenario("state_system_1816"))
     assert change[0] in text
