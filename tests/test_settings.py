@@ -120,7 +120,8 @@ def _accepts(call) -> bool:
 #: alike in every entry point.  growth = "record" follows the COW record of the
 #: system's powers, and the base's 30 equal powers are not from COW
 #: (tests/system/test_record_growth.py runs it on a system that is).
-NEEDS_MORE = {("system", "growth", "record"), ("system", "geography", "capitals")}
+NEEDS_MORE = {("system", "growth", "record"), ("system", "geography", "capitals"),
+              ("system", "membership", "record")}
 
 
 @pytest.mark.parametrize("prefix,name,key,value,valid", list(_cases()))

@@ -28,6 +28,8 @@ GROWTH_MODES = ("drawn", "record")
 MAX_POWERS = 64
 #: How a system's geography is given (``System.geography``).
 GEOGRAPHIES = ("none", "capitals", "grid")
+#: Membership of the state system: the first year's powers only, or COW's dates.
+MEMBERSHIPS = ("closed", "record")
 #: The longest run, in years.
 MAX_YEARS = 10_000
 
@@ -122,6 +124,10 @@ SYSTEM_SETTINGS = Settings([
             "full strength), capitals (COW capitals and direct contiguity in cow_year) or "
             "grid (a square lattice 1000 km apart, neighbours contiguous)",
             choices=GEOGRAPHIES, sweep=False),
+    Setting("membership", "choice", "Membership: closed (the powers of the first year, none "
+            "enters) or record (each power enters and leaves the system on its COW State "
+            "System Membership dates, with its capability on entry; needs growth = record)",
+            choices=MEMBERSHIPS, sweep=False),
     Setting("gradient", "number", "Loss-of-strength gradient: share of a power's strength "
             "lost per 1000 km to a target it does not border (Boulding 1962)", 0, 10,
             unit="per 1000 km"),

@@ -108,3 +108,16 @@ def test_regimes_run_reports_the_state_system(capsys):
     if "war_size_alpha" not in stats:  # the fit needs the tails extra and 10 wars
         pytest.importorskip("powerlaw")
     assert {"war_size_alpha", "war_size_decades"} <= stats
+
+
+def test_the_dated_state_system_scores_only_the_first_years_states():
+    base = get_scenario("state_system_dated")
+    s = base.system
+    assert s.membership == "record" and s.growth == "record" and s.n_powers > 23
+    r = base.simulate(seed=2, systems=10, record_capabilities=True)
+    t = state_system_check(r).set_index("statistic")
+    first = System.from_cow(1816, members=True)
+    assert t.loc["survival_great", "description"].startswith("share of the 5 great powers")
+    n_minor = first.n_powers - 5
+    assert t.loc["survival_minor", "description"].startswith(f"share of the {n_minor} minor")
+    assert r.measures["entries"].sum() > 0

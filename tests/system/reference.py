@@ -137,6 +137,12 @@ def record_ratio(system, year, i):
 
     caps = capabilities()
     mine = caps[caps.stateabb == system.names[i]].set_index("year").cinc
+    if system.membership == "record":  # states come and go: the last CINC known, or none
+        known = mine[(mine > 0) & (mine.index <= system.cow_year + year)]
+        before = known[known.index <= system.cow_year + year - 1]
+        if not len(before) or known.index[-1] != system.cow_year + year:
+            return 1.0
+        return float(known.iloc[-1]) / float(before.iloc[-1])
     return float(mine[system.cow_year + year]) / float(mine[system.cow_year + year - 1])
 
 
@@ -851,6 +857,75 @@ def ref_start_afresh(w, cfg, u):
                     w["status_quo"][q][r] = w["status_quo"][r][q] = math.nan
 
 
+def _fresh(w, cfg, q):
+    n = len(w["cap"])
+    for r in range(n):
+        w["seen_hostile"][q][r] = w["seen_hostile"][r][q] = False
+        w["dyad"][q][r] = int(cfg.dyadic.start[q])
+        w["dyad"][r][q] = int(cfg.dyadic.start[r])
+        w["belief"][q][r] = w["belief"][r][q] = cfg.system.belief_prior
+        w["grievance"][q][r] = w["grievance"][r][q] = 0
+        if cfg.system.core == "crisis" and r != q:
+            w["status_quo"][q][r] = w["status_quo"][r][q] = math.nan
+
+
+def cow_entry(system, year, q):
+    """Under membership = "record": what happens to power ``q`` at the start of
+    model year ``year`` (0-based), from COW's membership spells: ``("enter",
+    capability)`` in the calendar year a spell begins (its capabilities entry
+    the first time, its CINC then over the first year's members' CINC total
+    later), ``("leave", 0)`` in the year after a spell ends, else None."""
+    from security_regimes.data import capabilities
+    from security_regimes.data.geo import states
+
+    cal = system.cow_year + year
+    if system.membership != "record" or year == 0:
+        return None
+    spells = states()
+    mine = spells[spells.stateabb == system.names[q]]
+    member = lambda y: bool(((mine.start_year <= y) & (mine.end_year >= y)).any())  # noqa: E731
+    if member(cal) and not member(cal - 1):
+        earlier = any(member(y) for y in range(system.cow_year, cal))
+        if not earlier:
+            return ("enter", system.capabilities[q])
+        caps = capabilities()
+        row = caps[caps.year == system.cow_year].set_index("stateabb").cinc
+        first = [n for n in system.names if member_of(spells, n, system.cow_year)]
+        mine_c = caps[(caps.stateabb == system.names[q]) & (caps.year <= cal)
+                      & (caps.cinc > 0)].sort_values("year").cinc
+        base = sum(float(row[n]) for n in first) / sum(
+            system.capabilities[k] for k, n in enumerate(system.names) if n in first)
+        return ("enter", float(mine_c.iloc[-1]) / base if len(mine_c) else
+                system.capabilities[q])
+    if member(cal - 1) and not member(cal):
+        return ("leave", 0.0)
+    return None
+
+
+def member_of(spells, name, year):
+    mine = spells[spells.stateabb == name]
+    return bool(((mine.start_year <= year) & (mine.end_year >= year)).any())
+
+
+def ref_membership(w, cfg, u):
+    """Before the year: powers whose COW membership begins enter (alive, with
+    their capability on entry, not shunned, not fallen, relations afresh);
+    those whose membership ended leave (no capability; not eliminated)."""
+    w["entries"] = w["exits"] = 0
+    for q in range(len(w["cap"])):
+        change = cow_entry(cfg.system, u["year"], q)
+        if change is None:
+            continue
+        if change[0] == "enter" and not w["alive"][q]:
+            w["alive"][q], w["cap"][q] = True, change[1]
+            w["excluded"][q], w["fallen"][q] = 0, False
+            _fresh(w, cfg, q)
+            w["entries"] += 1
+        elif change[0] == "leave" and w["alive"][q]:
+            w["alive"][q], w["cap"][q] = False, 0.0
+            w["exits"] += 1
+
+
 def ref_classify_wars(w, cfg, u):
     """A system war: one war with most powers alive at the start, three at least.
     A hegemonic war: the year's wars involve most powers and beat the strongest."""
@@ -994,6 +1069,7 @@ def ref_measure(w, cfg, u):
         "spared": sum(1 for _, _, lo in w["wars"] if lo >= 0 and alive[lo]),
         **w.get("crisis_counts", dict.fromkeys(CRISIS_MEASURES, 0)),
         **contiguity_counts(w, cfg),
+        "entries": w.get("entries", 0), "exits": w.get("exits", 0),
     }
 
 
@@ -1039,6 +1115,8 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
                  in_force=False)
     w.setdefault("status_quo", [[math.nan] * n for _ in range(n)])
     w.setdefault("trend", [0.0] * n)
+    if cfg.system.membership == "record":
+        ref_membership(w, cfg, u)
     for phase in YEAR:
         phase(w, cfg, u)
     new = {k: w[k] for k in STATE_KEYS}

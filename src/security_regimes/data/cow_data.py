@@ -118,6 +118,26 @@ def cinc_growth(states: tuple[str, ...] | list[str], start: int) -> np.ndarray:
     return _cinc_growth(tuple(states), int(start))
 
 
+def cinc_levels(states: tuple[str, ...] | list[str], start: int) -> np.ndarray:
+    """Each state's COW CINC in every year from ``start`` to the end of the
+    data, shape (Y, N), NaN where the record has none (read-only): what a
+    system whose states enter and leave on their COW dates
+    (``System(membership="record")``) grows along."""
+    return _cinc_levels(tuple(states), int(start))
+
+
+@lru_cache(maxsize=64)
+def _cinc_levels(states: tuple[str, ...], start: int) -> np.ndarray:
+    caps = _cached("capabilities.csv")
+    wide = caps[caps.stateabb.isin(states) & (caps.year >= start)].pivot_table(
+        index="year", columns="stateabb", values="cinc", aggfunc="first")
+    end = int(caps.year.max())
+    out = wide.reindex(columns=list(states), index=range(start, end + 1)).to_numpy(float).copy()
+    out[~(out > 0)] = np.nan
+    out.setflags(write=False)
+    return out
+
+
 def great_power_wars(start: int = 1816, end: int = 2016) -> pd.DataFrame:
     """Inter-state wars in which at least one major power fought.
 

@@ -116,6 +116,60 @@ def capital_coordinates(names, year: int) -> np.ndarray:
     return here.loc[cc, ["lat", "lng"]].to_numpy(float)
 
 
+def first_years(names, year: int) -> np.ndarray:
+    """The first year, ``year`` or later, in which each state of ``names`` is a
+    COW system member, shape (N,) int64; ValueError (one line) for a state
+    that is not a member in any year from ``year`` to the end of the data."""
+    year = _check_year(year)
+    s = _cached("states.csv")
+    out = []
+    for name in names:
+        sp = s[(s.stateabb == name) & (s.end_year >= year)]
+        if sp.empty:
+            out.append(None)
+        else:
+            out.append(max(year, int(sp.start_year.min())))
+    missing = [n for n, y in zip(names, out, strict=True) if y is None]
+    if missing:
+        raise ValueError(f"not COW system members in {year} or later: {', '.join(missing)}")
+    return np.array(out, dtype=np.int64)
+
+
+def membership(names, start: int, end: int) -> np.ndarray:
+    """Whether each state of ``names`` is a COW system member in each year of
+    ``[start, end]`` (COW State System Membership), shape (end - start + 1, N)
+    bool."""
+    start, end = _check_year(start), _check_year(end)
+    s = _cached("states.csv")
+    years = np.arange(start, end + 1)
+    out = np.zeros((len(years), len(names)), dtype=bool)
+    for k, name in enumerate(names):
+        for a, b in zip(*(s.loc[s.stateabb == name, c] for c in ("start_year", "end_year")),
+                        strict=True):
+            out[:, k] |= (years >= a) & (years <= b)
+    return out
+
+
+def capitals_at(names, years) -> np.ndarray:
+    """Latitude and longitude (degrees) of each state's capital in its own
+    year (``years``, shape (N,)), shape (N, 2)."""
+    return np.vstack([capital_coordinates([n], int(y)) for n, y in zip(names, years,
+                                                                       strict=True)])
+
+
+def contiguity_at(names, years) -> np.ndarray:
+    """COW direct contiguity type of each pair of ``names`` in the later of
+    the two states' ``years`` (shape (N,); e.g. :func:`first_years`: the
+    first year both are members), shape (N, N) int8, as :func:`contiguity`."""
+    years = np.asarray(years, dtype=np.int64)
+    n = len(names)
+    out = np.zeros((n, n), dtype=np.int8)
+    for y in np.unique(years):
+        both = np.maximum(years[:, None], years[None, :]) == y
+        out = np.where(both, contiguity(names, int(y)), out)
+    return out
+
+
 def great_circle_km(coords: np.ndarray) -> np.ndarray:
     """Great-circle distances (km, haversine on a sphere of radius
     :data:`EARTH_RADIUS_KM`) between points ``coords`` (N, 2) of latitude and

@@ -514,7 +514,9 @@ def state_system_check(result, start_year: int = 1816, end: int = CONTIGUITY_PER
     :func:`contiguity_check`, and the share of the first year's great and
     minor powers (COW major powers of ``cow_year``) that are alive in ``end``
     against the share still in the state system then (the German and Italian
-    states left it by unification, 1860-1871).  One row per statistic:
+    states left it by unification, 1860-1871); under ``membership =
+    "record"`` the states that enter later are not scored, and those that
+    leave on their COW dates count as gone, as in the record.  One row per statistic:
     observed, simulated (mean over runs), and for the ratios the intervals
     and whether the simulated ratio is inside the observed one."""
     system = result.system
@@ -533,10 +535,13 @@ def state_system_check(result, start_year: int = 1816, end: int = CONTIGUITY_PER
              "inside": r.inside} for r in table.itertuples()]
     m = major_powers()
     major = set(m[(m.styear <= system.cow_year) & (m.endyear >= system.cow_year)].stateabb)
-    great = np.array([n in major for n in system.names])
+    # The states of the first year (under membership = "record" the others
+    # enter later and are not scored).
+    start = system.members_at_start()
+    great = np.array([n in major for n in system.names]) & start
     seen = observed_survival(system.cow_year, end, system.names)
     alive = result.capabilities[:, int(np.nonzero(cal == end)[0][0]) + 1] > 0  # (B, N)
-    for label, sel in (("great", great), ("minor", ~great)):
+    for label, sel in (("great", great), ("minor", ~great & start)):
         if not sel.any():
             continue
         sim = alive[:, sel].mean(axis=1)

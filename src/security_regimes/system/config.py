@@ -195,7 +195,10 @@ class System:
         other at full strength, as in the models this one starts from.
         ``capitals``: the COW capitals and direct contiguity (a border or at
         most 400 miles of water; Stinnett et al. 2002) of ``cow_year``
-        (every power must be a COW member that year).  ``grid``: the powers
+        (every power must be a COW member that year; under ``membership =
+        "record"`` each state at its capital in its first member year from
+        ``cow_year`` on, and each pair contiguous as in the first year both
+        are members).  ``grid``: the powers
         on a square lattice, row by row, 1000 km apart, each contiguous to
         its four neighbours (an abstract map, as in Cederman 2003).
     gradient : float in [0, 10]
@@ -205,6 +208,20 @@ class System:
         power strikes, challenges and joins wars only where it reaches
         (``reach > 0``), and fights there with ``reach`` times its strength.
         0 (default): no loss, every power reaches every other.
+    membership : {"closed", "record"}
+        ``closed`` (default): the powers of the first year are the system's;
+        none enters, and a power leaves only when it is destroyed.
+        ``record``: each power enters the system at the start of the year
+        its COW State System Membership spell begins and leaves (without a
+        war, not counted as eliminated) after the year it ends; a power not
+        a member in ``cow_year`` starts outside the system.  On its first
+        entry a power has its ``capabilities`` entry, on a later one its
+        COW CINC then; capabilities are in units of the total of the first
+        year's members (from COW: each state's CINC on entry over that
+        total).  Needs ``growth = "record"``, along which the members grow
+        (:func:`security_regimes.data.cinc_levels`); measures ``entries``
+        and ``exits`` count the changes.  ``System.from_cow(year,
+        members=True, until=...)`` builds such a system.
     """
 
     capabilities: tuple[float, ...] | None = None
@@ -247,11 +264,16 @@ class System:
     yield_cost: float = 0.0
     geography: str = "none"
     gradient: float = 0.0
+    membership: str = "closed"
 
     SETTINGS: ClassVar[Settings] = SYSTEM_SETTINGS
 
     def __post_init__(self) -> None:
         check_settings(self)
+        if self.membership == "record":
+            self._check_membership()
+        if self.capabilities is None and self.membership == "record":
+            object.__setattr__(self, "capabilities", tuple(self._entry_capabilities()))
         if self.capabilities is None:
             from ..data import DEFAULT_POWERS_1816, capability_shares
 
@@ -264,7 +286,10 @@ class System:
         caps = np.asarray(self.capabilities, dtype=float)
         if not 2 <= caps.size <= MAX_POWERS:
             raise ValueError(f"a system needs 2 to {MAX_POWERS} powers, got {caps.size}")
-        object.__setattr__(self, "capabilities", tuple((caps / caps.sum()).tolist()))
+        # Units: the total of the first year's powers (under membership = "record"
+        # the members of cow_year; the others enter later).
+        base = caps[self.members_at_start()].sum() if self.membership == "record" else caps.sum()
+        object.__setattr__(self, "capabilities", tuple((caps / base).tolist()))
         names = self.names or tuple(f"P{i}" for i in range(caps.size))
         if len(names) != caps.size:
             raise ValueError(f"names: expected {caps.size} names, got {len(names)}")
@@ -277,13 +302,60 @@ class System:
                              f"({len(self.nuclear)}), got {len(self.nuclear_from)}")
         if self.growth == "record":
             self.record_years()  # refuses a system that is not from COW
-        if self.geography == "capitals":
+        if self.geography == "capitals" and self.membership == "record":
+            pass  # every state is a member from cow_year on (_check_membership)
+        elif self.geography == "capitals":
             if self.cow_year is None:
                 raise ValueError("geography = 'capitals' places the powers at their COW "
                                  "capitals: give cow_year (a system from COW)")
             from ..data.geo import check_members
 
             check_members(self.names, self.cow_year)
+
+    def _check_membership(self) -> None:
+        if self.cow_year is None or not self.names:
+            raise ValueError("membership = 'record' follows COW's membership dates: give "
+                             "cow_year and COW names (System.from_cow(..., members=True, "
+                             "until=...))")
+        if self.growth != "record":
+            raise ValueError("membership = 'record' needs growth = 'record' (the members "
+                             "grow along their COW CINC; an entrant enters at its own)")
+        from ..data.geo import first_years
+
+        first_years(self.names, self.cow_year)  # each a member at some time from cow_year
+
+    def members_at_start(self) -> np.ndarray:
+        """Which powers are in the system in its first year, shape (N,) bool:
+        all under ``membership = "closed"``, the COW members of ``cow_year``
+        under ``"record"``."""
+        if self.membership != "record":
+            return np.ones(len(self.names or self.capabilities), dtype=bool)
+        from ..data.geo import membership
+
+        return membership(self.names, self.cow_year, self.cow_year)[0]
+
+    def _entry_capabilities(self) -> np.ndarray:
+        """Each state's COW CINC in its first member year from ``cow_year``."""
+        from ..data import cinc_levels
+        from ..data.geo import first_years
+
+        years = first_years(self.names, self.cow_year) - self.cow_year
+        levels = cinc_levels(self.names, self.cow_year)
+        out = levels[years, np.arange(len(self.names))]
+        missing = [n for n, v in zip(self.names, out, strict=True) if not v > 0]
+        if missing:
+            raise ValueError(f"no COW capabilities on entry (first member year from "
+                             f"{self.cow_year}) for {', '.join(missing)}")
+        return out
+
+    def membership_changes(self) -> np.ndarray:
+        """The kernel's membership table: row ``y`` (0-based model year, every
+        year of the COW record from ``cow_year``), column ``q``: the
+        capability with which power ``q`` enters at the start of year ``y``
+        (> 0), -1 if it leaves then, 0 otherwise; shape (Y, N) float64,
+        read-only.  One row of zeros under ``membership = "closed"``."""
+        return _membership_changes(self.membership, self.names, self.cow_year,
+                                   self.capabilities)
 
     def nuclear_at(self, year: int) -> tuple[int, ...]:
         """The powers with nuclear weapons in 0-based model year ``year``."""
@@ -299,8 +371,10 @@ class System:
         if self.cow_year is None:
             raise ValueError("growth = 'record' follows the COW record from cow_year: give "
                              "cow_year (a system from COW), not capabilities alone")
-        from ..data import cinc_growth
+        from ..data import cinc_growth, cinc_levels
 
+        if self.membership == "record":
+            return len(cinc_levels(self.names, self.cow_year))
         return len(cinc_growth(self.names, self.cow_year))
 
     def growth_path(self, years: int) -> np.ndarray:
@@ -308,7 +382,8 @@ class System:
         (years, N); ValueError (one line) when the record is shorter."""
         from ..data import cinc_growth
 
-        path = cinc_growth(self.names, self.cow_year)
+        path = (_member_growth(self.names, self.cow_year) if self.membership == "record"
+                else cinc_growth(self.names, self.cow_year))
         if years > len(path):
             raise ValueError(f"growth = 'record': COW capabilities of {', '.join(self.names)} "
                              f"cover {len(path)} years from {self.cow_year} "
@@ -328,7 +403,8 @@ class System:
         geography (``none``) every power reaches every other at full strength
         and no pair is contiguous.
         """
-        return _reach(self.geography, self.gradient, self.names, self.cow_year)
+        return _reach(self.geography, self.gradient, self.names, self.cow_year,
+                      self.membership)
 
     def positions(self) -> np.ndarray | None:
         """Where the powers are on the map, shape (N, 2) float64: longitude and
@@ -338,9 +414,11 @@ class System:
         if self.geography == "none":
             return None
         if self.geography == "capitals":
-            from ..data.geo import capital_coordinates
+            from ..data.geo import capitals_at, first_years
 
-            return capital_coordinates(self.names, self.cow_year)[:, ::-1].copy()
+            years = (first_years(self.names, self.cow_year) if self.membership == "record"
+                     else np.full(self.n_powers, self.cow_year))
+            return capitals_at(self.names, years)[:, ::-1].copy()
         side = math.ceil(math.sqrt(self.n_powers))
         return np.array([divmod(q, side)[::-1] for q in range(self.n_powers)], dtype=float)
 
@@ -351,11 +429,16 @@ class System:
     @classmethod
     def from_cow(cls, year: int = 1816, n_powers: int | None = None,
                  states: Sequence[str] | None = None, members: bool = False,
-                 **kwargs) -> System:
+                 until: int | None = None, **kwargs) -> System:
         """States of a COW year: the given ``states``, else the ``n_powers`` largest
         by CINC, else (``members``) every member of the state system that year
         with a CINC, largest first, else the year's major powers (COW State
-        System Membership).  At most :data:`MAX_POWERS` states."""
+        System Membership).  At most :data:`MAX_POWERS` states.
+
+        ``until`` (with ``members``): also every state that enters the system
+        after ``year`` and by ``until`` with a CINC on entry, by entry date,
+        in a dated-history system (``growth = "record"``, ``membership =
+        "record"``) in which each enters and leaves on its COW dates."""
         from ..data import capabilities
 
         caps = capabilities()
@@ -364,11 +447,16 @@ class System:
             raise ValueError(f"COW year must be an integer in [{lo}, {hi}], got {year!r}")
         if members and (states is not None or n_powers is not None):
             raise ValueError("from_cow: give members, states or n_powers, not several")
+        if until is not None and not members:
+            raise ValueError("from_cow: until needs members=True (the whole state system)")
         if members:
             from ..data.geo import members as system_members
 
             row = caps[caps.year == year].set_index("stateabb").cinc
             states = tuple(s for s in system_members(year) if s in row.index and row[s] > 0)
+            if until is not None:
+                states += _entrants(caps, year, check_int(until, "until", year, hi), states)
+                kwargs = {"growth": "record", "membership": "record", **kwargs}
             if len(states) > MAX_POWERS:
                 raise ValueError(f"the COW state system of {year} has {len(states)} members "
                                  f"with a CINC; a system holds at most {MAX_POWERS} "
@@ -398,7 +486,7 @@ class System:
     #: Settings that the checks after the table's read together (the powers and
     #: their indices): changing one of them builds the system afresh.
     _JOINT = frozenset({"capabilities", "names", "cow_year", "supranational", "nuclear",
-                        "nuclear_from", "geography"})
+                        "nuclear_from", "geography", "membership", "growth"})
 
     def with_(self, **kwargs) -> System:
         """This system with the settings ``kwargs`` changed, each checked by its
@@ -496,12 +584,18 @@ def get_policy(policy: Policy | str, **kwargs) -> Policy:
 
 @lru_cache(maxsize=128)
 def _reach(geography: str, gradient: float, names: tuple[str, ...],
-           cow_year: int | None) -> tuple[np.ndarray, np.ndarray]:
+           cow_year: int | None, membership: str = "closed") -> tuple[np.ndarray, np.ndarray]:
     n = len(names)
     if geography == "none":
         reach, contiguous = np.ones((n, n)), np.zeros((n, n), dtype=np.bool_)
     else:
-        if geography == "capitals":
+        if geography == "capitals" and membership == "record":
+            from ..data.geo import capitals_at, contiguity_at, first_years, great_circle_km
+
+            years = first_years(names, cow_year)
+            km = great_circle_km(capitals_at(names, years))
+            contiguous = contiguity_at(names, years) > 0
+        elif geography == "capitals":
             from ..data.geo import contiguity, distances
 
             km = distances(names, cow_year)
@@ -517,3 +611,64 @@ def _reach(geography: str, gradient: float, names: tuple[str, ...],
     reach.setflags(write=False)
     contiguous.setflags(write=False)
     return reach, contiguous
+
+
+@lru_cache(maxsize=64)
+def _member_growth(names: tuple[str, ...], cow_year: int) -> np.ndarray:
+    """Growth multipliers along the COW CINC of states that enter and leave:
+    ``cinc[y] / cinc[y - 1]`` where the record has both (the last known CINC
+    carried over gaps), 1 elsewhere; shape (Y, N), read-only."""
+    import pandas as pd
+
+    from ..data import cinc_levels
+
+    levels = pd.DataFrame(cinc_levels(names, cow_year)).ffill().to_numpy()
+    out = np.ones_like(levels)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = levels[1:] / levels[:-1]
+    out[1:] = np.where(np.isfinite(ratio), ratio, 1.0)
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _membership_changes(membership: str, names: tuple[str, ...], cow_year: int | None,
+                        capabilities: tuple[float, ...]) -> np.ndarray:
+    n = len(capabilities)
+    if membership != "record":
+        out = np.zeros((1, n))
+    else:
+        from ..data import cinc_levels
+        from ..data.geo import membership as member_years
+
+        levels = cinc_levels(names, cow_year)
+        inside = member_years(names, cow_year, cow_year + len(levels) - 1)
+        caps = np.asarray(capabilities)
+        start = inside[0]
+        base = float(np.nansum(levels[0][start])) / float(caps[start].sum())
+        out = np.zeros(inside.shape)
+        enter = inside[1:] & ~inside[:-1]
+        out[1:][inside[:-1] & ~inside[1:]] = -1.0
+        first = np.zeros(n, dtype=bool) | start
+        for y, q in zip(*np.nonzero(enter), strict=True):
+            if not first[q]:
+                out[y + 1, q] = caps[q]
+                first[q] = True
+            else:  # a later spell: its CINC then, or its last known
+                known = levels[: y + 2, q][np.isfinite(levels[: y + 2, q])]
+                out[y + 1, q] = (known[-1] / base) if known.size else caps[q]
+    out.setflags(write=False)
+    return out
+
+
+def _entrants(caps, year: int, until: int, present: tuple[str, ...]) -> tuple[str, ...]:
+    """The states that enter the COW system in ``(year, until]`` with a CINC on
+    entry and are not in ``present``, by entry year then CINC."""
+    from ..data.geo import states as spells
+
+    sp = spells()
+    sp = sp[(sp.start_year > year) & (sp.start_year <= until) & ~sp.stateabb.isin(present)]
+    cinc = caps.set_index(["stateabb", "year"]).cinc
+    rows = [(int(y), -float(cinc.get((a, y), 0.0)), a) for a, y in
+            sp.groupby("stateabb").start_year.min().items()]
+    return tuple(a for y, c, a in sorted(rows) if c < 0)

@@ -184,7 +184,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
         k = b if per_system else 0
         p = P[k]
         tb = ph.Tables(t.act, t.next8, t.start, t.threshold, t.like_s[k], t.like_e[k],
-                       t.supranational, t.nuclear, t.members, t.events, t.reach, t.contiguous)
+                       t.supranational, t.nuclear, t.members, t.events, t.reach, t.contiguous,
+                       t.membership)
         s = ph.SystemState(cap[b], alive[b], excluded[b], belief[b], dyad[b], grievance[b],
                            seen_hostile[b], fallen[b], weight[b], revisionist[b], ref_share[b],
                            memory[b:b + 1], in_force[b:b + 1], status_quo[b], trend[b])
@@ -192,6 +193,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
         for y in range(y0, y1):
             dr = ph.Draws(keys[b], np.int64(y) * dpy, off, np.int64(y))
             seen = pmult[b - b0, y - y0] if p.capability_noise else no_noise
+            ph.membership(s, x, p, tb, y, n)  # before the year: COW entries and exits
             if crisis_core is None:
                 clique = year_first_strike(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
             else:
@@ -222,8 +224,8 @@ def structure(system, policy, regime) -> tuple:
     parameter record's scalar, a belief likelihood, growth or noise (the
     number of powers, the core, the powers that are supranational or nuclear,
     whether there is a regime, its members and its dated events, how the
-    powers grow (growth along the record follows one path per call) and
-    their geography).  Dyadic strategies are
+    powers grow (growth along the record follows one path per call), their
+    geography and membership).  Dyadic strategies are
     shared by construction (one ``Dyadic`` per call)."""
     n = system.n_powers
     return (n, system.core, tuple(system.supranational), tuple(system.nuclear),
@@ -232,7 +234,7 @@ def structure(system, policy, regime) -> tuple:
             (system.growth, system.cow_year, system.names) if system.growth == "record"
             else system.growth,
             (system.geography, system.gradient, system.names, system.cow_year)
-            if system.geography != "none" else "none")
+            if system.geography != "none" else "none", system.membership)
 
 
 def event_table(regime) -> np.ndarray:
@@ -303,14 +305,16 @@ class Kernel:
         self.tables = ph.Tables(dyadic.act, dyadic.next8, dyadic.start, dyadic.threshold,
                                 like_s, like_e, _mask(n, system.supranational),
                                 _mask(n, system.nuclear), members, event_table(regime),
-                                np.array(reach), np.array(contiguous))
+                                np.array(reach), np.array(contiguous),
+                                np.array(system.membership_changes()))
         if points is None:  # one setting for every system
             points = [(system, policy, regime, 1)]
         elif any(structure(sy, po, re) != structure(system, policy, regime)
                  for sy, po, re, _ in points):
             raise ValueError("Kernel: the points of one call must share their structure "
                              "(powers, core, supranational and nuclear powers and their dates, "
-                             "regime members and events, growth mode, geography)")
+                             "regime members and events, growth mode, geography, "
+                             "membership)")
         self._per_system(points, dyadic)
 
     def _per_system(self, points, dyadic) -> None:

@@ -473,6 +473,11 @@ MEASURES: tuple[Measure, ...] = (
             "defender border each other"),
     Measure("contiguous_crises", "i8", "crises", "crises opened this year between powers "
             "that border each other (crisis core)"),
+    # Membership (System.membership = "record"; 0 otherwise).
+    Measure("entries", "i8", "powers", "powers that entered the system at the year's start "
+            "(their COW membership began)"),
+    Measure("exits", "i8", "powers", "powers that left the system at the year's start "
+            "(their COW membership ended; not eliminations)"),
 )
 
 #: The outcome of a crisis by code (the crisis core's ``SimulationResult.crises``).

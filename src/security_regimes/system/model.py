@@ -224,11 +224,13 @@ class Dyadic:
 
 def initial_state(system: System, batch: int, regime=None, dyadic: Dyadic | None = None) -> State:
     n = system.n_powers
-    cap = np.broadcast_to(np.asarray(system.capabilities), (batch, n)).copy()
+    inside = system.members_at_start()  # the others enter later (membership = "record")
+    cap = np.broadcast_to(np.where(inside, np.asarray(system.capabilities), 0.0),
+                          (batch, n)).copy()
     start = np.zeros(n, dtype=np.int64) if dyadic is None else dyadic.start
     state = State(
         cap=cap,
-        alive=np.ones((batch, n), dtype=bool),
+        alive=np.broadcast_to(inside, (batch, n)).copy(),
         excluded=np.zeros((batch, n), dtype=np.int64),
         belief=np.full((batch, n, n), system.belief_prior),
         dyad=np.broadcast_to(start[None, :, None], (batch, n, n)).copy(),

@@ -50,7 +50,9 @@ from .layout import (
     M_DEFENDER,
     M_DOMESTIC_CHANGES,
     M_ELIMINATED,
+    M_ENTRIES,
     M_ESSENTIAL_SURVIVAL,
+    M_EXITS,
     M_HEGEMONIC_WAR,
     M_HHI,
     M_LARGEST_WAR,
@@ -103,10 +105,12 @@ SystemState = namedtuple("SystemState", (
 #: 0-based year, power, kind (0 a change of government, 1 one that brings a
 #: revisionist government; ``Conditions.events``), and the geography
 #: (``System.reach``): ``reach`` (N, N) float, the share of its strength ``i``
-#: brings to bear on ``j``, and ``contiguous`` (N, N) bool.
+#: brings to bear on ``j``, and ``contiguous`` (N, N) bool; the membership
+#: changes (``System.membership_changes``, (Y, N) float: > 0 the capability
+#: with which a power enters at the start of 0-based year ``y``, -1 it leaves).
 Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "like_e",
                                "supranational", "nuclear", "members", "events", "reach",
-                               "contiguous"))
+                               "contiguous", "membership"))
 
 #: The year's scratch, reused from year to year: per-power flags (bool, rows
 #: of ``flags``, (len(FLAGS), N)), per-pair flags (``pair_flags``, (.., N, N)),
@@ -1316,18 +1320,52 @@ def start_afresh(s, x, p, t, n):
     alive0 = x.flags[FLAG.alive0]
     for q in range(n):
         if s.alive[q] and not alive0[q]:
-            for r in range(n):
-                s.belief[q, r] = p.belief_prior
-                s.belief[r, q] = p.belief_prior
-                s.dyad[q, r] = t.start[q]
-                s.dyad[r, q] = t.start[r]
-                s.grievance[q, r] = 0
-                s.grievance[r, q] = 0
-                s.seen_hostile[q, r] = False
-                s.seen_hostile[r, q] = False
-                if p.crisis and r != q:  # a new settlement with every power (next year's)
-                    s.status_quo[q, r] = np.nan
-                    s.status_quo[r, q] = np.nan
+            afresh(s, p, t, q, n)
+
+
+@phase
+def afresh(s, p, t, q, n):
+    """Power ``q``'s relations start afresh: prior beliefs, start states, no
+    grievances, and (crisis core) no status quo with anyone."""
+    for r in range(n):
+        s.belief[q, r] = p.belief_prior
+        s.belief[r, q] = p.belief_prior
+        s.dyad[q, r] = t.start[q]
+        s.dyad[r, q] = t.start[r]
+        s.grievance[q, r] = 0
+        s.grievance[r, q] = 0
+        s.seen_hostile[q, r] = False
+        s.seen_hostile[r, q] = False
+        if p.crisis and r != q:  # a new settlement with every power (next year's)
+            s.status_quo[q, r] = np.nan
+            s.status_quo[r, q] = np.nan
+
+
+@phase
+def membership(s, x, p, t, y, n):
+    """Before year ``y`` (0-based): the powers whose COW membership begins
+    enter (alive, with their capability on entry, unshunned, never
+    eliminated, relations afresh) and those whose membership has ended leave
+    (not alive, no capability; not an elimination), by ``t.membership``
+    (``System.membership_changes``; rows past its end change nothing).
+    Counts both in the measures ``entries`` and ``exits``."""
+    entries, exits = 0, 0
+    if y < t.membership.shape[0]:
+        row = t.membership[y]
+        for q in range(n):
+            if row[q] > 0 and not s.alive[q]:
+                s.alive[q] = True
+                s.cap[q] = row[q]
+                s.excluded[q] = 0
+                s.fallen[q] = False
+                afresh(s, p, t, q, n)
+                entries += 1
+            elif row[q] < 0 and s.alive[q]:
+                s.alive[q] = False
+                s.cap[q] = 0.0
+                exits += 1
+    x.mi[M_ENTRIES] = entries
+    x.mi[M_EXITS] = exits
 
 
 # --- System and hegemonic wars; the regime --------------------------------------

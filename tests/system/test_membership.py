@@ -1,0 +1,157 @@
+"""States enter and leave the system on their COW dates (System.membership =
+"record"; issue 28): the phase against its reference, the whole year against
+the reference year, and known answers from the COW record."""
+
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from security_regimes import System, simulate
+from security_regimes.engine.kernels import njit
+from security_regimes.engine.rng import spawn_keys
+from security_regimes.system import Policy
+from security_regimes.system import phases as ph
+from security_regimes.system.kernel import Kernel, step_year
+from security_regimes.system.layout import BOOL_MEASURES, FLOAT_MEASURES, INT_MEASURES
+from security_regimes.system.model import Dyadic
+
+from . import reference as ref
+from .draws import Draws
+from .test_reference import random_state
+
+
+@cache
+def dated(core="first_strike", geography="none"):
+    """The state system of 1816 with every state that enters by 1913."""
+    return System.from_cow(1816, members=True, until=1913, core=core, geography=geography,
+                           gradient=0.5 if geography != "none" else 0.0)
+
+
+def test_from_cow_until_lists_the_entrants_by_date():
+    s = dated()
+    assert s.growth == "record" and s.membership == "record"
+    first = System.from_cow(1816, members=True)
+    assert s.names[:first.n_powers] == first.names  # the members of 1816 first
+    entrants = s.names[first.n_powers:]
+    assert entrants[:4] == ("BRA", "TUN", "GRC", "BEL")  # 1822, 1825, 1828, 1830
+    assert "JPN" in entrants and "ROK" not in entrants  # Japan 1860; Korea-South 1949
+    assert s.members_at_start().sum() == first.n_powers
+    # Units: the first year's members sum to 1, as in the closed system.
+    assert sum(np.asarray(s.capabilities)[s.members_at_start()]) == pytest.approx(1.0)
+    np.testing.assert_allclose(np.asarray(s.capabilities)[:first.n_powers], first.capabilities)
+
+
+def test_the_membership_table_follows_cow():
+    s = dated()
+    m = s.membership_changes()
+    q = {name: k for k, name in enumerate(s.names)}
+    assert m[1828 - 1816, q["GRC"]] == s.capabilities[q["GRC"]] > 0  # Greece enters in 1828
+    assert not m[:1828 - 1816, q["GRC"]].any()
+    assert m[1872 - 1816, q["BAV"]] == -1  # Bavaria: a member to 1871
+    # Paraguay leaves (1871-1875, occupied) and comes back with its CINC then.
+    assert m[1871 - 1816, q["PAR"]] == -1 and m[1876 - 1816, q["PAR"]] > 0
+    assert (m[0] == 0).all()
+    assert System().membership_changes().shape == (1, 5) and not System().membership_changes().any()
+
+
+@pytest.mark.parametrize("core", ["first_strike", "crisis"])
+def test_a_state_enters_on_its_cow_date_and_leaves_on_it(core):
+    s = dated(core)
+    r = simulate(s, years=98, systems=20, seed=1, record_capabilities=True)
+    c, m = r.capabilities, r.measures  # c[:, y + 1]: at the end of model year y
+    grc, bav = s.names.index("GRC"), s.names.index("BAV")
+    assert (c[:, : 1828 - 1816, grc] == 0).all()  # not in the system before 1828
+    assert (m["entries"][:, 1828 - 1816] >= 1).all()
+    assert (m["entries"][:, : 1822 - 1816] == 0).all()  # Brazil is the first, in 1822
+    assert (c[:, 1872 - 1816 + 1:, bav] == 0).all()  # gone from 1872, war or no war
+    left = c[:, 1871 - 1816 + 1, bav] > 0  # alive at the end of 1871: it leaves in 1872
+    assert (m["exits"][left, 1872 - 1816] >= 1).all()
+    assert m["eliminated"].sum() >= 0 and (m["n_alive"][:, 0] <= 23).all()
+    closed = simulate(System.from_cow(1816, members=True, core=core), years=20, systems=5,
+                      seed=1)
+    assert not closed.measures["entries"].any() and not closed.measures["exits"].any()
+
+
+def test_bad_membership_settings_are_refused():
+    with pytest.raises(ValueError, match="membership = 'record' needs growth = 'record'"):
+        System.from_cow(1816, states=("UKG", "FRN"), membership="record")
+    with pytest.raises(ValueError, match="give cow_year and COW names"):
+        System.equal(3, membership="record", growth="drawn")
+    with pytest.raises(ValueError, match="until needs members=True"):
+        System.from_cow(1816, n_powers=5, until=1900)
+    with pytest.raises(ValueError, match="until must be an integer"):
+        System.from_cow(1816, members=True, until=1700)
+    with pytest.raises(ValueError, match="not COW system members in 1950 or later: BAV"):
+        System.from_cow(1950, states=("USA", "BAV"), growth="record", membership="record")
+    with pytest.raises(ValueError, match="membership: unknown membership 'open'"):
+        System(membership="open")
+
+
+# --- The phase and the year against the reference ------------------------------
+
+MEMBERSHIP = njit(ph.membership.py_func)  # a phase has no wrapper callable from Python
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31), year=st.integers(0, 120),
+       core=st.sampled_from(["first_strike", "crisis"]))
+def test_the_membership_phase_equals_its_reference(seed, year, core):
+    rng = np.random.default_rng(seed)
+    system = dated(core)
+    n = system.n_powers
+    dy = Dyadic.build("Tit For Tat", 50, n)
+    state = random_state(rng, 1, n, dy)
+    sq = rng.uniform(0, 1, (1, n, n))
+    k = Kernel(system, Policy("waltz"), dy)
+    arrays = {f: np.array(getattr(state, f), copy=True) for f in
+              ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile",
+               "fallen")}
+    arrays.update(weight=np.zeros((1, n)), revisionist=np.zeros((1, n), bool),
+                  ref_share=np.zeros((1, n)), memory=np.zeros(1), in_force=np.zeros(1, bool),
+                  status_quo=sq.copy(), trend=np.zeros((1, n)))
+    s = ph.SystemState(*(arrays[f][0] if f not in ("memory", "in_force") else arrays[f]
+                         for f in ph.SystemState._fields))
+    x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
+    MEMBERSHIP(s, x, k.params, k.tables, year, n)
+    w = {f: np.array(getattr(state, f)[0]).tolist() for f in
+         ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile", "fallen")}
+    w["status_quo"] = sq[0].tolist()
+    ref.ref_membership(w, ref.Setting(system, Policy("waltz"), dy, None), {"year": year})
+    np.testing.assert_allclose(s.cap, w["cap"], rtol=1e-12, atol=1e-15)
+    for f in ("alive", "excluded", "dyad", "grievance", "seen_hostile", "fallen"):
+        assert getattr(s, f).tolist() == w[f], f
+    np.testing.assert_allclose(s.belief, w["belief"])
+    np.testing.assert_array_equal(np.isnan(s.status_quo), np.isnan(np.array(w["status_quo"])))
+    assert x.mi[INT_MEASURES.index("entries")] == w["entries"]
+    assert x.mi[INT_MEASURES.index("exits")] == w["exits"]
+
+
+@pytest.mark.parametrize("core", ["first_strike", "crisis"])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_dated_year_with_entries_equals_the_reference(core, seed):
+    rng = np.random.default_rng(seed)
+    system = dated(core, "capitals")
+    n = system.n_powers
+    dy = Dyadic.build("Tit For Tat", 50, n)
+    state = random_state(rng, 4, n, dy)
+    if core == "crisis":
+        sq = rng.uniform(0, 1, (4, n, n))
+        state.status_quo = np.triu(sq, 1) + np.tril(1 - np.transpose(sq, (0, 2, 1)), -1)
+        state.trend = rng.normal(0.01, 0.05, (4, n))
+    keys = spawn_keys(seed, np.arange(4))
+    # A year in which states enter (1828, 1860) or leave (1861, 1872).
+    year = int(rng.choice([1828, 1860, 1861, 1872])) - 1816
+    new, measures, _ = step_year(state, keys, year, system, Policy("waltz"), dy)
+    draws = Draws(keys, year, n)
+    for b in range(4):
+        w = {k: getattr(state, k)[b].tolist() for k in (
+            "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen")}
+        if core == "crisis":
+            w.update(status_quo=state.status_quo[b].tolist(), trend=state.trend[b].tolist())
+        out, ref_m = ref.ref_step(w, draws.of(b), system, Policy("waltz"), dy)
+        np.testing.assert_allclose(new.cap[b], out["cap"], rtol=1e-9, atol=1e-12)
+        assert new.alive[b].tolist() == out["alive"]
+        for key in ("wars", "entries", "exits", "contiguous_pairs", "n_alive"):
+            assert measures[key][b] == ref_m[key], key
