@@ -1,6 +1,7 @@
 """Result against intent: far-sighted interest against Kaplan's internalised rules."""
 
 import numpy as np
+import pytest
 
 from security_regimes.experiments.balance import intent_phase_diagram
 from security_regimes.presentation import plots
@@ -46,3 +47,46 @@ def test_without_a_future_far_sighted_interest_is_plain_self_help_but_for_divide
                    systems=200, seed=1).summary
     assert far.sparing.mean() > near.sparing.mean() + 0.05
     assert far.continuous_survival.mean() > near.continuous_survival.mean()
+
+
+def test_the_periphery_world_spreads_the_great_powers_over_the_lattice():
+    from security_regimes.experiments.balance import (
+        PERIPHERY_SIZE,
+        great_powers,
+        world_with_periphery,
+    )
+
+    s = world_with_periphery(4, 12, "grid", 0.5)
+    g = great_powers(s)
+    assert s.n_powers == 16 and g.sum() == 4
+    assert np.flatnonzero(g).tolist() == [0, 5, 10, 15]  # the lattice's diagonal
+    caps = np.asarray(s.capabilities)
+    assert caps[~g][0] / caps[g][0] == pytest.approx(PERIPHERY_SIZE)
+    assert s.geography == "grid" and s.gradient == 0.5
+
+
+def test_balance_with_the_rest_of_the_system_reports_great_power_survival():
+    from security_regimes.experiments.balance import balance_experiment
+
+    out, surv = balance_experiment((3, 5), ("waltz", "kaplan"), systems=20, years=30, seed=1,
+                                   geography="grid", gradient=0.5, periphery=6)
+    assert {"great_survival", "all_great_survive", "minor_survival"} <= set(out.columns)
+    assert out.great_survival.between(0, 1).all() and out.minor_survival.between(0, 1).all()
+    # the survival curve is the great powers': it starts near all alive
+    first = surv[surv.year == 1]
+    assert (first.survival > 0.5).all()
+    plain, _ = balance_experiment((3,), ("waltz",), systems=5, years=5, seed=1)
+    assert "great_survival" not in plain.columns
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--geography", "capitals"], "expected 'none' or 'grid', got 'capitals'"),
+    (["--periphery", "70"], "exceed the 64 powers a system holds"),
+    (["--gradient", "-2"], "--gradient must be a number in [0, 10], got -2.0"),
+    (["--cow", "--periphery", "3"], "--cow: the COW start has no periphery or map"),
+])
+def test_balance_geography_bad_input(args, message, capsys):
+    from tests.presentation.test_cli import run
+
+    code, _, err = run("balance", *args, capsys=capsys)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1

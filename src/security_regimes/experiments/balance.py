@@ -17,6 +17,43 @@ from .._stats import mean_ci  # noqa: F401 - re-exported
 from ..system import POLICIES, System, simulate
 
 
+#: A minor state's capability relative to a great power's in the periphery of
+#: :func:`balance_experiment`: an assumption of the order of 1816's (the median
+#: minor member's CINC over the median great power's, which docs/geography.md
+#: computes from COW).
+PERIPHERY_SIZE = 0.05
+
+
+def world_with_periphery(n_powers: int, periphery: int = 0, geography: str = "grid",
+                         gradient: float = 0.0, **kw) -> System:
+    """``n_powers`` equal great powers and ``periphery`` minor states of
+    :data:`PERIPHERY_SIZE` each, on a map (``geography``: ``grid`` or
+    ``none``), the great powers spread evenly over the lattice's points
+    (row-major) and named ``G1..``, the minor states ``m1..``.  The great
+    powers are :func:`great_powers` of the system."""
+    total = n_powers + periphery
+    where = np.unique(np.round(np.linspace(0, total - 1, n_powers)).astype(int))
+    great = np.zeros(total, dtype=bool)
+    great[where] = True
+    caps, names, g, m = [], [], 0, 0
+    for q in range(total):
+        if great[q]:
+            g += 1
+            caps.append(1.0)
+            names.append(f"G{g}")
+        else:
+            m += 1
+            caps.append(PERIPHERY_SIZE)
+            names.append(f"m{m}")
+    return System(capabilities=tuple(caps), names=tuple(names), geography=geography,
+                  gradient=gradient, **kw)
+
+
+def great_powers(system: System) -> np.ndarray:
+    """Which powers of a :func:`world_with_periphery` system are great, (N,) bool."""
+    return np.array([n.startswith("G") for n in system.names])
+
+
 def balance_experiment(
     n_powers: Sequence[int] = (3, 4, 5, 6, 7, 8, 9, 10),
     policies: Sequence[str] = POLICIES,
@@ -25,6 +62,9 @@ def balance_experiment(
     seed: int = DEFAULT_SEED,
     equal: bool = True,
     progress=None,
+    geography: str = "none",
+    gradient: float = 0.0,
+    periphery: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every policy for every number of powers.
 
@@ -35,16 +75,36 @@ def balance_experiment(
     ``equal=True`` starts all powers equal (isolating the number of powers);
     otherwise the largest COW states of 1816.  ``progress`` is called with
     system-years done (see :func:`simulate`).
+
+    With a geography (``geography="grid"``, ``gradient`` per 1000 km) or a
+    ``periphery`` of minor states, each system is
+    :func:`world_with_periphery`: the ``n_powers`` great powers with the rest
+    of the system present, and the outcomes gain ``great_survival`` (share of
+    the great powers alive at the end), ``all_great_survive`` and
+    ``minor_survival``; the survival curve is then the great powers'.
     """
     rows, curves = [], []
+    mapped = geography != "none" or periphery > 0
     for n in n_powers:
-        system = System.equal(n) if equal else System.from_cow(1816, n)
+        if mapped:
+            system = world_with_periphery(n, periphery, geography, gradient)
+        else:
+            system = System.equal(n) if equal else System.from_cow(1816, n)
+        great = great_powers(system) if mapped else None
         for policy in policies:
             r = simulate(system, years=years, policy=policy, systems=systems, seed=seed,
-                         record_capabilities=False, record_alliances=False, progress=progress)
+                         record_capabilities=mapped, record_alliances=False, progress=progress)
             s = r.summary
             row = {"n_powers": n, "policy": policy, "systems": systems, "years": years}
-            for col, series in (
+            extra = ()
+            if mapped:
+                alive = r.capabilities[:, -1, :] > 0  # (B, N) at the end
+                extra = (("great_survival", pd.Series(alive[:, great].mean(axis=1))),
+                         ("all_great_survive",
+                          pd.Series(alive[:, great].all(axis=1).astype(float))))
+                if (~great).any():
+                    extra += (("minor_survival", pd.Series(alive[:, ~great].mean(axis=1))),)
+            for col, series in (*extra,
                 ("war_frequency", s.war_frequency),
                 ("mean_war_size", s.mean_war_size),
                 ("essential_survival", s.essential_survival),
@@ -60,7 +120,8 @@ def balance_experiment(
                 row[f"{col}_lo"] = lo
                 row[f"{col}_hi"] = hi
             rows.append(row)
-            surv = r.measures["essential_survival"]
+            surv = (r.measures["essential_survival"] if not mapped
+                    else (r.capabilities[:, 1:, great] > 0).mean(axis=2))
             mean = surv.mean(axis=0)
             half = 1.96 * surv.std(axis=0, ddof=1) / np.sqrt(systems)
             curves.append(pd.DataFrame({"n_powers": n, "policy": policy,

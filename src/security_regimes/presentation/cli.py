@@ -372,20 +372,47 @@ def balance_cmd(
     powers: Annotated[str, typer.Option(help="Numbers of powers, e.g. 3-10 or 3,5,8.")] = "3-10",
     cow: Annotated[bool, typer.Option("--cow/--equal", help="Start from COW 1816 shares "
                                       "instead of equal powers.")] = False,
+    geography: Annotated[str, typer.Option(help=_S["geography"].help() + "; grid puts the "
+                                           "great powers and the periphery on a lattice")
+                         ] = "none",
+    gradient: Annotated[float, typer.Option(help=_S["gradient"].help())] = 0.0,
+    periphery: Annotated[int, typer.Option(help="Minor states beside the great powers, each "
+                                           "a twentieth of a great power (PERIPHERY_SIZE)")
+                         ] = 0,
     out: Annotated[Path | None, typer.Option(parser=_path, help="Write outcomes.csv and survival.csv here.")] = None,
     as_json: Json = False,
 ) -> None:
-    """Compare waltz, kaplan, balancer and far_sighted_waltz on the same seeds."""
+    """Compare waltz, kaplan, balancer and far_sighted_waltz on the same seeds.
+
+    With ``--geography grid`` and/or ``--periphery M`` each system is the
+    great powers with the rest of the system present (M minor states, on a
+    lattice); the table then shows the great powers' survival."""
     from .._validation import check_int
     from ..experiments.balance import balance_experiment
     from ..system import POLICIES
 
     ns = _parse_int_list(powers, "--powers")
     systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
+    geography = _S["geography"].check(geography, "--geography")
+    if geography == "capitals":
+        raise ValueError("--geography: the balance experiment's powers are abstract: "
+                         "expected 'none' or 'grid', got 'capitals'")
+    gradient = _S["gradient"].check(gradient, "--gradient")
+    periphery = check_int(periphery, "--periphery", 0)
+    if cow and (geography != "none" or periphery):
+        raise ValueError("--cow: the COW start has no periphery or map; give --equal with "
+                         "--geography or --periphery")
+    from .._tables import MAX_POWERS
+
+    if max(ns) + periphery > MAX_POWERS:
+        raise ValueError(f"--periphery: {max(ns)} great powers and {periphery} minor states "
+                         f"exceed the {MAX_POWERS} powers a system holds")
     _check_out_file(out)
     with _progress(len(ns) * len(POLICIES) * systems * years, "balance") as advance:
         outcomes, survival = balance_experiment(ns, systems=systems, years=years, seed=seed,
-                                                equal=not cow, progress=advance)
+                                                equal=not cow, progress=advance,
+                                                geography=geography, gradient=gradient,
+                                                periphery=periphery)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         outcomes.to_csv(out / "outcomes.csv", index=False)
@@ -397,6 +424,11 @@ def balance_cmd(
     cols = ["n_powers", "policy", "war_frequency", "mean_war_size", "essential_survival",
             "essential_survival_lo", "essential_survival_hi", "all_survive", "hegemony_reached",
             "hegemony_year", "system_war_frequency", "sparing"]
+    if "great_survival" in outcomes:
+        cols = ["n_powers", "policy", "war_frequency", "great_survival", "great_survival_lo",
+                "great_survival_hi", "all_great_survive", "hegemony_reached",
+                "system_war_frequency", "sparing"] + (
+                    ["minor_survival"] if "minor_survival" in outcomes else [])
     show(_df_table(outcomes[cols], title=f"Balance of power: {systems} systems x "
                                          f"{years} years per cell, seed {seed}"))
     if out is not None:
