@@ -16,7 +16,6 @@ from .._settings import DEFAULT_SEED
 from .._stats import mean_ci  # noqa: F401 - re-exported
 from ..system import POLICIES, System, simulate
 
-
 #: A minor state's capability relative to a great power's in the periphery of
 #: :func:`balance_experiment`: an assumption of the order of 1816's (the median
 #: minor member's CINC over the median great power's, which docs/geography.md
