@@ -101,6 +101,9 @@ SYSTEM_SETTINGS = Settings([
     Setting("alliance_reliability", "number",
             "Probability an ally honours its commitment", 0, 1),
     Setting("opportunism", "number", "Probability a bystander weighs joining a war", 0, 1),
+    Setting("contagion", "number", "Probability a bystander that borders a fighter or is "
+            "allied with one joins the war, each once per war, the joiners exposing their "
+            "own neighbours and allies (Siverson and Starr 1991); 0: no contagion", 0, 1),
     # The crisis-bargaining core (system/model.py, "The crisis core").
     Setting("core", "choice", "Decision core of the year: first_strike (a war when a first "
             "strike beats restraint) or crisis (a war when crisis bargaining fails)",

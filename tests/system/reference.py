@@ -588,6 +588,56 @@ def _sides(w, cfg, u, att, dfd):
     return a_side, d_side, a_cap, d_cap, len(punishers)
 
 
+def _spread(w, cfg, u, k_w, a_side, d_side, a_cap, d_cap):
+    """Contagion (Siverson and Starr 1991): a bystander that borders a fighter
+    or shares the year's alliance with one is exposed, once per war, and
+    joins with probability ``contagion``: an ally on its ally's side, a
+    neighbour against the side it borders (against the stronger if it
+    borders both), fighting at its best reach to an enemy fighter, if that
+    is positive.  Joiners expose others, pass after pass in power order."""
+    s = cfg.system
+    if s.contagion <= 0:
+        return a_cap, d_cap
+    reach, near = (m.tolist() for m in s.reach())
+    n, join, cap = len(w["cap"]), w["join"], w["cap"]
+    exposed = set()
+    while True:
+        added = False
+        for q in range(n):
+            if (not w["alive"][q] or w["engaged"][q] or a_side[q] or d_side[q]
+                    or q in exposed):
+                continue
+            on_a_side = [f for f in range(n) if a_side[f]]
+            on_d_side = [f for f in range(n) if d_side[f]]
+            ally_a = bool(join[q]) and any(join[f] for f in on_a_side)
+            ally_d = bool(join[q]) and any(join[f] for f in on_d_side)
+            border_a = any(near[q][f] for f in on_a_side)
+            border_d = any(near[q][f] for f in on_d_side)
+            if not (ally_a or ally_d or border_a or border_d):
+                continue
+            exposed.add(q)
+            if u["contagion"][k_w][q] >= s.contagion:
+                continue
+            if ally_a != ally_d:
+                joins_a = ally_a
+            elif border_a != border_d:
+                joins_a = border_d
+            else:
+                joins_a = a_cap < d_cap
+            front = max(reach[q][f] for f in (on_d_side if joins_a else on_a_side))
+            if front <= 0:
+                continue
+            if joins_a:
+                a_side[q] = True
+                a_cap += cap[q] * front
+            else:
+                d_side[q] = True
+                d_cap += cap[q] * front
+            added = True
+        if not added:
+            return a_cap, d_cap
+
+
 def _battles(cfg, u, k_w, a_cap, d_cap, rate):
     """Battles until one side leads by decisive_lead or fighting has cost the prize."""
     s = cfg.system
@@ -685,6 +735,7 @@ def ref_wars(w, cfg, u):
             w["restraints"] -= 1
         k_w = len(w["wars"])
         a_side, d_side, a_cap, d_cap, punishers = _sides(w, cfg, u, att, dfd)
+        a_cap, d_cap = _spread(w, cfg, u, k_w, a_side, d_side, a_cap, d_cap)
         w["punishers_n"] += punishers
         fighters = [q for q in range(n) if a_side[q] or d_side[q]]
         for q in fighters:

@@ -86,7 +86,8 @@ EXTRAS = [{}, {"first_strike": 0.0, "resolve_spread": 0.5},
           {"decisive_lead": 3, "war_cost": 0.02, "trend_years": 1, "growth_sd": 0.2},
     {"yield_cost": 0.05, "first_strike": 0.1},
           {"geography": "grid", "gradient": 0.6, "first_strike": 0.1},
-          {"geography": "grid", "gradient": 2.0, "resolve_spread": 0.5}]
+          {"geography": "grid", "gradient": 2.0, "resolve_spread": 0.5},
+          {"geography": "grid", "gradient": 0.3, "contagion": 0.7, "opportunism": 0.3}]
 
 
 def crisis_world(seed, n, policy, dyadic, extra, regime, years_ahead=False):

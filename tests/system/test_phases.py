@@ -95,7 +95,10 @@ EXTRAS = [{}, {"relative_gains": 0.5, "capability_noise": 0.3},
            "elimination_threshold": 0.15},
           # geography: a lattice, some pairs at part strength, some out of reach
           {"geography": "grid", "gradient": 0.6, "threat_share": 0.2},
-          {"geography": "grid", "gradient": 2.0, "first_strike": 1.0}]
+          {"geography": "grid", "gradient": 2.0, "first_strike": 1.0},
+          # contagion through borders and the alliance
+          {"geography": "grid", "gradient": 0.3, "contagion": 0.7, "threat_share": 0.2,
+           "opportunism": 0.3}]
 PHASE_NAMES = [f.__name__.removeprefix("ref_") for f in ref.PHASES]
 
 

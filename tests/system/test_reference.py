@@ -96,7 +96,9 @@ def with_random_regime(rng, state, n, regime):
                             "grievance_years": 0, "transfer": 0.9},
                            {"alliance_reliability": 0.3, "opportunism": 0.6, "threat_share": 0.2},
                            {"geography": "grid", "gradient": 0.6, "threat_share": 0.2},
-                           {"geography": "grid", "gradient": 2.0, "first_strike": 1.0}]),
+                           {"geography": "grid", "gradient": 2.0, "first_strike": 1.0},
+                           {"geography": "grid", "gradient": 0.3, "contagion": 0.7,
+                            "threat_share": 0.2, "opportunism": 0.3}]),
     regime=st.sampled_from(["none", "all", "some"]),
 )
 def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra, regime):

@@ -136,6 +136,15 @@ class System:
         where joining pays (its expected capability change, as an attacker's,
         is positive; bandwagoning for profit, Schweller 1994).  Default 1:
         third parties join when it pays.
+    contagion : float in [0, 1]
+        Wars that spread (Siverson and Starr 1991, *The Diffusion of War*):
+        a bystander that borders a fighter (a geography's contiguity) or is
+        in the year's alliance with one is exposed once per war and joins
+        with this probability; joiners expose their own neighbours and
+        allies, until no one more joins.  An ally joins its ally's side, a
+        neighbour the side against the one it borders (against the stronger
+        if both; Walt 1987), each on a front of its own at its best reach to
+        an enemy fighter.  0 (default): no contagion.
     cooperation_gain : float in [0, 1]
         The issue area's gains from mutual restraint (R > P): at the end of
         each year a living power's capability grows by a further factor
@@ -254,6 +263,7 @@ class System:
     decisive_lead: int = 1
     alliance_reliability: float = 0.75
     opportunism: float = 1.0
+    contagion: float = 0.0
     core: str = "first_strike"
     discount_factor: float = 0.9
     stakes: float = 0.5
@@ -289,6 +299,8 @@ class System:
         # Units: the total of the first year's powers (under membership = "record"
         # the members of cow_year; the others enter later).
         base = caps[self.members_at_start()].sum() if self.membership == "record" else caps.sum()
+        if self.membership == "record" and abs(base - 1.0) <= 1e-12:
+            base = 1.0  # already in these units (a file written from such a system)
         object.__setattr__(self, "capabilities", tuple((caps / base).tolist()))
         names = self.names or tuple(f"P{i}" for i in range(caps.size))
         if len(names) != caps.size:

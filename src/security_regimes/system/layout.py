@@ -81,6 +81,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               "extra log growth from mutual restraint with every other power"),
     Parameter("alliance_reliability", "f8", "system.alliance_reliability",
               "probability that an ally honours its commitment"),
+    Parameter("contagion", "f8", "system.contagion",
+              "probability an exposed bystander (a neighbour or ally of a fighter) joins"),
     Parameter("opportunism", "f8", "system.opportunism",
               "probability that a bystander weighs joining a war"),
     Parameter("exclusion_years", "i8", "system.exclusion_years", "years a loser is shunned"),
@@ -336,6 +338,7 @@ CRISIS_DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     ("escalate", ("n", "n")),           # [i, j]: i's stand-off with j escalates by accident
     # Later blocks of either core, in this range so as to change no earlier draw.
     ("collective", ("n",)),             # [q]: member q sides with a member attacked by one
+    ("contagion", ("n", "n")),          # [war, q]: bystander q, exposed, joins the war
 )
 #: First counter of the crisis core's draws (2**62: beyond any year's range).
 CRISIS_COUNTERS = 2**62

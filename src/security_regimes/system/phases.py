@@ -122,7 +122,7 @@ Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "
 #: reads these named tuples of row numbers as constants.
 SCRATCH = {
     "flags": ("alive0", "join", "member", "a_side", "d_side", "win", "lose", "w_win", "w_lose",
-              "engaged", "on_a", "weak", "heirs", "victors", "back"),
+              "engaged", "on_a", "weak", "heirs", "victors", "back", "exposed"),
     "pair_flags": ("reply", "stance", "punisher", "intended", "crisis", "prevent"),
     "values": ("side", "shares", "gain_share"),
     "pair_values": ("punish", "margin", "offer", "gain", "mean_cost", "war_share", "credible",
@@ -1047,6 +1047,65 @@ def press_on(s, x, p, dr, war, winner, loser, rate, bound, n):
 
 
 @phase
+def spread(s, x, p, dr, t, k_w, a_cap, d_cap, n):
+    """Contagion: war ``k_w`` spreads from its fighters to the bystanders that
+    border one of them (``t.contiguous``) or are allied with one (the year's
+    alliance; Siverson and Starr 1991: warring border nations and warring
+    alliance partners), each bystander exposed once per war and joining with
+    probability ``contagion``; a joiner exposes its own neighbours and allies,
+    in power order, pass after pass, until a pass adds no one (an independent
+    cascade).  An ally joins its ally's side; a neighbour joins against the
+    side it borders, against the stronger side if it borders both (the
+    proximate threat; Walt 1987).  A joiner fights on a front of its own, at
+    its best reach to an enemy fighter, and joins only if that is positive.
+    Returns the sides' strengths with the joiners."""
+    a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
+    join, exposed = x.flags[FLAG.join], x.flags[FLAG.exposed]
+    c, al = s.cap, s.alive
+    for q in range(n):
+        exposed[q] = False
+    grew = True
+    while grew:
+        grew = False
+        for q in range(n):
+            if not al[q] or engaged[q] or a_side[q] or d_side[q] or exposed[q]:
+                continue
+            ally_a, ally_d, border_a, border_d = False, False, False, False
+            for f in range(n):
+                if a_side[f]:
+                    ally_a = ally_a or (join[q] and join[f])
+                    border_a = border_a or t.contiguous[q, f]
+                elif d_side[f]:
+                    ally_d = ally_d or (join[q] and join[f])
+                    border_d = border_d or t.contiguous[q, f]
+            if not (ally_a or ally_d or border_a or border_d):
+                continue
+            exposed[q] = True
+            if draw(dr, dr.off.contagion, k_w * n + q) >= p.contagion:
+                continue
+            if ally_a != ally_d:
+                on_a = ally_a
+            elif border_a != border_d:
+                on_a = border_d
+            else:
+                on_a = a_cap < d_cap
+            front = 0.0
+            for f in range(n):
+                if (d_side[f] if on_a else a_side[f]):
+                    front = max(front, t.reach[q, f])
+            if front <= 0.0:
+                continue
+            if on_a:
+                a_side[q] = True
+                a_cap += c[q] * front
+            else:
+                d_side[q] = True
+                d_cap += c[q] * front
+            grew = True
+    return a_cap, d_cap
+
+
+@phase
 def fight(s, x, p, dr, t, att, dfd, k_w, total, bound, n):
     """War ``k_w`` of ``att`` on ``dfd``: sides, battles, costs, spoils and
     pressing on.  Returns the punishers who joined, the fighters, the
@@ -1056,6 +1115,8 @@ def fight(s, x, p, dr, t, att, dfd, k_w, total, bound, n):
     losers, member, on_a = x.war_index[WAR.losers], x.flags[FLAG.member], x.flags[FLAG.on_a]
     wid = x.war_index[WAR.wid]
     n_punishing, a_cap, d_cap = join_war(s, x, p, dr, t, att, dfd, total, bound, n)
+    if p.contagion > 0:
+        a_cap, d_cap = spread(s, x, p, dr, t, k_w, a_cap, d_cap, n)
     c = s.cap
     n_in = 0
     nuclear_a, nuclear_d = False, False
