@@ -69,17 +69,21 @@ def test_without_contagion_no_one_joins_and_a_cascade_covers_the_lattice():
 
 
 @pytest.mark.parametrize("core", ["first_strike", "crisis"])
-def test_contagion_makes_wars_larger_and_zero_changes_nothing(core):
-    base = System.equal(9, geography="grid", gradient=0.3, core=core, opportunism=0.3)
+def test_contagion_makes_wars_larger_and_needs_borders_or_allies(core):
     kw = dict(years=60, systems=60, seed=2, record_capabilities=False, record_alliances=False)
-    a = simulate(base, **kw).measures
-    b = simulate(base.with_(contagion=0.0), **kw).measures
+    # Without a map and without an alliance (no power threatens) no bystander
+    # is ever exposed: contagion changes nothing.
+    flat = System.equal(6, core=core, threat_share=1.0)
+    a = simulate(flat, **kw).measures
+    b = simulate(flat.with_(contagion=0.9), **kw).measures
     for name in a:
         np.testing.assert_array_equal(a[name], b[name], err_msg=name)
-    c = simulate(base.with_(contagion=0.9), **kw).measures
-    war = a["war"] & c["war"]
-    assert c["largest_war"][c["war"]].mean() > a["largest_war"][a["war"]].mean()
-    assert war.any()
+    assert a["war"].any()
+    # On a lattice it spreads wars: they grow larger.
+    grid = System.equal(9, geography="grid", gradient=0.3, core=core, opportunism=0.3)
+    c = simulate(grid, **kw).measures
+    d = simulate(grid.with_(contagion=0.9), **kw).measures
+    assert d["largest_war"][d["war"]].mean() > c["largest_war"][c["war"]].mean()
 
 
 def test_contagion_bad_input():
