@@ -79,3 +79,19 @@ def test_bad_input(call, message):
     with pytest.raises(ValueError, match=None) as e:
         call()
     assert str(e.value).startswith(message) and "\n" not in str(e.value)
+
+
+def test_alliances_in_force_and_the_alliance_record():
+    blocs = dict(geo.alliances_in_force(1816))
+    assert blocs[1] == ("UKG", "POR")  # COW alliance 1: Britain and Portugal
+    assert {"AUH", "GMY", "BAV", "SAX"} <= set(blocs[3])  # the German Confederation
+    assert all(len(m) >= 2 for m in blocs.values())
+    only = geo.alliances_in_force(1816, ("UKG", "POR", "RUS"))
+    assert (1, ("UKG", "POR")) in only and all(set(m) <= {"UKG", "POR", "RUS"} for _, m in only)
+    r = geo.alliance_record(1816, 1820)
+    assert list(r.year) == list(range(1816, 1821))
+    assert r.alliances.iloc[0] == len(blocs)
+    n = len(geo.members(1816))
+    assert r.pairs.iloc[0] == n * (n - 1) // 2 and (r.allied_pairs <= r.pairs).all()
+    few = geo.alliance_record(1816, 1816, ("UKG", "POR", "RUS"))
+    assert few.pairs.iloc[0] == 3 and few.allied_pairs.iloc[0] >= 1

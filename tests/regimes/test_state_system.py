@@ -70,7 +70,11 @@ def state_run():
 def test_state_system_check_against_cow(state_run):
     t = state_system_check(state_run).set_index("statistic")
     assert list(t.index) == ["contiguity_ratio_wars", "contiguity_ratio_crises",
-                             "survival_great", "survival_minor"]
+                             "survival_great", "survival_minor", "allied_pair_share",
+                             "alliances_per_year"]
+    # COW: several alliances a year among these states; the model forms one at most.
+    assert t.observed["alliances_per_year"] > 2 >= t.simulated_high["alliances_per_year"]
+    assert 0 < t.observed["allied_pair_share"] < 0.5
     # COW: every great power of 1816 is a member in 1913; half the minor ones
     # (the German and Italian states left by unification).
     assert t.observed["survival_great"] == 1.0

@@ -13,6 +13,8 @@ bootstrap interval over pairs.
 
 from __future__ import annotations
 
+import itertools
+
 from functools import cache
 
 import numpy as np
@@ -202,6 +204,47 @@ def contiguity(names, year: int) -> np.ndarray:
         t = kind if out[i, j] == 0 else min(out[i, j], kind)
         out[i, j] = out[j, i] = t
     return out
+
+
+# --- Alliances ---------------------------------------------------------------------
+
+def alliances_in_force(year: int, names=None) -> list[tuple[int, tuple[str, ...]]]:
+    """The COW formal alliances (v4.1, any type) in force in ``year`` with at
+    least two members among ``names`` (default: every COW member that
+    year): ``(alliance number, members)`` each, members in the order of
+    ``names``."""
+    from .cow_data import _cached as _cow
+
+    year = _check_year(year)
+    names = members(year) if names is None else tuple(names)
+    where = {int(c): n for c, n in zip(codes(names), names, strict=True)}
+    a = _cow("alliances.csv")
+    live = a[(a.start_year <= year) & (a.end_year.isna() | (a.end_year >= year))
+             & a.ccode.isin(where)]
+    order = {n: k for k, n in enumerate(names)}
+    out = []
+    for number, g in live.groupby("alliance"):
+        inside = sorted({where[int(c)] for c in g.ccode}, key=order.get)
+        if len(inside) >= 2:
+            out.append((int(number), tuple(inside)))
+    return out
+
+
+def alliance_record(start: int = 1816, end: int = 1913, names=None) -> pd.DataFrame:
+    """COW formal alliances among the system's members (of ``names`` only, if
+    given), year by year in ``[start, end]``: ``alliances`` in force (two
+    such members at least), ``allied_pairs`` (unordered pairs of them sharing
+    one at least) and ``pairs`` (all unordered pairs of them)."""
+    start, end = _check_year(start), _check_year(end)
+    keep = None if names is None else set(names)
+    rows = []
+    for year in range(start, end + 1):
+        inside = tuple(n for n in members(year) if keep is None or n in keep)
+        blocs = alliances_in_force(year, inside)
+        allied = {tuple(sorted(p)) for _, m in blocs for p in itertools.combinations(m, 2)}
+        n = len(inside)
+        rows.append((year, len(blocs), len(allied), n * (n - 1) // 2))
+    return pd.DataFrame(rows, columns=["year", "alliances", "allied_pairs", "pairs"])
 
 
 # --- Dangerous dyads ------------------------------------------------------------

@@ -553,7 +553,38 @@ def state_system_check(result, start_year: int = 1816, end: int = CONTIGUITY_PER
                      "observed_high": np.nan, "simulated": float(sim.mean()),
                      "simulated_low": float(lo), "simulated_high": float(hi),
                      "inside": bool(lo <= seen[sel].mean() <= hi)})
+    rows += _alliance_rows(result, system, start_year, end, level)
     return pd.DataFrame(rows)
+
+
+def _alliance_rows(result, system, start_year: int, end: int, level: float) -> list[dict]:
+    """The run's alliances against COW's among the same states: the share of
+    pair-years allied, and alliances in force per year (the model forms one
+    alliance at most a year: the clique against the strongest power)."""
+    from ..data.geo import alliance_record
+
+    obs = alliance_record(start_year, end, system.names)
+    m = result.measures
+    cal = start_year + np.arange(result.years)
+    sel = (cal >= start_year) & (cal <= end)
+    pairs = np.asarray(m["pairs"], float)[:, sel]
+    allied = np.asarray(m["alliance_count"], float)[:, sel]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = allied.sum(axis=1) / pairs.sum(axis=1)
+    blocs = (allied > 0).mean(axis=1)
+    a = (1 - level) / 2
+    rows = []
+    for stat, desc, o, sim in (
+            ("allied_pair_share", "share of pair-years allied (COW formal alliances among the "
+             "run's states)", obs.allied_pairs.sum() / obs.pairs.sum(), share),
+            ("alliances_per_year", "alliances in force per year (the model: one at most)",
+             obs.alliances.mean(), blocs)):
+        lo, hi = np.nanquantile(sim, [a, 1 - a])
+        rows.append({"statistic": stat, "description": desc, "observed": float(o),
+                     "observed_low": np.nan, "observed_high": np.nan,
+                     "simulated": float(np.nanmean(sim)), "simulated_low": float(lo),
+                     "simulated_high": float(hi), "inside": bool(lo <= o <= hi)})
+    return rows
 
 
 def great_powers_only(system) -> bool:
