@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_peers.py
 	$(PY) benchmarks/bench_system.py
 	$(PY) benchmarks/bench_system.py --cold
+	$(PY) benchmarks/bench_system.py --state-system
 	$(PY) benchmarks/bench_roofline.py
 	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_sweep.py --design-points

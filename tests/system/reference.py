@@ -895,20 +895,14 @@ def ref_observe(w, cfg, u):
 
 def ref_start_afresh(w, cfg, u):
     """A restored power starts afresh: prior beliefs, start states, no grievances."""
-    n = len(w["cap"])
-    for q in range(n):
+    for q in range(len(w["cap"])):
         if w["alive"][q] and not w["alive0"][q]:
-            for r in range(n):
-                w["seen_hostile"][q][r] = w["seen_hostile"][r][q] = False
-                w["dyad"][q][r] = int(cfg.dyadic.start[q])
-                w["dyad"][r][q] = int(cfg.dyadic.start[r])
-                w["belief"][q][r] = w["belief"][r][q] = cfg.system.belief_prior
-                w["grievance"][q][r] = w["grievance"][r][q] = 0
-                if cfg.system.core == "crisis" and r != q:
-                    w["status_quo"][q][r] = w["status_quo"][r][q] = math.nan
+            _fresh(w, cfg, q)
 
 
 def _fresh(w, cfg, q):
+    """Power q's relations afresh: prior beliefs, start states, no
+    grievances, no status quo (crisis core)."""
     n = len(w["cap"])
     for r in range(n):
         w["seen_hostile"][q][r] = w["seen_hostile"][r][q] = False

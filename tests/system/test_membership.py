@@ -20,7 +20,7 @@ from security_regimes.system.model import Dyadic
 
 from . import reference as ref
 from .draws import Draws
-from .test_reference import random_state
+from .test_reference import random_dated_state, random_state, world_of
 
 
 @cache
@@ -135,22 +135,15 @@ def test_the_dated_year_with_entries_equals_the_reference(core, seed):
     system = dated(core, "capitals")
     n = system.n_powers
     dy = Dyadic.build("Tit For Tat", 50, n)
-    state = random_state(rng, 4, n, dy)
-    if core == "crisis":
-        sq = rng.uniform(0, 1, (4, n, n))
-        state.status_quo = np.triu(sq, 1) + np.tril(1 - np.transpose(sq, (0, 2, 1)), -1)
-        state.trend = rng.normal(0.01, 0.05, (4, n))
+    state = random_dated_state(rng, 4, n, dy, core)
     keys = spawn_keys(seed, np.arange(4))
     # A year in which states enter (1828, 1860) or leave (1861, 1872).
     year = int(rng.choice([1828, 1860, 1861, 1872])) - 1816
     new, measures, _ = step_year(state, keys, year, system, Policy("waltz"), dy)
     draws = Draws(keys, year, n)
     for b in range(4):
-        w = {k: getattr(state, k)[b].tolist() for k in (
-            "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen")}
-        if core == "crisis":
-            w.update(status_quo=state.status_quo[b].tolist(), trend=state.trend[b].tolist())
-        out, ref_m = ref.ref_step(w, draws.of(b), system, Policy("waltz"), dy)
+        out, ref_m = ref.ref_step(world_of(state, b, core), draws.of(b), system, Policy("waltz"),
+                                  dy)
         np.testing.assert_allclose(new.cap[b], out["cap"], rtol=1e-9, atol=1e-12)
         assert new.alive[b].tolist() == out["alive"]
         for key in ("wars", "entries", "exits", "contiguous_pairs", "n_alive"):

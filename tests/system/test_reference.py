@@ -44,6 +44,25 @@ def random_state(rng, B, N, dyadic):
     )
 
 
+def random_dated_state(rng, B, N, dyadic, core):
+    """:func:`random_state`, with a random status quo and trend under the crisis core."""
+    state = random_state(rng, B, N, dyadic)
+    if core == "crisis":
+        sq = rng.uniform(0, 1, (B, N, N))
+        state.status_quo = np.triu(sq, 1) + np.tril(1 - np.transpose(sq, (0, 2, 1)), -1)
+        state.trend = rng.normal(0.01, 0.05, (B, N))
+    return state
+
+
+def world_of(state, b, core):
+    """System ``b`` of ``state`` as the reference's dict of lists."""
+    w = {k: getattr(state, k)[b].tolist() for k in (
+        "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen")}
+    if core == "crisis":
+        w.update(status_quo=state.status_quo[b].tolist(), trend=state.trend[b].tolist())
+    return w
+
+
 def random_regime(rng, n, members):
     """A regime with every norm, over all powers (``members="all"``) or every second one."""
     return Regime(members=None if members == "all" else tuple(range(0, n, 2)),
