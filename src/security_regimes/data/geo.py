@@ -14,7 +14,6 @@ bootstrap interval over pairs.
 from __future__ import annotations
 
 import itertools
-
 from functools import cache
 
 import numpy as np
