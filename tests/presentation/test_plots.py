@@ -155,3 +155,16 @@ def test_sweep_outcome_and_sobol():
     fig = plots.sobol_bars(si, "y")
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights == [0.5, 0.1, 0.6, 0.2]
+
+
+def test_state_map_leaves_out_states_yet_to_enter():
+    r = run_scenario("state_system_dated", seed=1, systems=3, years=20)
+    maps = r.map_tables()
+    caps, years = r.result.capability_frame(), r.result.per_year
+    fig = plots.state_map(maps["map"], maps["borders"], caps, years, None, 0, (1,), 1816)
+    c = caps[caps.system == 0].pivot(index="year", columns="power", values="capability")
+    gone = ((c.loc[1] == 0) & (c.loc[[0, 1]].max() > 0)).sum()
+    alive, crosses = fig.axes[0].collections[:2]
+    assert len(alive.get_offsets()) == (c.loc[1] > 0).sum()
+    assert len(crosses.get_offsets()) == gone  # not the 38 states that enter later
+    assert (c.loc[0] == 0).sum() > 30

@@ -108,7 +108,7 @@ def state_map(positions: pd.DataFrame, borders: pd.DataFrame, capabilities: pd.D
     """The map of one run, one panel per model year of ``snapshots``: each
     state at its position (``positions``: power, x, y, units; capitals in
     degrees or lattice points), sized by its capability that year (a grey
-    cross once destroyed), borders (``borders``: a, b) in grey, the year's
+    cross once gone; a state yet to enter is not drawn), borders (``borders``: a, b) in grey, the year's
     alliances in blue, and the wars begun since the previous panel in red,
     attacker to defender (``years``: system, year, war, attacker, defender;
     indices into the order of ``positions``; a year's table holds its first
@@ -143,11 +143,15 @@ def state_map(positions: pd.DataFrame, borders: pd.DataFrame, capabilities: pd.D
                             arrowprops={"arrowstyle": "->", "color": OKABE_ITO[5], "lw": 1.0})
         cap = c[c.year == yr].set_index("power").capability.reindex(order).fillna(0.0)
         alive = cap > 0
+        # gone: alive in an earlier year (a state yet to enter is not drawn)
+        seen = c[c.year <= yr].groupby("power").capability.max().reindex(order).fillna(0.0)
+        gone = (~alive & (seen > 0)).to_numpy()
+        alive = alive.to_numpy()
         xy = np.array([at[p] for p in order])
         size = 600 * np.sqrt(cap.to_numpy() / max(cap.max(), 1e-12))
         ax.scatter(xy[alive, 0], xy[alive, 1], s=size[alive] + 8, color=OKABE_ITO[1],
                    edgecolor="k", lw=0.4, zorder=4)
-        ax.scatter(xy[~alive, 0], xy[~alive, 1], marker="x", color="0.5", s=20, zorder=4)
+        ax.scatter(xy[gone, 0], xy[gone, 1], marker="x", color="0.5", s=20, zorder=4)
         for p in cap[alive].sort_values(ascending=False).index[:labels]:
             ax.annotate(p, at[p], fontsize=7, xytext=(3, 3), textcoords="offset points",
                         zorder=5)
