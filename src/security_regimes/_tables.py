@@ -27,7 +27,7 @@ GROWTH_MODES = ("drawn", "record")
 #: The most powers (states) a system holds (the alliance is stored as a 64-bit mask).
 MAX_POWERS = 64
 #: How a system's geography is given (``System.geography``).
-GEOGRAPHIES = ("none", "capitals", "grid")
+GEOGRAPHIES = ("none", "capitals", "grid", "random")
 #: Membership of the state system: the first year's powers only, or COW's dates.
 MEMBERSHIPS = ("closed", "record")
 #: The longest run, in years.
@@ -124,9 +124,12 @@ SYSTEM_SETTINGS = Settings([
             "next year's balance (crisis core)", 1, 100, unit="years"),
     # Geography (system/model.py, "Geography").
     Setting("geography", "choice", "Geography, where the powers are: none (each reaches every other at "
-            "full strength), capitals (COW capitals and direct contiguity in cow_year) or "
-            "grid (a square lattice 1000 km apart, neighbours contiguous)",
+            "full strength), capitals (COW capitals and direct contiguity in cow_year), "
+            "grid (a square lattice 1000 km apart, neighbours contiguous) or random (a "
+            "random planar map: points drawn with map_seed, Delaunay neighbours contiguous)",
             choices=GEOGRAPHIES, sweep=False),
+    Setting("map_seed", "integer", "Seed of the random planar map (geography = random)", 0,
+            2**31 - 1, sweep=False),
     Setting("membership", "choice", "Membership: closed (the powers of the first year, none "
             "enters) or record (each power enters and leaves the system on its COW State "
             "System Membership dates, with its capability on entry; needs growth = record)",

@@ -87,7 +87,8 @@ EXTRAS = [{}, {"first_strike": 0.0, "resolve_spread": 0.5},
     {"yield_cost": 0.05, "first_strike": 0.1},
           {"geography": "grid", "gradient": 0.6, "first_strike": 0.1},
           {"geography": "grid", "gradient": 2.0, "resolve_spread": 0.5},
-          {"geography": "grid", "gradient": 0.3, "contagion": 0.7, "opportunism": 0.3}]
+          {"geography": "grid", "gradient": 0.3, "contagion": 0.7, "opportunism": 0.3},
+          {"geography": "random", "map_seed": 5, "gradient": 0.8, "contagion": 0.5}]
 
 
 def crisis_world(seed, n, policy, dyadic, extra, regime, years_ahead=False):

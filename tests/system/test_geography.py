@@ -114,3 +114,24 @@ def test_positions_follow_the_geography():
     lon, lat = s.positions().T
     assert -1 < lon[0] < 0 and 51 < lat[0] < 52  # London
     assert 2 < lon[1] < 3 and 48 < lat[1] < 49  # Paris
+
+
+def test_the_random_planar_map():
+    a = System.equal(20, geography="random", gradient=0.5, map_seed=3)
+    reach, near = a.reach()
+    assert (near == near.T).all() and not near.diagonal().any()
+    edges = int(near.sum()) // 2
+    assert 20 - 1 <= edges <= 3 * 20 - 6  # connected and planar (Delaunay)
+    assert near.any(axis=1).all()  # every state borders another
+    xy = a.positions()
+    assert xy.shape == (20, 2) and (xy >= 0).all() and (xy <= np.sqrt(20)).all()
+    km = 1000 * np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.testing.assert_allclose(reach[~near & ~np.eye(20, dtype=bool)],
+                               np.maximum(0, 1 - 0.5 * km / 1000)[~near & ~np.eye(20, dtype=bool)])
+    same = System.equal(20, geography="random", gradient=0.5, map_seed=3)
+    other = System.equal(20, geography="random", gradient=0.5, map_seed=4)
+    assert (same.reach()[1] == near).all() and (other.reach()[1] != near).any()
+    line = System.equal(2, geography="random").reach()[1]
+    assert line[0, 1] and line[1, 0]
+    with pytest.raises(ValueError, match="map_seed must be an integer"):
+        System.equal(3, geography="random", map_seed=-1)

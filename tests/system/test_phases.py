@@ -98,7 +98,8 @@ EXTRAS = [{}, {"relative_gains": 0.5, "capability_noise": 0.3},
           {"geography": "grid", "gradient": 2.0, "first_strike": 1.0},
           # contagion through borders and the alliance
           {"geography": "grid", "gradient": 0.3, "contagion": 0.7, "threat_share": 0.2,
-           "opportunism": 0.3}]
+           "opportunism": 0.3},
+          {"geography": "random", "map_seed": 5, "gradient": 0.8, "contagion": 0.5}]
 PHASE_NAMES = [f.__name__.removeprefix("ref_") for f in ref.PHASES]
 
 

@@ -117,7 +117,9 @@ def with_random_regime(rng, state, n, regime):
                            {"geography": "grid", "gradient": 0.6, "threat_share": 0.2},
                            {"geography": "grid", "gradient": 2.0, "first_strike": 1.0},
                            {"geography": "grid", "gradient": 0.3, "contagion": 0.7,
-                            "threat_share": 0.2, "opportunism": 0.3}]),
+                            "threat_share": 0.2, "opportunism": 0.3},
+                           {"geography": "random", "map_seed": 5, "gradient": 0.8,
+                            "contagion": 0.5}]),
     regime=st.sampled_from(["none", "all", "some"]),
 )
 def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra, regime):

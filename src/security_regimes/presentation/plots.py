@@ -107,7 +107,7 @@ def state_map(positions: pd.DataFrame, borders: pd.DataFrame, capabilities: pd.D
               labels: int = 10) -> Figure:
     """The map of one run, one panel per model year of ``snapshots``: each
     state at its position (``positions``: power, x, y, units; capitals in
-    degrees or lattice points), sized by its capability that year (a grey
+    degrees, or the points of a lattice or a random map in 1000 km), sized by its capability that year (a grey
     cross once gone; a state yet to enter is not drawn), borders (``borders``: a, b) in grey, the year's
     alliances in blue, and the wars begun since the previous panel in red,
     attacker to defender (``years``: system, year, war, attacker, defender;
@@ -163,7 +163,7 @@ def state_map(positions: pd.DataFrame, borders: pd.DataFrame, capabilities: pd.D
         previous = yr
     units = positions.units.iloc[0] if "units" in positions.columns else ""
     fig.suptitle(f"Map of run {system}: states at their "
-                 f"{'capitals' if units == 'degrees' else 'lattice points'} (size: capability), "
+                 f"{'capitals' if units == 'degrees' else 'points of the map'} (size: capability), "
                  "borders grey, alliances blue, wars red (attacker to defender)", fontsize=9)
     return fig
 

@@ -199,7 +199,7 @@ class System:
         Years a power remembers an attack on it.  While it does (or when it
         saw the attacker expand toward it last year) and its reply to the
         attacker is to defect, it joins wars against the attacker.
-    geography : {"none", "capitals", "grid"}
+    geography : {"none", "capitals", "grid", "random"}
         Where the powers are.  ``none`` (default): every power reaches every
         other at full strength, as in the models this one starts from.
         ``capitals``: the COW capitals and direct contiguity (a border or at
@@ -210,6 +210,10 @@ class System:
         are members).  ``grid``: the powers
         on a square lattice, row by row, 1000 km apart, each contiguous to
         its four neighbours (an abstract map, as in Cederman 2003).
+        ``random``: a random planar map, the powers at points drawn
+        uniformly (``map_seed``) in a square of side ``1000 km x sqrt(N)``
+        (the grid's density), each contiguous to its Delaunay neighbours
+        (the states of a Voronoi map border each other).
     gradient : float in [0, 10]
         Loss-of-strength gradient (Boulding 1962, *Conflict and Defense*,
         ch. 12): the share of its strength a power loses per 1000 km between
@@ -217,6 +221,9 @@ class System:
         power strikes, challenges and joins wars only where it reaches
         (``reach > 0``), and fights there with ``reach`` times its strength.
         0 (default): no loss, every power reaches every other.
+    map_seed : int >= 0
+        Seed of the random planar map (``geography = "random"``): the same
+        seed, the same map.
     membership : {"closed", "record"}
         ``closed`` (default): the powers of the first year are the system's;
         none enters, and a power leaves only when it is destroyed.
@@ -274,6 +281,7 @@ class System:
     yield_cost: float = 0.0
     geography: str = "none"
     gradient: float = 0.0
+    map_seed: int = 0
     membership: str = "closed"
 
     SETTINGS: ClassVar[Settings] = SYSTEM_SETTINGS
@@ -416,13 +424,13 @@ class System:
         and no pair is contiguous.
         """
         return _reach(self.geography, self.gradient, self.names, self.cow_year,
-                      self.membership)
+                      self.membership, self.map_seed)
 
     def positions(self) -> np.ndarray | None:
         """Where the powers are on the map, shape (N, 2) float64: longitude and
         latitude of the capital in ``cow_year`` (degrees; ``capitals``), or
-        column and row on the lattice (units of 1000 km; ``grid``); None
-        without a geography."""
+        column and row on the lattice (``grid``) or the random map's points
+        (``random``), in units of 1000 km; None without a geography."""
         if self.geography == "none":
             return None
         if self.geography == "capitals":
@@ -431,6 +439,8 @@ class System:
             years = (first_years(self.names, self.cow_year) if self.membership == "record"
                      else np.full(self.n_powers, self.cow_year))
             return capitals_at(self.names, years)[:, ::-1].copy()
+        if self.geography == "random":
+            return _random_points(self.n_powers, self.map_seed)
         side = math.ceil(math.sqrt(self.n_powers))
         return np.array([divmod(q, side)[::-1] for q in range(self.n_powers)], dtype=float)
 
@@ -498,7 +508,7 @@ class System:
     #: Settings that the checks after the table's read together (the powers and
     #: their indices): changing one of them builds the system afresh.
     _JOINT = frozenset({"capabilities", "names", "cow_year", "supranational", "nuclear",
-                        "nuclear_from", "geography", "membership", "growth"})
+                        "nuclear_from", "geography", "membership", "growth", "map_seed"})
 
     def with_(self, **kwargs) -> System:
         """This system with the settings ``kwargs`` changed, each checked by its
@@ -596,7 +606,8 @@ def get_policy(policy: Policy | str, **kwargs) -> Policy:
 
 @lru_cache(maxsize=128)
 def _reach(geography: str, gradient: float, names: tuple[str, ...],
-           cow_year: int | None, membership: str = "closed") -> tuple[np.ndarray, np.ndarray]:
+           cow_year: int | None, membership: str = "closed",
+           map_seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     n = len(names)
     if geography == "none":
         reach, contiguous = np.ones((n, n)), np.zeros((n, n), dtype=np.bool_)
@@ -612,6 +623,10 @@ def _reach(geography: str, gradient: float, names: tuple[str, ...],
 
             km = distances(names, cow_year)
             contiguous = contiguity(names, cow_year) > 0
+        elif geography == "random":  # a random planar map
+            at = _random_points(n, map_seed)
+            km = 1000.0 * np.sqrt(((at[:, None, :] - at[None, :, :]) ** 2).sum(axis=2))
+            contiguous = _delaunay_neighbours(at)
         else:  # grid: row-major on a square lattice, 1000 km apart
             side = math.ceil(math.sqrt(n))
             at = np.array([divmod(q, side) for q in range(n)], dtype=float)
@@ -684,3 +699,33 @@ def _entrants(caps, year: int, until: int, present: tuple[str, ...]) -> tuple[st
     rows = [(int(y), -float(cinc.get((a, y), 0.0)), a) for a, y in
             sp.groupby("stateabb").start_year.min().items()]
     return tuple(a for y, c, a in sorted(rows) if c < 0)
+
+
+def _random_points(n: int, seed: int) -> np.ndarray:
+    """The random planar map's points: uniform in a square of side sqrt(n),
+    units of 1000 km, shape (n, 2) (``numpy.random.default_rng(seed)``)."""
+    return np.random.default_rng(seed).uniform(0.0, math.sqrt(n), size=(n, 2))
+
+
+def _delaunay_neighbours(at: np.ndarray) -> np.ndarray:
+    """Whether each pair of points are Delaunay neighbours (their Voronoi cells
+    share an edge), shape (n, n) bool; with fewer than three points, or all
+    on a line, every pair of consecutive points along the line."""
+    from scipy.spatial import Delaunay, QhullError
+
+    n = len(at)
+    out = np.zeros((n, n), dtype=np.bool_)
+    try:
+        simplices = Delaunay(at).simplices if n >= 3 else None
+    except QhullError:  # all on a line
+        simplices = None
+    if simplices is None:  # neighbours along the line
+        order = np.lexsort(at.T[::-1])
+        for a, b in zip(order[:-1], order[1:], strict=True):
+            out[a, b] = out[b, a] = True
+        return out
+    for simplex in simplices:
+        for a in range(3):
+            for b in range(a + 1, 3):
+                out[simplex[a], simplex[b]] = out[simplex[b], simplex[a]] = True
+    return out

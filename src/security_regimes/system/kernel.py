@@ -233,7 +233,7 @@ def structure(system, policy, regime) -> tuple:
             () if regime is None else regime.conditions.events, tuple(system.nuclear_from),
             (system.growth, system.cow_year, system.names) if system.growth == "record"
             else system.growth,
-            (system.geography, system.gradient, system.names, system.cow_year)
+            (system.geography, system.gradient, system.names, system.cow_year, system.map_seed)
             if system.geography != "none" else "none", system.membership)
 
 
