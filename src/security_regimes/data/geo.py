@@ -14,7 +14,7 @@ bootstrap interval over pairs.
 from __future__ import annotations
 
 import itertools
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -234,6 +234,12 @@ def alliance_record(start: int = 1816, end: int = 1913, names=None) -> pd.DataFr
     given), year by year in ``[start, end]``: ``alliances`` in force (two
     such members at least), ``allied_pairs`` (unordered pairs of them sharing
     one at least) and ``pairs`` (all unordered pairs of them)."""
+    return _alliance_record(int(start), int(end),
+                            None if names is None else tuple(names)).copy()
+
+
+@lru_cache(maxsize=32)
+def _alliance_record(start: int, end: int, names) -> pd.DataFrame:
     start, end = _check_year(start), _check_year(end)
     keep = None if names is None else set(names)
     rows = []
@@ -327,8 +333,16 @@ def onset_ratio(start: int = 1816, end: int = 1913, events: str = "disputes",
 
     Returns ratio, low, high (its bootstrap interval over pairs, see
     :func:`rate_ratio_interval`), the two rates (onsets per pair-year) and
-    the counts of onsets and pair-years behind them.
+    the counts of onsets and pair-years behind them (computed once per
+    arguments: every check of a run asks).
     """
+    return dict(_onset_ratio(int(start), int(end), events, int(max_type), int(draws),
+                             int(seed), float(level)))
+
+
+@lru_cache(maxsize=64)
+def _onset_ratio(start: int, end: int, events: str, max_type: int, draws: int, seed: int,
+                 level: float) -> dict:
     if start > end:
         raise ValueError(f"onset_ratio: start {start} is after end {end}")
     dy = dyad_years(start, end, max_type)

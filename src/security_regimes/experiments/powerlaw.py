@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -132,6 +133,14 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
     return pd.DataFrame(rows)
 
 
+@lru_cache(maxsize=1)
+def _cow_fit() -> dict:
+    """:func:`csn_fit` of COW battle deaths (every inter-state war), once."""
+    from ..data.patterns import interstate_war_deaths
+
+    return csn_fit(interstate_war_deaths().to_numpy(float))
+
+
 #: The war-size target's smallest tail, in decades (issue 28).
 MIN_DECADES = 2.0
 
@@ -148,12 +157,10 @@ def war_size_check(measures, level: float = 0.90) -> pd.DataFrame:
     differ.  Needs the ``tails`` extra (powerlaw)."""
     from scipy.stats import norm
 
-    from ..data.patterns import interstate_war_deaths
-
     z = float(norm.ppf(0.5 + level / 2))
     war = np.asarray(measures["war"], dtype=bool)
     sim = csn_fit(np.asarray(measures["largest_war"])[war])
-    obs = csn_fit(interstate_war_deaths().to_numpy(float))
+    obs = _cow_fit()
     lo, hi = obs["alpha"] - z * obs["sigma"], obs["alpha"] + z * obs["sigma"]
     return pd.DataFrame([
         {"statistic": "war_size_alpha",
