@@ -86,6 +86,9 @@ def test_bad_membership_settings_are_refused():
         System.from_cow(1816, members=True, until=1700)
     with pytest.raises(ValueError, match="not COW system members in 1950 or later: BAV"):
         System.from_cow(1950, states=("USA", "BAV"), growth="record", membership="record")
+    with pytest.raises(ValueError, match="none of the powers is a COW system member in "
+                                         "cow_year 1816"):
+        System.from_cow(1816, states=("GRC", "BEL"), growth="record", membership="record")
     with pytest.raises(ValueError, match="membership: unknown membership 'open'"):
         System(membership="open")
 

@@ -372,8 +372,8 @@ def balance_cmd(
     powers: Annotated[str, typer.Option(help="Numbers of powers, e.g. 3-10 or 3,5,8.")] = "3-10",
     cow: Annotated[bool, typer.Option("--cow/--equal", help="Start from COW 1816 shares "
                                       "instead of equal powers.")] = False,
-    geography: Annotated[str, typer.Option(help=_S["geography"].help() + "; grid puts the "
-                                           "great powers and the periphery on a lattice")
+    geography: Annotated[str, typer.Option(help=_S["geography"].help() + "; grid or random "
+                                           "puts the great powers and the periphery on a map")
                          ] = "none",
     gradient: Annotated[float, typer.Option(help=_S["gradient"].help())] = 0.0,
     periphery: Annotated[int, typer.Option(help="Minor states beside the great powers, each "
@@ -396,7 +396,7 @@ def balance_cmd(
     geography = _S["geography"].check(geography, "--geography")
     if geography == "capitals":
         raise ValueError("--geography: the balance experiment's powers are abstract: "
-                         "expected 'none' or 'grid', got 'capitals'")
+                         "expected 'none', 'grid' or 'random', got 'capitals'")
     gradient = _S["gradient"].check(gradient, "--gradient")
     periphery = check_int(periphery, "--periphery", 0)
     if cow and (geography != "none" or periphery):
@@ -642,7 +642,9 @@ def run_cmd(
             scn.start_year <= CONTIGUITY_PERIOD[0] and \
             scn.start_year + r.result.years - 1 >= CONTIGUITY_PERIOD[1]:
         state_system = state_system_check(r.result, scn.start_year)
-        if int(r.result.measures["war"].sum()) >= 10:
+        from importlib.util import find_spec
+
+        if int(r.result.measures["war"].sum()) >= 10 and find_spec("powerlaw") is not None:
             import pandas as pd
 
             from ..experiments.powerlaw import war_size_check

@@ -343,6 +343,9 @@ class System:
         from ..data.geo import first_years
 
         first_years(self.names, self.cow_year)  # each a member at some time from cow_year
+        if not self.members_at_start().any():
+            raise ValueError(f"membership = 'record': none of the powers is a COW system "
+                             f"member in cow_year {self.cow_year} (the system's first year)")
 
     def members_at_start(self) -> np.ndarray:
         """Which powers are in the system in its first year, shape (N,) bool:
