@@ -258,7 +258,11 @@ def dyad_years(start: int, end: int, max_type: int = 5) -> pd.DataFrame:
     """Every unordered pair of COW members in every year of ``[start, end]``:
     columns year, ccode1 < ccode2, contiguous (direct contiguity of type at
     most ``max_type`` that year)."""
-    start, end = _check_year(start), _check_year(end)
+    return _dyad_years(_check_year(start), _check_year(end), int(max_type)).copy()
+
+
+@lru_cache(maxsize=8)
+def _dyad_years(start: int, end: int, max_type: int) -> pd.DataFrame:
     s = _cached("states.csv")
     sp = _cached("contiguity.csv")
     sp = sp[sp.conttype <= max_type]
