@@ -927,8 +927,10 @@ def cow_entry(system, year, q):
     if system.membership != "record" or year == 0:
         return None
     spells = states()
-    mine = spells[spells.stateabb == system.names[q]]
-    member = lambda y: bool(((mine.start_year <= y) & (mine.end_year >= y)).any())  # noqa: E731
+
+    def member(y, name=system.names[q]):
+        return member_of(spells, name, y)
+
     if member(cal) and not member(cal - 1):
         earlier = any(member(y) for y in range(system.cow_year, cal))
         if not earlier:

@@ -565,8 +565,7 @@ def _alliance_rows(result, system, start_year: int, end: int, level: float) -> l
 
     obs = alliance_record(start_year, end, system.names)
     m = result.measures
-    cal = start_year + np.arange(result.years)
-    sel = (cal >= start_year) & (cal <= end)
+    sel = start_year + np.arange(result.years) <= end
     pairs = np.asarray(m["pairs"], float)[:, sel]
     allied = np.asarray(m["alliance_count"], float)[:, sel]
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -458,6 +458,9 @@ STATE_SYSTEM_SETTINGS = ("capabilities", "names", "cow_year", "geography", "grad
 #: literature gives the form, not a number), not fitted; docs/geography.md shows
 #: the dangerous-dyads ratio across gradients.
 STATE_SYSTEM_GRADIENT = 0.5
+#: The claim both state-system scenarios test.
+STATE_SYSTEM_CLAIM = ("Dangerous dyads (Bremer 1992): contiguous pairs fight far more often "
+                      "than others; great powers survive, minor powers are absorbed.")
 #: Its elimination threshold: below the smallest member's 1816 CINC share (0.0017,
 #: Hesse Grand Ducal), so that no member falls out of the system without a war.
 STATE_SYSTEM_ELIMINATION = 0.001
@@ -702,8 +705,7 @@ def _catalogue() -> dict[str, Scenario]:
             f"without a war (elimination_threshold {STATE_SYSTEM_ELIMINATION}, below the "
             "smallest member); 1816-1913, no regime; the package defaults otherwise.  The "
             "system is closed: states that entered later are not in it.",
-            "Dangerous dyads (Bremer 1992): contiguous pairs fight far more often than "
-            "others; great powers survive, minor powers are absorbed.",
+            STATE_SYSTEM_CLAIM,
             system=state_system(), policy=Policy("waltz"), years=98, start_year=1816,
             defines=STATE_SYSTEM_SETTINGS,
         ),
@@ -716,8 +718,7 @@ def _catalogue() -> dict[str, Scenario]:
             "= record; the model's wars deviate from it); each at its capital in its first "
             "member year, contiguous as in the first year both are members; otherwise as "
             "state_system_1816.",
-            "Dangerous dyads (Bremer 1992) in the system as it was: contiguous pairs fight "
-            "far more often than others; great powers survive, minor powers are absorbed.",
+            STATE_SYSTEM_CLAIM + "  In the system as it was, states entering and leaving.",
             system=state_system(until=1913), policy=Policy("waltz"), years=98, start_year=1816,
             defines=STATE_SYSTEM_SETTINGS + ("growth", "membership"),
         ),

@@ -322,9 +322,8 @@ class System:
                              f"({len(self.nuclear)}), got {len(self.nuclear_from)}")
         if self.growth == "record":
             self.record_years()  # refuses a system that is not from COW
-        if self.geography == "capitals" and self.membership == "record":
-            pass  # every state is a member from cow_year on (_check_membership)
-        elif self.geography == "capitals":
+        # (under membership = "record", _check_membership has checked the states)
+        if self.geography == "capitals" and self.membership != "record":
             if self.cow_year is None:
                 raise ValueError("geography = 'capitals' places the powers at their COW "
                                  "capitals: give cow_year (a system from COW)")
@@ -679,7 +678,7 @@ def _membership_changes(membership: str, names: tuple[str, ...], cow_year: int |
         out = np.zeros(inside.shape)
         enter = inside[1:] & ~inside[:-1]
         out[1:][inside[:-1] & ~inside[1:]] = -1.0
-        first = np.zeros(n, dtype=bool) | start
+        first = start.copy()
         for y, q in zip(*np.nonzero(enter), strict=True):
             if not first[q]:
                 out[y + 1, q] = caps[q]
