@@ -24,8 +24,8 @@ NORMS = ("restraint", "consultation", "compensation", "no_elimination", "readmis
 CORES = ("first_strike", "crisis")
 #: How the powers grow (``System.growth``): drawn at random, or along the COW record.
 GROWTH_MODES = ("drawn", "record")
-#: The most powers (states) a system holds (the alliance is stored as a 64-bit mask).
-MAX_POWERS = 64
+#: The most powers (states) a system holds (memory grows with its square).
+MAX_POWERS = 256
 #: How a system's geography is given (``System.geography``).
 GEOGRAPHIES = ("none", "capitals", "grid", "random")
 #: Membership of the state system: the first year's powers only, or COW's dates.

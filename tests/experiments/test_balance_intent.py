@@ -81,7 +81,7 @@ def test_balance_with_the_rest_of_the_system_reports_great_power_survival():
 
 @pytest.mark.parametrize("args, message", [
     (["--geography", "capitals"], "expected 'none', 'grid' or 'random', got 'capitals'"),
-    (["--periphery", "70"], "exceed the 64 powers a system holds"),
+    (["--periphery", "300"], "exceed the 256 powers a system holds"),
     (["--gradient", "-2"], "--gradient must be a number in [0, 10], got -2.0"),
     (["--cow", "--periphery", "3"], "--cow: the COW start has no periphery or map"),
 ])

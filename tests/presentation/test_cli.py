@@ -85,13 +85,13 @@ def test_run_scenario_json(tmp_path, capsys):
 @pytest.mark.parametrize(
     "args,msg",
     [(["simulate", "--policy", "hobbes"], "unknown balance-of-power policy 'hobbes'"),
-     (["simulate", "--capabilities", "1"], "a system needs 2 to 64 powers, got 1"),
+     (["simulate", "--capabilities", "1"], "a system needs 2 to 256 powers, got 1"),
      (["simulate", "--capabilities", "1,-1"], "capabilities must be a list of positive numbers"),
      (["simulate", "--rule", "7=1"], "rules: unknown key 7"),
      (["simulate", "--rule", "3=2"], "rules.3 must be a number in [0, 1], got 2.0"),
      (["simulate", "--cow-year", "1700"], "COW year must be an integer in [1816, 2016]"),
      (["run", "concert"], "unknown scenario 'concert'"),
-     (["balance", "--powers", "1-3"], "--powers values must be between 2 and 64")],
+     (["balance", "--powers", "1-3"], "--powers values must be between 2 and 256")],
 )
 def test_system_bad_input(args, msg, capsys):
     code, out, err = run(*args, capsys=capsys)

@@ -205,8 +205,10 @@ def ref_reply(w, cfg, u):
 
 def ref_punishers(w, cfg, u):
     """q punishes i if it remembers i's attack or saw it expand, and defects toward it.
-    punish[i, j]: capability of i's punishers that would join j, outside both alliances."""
+    punish[i, j]: capability of i's punishers that would join j, outside both alliances,
+    where i can reach j (0 where it cannot: there is no war between them to join)."""
     n, join = len(w["cap"]), w["join"]
+    reach = cfg.system.reach()[0]
     punisher = {(q, i) for q, i in _pairs(n)
                 if w["alive"][q] and w["alive"][i]
                 and (w["grievance"][q][i] > 0 or w["seen_hostile"][q][i])
@@ -215,7 +217,7 @@ def ref_punishers(w, cfg, u):
     w["punisher"] = punisher
     w["punish"] = {(i, j): sum(w["cap"][q] for q in range(n)
                                if (q, i) in punisher and not allied[i][q] and q != j
-                               and not (join[q] and join[j]))
+                               and not (join[q] and join[j])) if reach[i][j] > 0 else 0.0
                    for i in range(n) for j in range(n)}
     # Collective action (regime in force): a member attacking a member expects
     # every other member outside both sides to join the victim with
@@ -377,7 +379,7 @@ def ref_crises(w, cfg, u, seen=None):
 
     living = [(i, j) for i, j in _pairs(n) if alive[i] and alive[j]]
     for i, j in living:  # pairs with no status quo settle where the two see power
-        if i < j and math.isnan(sq[i][j]):
+        if i < j and math.isnan(sq[i][j]) and reach[i][j] > 0:  # pairs in reach only
             ri, oi, ei = view(i, j)
             rj, oj, ej = view(j, i)
             w_ij = _war_share(cfg, oi, ei, ri, 0.5)[0]

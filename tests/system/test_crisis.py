@@ -122,7 +122,7 @@ def _through_crises(s, x, p, t, dr, g, seen, n):
     ph.track_trend(s, p, g, n)
     ph.ally(s, x, p, dr, total, n)
     ph.reply(s, x, p, dr, t, n)
-    ph.punishers(s, x, n)
+    ph.punishers(s, x, t, n)
     if bound and p.collective > 0:
         ph.collective_security(s, x, p, n)
     dyads = ph.crises(s, x, p, dr, t, seen, bound, n)

@@ -92,13 +92,29 @@ def test_the_whole_1816_system():
     assert sum(s.capabilities) == pytest.approx(1.0)
 
 
+def test_a_system_of_200_states_runs_with_its_alliances():
+    # every COW member of 2012 with a CINC (195 states), and all of 1816-2012 (217)
+    s = System.from_cow(2012, members=True, geography="capitals", gradient=0.5)
+    assert s.n_powers == 195 and System.from_cow(1816, members=True, until=2012).n_powers > 200
+    r = simulate(s, years=3, systems=2, seed=1, policy="waltz")
+    assert r.alliance_blocs.shape == (2, 3, 195)
+    assert r.measures["alliance_count"].sum() == len(r.alliance_edges)
+    # one power threatens 199 others: they all ally, beyond a 64-bit mask
+    r = simulate(System(capabilities=(1.0,) * 199 + (200.0,), cow_year=None), years=2,
+                 systems=2, seed=1)
+    edges = r.alliance_edges
+    assert r.measures["alliance_count"].sum() == len(edges) > 0
+    assert (edges[:, 3] > 63).any()
+    with pytest.raises(ValueError, match="alliance_mask holds at most 64 powers"):
+        r.alliance_mask
+
+
 @pytest.mark.parametrize("call, message", [
-    (lambda: System.from_cow(1950, members=True), "the COW state system of 1950 has"),
     (lambda: System.equal(3, geography="capitals"), "geography = 'capitals' places the powers"),
     (lambda: System(gradient=-0.1), "gradient"),
     (lambda: System(geography="sphere"), "geography"),
     (lambda: System.from_cow(1816, members=True, states=("UKG",)), "from_cow: give members"),
-    (lambda: System.equal(65), "n_powers"),
+    (lambda: System.equal(257), "n_powers"),
 ])
 def test_bad_input(call, message):
     with pytest.raises(ValueError) as e:

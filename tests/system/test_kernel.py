@@ -25,7 +25,7 @@ def _same(a, b):
     for name in a.measures:
         np.testing.assert_array_equal(a.measures[name], b.measures[name], err_msg=name)
     np.testing.assert_array_equal(a.capabilities, b.capabilities)
-    np.testing.assert_array_equal(a.alliance_mask, b.alliance_mask)
+    np.testing.assert_array_equal(a.alliance_blocs, b.alliance_blocs)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -45,12 +45,12 @@ def run_phases(stop, s, x, p, t, dr, growth_factor, seen, n):
     if stop >= 1:
         out[1], out[2] = ph.grow(s, growth_factor, n)
     if stop >= 2:
-        h, out[4], _, _ = ph.ally(s, x, p, dr, out[2], n)
+        h, out[4], _ = ph.ally(s, x, p, dr, out[2], n)
         out[3] = h
     if stop >= 3:
         ph.reply(s, x, p, dr, t, n)
     if stop >= 4:
-        ph.punishers(s, x, n)
+        ph.punishers(s, x, t, n)
         if bound and p.collective > 0:
             ph.collective_security(s, x, p, n)
     if stop >= 5:

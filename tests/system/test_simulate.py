@@ -105,7 +105,7 @@ def test_parquet_roundtrip(tmp_path):
 
 @pytest.mark.parametrize(
     "call,msg",
-    [(lambda: System(capabilities=(1.0,)), "a system needs 2 to 64 powers, got 1"),
+    [(lambda: System(capabilities=(1.0,)), "a system needs 2 to 256 powers, got 1"),
      (lambda: System(capabilities=(1.0, -2.0)), "capabilities must be a list of positive numbers or null"),
      (lambda: Policy("hobbes"), "unknown balance-of-power policy 'hobbes'"),
      (lambda: Policy("kaplan", rules={7: 1.0}), "rules: unknown key 7; expected one of 1, 2, 3, 4, 5, 6"),

@@ -23,7 +23,7 @@ from .._validation import check_int
 
 @dataclass(frozen=True)
 class System:
-    """An international system of ``N`` great powers (2 <= N <= 64, ``MAX_POWERS``).
+    """An international system of ``N`` great powers (2 <= N <= 256, ``MAX_POWERS``).
 
     Every field's kind, valid range and meaning is a row of
     :attr:`System.SETTINGS` (docs: the settings reference); the same rows check

@@ -67,24 +67,24 @@ def _opening(s, x, p, t, dr, growth_factor, n):
     force: it formed and still holds at the end of last year; before, there
     is no convention whose expectations members could converge on), the
     powers alive at the start, the year's growth and total capability, and
-    what ``ally`` returns (strongest power, its share, members, clique)."""
+    what ``ally`` returns (strongest power, its share, the clique's size)."""
     bound = p.has_regime and s.in_force[0]
     n_start = ph.begin_year(s, x, n)
     growth, total = ph.grow(s, growth_factor, n)                       # 1. growth
-    h, share_h, n_join, clique = ph.ally(s, x, p, dr, total, n)        # 2. alliances
+    h, share_h, n_join = ph.ally(s, x, p, dr, total, n)                # 2. alliances
     ph.reply(s, x, p, dr, t, n)                                        # 3. replies
-    ph.punishers(s, x, n)
+    ph.punishers(s, x, t, n)
     if bound and p.collective > 0:
         ph.collective_security(s, x, p, n)
-    return bound, n_start, growth, total, h, share_h, n_join, clique
+    return bound, n_start, growth, total, h, share_h, n_join
 
 
 @ph.phase
-def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join, clique,
+def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
              member_destroyed, max_fight, dyads, n):
-    """Steps 6-8 and the regime, the same under both cores.  Returns the
-    alliance clique as a bitmask of powers (0 without an alliance of two at
-    least); the year's measures are left in ``x.mf``, ``x.mi``, ``x.mb``."""
+    """Steps 6-8 and the regime, the same under both cores.  Returns whether
+    the year had an alliance (a clique of two at least: the ``join`` flags);
+    the year's measures are left in ``x.mf``, ``x.mi``, ``x.mb``."""
     ph.eliminate(s, x, p, n)                                           # 6. elimination
     # A phase with nothing to do this year is not called: a call passes the
     # state and scratch arrays, several hundred machine words.
@@ -104,19 +104,19 @@ def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join, clique,
     x.mf[M_GROWTH] = growth
     ph.contiguity_measures(x, t, n)
     ph.measure(s, x, dyads, n_join, n)
-    return clique if n_join > 1 else np.uint64(0)
+    return n_join > 1
 
 
 @ph.phase
 def year_first_strike(s, x, p, t, dr, growth_factor, seen, n):
     """One year of one system under the first-strike core, in the order of
-    ``model``'s docstring; returns the alliance clique (see ``_closing``)."""
-    bound, n_start, growth, total, h, share_h, n_join, clique = _opening(
+    ``model``'s docstring; returns whether it had an alliance (see ``_closing``)."""
+    bound, n_start, growth, total, h, share_h, n_join = _opening(
         s, x, p, t, dr, growth_factor, n)
     dyads = ph.decide(s, x, p, dr, t, seen, n_start, bound, n)        # 4. decisions
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
     ph.no_crises(x)
-    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join, clique,
+    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
                     member_destroyed, max_fight, dyads, n)
 
 
@@ -124,15 +124,15 @@ def year_first_strike(s, x, p, t, dr, growth_factor, seen, n):
 def year_crisis(s, x, p, t, dr, growth_factor, seen, n):
     """One year of one system under the crisis core (``model``'s "The crisis
     core"): the trend of power is tracked, decisions are crises, and wars
-    end in settlements; returns the alliance clique (see ``_closing``)."""
-    bound, n_start, growth, total, h, share_h, n_join, clique = _opening(
+    end in settlements; returns whether it had an alliance (see ``_closing``)."""
+    bound, n_start, growth, total, h, share_h, n_join = _opening(
         s, x, p, t, dr, growth_factor, n)
     ph.track_trend(s, p, growth_factor, n)
     dyads = ph.crises(s, x, p, dr, t, seen, bound, n)                  # 4. crises
     ph.resolve_crises(s, x, p, dr, bound, n)
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
     ph.settle(s, x, p, n)
-    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join, clique,
+    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
                     member_destroyed, max_fight, dyads, n)
 
 
@@ -149,7 +149,7 @@ def _record(x, F, I, Bo, b, col):  # noqa: E741
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo,  # noqa: E741
-             caps, jmask, crec, col0, crisis_core):
+             caps, blocs, crec, col0, crisis_core):
     """Advance systems ``b0 <= b < b1`` through years ``y0 <= y < y1`` in place.
 
     ``P`` holds the parameter records, one per system (shape (B,)) or one
@@ -164,8 +164,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
     ``state`` is the batch's arrays in the order of :data:`~.phases.SystemState`
     (first axis: system).  Year ``y``'s measures go to column ``y - col0`` of
     ``F`` (float), ``I`` (int64) and ``Bo`` (bool), shape (measures, B, T);
-    capabilities at its end to ``caps[:, y - col0 + 1]`` and the alliance
-    clique to ``jmask[:, y - col0]`` and the crisis core's outcome of each
+    capabilities at its end to ``caps[:, y - col0 + 1]``, each power's
+    alliance (1: in the year's clique, 0: none) to ``blocs[:, y - col0]`` and the crisis core's outcome of each
     ordered pair's crisis to ``crec[:, y - col0]`` (each only if it has that
     many rows).
     ``gmult`` (b1 - b0, y1 - y0, N) are the slice's growth multipliers,
@@ -174,7 +174,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
     """
     n = state[0].shape[1]
     record_caps = caps.shape[0] == F.shape[1]
-    record_alliances = jmask.shape[0] == F.shape[1]
+    record_alliances = blocs.shape[0] == F.shape[1]
     record_crises = crec.shape[0] == F.shape[1]
     no_noise = np.ones((n, n))
     (cap, alive, excluded, belief, dyad, grievance, seen_hostile, fallen, weight,
@@ -195,16 +195,18 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
             seen = pmult[b - b0, y - y0] if p.capability_noise else no_noise
             ph.membership(s, x, p, tb, y, n)  # before the year: COW entries and exits
             if crisis_core is None:
-                clique = year_first_strike(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
+                allied = year_first_strike(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
             else:
-                clique = year_crisis(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
+                allied = year_crisis(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
             col = y - col0
             _record(x, F, I, Bo, b, col)
             if record_caps:
                 for q in range(n):
                     caps[b, col + 1, q] = s.cap[q]
             if record_alliances:
-                jmask[b, col] = clique
+                join = x.flags[ph.FLAG.join]
+                for q in range(n):
+                    blocs[b, col, q] = 1 if allied and join[q] else 0
             if record_crises:
                 for i in range(n):
                     for j in range(n):
@@ -349,7 +351,7 @@ class Kernel:
         per_year = batch * self.n * 8 * (1 + (self.n if self.noise else 0)) * 2
         return max(1, int(self.BLOCK_BYTES // max(per_year, 1)))
 
-    def run(self, state, keys, y0, y1, F, I, Bo, caps=None, jmask=None,  # noqa: E741
+    def run(self, state, keys, y0, y1, F, I, Bo, caps=None, blocs=None,  # noqa: E741
             threads=None, col0=0, crises=None):
         """Advance ``state`` in place through years ``y0 <= y < y1``.
 
@@ -358,7 +360,7 @@ class Kernel:
         """
         B, n = state.cap.shape
         caps = caps if caps is not None else np.zeros((0, 1, 1))
-        jmask = jmask if jmask is not None else np.zeros((0, 1), dtype=np.uint64)
+        blocs = blocs if blocs is not None else np.zeros((0, 1, 1), dtype=np.int16)
         crises = crises if crises is not None else np.zeros((0, 1, 1, 1), dtype=np.int8)
         regime_state = (
             state.weight if state.weight is not None else np.zeros((B, n)),
@@ -411,7 +413,7 @@ class Kernel:
                                              np.zeros_like(sd), sd)
                              if self.noise else np.zeros((1, 1, 1, 1)))
                     _systems(s0, s1, start, stop, keys, gmult, pmult, self._P, tab,
-                             self.off, self.dpy, arrays, F, I, Bo, caps, jmask, crises, col0,
+                             self.off, self.dpy, arrays, F, I, Bo, caps, blocs, crises, col0,
                              self.crisis_core)
 
         threads = threads_for(threads, B)
@@ -459,10 +461,10 @@ def step_year(state, keys, year, system, policy, dyadic, regime=None, threads=No
         raise ValueError(f"step_year: a regime needs state.{', state.'.join(REGIME_STATE)} "
                          "(see initial_state)")
     F, I, Bo = allocate(B, 1)  # noqa: E741
-    jmask = np.zeros((B, 1), dtype=np.uint64)
+    blocs = np.zeros((B, 1, n), dtype=np.int16)
     Kernel(system, policy, dyadic, regime).run(s, np.asarray(keys, dtype=np.uint64), year,
-                                               year + 1, F, I, Bo, None, jmask,
+                                               year + 1, F, I, Bo, None, blocs,
                                                threads=threads, col0=year)
-    bits = ((jmask[:, 0, None] >> np.arange(n, dtype=np.uint64)) & 1).astype(bool)
-    allied = bits[:, :, None] & bits[:, None, :] & ~np.eye(n, dtype=bool)
+    bl = blocs[:, 0]
+    allied = (bl[:, :, None] == bl[:, None, :]) & (bl[:, :, None] > 0) & ~np.eye(n, dtype=bool)
     return s, {k: v[:, 0] for k, v in measure_views(F, I, Bo).items()}, allied

@@ -127,7 +127,7 @@ SCRATCH = {
     "values": ("side", "shares", "gain_share"),
     "pair_values": ("punish", "margin", "offer", "gain", "mean_cost", "war_share", "credible",
                     "cut_short"),
-    "war_index": ("wid", "war_att", "war_dfd", "losers"),
+    "war_index": ("wid", "war_att", "war_dfd", "losers", "scratch"),  # scratch: a list of powers
     "pair_codes": ("outcome",),
 }
 FLAG, PAIR_FLAG, VALUE, PAIR_VALUE, WAR, PAIR_CODE = (
@@ -259,8 +259,8 @@ def ally(s, x, p, dr, total, n):
     and the manual balancer joins then too; the shunned stay out.
 
     Sets the ``join`` flags and the ``side`` values (each power's capability
-    with its allies' expected help).  Returns ``h``, its share, the clique's size and its
-    bitmask of powers.
+    with its allies' expected help).  Returns ``h``, its share and the
+    clique's size (its members are the ``join`` flags).
     """
     join, side = x.flags[FLAG.join], x.values[VALUE.side]
     c, al = s.cap, s.alive
@@ -272,7 +272,6 @@ def ally(s, x, p, dr, total, n):
     share_h = c[h] / total
     predominant = share_h >= p.predominance_share
     n_join = 0
-    jm = np.uint64(0)
     for q in range(n):
         partner = al[q] and q != h and s.excluded[q] == 0
         jq = partner and share_h >= p.threat_share
@@ -283,14 +282,13 @@ def ally(s, x, p, dr, total, n):
         join[q] = jq
         if jq:
             n_join += 1
-            jm |= np.uint64(1) << np.uint64(q)
     clique = 0.0
     for q in range(n):
         if join[q]:
             clique += c[q]
     for q in range(n):  # an ally is expected to honour its commitment
         side[q] = c[q] + p.alliance_reliability * (clique - c[q]) if join[q] else c[q]
-    return h, share_h, n_join, jm
+    return h, share_h, n_join
 
 
 # --- 3. Replies and punishers -----------------------------------------------
@@ -320,11 +318,13 @@ def reply(s, x, p, dr, t, n):
 
 
 @phase
-def punishers(s, x, n):
+def punishers(s, x, t, n):
     """``punisher[q, i]``: ``q`` remembers ``i``'s attack or saw it expand,
     and its reply to ``i`` is to defect.  ``punish[i, j]``: capability of
     the punishers of ``i`` that would join ``j`` (not ``j`` itself, not
-    ``i``'s allies, nor ``j``'s allies, who are on ``j``'s side already)."""
+    ``i``'s allies, nor ``j``'s allies, who are on ``j``'s side already),
+    for a pair in reach (``t.reach[i, j] > 0``); 0 for a pair out of reach,
+    which has no war for them to join."""
     join, punish = x.flags[FLAG.join], x.pair_values[PAIR_VALUE.punish]
     punisher, reply = x.pair_flags[PAIR_FLAG.punisher], x.pair_flags[PAIR_FLAG.reply]
     c, al = s.cap, s.alive
@@ -333,26 +333,33 @@ def punishers(s, x, n):
             punisher[q, i] = (al[q] and al[i] and q != i
                                 and (s.grievance[q, i] > 0 or s.seen_hostile[q, i])
                                 and not reply[q, i])
-    # In O(N^2), with the same sums in the same order as the definition: a
-    # punisher of i counts unless it is i's ally; against an ally j only
-    # punishers outside the alliance count, against any other j all of them
-    # but j itself, summed afresh only where j is one (rare).
+    # With the same sums in the same order as the definition: a punisher of
+    # i counts unless it is i's ally; against an ally j only punishers
+    # outside the alliance count, against any other j all of them but j
+    # itself, summed afresh over i's K counted punishers where j is one:
+    # O(N^2 + N K^2), not O(N^3), when punishers are many.
+    counted = x.war_index[WAR.scratch]
     for i in range(n):
         every, outside = 0.0, 0.0
+        k = 0
         for q in range(n):
             if punisher[q, i] and not (join[q] and join[i]):
                 every += c[q]
+                counted[k] = q
+                k += 1
                 if not join[q]:
                     outside += c[q]
         for j in range(n):
-            if join[j]:
+            if t.reach[i, j] <= 0.0:
+                punish[i, j] = 0.0
+            elif join[j]:
                 punish[i, j] = outside
             elif punisher[j, i]:
-                t = 0.0
-                for q in range(n):
-                    if q != j and punisher[q, i] and not (join[q] and join[i]):
-                        t += c[q]
-                punish[i, j] = t
+                total = 0.0
+                for m in range(k):
+                    if counted[m] != j:
+                        total += c[counted[m]]
+                punish[i, j] = total
             else:
                 punish[i, j] = every
 
@@ -567,7 +574,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
     restraints, norm_restraints, restraining, dyads = 0, 0, 0, 0
     for i in range(n):  # each side's view of a war it would start: the walk, once
         for j in range(n):
-            if not (al[i] and al[j] and i != j):
+            if not (al[i] and al[j] and i != j) or t.reach[i, j] <= 0.0:
                 continue
             rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
             own, enemy = side[i] * t.reach[i, j], side[j] + punish[i, j]  # on j's territory
@@ -575,9 +582,9 @@ def crises(s, x, p, dr, t, seen, bound, n):
                 enemy = enemy * seen[i, j]
             shares[i, j], cut_short[i, j], d = war_terms(p, own, enemy, rate, x.walk)
             mean_costs[i, j] = d / p.stakes
-    for i in range(n):  # a pair without a status quo settles as it sees power
+    for i in range(n):  # a pair in reach without a status quo settles as it sees power
         for j in range(i + 1, n):
-            if al[i] and al[j] and np.isnan(sq[i, j]):
+            if al[i] and al[j] and t.reach[i, j] > 0.0 and np.isnan(sq[i, j]):
                 w_ij = shares[i, j] + cut_short[i, j] * 0.5
                 w_ji = shares[j, i] + cut_short[j, i] * 0.5
                 sq[i, j] = 0.5 * (w_ij + 1.0 - w_ji)

@@ -40,9 +40,11 @@ class SimulationResult(Summarised):
     capabilities : float array, shape (systems, years + 1, powers) or None
         Capabilities at the start (index 0) and end of each year, in units of
         the initial system total.
-    alliance_mask : uint64 array, shape (systems, years) or None
-        The alliance of each system-year as a bitmask of its members (bit
-        ``i`` set: power ``i`` is in it); every two members are allied.
+    alliance_blocs : int16 array, shape (systems, years, powers) or None
+        Each power's alliance in each system-year: 0 outside any alliance,
+        ``k >= 1`` a member of the year's ``k``-th alliance; every two
+        members of one alliance are allied (today a year has at most one
+        alliance, the clique against the strongest power: ``k`` is 1).
     crises : int8 array, shape (systems, years, powers, powers) or None
         The crisis core's crises (``record_crises``): ``[b, y, i, j]`` is the
         outcome of ``i``'s crisis with ``j`` (``i`` the challenger):
@@ -56,7 +58,7 @@ class SimulationResult(Summarised):
     first_index: int
     measures: dict[str, np.ndarray]
     capabilities: np.ndarray | None = None
-    alliance_mask: np.ndarray | None = None
+    alliance_blocs: np.ndarray | None = None
     dyadic: str = "Tit For Tat"
     crises: np.ndarray | None = None
     regime: object = None
@@ -81,25 +83,37 @@ class SimulationResult(Summarised):
                     ("measures", f"{len(m)}: {names(m)} (.measures, .summary, .per_year)")])
 
     @property
+    def alliance_mask(self) -> np.ndarray | None:
+        """The powers in an alliance in each system-year as a bitmask (bit
+        ``i`` set: power ``i`` is in one), uint64, shape (systems, years), for
+        systems of at most 64 powers; None if alliances were not recorded.
+        :attr:`alliance_blocs` says which alliance, for any size."""
+        if self.alliance_blocs is None:
+            return None
+        n = self.system.n_powers
+        if n > 64:
+            raise ValueError(f"alliance_mask holds at most 64 powers, the system has {n}: "
+                             "use alliance_blocs")
+        bits = np.uint64(1) << np.arange(n, dtype=np.uint64)
+        return np.bitwise_or.reduce(np.where(self.alliance_blocs > 0, bits, np.uint64(0)),
+                                    axis=2)
+
+    @property
     def alliance_edges(self) -> np.ndarray | None:
         """Allied pairs as int32 rows ``(system, year, i, j)``, ``i < j`` (year 0-based),
         ordered by year, system, pair; None if alliances were not recorded."""
-        if self.alliance_mask is None:
+        if self.alliance_blocs is None:
             return None
-        n = self.system.n_powers
-        iu, ju = np.triu_indices(n, 1)
+        iu, ju = np.triu_indices(self.system.n_powers, 1)
         edges = []
-        bit = np.uint64(1)
-        for y in range(self.alliance_mask.shape[1]):
-            m = self.alliance_mask[:, y]
-            b = np.nonzero(m)[0]
+        for y in range(self.alliance_blocs.shape[1]):  # a year at a time: (systems, pairs)
+            bl = self.alliance_blocs[:, y]
+            b = np.nonzero((bl > 0).sum(axis=1) > 1)[0]
             if not b.size:
                 continue
-            mb = m[b]
-            pairs = ((mb[:, None] >> iu.astype(np.uint64)) & bit).astype(bool) & (
-                (mb[:, None] >> ju.astype(np.uint64)) & bit).astype(bool)
-            bb, e = np.nonzero(pairs)
-            edges.append(np.column_stack([b[bb], np.full(bb.size, y), iu[e], ju[e]])
+            rows = bl[b]
+            k, e = np.nonzero((rows[:, iu] == rows[:, ju]) & (rows[:, iu] > 0))
+            edges.append(np.column_stack([b[k], np.full(k.size, y), iu[e], ju[e]])
                          .astype(np.int32))
         return np.concatenate(edges) if edges else np.zeros((0, 4), dtype=np.int32)
 
@@ -184,7 +198,7 @@ class SimulationResult(Summarised):
 
     def alliances(self) -> pd.DataFrame:
         """Alliance edge list: ``system``, ``year``, ``a``, ``b`` (power names)."""
-        if self.alliance_mask is None:
+        if self.alliance_blocs is None:
             raise ValueError("alliances were not recorded (record_alliances=False)")
         e = self.alliance_edges
         names = np.array(self.system.names, dtype=object)
@@ -510,12 +524,12 @@ def estimate_bytes(n_powers: int, years: int, systems: int, record_capabilities:
     bytes per system (beliefs, strategy states, grievances, sightings), the
     draws of a block of years at most ``Kernel.BLOCK_BYTES`` times a few
     temporaries; each system-year keeps its measures (223 bytes), its
-    capabilities (8 N) if recorded and its alliance bitmask (4) if recorded.
+    capabilities (8 N) if recorded and its powers' alliances (2 N) if recorded.
     """
     from .kernel import Kernel
 
     n = n_powers
-    per_year = 224 + (8 * n if record_capabilities else 0) + (4 if record_alliances else 0)
+    per_year = 224 + (8 * n if record_capabilities else 0) + (2 * n if record_alliances else 0)
     block = 6 * min(Kernel.BLOCK_BYTES, int(systems) * int(years) * n * 16)
     return int(systems) * (60 * n * n + 400 * n + int(years) * per_year) + block + 2**16
 
@@ -623,20 +637,19 @@ def simulate(
     state = initial_state(system, systems, regime, dyad)
     N = system.n_powers
     # Preallocated (measures, B, T) arrays that the compiled kernel fills in
-    # place; capabilities (B, T + 1, N); the alliance clique as a bitmask of
-    # powers per system-year (the alliance is one clique against the strongest).
+    # place; capabilities (B, T + 1, N); each power's alliance (B, T, N).
     F, I, Bo = allocate(systems, years)  # noqa: E741
     caps = None
     if record_capabilities:
         caps = np.empty((systems, years + 1, N))
         caps[:, 0] = state.cap
-    jmask = np.zeros((systems, years), dtype=np.uint64) if record_alliances else None
+    blocs = np.zeros((systems, years, N), dtype=np.int16) if record_alliances else None
     crec = np.zeros((systems, years, N, N), dtype=np.int8) if record_crises else None
     kernel = Kernel(system, policy, dyad, regime)
     step_years = years if progress is None else max(1, min(years, kernel.block_years(systems)))
     for y0 in range(0, years, step_years):
         y1 = min(y0 + step_years, years)
-        kernel.run(state, keys, y0, y1, F, I, Bo, caps, jmask, threads=threads, crises=crec)
+        kernel.run(state, keys, y0, y1, F, I, Bo, caps, blocs, threads=threads, crises=crec)
         if progress is not None:
             for _ in range(y0, y1):
                 progress(systems)
@@ -648,7 +661,7 @@ def simulate(
         first_index=first_index,
         measures=measure_views(F, I, Bo),
         capabilities=caps,
-        alliance_mask=jmask,
+        alliance_blocs=blocs,
         dyadic=dyad.label,
         regime=regime,
         crises=crec,
