@@ -16,6 +16,7 @@ from dataclasses import replace
 import pytest
 
 from security_regimes._settings import DEFAULT_SEED, Setting, settings_markdown, table_of
+from security_regimes._tables import MAX_POWERS
 from security_regimes.experiments.files import load_sweep_file
 from security_regimes.experiments.parameters import apply_point, settings
 from security_regimes.experiments.sweep import check_points, design_points
@@ -26,7 +27,7 @@ from security_regimes.regimes.writer import scenario_to_dict, to_toml
 from security_regimes.system import Policy, System
 from tests.presentation.test_cli import run
 
-N_POWERS = 64  # every power index a Policy accepts names a power of the base
+N_POWERS = MAX_POWERS  # every power index a Policy accepts names a power of the base
 BASE = Scenario(name="base", system=System(capabilities=(1.0,) * N_POWERS),
                 policy=Policy("kaplan"), regime=Regime(), start_year=1816, years=5, systems=2)
 CLASSES = {"system": System, "policy": Policy, "regime": Regime,

@@ -191,8 +191,12 @@ def ref_reply(w, cfg, u):
     mmask = cfg.regime.member_mask(n) if cfg.regime is not None else [False] * n
     w["member"] = [bool(mmask[i]) and w["alive"][i] for i in range(n)]
     reply, intended = {}, {}
+    reach = cfg.system.reach()[0]
     for i, j in _pairs(n):
         if not (w["alive"][i] and w["alive"][j]):
+            continue
+        if reach[i][j] == 0:  # two states out of each other's reach never meet
+            reply[i, j] = intended[i, j] = False
             continue
         restrain = dy.act[w["dyad"][i][j]]
         drawn = u["act"][i][j] < restrain if stochastic else restrain > 0.5
@@ -209,23 +213,24 @@ def ref_punishers(w, cfg, u):
     where i can reach j (0 where it cannot: there is no war between them to join)."""
     n, join = len(w["cap"]), w["join"]
     reach = cfg.system.reach()[0]
-    punisher = {(q, i) for q, i in _pairs(n)
-                if w["alive"][q] and w["alive"][i]
+    punisher = {(q, i) for q, i in _pairs(n)  # q punishes only a power it can reach
+                if w["alive"][q] and w["alive"][i] and reach[q][i] > 0
                 and (w["grievance"][q][i] > 0 or w["seen_hostile"][q][i])
                 and not w["reply"][q, i]}
     allied = [[join[i] and join[j] and i != j for j in range(n)] for i in range(n)]
     w["punisher"] = punisher
     w["punish"] = {(i, j): sum(w["cap"][q] for q in range(n)
                                if (q, i) in punisher and not allied[i][q] and q != j
-                               and not (join[q] and join[j])) if reach[i][j] > 0 else 0.0
+                               and not (join[q] and join[j]))
+                   if reach[i][j] > 0 and i != j else 0.0
                    for i in range(n) for j in range(n)}
     # Collective action (regime in force): a member attacking a member expects
     # every other member outside both sides to join the victim with
     # probability collective x its weight.
     if cfg.regime is not None and w["in_force"] and cfg.norm("collective") > 0:
         member = w["member"]
-        for i, j in _pairs(n):
-            if member[i] and member[j] and not (join[i] and join[j]):
+        for i, j in _pairs(n):  # where i can attack j
+            if member[i] and member[j] and not (join[i] and join[j]) and reach[i][j] > 0:
                 w["punish"][i, j] += sum(
                     cfg.norm("collective") * w["weight"][q] * w["cap"][q] for q in range(n)
                     if q not in (i, j) and member[q] and (q, i) not in punisher
@@ -242,13 +247,11 @@ def ref_decide(w, cfg, u, seen=None):
     reach = s.reach()[0]
     stance, margins = {}, {}
     restraints = norm_restraints = 0
-    for i, j in _pairs(n):
-        if not (w["alive"][i] and w["alive"][j]):
+    living = [(i, j) for i, j in _pairs(n) if w["alive"][i] and w["alive"][j]]
+    for i, j in living:
+        if reach[i][j] == 0:  # out of each other's reach: no stance, no war
             continue
         if join[i] and join[j]:  # allies do not fight each other
-            stance[i, j] = w["reply"][i, j]
-            continue
-        if reach[i][j] == 0:  # i cannot bring any strength to bear on j
             stance[i, j] = w["reply"][i, j]
             continue
         delta = s.nuclear_cost if (i in nuclear and j in nuclear) else s.war_cost
@@ -295,7 +298,7 @@ def ref_decide(w, cfg, u, seen=None):
         if cand:
             margins[i, j] = margin
     w.update(stance=stance, margins=margins, restraints=restraints,
-             norm_restraints=norm_restraints, dyads=len(stance))
+             norm_restraints=norm_restraints, dyads=len(stance), living_pairs=len(living) // 2)
 
 
 # --- The crisis core (system.core == "crisis") ----------------------------------
@@ -389,7 +392,9 @@ def ref_crises(w, cfg, u, seen=None):
     stance, margins, info = {}, {}, {}
     restraints = norm_restraints = 0
     for i, j in living:
-        if (join[i] and join[j]) or reach[i][j] == 0:  # allied, or i cannot reach j
+        if reach[i][j] == 0:  # out of each other's reach: no stance, no crisis
+            continue
+        if join[i] and join[j]:  # allies dispute nothing by force
             stance[i, j] = w["reply"][i, j]
             continue
         rate, own, enemy = view(i, j)
@@ -469,6 +474,7 @@ def ref_crises(w, cfg, u, seen=None):
             outcome[i, j] = STALEMATE
     w.update(stance=stance, margins=margins, restraints=restraints,
              norm_restraints=norm_restraints, dyads=len(stance), outcome=outcome,
+             living_pairs=len(living) // 2,
              offers={key: c["x"] for key, c in info.items()})
 
 
@@ -846,15 +852,18 @@ def ref_readmit(w, cfg, u):
 
 
 def ref_cooperate(w, cfg, u):
-    """Mutual restraint pays: growth in proportion to the partners that reciprocate."""
+    """Mutual restraint pays: growth in proportion to the partners that
+    reciprocate, among the powers it meets (in reach)."""
     g, n = cfg.system.cooperation_gain, len(w["cap"])
+    reach = cfg.system.reach()[0]
     w["gained"] = 0.0
     if g <= 0:
         return
     for q in range(n):
         if not (w["alive"][q] and w["alive0"][q]):
             continue
-        others = [r for r in range(n) if r != q and w["alive"][r] and w["alive0"][r]]
+        others = [r for r in range(n) if r != q and w["alive"][r] and w["alive0"][r]
+                  and reach[q][r] > 0]
         mutual = sum(1 for r in others if w["stance"].get((q, r)) and w["stance"].get((r, q)))
         if mutual:
             before = w["cap"][q]
@@ -867,12 +876,16 @@ def ref_observe(w, cfg, u):
     """Stances seen through misperception (a war for what it is), strategy
     states moved, beliefs updated by Bayes' rule; betrayal seen by all members."""
     n, m, dy = len(w["cap"]), cfg.system.misperception, cfg.dyadic
-    seen = [[False] * n for _ in range(n)]
+    seen = [list(r) for r in w["seen_hostile"]]  # out of reach: as it was
     dyad = [list(r) for r in w["dyad"]]
     belief = [list(r) for r in w["belief"]]
     wid, on_a = w["wid"], w["on_a"]
+    reach = cfg.system.reach()[0]
     for i, j in _pairs(n):
+        if reach[i][j] == 0:  # out of each other's reach: nothing seen, nothing learnt
+            continue
         if not (w["alive0"][i] and w["alive0"][j]):
+            seen[i][j] = False
             continue
         hostile = not w["stance"][j, i]
         if m > 0 and u["mis"][i][j] < m:
@@ -1098,14 +1111,13 @@ def ref_measure(w, cfg, u):
         "eliminated": w["eliminated"], "restored": w["restored"], "n_alive": n_alive,
         "essential_survival": n_alive / n,
         "continuous_survival": sum(not x for x in w["fallen"]) / n,
-        "pairs": dyads // 2, "restraining_dyads": sum(1 for v in w["stance"].values() if v),
+        "pairs": w["living_pairs"], "restraining_dyads": sum(1 for v in w["stance"].values() if v),
         "hhi": hhi, "con": con, "max_share": max(shares),
         "n_poles": sum(x >= 0.5 * max(shares) for x in shares),
         "alliance_count": sum(w["join"]) * (sum(w["join"]) - 1) // 2,
         "cooperation_rate": (sum(1 for v in w["stance"].values() if v) / dyads if dyads
                              else math.nan),
-        "mean_belief": (sum(w["belief"][i][j] for i, j in _pairs(n)
-                            if w["alive0"][i] and w["alive0"][j]) / dyads if dyads
+        "mean_belief": (sum(w["belief"][i][j] for i, j in w["stance"]) / dyads if dyads
                         else math.nan),
         "total": total, "restraints": w["restraints"], "norm_restraints": w["norm_restraints"],
         "settled": w["settled_n"] > 0, "member_war": w["member_war"],

@@ -124,9 +124,9 @@ def _through_crises(s, x, p, t, dr, g, seen, n):
     ph.reply(s, x, p, dr, t, n)
     ph.punishers(s, x, t, n)
     if bound and p.collective > 0:
-        ph.collective_security(s, x, p, n)
+        ph.collective_security(s, x, p, t, n)
     dyads = ph.crises(s, x, p, dr, t, seen, bound, n)
-    ph.resolve_crises(s, x, p, dr, bound, n)
+    ph.resolve_crises(s, x, p, dr, t, bound, n)
     return dyads
 
 
@@ -198,8 +198,9 @@ def test_crisis_phases_equal_their_reference(seed, n, policy, dyadic, extra, reg
         np.testing.assert_allclose(s.trend, w["trend"], rtol=1e-12, atol=1e-15)
         _nan_equal(s.status_quo, w["status_quo"])
         alive0 = x.flags[ph.FLAG.alive0]
+        reach = system.reach()[0]  # powers out of each other's reach take no stance
         stance = _pairs_of(x.pair_flags[PF.stance], n,
-                           lambda i, j, a=alive0: a[i] and a[j])
+                           lambda i, j, a=alive0, r=reach: a[i] and a[j] and r[i, j] > 0)
         assert stance == w["stance"] and dyads == w["dyads"]
         outcome = {(i, j): int(x.pair_codes[PC.outcome, i, j]) for i in range(n)
                    for j in range(n) if x.pair_codes[PC.outcome, i, j] != ph.NO_CRISIS}

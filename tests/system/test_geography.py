@@ -106,7 +106,7 @@ def test_a_system_of_200_states_runs_with_its_alliances():
     assert r.measures["alliance_count"].sum() == len(edges) > 0
     assert (edges[:, 3] > 63).any()
     with pytest.raises(ValueError, match="alliance_mask holds at most 64 powers"):
-        r.alliance_mask
+        _ = r.alliance_mask
 
 
 @pytest.mark.parametrize("call, message", [

@@ -75,7 +75,7 @@ def _opening(s, x, p, t, dr, growth_factor, n):
     ph.reply(s, x, p, dr, t, n)                                        # 3. replies
     ph.punishers(s, x, t, n)
     if bound and p.collective > 0:
-        ph.collective_security(s, x, p, n)
+        ph.collective_security(s, x, p, t, n)
     return bound, n_start, growth, total, h, share_h, n_join
 
 
@@ -92,7 +92,7 @@ def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
     if p.rule6 > 0 or (bound and p.readmission > 0):
         ph.readmit(s, x, p, dr, bound, n)                              # 7. readmission
     if p.cooperation_gain > 0:
-        growth += ph.cooperate(s, x, p, n)
+        growth += ph.cooperate(s, x, p, t, n)
     ph.observe(s, x, p, dr, t, bound, n)                               # 8. observation
     if x.mi[M_RESTORED] > 0:
         ph.start_afresh(s, x, p, t, n)
@@ -103,7 +103,7 @@ def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
         ph.without_regime(x)
     x.mf[M_GROWTH] = growth
     ph.contiguity_measures(x, t, n)
-    ph.measure(s, x, dyads, n_join, n)
+    ph.measure(s, x, t, dyads, n_join, n)
     return n_join > 1
 
 
@@ -129,9 +129,9 @@ def year_crisis(s, x, p, t, dr, growth_factor, seen, n):
         s, x, p, t, dr, growth_factor, n)
     ph.track_trend(s, p, growth_factor, n)
     dyads = ph.crises(s, x, p, dr, t, seen, bound, n)                  # 4. crises
-    ph.resolve_crises(s, x, p, dr, bound, n)
+    ph.resolve_crises(s, x, p, dr, t, bound, n)
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
-    ph.settle(s, x, p, n)
+    ph.settle(s, x, p, t, n)
     return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
                     member_destroyed, max_fight, dyads, n)
 
@@ -185,7 +185,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
         p = P[k]
         tb = ph.Tables(t.act, t.next8, t.start, t.threshold, t.like_s[k], t.like_e[k],
                        t.supranational, t.nuclear, t.members, t.events, t.reach, t.contiguous,
-                       t.membership)
+                       t.membership, t.near_start, t.near)
         s = ph.SystemState(cap[b], alive[b], excluded[b], belief[b], dyad[b], grievance[b],
                            seen_hostile[b], fallen[b], weight[b], revisionist[b], ref_share[b],
                            memory[b:b + 1], in_force[b:b + 1], status_quo[b], trend[b])
@@ -211,6 +211,17 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
                 for i in range(n):
                     for j in range(n):
                         crec[b, col, i, j] = x.pair_codes[0, i, j]
+
+
+def _near(reach):
+    """Each power's others in reach as lists (``phases.Tables``): ``near_start``
+    (N + 1,) and ``near`` (E,), int64, ascending within each power's list."""
+    inside = np.asarray(reach) > 0
+    np.fill_diagonal(inside, False)
+    rows, cols = np.nonzero(inside)  # row-major: ascending j within each i
+    start = np.zeros(inside.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=inside.shape[0]), out=start[1:])
+    return start, cols.astype(np.int64)
 
 
 _CONSTANTS = {"BIG_GAIN": BIG_GAIN, "COMPLY_BELIEF": COMPLY_BELIEF}
@@ -308,7 +319,7 @@ class Kernel:
                                 like_s, like_e, _mask(n, system.supranational),
                                 _mask(n, system.nuclear), members, event_table(regime),
                                 np.array(reach), np.array(contiguous),
-                                np.array(system.membership_changes()))
+                                np.array(system.membership_changes()), *_near(reach))
         if points is None:  # one setting for every system
             points = [(system, policy, regime, 1)]
         elif any(structure(sy, po, re) != structure(system, policy, regime)

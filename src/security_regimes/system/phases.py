@@ -108,9 +108,13 @@ SystemState = namedtuple("SystemState", (
 #: brings to bear on ``j``, and ``contiguous`` (N, N) bool; the membership
 #: changes (``System.membership_changes``, (Y, N) float: > 0 the capability
 #: with which a power enters at the start of 0-based year ``y``, -1 it leaves).
+#: ``near`` lists each power's others in reach (``reach > 0``, which is
+#: symmetric), ascending: power ``i``'s are ``near[near_start[i]:near_start[i + 1]]``
+#: (int64, (N + 1,) and (E,)); the pair loops run over them, so that a year
+#: costs in proportion to the pairs in reach, not to N squared.
 Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "like_e",
                                "supranational", "nuclear", "members", "events", "reach",
-                               "contiguous", "membership"))
+                               "contiguous", "membership", "near_start", "near"))
 
 #: The year's scratch, reused from year to year: per-power flags (bool, rows
 #: of ``flags``, (len(FLAGS), N)), per-pair flags (``pair_flags``, (.., N, N)),
@@ -157,9 +161,11 @@ def scratch(n: int, n_float: int, n_int: int, n_bool: int) -> Scratch:
 
 @njit(cache=True)
 def _scratch(n, n_float, n_int, n_bool):
+    pair_values = np.zeros((len(PAIR_VALUE), n, n))
+    pair_values[PAIR_VALUE.margin] = -np.inf  # no candidate attack (never set out of reach)
     return Scratch(
         np.zeros((len(FLAG), n), np.bool_), np.zeros((len(PAIR_FLAG), n, n), np.bool_),
-        np.zeros((len(VALUE), n)), np.zeros((len(PAIR_VALUE), n, n)),
+        np.zeros((len(VALUE), n)), pair_values,
         np.zeros((len(WAR), n), np.int64), np.zeros((len(PAIR_CODE), n, n), np.int64),
         np.zeros((2, 2 * MAX_LEAD - 1)), np.zeros(n_float), np.zeros(n_int, np.int64),
         np.zeros(n_bool, np.bool_))
@@ -297,14 +303,17 @@ def ally(s, x, p, dr, total, n):
 def reply(s, x, p, dr, t, n):
     """Each living power's reply toward each other (restrain: True) from its
     dyadic strategy's state, or from its belief under Bayesian Trust; the
-    intended reply (before a stochastic strategy's draw); regime membership."""
+    intended reply (before a stochastic strategy's draw); regime membership.
+    Two powers out of each other's reach (``t.reach`` 0) never meet: no
+    reply either way."""
     intended, member = x.pair_flags[PAIR_FLAG.intended], x.flags[FLAG.member]
     reply = x.pair_flags[PAIR_FLAG.reply]
     al = s.alive
     for i in range(n):
         member[i] = p.has_regime and t.members[i] and al[i]
-        for j in range(n):
-            if not (al[i] and al[j] and i != j):
+        for e in range(t.near_start[i], t.near_start[i + 1]):  # out of reach: never set
+            j = t.near[e]
+            if not (al[i] and al[j]):
                 reply[i, j] = False
                 intended[i, j] = False
                 continue
@@ -322,17 +331,19 @@ def punishers(s, x, t, n):
     """``punisher[q, i]``: ``q`` remembers ``i``'s attack or saw it expand,
     and its reply to ``i`` is to defect.  ``punish[i, j]``: capability of
     the punishers of ``i`` that would join ``j`` (not ``j`` itself, not
-    ``i``'s allies, nor ``j``'s allies, who are on ``j``'s side already),
-    for a pair in reach (``t.reach[i, j] > 0``); 0 for a pair out of reach,
-    which has no war for them to join."""
+    ``i``'s allies, nor ``j``'s allies, who are on ``j``'s side already).
+    Only pairs in reach (``t.reach[i, j] > 0``) are evaluated: a power
+    punishes only one it can reach, and a pair out of reach has no war for
+    punishers to join."""
     join, punish = x.flags[FLAG.join], x.pair_values[PAIR_VALUE.punish]
     punisher, reply = x.pair_flags[PAIR_FLAG.punisher], x.pair_flags[PAIR_FLAG.reply]
     c, al = s.cap, s.alive
-    for q in range(n):
-        for i in range(n):
-            punisher[q, i] = (al[q] and al[i] and q != i
-                                and (s.grievance[q, i] > 0 or s.seen_hostile[q, i])
-                                and not reply[q, i])
+    for q in range(n):  # out of reach: never a punisher
+        for e in range(t.near_start[q], t.near_start[q + 1]):
+            i = t.near[e]
+            punisher[q, i] = (al[q] and al[i]
+                              and (s.grievance[q, i] > 0 or s.seen_hostile[q, i])
+                              and not reply[q, i])
     # With the same sums in the same order as the definition: a punisher of
     # i counts unless it is i's ally; against an ally j only punishers
     # outside the alliance count, against any other j all of them but j
@@ -342,17 +353,17 @@ def punishers(s, x, t, n):
     for i in range(n):
         every, outside = 0.0, 0.0
         k = 0
-        for q in range(n):
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            q = t.near[e]
             if punisher[q, i] and not (join[q] and join[i]):
                 every += c[q]
                 counted[k] = q
                 k += 1
                 if not join[q]:
                     outside += c[q]
-        for j in range(n):
-            if t.reach[i, j] <= 0.0:
-                punish[i, j] = 0.0
-            elif join[j]:
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
+            if join[j]:
                 punish[i, j] = outside
             elif punisher[j, i]:
                 total = 0.0
@@ -365,21 +376,22 @@ def punishers(s, x, t, n):
 
 
 @phase
-def collective_security(s, x, p, n):
+def collective_security(s, x, p, t, n):
     """Under the collective-action norm (the regime in force) a member expects
     the other members to side with any member it attacks, each with
     probability ``collective x`` its weight: ``punish[i, j]`` (the capability
     expected to join ``j`` against ``i``) gains their expected capability
     (members not on a side already: not allied with ``i`` or ``j``, not
-    punishing ``i`` already)."""
+    punishing ``i`` already), for ``j`` in ``i``'s reach."""
     member, join = x.flags[FLAG.member], x.flags[FLAG.join]
     punisher, punish = x.pair_flags[PAIR_FLAG.punisher], x.pair_values[PAIR_VALUE.punish]
     c = s.cap
     for i in range(n):
         if not member[i]:
             continue
-        for j in range(n):
-            if j == i or not member[j] or (join[i] and join[j]):
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
+            if not member[j] or (join[i] and join[j]):
                 continue
             extra = 0.0
             for q in range(n):
@@ -451,24 +463,28 @@ def filter_attack(p, dr, i, j, n, ready, eg, p_att, cap_i, supranational_j, boun
 def decide(s, x, p, dr, t, seen, n_start, bound, n):
     """Every power decides at once toward every other: a stance (restrain or
     not) and, for a candidate attack, its ``margin`` (-inf if none).
-    Allies do not fight each other.  Counts the pairs, the restraining
-    stances and the restraining decisions (all of them, and those the norms
-    explain) into the year's measures."""
+    Allies do not fight each other; powers out of each other's reach take
+    no stance.  Counts the living pairs, the restraining stances and the
+    restraining decisions (all of them, and those the norms explain) into
+    the year's measures; returns the ordered pairs in reach (the
+    denominator of the cooperation rate and the mean belief)."""
     join, margins = x.flags[FLAG.join], x.pair_values[PAIR_VALUE.margin]
     reply, stance = x.pair_flags[PAIR_FLAG.reply], x.pair_flags[PAIR_FLAG.stance]
     member, side, punish = x.flags[FLAG.member], x.values[VALUE.side], x.pair_values[PAIR_VALUE.punish]
     al, c, belief = s.alive, s.cap, s.belief
     filters = p.rule1 > 0 or p.rule5 > 0  # else only the restraint norm can bind
-    restraints, norm_restraints, restraining, dyads = 0, 0, 0, 0
+    restraints, norm_restraints, restraining, dyads, living = 0, 0, 0, 0, 0
     for i in range(n):
-        for j in range(n):
+        living += al[i]
+        for e in range(t.near_start[i], t.near_start[i + 1]):  # out of reach: no stance,
+            j = t.near[e]                                       # no war
             stance[i, j] = False
             margins[i, j] = -np.inf
-            if not (al[i] and al[j] and i != j):
+            if not (al[i] and al[j]):
                 continue
             dyads += 1
-            if (join[i] and join[j]) or t.reach[i, j] <= 0.0:  # allied, or out of reach:
-                stance[i, j] = reply[i, j]                     # no war by i on j
+            if join[i] and join[j]:  # allied: no war by i on j
+                stance[i, j] = reply[i, j]
                 if stance[i, j]:
                     restraining += 1
                 continue
@@ -501,7 +517,7 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
     x.mi[M_RESTRAINTS] = restraints
     x.mi[M_NORM_RESTRAINTS] = norm_restraints
     x.mi[M_RESTRAINING_DYADS] = restraining
-    x.mi[M_PAIRS] = dyads // 2
+    x.mi[M_PAIRS] = living * (living - 1) // 2
     return dyads
 
 
@@ -558,7 +574,8 @@ def crises(s, x, p, dr, t, seen, bound, n):
     restraining decisions.  A pair without a status quo (NaN: the first year,
     after a decided war between them, after a restoration) first settles at
     the mean of the two sides' war shares, as each sees power.  Returns the
-    ordered pairs alive at the start."""
+    ordered pairs in reach alive at the start (powers out of each other's
+    reach take no stance)."""
     join, member = x.flags[FLAG.join], x.flags[FLAG.member]
     reply, stance = x.pair_flags[PAIR_FLAG.reply], x.pair_flags[PAIR_FLAG.stance]
     crisis, prevent = x.pair_flags[PAIR_FLAG.crisis], x.pair_flags[PAIR_FLAG.prevent]
@@ -571,10 +588,11 @@ def crises(s, x, p, dr, t, seen, bound, n):
     delta = p.discount_factor
     future = delta / (1.0 - delta)
     sig = p.resolve_spread
-    restraints, norm_restraints, restraining, dyads = 0, 0, 0, 0
+    restraints, norm_restraints, restraining, dyads, living = 0, 0, 0, 0, 0
     for i in range(n):  # each side's view of a war it would start: the walk, once
-        for j in range(n):
-            if not (al[i] and al[j] and i != j) or t.reach[i, j] <= 0.0:
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
+            if not (al[i] and al[j]):
                 continue
             rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
             own, enemy = side[i] * t.reach[i, j], side[j] + punish[i, j]  # on j's territory
@@ -583,23 +601,26 @@ def crises(s, x, p, dr, t, seen, bound, n):
             shares[i, j], cut_short[i, j], d = war_terms(p, own, enemy, rate, x.walk)
             mean_costs[i, j] = d / p.stakes
     for i in range(n):  # a pair in reach without a status quo settles as it sees power
-        for j in range(i + 1, n):
-            if al[i] and al[j] and t.reach[i, j] > 0.0 and np.isnan(sq[i, j]):
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
+            if j > i and al[i] and al[j] and np.isnan(sq[i, j]):
                 w_ij = shares[i, j] + cut_short[i, j] * 0.5
                 w_ji = shares[j, i] + cut_short[j, i] * 0.5
                 sq[i, j] = 0.5 * (w_ij + 1.0 - w_ji)
                 sq[j, i] = 1.0 - sq[i, j]
     for i in range(n):
-        for j in range(n):
+        living += al[i]
+        for e in range(t.near_start[i], t.near_start[i + 1]):  # out of reach: no stance,
+            j = t.near[e]                                       # no crisis
             stance[i, j] = False
             crisis[i, j] = False
             prevent[i, j] = False
             margins[i, j] = -np.inf
-            if not (al[i] and al[j] and i != j):
+            if not (al[i] and al[j]):
                 continue
             dyads += 1
-            if (join[i] and join[j]) or t.reach[i, j] <= 0.0:  # allies dispute nothing by
-                stance[i, j] = reply[i, j]                     # force, nor does i out of reach
+            if join[i] and join[j]:  # allies dispute nothing by force
+                stance[i, j] = reply[i, j]
                 if stance[i, j]:
                     restraining += 1
                 continue
@@ -659,12 +680,12 @@ def crises(s, x, p, dr, t, seen, bound, n):
     x.mi[M_RESTRAINTS] = restraints
     x.mi[M_NORM_RESTRAINTS] = norm_restraints
     x.mi[M_RESTRAINING_DYADS] = restraining
-    x.mi[M_PAIRS] = dyads // 2
+    x.mi[M_PAIRS] = living * (living - 1) // 2
     return dyads
 
 
 @phase
-def resolve_crises(s, x, p, dr, bound, n):
+def resolve_crises(s, x, p, dr, t, bound, n):
     """One crisis per pair and year: the challenger is the side that opened
     one (a preventive war first, then the larger gain, then the first
     index).  A preventive war is a war; otherwise the target accepts the
@@ -680,11 +701,12 @@ def resolve_crises(s, x, p, dr, bound, n):
     gains, mean_costs = x.pair_values[PAIR_VALUE.gain], x.pair_values[PAIR_VALUE.mean_cost]
     shares, outcome = x.pair_values[PAIR_VALUE.war_share], x.pair_codes[PAIR_CODE.outcome]
     credible, member, sq = x.pair_values[PAIR_VALUE.credible], x.flags[FLAG.member], s.status_quo
+    for i in range(n):  # crises only between powers in reach
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            outcome[i, t.near[e]] = NO_CRISIS
     for i in range(n):
-        for j in range(n):
-            outcome[i, j] = NO_CRISIS
-    for i in range(n):
-        for j in range(n):
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
             if not crisis[i, j]:
                 continue
             if crisis[j, i] and (prevent[j, i] > prevent[i, j] or (
@@ -728,7 +750,7 @@ def resolve_crises(s, x, p, dr, bound, n):
 
 
 @phase
-def settle(s, x, p, n):
+def settle(s, x, p, t, n):
     """The crises' consequences for the status quo, after the year's wars: a
     yield or a compromise moves it to the agreed division; a war-bound
     crisis whose war did not start (a party was already engaged) is a
@@ -743,7 +765,8 @@ def settle(s, x, p, n):
     n_wars = x.mi[M_WARS]
     opened, yields, compromises, stalemates, fought, preventive = 0, 0, 0, 0, 0, 0
     for i in range(n):
-        for j in range(n):
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
             o = outcome[i, j]
             if o == NO_CRISIS:
                 continue
@@ -770,9 +793,11 @@ def settle(s, x, p, n):
                     outcome[i, j] = STALEMATE
                     stalemates += 1
     for a in range(n):
+        k_w = wid[a]
+        if k_w < 0:
+            continue
         for b in range(n):
-            k_w = wid[a]
-            if (a != b and k_w >= 0 and wid[b] == k_w and on_a[a] != on_a[b]
+            if (a != b and wid[b] == k_w and on_a[a] != on_a[b]
                     and losers[k_w] >= 0):
                 sq[a, b] = np.nan  # settled next year, as the powers then see power
     x.mi[M_CRISES] = opened
@@ -797,15 +822,17 @@ def no_crises(x):
 # --- 5. Wars ----------------------------------------------------------------
 
 @phase
-def next_crisis(s, x, n):
+def next_crisis(s, x, t, n):
     """The most valuable candidate attack among powers not yet engaged, (-1, -1) if none."""
     engaged, margin = x.flags[FLAG.engaged], x.pair_values[PAIR_VALUE.margin]
     best = -np.inf
     att, dfd = -1, -1
-    for i in range(n):
-        for j in range(n):
-            if (margin[i, j] > best and s.alive[i] and s.alive[j] and not engaged[i]
-                    and not engaged[j]):
+    for i in range(n):  # candidates only between powers in reach
+        if engaged[i] or not s.alive[i]:
+            continue
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
+            if margin[i, j] > best and s.alive[j] and not engaged[j]:
                 best = margin[i, j]
                 att, dfd = i, j
     return att, dfd
@@ -1194,7 +1221,7 @@ def wars(s, x, p, dr, t, total, bound, n):
     x.mb[M_ATTACKER_WON] = False
     x.mb[M_MEMBER_WAR] = False
     while True:
-        att, dfd = next_crisis(s, x, n)
+        att, dfd = next_crisis(s, x, t, n)
         if att < 0:
             break
         crisis = n_wars + n_settled  # this crisis's draws
@@ -1311,10 +1338,11 @@ def readmit(s, x, p, dr, bound, n):
 
 
 @phase
-def cooperate(s, x, p, n):
+def cooperate(s, x, p, t, n):
     """Gains from mutual restraint: a power that restrained toward ``m`` of
-    the ``n_o`` other living powers while they restrained toward it grows by
-    ``exp(cooperation_gain * m / n_o)``.  Returns the capability gained."""
+    the ``n_o`` other living powers in its reach while they restrained toward
+    it grows by ``exp(cooperation_gain * m / n_o)``.  Returns the capability
+    gained."""
     alive0, stance = x.flags[FLAG.alive0], x.pair_flags[PAIR_FLAG.stance]
     c, al = s.cap, s.alive
     gained = 0.0
@@ -1322,8 +1350,9 @@ def cooperate(s, x, p, n):
         if not (al[q] and alive0[q]):
             continue
         n_o, m_o = 0, 0
-        for r in range(n):
-            if r != q and al[r] and alive0[r]:
+        for e in range(t.near_start[q], t.near_start[q + 1]):
+            r = t.near[e]
+            if al[r] and alive0[r]:
                 n_o += 1
                 if stance[q, r] and stance[r, q]:
                     m_o += 1
@@ -1350,14 +1379,17 @@ def observe(s, x, p, dr, t, bound, n):
     seen for what it is), moves its strategy's state and updates its belief
     by Bayes' rule.  While the regime is in force a member's attack on a
     member is seen by every member as hostility toward itself (regimes supply
-    information; Keohane 1984, ch. 6)."""
+    information; Keohane 1984, ch. 6).  Powers out of each other's reach see
+    nothing of each other: sightings, strategy state and belief stay as they
+    were."""
     alive0, intended = x.flags[FLAG.alive0], x.pair_flags[PAIR_FLAG.intended]
     member, on_a, stance = x.flags[FLAG.member], x.flags[FLAG.on_a], x.pair_flags[PAIR_FLAG.stance]
     war_att, war_dfd, wid = x.war_index[WAR.war_att], x.war_index[WAR.war_dfd], x.war_index[WAR.wid]
     bel, seen = s.belief, s.seen_hostile
-    for i in range(n):
-        for j in range(n):
-            if not (alive0[i] and alive0[j] and i != j):
+    for i in range(n):  # out of reach: nothing seen, nothing learnt, nothing changes
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
+            if not (alive0[i] and alive0[j]):
                 seen[i, j] = False
                 continue
             hostile = not stance[j, i]
@@ -1583,8 +1615,9 @@ def contiguity_measures(x, t, n):
     alive0, outcome = x.flags[FLAG.alive0], x.pair_codes[PAIR_CODE.outcome]
     war_att, war_dfd = x.war_index[WAR.war_att], x.war_index[WAR.war_dfd]
     pairs, crises = 0, 0
-    for i in range(n):
-        for j in range(n):
+    for i in range(n):  # a contiguous pair is in reach (reach 1 at the border)
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
             if t.contiguous[i, j]:
                 if i < j and alive0[i] and alive0[j]:
                     pairs += 1
@@ -1600,7 +1633,7 @@ def contiguity_measures(x, t, n):
 
 
 @phase
-def measure(s, x, dyads, n_join, n):
+def measure(s, x, t, dyads, n_join, n):
     """The year's remaining measures: survival, concentration, poles,
     cooperation, beliefs, alliances and wars whose loser was spared."""
     alive0, losers, shares = x.flags[FLAG.alive0], x.war_index[WAR.losers], x.values[VALUE.shares]
@@ -1631,8 +1664,9 @@ def measure(s, x, dyads, n_join, n):
         con = 1.0
     belief_sum = 0.0
     for i in range(n):
-        for j in range(n):
-            if alive0[i] and alive0[j] and i != j:
+        for e in range(t.near_start[i], t.near_start[i + 1]):
+            j = t.near[e]
+            if alive0[i] and alive0[j]:
                 belief_sum += s.belief[i, j]
     n_spared = 0
     for k_w in range(x.mi[M_WARS]):  # decided wars whose main loser survives the year
