@@ -51,6 +51,33 @@ def test_two_states_out_of_reach_never_fight(core):
     assert m["wars"].sum() == 0 and m["crises"].sum() == 0
 
 
+@pytest.mark.parametrize("core", ["first_strike", "crisis"])
+def test_powers_out_of_reach_never_meet(core):
+    # 1 and 2 are out of each other's reach on the lattice: year after year
+    # their beliefs and strategy states stay at the start, while those of the
+    # pairs in reach move; the cooperation rate counts only the pairs in reach.
+    from security_regimes.engine.rng import spawn_keys
+    from security_regimes.system import Policy
+    from security_regimes.system.kernel import step_year
+    from security_regimes.system.model import Dyadic, initial_state
+
+    s = System.equal(3, geography="grid", gradient=1.0, misperception=0.2, core=core)
+    dy = Dyadic.build("Tit For Tat", 30, 3)
+    state, keys = initial_state(s, 20, None, dy), spawn_keys(1, np.arange(20))
+    start_belief, start_dyad = state.belief.copy(), state.dyad.copy()
+    for year in range(30):
+        state, m, _ = step_year(state, keys, year, s, Policy("waltz"), dy)
+        if year == 0:  # pairs counts every living pair, the one out of reach too
+            assert np.all(m["pairs"] == 3)
+    for a, b in ((1, 2), (2, 1)):
+        np.testing.assert_array_equal(state.belief[:, a, b], start_belief[:, a, b])
+        np.testing.assert_array_equal(state.dyad[:, a, b], start_dyad[:, a, b])
+    assert (state.belief[:, 0, 1] != start_belief[:, 0, 1]).any()
+    # four ordered pairs of the three are in reach: the rate is a multiple of 1/4
+    rate = m["cooperation_rate"][~np.isnan(m["cooperation_rate"])]
+    assert np.all(np.isin(np.round(rate * 4, 9), np.arange(5)))
+
+
 def test_a_pair_out_of_reach_is_never_attacker_and_defender():
     # A 2 x 2 lattice with three powers: 0 borders 1 and 2; 1 and 2 are 1,414 km
     # apart, out of reach at gradient 1.

@@ -411,7 +411,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("continuous_survival", "f8", "share", "share of the powers never eliminated"),
     Measure("pairs", "i8", "pairs", "unordered pairs of powers alive at the year's start"),
     Measure("restraining_dyads", "i8", "ordered pairs",
-            "ordered pairs in which the first power restrains toward the second"),
+            "ordered pairs in reach in which the first power restrains toward the second"),
     Measure("hhi", "f8", "", "Herfindahl index of the capability shares at the year's end"),
     Measure("con", "f8", "", "concentration CON of the capability shares (Singer, Bremer and "
             "Stuckey 1972)"),
@@ -419,9 +419,9 @@ MEASURES: tuple[Measure, ...] = (
     Measure("n_poles", "i8", "powers", "powers with at least half the largest share"),
     Measure("alliance_count", "i8", "pairs", "allied pairs (members of the clique)"),
     Measure("cooperation_rate", "f8", "share", "restraining ordered pairs per ordered pair "
-            "alive at the start; NaN if none"),
+            "alive at the start and in reach (every pair without a geography); NaN if none"),
     Measure("mean_belief", "f8", "probability", "mean belief that another power is a security "
-            "seeker, over ordered pairs alive at the start; NaN if none"),
+            "seeker, over ordered pairs alive at the start and in reach; NaN if none"),
     Measure("growth", "f8", "capability", "change of the total from growth and gains from "
             "cooperation"),
     Measure("total", "f8", "capability", "system total at the year's end"),
