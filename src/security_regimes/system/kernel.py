@@ -185,7 +185,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
         p = P[k]
         tb = ph.Tables(t.act, t.next8, t.start, t.threshold, t.like_s[k], t.like_e[k],
                        t.supranational, t.nuclear, t.members, t.events, t.reach, t.contiguous,
-                       t.membership, t.near_start, t.near)
+                       t.membership, t.near)
         s = ph.SystemState(cap[b], alive[b], excluded[b], belief[b], dyad[b], grievance[b],
                            seen_hostile[b], fallen[b], weight[b], revisionist[b], ref_share[b],
                            memory[b:b + 1], in_force[b:b + 1], status_quo[b], trend[b])
@@ -214,14 +214,15 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
 
 
 def _near(reach):
-    """Each power's others in reach as lists (``phases.Tables``): ``near_start``
-    (N + 1,) and ``near`` (E,), int64, ascending within each power's list."""
+    """Each power's others in reach as lists after their offsets
+    (``phases.Tables.near``): int64, (N + 1 + E,), ascending within each list."""
     inside = np.asarray(reach) > 0
     np.fill_diagonal(inside, False)
+    n = inside.shape[0]
     rows, cols = np.nonzero(inside)  # row-major: ascending j within each i
-    start = np.zeros(inside.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=inside.shape[0]), out=start[1:])
-    return start, cols.astype(np.int64)
+    start = np.full(n + 1, n + 1, dtype=np.int64)
+    start[1:] += np.cumsum(np.bincount(rows, minlength=n))
+    return np.concatenate([start, cols.astype(np.int64)])
 
 
 _CONSTANTS = {"BIG_GAIN": BIG_GAIN, "COMPLY_BELIEF": COMPLY_BELIEF}
@@ -319,7 +320,7 @@ class Kernel:
                                 like_s, like_e, _mask(n, system.supranational),
                                 _mask(n, system.nuclear), members, event_table(regime),
                                 np.array(reach), np.array(contiguous),
-                                np.array(system.membership_changes()), *_near(reach))
+                                np.array(system.membership_changes()), _near(reach))
         if points is None:  # one setting for every system
             points = [(system, policy, regime, 1)]
         elif any(structure(sy, po, re) != structure(system, policy, regime)

@@ -109,12 +109,14 @@ SystemState = namedtuple("SystemState", (
 #: changes (``System.membership_changes``, (Y, N) float: > 0 the capability
 #: with which a power enters at the start of 0-based year ``y``, -1 it leaves).
 #: ``near`` lists each power's others in reach (``reach > 0``, which is
-#: symmetric), ascending: power ``i``'s are ``near[near_start[i]:near_start[i + 1]]``
-#: (int64, (N + 1,) and (E,)); the pair loops run over them, so that a year
-#: costs in proportion to the pairs in reach, not to N squared.
+#: symmetric), ascending, after the lists' offsets: power ``i``'s are
+#: ``near[near[i]:near[i + 1]]`` (int64, (N + 1 + E,), E the ordered pairs in
+#: reach; one array, not two: each array argument costs at every phase call);
+#: the pair loops run over them, so that a year costs in proportion to the
+#: pairs in reach, not to N squared.
 Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "like_e",
                                "supranational", "nuclear", "members", "events", "reach",
-                               "contiguous", "membership", "near_start", "near"))
+                               "contiguous", "membership", "near"))
 
 #: The year's scratch, reused from year to year: per-power flags (bool, rows
 #: of ``flags``, (len(FLAGS), N)), per-pair flags (``pair_flags``, (.., N, N)),
@@ -311,7 +313,7 @@ def reply(s, x, p, dr, t, n):
     al = s.alive
     for i in range(n):
         member[i] = p.has_regime and t.members[i] and al[i]
-        for e in range(t.near_start[i], t.near_start[i + 1]):  # out of reach: never set
+        for e in range(t.near[i], t.near[i + 1]):  # out of reach: never set
             j = t.near[e]
             if not (al[i] and al[j]):
                 reply[i, j] = False
@@ -339,7 +341,7 @@ def punishers(s, x, t, n):
     punisher, reply = x.pair_flags[PAIR_FLAG.punisher], x.pair_flags[PAIR_FLAG.reply]
     c, al = s.cap, s.alive
     for q in range(n):  # out of reach: never a punisher
-        for e in range(t.near_start[q], t.near_start[q + 1]):
+        for e in range(t.near[q], t.near[q + 1]):
             i = t.near[e]
             punisher[q, i] = (al[q] and al[i]
                               and (s.grievance[q, i] > 0 or s.seen_hostile[q, i])
@@ -353,7 +355,7 @@ def punishers(s, x, t, n):
     for i in range(n):
         every, outside = 0.0, 0.0
         k = 0
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             q = t.near[e]
             if punisher[q, i] and not (join[q] and join[i]):
                 every += c[q]
@@ -361,7 +363,7 @@ def punishers(s, x, t, n):
                 k += 1
                 if not join[q]:
                     outside += c[q]
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if join[j]:
                 punish[i, j] = outside
@@ -389,7 +391,7 @@ def collective_security(s, x, p, t, n):
     for i in range(n):
         if not member[i]:
             continue
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if not member[j] or (join[i] and join[j]):
                 continue
@@ -476,7 +478,7 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
     restraints, norm_restraints, restraining, dyads, living = 0, 0, 0, 0, 0
     for i in range(n):
         living += al[i]
-        for e in range(t.near_start[i], t.near_start[i + 1]):  # out of reach: no stance,
+        for e in range(t.near[i], t.near[i + 1]):  # out of reach: no stance,
             j = t.near[e]                                       # no war
             stance[i, j] = False
             margins[i, j] = -np.inf
@@ -590,7 +592,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
     sig = p.resolve_spread
     restraints, norm_restraints, restraining, dyads, living = 0, 0, 0, 0, 0
     for i in range(n):  # each side's view of a war it would start: the walk, once
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if not (al[i] and al[j]):
                 continue
@@ -601,7 +603,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
             shares[i, j], cut_short[i, j], d = war_terms(p, own, enemy, rate, x.walk)
             mean_costs[i, j] = d / p.stakes
     for i in range(n):  # a pair in reach without a status quo settles as it sees power
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if j > i and al[i] and al[j] and np.isnan(sq[i, j]):
                 w_ij = shares[i, j] + cut_short[i, j] * 0.5
@@ -610,7 +612,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
                 sq[j, i] = 1.0 - sq[i, j]
     for i in range(n):
         living += al[i]
-        for e in range(t.near_start[i], t.near_start[i + 1]):  # out of reach: no stance,
+        for e in range(t.near[i], t.near[i + 1]):  # out of reach: no stance,
             j = t.near[e]                                       # no crisis
             stance[i, j] = False
             crisis[i, j] = False
@@ -702,10 +704,10 @@ def resolve_crises(s, x, p, dr, t, bound, n):
     shares, outcome = x.pair_values[PAIR_VALUE.war_share], x.pair_codes[PAIR_CODE.outcome]
     credible, member, sq = x.pair_values[PAIR_VALUE.credible], x.flags[FLAG.member], s.status_quo
     for i in range(n):  # crises only between powers in reach
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             outcome[i, t.near[e]] = NO_CRISIS
     for i in range(n):
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if not crisis[i, j]:
                 continue
@@ -765,7 +767,7 @@ def settle(s, x, p, t, n):
     n_wars = x.mi[M_WARS]
     opened, yields, compromises, stalemates, fought, preventive = 0, 0, 0, 0, 0, 0
     for i in range(n):
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             o = outcome[i, j]
             if o == NO_CRISIS:
@@ -830,7 +832,7 @@ def next_crisis(s, x, t, n):
     for i in range(n):  # candidates only between powers in reach
         if engaged[i] or not s.alive[i]:
             continue
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if margin[i, j] > best and s.alive[j] and not engaged[j]:
                 best = margin[i, j]
@@ -1350,7 +1352,7 @@ def cooperate(s, x, p, t, n):
         if not (al[q] and alive0[q]):
             continue
         n_o, m_o = 0, 0
-        for e in range(t.near_start[q], t.near_start[q + 1]):
+        for e in range(t.near[q], t.near[q + 1]):
             r = t.near[e]
             if al[r] and alive0[r]:
                 n_o += 1
@@ -1387,7 +1389,7 @@ def observe(s, x, p, dr, t, bound, n):
     war_att, war_dfd, wid = x.war_index[WAR.war_att], x.war_index[WAR.war_dfd], x.war_index[WAR.wid]
     bel, seen = s.belief, s.seen_hostile
     for i in range(n):  # out of reach: nothing seen, nothing learnt, nothing changes
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if not (alive0[i] and alive0[j]):
                 seen[i, j] = False
@@ -1616,7 +1618,7 @@ def contiguity_measures(x, t, n):
     war_att, war_dfd = x.war_index[WAR.war_att], x.war_index[WAR.war_dfd]
     pairs, crises = 0, 0
     for i in range(n):  # a contiguous pair is in reach (reach 1 at the border)
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if t.contiguous[i, j]:
                 if i < j and alive0[i] and alive0[j]:
@@ -1664,7 +1666,7 @@ def measure(s, x, t, dyads, n_join, n):
         con = 1.0
     belief_sum = 0.0
     for i in range(n):
-        for e in range(t.near_start[i], t.near_start[i + 1]):
+        for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if alive0[i] and alive0[j]:
                 belief_sum += s.belief[i, j]
