@@ -313,6 +313,8 @@ def reply(s, x, p, dr, t, n):
     al = s.alive
     for i in range(n):
         member[i] = p.has_regime and t.members[i] and al[i]
+        if not al[i]:  # a dead or absent power's replies are never read
+            continue
         for e in range(t.near[i], t.near[i + 1]):  # out of reach: never set
             j = t.near[e]
             if not (al[i] and al[j]):
@@ -592,6 +594,8 @@ def crises(s, x, p, dr, t, seen, bound, n):
     sig = p.resolve_spread
     restraints, norm_restraints, restraining, dyads, living = 0, 0, 0, 0, 0
     for i in range(n):  # each side's view of a war it would start: the walk, once
+        if not al[i]:
+            continue
         for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if not (al[i] and al[j]):
@@ -603,6 +607,8 @@ def crises(s, x, p, dr, t, seen, bound, n):
             shares[i, j], cut_short[i, j], d = war_terms(p, own, enemy, rate, x.walk)
             mean_costs[i, j] = d / p.stakes
     for i in range(n):  # a pair in reach without a status quo settles as it sees power
+        if not al[i]:
+            continue
         for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
             if j > i and al[i] and al[j] and np.isnan(sq[i, j]):
