@@ -317,7 +317,7 @@ def reply(s, x, p, dr, t, n):
             continue
         for e in range(t.near[i], t.near[i + 1]):  # out of reach: never set
             j = t.near[e]
-            if not (al[i] and al[j]):
+            if not al[j]:
                 reply[i, j] = False
                 intended[i, j] = False
                 continue
@@ -480,8 +480,8 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
     restraints, norm_restraints, restraining, dyads, living = 0, 0, 0, 0, 0
     for i in range(n):
         living += al[i]
-        for e in range(t.near[i], t.near[i + 1]):  # out of reach: no stance,
-            j = t.near[e]                                       # no war
+        for e in range(t.near[i], t.near[i + 1]):  # out of reach: no stance, no war
+            j = t.near[e]
             stance[i, j] = False
             margins[i, j] = -np.inf
             if not (al[i] and al[j]):
@@ -598,7 +598,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
             continue
         for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
-            if not (al[i] and al[j]):
+            if not al[j]:
                 continue
             rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
             own, enemy = side[i] * t.reach[i, j], side[j] + punish[i, j]  # on j's territory
@@ -611,15 +611,15 @@ def crises(s, x, p, dr, t, seen, bound, n):
             continue
         for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
-            if j > i and al[i] and al[j] and np.isnan(sq[i, j]):
+            if j > i and al[j] and np.isnan(sq[i, j]):
                 w_ij = shares[i, j] + cut_short[i, j] * 0.5
                 w_ji = shares[j, i] + cut_short[j, i] * 0.5
                 sq[i, j] = 0.5 * (w_ij + 1.0 - w_ji)
                 sq[j, i] = 1.0 - sq[i, j]
     for i in range(n):
         living += al[i]
-        for e in range(t.near[i], t.near[i + 1]):  # out of reach: no stance,
-            j = t.near[e]                                       # no crisis
+        for e in range(t.near[i], t.near[i + 1]):  # out of reach: no stance, no crisis
+            j = t.near[e]
             stance[i, j] = False
             crisis[i, j] = False
             prevent[i, j] = False
