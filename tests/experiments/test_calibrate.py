@@ -342,6 +342,47 @@ def test_ctrl_c_of_a_process_calibration_is_one_line_and_resume_finishes(tmp_pat
     assert json.loads((out / "manifest.json").read_text())["generations"] == 6
 
 
+def test_ctrl_c_inside_a_database_flush_is_still_an_interrupt(tmp_path, monkeypatch, capsys):
+    """A Ctrl-C that cuts a flush leaves pyabc's session rolled back, and pyabc's own
+    clean-up then raises SQLAlchemy's PendingRollbackError in its place (seen in CI):
+    still one line and exit 130, and --resume finishes."""
+    import pyabc
+    from sqlalchemy.exc import PendingRollbackError
+
+    monkeypatch.chdir(tmp_path)
+    f = write(tmp_path, populations=2, particles=10, systems=2)
+    real = pyabc.ABCSMC.run
+
+    def cut(self, *args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise PendingRollbackError("This Session's transaction has been rolled back")
+
+    monkeypatch.setattr(pyabc.ABCSMC, "run", cut)
+    code, _, err = run("calibrate", str(f), "--out", "cal", "--quiet", capsys=capsys)
+    lines = err.strip().splitlines()
+    assert code == 130 and len(lines) == 1 and lines[0].startswith("interrupted: "), err
+    monkeypatch.setattr(pyabc.ABCSMC, "run", real)
+    code, _, err = run("calibrate", str(f), "--out", "cal", "--quiet", "--resume", capsys=capsys)
+    assert code == 0, err
+
+
+def test_an_error_that_is_not_a_ctrl_c_is_not_called_one(tmp_path, monkeypatch):
+    import pyabc
+
+    from security_regimes.experiments.calibrate import run_calibration
+
+    f = write(tmp_path, populations=2, particles=10, systems=2)
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("a real failure")
+
+    monkeypatch.setattr(pyabc.ABCSMC, "run", broken)
+    with pytest.raises(RuntimeError, match="a real failure"):
+        run_calibration(f, tmp_path / "cal", quiet=True)
+
+
 def test_disputes_need_the_crisis_core(tmp_path):
     from security_regimes.experiments.calibrate import load_calibration_file
 

@@ -367,7 +367,12 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
             try:
                 if done < model.populations:
                     with _ctrl_c_in_this_process_only():
-                        history = abc.run(max_nr_populations=model.populations - done)
+                        try:
+                            history = abc.run(max_nr_populations=model.populations - done)
+                        except Exception as e:
+                            if _after_ctrl_c(e):  # pyabc's clean-up failed on a flush Ctrl-C cut
+                                raise KeyboardInterrupt from None
+                            raise
             finally:
                 stop()
                 progress.close()
@@ -384,6 +389,22 @@ def run_calibration(path: str | Path, out: str | Path, executor: str = "serial",
                   "run_seconds": m.get("run_seconds", 0.0) + time.perf_counter() - t0})
         write_text(json.dumps(m, indent=2), manifest_path)
         return out
+
+
+def _after_ctrl_c(e: BaseException) -> bool:
+    """Whether ``e`` was raised while handling a Ctrl-C.
+
+    A Ctrl-C that lands inside a database flush leaves pyabc's session rolled back,
+    and the ``history.done()`` of pyabc's own ``finally`` then raises SQLAlchemy's
+    ``PendingRollbackError`` in place of the KeyboardInterrupt: the interrupt is
+    in the exception's context chain."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        e = e.__context__
+    return False
 
 
 @contextmanager
