@@ -164,24 +164,51 @@ def ref_grow(w, cfg, u):
     w["growth"] = w["total"] - before
 
 
+def allied(w, i, j):
+    """i and j are in the same alliance: they balance against the same threat."""
+    return w["bloc"][i] != 0 and w["bloc"][i] == w["bloc"][j]
+
+
 def ref_ally(w, cfg, u):
-    """Alliances against the strongest power h: when it threatens, under rule 4
-    when it tends toward predominance, and the manual balancer joins then too."""
-    s, cap, n = cfg.system, w["cap"], len(w["cap"])
+    """Balance of threat (Walt 1987).  What threatens a state is the strength
+    others can bring to bear on it: each one's capability times its reach to
+    the state, the state's own at full strength.  A state's threat is the one
+    that brings the most (the first in power order if several do).  It allies
+    against its threat when that is another state and brings at least
+    threat_share of all the strength that reaches it; under rule 4 also when
+    the threat tends toward predominance there (its share at least
+    predominance_share), and the manual balancer joins then too.  The shunned
+    stay out.  States allied against the same threat are one alliance.
+
+    h, the system's strongest power, and its share are kept for the war's
+    classification."""
+    s, cap, n, alive = cfg.system, w["cap"], len(w["cap"]), w["alive"]
+    reach = s.reach()[0]
     rule4 = cfg.rules[4]
-    h = strongest_of(cap, w["alive"])
-    share = cap[h] / w["total"]
-    join = []
+    h = strongest_of(cap, alive)
+    bloc = [0] * n
     for q in range(n):
-        partner = w["alive"][q] and q != h and w["excluded"][q] == 0
-        predominant = share >= s.predominance_share
-        join.append(partner and (share >= s.threat_share
-                                 or (predominant and rule4 > 0 and u["rule4"][q] < rule4)
-                                 or (predominant and q == cfg.policy.balancer_index)))
-    clique = sum(cap[q] for q in range(n) if join[q])
+        if not alive[q]:
+            continue
+        bring = {k: cap[q] if k == q else cap[k] * reach[k][q] for k in range(n)
+                 if alive[k] and (k == q or reach[k][q] > 0)}
+        here = sum(bring[k] for k in sorted(bring))
+        if here <= 0:
+            continue
+        share = {k: v / here for k, v in bring.items()}
+        threat = min(share, key=lambda k: (-share[k], k))
+        if threat == q or w["excluded"][q] != 0:
+            continue
+        predominant = share[threat] >= s.predominance_share
+        if (share[threat] >= s.threat_share
+                or (predominant and rule4 > 0 and u["rule4"][q] < rule4)
+                or (predominant and q == cfg.policy.balancer_index)):
+            bloc[q] = threat + 1
     rho = s.alliance_reliability  # allies are expected to honour at this rate
-    w.update(h=h, share_h=share, join=join,
-             side=[cap[i] + rho * (clique - cap[i]) if join[i] else cap[i] for i in range(n)])
+    alliance = [sum(cap[k] for k in range(n) if bloc[k] == bloc[q]) for q in range(n)]
+    w.update(h=h, share_h=cap[h] / w["total"], bloc=bloc, join=[b > 0 for b in bloc],
+             side=[cap[q] + rho * (alliance[q] - cap[q]) if bloc[q] else cap[q]
+                   for q in range(n)])
 
 
 def ref_reply(w, cfg, u):
@@ -211,17 +238,16 @@ def ref_punishers(w, cfg, u):
     """q punishes i if it remembers i's attack or saw it expand, and defects toward it.
     punish[i, j]: capability of i's punishers that would join j, outside both alliances,
     where i can reach j (0 where it cannot: there is no war between them to join)."""
-    n, join = len(w["cap"]), w["join"]
+    n = len(w["cap"])
     reach = cfg.system.reach()[0]
     punisher = {(q, i) for q, i in _pairs(n)  # q punishes only a power it can reach
                 if w["alive"][q] and w["alive"][i] and reach[q][i] > 0
                 and (w["grievance"][q][i] > 0 or w["seen_hostile"][q][i])
                 and not w["reply"][q, i]}
-    allied = [[join[i] and join[j] and i != j for j in range(n)] for i in range(n)]
     w["punisher"] = punisher
     w["punish"] = {(i, j): sum(w["cap"][q] for q in range(n)
-                               if (q, i) in punisher and not allied[i][q] and q != j
-                               and not (join[q] and join[j]))
+                               if (q, i) in punisher and not allied(w, i, q) and q != j
+                               and not allied(w, q, j))
                    if reach[i][j] > 0 and i != j else 0.0
                    for i in range(n) for j in range(n)}
     # Collective action (regime in force): a member attacking a member expects
@@ -230,18 +256,18 @@ def ref_punishers(w, cfg, u):
     if cfg.regime is not None and w["in_force"] and cfg.norm("collective") > 0:
         member = w["member"]
         for i, j in _pairs(n):  # where i can attack j
-            if member[i] and member[j] and not (join[i] and join[j]) and reach[i][j] > 0:
+            if member[i] and member[j] and not allied(w, i, j) and reach[i][j] > 0:
                 w["punish"][i, j] += sum(
                     cfg.norm("collective") * w["weight"][q] * w["cap"][q] for q in range(n)
                     if q not in (i, j) and member[q] and (q, i) not in punisher
-                    and not (join[q] and (join[i] or join[j])))
+                    and not (allied(w, q, i) or allied(w, q, j)))
 
 
 def ref_decide(w, cfg, u, seen=None):
     """Every power's stance toward every other, and the margin of each candidate attack."""
     s, cap, n = cfg.system, w["cap"], len(w["cap"])
     k, tau, f, lead = s.decisiveness, s.transfer, s.first_strike, s.decisive_lead
-    rules, join, side, punish = cfg.rules, w["join"], w["side"], w["punish"]
+    rules, side, punish = cfg.rules, w["side"], w["punish"]
     nuclear = set(s.nuclear_at(u["year"]))
     bound = cfg.regime is not None and bool(w["in_force"])
     reach = s.reach()[0]
@@ -251,7 +277,7 @@ def ref_decide(w, cfg, u, seen=None):
     for i, j in living:
         if reach[i][j] == 0:  # out of each other's reach: no stance, no war
             continue
-        if join[i] and join[j]:  # allies do not fight each other
+        if allied(w, i, j):  # allies do not fight each other
             stance[i, j] = w["reply"][i, j]
             continue
         delta = s.nuclear_cost if (i in nuclear and j in nuclear) else s.war_cost
@@ -361,7 +387,7 @@ def ref_crises(w, cfg, u, seen=None):
     """Crisis core: each ordered pair's decision to open a crisis, its demand,
     or a preventive war; then one crisis per pair resolved."""
     s, cap, n = cfg.system, w["cap"], len(w["cap"])
-    join, side, punish, alive = w["join"], w["side"], w["punish"], w["alive"]
+    side, punish, alive = w["side"], w["punish"], w["alive"]
     nuclear = set(s.nuclear_at(u["year"]))
     bound = cfg.regime is not None and bool(w["in_force"])
     delta, sig, a = s.discount_factor, s.resolve_spread, s.audience_cost
@@ -394,7 +420,7 @@ def ref_crises(w, cfg, u, seen=None):
     for i, j in living:
         if reach[i][j] == 0:  # out of each other's reach: no stance, no crisis
             continue
-        if join[i] and join[j]:  # allies dispute nothing by force
+        if allied(w, i, j):  # allies dispute nothing by force
             stance[i, j] = w["reply"][i, j]
             continue
         rate, own, enemy = view(i, j)
@@ -530,9 +556,9 @@ def _sides(w, cfg, u, att, dfd):
         if engaged[q] or not join[q] or reach[q] == 0:
             continue
         honours = rho >= 1.0 or u["honour"][q] < rho
-        if join[att] and honours:
+        if allied(w, q, att) and honours:
             a_side[q] = True
-        elif join[dfd] and honours:
+        elif allied(w, q, dfd) and honours:
             d_side[q] = True
     punishers = [q for q in range(n) if not engaged[q] and not a_side[q] and not d_side[q]
                  and (q, att) in w["punisher"] and reach[q] > 0]
@@ -607,7 +633,7 @@ def _spread(w, cfg, u, k_w, a_side, d_side, a_cap, d_cap):
     if s.contagion <= 0:
         return a_cap, d_cap
     reach, near = (m.tolist() for m in s.reach())
-    n, join, cap = len(w["cap"]), w["join"], w["cap"]
+    n, cap = len(w["cap"]), w["cap"]
     exposed = set()
     while True:
         added = False
@@ -617,8 +643,8 @@ def _spread(w, cfg, u, k_w, a_side, d_side, a_cap, d_cap):
                 continue
             on_a_side = [f for f in range(n) if a_side[f]]
             on_d_side = [f for f in range(n) if d_side[f]]
-            ally_a = bool(join[q]) and any(join[f] for f in on_a_side)
-            ally_d = bool(join[q]) and any(join[f] for f in on_d_side)
+            ally_a = any(allied(w, q, f) for f in on_a_side)
+            ally_d = any(allied(w, q, f) for f in on_d_side)
             border_a = any(near[q][f] for f in on_a_side)
             border_d = any(near[q][f] for f in on_d_side)
             if not (ally_a or ally_d or border_a or border_d):
@@ -1114,7 +1140,7 @@ def ref_measure(w, cfg, u):
         "pairs": w["living_pairs"], "restraining_dyads": sum(1 for v in w["stance"].values() if v),
         "hhi": hhi, "con": con, "max_share": max(shares),
         "n_poles": sum(x >= 0.5 * max(shares) for x in shares),
-        "alliance_count": sum(w["join"]) * (sum(w["join"]) - 1) // 2,
+        "alliance_count": sum(1 for i, j in _pairs(n) if i < j and allied(w, i, j)),
         "cooperation_rate": (sum(1 for v in w["stance"].values() if v) / dyads if dyads
                              else math.nan),
         "mean_belief": (sum(w["belief"][i][j] for i, j in w["stance"]) / dyads if dyads

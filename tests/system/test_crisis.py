@@ -120,7 +120,7 @@ def _through_crises(s, x, p, t, dr, g, seen, n):
     ph.begin_year(s, x, n)
     _, total = ph.grow(s, g, n)
     ph.track_trend(s, p, g, n)
-    ph.ally(s, x, p, dr, total, n)
+    ph.ally(s, x, p, dr, t, total, n)
     ph.reply(s, x, p, dr, t, n)
     ph.punishers(s, x, t, n)
     if bound and p.collective > 0:

@@ -136,6 +136,47 @@ def test_a_system_of_200_states_runs_with_its_alliances():
         _ = r.alliance_mask
 
 
+def test_states_ally_against_the_threat_that_reaches_them():
+    """Balance of threat (``phases.ally``): on a 3 x 3 lattice with two strong
+    corners (0 and 8, capability 3, the rest 1) and a steep gradient, each
+    corner's neighbours ally against it and the centre, reached by both at
+    0.15, allies with neither: two alliances in one year."""
+    s = System(capabilities=(3.0,) + (1.0,) * 7 + (3.0,), cow_year=None, geography="grid",
+               gradient=0.6, threat_share=0.4, growth_mean=0.0, growth_sd=0.0)
+    reach = s.reach()[0]
+    assert reach[0, 1] == 1 and reach[0, 4] == pytest.approx(0.15, abs=0.01)
+    r = simulate(s, years=1, systems=3, seed=1, record_alliances=True)
+    table = r.alliance_table()
+    assert table[["against", "members"]].drop_duplicates().values.tolist() == [
+        [s.names[0], f"{s.names[1]}, {s.names[3]}"], [s.names[8], f"{s.names[5]}, {s.names[7]}"]]
+    assert (table["size"] == 2).all() and len(table) == 2 * 3
+    assert r.measures["alliance_count"].tolist() == [[2]] * 3
+    assert r.alliances_per_year().tolist() == [[2]] * 3
+    assert sorted(map(tuple, r.alliance_edges[r.alliance_edges[:, 0] == 0][:, 2:])) == [
+        (1, 3), (5, 7)]
+    # without a geography the same powers form one alliance, against the first corner
+    # (power 0 has 3 / 13 of the system: at threat_share 0.2 every other allies, 8 too)
+    flat = simulate(s.with_(geography="none", gradient=0.0, threat_share=0.2), years=1,
+                    systems=1, seed=1,
+                    record_alliances=True).alliance_table()
+    assert flat["against"].tolist() == [s.names[0]] and flat["size"].tolist() == [8]
+
+
+def test_allies_against_different_threats_may_fight():
+    """Allied means the same alliance: members of two alliances are not allied."""
+    s = System(capabilities=(3.0,) + (1.0,) * 7 + (3.0,), cow_year=None, geography="grid",
+               gradient=0.6, threat_share=0.4)
+    r = simulate(s, years=30, systems=50, seed=2, record_alliances=True)
+    blocs = r.alliance_blocs
+    several = ((blocs > 0).any(axis=2)) & (np.array([[len(set(row[row > 0])) for row in yr]
+                                                      for yr in blocs]) > 1)
+    assert several.any()
+    edges = r.alliance_edges
+    b, y, i, j = edges.T
+    assert (blocs[b, y, i] == blocs[b, y, j]).all() and (blocs[b, y, i] > 0).all()
+    assert r.measures["alliance_count"].sum() == len(edges)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: System.equal(3, geography="capitals"), "geography = 'capitals' places the powers"),
     (lambda: System(gradient=-0.1), "gradient"),

@@ -45,7 +45,7 @@ def run_phases(stop, s, x, p, t, dr, growth_factor, seen, n):
     if stop >= 1:
         out[1], out[2] = ph.grow(s, growth_factor, n)
     if stop >= 2:
-        h, out[4], _ = ph.ally(s, x, p, dr, out[2], n)
+        h, out[4], _ = ph.ally(s, x, p, dr, t, out[2], n)
         out[3] = h
     if stop >= 3:
         ph.reply(s, x, p, dr, t, n)
@@ -203,6 +203,7 @@ def compare(name, s, x, out, w, n):
     elif name == "ally":
         assert (int(out[3]), out[4]) == (w["h"], w["share_h"])
         assert x.flags[F.join].tolist() == w["join"]
+        assert x.war_index[W.bloc].tolist() == w["bloc"]
         np.testing.assert_allclose(x.values[V.side], w["side"], **close)
     elif name == "reply":
         assert _pairs_of(x.pair_flags[PF.reply], n, living) == w["reply"]

@@ -559,8 +559,10 @@ def state_system_check(result, start_year: int = 1816, end: int = CONTIGUITY_PER
 
 def _alliance_rows(result, system, start_year: int, end: int, level: float) -> list[dict]:
     """The run's alliances against COW's among the same states: the share of
-    pair-years allied, and alliances in force per year (the model forms one
-    alliance at most a year: the clique against the strongest power)."""
+    pair-years allied, and alliances in force per year (the model's: one
+    against each power that is the main threat of two states at least,
+    ``phases.ally``; counted from ``alliance_blocs``, so that row needs
+    alliances recorded)."""
     from ..data.geo import alliance_record
 
     obs = alliance_record(start_year, end, system.names)
@@ -570,14 +572,15 @@ def _alliance_rows(result, system, start_year: int, end: int, level: float) -> l
     allied = np.asarray(m["alliance_count"], float)[:, sel]
     with np.errstate(invalid="ignore", divide="ignore"):
         share = allied.sum(axis=1) / pairs.sum(axis=1)
-    blocs = (allied > 0).mean(axis=1)
+    stats = [("allied_pair_share", "share of pair-years allied (COW formal alliances among "
+              "the run's states)", obs.allied_pairs.sum() / obs.pairs.sum(), share)]
+    if result.alliance_blocs is not None:
+        stats.append(("alliances_per_year", "alliances in force per year",
+                      obs.alliances.mean(), result.alliances_per_year()[:, sel]
+                      .mean(axis=1)))
     a = (1 - level) / 2
     rows = []
-    for stat, desc, o, sim in (
-            ("allied_pair_share", "share of pair-years allied (COW formal alliances among the "
-             "run's states)", obs.allied_pairs.sum() / obs.pairs.sum(), share),
-            ("alliances_per_year", "alliances in force per year (the model: one at most)",
-             obs.alliances.mean(), blocs)):
+    for stat, desc, o, sim in stats:
         lo, hi = np.nanquantile(sim, [a, 1 - a])
         rows.append({"statistic": stat, "description": desc, "observed": float(o),
                      "observed_low": np.nan, "observed_high": np.nan,

@@ -67,23 +67,23 @@ def _opening(s, x, p, t, dr, growth_factor, n):
     force: it formed and still holds at the end of last year; before, there
     is no convention whose expectations members could converge on), the
     powers alive at the start, the year's growth and total capability, and
-    what ``ally`` returns (strongest power, its share, the clique's size)."""
+    what ``ally`` returns (strongest power, its share, the allied pairs)."""
     bound = p.has_regime and s.in_force[0]
     n_start = ph.begin_year(s, x, n)
     growth, total = ph.grow(s, growth_factor, n)                       # 1. growth
-    h, share_h, n_join = ph.ally(s, x, p, dr, total, n)                # 2. alliances
+    h, share_h, allied = ph.ally(s, x, p, dr, t, total, n)             # 2. alliances
     ph.reply(s, x, p, dr, t, n)                                        # 3. replies
     ph.punishers(s, x, t, n)
     if bound and p.collective > 0:
         ph.collective_security(s, x, p, t, n)
-    return bound, n_start, growth, total, h, share_h, n_join
+    return bound, n_start, growth, total, h, share_h, allied
 
 
 @ph.phase
-def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
+def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
              member_destroyed, max_fight, dyads, n):
     """Steps 6-8 and the regime, the same under both cores.  Returns whether
-    the year had an alliance (a clique of two at least: the ``join`` flags);
+    the year had an alliance (two powers at least in one bloc: ``WAR.bloc``);
     the year's measures are left in ``x.mf``, ``x.mi``, ``x.mb``."""
     ph.eliminate(s, x, p, n)                                           # 6. elimination
     # A phase with nothing to do this year is not called: a call passes the
@@ -103,20 +103,20 @@ def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
         ph.without_regime(x)
     x.mf[M_GROWTH] = growth
     ph.contiguity_measures(x, t, n)
-    ph.measure(s, x, t, dyads, n_join, n)
-    return n_join > 1
+    ph.measure(s, x, t, dyads, allied, n)
+    return allied > 0
 
 
 @ph.phase
 def year_first_strike(s, x, p, t, dr, growth_factor, seen, n):
     """One year of one system under the first-strike core, in the order of
     ``model``'s docstring; returns whether it had an alliance (see ``_closing``)."""
-    bound, n_start, growth, total, h, share_h, n_join = _opening(
+    bound, n_start, growth, total, h, share_h, allied = _opening(
         s, x, p, t, dr, growth_factor, n)
     dyads = ph.decide(s, x, p, dr, t, seen, n_start, bound, n)        # 4. decisions
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
     ph.no_crises(x)
-    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
+    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
                     member_destroyed, max_fight, dyads, n)
 
 
@@ -125,14 +125,14 @@ def year_crisis(s, x, p, t, dr, growth_factor, seen, n):
     """One year of one system under the crisis core (``model``'s "The crisis
     core"): the trend of power is tracked, decisions are crises, and wars
     end in settlements; returns whether it had an alliance (see ``_closing``)."""
-    bound, n_start, growth, total, h, share_h, n_join = _opening(
+    bound, n_start, growth, total, h, share_h, allied = _opening(
         s, x, p, t, dr, growth_factor, n)
     ph.track_trend(s, p, growth_factor, n)
     dyads = ph.crises(s, x, p, dr, t, seen, bound, n)                  # 4. crises
     ph.resolve_crises(s, x, p, dr, t, bound, n)
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
     ph.settle(s, x, p, t, n)
-    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, n_join,
+    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
                     member_destroyed, max_fight, dyads, n)
 
 
@@ -165,7 +165,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
     (first axis: system).  Year ``y``'s measures go to column ``y - col0`` of
     ``F`` (float), ``I`` (int64) and ``Bo`` (bool), shape (measures, B, T);
     capabilities at its end to ``caps[:, y - col0 + 1]``, each power's
-    alliance (1: in the year's clique, 0: none) to ``blocs[:, y - col0]`` and the crisis core's outcome of each
+    alliance (its bloc: 1 + the index of the power it allies against, 0
+    none) to ``blocs[:, y - col0]`` and the crisis core's outcome of each
     ordered pair's crisis to ``crec[:, y - col0]`` (each only if it has that
     many rows).
     ``gmult`` (b1 - b0, y1 - y0, N) are the slice's growth multipliers,
@@ -204,9 +205,10 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
                 for q in range(n):
                     caps[b, col + 1, q] = s.cap[q]
             if record_alliances:
-                join = x.flags[ph.FLAG.join]
-                for q in range(n):
-                    blocs[b, col, q] = 1 if allied and join[q] else 0
+                bloc, size = x.war_index[ph.WAR.bloc], x.war_index[ph.WAR.bloc_size]
+                for q in range(n):  # a bloc of one is no alliance
+                    one = bloc[q] > 0 and size[bloc[q] - 1] > 1
+                    blocs[b, col, q] = bloc[q] if allied and one else 0
             if record_crises:
                 for i in range(n):
                     for j in range(n):

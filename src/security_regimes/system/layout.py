@@ -417,7 +417,7 @@ MEASURES: tuple[Measure, ...] = (
             "Stuckey 1972)"),
     Measure("max_share", "f8", "share", "largest capability share at the year's end"),
     Measure("n_poles", "i8", "powers", "powers with at least half the largest share"),
-    Measure("alliance_count", "i8", "pairs", "allied pairs (members of the clique)"),
+    Measure("alliance_count", "i8", "pairs", "allied pairs (pairs in the same alliance)"),
     Measure("cooperation_rate", "f8", "share", "restraining ordered pairs per ordered pair "
             "alive at the start and in reach (every pair without a geography); NaN if none"),
     Measure("mean_belief", "f8", "probability", "mean belief that another power is a security "

@@ -10,13 +10,16 @@ the year.  State arrays have shape ``(B, N)`` (systems x powers) or
 One year, in order (``docs/theory.md`` gives the reasoning and sources):
 
 1. **Growth**: ``cap *= exp(growth_mean + growth_sd * z)``, ``z`` standard normal.
-2. **Alliances**: when the strongest power ``h`` holds at least
-   ``threat_share`` of the total, the other powers ally against it
-   (self-help balancing).  Under Kaplan's rule 4 each power also joins when
-   ``h`` merely tends toward predominance (``predominance_share``); under
+2. **Alliances** (balance of threat; Walt 1987): each power's threat is
+   the power that brings the most strength to bear on it (capability times
+   reach).  When that threat holds at least ``threat_share`` of all the
+   strength that reaches the power, the power allies against it (self-help
+   balancing).  Under Kaplan's rule 4 each power also joins when its threat
+   merely tends toward predominance (``predominance_share``); under
    ``balancer`` the balancer joins then too.  Defeated powers are shunned as
-   partners for ``exclusion_years`` (rule 6 readmits them).  The alliance is
-   one clique against ``h``.
+   partners for ``exclusion_years`` (rule 6 readmits them).  The powers
+   against one threat are one alliance.  Without a geography every power's
+   threat is the strongest power ``h``: one alliance against ``h``.
 3. **Replies and beliefs** (reciprocity).  Each power ``i`` holds a belief
    ``b[i, j]`` that ``j`` is a security seeker rather than an expansionist
    (Kydd 2005), so ``r[i, j] = b q_s + (1 - b) q_e`` is the probability it

@@ -130,10 +130,11 @@ SCRATCH = {
     "flags": ("alive0", "join", "member", "a_side", "d_side", "win", "lose", "w_win", "w_lose",
               "engaged", "on_a", "weak", "heirs", "victors", "back", "exposed"),
     "pair_flags": ("reply", "stance", "punisher", "intended", "crisis", "prevent"),
-    "values": ("side", "shares", "gain_share"),
+    "values": ("side", "shares", "gain_share", "bloc_cap"),
     "pair_values": ("punish", "margin", "offer", "gain", "mean_cost", "war_share", "credible",
                     "cut_short"),
-    "war_index": ("wid", "war_att", "war_dfd", "losers", "scratch"),  # scratch: a list of powers
+    "war_index": ("wid", "war_att", "war_dfd", "losers", "scratch",  # scratch: a list of powers
+                  "bloc", "bloc_size"),
     "pair_codes": ("outcome",),
 }
 FLAG, PAIR_FLAG, VALUE, PAIR_VALUE, WAR, PAIR_CODE = (
@@ -177,6 +178,12 @@ def _scratch(n, n_float, n_int, n_bool):
 def draw(dr, block, index):
     """Uniform ``index`` of draw block ``block`` (an offset of ``dr.off``) this year."""
     return uniform(dr.key, np.uint64(dr.base + block + index))
+
+
+@njit(inline="always", cache=True)
+def allied(bloc, i, j):
+    """Whether ``i`` and ``j`` are in the same alliance this year (``bloc``: ``WAR.bloc``)."""
+    return bloc[i] != 0 and bloc[i] == bloc[j]
 
 
 @njit(cache=True)
@@ -261,42 +268,83 @@ def grow(s, factor, n):
 # --- 2. Alliances -----------------------------------------------------------
 
 @phase
-def ally(s, x, p, dr, total, n):
-    """The others ally against the strongest power ``h`` when it threatens
-    (``threat_share``), under rule 4 also when it tends toward predominance,
-    and the manual balancer joins then too; the shunned stay out.
+def ally(s, x, p, dr, t, total, n):
+    """Alliances by balance of threat (Walt 1987, *The Origins of
+    Alliances*): each living power ``q`` weighs the others by the strength
+    they bring to bear on it (capability times ``t.reach[k, q]``, its own at
+    full strength) and allies against the one that brings the most, its
+    threat, when that is not ``q`` itself and brings at least
+    ``threat_share`` of all the strength that reaches ``q``; under rule 4
+    also when the threat tends toward predominance there
+    (``predominance_share``), and the manual balancer joins then too; the
+    shunned stay out.  The powers that ally against the same threat form one
+    alliance, their bloc (``WAR.bloc``: 1 + the threat's index, 0 none).
+    Without a geography (every reach 1) every power's threat is the
+    strongest power ``h`` and the share is its share of the system: one
+    alliance against ``h``, the system rule of Waltz and Kaplan.
 
-    Sets the ``join`` flags and the ``side`` values (each power's capability
-    with its allies' expected help).  Returns ``h``, its share and the
-    clique's size (its members are the ``join`` flags).
-    """
+    Sets the ``join`` flags, the blocs, each bloc's size (``WAR.bloc_size``)
+    and capability (``VALUE.bloc_cap``, indexed by the threat) and the
+    ``side`` values (each power's capability with its allies' expected
+    help).  Returns ``h`` (the system's strongest power), its share of the
+    system and the allied pairs (pairs in the same bloc)."""
     join, side = x.flags[FLAG.join], x.values[VALUE.side]
-    c, al = s.cap, s.alive
+    bloc, size = x.war_index[WAR.bloc], x.war_index[WAR.bloc_size]
+    bloc_cap = x.values[VALUE.bloc_cap]
+    c, al, reach = s.cap, s.alive, t.reach
     h, best_share = 0, -np.inf
     for q in range(n):
         v = c[q] / total if al[q] else -1.0
         if v > best_share:
             h, best_share = q, v
     share_h = c[h] / total
-    predominant = share_h >= p.predominance_share
-    n_join = 0
     for q in range(n):
-        partner = al[q] and q != h and s.excluded[q] == 0
-        jq = partner and share_h >= p.threat_share
-        if p.rule4 > 0 and partner and predominant and not jq:
+        size[q] = 0
+        bloc_cap[q] = 0.0
+    for q in range(n):
+        bloc[q] = 0
+        join[q] = False
+        if not al[q]:
+            continue
+        here = 0.0  # all the strength that reaches q, in power order
+        own = True
+        for e in range(t.near[q], t.near[q + 1]):
+            k = t.near[e]
+            if own and k > q:
+                here += c[q]
+                own = False
+            here += c[k] * reach[k, q]
+        if own:
+            here += c[q]
+        if here <= 0.0:
+            continue
+        threat, best = q, c[q] / here  # the first of the strongest there
+        for e in range(t.near[q], t.near[q + 1]):
+            k = t.near[e]
+            if al[k]:
+                v = c[k] * reach[k, q] / here
+                if v > best or (v == best and k < threat):
+                    threat, best = k, v
+        if threat == q or s.excluded[q] != 0:
+            continue
+        predominant = best >= p.predominance_share
+        jq = best >= p.threat_share
+        if p.rule4 > 0 and predominant and not jq:
             jq = draw(dr, dr.off.rule4, q) < p.rule4
-        elif q == p.balancer and partner and predominant:
+        elif q == p.balancer and predominant:
             jq = True
-        join[q] = jq
         if jq:
-            n_join += 1
-    clique = 0.0
+            join[q] = True
+            bloc[q] = threat + 1
+            size[threat] += 1
+            bloc_cap[threat] += c[q]
+    pairs = 0
     for q in range(n):
-        if join[q]:
-            clique += c[q]
+        pairs += size[q] * (size[q] - 1) // 2
     for q in range(n):  # an ally is expected to honour its commitment
-        side[q] = c[q] + p.alliance_reliability * (clique - c[q]) if join[q] else c[q]
-    return h, share_h, n_join
+        side[q] = (c[q] + p.alliance_reliability * (bloc_cap[bloc[q] - 1] - c[q]) if join[q]
+                   else c[q])
+    return h, share_h, pairs
 
 
 # --- 3. Replies and punishers -----------------------------------------------
@@ -341,6 +389,7 @@ def punishers(s, x, t, n):
     punishers to join."""
     join, punish = x.flags[FLAG.join], x.pair_values[PAIR_VALUE.punish]
     punisher, reply = x.pair_flags[PAIR_FLAG.punisher], x.pair_flags[PAIR_FLAG.reply]
+    bloc = x.war_index[WAR.bloc]
     c, al = s.cap, s.alive
     for q in range(n):  # out of reach: never a punisher
         for e in range(t.near[q], t.near[q + 1]):
@@ -357,18 +406,30 @@ def punishers(s, x, t, n):
     for i in range(n):
         every, outside = 0.0, 0.0
         k = 0
+        one = 0  # the bloc of the counted punishers in one (-1: several)
         for e in range(t.near[i], t.near[i + 1]):
             q = t.near[e]
-            if punisher[q, i] and not (join[q] and join[i]):
+            if punisher[q, i] and not allied(bloc, q, i):
                 every += c[q]
                 counted[k] = q
                 k += 1
                 if not join[q]:
                     outside += c[q]
+                elif one == 0:
+                    one = bloc[q]
+                elif one != bloc[q]:
+                    one = -1
         for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
-            if join[j]:
-                punish[i, j] = outside
+            if join[j]:  # j's allies are on its side already
+                if one == 0 or one == bloc[j]:
+                    punish[i, j] = outside
+                else:
+                    total = 0.0
+                    for m in range(k):
+                        if bloc[counted[m]] != bloc[j]:
+                            total += c[counted[m]]
+                    punish[i, j] = total
             elif punisher[j, i]:
                 total = 0.0
                 for m in range(k):
@@ -387,7 +448,7 @@ def collective_security(s, x, p, t, n):
     expected to join ``j`` against ``i``) gains their expected capability
     (members not on a side already: not allied with ``i`` or ``j``, not
     punishing ``i`` already), for ``j`` in ``i``'s reach."""
-    member, join = x.flags[FLAG.member], x.flags[FLAG.join]
+    member, bloc = x.flags[FLAG.member], x.war_index[WAR.bloc]
     punisher, punish = x.pair_flags[PAIR_FLAG.punisher], x.pair_values[PAIR_VALUE.punish]
     c = s.cap
     for i in range(n):
@@ -395,12 +456,12 @@ def collective_security(s, x, p, t, n):
             continue
         for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
-            if not member[j] or (join[i] and join[j]):
+            if not member[j] or allied(bloc, i, j):
                 continue
             extra = 0.0
             for q in range(n):
                 if (q != i and q != j and member[q] and not punisher[q, i]
-                        and not (join[q] and (join[i] or join[j]))):
+                        and not (allied(bloc, q, i) or allied(bloc, q, j))):
                     extra += p.collective * s.weight[q] * c[q]
             punish[i, j] += extra
 
@@ -472,7 +533,7 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
     restraining decisions (all of them, and those the norms explain) into
     the year's measures; returns the ordered pairs in reach (the
     denominator of the cooperation rate and the mean belief)."""
-    join, margins = x.flags[FLAG.join], x.pair_values[PAIR_VALUE.margin]
+    bloc, margins = x.war_index[WAR.bloc], x.pair_values[PAIR_VALUE.margin]
     reply, stance = x.pair_flags[PAIR_FLAG.reply], x.pair_flags[PAIR_FLAG.stance]
     member, side, punish = x.flags[FLAG.member], x.values[VALUE.side], x.pair_values[PAIR_VALUE.punish]
     al, c, belief = s.alive, s.cap, s.belief
@@ -487,7 +548,7 @@ def decide(s, x, p, dr, t, seen, n_start, bound, n):
             if not (al[i] and al[j]):
                 continue
             dyads += 1
-            if join[i] and join[j]:  # allied: no war by i on j
+            if allied(bloc, i, j):  # allied: no war by i on j
                 stance[i, j] = reply[i, j]
                 if stance[i, j]:
                     restraining += 1
@@ -580,7 +641,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
     the mean of the two sides' war shares, as each sees power.  Returns the
     ordered pairs in reach alive at the start (powers out of each other's
     reach take no stance)."""
-    join, member = x.flags[FLAG.join], x.flags[FLAG.member]
+    bloc, member = x.war_index[WAR.bloc], x.flags[FLAG.member]
     reply, stance = x.pair_flags[PAIR_FLAG.reply], x.pair_flags[PAIR_FLAG.stance]
     crisis, prevent = x.pair_flags[PAIR_FLAG.crisis], x.pair_flags[PAIR_FLAG.prevent]
     side, punish = x.values[VALUE.side], x.pair_values[PAIR_VALUE.punish]
@@ -627,7 +688,7 @@ def crises(s, x, p, dr, t, seen, bound, n):
             if not (al[i] and al[j]):
                 continue
             dyads += 1
-            if join[i] and join[j]:  # allies dispute nothing by force
+            if allied(bloc, i, j):  # allies dispute nothing by force
                 stance[i, j] = reply[i, j]
                 if stance[i, j]:
                     restraining += 1
@@ -878,6 +939,7 @@ def join_war(s, x, p, dr, t, att, dfd, total, bound, n):
     a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
     member = x.flags[FLAG.member]
     join, punisher = x.flags[FLAG.join], x.pair_flags[PAIR_FLAG.punisher]
+    bloc = x.war_index[WAR.bloc]
     c, al, reach = s.cap, s.alive, t.reach
     for q in range(n):
         a_side[q] = False
@@ -887,10 +949,11 @@ def join_war(s, x, p, dr, t, att, dfd, total, bound, n):
     for q in range(n):  # allies honour the alliance with probability alliance_reliability
         if engaged[q] or not join[q] or reach[q, dfd] <= 0.0:
             continue
-        if join[att] or join[dfd]:
+        with_a, with_d = allied(bloc, q, att), allied(bloc, q, dfd)
+        if with_a or with_d:
             if (p.alliance_reliability >= 1.0
                     or draw(dr, dr.off.honour, q) < p.alliance_reliability):
-                if join[att]:
+                if with_a:
                     a_side[q] = True
                 else:
                     d_side[q] = True
@@ -1102,7 +1165,7 @@ def spread(s, x, p, dr, t, k_w, a_cap, d_cap, n):
     its best reach to an enemy fighter, and joins only if that is positive.
     Returns the sides' strengths with the joiners."""
     a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
-    join, exposed = x.flags[FLAG.join], x.flags[FLAG.exposed]
+    bloc, exposed = x.war_index[WAR.bloc], x.flags[FLAG.exposed]
     c, al = s.cap, s.alive
     for q in range(n):
         exposed[q] = False
@@ -1115,10 +1178,10 @@ def spread(s, x, p, dr, t, k_w, a_cap, d_cap, n):
             ally_a, ally_d, border_a, border_d = False, False, False, False
             for f in range(n):
                 if a_side[f]:
-                    ally_a = ally_a or (join[q] and join[f])
+                    ally_a = ally_a or allied(bloc, q, f)
                     border_a = border_a or t.contiguous[q, f]
                 elif d_side[f]:
-                    ally_d = ally_d or (join[q] and join[f])
+                    ally_d = ally_d or allied(bloc, q, f)
                     border_d = border_d or t.contiguous[q, f]
             if not (ally_a or ally_d or border_a or border_d):
                 continue
@@ -1641,7 +1704,7 @@ def contiguity_measures(x, t, n):
 
 
 @phase
-def measure(s, x, t, dyads, n_join, n):
+def measure(s, x, t, dyads, allied_pairs, n):
     """The year's remaining measures: survival, concentration, poles,
     cooperation, beliefs, alliances and wars whose loser was spared."""
     alive0, losers, shares = x.flags[FLAG.alive0], x.war_index[WAR.losers], x.values[VALUE.shares]
@@ -1690,5 +1753,5 @@ def measure(s, x, t, dyads, n_join, n):
     x.mf[M_TOTAL] = total
     x.mi[M_N_ALIVE] = n_alive
     x.mi[M_N_POLES] = n_poles
-    x.mi[M_ALLIANCE_COUNT] = n_join * (n_join - 1) // 2
+    x.mi[M_ALLIANCE_COUNT] = allied_pairs
     x.mi[M_SPARED] = n_spared

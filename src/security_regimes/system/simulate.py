@@ -42,9 +42,12 @@ class SimulationResult(Summarised):
         the initial system total.
     alliance_blocs : int16 array, shape (systems, years, powers) or None
         Each power's alliance in each system-year: 0 outside any alliance,
-        ``k >= 1`` a member of the year's ``k``-th alliance; every two
-        members of one alliance are allied (today a year has at most one
-        alliance, the clique against the strongest power: ``k`` is 1).
+        ``k >= 1`` a member of the alliance against power ``k - 1`` (the
+        threat its members balance against; ``phases.ally``); every two
+        members of one alliance are allied.  Without a geography a year has
+        at most one alliance, against the strongest power; with one, an
+        alliance forms against each power that is the main threat of two
+        states at least.
     crises : int8 array, shape (systems, years, powers, powers) or None
         The crisis core's crises (``record_crises``): ``[b, y, i, j]`` is the
         outcome of ``i``'s crisis with ``j`` (``i`` the challenger):
@@ -204,6 +207,38 @@ class SimulationResult(Summarised):
         names = np.array(self.system.names, dtype=object)
         return pd.DataFrame({"system": self.first_index + e[:, 0], "year": e[:, 1] + 1,
                              "a": names[e[:, 2]], "b": names[e[:, 3]]})
+
+    def alliances_per_year(self) -> np.ndarray:
+        """The alliances in force in each system-year (the distinct nonzero
+        ids of :attr:`alliance_blocs`), int64, shape (systems, years)."""
+        if self.alliance_blocs is None:
+            raise ValueError("alliances were not recorded (record_alliances=False)")
+        s = np.sort(self.alliance_blocs, axis=2)
+        return (s[..., 0] > 0).astype(np.int64) + ((s[..., 1:] != s[..., :-1])
+                                                    & (s[..., 1:] > 0)).sum(axis=2)
+
+    def alliance_table(self) -> pd.DataFrame:
+        """One row per alliance and system-year: ``system``, ``year``
+        (1-based), ``against`` (the power its members balance against),
+        ``size`` and ``members`` (their names, comma-separated, in power
+        order); sorted by system, year and ``against``."""
+        if self.alliance_blocs is None:
+            raise ValueError("alliances were not recorded (record_alliances=False)")
+        b, y, q = np.nonzero(self.alliance_blocs)
+        names = np.array(self.system.names, dtype=object)
+        members = pd.DataFrame({"system": self.first_index + b, "year": y + 1,
+                                "against": names[self.alliance_blocs[b, y, q] - 1],
+                                "target": self.alliance_blocs[b, y, q], "member": names[q],
+                                "q": q})
+        cols = ["system", "year", "against", "size", "members"]
+        if members.empty:
+            return pd.DataFrame({c: pd.Series(dtype=object if c in ("against", "members")
+                                              else np.int64) for c in cols})
+        g = members.sort_values(["system", "year", "target", "q"]).groupby(
+            ["system", "year", "target"], sort=True)
+        out = g.agg(against=("against", "first"), size=("q", "size"),
+                    members=("member", ", ".join)).reset_index()
+        return out[cols]
 
     def capability_frame(self) -> pd.DataFrame:
         """Long table of capabilities: ``system``, ``year`` (0 = start), ``power``, ``capability``."""
