@@ -125,6 +125,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("stochastic", "b1", "dyadic.stochastic", "some strategy replies at random"),
     # The regime: its norms' strengths and its conditions.
     Parameter("has_regime", "b1", "derived", "the run has a regime"),
+    Parameter("local_threat", "b1", "derived",
+              "strength fades with distance (a geography, gradient > 0): each power's "
+              "threat is its own (phases.ally)"),
     Parameter("restraint", "f8", "norm.restraint", "strength of the restraint norm"),
     Parameter("consultation", "f8", "norm.consultation", "strength of the consultation norm"),
     Parameter("compensation", "f8", "norm.compensation", "strength of the compensation norm"),
@@ -186,6 +189,12 @@ def memory_decay(conditions) -> float:
     return 0.5 ** (1.0 / conditions.half_life)
 
 
+def local_threat(system) -> bool:
+    """Whether reach varies between pairs (``System.reach`` is not all 1): a
+    geography with a positive gradient."""
+    return system.geography != "none" and system.gradient > 0
+
+
 def pack(system, policy, dyadic, regime=None, constants=None) -> np.record:
     """The parameters of one setting (a record of :data:`PARAMETER_DTYPE`), each read
     from its ``source``.
@@ -204,6 +213,7 @@ def pack_values(system, policy, dyadic, regime=None, constants=None) -> tuple:
         "capability_noise": system.capability_noise > 0,
         "crisis": system.core == "crisis",
         "has_regime": regime is not None,
+        "local_threat": local_threat(system),
         "memory_decay": memory_decay(cond),
     }
     values = []
@@ -292,6 +302,7 @@ def pack_rows(settings, dyadic, constants=None) -> np.ndarray:
         "capability_noise": [sy.capability_noise > 0 for sy in systems],
         "crisis": [sy.core == "crisis" for sy in systems],
         "has_regime": [re is not None for re in regimes],
+        "local_threat": [local_threat(sy) for sy in systems],
         "memory_decay": [memory_decay(re.conditions if re is not None else None)
                          for re in regimes],
     }

@@ -267,6 +267,34 @@ def grow(s, factor, n):
 
 # --- 2. Alliances -----------------------------------------------------------
 
+@step
+def local_threat(c, al, reach, near, q):
+    """Power ``q``'s threat and its share of all the strength that reaches
+    ``q`` (capability times ``reach[k, q]``, ``q``'s own at full strength,
+    summed in power order): the first of those that bring the most; ``q``
+    itself if no other brings more."""
+    here = 0.0
+    own = True
+    for e in range(near[q], near[q + 1]):
+        k = near[e]
+        if own and k > q:
+            here += c[q]
+            own = False
+        here += c[k] * reach[k, q]
+    if own:
+        here += c[q]
+    if here <= 0.0:
+        return q, 0.0
+    threat, best = q, c[q] / here
+    for e in range(near[q], near[q + 1]):
+        k = near[e]
+        if al[k]:
+            v = c[k] * reach[k, q] / here
+            if v > best or (v == best and k < threat):
+                threat, best = k, v
+    return threat, best
+
+
 @phase
 def ally(s, x, p, dr, t, total, n):
     """Alliances by balance of threat (Walt 1987, *The Origins of
@@ -306,25 +334,10 @@ def ally(s, x, p, dr, t, total, n):
         join[q] = False
         if not al[q]:
             continue
-        here = 0.0  # all the strength that reaches q, in power order
-        own = True
-        for e in range(t.near[q], t.near[q + 1]):
-            k = t.near[e]
-            if own and k > q:
-                here += c[q]
-                own = False
-            here += c[k] * reach[k, q]
-        if own:
-            here += c[q]
-        if here <= 0.0:
-            continue
-        threat, best = q, c[q] / here  # the first of the strongest there
-        for e in range(t.near[q], t.near[q + 1]):
-            k = t.near[e]
-            if al[k]:
-                v = c[k] * reach[k, q] / here
-                if v > best or (v == best and k < threat):
-                    threat, best = k, v
+        if p.local_threat:
+            threat, best = local_threat(c, al, reach, t.near, q)
+        else:  # every reach 1: the strongest power, its share of the system
+            threat, best = h, share_h
         if threat == q or s.excluded[q] != 0:
             continue
         predominant = best >= p.predominance_share
