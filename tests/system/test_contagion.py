@@ -38,7 +38,6 @@ def _spread(contagion, dead=(), allied=()):
     x.flags[F.a_side][0] = x.flags[F.d_side][1] = True
     x.flags[F.engaged][0] = x.flags[F.engaged][1] = True
     for q in allied:  # one alliance (against power 0, say)
-        x.flags[F.join][q] = True
         x.war_index[ph.WAR.bloc][q] = 1
     key = spawn_keys(1, np.arange(1))
     dr = ph.Draws(np.uint64(key[0]), np.int64(3) * k.dpy, k.off, np.int64(3))

@@ -55,7 +55,7 @@ def test_a_threatening_power_is_balanced_under_every_policy():
     for policy in (Policy("waltz"), Policy("kaplan"), Policy("balancer", balancer=1),
                    Policy("far_sighted_waltz")):
         s, x, out = after(ALLY, (0.5, 0.3, 0.2), policy, threat_share=0.4)
-        assert x.flags[ph.FLAG.join].tolist() == [False, True, True], policy.name
+        assert (x.war_index[ph.WAR.bloc] > 0).tolist() == [False, True, True], policy.name
         np.testing.assert_allclose(x.values[ph.VALUE.side], [0.5, 0.45, 0.425])
         assert (int(out[3]), out[4]) == (0, pytest.approx(0.5))
 
@@ -76,7 +76,7 @@ def test_a_power_tending_toward_predominance(policy, joined):
     weight 0 no one; the manual balancer (power 2) joins alone."""
     s, x, out = after(ALLY, (0.35, 0.35, 0.30), policy, threat_share=0.4,
                       predominance_share=0.3)
-    assert x.flags[ph.FLAG.join].tolist() == joined
+    assert (x.war_index[ph.WAR.bloc] > 0).tolist() == joined
     assert int(out[3]) == 0
 
 

@@ -202,7 +202,7 @@ def compare(name, s, x, out, w, n):
         assert out[1] == pytest.approx(w["growth"], rel=1e-12, abs=1e-15)
     elif name == "ally":
         assert (int(out[3]), out[4]) == (w["h"], w["share_h"])
-        assert x.flags[F.join].tolist() == w["join"]
+        assert (x.war_index[W.bloc] > 0).tolist() == w["join"]
         assert x.war_index[W.bloc].tolist() == w["bloc"]
         np.testing.assert_allclose(x.values[V.side], w["side"], **close)
     elif name == "reply":

@@ -82,9 +82,8 @@ def _opening(s, x, p, t, dr, growth_factor, n):
 @ph.phase
 def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
              member_destroyed, max_fight, dyads, n):
-    """Steps 6-8 and the regime, the same under both cores.  Returns whether
-    the year had an alliance (two powers at least in one bloc: ``WAR.bloc``);
-    the year's measures are left in ``x.mf``, ``x.mi``, ``x.mb``."""
+    """Steps 6-8 and the regime, the same under both cores; the year's
+    measures are left in ``x.mf``, ``x.mi``, ``x.mb``."""
     ph.eliminate(s, x, p, n)                                           # 6. elimination
     # A phase with nothing to do this year is not called: a call passes the
     # state and scratch arrays, several hundred machine words.
@@ -104,19 +103,18 @@ def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
     x.mf[M_GROWTH] = growth
     ph.contiguity_measures(x, t, n)
     ph.measure(s, x, t, dyads, allied, n)
-    return allied > 0
 
 
 @ph.phase
 def year_first_strike(s, x, p, t, dr, growth_factor, seen, n):
     """One year of one system under the first-strike core, in the order of
-    ``model``'s docstring; returns whether it had an alliance (see ``_closing``)."""
+    ``model``'s docstring."""
     bound, n_start, growth, total, h, share_h, allied = _opening(
         s, x, p, t, dr, growth_factor, n)
     dyads = ph.decide(s, x, p, dr, t, seen, n_start, bound, n)        # 4. decisions
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
     ph.no_crises(x)
-    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
+    _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
                     member_destroyed, max_fight, dyads, n)
 
 
@@ -124,7 +122,7 @@ def year_first_strike(s, x, p, t, dr, growth_factor, seen, n):
 def year_crisis(s, x, p, t, dr, growth_factor, seen, n):
     """One year of one system under the crisis core (``model``'s "The crisis
     core"): the trend of power is tracked, decisions are crises, and wars
-    end in settlements; returns whether it had an alliance (see ``_closing``)."""
+    end in settlements."""
     bound, n_start, growth, total, h, share_h, allied = _opening(
         s, x, p, t, dr, growth_factor, n)
     ph.track_trend(s, p, growth_factor, n)
@@ -132,7 +130,7 @@ def year_crisis(s, x, p, t, dr, growth_factor, seen, n):
     ph.resolve_crises(s, x, p, dr, t, bound, n)
     member_destroyed, max_fight = ph.wars(s, x, p, dr, t, total, bound, n)  # 5. wars
     ph.settle(s, x, p, t, n)
-    return _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
+    _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
                     member_destroyed, max_fight, dyads, n)
 
 
@@ -196,9 +194,9 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
             seen = pmult[b - b0, y - y0] if p.capability_noise else no_noise
             ph.membership(s, x, p, tb, y, n)  # before the year: COW entries and exits
             if crisis_core is None:
-                allied = year_first_strike(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
+                year_first_strike(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
             else:
-                allied = year_crisis(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
+                year_crisis(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
             col = y - col0
             _record(x, F, I, Bo, b, col)
             if record_caps:
@@ -207,8 +205,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
             if record_alliances:
                 bloc, size = x.war_index[ph.WAR.bloc], x.war_index[ph.WAR.bloc_size]
                 for q in range(n):  # a bloc of one is no alliance
-                    one = bloc[q] > 0 and size[bloc[q] - 1] > 1
-                    blocs[b, col, q] = bloc[q] if allied and one else 0
+                    blocs[b, col, q] = bloc[q] if bloc[q] > 0 and size[bloc[q] - 1] > 1 else 0
             if record_crises:
                 for i in range(n):
                     for j in range(n):

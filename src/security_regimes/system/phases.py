@@ -123,11 +123,11 @@ Tables = namedtuple("Tables", ("act", "next8", "start", "threshold", "like_s", "
 #: per-power and per-pair values (float), per-power war indices (int64), the
 #: war walk's scratch and the year's measures.  Grouped by type and shape so
 #: that a phase call passes nine arrays, not thirty (each array argument is
-#: several machine words, copied at every call).  ``FLAG.join`` (and
+#: several machine words, copied at every call).  ``FLAG.member`` (and
 #: ``PAIR_FLAG``, ``VALUE``, ``PAIR_VALUE``, ``WAR``) name the rows: numba
 #: reads these named tuples of row numbers as constants.
 SCRATCH = {
-    "flags": ("alive0", "join", "member", "a_side", "d_side", "win", "lose", "w_win", "w_lose",
+    "flags": ("alive0", "member", "a_side", "d_side", "win", "lose", "w_win", "w_lose",
               "engaged", "on_a", "weak", "heirs", "victors", "back", "exposed"),
     "pair_flags": ("reply", "stance", "punisher", "intended", "crisis", "prevent"),
     "values": ("side", "shares", "gain_share", "bloc_cap"),
@@ -311,12 +311,12 @@ def ally(s, x, p, dr, t, total, n):
     strongest power ``h`` and the share is its share of the system: one
     alliance against ``h``, the system rule of Waltz and Kaplan.
 
-    Sets the ``join`` flags, the blocs, each bloc's size (``WAR.bloc_size``)
+    Sets the blocs, each bloc's size (``WAR.bloc_size``)
     and capability (``VALUE.bloc_cap``, indexed by the threat) and the
     ``side`` values (each power's capability with its allies' expected
     help).  Returns ``h`` (the system's strongest power), its share of the
     system and the allied pairs (pairs in the same bloc)."""
-    join, side = x.flags[FLAG.join], x.values[VALUE.side]
+    side = x.values[VALUE.side]
     bloc, size = x.war_index[WAR.bloc], x.war_index[WAR.bloc_size]
     bloc_cap = x.values[VALUE.bloc_cap]
     c, al, reach = s.cap, s.alive, t.reach
@@ -331,7 +331,6 @@ def ally(s, x, p, dr, t, total, n):
         bloc_cap[q] = 0.0
     for q in range(n):
         bloc[q] = 0
-        join[q] = False
         if not al[q]:
             continue
         if p.local_threat:
@@ -347,7 +346,6 @@ def ally(s, x, p, dr, t, total, n):
         elif q == p.balancer and predominant:
             jq = True
         if jq:
-            join[q] = True
             bloc[q] = threat + 1
             size[threat] += 1
             bloc_cap[threat] += c[q]
@@ -355,7 +353,7 @@ def ally(s, x, p, dr, t, total, n):
     for q in range(n):
         pairs += size[q] * (size[q] - 1) // 2
     for q in range(n):  # an ally is expected to honour its commitment
-        side[q] = (c[q] + p.alliance_reliability * (bloc_cap[bloc[q] - 1] - c[q]) if join[q]
+        side[q] = (c[q] + p.alliance_reliability * (bloc_cap[bloc[q] - 1] - c[q]) if bloc[q]
                    else c[q])
     return h, share_h, pairs
 
@@ -400,9 +398,8 @@ def punishers(s, x, t, n):
     Only pairs in reach (``t.reach[i, j] > 0``) are evaluated: a power
     punishes only one it can reach, and a pair out of reach has no war for
     punishers to join."""
-    join, punish = x.flags[FLAG.join], x.pair_values[PAIR_VALUE.punish]
+    bloc, punish = x.war_index[WAR.bloc], x.pair_values[PAIR_VALUE.punish]
     punisher, reply = x.pair_flags[PAIR_FLAG.punisher], x.pair_flags[PAIR_FLAG.reply]
-    bloc = x.war_index[WAR.bloc]
     c, al = s.cap, s.alive
     for q in range(n):  # out of reach: never a punisher
         for e in range(t.near[q], t.near[q + 1]):
@@ -426,7 +423,7 @@ def punishers(s, x, t, n):
                 every += c[q]
                 counted[k] = q
                 k += 1
-                if not join[q]:
+                if bloc[q] == 0:
                     outside += c[q]
                 elif one == 0:
                     one = bloc[q]
@@ -434,7 +431,7 @@ def punishers(s, x, t, n):
                     one = -1
         for e in range(t.near[i], t.near[i + 1]):
             j = t.near[e]
-            if join[j]:  # j's allies are on its side already
+            if bloc[j]:  # j's allies are on its side already
                 if one == 0 or one == bloc[j]:
                     punish[i, j] = outside
                 else:
@@ -951,8 +948,7 @@ def join_war(s, x, p, dr, t, att, dfd, total, bound, n):
     who joined and the sides' strengths."""
     a_side, d_side, engaged = x.flags[FLAG.a_side], x.flags[FLAG.d_side], x.flags[FLAG.engaged]
     member = x.flags[FLAG.member]
-    join, punisher = x.flags[FLAG.join], x.pair_flags[PAIR_FLAG.punisher]
-    bloc = x.war_index[WAR.bloc]
+    bloc, punisher = x.war_index[WAR.bloc], x.pair_flags[PAIR_FLAG.punisher]
     c, al, reach = s.cap, s.alive, t.reach
     for q in range(n):
         a_side[q] = False
@@ -960,7 +956,7 @@ def join_war(s, x, p, dr, t, att, dfd, total, bound, n):
     a_side[att] = True
     d_side[dfd] = True
     for q in range(n):  # allies honour the alliance with probability alliance_reliability
-        if engaged[q] or not join[q] or reach[q, dfd] <= 0.0:
+        if engaged[q] or bloc[q] == 0 or reach[q, dfd] <= 0.0:
             continue
         with_a, with_d = allied(bloc, q, att), allied(bloc, q, dfd)
         if with_a or with_d:
