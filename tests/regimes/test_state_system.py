@@ -125,3 +125,35 @@ def test_the_dated_state_system_scores_only_the_first_years_states():
     n_minor = first.n_powers - 5
     assert t.loc["survival_minor", "description"].startswith(f"share of the {n_minor} minor")
     assert r.measures["entries"].sum() > 0
+
+
+def test_no_state_of_a_state_system_falls_out_without_a_war():
+    from security_regimes.regimes.scenarios import state_system_elimination
+
+    assert state_system_elimination([0.5, 0.3, 0.17, 0.03]) == 0.01
+    assert state_system_elimination([2.0, 1.0, 1.0]) == 0.1  # shares, any scale
+    for name in ("state_system_1816", "state_system_dated", "state_system_1946"):
+        s = get_scenario(name).system
+        c = np.asarray(s.capabilities)
+        assert s.elimination_threshold <= c.min() / c.sum() < 10 * s.elimination_threshold
+    # A world without war (nothing to win, striking first a handicap): no
+    # state falls out of the 1946-1991 system, whereas below the first era's
+    # threshold most of its small states would.
+    s = get_scenario("state_system_1946").system.with_(first_strike=-0.9, transfer=0.0)
+    for threshold, falls in ((s.elimination_threshold, False), (0.001, True)):
+        m = simulate(s.with_(elimination_threshold=threshold), years=46, systems=3,
+                     seed=1).measures
+        assert m["wars"].sum() == 0
+        assert (m["eliminated"].sum() > 0) == falls
+
+
+def test_regimes_run_scores_the_second_eras_state_system(capsys):
+    from tests.presentation.test_cli import run
+
+    code, out, err = run("run", "state_system_1946", "--systems", "4", "--json",
+                         capsys=capsys)
+    assert code == 0, err
+    rows = {r["statistic"]: r for r in json.loads(out)["state_system"]}
+    assert rows["survival_great"]["description"].startswith("share of the 4 great powers of "
+                                                            "1946 alive in 1991")
+    assert 0.95 < rows["survival_minor"]["observed"] < 1.0

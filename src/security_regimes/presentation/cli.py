@@ -589,7 +589,6 @@ def run_cmd(
     wars per pair-year) with likelihood ratios; with the crisis core, the
     crises against the MID record of 1816-1913 too."""
     from ..regimes.history import (
-        CONTIGUITY_PERIOD,
         cold_war_check,
         covers_record,
         crisis_check,
@@ -597,6 +596,7 @@ def run_cmd(
         great_powers_only,
         history_check,
         state_system_check,
+        state_system_era,
     )
     from ..regimes.scenarios import get_scenario
 
@@ -638,10 +638,10 @@ def run_cmd(
     history = (history_check(r) if covers_record(scn.start_year, r.result.years)
                and great_powers_only(scn.system) else None)
     state_system = None
+    era = state_system_era(scn.start_year, r.result.years)
     if scn.system.geography == "capitals" and not great_powers_only(scn.system) and \
-            scn.start_year <= CONTIGUITY_PERIOD[0] and \
-            scn.start_year + r.result.years - 1 >= CONTIGUITY_PERIOD[1]:
-        state_system = state_system_check(r.result, scn.start_year)
+            era is not None:
+        state_system = state_system_check(r.result, scn.start_year, end=era[1])
         from importlib.util import find_spec
 
         if int(r.result.measures["war"].sum()) >= 10 and find_spec("powerlaw") is not None:
@@ -720,8 +720,8 @@ def run_cmd(
                                    "distribution (with the norms, where there are any)"))
     if state_system is not None:
         show(_df_table(state_system.drop(columns=["description"]),
-                       title=f"The whole state system against COW {CONTIGUITY_PERIOD[0]}-"
-                             f"{CONTIGUITY_PERIOD[1]}: dangerous dyads (onset rate ratios, "
+                       title=f"The whole state system against COW {era[0]}-"
+                             f"{era[1]}: dangerous dyads (onset rate ratios, "
                              "90% intervals: COW over pairs, the model over runs), the "
                              "survival of great and minor powers and the war-size tail"))
     if dyad is not None:

@@ -430,6 +430,18 @@ def cold_war_check(result, start_year: int = 1946) -> pd.DataFrame:
 
 #: The dangerous-dyads check's default period (the first era).
 CONTIGUITY_PERIOD = (1816, 1913)
+#: The two eras of the record a whole state system is checked against.
+STATE_SYSTEM_ERAS = (CONTIGUITY_PERIOD, (1946, 1991))
+
+
+def state_system_era(start_year: int, years: int) -> tuple[int, int] | None:
+    """The first era of :data:`STATE_SYSTEM_ERAS` that a run from calendar
+    year ``start_year`` over ``years`` years covers whole, or None."""
+    last = start_year + years - 1
+    for lo, hi in STATE_SYSTEM_ERAS:
+        if start_year <= lo and last >= hi:
+            return lo, hi
+    return None
 
 
 def simulated_onset_ratio(result, events: str = "wars", start_year: int | None = None,

@@ -458,24 +458,45 @@ STATE_SYSTEM_SETTINGS = ("capabilities", "names", "cow_year", "geography", "grad
 #: literature gives the form, not a number), not fitted; docs/geography.md shows
 #: the dangerous-dyads ratio across gradients.
 STATE_SYSTEM_GRADIENT = 0.5
-#: The claim both state-system scenarios test.
+#: The claim the first era's state-system scenarios test.
 STATE_SYSTEM_CLAIM = ("Dangerous dyads (Bremer 1992): contiguous pairs fight far more often "
                       "than others; great powers survive, minor powers are absorbed.")
-#: Its elimination threshold: below the smallest member's 1816 CINC share (0.0017,
-#: Hesse Grand Ducal), so that no member falls out of the system without a war.
-STATE_SYSTEM_ELIMINATION = 0.001
+#: The claim of the second era's whole state system.
+STATE_SYSTEM_1946_CLAIM = ("Dangerous dyads after 1945 (Bremer 1992; Senese 2005): contiguous "
+                           "pairs fight more often than others; great and minor states survive "
+                           "(almost no state died after 1945: Fazal 2007).")
+
+
+def state_system_elimination(capabilities) -> float:
+    """A state system's elimination threshold: the largest power of ten at or
+    below every state's capability share on entry, so that no state falls out
+    of the system without a war (0.001 in 1816, below Hesse Grand Ducal's
+    0.0017; 1e-06 in 1946-1991, where the smallest entrant holds 1.7e-06)."""
+    c = np.asarray(capabilities, float)
+    return float(10.0 ** np.floor(np.log10(c[c > 0].min() / c.sum())))
 
 
 def state_system(year: int = 1816, until: int | None = None, **kw) -> System:
     """Every COW state-system member of ``year`` with a CINC (23 in 1816), at
     its capital with the year's direct contiguity, with the state system's
-    gradient and elimination threshold; with ``until``, also every state that
-    enters by then, each entering and leaving on its COW dates in dated
-    history (``System.from_cow(..., until=...)``)."""
-    return System.from_cow(year, members=True, until=until, geography="capitals",
-                           gradient=kw.pop("gradient", STATE_SYSTEM_GRADIENT),
-                           elimination_threshold=kw.pop("elimination_threshold",
-                                                        STATE_SYSTEM_ELIMINATION), **kw)
+    gradient and elimination threshold (:func:`state_system_elimination`);
+    with ``until``, also every state that enters by then, each entering and
+    leaving on its COW dates in dated history (``System.from_cow(...,
+    until=...)``)."""
+    threshold = kw.pop("elimination_threshold", None)
+    system = System.from_cow(year, members=True, until=until, geography="capitals",
+                             gradient=kw.pop("gradient", STATE_SYSTEM_GRADIENT), **kw)
+    if threshold is None:
+        threshold = state_system_elimination(system.capabilities)
+    return system.with_(elimination_threshold=threshold)
+
+
+def _state_system_1946(**kw) -> System:
+    """The second era's whole system: nuclear as in ``cold_war`` (the United
+    States from 1946, the Soviet Union from its 1949 test)."""
+    system = state_system(1946, until=1991, **kw)
+    names = list(system.names)
+    return system.with_(nuclear=(names.index("USA"), names.index("RUS")), nuclear_from=(1, 4))
 
 
 #: What :func:`world_system` sets (kept by a posterior draw).
@@ -702,8 +723,9 @@ def _catalogue() -> dict[str, Scenario]:
             "(geography = capitals); a power fights with its strength reduced by "
             f"{STATE_SYSTEM_GRADIENT} per 1000 km to a target it does not border (gradient, "
             "an assumption, not fitted) and only where it reaches; no member is eliminated "
-            f"without a war (elimination_threshold {STATE_SYSTEM_ELIMINATION}, below the "
-            "smallest member); 1816-1913, no regime; the package defaults otherwise.  The "
+            f"without a war (elimination_threshold "
+            f"{state_system_elimination(state_system().capabilities)}, below the smallest "
+            "member); 1816-1913, no regime; the package defaults otherwise.  The "
             "system is closed: states that entered later are not in it.",
             STATE_SYSTEM_CLAIM,
             system=state_system(), policy=Policy("waltz"), years=98, start_year=1816,
@@ -721,6 +743,20 @@ def _catalogue() -> dict[str, Scenario]:
             STATE_SYSTEM_CLAIM + "  In the system as it was, states entering and leaving.",
             system=state_system(until=1913), policy=Policy("waltz"), years=98, start_year=1816,
             defines=STATE_SYSTEM_SETTINGS + ("growth", "membership"),
+        ),
+        Scenario(
+            "state_system_1946",
+            "The state system 1946-1991 in dated history: every COW member of 1946 with a "
+            "CINC and every state that enters by 1991 (the decolonised states of Africa and "
+            "Asia among them), each entering and leaving on its COW dates and growing along "
+            "its COW CINC, at its capital, with the first era's gradient; nuclear as in "
+            "cold_war (the United States from 1946, the Soviet Union from 1949); no state "
+            "falls out without a war (elimination_threshold below the smallest entrant's "
+            "CINC share); no regime; the package defaults otherwise.",
+            STATE_SYSTEM_1946_CLAIM,
+            system=_state_system_1946(), policy=Policy("waltz"), years=46, start_year=1946,
+            defines=STATE_SYSTEM_SETTINGS + ("growth", "membership", "nuclear",
+                                             "nuclear_from"),
         ),
     ]
     out = {s.name: s for s in scenarios}
