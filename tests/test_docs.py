@@ -41,6 +41,22 @@ def test_examples_ran_and_references_resolved(site):
     assert "Traceback" not in "".join(p.read_text() for p in site.rglob("*.html"))
 
 
+def test_the_tutorial_notebook_ran_when_the_site_was_built(site):
+    """Issue 29: a notebook sweeps a custom strategy from Python, plots it and
+    exports it to xarray, executed at build time (the stored one has no outputs)."""
+    import json
+
+    stored = json.loads((ROOT / "docs/tutorials/first_experiment.ipynb").read_text())
+    code = [c for c in stored["cells"] if c["cell_type"] == "code"]
+    assert code and not any(c.get("outputs") for c in code)
+    source = "".join("".join(c["source"]) for c in code)
+    assert "class ForgivingGrudger(sr.Strategy)" in source and "sr.sweep(" in source
+    page = (site / "tutorials/first_experiment/index.html").read_text()
+    assert "SweepData: 4 points" in page and "xarray.Dataset" in page
+    assert page.count("data:image/png") >= 2  # the run's plot and the sweep's
+    assert (site / "tutorials/first_experiment/first_experiment.ipynb").is_file()  # download
+
+
 def test_a_broken_example_fails_the_build(tmp_path):
     """--strict is what makes the previous tests meaningful: a failing snippet is an error."""
     docs = tmp_path / "docs"

@@ -45,3 +45,20 @@ def test_a_sweep_plots_an_outcome_against_its_parameter(tmp_path):
     assert ax.get_xlabel() == "system.first_strike"
     with pytest.raises(ValueError, match="no column 'nope'"):
         data.plot("nope")
+
+
+def test_in_a_notebook_a_plot_is_on_a_pyplot_figure_elsewhere_on_its_own(monkeypatch):
+    """Jupyter shows pyplot's figures; a server must not keep them in pyplot's registry."""
+    import matplotlib.pyplot as plt
+
+    from security_regimes import _plot
+
+    r = sr.simulate(sr.System.equal(3), years=5, systems=4, seed=1)
+    assert not _plot.in_notebook()  # pytest is no kernel
+    before = set(plt.get_fignums())
+    r.plot("war")
+    assert set(plt.get_fignums()) == before
+    monkeypatch.setattr(_plot, "in_notebook", lambda: True)
+    ax = r.plot("war")
+    assert ax.figure.number in set(plt.get_fignums()) - before
+    plt.close(ax.figure)

@@ -16,9 +16,25 @@ from ._validation import closest_hint
 Z95 = 1.959963984540054
 
 
+def in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (IPython's kernel app is running)."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
 def _axes(ax):
+    """``ax``, or new axes: in a Jupyter kernel on a pyplot figure, so that the
+    notebook shows it as pandas' plots are shown; elsewhere (the report, the
+    explorer's server) on a figure of its own that no global registry keeps."""
     if ax is not None:
         return ax
+    if in_notebook():
+        import matplotlib.pyplot as plt
+
+        return plt.subplots(figsize=(7.0, 4.0), layout="constrained")[1]
     from matplotlib.figure import Figure
 
     return Figure(figsize=(7.0, 4.0), layout="constrained").subplots()

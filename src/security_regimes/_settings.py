@@ -55,7 +55,8 @@ KINDS = {
     "weights": "a table of weights in [0, 1]",
     "events": "a list of (year, power, kind) triples: year of the run >= 1, power index "
               ">= 0, kind one of the names",
-    "strategies": "a strategy name or a list of one per power",
+    "strategies": "a strategy (a name; in Python also a strategy object) or a list of one "
+                  "per power",
     "section": "a table",
 }
 
@@ -63,6 +64,15 @@ KINDS = {
 #: The longest text a ``text`` setting takes unless its row says otherwise
 #: (``max_chars``): names and claims are printed in titles and tables.
 TEXT_CHARS = 1_000
+
+
+def _is_strategy(value) -> bool:
+    """A strategy's name, a strategy object of this package (``Strategy``,
+    ``VectorStrategy``: they have a display name) or an Axelrod player (it
+    has a ``strategy`` method and a ``classifier``); which one it is, and
+    whether the system can play it, the system's ``Dyadic.build`` says."""
+    return isinstance(value, str) or hasattr(value, "display_name") or (
+        callable(getattr(value, "strategy", None)) and hasattr(value, "classifier"))
 
 
 def _is_number(value) -> bool:
@@ -182,9 +192,9 @@ class Setting:
                     f", got {len(value):,} characters" if isinstance(value, str) else ""))
             return value
         if kind == "strategies":
-            if isinstance(value, str):
+            if _is_strategy(value):
                 return value
-            if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+            if isinstance(value, Sequence) and value and all(_is_strategy(v) for v in value):
                 return tuple(value)
             raise ValueError(f"must be {self.expected()}")
         if kind in ("texts", "numbers", "indices", "years"):

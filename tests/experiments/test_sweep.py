@@ -370,6 +370,52 @@ def test_a_scenario_built_in_python_can_be_swept(tmp_path):
                  out=tmp_path / "mine", resume=True)
 
 
+def test_a_scenario_with_a_custom_strategy_can_be_swept(tmp_path):
+    """Issue 29: a strategy written in Python plays in the system and in a sweep."""
+    from dataclasses import dataclass, replace
+
+    from security_regimes.regimes.files import scenario_to_toml
+    from security_regimes.regimes.scenarios import get_scenario
+
+    @dataclass(frozen=True)
+    class ForgivingGrudger(sr.Strategy):
+        """Restrains until the other expands, then expands for ``memory`` turns."""
+
+        memory: int = 3
+        name = "Forgiving Grudger"
+
+        def initial(self):
+            return 0
+
+        def act(self, state):
+            return 1.0 if state == 0 else 0.0
+
+        def observe(self, state, intended, actual, seen):
+            return self.memory if not seen else max(state - 1, 0)
+
+    base = get_scenario("waltz_balance")
+    mine = replace(base, name="forgiving", dyadic=ForgivingGrudger())
+    d = sr.sweep(mine, {"system.misperception": [0.0, 0.2]}, replicates=3, years=15,
+                 out=tmp_path / "f")
+    point = replace(mine, system=mine.system.with_(misperception=0.2))
+    alone = point.simulate(systems=3, years=15, seed=1, first_index=3).summary
+    np.testing.assert_array_equal(d.runs.cooperation_rate.to_numpy()[3:],
+                                  alone.cooperation_rate.to_numpy())
+    # an object that is a built-in strategy plays as its name does; the custom
+    # one plays otherwise, and a different memory is a different strategy
+    by_name = replace(point, dyadic="Tit For Tat").simulate(systems=3, years=15, seed=1).summary
+    by_object = replace(point, dyadic=sr.TitForTat()).simulate(systems=3, years=15, seed=1)
+    np.testing.assert_array_equal(by_name.cooperation_rate, by_object.summary.cooperation_rate)
+    assert not np.array_equal(by_name.cooperation_rate,
+                              point.simulate(systems=3, years=15, seed=1).summary.cooperation_rate)
+    # only names have a file form; a sweep's manifest says so instead
+    with pytest.raises(ValueError, match="has no file form"):
+        scenario_to_toml(mine)
+    assert "not writable as TOML" in d.manifest["sweep"]
+    with pytest.raises(ValueError, match="dyadic must be a strategy"):
+        replace(base, dyadic=3)
+
+
 @pytest.mark.parametrize("parameters, expected", [
     ({"system.frist_strike": [0.0]}, "frist_strike"),
     ({"system.first_strike": {"low": 0.5, "high": 0.1}}, "high must be > low"),

@@ -25,7 +25,7 @@ from .._validation import check_choice, check_int
 from ..data.domestic import domestic_change_rates
 from ..games.stage import Game, SecurityDilemma
 from ..system import Policy, SimulationResult, System, simulate
-from ..system.model import dyad_payoffs
+from ..system.model import Dyadic, dyad_payoffs
 from ..system.simulate import MAX_YEARS, YEAR_MEASURES, estimate_bytes
 from .regime import Conditions, Regime
 from .writer import scenario_toml
@@ -37,7 +37,9 @@ class Scenario:
 
     ``start_year`` is the calendar year of simulated year 1 (for comparison
     with history); ``dyadic`` is every power's dyadic strategy, or a tuple
-    of one per power.  The stage game the powers play is not set here: it
+    of one per power: a name, or in Python a strategy object (a custom
+    :class:`~security_regimes.Strategy`, an Axelrod player the system can
+    play); only names can be written to a scenario file.  The stage game the powers play is not set here: it
     follows from the system (:func:`stage_game`).
     """
 
@@ -50,7 +52,7 @@ class Scenario:
     years: int = 100
     systems: int = 1000
     start_year: int = 1
-    dyadic: str | tuple[str, ...] = "Tit For Tat"
+    dyadic: str | object | tuple = "Tit For Tat"
     defines: tuple[str, ...] = ()
 
     SETTINGS: ClassVar[Settings] = SCENARIO_SETTINGS
@@ -92,9 +94,12 @@ class Scenario:
         if unknown:
             raise ValueError(f"defines: {unknown[0]!r} is not a system setting "
                              f"(expected names of [system] keys)")
-        if not isinstance(self.dyadic, str) and len(self.dyadic) != n:
+        if isinstance(self.dyadic, tuple) and len(self.dyadic) != n:
             raise ValueError(f"dyadic: expected one strategy or {n} (one per power), "
                              f"got {len(self.dyadic)}")
+        if not all(isinstance(d, str) for d in (
+                self.dyadic if isinstance(self.dyadic, tuple) else (self.dyadic,))):
+            Dyadic.build(self.dyadic, 1, n)  # a strategy object: can the system play it?
         if self.system.growth == "record" and self.system.cow_year != self.start_year:
             raise ValueError(f"system.growth = 'record' follows the COW record from cow_year "
                              f"{self.system.cow_year}: start_year must be the same year, got "
@@ -215,7 +220,7 @@ class ScenarioResult(Summarised):
         to restrain, its tenure and hazard of breakdown, and the autonomy index
         with its numerator and denominator; 95% intervals.  Empty without a
         regime or a counterfactual."""
-        from ..system.model import Dyadic, initial_state
+        from ..system.model import initial_state
         from .effects import regime_effects
 
         if self.result.regime is None or self.counterfactual is None:

@@ -27,6 +27,10 @@ def _section(obj, skip=()) -> dict:
 def scenario_to_dict(s) -> dict:
     """A scenario as the plain data of its file form (every field of every section)."""
     d = _section(s, skip=("system", "policy", "regime"))
+    for strategy in (s.dyadic if isinstance(s.dyadic, tuple) else (s.dyadic,)):
+        if not isinstance(strategy, str):
+            raise ValueError(f"dyadic: the strategy object {strategy!r} has no file form "
+                             "(a scenario file names its strategies)")
     d["system"] = _section(s.system)
     d["policy"] = _section(s.policy)
     if s.regime is not None:
