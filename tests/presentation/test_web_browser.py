@@ -213,8 +213,54 @@ def test_a_scenario_with_a_geography_draws_its_map(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 3200})
     page.goto(f"{server}/?scenario=state_system_1816&systems=10&years=20&seed=1&run=1")
     page.get_by_text("One system as it unfolds").wait_for(timeout=90_000)
-    page.get_by_text("map of 1816").nth(1).wait_for(timeout=90_000)  # with and without norms
-    page.locator('[data-testid="stMain"] img').nth(4).wait_for(timeout=60_000)
-    assert len(page.locator('[data-testid="stMain"] img').all()) >= 5  # timeline, 2 + 2
+    page.get_by_text("map of 1816").first.wait_for(timeout=90_000)
+    page.locator('[data-testid="stMain"] img').nth(2).wait_for(timeout=60_000)
+    # no regime: one column (timeline, the run's network, its map), not "without norms"
+    assert len(page.locator('[data-testid="stMain"] img').all()) >= 3
+    assert page.get_by_text("without norms").count() == 0
     page.screenshot(path=str(ARTIFACTS / "web_map.png"), full_page=True)
+    page.close()
+
+
+def test_play_step_and_reset_advance_the_model_and_its_plots(server, browser):
+    """Issue 29: the explorer steps the model, SolaraViz-style: Step adds a year, Play
+    advances on a clock until Pause, Reset goes back to the first year, and the
+    client-side curves and the network follow."""
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{server}/?scenario=concert_of_europe&systems=20&years=40&seed=1&run=1")
+    page.get_by_text("One system as it unfolds").wait_for(timeout=60_000)
+    page.get_by_text("with norms: 1816").wait_for(timeout=60_000)
+    main = page.locator('[data-testid="stMain"]')
+
+    def shown_year() -> int:
+        text = page.get_by_text("with norms:").first.inner_text()
+        return int(text.split(":")[1].split(",")[0])
+
+    def curves() -> bytes:
+        chart = main.locator('[data-testid="stVegaLiteChart"]').first
+        chart.wait_for(timeout=60_000)
+        page.wait_for_timeout(500)  # let Vega draw
+        return chart.screenshot()
+
+    def wait_year(test, what):
+        for _ in range(240):
+            if test(shown_year()):
+                return
+            page.wait_for_timeout(250)
+        raise AssertionError(f"{what}: the page shows {shown_year()}")
+
+    first = curves()
+    page.get_by_role("button", name="Step").click()
+    wait_year(lambda y: y == 1817, "Step")
+    assert curves() != first, "the curves did not change with the step"
+    page.get_by_role("button", name="Play").click()
+    wait_year(lambda y: y >= 1820, "Play")
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(1500)
+    paused = shown_year()
+    page.wait_for_timeout(2000)
+    assert shown_year() == paused, "the clock kept running after Pause"
+    page.get_by_role("button", name="Reset").click()
+    wait_year(lambda y: y == 1816, "Reset")
+    page.screenshot(path=str(ARTIFACTS / "web_play.png"), full_page=True)
     page.close()

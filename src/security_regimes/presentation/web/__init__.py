@@ -26,7 +26,8 @@ def command(host: str, port: int, results: Path) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--global.developmentMode", "false", "--", "--results", str(results)]
+            "--global.developmentMode", "false", "--client.toolbarMode", "minimal",
+            "--", "--results", str(results)]
 
 
 def serve(host: str, port: int, results: Path) -> None:

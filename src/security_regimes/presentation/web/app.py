@@ -1,7 +1,10 @@
 """The security-regimes explorer (a Streamlit script; start it with ``regimes web``).
 
-Scenario mode: pick a built-in scenario, move the sliders, run it with a
-seed, see the figures and the outcome table.  Sweep mode: browse a finished
+Scenario mode: pick a built-in scenario, move the sliders (its parameters,
+the balance-of-power policy, the dyadic strategy), run it with a seed, see
+the figures and the outcome table, then step one run through its years
+(Play, Pause, Step, Reset, with a play interval), its curves drawn in the
+browser (Vega-Lite).  Sweep mode: browse a finished
 sweep under the results directory given to ``regimes web --results``.
 User input only selects among listed scenarios, directories and columns:
 nothing typed reaches ``eval``, a shell or a path.
@@ -17,8 +20,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from security_regimes import STRATEGY_NAMES
+from security_regimes._policies import POLICIES
 from security_regimes.presentation import plots
 from security_regimes.regimes.scenarios import builtin_scenarios
+from security_regimes.system import Policy
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--results", default="results")
@@ -54,10 +60,15 @@ def _qp_int(key: str, default: int, lo: int, hi: int) -> int:
 
 @st.cache_data(show_spinner="running...", max_entries=32)
 def run(name: str, systems: int, years: int, seed: int, misperception: float,
-        relative_gains: float, learning: float | None):
+        relative_gains: float, learning: float | None, policy: str | None = None,
+        dyadic: str | None = None):
     scn = SCENARIOS[name]
     scn = replace(scn, system=replace(scn.system, misperception=misperception,
                                       relative_gains=relative_gains))
+    if policy is not None and policy != scn.policy.name:
+        scn = replace(scn, policy=Policy(policy))
+    if dyadic is not None:
+        scn = replace(scn, dyadic=dyadic)
     if learning is not None and scn.regime is not None:
         scn = replace(scn, regime=replace(scn.regime, conditions=replace(
             scn.regime.conditions, learning=learning)))
@@ -67,6 +78,111 @@ def run(name: str, systems: int, years: int, seed: int, misperception: float,
             r.result.per_year, scn.start_year, r.result.alliances(),
             cf.capability_frame(), cf.per_year, cf.alliances(), list(r.result.system.names),
             r.map_tables())
+
+
+def _play(on: bool) -> None:
+    st.session_state["playing"] = on
+
+
+def _step(years: int, to: int | None = None) -> None:
+    ss = st.session_state
+    ss["playing"] = False
+    ss["history_year"] = to if to is not None else min(ss.get("history_year", 1) + 1, years)
+
+
+def yearly_chart(frames: dict, start: int, years: int, year: int):
+    """Client-side (Vega-Lite) curves of the yearly means over runs, up to ``year``:
+    cooperation, wars and states alive, one colour per variant (with, without norms)."""
+    import altair as alt
+    import pandas as pd
+
+    rows = []
+    for label, py in frames.items():
+        m = py[py.year <= year].groupby("year")[["cooperation_rate", "war", "n_alive"]].mean()
+        m = m.rename(columns={"cooperation_rate": "cooperation", "war": "share of runs at war",
+                              "n_alive": "powers alive"}).reset_index()
+        m["calendar year"] = start + m.year - 1
+        rows.append(m.melt(["year", "calendar year"], var_name="measure").assign(variant=label))
+    data = pd.concat(rows)
+    return alt.Chart(data).mark_line(point=len(data) < 60).encode(
+        x=alt.X("calendar year:Q", scale=alt.Scale(domain=[start, start + years - 1]),
+                axis=alt.Axis(format="d")),
+        y=alt.Y("value:Q", title=None), color="variant:N",
+        tooltip=["variant", "calendar year", "measure", alt.Tooltip("value:Q", format=".3f")],
+    ).properties(height=150, width=260).facet(column=alt.Column("measure:N", title=None)
+                                                ).resolve_scale(y="independent")
+
+
+def capability_chart(caps, system: int, start: int, years: int, year: int):
+    """Client-side curves of one run's capabilities, power by power, up to ``year``."""
+    import altair as alt
+
+    c = caps[(caps.system == system) & (caps.year <= year)].copy()
+    c["calendar year"] = start + c.year - 1
+    return alt.Chart(c).mark_line().encode(
+        x=alt.X("calendar year:Q", scale=alt.Scale(domain=[start - 1, start + years - 1]),
+                axis=alt.Axis(format="d")),
+        y=alt.Y("capability:Q", title="capability (share)"), color="power:N",
+        tooltip=["power", "calendar year", alt.Tooltip("capability:Q", format=".3f")],
+    ).properties(height=220)
+
+
+def unfold(params, systems, years, start, caps, per_year, alliances, cf_caps, cf_years,
+           cf_alliances, powers, maps, has_norms: bool) -> None:
+    """Step through the run year by year (play, pause, step, reset).  The model's
+    year ``t`` depends only on the years before it and its own draws (per-run,
+    per-year counter streams), so showing year ``t`` of the run is the model
+    stepped to ``t``: the same numbers, year by year."""
+    ss = st.session_state
+    if ss.get("unfolding") != params:  # a new run starts at its first year
+        ss["unfolding"] = params
+        ss["history_year"] = _qp_int("year", 1, 1, years)
+        ss["playing"] = False
+    st.subheader("One system as it unfolds" + (", with and without the norms" if has_norms
+                                                else ""))
+    st.caption(("The same run and seed in both columns: the only difference is the norms. "
+                if has_norms else "") +
+               "Play advances one year per interval; Step advances one year; Reset goes back "
+               "to the first. Dotted lines: wars; black line: the year shown in the network.")
+    b = st.columns([1, 1, 1, 1, 3])
+    b[0].button("Play", on_click=_play, args=(True,), disabled=ss.get("playing", False))
+    b[1].button("Pause", on_click=_play, args=(False,), disabled=not ss.get("playing", False))
+    b[2].button("Step", on_click=_step, args=(years,))
+    b[3].button("Reset", on_click=_step, args=(years, 1))
+    b[4].slider("seconds per year (play)", 0.2, 3.0, 0.5, 0.1, key="interval")
+    k = int(st.number_input("run", 0, systems - 1, _qp_int("system", 0, 0, systems - 1)))
+
+    @st.fragment(run_every=ss["interval"] if ss.get("playing") else None)
+    def year_view():
+        if ss.get("playing"):  # a tick of the clock: the next year
+            if ss["history_year"] >= years:
+                ss["playing"] = False
+                st.rerun()  # stop the clock
+            ss["history_year"] += 1
+        year = st.slider("year", 1, years, key="history_year")
+        cal = start + year - 1
+        frames = {"with norms": per_year, "without norms": cf_years} if has_norms else \
+            {"this scenario": per_year}
+        st.markdown(f"**{cal}**: means over the {systems} runs up to this year")
+        st.altair_chart(yearly_chart(frames, start, years, year))
+        variants = [("with norms", caps, per_year, alliances),
+                    ("without norms (same seed)", cf_caps, cf_years, cf_alliances)]
+        cols = st.columns(len(variants) if has_norms else 1)
+        for col, (label, c, py, al) in zip(cols, variants, strict=False):
+            with col:
+                n_edges = int(((al.system == k) & (al.year == year)).sum())
+                st.markdown(f"**{label}**: {cal}, {n_edges} alliance(s)")
+                st.altair_chart(capability_chart(c, k, start, years, year),
+                                use_container_width=True)
+                st.pyplot(plots.system_history(c, py, al, powers, k, int(year), start,
+                                               title=f"run {k}, {label}"))
+                if maps:  # a scenario with a geography: the map of the year
+                    st.caption(f"map of {cal}: states at their positions, borders, alliances, "
+                               "and the wars begun up to this year")
+                    st.pyplot(plots.state_map(maps["map"], maps["borders"], c, py, al, k,
+                                              (int(year),), start))
+
+    year_view()
 
 
 mode = st.sidebar.radio("mode", ["Scenario", "Sweep results"],
@@ -93,7 +209,14 @@ if mode == "Scenario":
     if scn.regime is not None:
         learn = st.sidebar.slider("learning from new wars (share of the memory of war)", 0.0,
                                   1.0, float(scn.regime.conditions.learning), 0.05)
-    params = (name, systems, years, int(seed), mis, rel, learn)
+    policies = list(POLICIES)
+    policy = st.sidebar.selectbox("balance-of-power policy", policies,
+                                  index=policies.index(scn.policy.name))
+    strategies = ["as the scenario says"] + [s for s in STRATEGY_NAMES if s != "Random"]
+    dyadic = st.sidebar.selectbox("dyadic strategy of every power", strategies, index=0)
+    params = (name, systems, years, int(seed), mis, rel, learn,
+              None if policy == scn.policy.name else policy,
+              None if dyadic == strategies[0] else dyadic)
     if st.sidebar.button("Run", type="primary") or qp.get("run") == "1":
         st.session_state["ran"] = params  # results stay while the history slider moves
     if st.session_state.get("ran") == params:
@@ -110,26 +233,8 @@ if mode == "Scenario":
                                          f"{name}: regime autonomy and cooperation by year",
                                          history=concert))
 
-        st.subheader("One system as it unfolds, with and without the norms")
-        st.caption("The same run and seed in both columns: the only difference is the norms. "
-                   "Dotted lines: wars; black line: the year shown in the network.")
-        k = st.number_input("run", 0, systems - 1, _qp_int("system", 0, 0, systems - 1))
-        year = st.slider("year", 1, years, _qp_int("year", 1, 1, years), key="history_year")
-        cal = start + year - 1
-        left, right = st.columns(2)
-        for col, label, c, py, al in ((left, "with norms", caps, per_year, alliances),
-                                      (right, "without norms (same seed)", cf_caps, cf_years,
-                                       cf_alliances)):
-            with col:
-                n_edges = int(((al.system == k) & (al.year == year)).sum())
-                st.markdown(f"**{label}**: {cal}, {n_edges} alliance(s)")
-                st.pyplot(plots.system_history(c, py, al, powers, int(k), int(year), start,
-                                               title=f"run {int(k)}, {label}"))
-                if maps:  # a scenario with a geography: the map of the year
-                    st.caption(f"map of {cal}: states at their positions, borders, alliances, "
-                               "and the wars begun up to this year")
-                    st.pyplot(plots.state_map(maps["map"], maps["borders"], c, py, al, int(k),
-                                              (int(year),), start))
+        unfold(params, systems, years, start, caps, per_year, alliances, cf_caps, cf_years,
+               cf_alliances, powers, maps, has_norms=scn.regime is not None)
 else:
     sweeps, skipped = [], []
     for p in sorted(RESULTS.glob("*/manifest.json")) if RESULTS.is_dir() else []:
