@@ -31,10 +31,14 @@ def test_a_scenario_plots_with_and_without_its_norms():
 
 
 def test_the_band_is_the_normal_interval_of_the_mean():
-    v = np.array([[0.0, 1.0], [2.0, 1.0], [4.0, np.nan]])
+    v = np.array([[1.5, 1.0], [2.0, 1.0], [2.5, np.nan], [2.0, np.nan], [2.0, np.nan]])
     mean, lo, hi = mean_band(v)
     np.testing.assert_allclose(mean, [2.0, 1.0])
-    np.testing.assert_allclose(hi - mean, [1.959964 * 2 / np.sqrt(3), 0.0], rtol=1e-6)
+    np.testing.assert_allclose(hi - mean, [1.959964 * np.sqrt(0.125) / np.sqrt(5), 0.0],
+                               rtol=1e-6)
+    # cut at the values' range: a share's band stays in [0, 1]
+    mean, lo, hi = mean_band(np.array([[0.0], [0.0], [0.0], [1.0]]))
+    assert lo[0] == 0.0 and hi[0] < 1.0
 
 
 def test_a_sweep_plots_an_outcome_against_its_parameter(tmp_path):

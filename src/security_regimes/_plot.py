@@ -51,13 +51,17 @@ def check_measure(name: str, names) -> str:
 
 def mean_band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per column of ``values`` (runs, years): the mean over runs (NaN ignored) and
-    its 95% normal interval, each shape (years,)."""
+    its 95% normal interval, cut at the column's smallest and largest value (a
+    share's band stays in [0, 1]; ``_stats.mean_ci``), each shape (years,)."""
     v = np.asarray(values, dtype=float)
     n = np.sum(~np.isnan(v), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.nanmean(v, axis=0) if v.size else np.zeros(v.shape[1])
         sd = np.nanstd(v, axis=0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1])
         half = np.where(n > 1, Z95 * sd / np.sqrt(np.maximum(n, 1)), 0.0)
+        if v.size:
+            lo_v, hi_v = np.nanmin(v, axis=0), np.nanmax(v, axis=0)
+            return mean, np.fmax(mean - half, lo_v), np.fmin(mean + half, hi_v)
     return mean, mean - half, mean + half
 
 

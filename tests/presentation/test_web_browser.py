@@ -37,6 +37,12 @@ def server(tmp_path_factory):
                      'chunk_size = 10\noutcomes = ["essential_survival", "war_frequency"]\n'
                      '[parameters]\n"policy.rules.3" = { values = [0.0, 1.0] }\n')
     run_sweep(sweep, root / "rule3", executor="serial", quiet=True)
+    two = root / "two.toml"
+    two.write_text('base = "kaplan_balance"\nseed = 1\nreplicates = 2\nyears = 10\n'
+                   'chunk_size = 10\noutcomes = ["war_frequency"]\n[parameters]\n'
+                   '"policy.rules.3" = { values = [0.0, 1.0] }\n'
+                   '"system.misperception" = { values = [0.0, 0.1, 0.2] }\n')
+    run_sweep(two, root / "two-params", executor="serial", quiet=True)
     for name in ("x-nopoints", "x-noparsed"):  # damaged in other ways: one message each
         shutil.copytree(root / "rule3", root / name)
     (root / "x-nopoints" / "points.parquet").unlink()
@@ -263,4 +269,14 @@ def test_play_step_and_reset_advance_the_model_and_its_plots(server, browser):
     page.get_by_role("button", name="Reset").click()
     wait_year(lambda y: y == 1816, "Reset")
     page.screenshot(path=str(ARTIFACTS / "web_play.png"), full_page=True)
+    page.close()
+
+
+def test_sweep_mode_says_what_it_pools_over(server, browser):
+    """Issue 29: with two swept parameters the page names the one it averages over."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(f"{server}/?mode=sweep&sweep=two-params")
+    page.get_by_text("Pooled over system.misperception").wait_for(timeout=60_000)
+    text = page.locator('[data-testid="stTable"]').first.inner_text()
+    assert "policy.rules.3" in text and "6" in text  # 3 misperceptions x 2 replicates a value
     page.close()

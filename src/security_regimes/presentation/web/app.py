@@ -20,8 +20,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from security_regimes import STRATEGY_NAMES
 from security_regimes._policies import POLICIES
+from security_regimes.games.strategies import STRATEGY_NAMES
 from security_regimes.presentation import plots
 from security_regimes.regimes.scenarios import builtin_scenarios
 from security_regimes.system import Policy
@@ -276,10 +276,26 @@ else:
             outcome = st.sidebar.selectbox(
                 "outcome", outcomes, index=outcomes.index(asked) if asked in outcomes else 0)
             x = st.sidebar.selectbox("parameter", params)
-            st.subheader(f"sweep {pick}: {len(data.runs)} runs")
+            runs, pooled = data.runs, []
+            for other in (q for q in params if q != x):  # fix it at a value, or pool over it
+                values = sorted(runs[other].dropna().unique().tolist(), key=str)
+                if len(values) > 20:  # a continuous design (LHS, Sobol): pooled
+                    pooled.append(other)
+                elif len(values) > 1:
+                    held = st.sidebar.selectbox(f"{other}", ["all (pooled)", *values],
+                                                key=f"fix {other}")
+                    if held == "all (pooled)":
+                        pooled.append(other)
+                    else:
+                        runs = runs[runs[other] == held]
+            st.subheader(f"sweep {pick}: {len(runs)} runs")
+            if pooled:
+                st.caption("Pooled over " + plain(", ".join(pooled)) + ": each value of "
+                           f"{plain(x)} averages over them (fix a parameter in the sidebar "
+                           "to hold it at one value; more than 20 values are always pooled).")
             try:
-                st.pyplot(plots.sweep_outcome(data.runs, outcome, x))
+                st.pyplot(plots.sweep_outcome(runs, outcome, x))
             except ValueError as e:
                 st.error(plain(e))
-            st.table(data.runs.groupby(x)[outcome].agg(["mean", "std", "count"]).reset_index())
+            st.table(runs.groupby(x)[outcome].agg(["mean", "std", "count"]).reset_index())
             st.code(m.get("sweep", ""), language="toml")
