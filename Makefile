@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= test,xarray,dask,sensitivity,web,browser-test,docs,ema,calibrate,tails,notebook,axelrod
+EXTRAS ?= test,xarray,dask,sensitivity,web,browser-test,docs,ema,calibrate,tails,notebook,axelrod,mesa
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 

@@ -3,10 +3,10 @@
 Same dynamics (8 powers of COW 1816, Kaplan, Tit For Tat, no regime,
 100 years) in three implementations:
 
-* an idiomatic Mesa 3 model (``benchmarks/peers/mesa_system.py``: Agents,
-  Model.step, DataCollector), the way a Mesa user would write it;
-* the plain-Python scalar reference of ``tests/system/reference.py`` in a
-  loop, without Mesa (the fastest pure-Python form we have);
+* a Mesa 3 model (``benchmarks/peers/mesa_system.py``: Agents, Model.step,
+  DataCollector) written as a competent Mesa user would: the run's draws in
+  one call, punishers once a year in O(N^2);
+* the same year in a plain-Python loop, without Mesa;
 * ``security_regimes.simulate`` on a batch of systems, one thread, then two.
 
 Prints system-years per second and the ratios, and checks that the three
@@ -29,12 +29,15 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
-from benchmarks.peers.mesa_system import STATE_KEYS, InternationalSystem  # noqa: E402
-from tests.system.draws import Draws  # noqa: E402
+from benchmarks.peers.mesa_system import (  # noqa: E402
+    PEER_YEAR,
+    STATE_KEYS,
+    BulkDraws,
+    InternationalSystem,
+)
 from tests.system.reference import ref_step  # noqa: E402
 
 from security_regimes import simulate  # noqa: E402
-from security_regimes.engine.rng import spawn_keys  # noqa: E402
 from security_regimes.system import Policy, System  # noqa: E402
 from security_regimes.system.model import Dyadic, initial_state  # noqa: E402
 
@@ -54,17 +57,16 @@ def run_mesa(system, policy, years, n, seed):
 
 
 def run_plain(system, policy, years, n, seed):
-    """As :func:`run_mesa`, the same year in a plain loop."""
+    """As :func:`run_mesa`, the same year in a plain loop (bulk draws, O(N^2) punishers)."""
     dy = Dyadic.build("Tit For Tat", years, system.n_powers)
     wars, alive, coop = [], [], []
     for i in range(n):
         s0 = initial_state(system, 1, None, dy)
         st = {k: getattr(s0, k)[0].tolist() for k in STATE_KEYS}
-        keys = spawn_keys(seed, np.array([i]))
+        draws = BulkDraws(seed, i, years, system.n_powers)
         w, c = 0, []
         for y in range(years):
-            u = Draws(keys, y, system.n_powers)
-            st, m = ref_step(st, {k: u[k][0].tolist() for k in u.layout}, system, policy, dy)
+            st, m = ref_step(st, draws.year(y), system, policy, dy, phases=PEER_YEAR)
             w += bool(m["war"])
             c.append(m["cooperation_rate"])
         wars.append(w / years)

@@ -13,7 +13,9 @@ alliances).
 
 ``--against DIR`` times the package in ``DIR/src`` too (for instance
 ``git worktree add /tmp/old 9b2b2b9``), interleaved run by run with this
-tree, and prints each policy's ratio (the phases issue's bar: within 5%).
+tree, and prints each policy's ratio (the phases issue's bar: within 5%);
+with ``--shape statedated`` (or ``state1816``, ``state2012``) and ``--core
+crisis`` it compares that state system instead.
 ``--cold`` times the first run of an empty numba cache (the kernel's cold
 compile), for each decision core, and the warm start (issue 31's bar: the
 first ``regimes run concert_of_europe`` after ``make setup``, which runs
@@ -128,21 +130,25 @@ def warm_start() -> tuple[float, float]:
     return times[0], times[1]
 
 
-def against(other: str) -> None:
-    """This tree against the package in ``other/src``, one thread, interleaved."""
-    years, systems = 200, 10_000
+def against(other: str, core: str = "first_strike", shape: str = "cow8") -> None:
+    """This tree against the package in ``other/src``, one thread, interleaved:
+    8 powers (kaplan and waltz), or with ``--shape`` one of the state systems
+    (waltz, as ``--state-system`` runs them)."""
+    years, systems, policies = (200, 10_000, ("kaplan", "waltz")) if shape == "cow8" else \
+        (98, 1_000, ("waltz",))
     src = str(Path(other) / "src")
-    print(f"this tree against {other} (8 powers, {years} years, {systems:,} systems, 1 thread, "
-          f"best of {REPEATS}, interleaved)")
-    for policy in ("kaplan", "waltz"):
+    print(f"this tree against {other} ({shape}, {core} core, {years} years, {systems:,} systems, "
+          f"1 thread, best of {REPEATS}, interleaved)")
+    for policy in policies:
         ours, theirs = [], []
         for _ in range(REPEATS):
-            ours.append(run(systems, years, policy, False, 1))
-            theirs.append(run(systems, years, policy, False, 1, src))
+            ours.append(run(systems, years, policy, False, 1, core=core, shape=shape))
+            theirs.append(run(systems, years, policy, False, 1, src, core=core, shape=shape))
         a, b = (min(r["seconds"] for r in x) for x in (ours, theirs))
         same = {r["wars"] for r in ours} == {r["wars"] for r in theirs}
         print(f"  {policy:6s} this {systems * years / a:10,.0f}  other {systems * years / b:10,.0f}"
-              f" system-years/s  ratio {b / a:.3f}  (same wars: {same})")
+              f" system-years/s  ratio {b / a:.3f}  (same wars: {same}; wars this "
+              f"{ours[0]['wars']:,}, other {theirs[0]['wars']:,})")
 
 
 def state_system() -> None:
@@ -176,7 +182,11 @@ def main() -> None:
         state_system()
         return
     if "--against" in sys.argv:
-        against(sys.argv[sys.argv.index("--against") + 1])
+        def flag(name, default):
+            return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+        against(sys.argv[sys.argv.index("--against") + 1], flag("--core", "first_strike"),
+                flag("--shape", "cow8"))
         return
     if "--cold" in sys.argv:
         for core in ("first_strike", "crisis"):

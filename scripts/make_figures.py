@@ -13,6 +13,15 @@ from pathlib import Path
 import pandas as pd
 
 from security_regimes.presentation import plots
+from security_regimes.presentation.report import war_size_label
+
+
+def war_sizes(demo: Path):
+    """The report's war-size figure: each scenario's sizes and COW's, csn fits."""
+    w = pd.read_csv(demo / "war_sizes.csv")
+    cow = pd.read_csv(demo / "cow_war_sizes.csv")
+    return plots.war_size_ccdf({n: g.war_size for n, g in w.groupby("scenario", sort=False)},
+                               cow.battle_deaths, war_size_label(cow))
 
 
 def main(demo: Path, out: Path) -> None:
@@ -25,8 +34,7 @@ def main(demo: Path, out: Path) -> None:
         "four_worlds_autonomy": plots.four_worlds_heatmap(pd.read_csv(demo / "four_worlds.csv"),
                                                           "regime_autonomy"),
         "knobs_formed": plots.knobs(pd.read_csv(demo / "knobs.csv"), "formed"),
-        "war_sizes": plots.war_size_ccdf(pd.read_csv(demo / "war_sizes.csv").war_size,
-                                         pd.read_csv(demo / "cow_war_sizes.csv").battle_deaths),
+        "war_sizes": war_sizes(demo),
     }
     sch = pd.read_csv(demo / "schelling.csv")
     sch.attrs.update(json.loads((demo / "schelling.json").read_text()))

@@ -89,9 +89,9 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def calibration(name: str, out: Path) -> dict:
     """Run one calibration file; its generations, posterior quantiles and PPC."""
     from security_regimes.experiments.calibrate import (
+        load_calibration,
         load_calibration_file,
         run_calibration,
-        weighted_quantile,
     )
     from security_regimes.system import System
 
@@ -100,19 +100,15 @@ def calibration(name: str, out: Path) -> dict:
     run_calibration(path, out, executor="process", quiet=True)
     seconds = time.perf_counter() - t
     model, _ = load_calibration_file(path)
-    gens = pd.read_parquet(out / "generations.parquet")
-    post = pd.read_parquet(out / "posterior.parquet")
-    last = post[post.generation == post.generation.max()]
-    w = last.weight.to_numpy(float)
+    cal = load_calibration(out)
+    gens = cal.generations
+    quantiles = cal.quantiles().set_index("parameter")
     defaults = System()
     params = []
     for p, prior in model.parameters.items():
-        x = last[p].to_numpy(float)
         key = p.removeprefix("system.")
         params.append({"parameter": p, "prior": prior.prior, "low": prior.low, "high": prior.high,
-                       "mean": prior.mean, "sd": prior.sd,
-                       "q05": weighted_quantile(x, w, 0.05), "q50": weighted_quantile(x, w, 0.5),
-                       "q95": weighted_quantile(x, w, 0.95),
+                       "mean": prior.mean, "sd": prior.sd, **quantiles.loc[p].to_dict(),
                        "default": getattr(defaults, key) if p.startswith("system.") and
                        hasattr(defaults, key) else None})
     return {"file": f"examples/{name}", "seconds": seconds, "distance": model.distance,
@@ -121,7 +117,7 @@ def calibration(name: str, out: Path) -> dict:
             "systems": model.systems, "evaluated": int(gens.samples.sum()),
             "epsilon": [float(gens.epsilon.iloc[0]), float(gens.epsilon.iloc[-1])],
             "acceptance": [float(gens.acceptance.iloc[0]), float(gens.acceptance.iloc[-1])],
-            "posterior": params, "ppc": _records(pd.read_parquet(out / "ppc.parquet"))}
+            "posterior": params, "ppc": _records(cal.ppc)}
 
 
 def calibrated_run(directory: Path) -> dict:

@@ -38,7 +38,15 @@ def test_examples_ran_and_references_resolved(site):
     assert "estimate_bytes" in api and "record_alliances" in api
     cli = (site / "cli/index.html").read_text()
     assert "regimes sweep --help" in cli and "Usage: regimes sweep" in cli
+    from security_regimes.presentation.cli import app_commands
+
+    for name in app_commands():  # one section per command, in the page's contents
+        assert re.search(rf'<h2 id="[^"]*regimes-{name}">regimes {name}\b', cli), name
     assert "Traceback" not in "".join(p.read_text() for p in site.rglob("*.html"))
+    # Formulas are typeset (arithmatex marks them for MathJax), not code.
+    theory = (site / "theory/index.html").read_text()
+    assert '<span class="arithmatex">\\(p = A^k / (A^k + D^k)\\)</span>' in theory
+    assert (site / "javascripts/mathjax.js").is_file()
 
 
 def test_the_tutorial_notebook_ran_when_the_site_was_built(site):
@@ -55,6 +63,21 @@ def test_the_tutorial_notebook_ran_when_the_site_was_built(site):
     assert "SweepData: 4 points" in page and "xarray.Dataset" in page
     assert page.count("data:image/png") >= 2  # the run's plot and the sweep's
     assert (site / "tutorials/first_experiment/first_experiment.ipynb").is_file()  # download
+
+
+def test_the_regimes_tutorial_ran_when_the_site_was_built(site):
+    """Issue 29: the second notebook runs a regime experiment, a PRIM discovery and a
+    calibration that it reads back, executed at build time."""
+    import json
+
+    stored = json.loads((ROOT / "docs/tutorials/regimes_discovery_calibration.ipynb").read_text())
+    code = [c for c in stored["cells"] if c["cell_type"] == "code"]
+    assert code and not any(c.get("outputs") for c in code)
+    page = (site / "tutorials/regimes_discovery_calibration/index.html").read_text()
+    for printed in ("ScenarioResult", "Discovery (PRIM)", "CalibrationResult",
+                    "posterior medians", "inside 90% (holdout)"):
+        assert printed in page, printed
+    assert page.count("data:image/png") >= 2  # the restraints plot and the posterior
 
 
 def test_a_broken_example_fails_the_build(tmp_path):
@@ -129,3 +152,15 @@ def test_the_scan_finds_a_hand_copied_number():
     assert hand_numbers("survival is 0.55 with ten powers, 12% of runs") == ["0.55", "12%"]
     assert hand_numbers("the setting `0.05`, and\n```\nprint(0.3)\n```\nyear 1853") == []
     assert hand_numbers("<!-- recorded: regimes x, 2026-01-01 -->\n0.5 on 2026-01-01\n<!-- /recorded -->") == []
+
+
+def test_no_heading_names_a_tracker_issue():
+    found = []
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        fenced = False
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            elif not fenced and line.startswith("#") and re.search(r"\b[Ii]ssue \d+", line):
+                found.append(f"{path.name}:{n}: {line}")
+    assert not found, found

@@ -14,7 +14,7 @@ import security_regimes
 
 PACKAGE = Path(security_regimes.__file__).parent
 #: Bottom to top.  Private helpers at the root (``_io``, ``_stats`` ...) are below everything.
-LAYERS = ["_", "data", "games", "engine", "system", "regimes", "experiments", "ema",
+LAYERS = ["_", "data", "games", "engine", "system", "regimes", "experiments", "ema", "mesa",
           "presentation"]
 
 

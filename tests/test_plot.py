@@ -37,8 +37,10 @@ def test_the_band_is_the_normal_interval_of_the_mean():
     np.testing.assert_allclose(hi - mean, [1.959964 * np.sqrt(0.125) / np.sqrt(5), 0.0],
                                rtol=1e-6)
     # cut at the values' range: a share's band stays in [0, 1]
-    mean, lo, hi = mean_band(np.array([[0.0], [0.0], [0.0], [1.0]]))
-    assert lo[0] == 0.0 and hi[0] < 1.0
+    mean, lo, hi = mean_band(np.array([[0.0], [0.0], [0.0], [0.5]]))
+    assert lo[0] == 0.0 and 0.125 < hi[0] <= 0.5
+    mean, lo, hi = mean_band(np.array([[0.0], [0.0], [0.0], [1.0]]))  # 0/1: Wilson's
+    assert 0 < lo[0] < 0.25 < hi[0] < 1.0
 
 
 def test_a_sweep_plots_an_outcome_against_its_parameter(tmp_path):

@@ -121,8 +121,11 @@ def _accepts(call) -> bool:
 #: alike in every entry point.  growth = "record" follows the COW record of the
 #: system's powers, and the base's 30 equal powers are not from COW
 #: (tests/system/test_record_growth.py runs it on a system that is).
+#: A named policy's traits are fixed (the base's is kaplan): another value of one
+#: needs policy custom.
 NEEDS_MORE = {("system", "growth", "record"), ("system", "geography", "capitals"),
-              ("system", "membership", "record")}
+              ("system", "membership", "record"), ("policy", "internal_rules", False),
+              ("policy", "manual_balancer", True), ("policy", "spares_future_allies", True)}
 
 
 @pytest.mark.parametrize("prefix,name,key,value,valid", list(_cases()))
@@ -187,6 +190,23 @@ def test_sweep_values_equal_python_values():
     assert scn.policy.rules[3] == 0.0 and scn.regime.conditions.half_life == 1e6
     with pytest.raises(ValueError, match=r"decisiveness must be a number in \(0, 20\], got 50"):
         apply_point(BASE, {"system.decisiveness": 50})
+
+
+def test_a_sweep_keeps_a_custom_policys_rule_weights():
+    """A point that changes a trait setting or one rule keeps the policy's other
+    weights whenever the policy has internal rules (not only for kaplan), and
+    drops them when the point names a policy without them."""
+    custom = Policy("custom", internal_rules=True, rules={2: 0.25, 3: 0.5},
+                    manual_balancer=True, balancer=1)
+    scn = BASE.with_parts(BASE.system, custom, BASE.regime, BASE.dyadic)
+    got = apply_point(scn, {"policy.rules.3": 0.0})
+    assert dict(got.policy.rules) == {2: 0.25, 3: 0.0} and got.policy.manual_balancer
+    got = apply_point(scn, {"policy.balancer": 2})
+    assert dict(got.policy.rules) == {2: 0.25, 3: 0.5} and got.policy.balancer == 2
+    kaplan = BASE.with_parts(BASE.system, Policy("kaplan", rules={3: 0.5}), BASE.regime,
+                             BASE.dyadic)
+    got = apply_point(kaplan, {"policy.name": "waltz"})
+    assert dict(got.policy.rules) == {} and not got.policy.traits["internal_rules"]
 
 
 def test_every_field_has_one_row_and_every_row_a_field():

@@ -56,11 +56,13 @@ _LAZY = {
     "load": ("security_regimes.experiments.store", "load"),
     "sweep": ("security_regimes.experiments.store", "sweep"),
     "run_claims": ("security_regimes.experiments.claims", "run_claims"),
+    "load_calibration": ("security_regimes.experiments.calibrate", "load_calibration"),
     "from_axelrod": ("security_regimes.games.interop", "from_axelrod"),
     "to_axelrod": ("security_regimes.games.interop", "to_axelrod"),
 }
 
 if TYPE_CHECKING:  # for IDEs and type checkers
+    from .experiments.calibrate import load_calibration
     from .experiments.claims import run_claims
     from .experiments.store import load, sweep
     from .games.interop import from_axelrod, to_axelrod
@@ -126,6 +128,7 @@ __all__ = [
     "Policy",
     "Scenario",
     "run_claims",
+    "load_calibration",
     "from_axelrod",
     "to_axelrod",
 ]

@@ -51,10 +51,20 @@ def check_measure(name: str, names) -> str:
 
 def mean_band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per column of ``values`` (runs, years): the mean over runs (NaN ignored) and
-    its 95% normal interval, cut at the column's smallest and largest value (a
-    share's band stays in [0, 1]; ``_stats.mean_ci``), each shape (years,)."""
+    its 95% interval, each shape (years,).  A measure that is 0 or 1 in every run
+    and year (whether a war began) gets Wilson's interval per year; any other its
+    normal interval cut at the column's smallest and largest value (a share's
+    band stays in [0, 1]), as ``_stats.mean_ci``."""
+    from ._stats import is_binary, wilson
+
     v = np.asarray(values, dtype=float)
     n = np.sum(~np.isnan(v), axis=0)
+    if v.ndim == 2 and is_binary(v[~np.isnan(v)]):
+        k = np.nansum(v, axis=0)
+        bounds = np.array([wilson(k[t], n[t], Z95) if n[t] else (np.nan, np.nan)
+                           for t in range(v.shape[1])]).reshape(-1, 2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return k / n, bounds[:, 0], bounds[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.nanmean(v, axis=0) if v.size else np.zeros(v.shape[1])
         sd = np.nanstd(v, axis=0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1])
@@ -107,3 +117,4 @@ def outcome_against(runs, outcome: str, x: str, y: str | None = None, ax=None):
         ax.figure.colorbar(im, ax=ax, label=f"mean {outcome}")
         ax.set_title(f"{outcome} over {x} and {y}")
     return ax
+

@@ -23,8 +23,16 @@ POLICY_TRAITS: dict[str, dict[str, bool]] = {
     "far_sighted_waltz": {"internal_rules": False, "manual_balancer": False,
                           "spares_future_allies": True},
 }
-#: The policy names, in one list.
-POLICIES = tuple(POLICY_TRAITS)
+#: The policy whose properties are its own settings (``Policy("custom",
+#: internal_rules=True, manual_balancer=True, ...)``): any combination of the
+#: traits above, in Python, files, sweeps and on the command line alike.
+CUSTOM_POLICY = "custom"
+#: The traits a custom policy sets (each off unless set).
+TRAITS = ("internal_rules", "manual_balancer", "spares_future_allies")
+#: The named policies, each a fixed set of traits (what experiments compare).
+NAMED_POLICIES = tuple(POLICY_TRAITS)
+#: Every valid policy name: the named ones and ``custom``.
+POLICIES = (*NAMED_POLICIES, CUSTOM_POLICY)
 #: The default policy (``Policy()``, files, ``simulate``, ``regimes simulate``): self-help.
 DEFAULT_POLICY = "waltz"
 

@@ -16,7 +16,7 @@ SMALL = 32_000_000
 
 
 def available_memory() -> int:
-    """Bytes of memory available now (Linux ``MemAvailable``, else physical memory).
+    """Bytes of memory available now (psutil's ``available``: Linux ``MemAvailable``).
 
     ``SECURITY_REGIMES_MEMORY`` (bytes) overrides the measurement, for tests
     and for shared machines where a job should stay below its allocation.
@@ -24,17 +24,9 @@ def available_memory() -> int:
     forced = os.environ.get("SECURITY_REGIMES_MEMORY")
     if forced:
         return int(float(forced))
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    try:  # pragma: no cover - not Linux
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover
-        return 1 << 62
+    import psutil
+
+    return int(psutil.virtual_memory().available)
 
 
 def human(nbytes: float) -> str:
@@ -48,7 +40,7 @@ def human(nbytes: float) -> str:
 def check_fits(nbytes: float, what: str, hint: str) -> None:
     """Raise ``ValueError`` (one line) if ``nbytes`` would not fit in memory now."""
     if nbytes < SMALL and not os.environ.get("SECURITY_REGIMES_MEMORY"):
-        return  # reading /proc/meminfo costs more than a small tournament
+        return  # asking the OS costs more than a small tournament
     have = available_memory()
     if nbytes > SHARE * have:
         raise ValueError(f"{what} would need about {human(nbytes)} of memory and "

@@ -151,6 +151,12 @@ POLICY_SETTINGS = Settings([
             "Yearly chance a spared power's help is needed (far_sighted_waltz)", 0, 100),
     Setting("discount", "number", "Weight of next year (far_sighted_waltz)", 0, 1,
             open_high=True),
+    Setting("internal_rules", "flag", "Kaplan's rules bind decisions (policy custom; "
+            "kaplan has it)", optional=True),
+    Setting("manual_balancer", "flag", "Power balancer joins the weaker side of every war "
+            "(policy custom; balancer has it)", optional=True),
+    Setting("spares_future_allies", "flag", "A winner spares a loser worth more as a future "
+            "ally (policy custom; far_sighted_waltz has it)", optional=True),
 ])
 
 

@@ -129,6 +129,54 @@ def test_recovers_known_parameters(tmp_path):
 
     html = write_report(out).read_text()
     assert "Posterior predictive check" in html and html.count("<img") >= 3
+    # The same directory read back as a result object.
+    import security_regimes as sr
+
+    cal = sr.load_calibration(out)
+    assert cal.parameters == ["system.transfer"] and len(cal.final) == 40
+    assert cal.medians()["system.transfer"] == pytest.approx(median)
+    q = cal.quantiles()
+    assert list(q.columns) == ["parameter", "q05", "q50", "q95"]
+    assert q.q05.iloc[0] == pytest.approx(lo) and q.q95.iloc[0] == pytest.approx(hi)
+    assert cal.calibrated().system.transfer == pytest.approx(median)
+    text = repr(cal)
+    assert len(text) < 2000 and "CalibrationResult" in text and "system.transfer = " in text
+    n_fit = int(ppc[ppc.period == "fit"].inside.sum())
+    assert f"inside 90% (fit): {n_fit} of {int((ppc.period == 'fit').sum())}" in text
+    assert "<table>" in cal._repr_html_()
+    ax = cal.plot()
+    assert ax.get_xlabel() == "system.transfer" and len(ax.lines) == 1
+    x_kde, y_kde = ax.lines[0].get_data()
+    assert (y_kde >= 0).all() and x_kde.min() <= median <= x_kde.max()
+    idata = cal.to_arviz(draws=200, seed=3)
+    drawn = idata.posterior["system.transfer"].values
+    assert drawn.shape == (1, 200) and set(drawn.ravel()) <= set(cal.final["system.transfer"])
+    assert np.array_equal(drawn, cal.to_arviz(draws=200, seed=3).posterior["system.transfer"])
+    assert set(idata.observed_data.data_vars) == set(ppc[(ppc.period == "fit")
+                                                        & ppc.fitted].statistic)
+    assert idata.posterior.attrs["particles"] == 40
+    gens = cal.generations
+    assert ((gens.ess > 0) & (gens.ess <= gens.particles + 1e-9)).all()
+    with pytest.raises(ValueError, match="unknown parameter 'system.shadow'.*fitted "
+                                         "system.transfer"):
+        cal.plot("system.shadow")
+
+
+def test_load_calibration_refuses_what_is_not_a_finished_calibration(tmp_path):
+    from security_regimes.experiments.calibrate import load_calibration
+
+    with pytest.raises(ValueError, match="not a calibration directory .no manifest.json."):
+        load_calibration(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"kind": "sweep"}')
+    with pytest.raises(ValueError, match="its manifest is a 'sweep' one"):
+        load_calibration(tmp_path)
+    (tmp_path / "manifest.json").write_text("{oops")
+    with pytest.raises(ValueError, match="manifest.json: not valid JSON"):
+        load_calibration(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"kind": "calibration"}')
+    with pytest.raises(ValueError, match="has not finished .no posterior.parquet, "
+                                         "generations.parquet, ppc.parquet.; continue it"):
+        load_calibration(tmp_path)
 
 
 def test_adaptive_distance_recovers_a_parameter_from_counts_and_the_pattern(tmp_path):

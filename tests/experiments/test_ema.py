@@ -102,6 +102,11 @@ def test_discover_finds_where_the_regime_holds(sweep):
     assert mis.high < mis["max"] - 0.1  # it holds where the powers read each other well
     assert np.isclose(d.mass, (d.trajectory.n / d.n_runs).loc[
         d.trajectory.density.sub(d.density).abs().idxmin()])
+    text = repr(d)  # a few lines, not the trajectory's frame
+    assert len(text) < 2000 and text.startswith("Discovery (PRIM)")
+    assert f"system.misperception in [{mis.low:.4g}, {mis.high:.4g}]" in text
+    assert f"{d.coverage:.3g}, {d.density:.3g}, {d.mass:.3g}" in text
+    assert "<table>" in d._repr_html_()
 
 
 def test_discover_cli(sweep, tmp_path, capsys):
@@ -123,3 +128,27 @@ def test_discover_cli(sweep, tmp_path, capsys):
     code, out, _ = run("discover", str(sweep), "--outcome", "regime_years", "--threshold", "5",
                        "--min-density", "0", "--out", str(tmp_path / "fig"), capsys=capsys)
     assert code == 0 and "no box reached" not in out
+
+
+def test_the_model_reports_each_runs_twin_outcomes():
+    """Twin outcomes from the EMA model are the scenario's own runs against their
+    identical-seed twins without norms, run by run."""
+    from ema_workbench import Scenario, SequentialEvaluator, perform_experiments
+
+    from security_regimes.ema import model
+    from security_regimes.experiments.sweep import apply_point
+    from security_regimes.regimes.effects import TWIN_OUTCOMES, in_force_at_start, twin_columns
+    from security_regimes.regimes.scenarios import get_scenario
+
+    m = model("concert_of_europe", uncertainties={"system.misperception": (0.0, 0.3)},
+              levers={}, outcomes=TWIN_OUTCOMES, systems=15, years=40, seed=4,
+              replicates=True)
+    with SequentialEvaluator(m) as ev:
+        _, outcomes = perform_experiments(m, scenarios=[Scenario("s", **{
+            "system.misperception": 0.05})], evaluator=ev)
+    scn = apply_point(get_scenario("concert_of_europe"), {"system.misperception": 0.05})
+    r = scn.run(seed=4, systems=15, years=40)
+    want = twin_columns(r.result.measures, r.counterfactual.measures, in_force_at_start(scn))
+    for o in TWIN_OUTCOMES:
+        np.testing.assert_array_equal(outcomes[f"{o}_by_run"][0], np.asarray(want[o], float), o)
+    assert np.nansum(outcomes["wars_prevented_per_bound_year_by_run"][0]) != 0

@@ -439,3 +439,37 @@ def test_sweep_data_to_xarray(tmp_path):
     years = d.years[d.years.run_id == 4].set_index("year")
     np.testing.assert_array_equal(ds.hhi.sel(point=1, replicate=1).values, years.hhi.values)
     assert ds.attrs["base_scenario"] == "kaplan_balance" and ds.attrs["seed"] == "1"
+
+
+def test_twin_outcomes_equal_the_scenarios_own_runs_and_twins(tmp_path):
+    """A sweep's twin outcomes at each point are those of the point's scenario run
+    with its identical-seed twin (point 0: runs 0..R-1 of the seed, as
+    ``Scenario.run``); norms at zero strength prevent exactly 0 wars where they bind."""
+    from dataclasses import replace
+
+    from security_regimes.regimes.effects import TWIN_OUTCOMES, in_force_at_start, twin_columns
+    from security_regimes.regimes.scenarios import get_scenario
+
+    twins = list(TWIN_OUTCOMES)
+    d = sr.sweep("concert_of_europe", {"regime.norms.restraint": [1.0, 0.0]}, replicates=20,
+                 years=40, seed=5, outcomes=["war_frequency", *twins], out=tmp_path / "s",
+                 executor="serial")
+    runs = d.runs.sort_values("run_id")
+    scn = get_scenario("concert_of_europe")
+    r = scn.run(seed=5, systems=20, years=40)
+    want = twin_columns(r.result.measures, r.counterfactual.measures, in_force_at_start(scn))
+    first = runs[runs.point == 0]
+    for o in twins:
+        np.testing.assert_array_equal(first[o].to_numpy(float), np.asarray(want[o], float), o)
+    assert (first.years_bound > 0).any() and (first.wars_prevented_per_bound_year != 0).any()
+    # the same columns the scenario's regime_effects table averages
+    eff = r.regime_effects().set_index("measure")
+    assert np.isclose(eff.loc["wars_prevented_per_bound_year", "value"],
+                      np.nanmean(first.wars_prevented_per_bound_year))
+    # norms that never restrain and no collective action: the twin is the same world
+    weak = replace(scn, regime=scn.regime.with_norms(**dict.fromkeys(scn.regime.norms, 0.0)))
+    d0 = sr.sweep(weak, {"system.misperception": [0.0, 0.05]}, replicates=10, years=40, seed=2,
+                  outcomes=twins, out=tmp_path / "w", executor="serial")
+    bound = d0.runs[d0.runs.years_bound > 0]
+    assert len(bound) and (bound.wars_prevented_per_bound_year == 0).all()
+    assert d0.runs[d0.runs.years_bound == 0].wars_per_bound_year.isna().all()

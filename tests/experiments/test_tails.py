@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from security_regimes.experiments.powerlaw import csn_fit, fit_power_law, war_size_tails
+from security_regimes.experiments.powerlaw import csn_fit, war_size_tails
 
 pytest.importorskip("powerlaw", reason="the tails extra (make test installs it)")
 
@@ -16,8 +16,6 @@ def test_csn_fit_recovers_a_pareto_tail_and_prefers_it_to_an_exponential():
     f = csn_fit(x)
     assert abs(f["alpha"] - 2.5) < 4 * f["sigma"] + 0.05
     assert f["R_exponential"] > 0 and f["p_exponential"] < 0.05
-    # Our quick fit (used for figures) agrees with the package.
-    assert abs(fit_power_law(x).alpha - f["alpha"]) < 0.1
     e = csn_fit(rng.exponential(size=3000))
     assert e["R_exponential"] < 0  # an exponential is not a power law
     with pytest.raises(ValueError, match="at least 10"):

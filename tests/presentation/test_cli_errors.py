@@ -360,8 +360,8 @@ def test_a_missing_likelihood_ratio_is_explained():
 
 @pytest.mark.parametrize("change, message", [
     (("cow_year = 1816", "cow_year = 1700"), "system.cow_year: must be an integer in [1816, 2016]"),
-    (('"HSG"]', '"XXX"]'), "not COW system members in 1816: XXX"),
-    (('"HSG"]', '"ROK"]'), "not COW system members in 1816: ROK"),
+    (('"HSG"', '"XXX"'), "not COW system members in 1816: XXX"),
+    (('"HSG"', '"ROK"'), "not COW system members in 1816: ROK"),
     (("gradient = 0.5", "gradient = -1"), "system.gradient: must be a number in [0, 10], found -1"),
     (('geography = "capitals"', 'geography = "map"'),
      "system.geography: unknown geography 'map'; expected one of: 'none', 'capitals', 'grid'"),

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from security_regimes.experiments.powerlaw import ccdf, fit_power_law
+from security_regimes.experiments.powerlaw import ccdf
 from security_regimes.presentation import plots
 from security_regimes.regimes.scenarios import run_scenario, schelling
 
@@ -32,6 +32,24 @@ def test_capabilities_over_time_draws_each_power(concert, tmp_path):
     assert "capability" in ax.get_ylabel() and "year" in ax.get_xlabel()
     png, svg = plots.save(fig, tmp_path / "caps")
     assert png.stat().st_size > 1000 and svg.read_text().startswith("<?xml")
+
+
+def test_a_whole_state_system_names_its_strongest_and_fits_its_legend(tmp_path):
+    import warnings
+
+    r = run_scenario("state_system_1816", seed=1, systems=2, years=10)
+    caps = r.result.capability_frame()
+    fig = plots.capabilities_over_time(caps, r.result.per_year, system=0, start_year=1816)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    n = caps.power.nunique()
+    assert n > plots.LEGEND and len(texts) == plots.LEGEND + 1
+    assert texts[-1] == f"{n - plots.LEGEND} others"
+    peak = caps[caps.system == 0].groupby("power").capability.max()
+    assert set(texts[:-1]) == set(peak.nlargest(plots.LEGEND).index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # constrained layout must not collapse the axes
+        plots.save(fig, tmp_path / "caps")
 
 
 def test_alliance_network_edges(concert):
@@ -128,17 +146,31 @@ def test_schelling_and_knobs():
     np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata(), [0.1, 0.05])
 
 
-def test_power_law_fit_recovers_exponent():
+def test_the_war_size_figure_draws_the_tail_tables_fits():
+    pytest.importorskip("powerlaw")
+    from security_regimes.experiments.powerlaw import csn_fit
+
     rng = np.random.default_rng(0)
-    x = (1 - rng.random(5000)) ** (-1 / 1.5)  # Pareto, alpha = 2.5, xmin = 1
-    fit = fit_power_law(x)
-    assert abs(fit.alpha - 2.5) < 4 * fit.se + 0.05
+    x = (1 - rng.random(2000)) ** (-1 / 1.5)  # Pareto, alpha = 2.5, xmin = 1
+    y = (1 - rng.random(2000)) ** (-1 / 1.0)  # alpha = 2.0
     xs, p = ccdf(x)
     assert p[0] == 1.0 and np.all(np.diff(p) < 0)
-    fig = plots.war_size_ccdf(x, x * 1000)
-    assert "alpha" in fig.axes[0].get_legend().get_texts()[1].get_text()
+    fig = plots.war_size_ccdf({"a": x, "b": y}, x * 1000, "COW inter-state wars 1823-2003")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[0] == "a" and legend[2] == "b"
+    for text, data in ((legend[1], x), (legend[3], y)):  # the table's estimator, to 2 places
+        assert text.startswith(f"alpha = {csn_fit(data)['alpha']:.2f} +/- ")
+    assert fig.axes[1].get_legend().get_texts()[0].get_text() == "COW inter-state wars 1823-2003"
     with pytest.raises(ValueError, match="at least 10"):
-        fit_power_law([1, 2, 3])
+        plots.war_size_ccdf([1, 2, 3], x)
+
+
+def test_the_cow_sample_is_named_by_its_wars_years():
+    from security_regimes.presentation.report import war_size_label
+
+    cow = pd.DataFrame({"battle_deaths": [1.0, 2.0], "start_year": [1846, 1991]})
+    assert war_size_label(cow) == "COW inter-state wars 1846-1991"
+    assert war_size_label(cow.drop(columns="start_year")) == "COW inter-state wars"
 
 
 def test_sweep_outcome_and_sobol():

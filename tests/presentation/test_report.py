@@ -1,8 +1,12 @@
 import json
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from security_regimes.experiments.store import run_sweep
@@ -77,6 +81,27 @@ def test_demo_report_links_to_the_docs(tmp_path):
 
     (tmp_path / "manifest.json").write_text('{"kind": "demo", "seed": 1}')
     text = report.write_report(tmp_path).read_text()
-    label, uri = report.docs_location()
-    assert f'<a href="{uri}">' in text and uri.startswith("file://")
-    assert uri.endswith(("site/index.html", "docs/index.md"))
+    label, where = report.docs_location()
+    rel = Path(os.path.relpath(where, tmp_path)).as_posix()
+    assert f'<a href="{rel}">' in text and not rel.startswith("/")  # relative to the report
+    assert rel.endswith(("site/index.html", "docs/index.md"))
+    assert (tmp_path / rel).resolve() == where.resolve()
+
+
+def test_a_report_has_contents_and_formats_each_column():
+    from security_regimes.presentation.report import Html, column_format
+
+    assert column_format(pd.Series([0.1234, 1.0, 0.0])) == "{:.3f}"
+    assert column_format(pd.Series([3.0, 12.0, np.nan])) == "{:,.0f}"
+    assert column_format(pd.Series([6525.5, 130000.2])) == "{:,.0f}"
+    assert column_format(pd.Series([-0.5, 2.25])) == "{:.4g}"
+    doc = Html("t")
+    doc.h2("First")
+    doc.table(pd.DataFrame({"share": [0.12345, 0.5], "deaths": [130000.0, 6525.0],
+                            "x": [-1.23456, 2.0], "name": ["a", "b"]}),
+              formats={"x": "{:.1f}"})
+    doc.h2("Second")
+    page = doc.render({})
+    assert '<a href="#s1">First</a>' in page and '<h2 id="s2">Second</h2>' in page
+    for cell in ("0.123", "130,000", "-1.2", "6,525"):
+        assert f"<td>{cell}</td>" in page

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -279,4 +280,28 @@ def test_sweep_mode_says_what_it_pools_over(server, browser):
     page.get_by_text("Pooled over system.misperception").wait_for(timeout=60_000)
     text = page.locator('[data-testid="stTable"]').first.inner_text()
     assert "policy.rules.3" in text and "6" in text  # 3 misperceptions x 2 replicates a value
+    page.close()
+
+
+def test_the_regimes_norms_are_controls(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/?scenario=concert_of_europe&systems=20&years=30&seed=2"
+              "&norm_restraint=0&norm_collective=0&run=1")
+    table = page.locator('[data-testid="stTable"]').first
+    table.wait_for(timeout=60_000)
+    text = table.inner_text()
+    scn = get_scenario("concert_of_europe")
+    weak = replace(scn, regime=scn.regime.with_norms(restraint=0.0, collective=0.0))
+    got = weak.run(seed=2, systems=20, years=30).outcomes().set_index("outcome")
+    full = scn.run(seed=2, systems=20, years=30).outcomes().set_index("outcome")
+    shown = [o for o in ("cooperation_rate", "war_frequency", "regime_autonomy")
+             if f"{got.loc[o, 'mean']:.3f}" != f"{full.loc[o, 'mean']:.3f}"]
+    assert shown, "the norms change nothing here: the test could not fail"
+    for outcome in shown:  # the page ran the weakened norms, not the scenario's own
+        assert f"{got.loc[outcome, 'mean']:.3f}" in text, outcome
+    page.get_by_text("the regime's norms").click()
+    slider = page.locator('input[type="range"][aria-label="norm: restraint"]')
+    slider.first.wait_for(state="attached", timeout=60_000)  # the expander renders after the click
+    assert slider.count() == 1
+    assert page.get_by_text("norm: collective").count() == 1
     page.close()

@@ -30,6 +30,17 @@ from security_regimes.system.model import (
 )
 
 
+def sum(values, start=0):  # noqa: A001 - the kernel's addition, not Python 3.12's
+    """Left-to-right addition, as the kernel's loops add.  Python 3.12's built-in
+    ``sum`` compensates the rounding of floats (Neumaier), which the kernel
+    does not: with it, the oracle's totals differ from the kernel's in the
+    last bit, and a decision on a knife edge can go the other way."""
+    total = start
+    for v in values:
+        total = total + v
+    return total
+
+
 @dataclass
 class Setting:
     system: object
@@ -694,7 +705,7 @@ def _press_on(w, cfg, u, k_w, win, winner, loser, rate, bound):
     w_side = sum(cap[q] for q in range(n) if win[q])
     p2 = csf(w_side, c_l, s.decisiveness)
     push = p2 * (1 - rate) > rate and s.conquest
-    if p.spares_future_allies and push:
+    if p.traits["spares_future_allies"] and push:
         rival = max([cap[q] for q in range(n) if w["alive"][q] and not win[q] and q != loser],
                     default=0.0)
         threat = min(rival / c_w, 1.0)
@@ -1188,10 +1199,12 @@ STATE_KEYS = ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_h
 REGIME_KEYS = ("weight", "memory", "revisionist", "ref_share", "in_force")
 
 
-def ref_step(st, u, system, policy, dyadic, regime=None):
+def ref_step(st, u, system, policy, dyadic, regime=None, phases=YEAR):
     """One year of one system: ``st`` is a dict of lists (with a regime, also
     ``weight``, ``memory``, ``revisionist``, ``ref_share``, ``in_force``);
-    ``u`` the draws.  Returns the new state and the year's measures."""
+    ``u`` the draws; ``phases`` the year's phase functions in order (the
+    benchmarks' peers swap one for a faster equivalent).  Returns the new
+    state and the year's measures."""
     cfg = Setting(system, policy, dyadic, regime)
     n = len(st["cap"])
     w = {k: st[k] for k in STATE_KEYS if k in st}
@@ -1204,7 +1217,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None):
     w.setdefault("trend", [0.0] * n)
     if cfg.system.membership == "record":
         ref_membership(w, cfg, u)
-    for phase in YEAR:
+    for phase in phases:
         phase(w, cfg, u)
     new = {k: w[k] for k in STATE_KEYS}
     if regime is not None:

@@ -7,6 +7,7 @@ its own test, so an error in one phase fails that phase's test first.
 """
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -86,7 +87,9 @@ def run_phases(stop, s, x, p, t, dr, growth_factor, seen, n):
 
 POLICIES = [Policy("waltz"), Policy("kaplan"),
             Policy("kaplan", rules={1: 0.3, 2: 0.7, 3: 0.5, 4: 0.6, 5: 1.0, 6: 0.4}),
-            Policy("balancer", balancer=1), Policy("far_sighted_waltz", future_weight=0.7)]
+            Policy("balancer", balancer=1), Policy("far_sighted_waltz", future_weight=0.7),
+            Policy("custom", internal_rules=True, manual_balancer=True,
+                   spares_future_allies=True, balancer=1, rules={3: 0.5})]
 EXTRAS = [{}, {"relative_gains": 0.5, "capability_noise": 0.3},
           {"conquest": False, "first_strike": -0.3, "cooperation_gain": 1.0},
           {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2},
@@ -109,8 +112,8 @@ def world(seed, n, policy, dyadic, extra, regime):
     system = System.equal(n, misperception=float(rng.choice([0.0, 0.1])),
                           decisiveness=float(rng.choice([1.0, 2.0, 3.5])),
                           supranational=(n - 1,), restore_rate=0.5, **extra)
-    if policy.name == "balancer" and policy.balancer >= n:
-        policy = Policy("balancer", balancer=0)
+    if policy.balancer_index >= n:
+        policy = replace(policy, balancer=0)
     if dyadic == "mixed":
         pool = ["Defector", "Tit For Tat", "Bayesian Trust", "GTFT: 0.3"]
         dyadic = [pool[i % len(pool)] for i in range(n)]

@@ -1,5 +1,7 @@
 """The compiled system year against the scalar reference, on many random states."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +25,10 @@ POLICIES = [
     Policy("far_sighted_waltz", future_weight=0.7),
     Policy("far_sighted_waltz", future_weight=0.1, discount=0.95),
     Policy("far_sighted_waltz", future_weight=0.0, discount=0.0),
+    # Custom policies: every trait together, and Kaplan's rules with a balancer.
+    Policy("custom", internal_rules=True, manual_balancer=True, spares_future_allies=True,
+           balancer=2, rules={3: 0.5}, future_weight=0.7),
+    Policy("custom", internal_rules=True, manual_balancer=True, balancer=1),
 ]
 
 
@@ -126,8 +132,8 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
     rng = np.random.default_rng(seed)
     system = System.equal(n, misperception=misperception, decisiveness=k,
                           supranational=(n - 1,), restore_rate=0.5, **extra)
-    if policy.name == "balancer" and policy.balancer >= n:
-        policy = Policy("balancer", balancer=0)
+    if policy.balancer_index >= n:
+        policy = replace(policy, balancer=0)
     if dyadic == "mixed":  # one strategy per power, Bayesian Trust among them
         pool = ["Defector", "Tit For Tat", "Bayesian Trust", "Win-Stay Lose-Shift"]
         dyadic = [pool[i % len(pool)] for i in range(n)]

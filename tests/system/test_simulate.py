@@ -129,6 +129,31 @@ def test_xarray_named_dims():
                                   r.capabilities[:, 1:, 0])
 
 
+@pytest.mark.parametrize("fmt", ["netcdf", "zarr"])
+def test_xarray_datasets_round_trip_through_netcdf_and_zarr(tmp_path, fmt):
+    xr = pytest.importorskip("xarray")
+    if fmt == "zarr":
+        pytest.importorskip("zarr")
+    r = simulate(years=12, policy="kaplan", systems=4, seed=5)
+    ds = r.to_xarray(start_year=1816)
+    path = tmp_path / f"run.{fmt}"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zarr 3: format notes on strings and metadata
+        if fmt == "netcdf":
+            ds.to_netcdf(path)
+            back = xr.load_dataset(path)
+        else:
+            ds.to_zarr(path)
+            back = xr.open_zarr(path).load()
+    np.testing.assert_array_equal(back["capability"].values, ds["capability"].values)
+    np.testing.assert_array_equal(back["war"].values.astype(bool), ds["war"].values)
+    assert back.attrs["policy"] == "kaplan"
+    assert str(back.attrs["package_version"]) == ds.attrs["package_version"]
+    np.testing.assert_array_equal(back["calendar_year"].values, ds["calendar_year"].values)
+
+
 @pytest.mark.parametrize("n,record", [(5, True), (8, False), (12, True)])
 def test_memory_estimate_bounds_the_measured_peak(n, record):
     import tracemalloc

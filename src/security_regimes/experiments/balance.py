@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._settings import DEFAULT_SEED
 from .._stats import mean_ci  # noqa: F401 - re-exported
-from ..system import POLICIES, System, simulate
+from ..system import NAMED_POLICIES, System, simulate
 
 #: A minor state's capability relative to a great power's in the periphery of
 #: :func:`balance_experiment`: an assumption of the order of 1816's (the median
@@ -55,7 +55,7 @@ def great_powers(system: System) -> np.ndarray:
 
 def balance_experiment(
     n_powers: Sequence[int] = (3, 4, 5, 6, 7, 8, 9, 10),
-    policies: Sequence[str] = POLICIES,
+    policies: Sequence[str] = NAMED_POLICIES,
     systems: int = 500,
     years: int = 200,
     seed: int = DEFAULT_SEED,

@@ -25,7 +25,8 @@ Outputs in the calibration directory: ``calibration.db`` (pyabc's SQLite
 history: a killed run loses at most the generation in progress and
 continues with ``resume``), ``posterior.parquet``, ``ppc.parquet``,
 ``calibrated.toml`` (the scenario at the posterior median) and
-``manifest.json``.
+``manifest.json``; :func:`load_calibration` reads them back as a
+:class:`CalibrationResult`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from __future__ import annotations
 import json
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -42,6 +44,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from .._io import LOCK_NAME, DirectoryLock, write_parquet, write_text
+from .._repr import Summarised, names
 from .._settings import DEFAULT_SEED
 from .._validation import closest_hint, require_extra
 from .._version import __version__
@@ -522,9 +525,21 @@ def posterior(history) -> pd.DataFrame:
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
-    order = np.argsort(x)
-    cw = np.cumsum(w[order]) / w.sum()
-    return float(x[order][np.searchsorted(cw, q)])
+    """The ``q`` quantile of particles ``x`` with weights ``w`` (pyabc's
+    ``weighted_quantile``: the weighted empirical distribution, interpolated
+    between particles)."""
+    from pyabc.weighted_statistics import weighted_quantile as pyabc_quantile
+
+    w = np.asarray(w, dtype=float)
+    return float(pyabc_quantile(np.asarray(x, dtype=float), weights=w / w.sum(), alpha=q))
+
+
+def effective_sample_size(w: np.ndarray) -> float:
+    """Kish's effective sample size of importance weights ``w``, (sum w)^2 / sum w^2
+    (pyabc's ``effective_sample_size``)."""
+    from pyabc.weighted_statistics import effective_sample_size as pyabc_ess
+
+    return float(pyabc_ess(np.asarray(w, dtype=float)))
 
 
 def posterior_predictive(model: CalibrationModel, scenario: Scenario, post: pd.DataFrame,
@@ -571,7 +586,10 @@ def write_outputs(out: Path, model: CalibrationModel, scenario: Scenario, histor
     gens = history.get_all_populations()
     gens = gens[gens.t >= 0][["t", "epsilon", "samples", "particles"]].rename(
         columns={"t": "generation"})
-    write_parquet(gens.assign(acceptance=gens.particles / gens.samples), out / "generations.parquet")
+    ess = post.groupby("generation").weight.apply(effective_sample_size)
+    write_parquet(gens.assign(acceptance=gens.particles / gens.samples,
+                              ess=gens.generation.map(ess).to_numpy(float)),
+                  out / "generations.parquet")
     ppc = posterior_predictive(model, scenario, post, observed, seed=model.seed)
     write_parquet(ppc, out / "ppc.parquet")
     last = post[post.generation == post.generation.max()]
@@ -638,3 +656,145 @@ def identifiability(path: str | Path, samples: int = 32, systems: int | None = N
                         "S1_conf": float(si["S1_conf"][j]), "ST": float(si["ST"][j]),
                         "ST_conf": float(si["ST_conf"][j])})
     return pd.DataFrame(out)
+
+
+@dataclass(frozen=True, repr=False)
+class CalibrationResult(Summarised):
+    """A finished calibration, read back from its directory (:func:`load_calibration`).
+
+    ``posterior`` holds every generation's particles (one column per
+    parameter, ``weight``, ``generation``); ``generations`` the tolerance
+    (``epsilon``), simulations, acceptance rate and effective sample size
+    (``ess``, of the generation's weights) per generation; ``ppc``
+    the posterior predictive check (one row per statistic and period: the
+    observed value, the median and 90% interval of single-run statistics
+    over posterior draws, ``inside``); ``manifest`` the calibration's
+    manifest (its file, seed, timings).
+    """
+
+    directory: Path
+    manifest: dict
+    posterior: pd.DataFrame
+    generations: pd.DataFrame
+    ppc: pd.DataFrame
+
+    @property
+    def parameters(self) -> list[str]:
+        """The calibrated parameters' paths (e.g. ``system.first_strike``)."""
+        return [c for c in self.posterior.columns if c not in ("weight", "generation")]
+
+    @property
+    def final(self) -> pd.DataFrame:
+        """The last generation's particles: the posterior sample (weights in ``weight``)."""
+        return self.posterior[self.posterior.generation == self.posterior.generation.max()]
+
+    def quantiles(self, q: tuple[float, ...] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Weighted quantiles of each parameter in the last generation, one row per
+        parameter, one column ``qNN`` per quantile (``q50`` is what ``calibrated.toml``
+        holds)."""
+        last = self.final
+        w = last.weight.to_numpy(float)
+        return pd.DataFrame([{"parameter": p, **{f"q{round(x * 100):02d}": weighted_quantile(
+            last[p].to_numpy(float), w, x) for x in q}} for p in self.parameters])
+
+    def medians(self) -> dict[str, float]:
+        """The posterior median of each parameter (the values of ``calibrated.toml``)."""
+        return dict(zip(self.parameters, self.quantiles((0.5,)).q50, strict=True))
+
+    def calibrated(self) -> Scenario:
+        """The scenario at the posterior medians (``calibrated.toml``), ready to run."""
+        return load_scenario_file(self.directory / "calibrated.toml")[0]
+
+    def plot(self, parameter: str | None = None, ax=None):
+        """The weighted kernel density of ``parameter`` (default: the first) in the
+        last generation (pyabc's ``plot_kde_1d``).  Draws on ``ax`` (new axes when
+        None) and returns it."""
+        from pyabc.visualization import plot_kde_1d
+
+        from .._plot import _axes
+
+        parameter = parameter or self.parameters[0]
+        if parameter not in self.parameters:
+            raise ValueError(f"unknown parameter {parameter!r}"
+                             f"{closest_hint(parameter, self.parameters)}; this calibration "
+                             f"fitted {', '.join(self.parameters)}")
+        last = self.final
+        ax = _axes(ax)
+        plot_kde_1d(last[self.parameters].reset_index(drop=True),
+                    last.weight.to_numpy(float) / last.weight.sum(), parameter, ax=ax,
+                    xname=parameter,
+                    title=f"posterior, generation {int(last.generation.iloc[0])}")
+        ax.set_ylabel("posterior density")
+        return ax
+
+    def to_arviz(self, draws: int | None = None, seed: int = DEFAULT_SEED):
+        """The posterior as an ArviZ ``InferenceData`` (the ``calibrate`` extra).
+
+        ABC-SMC particles are weighted and ArviZ expects equally weighted
+        draws, so ``posterior`` holds ``draws`` (default: as many as the last
+        generation's particles) drawn with replacement in proportion to the
+        weights, one chain, from a generator seeded with ``seed``;
+        ``observed_data`` holds the record's fitted statistics (the fit period
+        of the posterior predictive check), and the attributes the scenario,
+        generations and effective sample size.
+        """
+        import warnings
+
+        require_extra("arviz", "calibrate")
+        with warnings.catch_warnings():  # arviz 0.2x announces its 1.0 refactor on import
+            warnings.simplefilter("ignore", FutureWarning)
+            import arviz as az
+
+        last = self.final
+        w = last.weight.to_numpy(float)
+        n = len(last) if draws is None else int(draws)
+        idx = np.random.default_rng(seed).choice(len(last), size=n, p=w / w.sum())
+        posterior = {p: last[p].to_numpy(float)[idx][None, :] for p in self.parameters}
+        fit = self.ppc[(self.ppc.period == "fit") & self.ppc.fitted]
+        observed = {s: np.array([v]) for s, v in zip(fit.statistic, fit.observed, strict=True)}
+        attrs = {"scenario": str(self.manifest.get("scenario", "")),
+                 "generations": int(self.posterior.generation.max()) + 1,
+                 "particles": len(last), "effective_sample_size": effective_sample_size(w),
+                 "inference_library": "pyabc (ABC-SMC)", "resampling_seed": int(seed),
+                 "created_by": f"security-regimes {__version__}"}
+        return az.from_dict(posterior=posterior, observed_data=observed or None, attrs=attrs,
+                            posterior_attrs=attrs)
+
+    def _summary(self):
+        ppc = self.ppc
+        med = self.medians()
+        rows = [("directory", self.directory),
+                ("scenario", self.manifest.get("scenario", "?")),
+                ("generations", f"{int(self.posterior.generation.max()) + 1} "
+                                f"({len(self.final)} particles in the last, effective sample "
+                                f"size {effective_sample_size(self.final.weight):.0f})"),
+                ("posterior medians", ", ".join(f"{k} = {v:.4g}" for k, v in med.items()))]
+        for period in ppc.period.unique():
+            part = ppc[ppc.period == period]
+            rows.append((f"inside 90% ({period})", f"{int(part.inside.sum())} of {len(part)}: "
+                         + names(part.statistic[part.inside], 4)))
+        return "CalibrationResult", rows
+
+
+def load_calibration(directory: str | Path) -> CalibrationResult:
+    """A finished calibration directory (written by :func:`run_calibration` or
+    ``regimes calibrate``) as a :class:`CalibrationResult`; ValueError (one line)
+    when it is not one or has not finished."""
+    d = Path(directory)
+    if not (d / "manifest.json").exists():
+        raise ValueError(f"{d}: not a calibration directory (no manifest.json)")
+    try:
+        manifest = json.loads((d / "manifest.json").read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{d / 'manifest.json'}: not valid JSON ({e.msg})") from None
+    if manifest.get("kind") != "calibration":
+        raise ValueError(f"{d}: not a calibration directory (its manifest is a "
+                         f"{manifest.get('kind', 'unknown')!r} one)")
+    missing = [f for f in ("posterior.parquet", "generations.parquet", "ppc.parquet")
+               if not (d / f).exists()]
+    if missing:
+        raise ValueError(f"{d}: the calibration has not finished (no {', '.join(missing)}); "
+                         "continue it with regimes calibrate FILE --out DIR --resume")
+    return CalibrationResult(d, manifest, pd.read_parquet(d / "posterior.parquet"),
+                             pd.read_parquet(d / "generations.parquet"),
+                             pd.read_parquet(d / "ppc.parquet"))

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._repr import Summarised
 from .._settings import DEFAULT_SEED
 from .._validation import check_int, closest_hint, require_extra
+from ..regimes.effects import TWIN_OUTCOMES, in_force_at_start, twin_columns
 from ..regimes.scenarios import Scenario, get_scenario
 from .parameters import RUN_OUTCOMES, apply_point, check_spec, settings
 
@@ -71,7 +73,11 @@ class _Runner:
 
     def __call__(self, **point) -> dict[str, float | np.ndarray]:
         scn = apply_point(self.scenario, point)  # the settings classes check the values
-        s = scn.simulate(self.systems, self.years, self.seed).summary
+        result = scn.simulate(self.systems, self.years, self.seed)
+        s = result.summary
+        if any(o in TWIN_OUTCOMES for o in self.outcomes):  # against the twin without norms
+            twin = scn.counterfactual().simulate(self.systems, self.years, self.seed)
+            s = s.assign(**twin_columns(result.measures, twin.measures, in_force_at_start(scn)))
         if self.replicates:  # every run, each from its own seed stream
             return {f"{o}{BY_RUN}": s[o].to_numpy(float) for o in self.outcomes}
         return {o: float(np.nanmean(s[o].to_numpy(float))) if s[o].notna().any()
@@ -155,7 +161,7 @@ def model(scenario: str | Scenario = "concert_of_europe",
     if levers is None:
         if scn.regime is not None:
             levers = {k: (0.0, 1.0) for k in known if k.startswith("regime.norms.")}
-        elif scn.policy.name == "kaplan":
+        elif scn.policy.traits["internal_rules"]:
             levers = {k: (0.0, 1.0) for k in known if k.startswith("policy.rules.")}
         else:
             levers = {}
@@ -178,8 +184,8 @@ def model(scenario: str | Scenario = "concert_of_europe",
     return m
 
 
-@dataclass
-class Discovery:
+@dataclass(repr=False)
+class Discovery(Summarised):
     """A PRIM box: where the outcome of interest occurs.
 
     Attributes
@@ -212,6 +218,21 @@ class Discovery:
     #: densest box is reported).
     min_density: float = 0.8
     reached: bool = True
+
+    def _summary(self):
+        box = "; ".join(f"{r.parameter} in [{_fmt(r.low)}, {_fmt(r.high)}]"
+                        for r in self.limits.itertuples()) or "(the whole space)"
+        return "Discovery (PRIM)", [
+            ("cases of interest", f"{self.rule} ({self.base_rate:.3g} of {self.n_runs} runs)"),
+            ("box", box),
+            ("coverage, density, mass", f"{self.coverage:.3g}, {self.density:.3g}, {self.mass:.3g}"),
+            ("density asked for", f"{self.min_density:g} "
+                                  f"({'reached' if self.reached else 'not reached: the densest box'})"),
+            ("peeling steps", len(self.trajectory))]
+
+
+def _fmt(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def discover(directory, outcome: str = "regime_holds", threshold: float | None = None,

@@ -16,9 +16,11 @@ from functools import lru_cache
 
 from .._settings import Setting
 from .._validation import closest_hint
+from ..regimes.effects import TWIN_OUTCOMES
 from ..regimes.regime import Conditions, Regime
 from ..regimes.scenarios import Scenario
 from ..system import Policy, System
+from ..system.config import CUSTOM_POLICY, POLICY_TRAITS
 
 #: The settings classes a path reaches, by the path's prefix.
 SECTIONS = {"system": System, "policy": Policy, "regime": Regime,
@@ -114,10 +116,11 @@ def check_parameters(model, scenario: Scenario) -> None:
             raise ValueError(f"parameters.{name}: dist = {spec.dist!r} needs design = \"lhs\"")
         if spec.dist == "loguniform" and has_range and spec.low <= 0:
             raise ValueError(f"parameters.{name}: a loguniform range needs low > 0")
-        if name.startswith("policy.rules.") and scenario.policy.name != "kaplan" and \
-                "policy.name" not in model.parameters:
+        if name.startswith("policy.rules.") and not scenario.policy.traits["internal_rules"] \
+                and not {"policy.name", "policy.internal_rules"} & set(model.parameters):
             raise ValueError(f"parameters.{name}: Kaplan's rules apply only under policy "
-                             f"kaplan; the base scenario's policy is {scenario.policy.name}")
+                             f"kaplan or a custom policy with internal_rules; the base "
+                             f"scenario's policy is {scenario.policy.label}")
         if spec.dist == "normal" and (spec.mean is None or spec.sd is None):
             raise ValueError(f"parameters.{name}: a normal distribution needs mean and sd")
         check_spec(known[name], spec.values, spec.low, spec.high, f"parameters.{name}")
@@ -135,6 +138,7 @@ RUN_OUTCOMES = {
     "wars_per_dyad_year", "crises_per_pair_year", "crisis_war_share", "yield_share",
     "stalemate_share", "compromise_share", "preventive_wars", "regime_spells",
     "regime_breakdowns", "regime_tenure", "domestic_changes",
+    *TWIN_OUTCOMES,  # each run against its identical-seed twin without norms
 }
 
 
@@ -170,10 +174,19 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
     system = scenario.system.with_(**changes.get("system", {}))
     policy = scenario.policy
     rules = weights.get("policy.rules", {})
-    if changes.get("policy") or rules:
+    if (changes.get("policy") or rules) and not Policy._JOINT.intersection(changes.get("policy", {})):
+        if rules:
+            changes.setdefault("policy", {})["rules"] = {
+                **policy.rules, **{int(k): v for k, v in rules.items()}}
+        policy = policy.with_(**changes["policy"])
+    elif changes.get("policy") or rules:
         kw = {**{k: getattr(policy, k) for k in Policy.SETTINGS.names}, **changes.get("policy", {})}
         merged = {**policy.rules, **{int(k): v for k, v in rules.items()}}
-        kw["rules"] = merged if kw["name"] == "kaplan" else {}
+        # the weights stay with every policy that has internal rules: kaplan,
+        # and a custom policy with that trait (a file's or a sweep's)
+        internal = (bool(kw["internal_rules"]) if kw["name"] == CUSTOM_POLICY
+                    else POLICY_TRAITS[kw["name"]]["internal_rules"])
+        kw["rules"] = merged if internal else {}
         policy = Policy(**kw)
     regime = scenario.regime
     norms = weights.get("regime.norms", {})

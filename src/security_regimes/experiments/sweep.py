@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import require_extra
+from ..regimes.effects import TWIN_OUTCOMES, in_force_at_start, twin_columns
 from ..regimes.scenarios import Scenario
 from ..system.kernel import structure
 from ..system.simulate import simulate_group, summary_columns
@@ -198,13 +199,22 @@ def run_chunk(scenario: Scenario, points: pd.DataFrame, replicates: int, years: 
         groups[-1][2].append((point, scn, run, stop - run))
         run = stop
     arrays = {k: _column(v) for k, v in columns.items()}
+    twins = [o for o in outcomes if o in TWIN_OUTCOMES]
     for _, dyadic, members in groups:
         m, ids = simulate_group([(scn.system, scn.policy, scn.regime, first, n)
                                  for _, scn, first, n in members], years, seed, dyadic)
-        point_of = np.repeat([p for p, *_ in members], [n for *_, n in members])
-        policy = np.repeat([scn.policy.name for _, scn, _, _ in members],
-                           [n for *_, n in members]).astype(object)
+        counts = [n for *_, n in members]
+        point_of = np.repeat([p for p, *_ in members], counts)
+        policy = np.repeat([scn.policy.label for _, scn, _, _ in members],
+                           counts).astype(object)
         summary = summary_columns(m, ids, years, policy, members[0][1].system.n_powers)
+        if twins:  # each run's twin without norms: the same seeds, one more kernel call
+            cf = [scn.counterfactual() for _, scn, _, _ in members]
+            c, _ = simulate_group([(s.system, s.policy, s.regime, first, n)
+                                   for s, (_, _, first, n) in zip(cf, members, strict=True)],
+                                  years, seed, dyadic)
+            initially = np.repeat([in_force_at_start(scn) for _, scn, _, _ in members], counts)
+            summary = {**summary, **twin_columns(m, c, initially)}
         _append(runs, _runs_columns(summary, point_of, replicates,
                                     {k: v[point_of] for k, v in arrays.items()}, outcomes))
         _append(yrs, _years_columns(m, ids, start_year))

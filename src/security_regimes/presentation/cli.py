@@ -19,11 +19,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .._policies import DEFAULT_POLICY
+from .._policies import DEFAULT_POLICY, TRAITS
 from .._settings import DEFAULT_SEED
 from .._tables import MAX_POWERS
 from .._tables import POLICY_SETTINGS as _P
 from .._tables import SYSTEM_SETTINGS as _S
+from .._validation import check_choice
 
 app = typer.Typer(
     help="Simulate and measure international security regimes (Jervis 1982).",
@@ -169,7 +170,6 @@ def settings(
     EMA range and in a calibration prior (paths as in sweep files).
     """
     from .._settings import settings_rows
-    from .._validation import check_choice
 
     classes = _settings_classes()
     names = list(classes) if section is None else [check_choice(section, classes, "section")]
@@ -330,6 +330,8 @@ def simulate(
     capabilities: Annotated[str | None, typer.Option(help="Initial capabilities, e.g. 3,2,1.")] = None,
     rule: Annotated[list[str] | None, typer.Option(help="Kaplan rule weight, e.g. --rule 3=0.5 (repeat).")] = None,
     balancer: Annotated[int, typer.Option(help=_P["balancer"].help())] = 0,
+    trait: Annotated[list[str] | None, typer.Option(
+        help="A trait of policy custom, on (repeat): " + ", ".join(TRAITS) + ".")] = None,
     misperception: Annotated[float | None, typer.Option(help=_S["misperception"].help())] = None,
     dyadic: Annotated[str, typer.Option(
         help="Dyadic strategy of every power, or one per power: Defector,Tit For Tat,...")] = "Tit For Tat",
@@ -345,7 +347,10 @@ def simulate(
     system = _system_from_options(powers, cow_year, states, capabilities, misperception)
     if belief_prior is not None:
         system = system.with_(belief_prior=belief_prior)
-    pol = Policy(policy, rules=_parse_rules(rule), balancer=balancer)
+    traits = {}
+    for t in trait or []:
+        traits[check_choice(t, TRAITS, "--trait")] = True
+    pol = Policy(policy, rules=_parse_rules(rule), balancer=balancer, **traits)
     _check_out_file(out)
     with _progress(systems * years, "simulate") as advance:
         # With --out the run streams to Parquet chunk by chunk: memory stays bounded.
@@ -355,11 +360,11 @@ def simulate(
                 progress=advance, out=out)
     agg = _summarise_runs(r.summary)
     if as_json:
-        print(json.dumps({"policy": pol.name, "powers": list(system.names), "seed": r.seed,
+        print(json.dumps({"policy": pol.label, "powers": list(system.names), "seed": r.seed,
                           "summary": agg.to_dict(orient="records")}))
     else:
         show(_df_table(agg, title=f"{systems} systems x {years} years, policy "
-                                           f"{pol.name}, powers {', '.join(system.names)}, seed {r.seed}"))
+                                           f"{pol.label}, powers {', '.join(system.names)}, seed {r.seed}"))
         if out is not None:
             console.print(f"Parquet written to {out}")
 
@@ -389,7 +394,7 @@ def balance_cmd(
     lattice); the table then shows the great powers' survival."""
     from .._validation import check_int
     from ..experiments.balance import balance_experiment
-    from ..system import POLICIES
+    from ..system import NAMED_POLICIES as POLICIES
 
     ns = _parse_int_list(powers, "--powers")
     systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
@@ -553,7 +558,7 @@ def scenarios_cmd(
     console.print("[bold]Built-in scenarios[/bold] (regimes run NAME; --json for data)")
     for sc_ in sc.values():
         console.print(f"\n[bold]{sc_.name}[/bold]", soft_wrap=True, highlight=False)
-        console.print(f"  policy {sc_.policy.name}, regime "
+        console.print(f"  policy {sc_.policy.label}, regime "
                       f"{sc_.regime.name if sc_.regime else '-'}, {sc_.years} years",
                       highlight=False)
         console.print(f"  claim: {sc_.claim}", highlight=False)

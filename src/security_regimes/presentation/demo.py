@@ -16,7 +16,7 @@ from .._resources import check_fits
 from .._settings import DEFAULT_SEED
 from .._validation import check_int
 from .._version import __version__
-from ..data.patterns import interstate_war_deaths
+from ..data.patterns import interstate_war_deaths, wars
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment
 from ..experiments.powerlaw import csn_fit
@@ -28,7 +28,7 @@ from ..regimes.scenarios import (
     security_dilemma_grid,
 )
 from ..system.simulate import estimate_bytes
-from .report import write_report
+from .report import war_size_label, write_report
 
 TOURNAMENT = ["Cooperator", "Defector", "Tit For Tat", "Grudger", "Tit For 2 Tats",
               "Suspicious Tit For Tat", "Win-Stay Lose-Shift", "Alternator",
@@ -118,11 +118,12 @@ def _run(out: Path, seed: int, systems: int, console) -> None:
     sizes = pd.concat(sizes)
     sizes.to_csv(out / "war_sizes.csv", index=False)
     cow = interstate_war_deaths()
-    cow.reset_index().to_csv(out / "cow_war_sizes.csv", index=False)
+    cow_frame = cow.to_frame().join(wars().groupby("war_num").start_year.min()).reset_index()
+    cow_frame.to_csv(out / "cow_war_sizes.csv", index=False)
     say("war-size tails (powerlaw package)")
     tails = [{"source": name, **csn_fit(s.war_size)}
              for name, s in sizes.groupby("scenario", sort=False)]
-    tails.append({"source": "COW inter-state wars", **csn_fit(cow)})
+    tails.append({"source": war_size_label(cow_frame), **csn_fit(cow)})
     pd.DataFrame(tails).to_csv(out / "tails.csv", index=False)
     manifest = {"kind": "demo", "seed": seed, "systems": systems,
                 "package_version": __version__,

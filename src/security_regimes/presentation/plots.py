@@ -7,6 +7,7 @@ SVG.  Tests check the data each figure draws, not pixels.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib
@@ -54,6 +55,10 @@ def _require(df: pd.DataFrame, cols, what: str) -> None:
         raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
 
 
+#: Most powers a figure's legend names (the strongest); the rest are drawn in grey.
+LEGEND = 10
+
+
 def capabilities_over_time(capabilities: pd.DataFrame, years: pd.DataFrame, system: int = 0,
                            start_year: int = 1) -> Figure:
     """Capabilities of each power in one run, wars marked.
@@ -66,16 +71,27 @@ def capabilities_over_time(capabilities: pd.DataFrame, years: pd.DataFrame, syst
     if c.empty:
         raise ValueError(f"no run {system} in the capabilities table")
     fig, ax = _fig()
-    for k, (power, g) in enumerate(c.groupby("power", sort=False)):
-        ax.plot(g.year + start_year - 1, g.capability, label=power,
-                color=OKABE_ITO[k % len(OKABE_ITO)])
+    # A whole state system has dozens of states: the LEGEND strongest (by peak
+    # capability) are named, the rest drawn thin and grey, so the legend fits.
+    peak = c.groupby("power", sort=False).capability.max()
+    named = set(peak.nlargest(LEGEND).index)  # every power when there are fewer
+    k = 0
+    for power, g in c.groupby("power", sort=False):
+        if power in named:
+            ax.plot(g.year + start_year - 1, g.capability, label=power,
+                    color=OKABE_ITO[k % len(OKABE_ITO)])
+            k += 1
+        else:
+            ax.plot(g.year + start_year - 1, g.capability, color="0.75", lw=0.6, zorder=0)
+    if len(peak) > len(named):
+        ax.plot([], [], color="0.75", lw=0.6, label=f"{len(peak) - len(named)} others")
     y = years[(years.system == system) & years.war.astype(bool)]
     for yr in y.year:
         ax.axvline(yr + start_year - 1, color="0.6", lw=0.6, ls=":", zorder=0)
     ax.set_xlabel("year")
     ax.set_ylabel("capability (share of initial system total)")
     ax.set_title(f"Capabilities of the powers in run {system} (dotted lines: war onsets)")
-    ax.legend(frameon=False, ncol=min(5, c.power.nunique()), fontsize=8)
+    ax.legend(frameon=False, ncol=min(5, len(named) + (len(peak) > len(named))), fontsize=8)
     return fig
 
 
@@ -296,28 +312,39 @@ def schelling_diagram(df: pd.DataFrame) -> Figure:
     return fig
 
 
-def war_size_ccdf(simulated, observed, sim_fit=None, obs_fit=None) -> Figure:
-    """CCDF of war sizes on log-log axes: simulated (capability destroyed) vs COW battle deaths."""
-    from ..experiments.powerlaw import ccdf, fit_power_law
+def war_size_ccdf(simulated, observed, observed_label: str = "COW inter-state wars") -> Figure:
+    """CCDF of war sizes on log-log axes, each sample with its Clauset-Shalizi-Newman fit.
 
+    ``simulated``: sizes (capability destroyed, share of the initial total),
+    or a mapping label -> sizes (one curve each); ``observed``: battle
+    deaths.  Every fit line is :func:`~security_regimes.experiments.powerlaw.csn_fit`
+    (the ``powerlaw`` package), the estimator of the report's tail table, so
+    figure and table show the same exponents.
+    """
+    from ..experiments.powerlaw import ccdf, csn_fit
+
+    samples = simulated if isinstance(simulated, Mapping) else {"simulated wars": simulated}
     fig, axes = _fig(9, 3.8, ncols=2)
-    for ax, data, fit, colour, label, unit in (
-        (axes[0], simulated, sim_fit, OKABE_ITO[0], "simulated wars",
-         "capability destroyed (share of initial total)"),
-        (axes[1], observed, obs_fit, OKABE_ITO[5], "COW inter-state wars 1823-2003",
-         "battle deaths"),
-    ):
+    panels = [(axes[0], label, data, OKABE_ITO[k % len(OKABE_ITO)])
+              for k, (label, data) in enumerate(samples.items())]
+    panels.append((axes[1], observed_label, observed, OKABE_ITO[5]))
+    for ax, label, data, colour in panels:
         x, p = ccdf(data)
         ax.loglog(x, p, ".", color=colour, ms=3, label=label)
-        fit = fit if fit is not None else fit_power_law(x)
-        xs = np.geomspace(fit.xmin, x.max(), 50)
-        ptail = (x >= fit.xmin).mean()
-        ax.loglog(xs, ptail * (xs / fit.xmin) ** (1 - fit.alpha), color="0.2", lw=1,
-                  label=f"alpha = {fit.alpha:.2f} +/- {fit.se:.2f} (x >= {fit.xmin:.3g})")
-        ax.set_xlabel(unit)
+        fit = csn_fit(x)
+        xs = np.geomspace(fit["xmin"], x.max(), 50)
+        ptail = (x >= fit["xmin"]).mean()
+        ax.loglog(xs, ptail * (xs / fit["xmin"]) ** (1 - fit["alpha"]), color=colour, lw=1,
+                  label=f"alpha = {fit['alpha']:.2f} +/- {fit['sigma']:.2f} "
+                        f"(x >= {fit['xmin']:.3g})")
+    axes[0].set_xlabel("capability destroyed (share of initial total)")
+    axes[1].set_xlabel("battle deaths")
+    for ax in axes:
         ax.set_ylabel("P(size >= x)")
-        ax.legend(frameon=False, fontsize=8)
-    fig.suptitle("War sizes: complementary cumulative distribution and power-law fit")
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.legend(frameon=False, fontsize=7, loc="lower left")
+    fig.suptitle("War sizes: complementary cumulative distribution and power-law fit "
+                 "(powerlaw package)")
     return fig
 
 
@@ -433,12 +460,18 @@ def _last_generation(post: pd.DataFrame) -> pd.DataFrame:
 
 
 def posterior_marginals(post: pd.DataFrame, params: list[str]) -> Figure:
-    """Weighted histograms of each parameter in the final ABC-SMC generation."""
+    """Each parameter's weighted kernel density in the final ABC-SMC generation
+    (pyabc's ``plot_kde_1d``)."""
+    from pyabc.visualization import plot_kde_1d
+
     last = _last_generation(post)
+    w = last.weight.to_numpy(float) / last.weight.sum()
     fig, axes = plt.subplots(1, len(params), figsize=(3.2 * len(params), 2.8), squeeze=False)
     for ax, p in zip(axes[0], params, strict=True):
-        ax.hist(last[p], bins=20, weights=last.weight, color=OKABE_ITO[4], alpha=0.8)
-        ax.set_title(p, fontsize=8)
+        plot_kde_1d(last[params].reset_index(drop=True), w, p, ax=ax, xname=p, title=p,
+                    color=OKABE_ITO[4])
+        ax.title.set_fontsize(8)
+        ax.xaxis.label.set_fontsize(8)
         ax.set_yticks([])
     fig.suptitle(f"Posterior marginals (generation {int(last.generation.iloc[0])}, "
                  f"{len(last)} particles)", fontsize=10)
@@ -447,23 +480,20 @@ def posterior_marginals(post: pd.DataFrame, params: list[str]) -> Figure:
 
 
 def posterior_pairs(post: pd.DataFrame, params: list[str]) -> Figure:
-    """Pairwise scatter of the final generation's particles (size: weight)."""
+    """The final generation's one- and two-parameter marginals (pyabc's
+    ``plot_kde_matrix``: weighted densities below the diagonal, particles above)."""
+    from pyabc.visualization import plot_kde_matrix
+
     last = _last_generation(post)
     k = len(params)
-    fig, axes = plt.subplots(k, k, figsize=(2.2 * k, 2.2 * k), squeeze=False)
-    size = 40 * last.weight / last.weight.max()
-    for i, pi in enumerate(params):
-        for j, pj in enumerate(params):
-            ax = axes[i][j]
-            if i == j:
-                ax.hist(last[pi], bins=15, weights=last.weight, color=OKABE_ITO[4])
-            else:
-                ax.scatter(last[pj], last[pi], s=size, color=OKABE_ITO[0], alpha=0.5)
-            ax.tick_params(labelsize=6)
-            if i == k - 1:
-                ax.set_xlabel(pj, fontsize=6)
-            if j == 0:
-                ax.set_ylabel(pi, fontsize=6)
+    fig, axes = plt.subplots(k, k, figsize=(2.4 * k, 2.4 * k), squeeze=False)
+    plot_kde_matrix(last[params].reset_index(drop=True),
+                    last.weight.to_numpy(float) / last.weight.sum(), colorbar=False,
+                    arr_ax=axes)
+    for ax in axes.flat:
+        ax.tick_params(labelsize=6)
+        ax.xaxis.label.set_fontsize(6)
+        ax.yaxis.label.set_fontsize(6)
     fig.tight_layout()
     return fig
 

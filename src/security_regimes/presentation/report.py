@@ -15,14 +15,17 @@ import base64
 import html
 import io
 import json
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._io import write_text
 from .._version import __version__
+from ..data.patterns import RECORD
 from . import plots
 
 CSS = """
@@ -35,16 +38,25 @@ th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
 pre { background: #f6f6f6; padding: .8em; overflow-x: auto; font-size: .8em; }
 figure { margin: 1em 0; } img { max-width: 100%; }
 .meta { color: #555; font-size: .9em; }
+nav.toc { background: #f8f8f8; padding: .5em 1em; margin: 1em 0; font-size: .9em; }
 """
 
 
 class Html:
+    """An HTML report: sections (each in the table of contents), paragraphs,
+    figures embedded as PNG, tables with a number format per column, and
+    links that are relative to the report's own directory when they point
+    to a local file (so a results directory can be moved with its checkout)."""
+
     def __init__(self, title: str):
         self.title = title
-        self.parts: list[str] = []
+        self.parts: list[str | tuple] = []
+        self.sections: list[tuple[str, str]] = []
 
     def h2(self, text: str) -> None:
-        self.parts.append(f"<h2>{html.escape(text)}</h2>")
+        anchor = f"s{len(self.sections) + 1}"
+        self.sections.append((anchor, text))
+        self.parts.append(f"<h2 id=\"{anchor}\">{html.escape(text)}</h2>")
 
     def p(self, text: str) -> None:
         self.parts.append(f"<p>{html.escape(text)}</p>")
@@ -57,24 +69,63 @@ class Html:
         self.parts.append(f'<figure><img alt="{html.escape(caption or "figure")}" '
                           f'src="data:image/png;base64,{data}">{cap}</figure>')
 
-    def table(self, df: pd.DataFrame, floatfmt: str = "{:.4g}") -> None:
-        self.parts.append(df.to_html(index=False, float_format=floatfmt.format, border=0,
+    def table(self, df: pd.DataFrame, formats: dict[str, str] | None = None) -> None:
+        """``df`` as a table; each float column formatted by ``formats[column]``
+        (a ``str.format`` spec) or by :func:`column_format`."""
+        formats = formats or {}
+        formatters = {c: (formats.get(c) or column_format(df[c])).format
+                      for c in df.columns if pd.api.types.is_float_dtype(df[c])}
+        self.parts.append(df.to_html(index=False, formatters=formatters, border=0,
                                      classes="data", na_rep="-", escape=True))
 
-    def link(self, before: str, text: str, href: str, after: str = "") -> None:
-        self.parts.append(f"<p>{html.escape(before)}<a href=\"{html.escape(href)}\">"
-                          f"{html.escape(text)}</a>{html.escape(after)}</p>")
+    def link(self, before: str, text: str, href: str | Path, after: str = "") -> None:
+        """A link; a local ``Path`` is written relative to the report's directory."""
+        self.parts.append(("link", before, text, href, after))
 
     def pre(self, text: str) -> None:
         self.parts.append(f"<pre>{html.escape(text)}</pre>")
 
-    def render(self, meta: dict) -> str:
+    def _part(self, part, base: Path) -> str:
+        if isinstance(part, str):
+            return part
+        _, before, text, href, after = part
+        if isinstance(href, Path):
+            href = Path(os.path.relpath(href.resolve(), base.resolve())).as_posix()
+        return (f"<p>{html.escape(before)}<a href=\"{html.escape(str(href))}\">"
+                f"{html.escape(text)}</a>{html.escape(after)}</p>")
+
+    def render(self, meta: dict, base: str | Path = ".") -> str:
+        """The page; ``base`` is the directory the report is written to."""
         rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
                        for k, v in meta.items())
+        toc = ""
+        if len(self.sections) > 1:
+            items = "".join(f"<li><a href=\"#{a}\">{html.escape(t)}</a></li>"
+                            for a, t in self.sections)
+            toc = f"<nav class='toc'><strong>Contents</strong><ol>{items}</ol></nav>"
+        body = "\n".join(self._part(p, Path(base)) for p in self.parts)
         return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
                 f"<title>{html.escape(self.title)}</title><style>{CSS}</style></head><body>"
                 f"<h1>{html.escape(self.title)}</h1><table class='meta'>{rows}</table>"
-                + "\n".join(self.parts) + "</body></html>")
+                + toc + body + "</body></html>")
+
+
+def column_format(values: pd.Series) -> str:
+    """A column's number format from its values: shares and probabilities (all
+    in [0, 1]) to 3 decimals, whole numbers and large ones (all at least 10,000)
+    with thousands separators and no decimals, anything else to 4 significant
+    digits."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    v = v[np.isfinite(v)]
+    if v.empty:
+        return "{:.4g}"
+    if v.min() >= 0 and v.max() <= 1:
+        return "{:.3f}"
+    if (v == v.round()).all() and v.abs().max() < 1e15:
+        return "{:,.0f}"
+    if v.abs().max() >= 1e4 and v.abs().min() >= 1:
+        return "{:,.0f}"
+    return "{:.4g}"
 
 
 def _manifest(directory: Path) -> dict:
@@ -114,7 +165,7 @@ def write_report(directory: str | Path, out: str | Path | None = None) -> Path:
     if "run_seconds" in m:
         meta["run time"] = f"{m['run_seconds']:.1f} s"
     path = Path(out) if out is not None else directory / "report.html"
-    write_text(doc.render(meta), path)
+    write_text(doc.render(meta, path.parent), path)
     return path
 
 
@@ -155,7 +206,8 @@ def _scenario_section(doc: Html, d: Path, m: dict, heading: bool = True) -> None
         doc.table(pd.read_parquet(d / "channels.parquet"))
     if (d / "history.parquet").exists():
         h = pd.read_parquet(d / "history.parquet")
-        doc.p("History as a predictive distribution (COW 1816-1913): how often the model "
+        doc.p(f"History as a predictive distribution (COW {RECORD[0]}-{RECORD[1]}): how often "
+              "the model "
               "produces what happened, with and without the norms; likelihood_ratio = "
               "P(record | norms) / P(record | no norms).")
         doc.table(h)
@@ -195,26 +247,18 @@ def _scenario_report(d: Path, m: dict) -> Html:
 # --- Sweep ----------------------------------------------------------------------
 
 def _calibration_report(d: Path, m: dict) -> Html:
-    if not (d / "posterior.parquet").exists():
-        raise ValueError(f"{d}: the calibration has not finished (no posterior.parquet); "
-                         "continue it with regimes calibrate FILE --out DIR --resume")
-    post = pd.read_parquet(d / "posterior.parquet")
-    ppc = pd.read_parquet(d / "ppc.parquet")
-    params = [c for c in post.columns if c not in ("weight", "generation")]
+    from ..experiments.calibrate import load_calibration
+
+    cal = load_calibration(d)
+    post, ppc, params = cal.posterior, cal.ppc, cal.parameters
     doc = Html(f"security-regimes report: calibration of {m.get('scenario')}")
     doc.p(f"ABC-SMC (pyabc): {post.generation.max() + 1} generations, "
-          f"{int((post.generation == post.generation.max()).sum())} particles in the last. "
+          f"{len(cal.final)} particles in the last. "
           "The fit period is fitted; the held-out period is predicted, not fitted.")
     doc.figure(plots.posterior_predictive(ppc), "Posterior predictive check, fit and held out")
     doc.table(ppc)
-    last = post[post.generation == post.generation.max()]
-    from ..experiments.calibrate import weighted_quantile
-
-    w = last.weight.to_numpy(float)
-    summary = pd.DataFrame([{"parameter": p, **{f"q{int(q * 100):02d}": weighted_quantile(
-        last[p].to_numpy(float), w, q) for q in (0.05, 0.5, 0.95)}} for p in params])
     doc.h2("Posterior")
-    doc.table(summary)
+    doc.table(cal.quantiles())
     doc.figure(plots.posterior_marginals(post, params), "Posterior marginals")
     doc.figure(plots.posterior_pairs(post, params[:5]), "Posterior pairs")
     doc.h2("Calibration file")
@@ -260,16 +304,15 @@ def _sweep_report(d: Path, m: dict) -> Html:
 
 # --- Demo -----------------------------------------------------------------------
 
-def docs_location() -> tuple[str, str] | None:
-    """(label, file URI) of the documentation: the built site, else its sources."""
+def docs_location() -> tuple[str, Path] | None:
+    """(label, path) of the documentation: the built site, else its sources."""
     root = Path(__file__).resolve().parents[3]  # the source checkout, if this is one
     if not (root / "mkdocs.yml").is_file():
         return None
     site = root / "site" / "index.html"
     if site.is_file():
-        return "the documentation site", site.as_uri()
-    return "the documentation sources (build the site with `make docs`)", (
-        root / "docs" / "index.md").as_uri()
+        return "the documentation site", site
+    return "the documentation sources (build the site with `make docs`)", root / "docs" / "index.md"
 
 
 def _docs_link(doc: Html) -> None:
@@ -323,16 +366,25 @@ def _demo_report(d: Path, m: dict) -> Html:
         w = pd.read_csv(d / "war_sizes.csv")
         cow = pd.read_csv(d / "cow_war_sizes.csv")
         doc.h2("War sizes: simulated against COW")
-        doc.figure(plots.war_size_ccdf(w.war_size, cow.battle_deaths))
+        doc.figure(plots.war_size_ccdf(
+            {name: g.war_size for name, g in w.groupby("scenario", sort=False)},
+            cow.battle_deaths, war_size_label(cow)))
     if (d / "tails.csv").exists():
         doc.p("Clauset-Shalizi-Newman fits with the powerlaw package: alpha above xmin, and "
               "normalised log-likelihood ratios R against a lognormal and an exponential "
               "(R > 0 favours the power law; p is the significance of its sign). Simulated "
               "sizes are capability destroyed, COW sizes battle deaths: compare exponents.")
-        doc.table(pd.read_csv(d / "tails.csv").round(4))
+        doc.table(pd.read_csv(d / "tails.csv"))
     scen = d / "scenarios"
     if scen.is_dir():
         for sub in sorted(p for p in scen.iterdir() if p.is_dir()):
             sm = _manifest(sub)
             _scenario_section(doc, sub, sm)
     return doc
+
+
+def war_size_label(cow: pd.DataFrame) -> str:
+    """The COW war sample's name with the years its wars began (from the data)."""
+    if "start_year" not in cow or cow.start_year.isna().all():
+        return "COW inter-state wars"
+    return f"COW inter-state wars {int(cow.start_year.min())}-{int(cow.start_year.max())}"

@@ -39,12 +39,51 @@ from .._stats import mean_ci
 BOOTSTRAP = 1000
 
 
-def _bound(in_force: np.ndarray, initially: bool) -> np.ndarray:
-    """(runs, years) bool: the norms bind in the year (in force at the end of the last)."""
+#: Run outcomes that compare each run with its identical-seed twin without
+#: norms (sweeps, EMA): years the norms bind, the wars started per bound year
+#: with the norms and in the twin, and the paired difference (twin minus with
+#: norms; positive: the norms prevent wars).  NaN where the norms never bind.
+TWIN_OUTCOMES = ("years_bound", "wars_per_bound_year", "wars_per_bound_year_twin",
+                 "wars_prevented_per_bound_year")
+
+
+def _bound(in_force: np.ndarray, initially) -> np.ndarray:
+    """(runs, years) bool: the norms bind in the year (in force at the end of the
+    last); ``initially``: in force before year 1, a bool or one per run."""
     out = np.empty_like(in_force)
     out[:, 0] = initially
     out[:, 1:] = in_force[:, :-1]
     return out
+
+
+def in_force_at_start(scenario) -> bool:
+    """Whether the scenario's regime is in force before year 1 (its initial state)."""
+    from ..system.model import Dyadic, initial_state
+
+    if scenario.regime is None:
+        return False
+    n = scenario.system.n_powers
+    return bool(initial_state(scenario.system, 1, scenario.regime,
+                              Dyadic.build(scenario.dyadic, 1, n)).in_force[0])
+
+
+def _bound_wars(measures: dict, twin: dict, initially) -> tuple[np.ndarray, ...]:
+    """Per run: years the norms bind, and the wars started in them with the norms
+    and in the twin (float), shape (runs,) each."""
+    bound = _bound(np.asarray(measures["regime_in_force"], dtype=bool), initially)
+    return (bound.sum(axis=1), np.where(bound, measures["wars"], 0).sum(axis=1).astype(float),
+            np.where(bound, twin["wars"], 0).sum(axis=1).astype(float))
+
+
+def twin_columns(measures: dict, twin: dict, initially) -> dict[str, np.ndarray]:
+    """The :data:`TWIN_OUTCOMES` of each run, shape (runs,) each, from the
+    measures of the runs with norms and of their twins without (name ->
+    (runs, years)); ``initially`` as in :func:`_bound`."""
+    years, with_norms, without = _bound_wars(measures, twin, initially)
+    per = np.where(years > 0, years, np.nan)
+    return {"years_bound": years.astype(np.int64), "wars_per_bound_year": with_norms / per,
+            "wars_per_bound_year_twin": without / per,
+            "wars_prevented_per_bound_year": (without - with_norms) / per}
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, seed: int) -> tuple[float, float, float]:
@@ -101,17 +140,17 @@ def regime_effects(result, counterfactual, initially_in_force: bool = False,
     v = mean_ci(years_bound[formed].astype(float))
     row("years_bound", v[0], v[1], v[2], v[3],
         "years the norms bind per run where they bind at all")
-    wars1 = np.where(bound, m["wars"], 0).sum(axis=1)[formed].astype(float)
-    wars0 = np.where(bound, c["wars"], 0).sum(axis=1)[formed].astype(float)
+    twins = {k: v[formed] for k, v in twin_columns(m, c, initially_in_force).items()}
     per = years_bound[formed].astype(float)
-    for name, w, who in (("wars_per_bound_year", wars1, "with the norms"),
-                         ("wars_per_bound_year_twin", wars0, "in the twin without norms")):
-        v = mean_ci(w / per) if per.size else (np.nan,) * 3 + (0,)
-        row(name, v[0], v[1], v[2], v[3], f"wars started per bound year, {who}")
-    v = mean_ci((wars0 - wars1) / per) if per.size else (np.nan,) * 3 + (0,)
-    row("wars_prevented_per_bound_year", v[0], v[1], v[2], v[3],
-        "paired effect: twin minus with norms, wars per bound year (positive: the norms "
-        "prevent wars)")
+    _, wars1, wars0 = (x[formed] for x in _bound_wars(m, c, initially_in_force))
+    for name, meaning in (
+            ("wars_per_bound_year", "wars started per bound year, with the norms"),
+            ("wars_per_bound_year_twin", "wars started per bound year, in the twin without "
+                                         "norms"),
+            ("wars_prevented_per_bound_year", "paired effect: twin minus with norms, wars per "
+                                              "bound year (positive: the norms prevent wars)")):
+        v = mean_ci(twins[name]) if per.size else (np.nan,) * 3 + (0,)
+        row(name, v[0], v[1], v[2], v[3], meaning)
     kept = _ratio(wars1, wars0, seed) if per.size else (np.nan,) * 3
     share = (1 - kept[0], 1 - kept[2], 1 - kept[1])
     row("share_of_wars_prevented", *share, int(wars0.sum()),

@@ -124,8 +124,13 @@ class Scenario:
         return replace(self, system=self.system.with_(**kw)) if kw else self
 
     def counterfactual(self) -> Scenario:
-        """The same scenario without norms: no regime, Kaplan's rules off."""
-        policy = Policy("waltz") if self.policy.name == "kaplan" else self.policy
+        """The same scenario without norms: no regime, Kaplan's rules off (kaplan
+        becomes waltz; a custom policy loses internal_rules and its weights)."""
+        policy = self.policy
+        if policy.name == "kaplan":
+            policy = Policy("waltz")
+        elif policy.traits["internal_rules"]:
+            policy = replace(policy, internal_rules=False, rules={})
         return replace(self, policy=policy, regime=None)
 
     def run(self, seed: int | None = DEFAULT_SEED, systems: int | None = None, years: int | None = None,
@@ -165,7 +170,7 @@ class ScenarioResult(Summarised):
         return (f"ScenarioResult {s.name!r}: {r.n_systems:,} runs x {r.years:,} years from "
                 f"{s.start_year}, seed {r.seed}", [
                     ("claim", s.claim), ("powers", f"{s.system.n_powers} ({names(s.system.names)})"),
-                    ("core", s.system.core), ("policy", s.policy.name),
+                    ("core", s.system.core), ("policy", s.policy.label),
                     ("regime", s.regime.name if s.regime is not None else "none"),
                     ("counterfactual", "the same seeds without the norms"
                      if self.counterfactual is not None else "none (no regime)"),
@@ -220,14 +225,11 @@ class ScenarioResult(Summarised):
         to restrain, its tenure and hazard of breakdown, and the autonomy index
         with its numerator and denominator; 95% intervals.  Empty without a
         regime or a counterfactual."""
-        from ..system.model import initial_state
-        from .effects import regime_effects
+        from .effects import in_force_at_start, regime_effects
 
         if self.result.regime is None or self.counterfactual is None:
             return pd.DataFrame(columns=["measure", "value", "lo", "hi", "n", "meaning"])
-        s = self.scenario
-        start = initial_state(s.system, 1, s.regime, Dyadic.build(s.dyadic, 1, s.system.n_powers))
-        return regime_effects(self.result, self.counterfactual, bool(start.in_force[0]),
+        return regime_effects(self.result, self.counterfactual, in_force_at_start(self.scenario),
                               seed=self.result.seed % 2**32)
 
     def regime_breakdowns(self) -> pd.DataFrame:

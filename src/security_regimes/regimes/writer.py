@@ -39,47 +39,26 @@ def scenario_to_dict(s) -> dict:
     return d
 
 
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v) or math.isinf(v):
-            raise ValueError("TOML cannot hold NaN or infinity here")
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+def _clean(v, where: str = ""):
+    """Plain TOML data: ``None`` dropped from tables, tuples as arrays, keys as text;
+    NaN and infinity refused (no setting of a file takes them)."""
     if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
+        return {str(k): _clean(x, f"{where}.{k}" if where else str(k))
+                for k, x in v.items() if x is not None}
+    if isinstance(v, list | tuple):
+        return [_clean(x, where) for x in v]
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        raise ValueError(f"{where}: TOML cannot hold NaN or infinity here")
+    if v is None or not isinstance(v, bool | int | float | str):
+        raise TypeError(f"{where}: cannot write {type(v).__name__} to TOML")
+    return v
 
 
-def _toml_key(k) -> str:
-    k = str(k)
-    return k if k.replace("_", "").isalnum() and not k.isdigit() else f'"{k}"'
+def to_toml(d: dict) -> str:
+    """Nested dicts of scalars and lists as TOML (``tomli_w``; ``None`` is omitted)."""
+    import tomli_w
 
-
-def to_toml(d: dict, prefix: str = "") -> str:
-    """A small TOML writer for nested dicts of scalars and lists (``None`` is omitted)."""
-    lines, tables = [], []
-    for k, v in d.items():
-        if v is None:
-            continue
-        if isinstance(v, dict) and any(isinstance(x, dict) for x in v.values()) or (
-                isinstance(v, dict) and k in ("system", "policy", "regime", "conditions",
-                                              "parameters")):
-            tables.append((k, v))
-        else:
-            lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
-    out = "\n".join(lines)
-    for k, v in tables:
-        name = f"{prefix}.{k}" if prefix else k
-        body = to_toml(v, name)
-        out += f"\n\n[{name}]\n{body}" if body.strip() else f"\n\n[{name}]"
-    return out.strip() + "\n"
+    return tomli_w.dumps(_clean(d))
 
 
 def scenario_toml(s) -> str:

@@ -11,14 +11,33 @@ from typing import ClassVar
 import numpy as np
 
 from .._policies import (  # noqa: F401 - re-exported
+    CUSTOM_POLICY,
     DEFAULT_POLICY,
     KAPLAN_RULES,
+    NAMED_POLICIES,
     POLICIES,
     POLICY_TRAITS,
+    TRAITS,
 )
 from .._settings import Settings, check_settings, clone
 from .._tables import MAX_POWERS, POLICY_SETTINGS, SYSTEM_SETTINGS
 from .._validation import check_int
+
+
+def _with(obj, joint: frozenset, kwargs: dict):
+    """``obj`` (a frozen settings dataclass) with ``kwargs`` changed.  When no
+    setting in ``joint`` (those its constructor checks together) changes, only
+    the changed ones are checked, each by its row, with the constructor's
+    errors; otherwise the object is built afresh.  Cached properties are
+    dropped, so nothing derived from the old values survives."""
+    if joint.intersection(kwargs) or not kwargs.keys() <= obj.SETTINGS._by_name.keys():
+        return replace(obj, **kwargs)
+    new = clone(obj)
+    for k, v in kwargs.items():
+        object.__setattr__(new, k, obj.SETTINGS[k].check(v))
+    for k in [k for k in new.__dict__ if k not in obj.__dataclass_fields__]:
+        del new.__dict__[k]
+    return new
 
 
 @dataclass(frozen=True)
@@ -517,12 +536,7 @@ class System:
         row of the table (as the constructor checks it: the same errors).  A
         sweep builds thousands of systems this way, so when no setting that
         is read with others changes, only the changed ones are checked."""
-        if self._JOINT.intersection(kwargs) or not kwargs.keys() <= self.SETTINGS._by_name.keys():
-            return replace(self, **kwargs)
-        new = clone(self)
-        for k, v in kwargs.items():
-            object.__setattr__(new, k, self.SETTINGS[k].check(v))
-        return new
+        return _with(self, self._JOINT, kwargs)
 
 
 @dataclass(frozen=True)
@@ -551,6 +565,18 @@ class Policy:
 
     ``discount`` in [0, 1): weight of next year relative to this one
     (far-sighted only); ``future_weight`` in [0, 100] (far-sighted only).
+
+    **Your own policy** (``custom``): a policy is what the compiled year reads
+    from it, three traits and their settings, so any combination of them is a
+    policy: ``Policy("custom", internal_rules=True, rules={3: 0.5},
+    manual_balancer=True, balancer=0)`` is Kaplan's rules (rule 3 at half
+    weight) with Britain as a manual balancer.  Each trait is off unless set;
+    a named policy's traits are fixed (setting one to another value is
+    refused: use ``custom``).  The same fields work in scenario files
+    (``[policy]``), sweeps (``policy.internal_rules = { values = [true,
+    false] }``) and on the command line (``--policy custom --trait
+    internal_rules``).  A rule that is none of these traits is a new
+    mechanism: a phase of the year (``docs/adding_a_mechanism.md``).
     """
 
     name: str = DEFAULT_POLICY
@@ -558,18 +584,54 @@ class Policy:
     balancer: int = 0
     future_weight: float = 0.1
     discount: float = 0.9
+    internal_rules: bool | None = None
+    manual_balancer: bool | None = None
+    spares_future_allies: bool | None = None
 
     SETTINGS: ClassVar[Settings] = POLICY_SETTINGS
 
+    #: Settings the constructor checks together (the name and the traits):
+    #: changing one of them builds the policy afresh.
+    _JOINT = frozenset({"name", *TRAITS})
+
+    def with_(self, **kwargs) -> Policy:
+        """This policy with the settings ``kwargs`` changed, checked as the
+        constructor checks them (the same errors).  A sweep changes a rule
+        weight or a setting of thousands of policies: when neither the name
+        nor a trait changes only the changed settings are checked."""
+        if kwargs.get("rules") and not self.traits["internal_rules"]:
+            return replace(self, **kwargs)  # raises the constructor's error
+        return _with(self, self._JOINT, kwargs)
+
     def __post_init__(self) -> None:
         check_settings(self)
-        if self.rules and self.name != "kaplan":
-            raise ValueError(f"rule weights apply to policy 'kaplan', not {self.name!r}")
+        if self.name != CUSTOM_POLICY:
+            for t in TRAITS:
+                v = getattr(self, t)
+                if v is not None and v != POLICY_TRAITS[self.name][t]:
+                    raise ValueError(
+                        f"policy {self.name!r} has {t} = {POLICY_TRAITS[self.name][t]}; "
+                        f"for another combination of traits use policy {CUSTOM_POLICY!r} "
+                        f"(Policy('custom', {t}={v}, ...))")
+        if self.rules and not self.traits["internal_rules"]:
+            raise ValueError(f"rule weights apply to policy 'kaplan' or a custom policy with "
+                             f"internal_rules, not {self.label!r}")
 
     @property
     def traits(self) -> dict[str, bool]:
-        """The policy's declared properties (:data:`POLICY_TRAITS`)."""
+        """The policy's declared properties: a named policy's from
+        :data:`POLICY_TRAITS`, a custom one's from its fields (unset: off)."""
+        if self.name == CUSTOM_POLICY:
+            return {t: bool(getattr(self, t)) for t in TRAITS}
         return POLICY_TRAITS[self.name]
+
+    @property
+    def label(self) -> str:
+        """The name, and a custom policy's traits: ``custom(internal_rules+manual_balancer)``."""
+        if self.name != CUSTOM_POLICY:
+            return self.name
+        on = [t for t, v in self.traits.items() if v]
+        return f"{CUSTOM_POLICY}({'+'.join(on) or 'no traits'})"
 
     @property
     def balancer_index(self) -> int:
@@ -577,7 +639,8 @@ class Policy:
         return self.balancer if self.traits["manual_balancer"] else -1
 
     @property
-    def spares_future_allies(self) -> bool:
+    def sparing(self) -> bool:
+        """Whether a winner spares a loser worth more as a future ally (the trait)."""
         return self.traits["spares_future_allies"]
 
     def weights(self) -> np.ndarray:

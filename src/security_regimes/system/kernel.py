@@ -101,7 +101,10 @@ def _closing(s, x, p, t, dr, bound, n_start, growth, h, share_h, allied,
     else:
         ph.without_regime(x)
     x.mf[M_GROWTH] = growth
-    ph.contiguity_measures(x, t, n)
+    if p.has_borders:
+        ph.contiguity_measures(x, t, n)
+    else:  # no geography: no pair borders another
+        ph.no_borders(x)
     ph.measure(s, x, t, dyads, allied, n)
 
 
@@ -322,12 +325,13 @@ class Kernel:
                                 np.array(system.membership_changes()), _near(reach))
         if points is None:  # one setting for every system
             points = [(system, policy, regime, 1)]
-        elif any(structure(sy, po, re) != structure(system, policy, regime)
-                 for sy, po, re, _ in points):
-            raise ValueError("Kernel: the points of one call must share their structure "
-                             "(powers, core, supranational and nuclear powers and their dates, "
-                             "regime members and events, growth mode, geography, "
-                             "membership)")
+        else:
+            shared = structure(system, policy, regime)
+            if any(structure(sy, po, re) != shared for sy, po, re, _ in points):
+                raise ValueError("Kernel: the points of one call must share their structure "
+                                 "(powers, core, supranational and nuclear powers and their "
+                                 "dates, regime members and events, growth mode, geography, "
+                                 "membership)")
         self._per_system(points, dyadic)
 
     def _per_system(self, points, dyadic) -> None:

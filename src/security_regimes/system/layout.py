@@ -116,7 +116,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("rule6", "f8", "policy.rule6", "weight of Kaplan's rule 6 (readmit)"),
     Parameter("balancer", "i8", "policy.balancer_index",
               "the power that joins the weaker side of every war, -1: none"),
-    Parameter("spares_future_allies", "b1", "policy.spares_future_allies",
+    Parameter("spares_future_allies", "b1", "policy.sparing",
               "a winner spares a loser worth more as a future ally"),
     Parameter("future_weight", "f8", "policy.future_weight",
               "yearly chance that a spared power's help is needed"),
@@ -128,6 +128,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("local_threat", "b1", "derived",
               "strength fades with distance (a geography, gradient > 0): each power's "
               "threat is its own (phases.ally)"),
+    Parameter("has_borders", "b1", "derived",
+              "the system has a geography, so pairs may border each other "
+              "(phases.contiguity_measures)"),
     Parameter("restraint", "f8", "norm.restraint", "strength of the restraint norm"),
     Parameter("consultation", "f8", "norm.consultation", "strength of the consultation norm"),
     Parameter("compensation", "f8", "norm.compensation", "strength of the compensation norm"),
@@ -214,6 +217,7 @@ def pack_values(system, policy, dyadic, regime=None, constants=None) -> tuple:
         "crisis": system.core == "crisis",
         "has_regime": regime is not None,
         "local_threat": local_threat(system),
+        "has_borders": system.geography != "none",
         "memory_decay": memory_decay(cond),
     }
     values = []
@@ -303,6 +307,7 @@ def pack_rows(settings, dyadic, constants=None) -> np.ndarray:
         "crisis": [sy.core == "crisis" for sy in systems],
         "has_regime": [re is not None for re in regimes],
         "local_threat": [local_threat(sy) for sy in systems],
+        "has_borders": [sy.geography != "none" for sy in systems],
         "memory_decay": [memory_decay(re.conditions if re is not None else None)
                          for re in regimes],
     }

@@ -1687,6 +1687,14 @@ def without_regime(x):
 # --- The year's measures ----------------------------------------------------
 
 @phase
+def no_borders(x):
+    """The contiguity measures of a system without a geography: no pair borders another."""
+    x.mi[M_CONTIGUOUS_PAIRS] = 0
+    x.mi[M_CONTIGUOUS_WARS] = 0
+    x.mi[M_CONTIGUOUS_CRISES] = 0
+
+
+@phase
 def contiguity_measures(x, t, n):
     """The year's pairs, wars and crises between contiguous powers
     (``t.contiguous``): unordered pairs alive at the start, wars whose

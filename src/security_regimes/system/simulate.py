@@ -78,7 +78,7 @@ class SimulationResult(Summarised):
         return (f"SimulationResult: {self.n_systems:,} systems x {self.years:,} years, "
                 f"seed {self.seed}", [
                     ("powers", f"{self.system.n_powers} ({names(self.system.names)})"),
-                    ("core", self.system.core), ("policy", self.policy.name),
+                    ("core", self.system.core), ("policy", self.policy.label),
                     ("dyadic", self.dyadic), ("regime", regime),
                     ("wars per run", f"{wars.mean():.3f}"),
                     ("essential survival at the end",
@@ -156,7 +156,7 @@ class SimulationResult(Summarised):
         """
         if "summary_columns" not in self._frames:
             self._frames["summary_columns"] = summary_columns(
-                self.measures, self.system_ids, self.years, self.policy.name,
+                self.measures, self.system_ids, self.years, self.policy.label,
                 self.system.n_powers)
         return self._frames["summary_columns"]
 
@@ -275,7 +275,7 @@ class SimulationResult(Summarised):
             coords["power"] = list(self.system.names)
         regime = getattr(self.regime, "name", None) if self.regime is not None else "none"
         return xr.Dataset(data, coords=coords, attrs={
-            "core": self.system.core, "policy": self.policy.name, "dyadic": str(self.dyadic),
+            "core": self.system.core, "policy": self.policy.label, "dyadic": str(self.dyadic),
             "regime": str(regime), "seed": str(self.seed), "first_index": self.first_index,
             "package_version": __version__})
 
@@ -661,7 +661,7 @@ def simulate(
                f"simulate: {systems:,} systems x {years:,} years",
                "use fewer systems or years, record less (record_alliances=False), or stream "
                "the run to disk with simulate(..., out=DIR) (regimes simulate --out DIR)")
-    if policy.name == "balancer" and policy.balancer >= system.n_powers:
+    if policy.balancer_index >= system.n_powers:
         raise ValueError(f"balancer must be a power index below {system.n_powers}, "
                          f"got {policy.balancer}")
     entropy = root_entropy(seed)

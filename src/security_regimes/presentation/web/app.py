@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from security_regimes._policies import POLICIES
+from security_regimes._policies import NAMED_POLICIES
 from security_regimes.games.strategies import STRATEGY_NAMES
 from security_regimes.presentation import plots
 from security_regimes.regimes.scenarios import builtin_scenarios
@@ -58,11 +58,21 @@ def _qp_int(key: str, default: int, lo: int, hi: int) -> int:
         return default
 
 
+def _qp_float(key: str, default: float, lo: float, hi: float) -> float:
+    try:
+        v = float(qp.get(key, default))
+    except ValueError:
+        return default
+    return min(max(v, lo), hi) if v == v else default
+
+
 @st.cache_data(show_spinner="running...", max_entries=32)
 def run(name: str, systems: int, years: int, seed: int, misperception: float,
         relative_gains: float, learning: float | None, policy: str | None = None,
-        dyadic: str | None = None):
+        dyadic: str | None = None, norms: tuple | None = None):
     scn = SCENARIOS[name]
+    if norms is not None and scn.regime is not None:  # ((norm, strength), ...)
+        scn = replace(scn, regime=scn.regime.with_norms(**dict(norms)))
     scn = replace(scn, system=replace(scn.system, misperception=misperception,
                                       relative_gains=relative_gains))
     if policy is not None and policy != scn.policy.name:
@@ -205,18 +215,26 @@ if mode == "Scenario":
     mis = st.sidebar.slider("misperception", 0.0, 0.5, float(scn.system.misperception), 0.01)
     rel = st.sidebar.slider("relative gains (competitiveness)", 0.0, 1.0,
                             float(scn.system.relative_gains), 0.05)
-    learn = None
+    learn, norms = None, None
     if scn.regime is not None:
         learn = st.sidebar.slider("learning from new wars (share of the memory of war)", 0.0,
                                   1.0, float(scn.regime.conditions.learning), 0.05)
-    policies = list(POLICIES)
+        # Each norm's strength (the chance it binds a decision where it applies);
+        # ?norm_restraint=0 in the address sets one, as the other query parameters do.
+        with st.sidebar.expander("the regime's norms (strength of each)"):
+            chosen = tuple((n, st.slider(f"norm: {n}", 0.0, 1.0,
+                                         _qp_float(f"norm_{n}", float(w), 0.0, 1.0), 0.05))
+                           for n, w in scn.regime.norms.items())
+        if chosen != tuple((n, float(w)) for n, w in scn.regime.norms.items()):
+            norms = chosen
+    policies = list(NAMED_POLICIES)
     policy = st.sidebar.selectbox("balance-of-power policy", policies,
                                   index=policies.index(scn.policy.name))
     strategies = ["as the scenario says"] + [s for s in STRATEGY_NAMES if s != "Random"]
     dyadic = st.sidebar.selectbox("dyadic strategy of every power", strategies, index=0)
     params = (name, systems, years, int(seed), mis, rel, learn,
               None if policy == scn.policy.name else policy,
-              None if dyadic == strategies[0] else dyadic)
+              None if dyadic == strategies[0] else dyadic, norms)
     if st.sidebar.button("Run", type="primary") or qp.get("run") == "1":
         st.session_state["ran"] = params  # results stay while the history slider moves
     if st.session_state.get("ran") == params:
