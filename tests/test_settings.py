@@ -125,12 +125,23 @@ def _accepts(call) -> bool:
 #: needs policy custom.
 NEEDS_MORE = {("system", "growth", "record"), ("system", "geography", "capitals"),
               ("system", "membership", "record"), ("policy", "internal_rules", False),
-              ("policy", "manual_balancer", True), ("policy", "spares_future_allies", True)}
+              ("policy", "manual_balancer", True), ("policy", "spares_future_allies", True),
+              ("system", "membership", "drawn")}
+#: The three entry settings need each other: membership = "drawn" needs
+#: entrants >= 1, and entrants or entry_rate other than 0 need membership =
+#: "drawn", which the base (closed) does not have.
+ENTRY = {"entrants", "entry_rate"}
+
+
+def _needs_more(prefix, name, value) -> bool:
+    if (prefix, name, value) in NEEDS_MORE:
+        return True
+    return prefix == "system" and name in ENTRY and value != 0
 
 
 @pytest.mark.parametrize("prefix,name,key,value,valid", list(_cases()))
 def test_python_file_sweep_prior_agree(prefix, name, key, value, valid, tmp_path):
-    valid = valid and (prefix, name, value) not in NEEDS_MORE
+    valid = valid and not _needs_more(prefix, name, value)
     # Python
     assert _accepts(lambda: _python(prefix, name, key, value)) is valid
     # a scenario file
@@ -165,6 +176,8 @@ def test_python_file_sweep_prior_agree(prefix, name, key, value, valid, tmp_path
     lo, hi = (value, row.largest()) if value <= row.smallest() else (row.smallest(), value)
     if not lo < hi:
         lo, hi = (value, value + 1) if value <= row.smallest() else (value - 1, value)
+    # a range is valid when both ends are (each end is a value of the base)
+    valid = valid and not _needs_more(prefix, name, hi)
     # an EMA Workbench range
     if _has("ema_workbench"):
         from security_regimes.experiments.ema import model

@@ -28,8 +28,9 @@ GROWTH_MODES = ("drawn", "record")
 MAX_POWERS = 256
 #: How a system's geography is given (``System.geography``).
 GEOGRAPHIES = ("none", "capitals", "grid", "random")
-#: Membership of the state system: the first year's powers only, or COW's dates.
-MEMBERSHIPS = ("closed", "record")
+#: Membership of the state system: the first year's powers only, COW's dates,
+#: or entry drawn at a rate.
+MEMBERSHIPS = ("closed", "record", "drawn")
 #: The longest run, in years.
 MAX_YEARS = 10_000
 
@@ -131,9 +132,17 @@ SYSTEM_SETTINGS = Settings([
     Setting("map_seed", "integer", "Seed of the random planar map (geography = random)", 0,
             2**31 - 1, sweep=False),
     Setting("membership", "choice", "Membership: closed (the powers of the first year, none "
-            "enters) or record (each power enters and leaves the system on its COW State "
-            "System Membership dates, with its capability on entry; needs growth = record)",
+            "enters), record (each power enters and leaves the system on its COW State "
+            "System Membership dates, with its capability on entry; needs growth = record) "
+            "or drawn (the last entrants powers start outside, and each power outside the "
+            "system enters at entry_rate a year)",
             choices=MEMBERSHIPS, sweep=False),
+    Setting("entrants", "integer", "Powers (the last ones) that start outside the system "
+            "and enter later (membership = drawn); 0 otherwise", 0, MAX_POWERS - 2,
+            sweep=False, unit="powers"),
+    Setting("entry_rate", "number", "Probability a year that a power outside the system "
+            "(not yet entered, or destroyed) enters it as a new state (membership = drawn; "
+            "0 otherwise)", 0, 1, unit="per year"),
     Setting("gradient", "number", "Loss-of-strength gradient: share of a power's strength "
             "lost per 1000 km to a target it does not border (Boulding 1962)", 0, 10,
             unit="per 1000 km"),

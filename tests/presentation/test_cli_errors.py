@@ -365,6 +365,10 @@ def test_a_missing_likelihood_ratio_is_explained():
     (("gradient = 0.5", "gradient = -1"), "system.gradient: must be a number in [0, 10], found -1"),
     (('geography = "capitals"', 'geography = "map"'),
      "system.geography: unknown geography 'map'; expected one of: 'none', 'capitals', 'grid'"),
+    (("entry_rate = 0.0", "entry_rate = 0.3"),
+     "entrants and entry_rate apply to membership = 'drawn', not 'closed'"),
+    (('membership = "closed"', 'membership = "drawn"'),
+     "membership = 'drawn': entrants must be an integer in [1, "),
 ])
 def test_a_bad_state_system_file_gets_one_line_and_writes_nothing(change, message, tmp_path,
                                                                  capsys):

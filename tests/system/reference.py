@@ -1006,20 +1006,34 @@ def member_of(spells, name, year):
     return bool(((mine.start_year <= year) & (mine.end_year >= year)).any())
 
 
+def _enter(w, cfg, q, capability):
+    """Power ``q`` enters as a new state: alive with ``capability``, not shunned,
+    not fallen, relations afresh."""
+    w["alive"][q], w["cap"][q] = True, capability
+    w["excluded"][q], w["fallen"][q] = 0, False
+    _fresh(w, cfg, q)
+    w["entries"] += 1
+
+
 def ref_membership(w, cfg, u):
     """Before the year: powers whose COW membership begins enter (alive, with
     their capability on entry, not shunned, not fallen, relations afresh);
-    those whose membership ended leave (no capability; not eliminated)."""
+    those whose membership ended leave (no capability; not eliminated).
+    Under membership = "drawn", from the second year on each power outside
+    (never entered, or destroyed) enters, with its capabilities entry, when
+    its entry draw is below entry_rate."""
     w["entries"] = w["exits"] = 0
+    if cfg.system.membership == "drawn":
+        for q in range(len(w["cap"])):
+            if u["year"] > 0 and not w["alive"][q] and u["entry"][q] < cfg.system.entry_rate:
+                _enter(w, cfg, q, cfg.system.capabilities[q])
+        return
     for q in range(len(w["cap"])):
         change = cow_entry(cfg.system, u["year"], q)
         if change is None:
             continue
         if change[0] == "enter" and not w["alive"][q]:
-            w["alive"][q], w["cap"][q] = True, change[1]
-            w["excluded"][q], w["fallen"][q] = 0, False
-            _fresh(w, cfg, q)
-            w["entries"] += 1
+            _enter(w, cfg, q, change[1])
         elif change[0] == "leave" and w["alive"][q]:
             w["alive"][q], w["cap"][q] = False, 0.0
             w["exits"] += 1
@@ -1215,7 +1229,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None, phases=YEAR):
                  in_force=False)
     w.setdefault("status_quo", [[math.nan] * n for _ in range(n)])
     w.setdefault("trend", [0.0] * n)
-    if cfg.system.membership == "record":
+    if cfg.system.membership != "closed":
         ref_membership(w, cfg, u)
     for phase in phases:
         phase(w, cfg, u)

@@ -97,12 +97,20 @@ def test_bad_membership_settings_are_refused():
 
 MEMBERSHIP = njit(ph.membership.py_func)  # a phase has no wrapper callable from Python
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@cache
+def drawn(core="first_strike", rate=0.3, entrants=3):
+    """Eight equal powers, the last ``entrants`` outside at first, entering at ``rate``."""
+    return System(capabilities=(3.0, 2.0, 2.0, 1.0, 1.0, 1.0, 0.5, 0.5), core=core,
+                  membership="drawn", entrants=entrants, entry_rate=rate)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31), year=st.integers(0, 120),
-       core=st.sampled_from(["first_strike", "crisis"]))
-def test_the_membership_phase_equals_its_reference(seed, year, core):
+       core=st.sampled_from(["first_strike", "crisis"]),
+       kind=st.sampled_from(["record", "drawn"]))
+def test_the_membership_phase_equals_its_reference(seed, year, core, kind):
     rng = np.random.default_rng(seed)
-    system = dated(core)
+    system = dated(core) if kind == "record" else drawn(core)
     n = system.n_powers
     dy = Dyadic.build("Tit For Tat", 50, n)
     state = random_state(rng, 1, n, dy)
@@ -117,11 +125,14 @@ def test_the_membership_phase_equals_its_reference(seed, year, core):
     s = ph.SystemState(*(arrays[f][0] if f not in ("memory", "in_force") else arrays[f]
                          for f in ph.SystemState._fields))
     x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
-    MEMBERSHIP(s, x, k.params, k.tables, year, n)
+    key = spawn_keys(seed, np.arange(1))
+    dr = ph.Draws(np.uint64(key[0]), np.int64(year) * k.dpy, k.off, np.int64(year))
+    MEMBERSHIP(s, x, k.params, k.tables, dr, year, n)
     w = {f: np.array(getattr(state, f)[0]).tolist() for f in
          ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile", "fallen")}
     w["status_quo"] = sq[0].tolist()
-    ref.ref_membership(w, ref.Setting(system, Policy("waltz"), dy, None), {"year": year})
+    ref.ref_membership(w, ref.Setting(system, Policy("waltz"), dy, None),
+                       Draws(key, year, n).of(0))
     np.testing.assert_allclose(s.cap, w["cap"], rtol=1e-12, atol=1e-15)
     for f in ("alive", "excluded", "dyad", "grievance", "seen_hostile", "fallen"):
         assert getattr(s, f).tolist() == w[f], f
@@ -151,3 +162,77 @@ def test_the_dated_year_with_entries_equals_the_reference(core, seed):
         assert new.alive[b].tolist() == out["alive"]
         for key in ("wars", "entries", "exits", "contiguous_pairs", "n_alive"):
             assert measures[key][b] == ref_m[key], key
+
+
+# --- Entry drawn at a rate (membership = "drawn") -------------------------------
+
+@pytest.mark.parametrize("core", ["first_strike", "crisis"])
+@pytest.mark.parametrize("policy", ["kaplan", "waltz"])
+@pytest.mark.parametrize("seed", range(2))
+def test_the_year_with_drawn_entries_equals_the_reference(core, policy, seed):
+    rng = np.random.default_rng(seed)
+    system = drawn(core, rate=0.5)
+    n = system.n_powers
+    dy = Dyadic.build("Tit For Tat", 50, n)
+    state = random_dated_state(rng, 6, n, dy, core)
+    keys = spawn_keys(seed, np.arange(6))
+    year = int(rng.integers(1, 50))
+    new, measures, _ = step_year(state, keys, year, system, Policy(policy), dy)
+    draws = Draws(keys, year, n)
+    entered = 0
+    for b in range(6):
+        out, ref_m = ref.ref_step(world_of(state, b, core), draws.of(b), system, Policy(policy),
+                                  dy)
+        np.testing.assert_allclose(new.cap[b], out["cap"], rtol=1e-9, atol=1e-12)
+        assert new.alive[b].tolist() == out["alive"]
+        for key in ("wars", "entries", "exits", "n_alive"):
+            assert measures[key][b] == ref_m[key], key
+        entered += ref_m["entries"]
+    assert entered > 0  # the test saw entries
+
+
+def test_known_answers_of_drawn_entry():
+    """At rate 1 every power outside at a year's end enters the next year; at
+    rate 0 none ever does; nothing enters in the first year; an entrant has
+    its capabilities entry in units of the powers inside at the start."""
+    s1 = System.equal(6, membership="drawn", entrants=2, entry_rate=1.0)
+    assert s1.capabilities == (0.25,) * 6 and s1.members_at_start().tolist() == [True] * 4 + [
+        False] * 2
+    r = simulate(s1, years=30, policy=Policy("waltz"), systems=50, seed=1,
+                 record_capabilities=True)
+    m = r.measures
+    assert (m["entries"][:, 0] == 0).all() and (m["entries"][:, 1] >= 2).all()
+    caps = r.capabilities  # (systems, years + 1, powers): the start, then each year's end
+    outside = caps[:, 1:-1] == 0  # outside at the end of years 1..29
+    np.testing.assert_array_equal(m["entries"][:, 1:], outside.sum(axis=2))
+    r0 = simulate(System.equal(6, membership="drawn", entrants=2, entry_rate=0.0), years=30,
+                  policy=Policy("waltz"), systems=50, seed=1)
+    assert r0.measures["entries"].sum() == 0
+
+
+def test_entry_has_the_rate_a_year_so_the_mean_wait_is_one_over_it():
+    """Each year from the second, each power outside (never entered, or
+    destroyed) enters with probability ``entry_rate``: entries over powers at
+    risk (outside at the previous year's end) is the rate within 4 standard
+    errors, so waiting times are geometric with mean 1 / rate."""
+    rate = 0.1
+    r = simulate(System.equal(6, membership="drawn", entrants=3, entry_rate=rate), years=100,
+                 policy=Policy("waltz"), systems=300, seed=3, record_capabilities=True)
+    at_risk = (r.capabilities[:, 1:-1] == 0).sum()  # outside at the end of years 0..98
+    entries = r.measures["entries"][:, 1:].sum()  # entries in years 1..99
+    assert at_risk >= 5000
+    se = np.sqrt(rate * (1 - rate) / at_risk)
+    assert abs(entries / at_risk - rate) < 4 * se, (entries / at_risk, se)
+
+
+def test_bad_drawn_entry_settings_are_refused():
+    with pytest.raises(ValueError, match=r"entrants must be an integer in \[1, 2\] \(at least "
+                                         r"two of the 4 powers start inside\), got 3"):
+        System.equal(4, membership="drawn", entrants=3, entry_rate=0.1)
+    with pytest.raises(ValueError, match=r"entrants must be an integer in \[1, 6\]"):
+        System.equal(8, membership="drawn", entry_rate=0.1)
+    with pytest.raises(ValueError, match="entrants and entry_rate apply to membership = "
+                                         "'drawn', not 'closed'"):
+        System.equal(4, entry_rate=0.2)
+    with pytest.raises(ValueError, match=r"entry_rate must be a number in \[0, 1\], got 2"):
+        System.equal(4, membership="drawn", entrants=1, entry_rate=2)

@@ -59,7 +59,7 @@ from ..data.patterns import (
 from ..regimes.files import _Strict, _validate, load_scenario_file, read_toml, scenario_to_toml
 from ..regimes.history import simulated_patterns
 from ..regimes.scenarios import Scenario, get_scenario
-from .parameters import apply_point, check_spec, from_continuous, settings
+from .parameters import apply_point, check_ends, check_spec, from_continuous, settings
 
 #: The size of a meaningful difference in each statistic (its distance unit).
 SCALES = {"wars": 1.0, "wars_per_pair_year": 0.01, "years_to_first_war": 10.0, "con": 0.1,
@@ -211,6 +211,7 @@ def load_calibration_file(path: str | Path) -> tuple[CalibrationModel, Scenario]
                              f"calibrated ({name} is {row.expected()})")
         try:  # the prior's support lies inside the setting's valid values
             check_spec(row, None, prior.low, prior.high, f"parameters.{name}")
+            check_ends(scenario, name, (prior.low, prior.high), f"parameters.{name}")
         except ValueError as e:
             raise ValueError(f"{path}: {e}") from None
         if prior.prior == "normal":  # truncated at the valid range where no bound is given

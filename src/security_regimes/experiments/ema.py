@@ -29,7 +29,7 @@ from .._settings import DEFAULT_SEED
 from .._validation import check_int, closest_hint, require_extra
 from ..regimes.effects import TWIN_OUTCOMES, in_force_at_start, twin_columns
 from ..regimes.scenarios import Scenario, get_scenario
-from .parameters import RUN_OUTCOMES, apply_point, check_spec, settings
+from .parameters import RUN_OUTCOMES, apply_point, check_ends, check_spec, settings
 
 #: Uncertainties by default: Jervis's variables and the regime's formation
 #: conditions, with ranges inside each setting's valid values (checked).
@@ -179,6 +179,8 @@ def model(scenario: str | Scenario = "concert_of_europe",
                                          bool(replicates)))
     m.uncertainties = [_parameter(ema, k, v, known[k]) for k, v in uncertainties.items()]
     m.levers = [_parameter(ema, k, v, known[k]) for k, v in levers.items()]
+    for k, v in {**uncertainties, **levers}.items():  # each end valid in this scenario
+        check_ends(scn, k, list(v), k)
     m.outcomes = ([ema.ArrayOutcome(f"{o}{BY_RUN}") for o in outcomes] if replicates
                   else [ema.ScalarOutcome(o) for o in outcomes])
     return m

@@ -95,6 +95,20 @@ def check_spec(setting: Setting, values, low, high, where: str) -> None:
     setting.check_range(low, high, where)
 
 
+def check_ends(scenario: Scenario, path: str, ends, where: str) -> None:
+    """Each end of a range (or each value) of ``path``, set alone in ``scenario``,
+    gives a valid scenario: a setting valid only with others the scenario does
+    not have (``system.entry_rate`` on a closed system) is refused before
+    anything runs, as a sweep refuses its points."""
+    for v in ends:
+        if v is None:
+            continue
+        try:
+            apply_point(scenario, from_continuous(scenario, {path: v}))
+        except ValueError as e:
+            raise ValueError(f"{where}: {e}") from None
+
+
 def check_parameters(model, scenario: Scenario) -> None:
     """A sweep file's parameters: known paths, a complete design, and values and ranges
     inside each setting's valid values (so no point is refused later)."""

@@ -257,6 +257,20 @@ class System:
         (:func:`security_regimes.data.cinc_levels`); measures ``entries``
         and ``exits`` count the changes.  ``System.from_cow(year,
         members=True, until=...)`` builds such a system.
+        ``drawn``: the last ``entrants`` powers start outside the system;
+        from the second year on, each power outside it (not yet entered, or
+        destroyed) enters at the start of a year with probability
+        ``entry_rate`` (a geometric waiting time, mean ``1 / entry_rate``
+        years), as a new state: with its ``capabilities`` entry, unshunned,
+        relations afresh.  Capabilities are in units of the total of the
+        powers inside at the start.  For abstract systems (no COW dates):
+        the state system's births, at a documented rate.
+    entrants : int >= 0
+        Powers that start outside (``membership = "drawn"``; 0 otherwise).
+        At least two powers start inside.
+    entry_rate : float in [0, 1]
+        Probability a year that a power outside enters (``membership =
+        "drawn"``; 0 otherwise).
     """
 
     capabilities: tuple[float, ...] | None = None
@@ -302,6 +316,8 @@ class System:
     gradient: float = 0.0
     map_seed: int = 0
     membership: str = "closed"
+    entrants: int = 0
+    entry_rate: float = 0.0
 
     SETTINGS: ClassVar[Settings] = SYSTEM_SETTINGS
 
@@ -309,6 +325,10 @@ class System:
         check_settings(self)
         if self.membership == "record":
             self._check_membership()
+        if self.membership != "drawn" and (self.entrants or self.entry_rate):
+            raise ValueError(f"entrants and entry_rate apply to membership = 'drawn', not "
+                             f"{self.membership!r} (got entrants = {self.entrants}, "
+                             f"entry_rate = {self.entry_rate})")
         if self.capabilities is None and self.membership == "record":
             object.__setattr__(self, "capabilities", tuple(self._entry_capabilities()))
         if self.capabilities is None:
@@ -323,9 +343,15 @@ class System:
         caps = np.asarray(self.capabilities, dtype=float)
         if not 2 <= caps.size <= MAX_POWERS:
             raise ValueError(f"a system needs 2 to {MAX_POWERS} powers, got {caps.size}")
+        if self.membership == "drawn" and not 1 <= self.entrants <= caps.size - 2:
+            raise ValueError(f"membership = 'drawn': entrants must be an integer in [1, "
+                             f"{caps.size - 2}] (at least two of the {caps.size} powers start "
+                             f"inside), got {self.entrants}")
         # Units: the total of the first year's powers (under membership = "record"
-        # the members of cow_year; the others enter later).
-        base = caps[self.members_at_start()].sum() if self.membership == "record" else caps.sum()
+        # the members of cow_year, under "drawn" all but the entrants; the others
+        # enter later).
+        base = (caps[self.members_at_start()].sum() if self.membership in ("record", "drawn")
+                else caps.sum())
         if self.membership == "record" and abs(base - 1.0) <= 1e-12:
             base = 1.0  # already in these units (a file written from such a system)
         object.__setattr__(self, "capabilities", tuple((caps / base).tolist()))
@@ -368,7 +394,11 @@ class System:
     def members_at_start(self) -> np.ndarray:
         """Which powers are in the system in its first year, shape (N,) bool:
         all under ``membership = "closed"``, the COW members of ``cow_year``
-        under ``"record"``."""
+        under ``"record"``, all but the last ``entrants`` under ``"drawn"``."""
+        if self.membership == "drawn":
+            inside = np.ones(len(self.capabilities), dtype=bool)
+            inside[len(inside) - self.entrants:] = False
+            return inside
         if self.membership != "record":
             return np.ones(len(self.names or self.capabilities), dtype=bool)
         from ..data.geo import membership
@@ -394,7 +424,9 @@ class System:
         year of the COW record from ``cow_year``), column ``q``: the
         capability with which power ``q`` enters at the start of year ``y``
         (> 0), -1 if it leaves then, 0 otherwise; shape (Y, N) float64,
-        read-only.  One row of zeros under ``membership = "closed"``."""
+        read-only.  One row of zeros under ``membership = "closed"``; under
+        ``"drawn"`` one row, each power's capability on entry (the phase
+        draws when)."""
         return _membership_changes(self.membership, self.names, self.cow_year,
                                    self.capabilities)
 
@@ -529,7 +561,8 @@ class System:
     #: Settings that the checks after the table's read together (the powers and
     #: their indices): changing one of them builds the system afresh.
     _JOINT = frozenset({"capabilities", "names", "cow_year", "supranational", "nuclear",
-                        "nuclear_from", "geography", "membership", "growth", "map_seed"})
+                        "nuclear_from", "geography", "membership", "growth", "map_seed",
+                        "entrants", "entry_rate"})
 
     def with_(self, **kwargs) -> System:
         """This system with the settings ``kwargs`` changed, each checked by its
@@ -727,7 +760,9 @@ def _member_growth(names: tuple[str, ...], cow_year: int) -> np.ndarray:
 def _membership_changes(membership: str, names: tuple[str, ...], cow_year: int | None,
                         capabilities: tuple[float, ...]) -> np.ndarray:
     n = len(capabilities)
-    if membership != "record":
+    if membership == "drawn":
+        out = np.array([capabilities], dtype=float)
+    elif membership != "record":
         out = np.zeros((1, n))
     else:
         from ..data import cinc_levels

@@ -195,7 +195,7 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
         for y in range(y0, y1):
             dr = ph.Draws(keys[b], np.int64(y) * dpy, off, np.int64(y))
             seen = pmult[b - b0, y - y0] if p.capability_noise else no_noise
-            ph.membership(s, x, p, tb, y, n)  # before the year: COW entries and exits
+            ph.membership(s, x, p, tb, dr, y, n)  # before the year: entries and exits
             if crisis_core is None:
                 year_first_strike(s, x, p, tb, dr, gmult[b - b0, y - y0], seen, n)
             else:

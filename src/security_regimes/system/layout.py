@@ -107,6 +107,10 @@ PARAMETERS: tuple[Parameter, ...] = (
               "a target's reputation cost of yielding, units of the good"),
     Parameter("trend_years", "i8", "system.trend_years",
               "years of the exponential average of growth"),
+    Parameter("drawn_entry", "b1", "derived",
+              "powers outside enter at a rate (system.membership == 'drawn')"),
+    Parameter("entry_rate", "f8", "system.entry_rate",
+              "chance a year that a power outside the system enters it"),
     # The balance-of-power policy, as declared properties (config.POLICY_TRAITS).
     Parameter("rule1", "f8", "policy.rule1", "weight of Kaplan's rule 1 (negotiate)"),
     Parameter("rule2", "f8", "policy.rule2", "weight of Kaplan's rule 2 (take big gains)"),
@@ -218,6 +222,7 @@ def pack_values(system, policy, dyadic, regime=None, constants=None) -> tuple:
         "has_regime": regime is not None,
         "local_threat": local_threat(system),
         "has_borders": system.geography != "none",
+        "drawn_entry": system.membership == "drawn",
         "memory_decay": memory_decay(cond),
     }
     values = []
@@ -308,6 +313,7 @@ def pack_rows(settings, dyadic, constants=None) -> np.ndarray:
         "has_regime": [re is not None for re in regimes],
         "local_threat": [local_threat(sy) for sy in systems],
         "has_borders": [sy.geography != "none" for sy in systems],
+        "drawn_entry": [sy.membership == "drawn" for sy in systems],
         "memory_decay": [memory_decay(re.conditions if re is not None else None)
                          for re in regimes],
     }
@@ -355,6 +361,7 @@ CRISIS_DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     # Later blocks of either core, in this range so as to change no earlier draw.
     ("collective", ("n",)),             # [q]: member q sides with a member attacked by one
     ("contagion", ("n", "n")),          # [war, q]: bystander q, exposed, joins the war
+    ("entry", ("n",)),                  # [q]: q, outside the system, enters (drawn membership)
 )
 #: First counter of the crisis core's draws (2**62: beyond any year's range).
 CRISIS_COUNTERS = 2**62

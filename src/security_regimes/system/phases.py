@@ -1521,24 +1521,40 @@ def afresh(s, p, t, q, n):
             s.status_quo[r, q] = np.nan
 
 
+@step
+def enter(s, p, t, q, capability, n):
+    """Power ``q`` enters the system as a new state: alive with ``capability``,
+    unshunned, never eliminated, relations afresh."""
+    s.alive[q] = True
+    s.cap[q] = capability
+    s.excluded[q] = 0
+    s.fallen[q] = False
+    afresh(s, p, t, q, n)
+
+
 @phase
-def membership(s, x, p, t, y, n):
+def membership(s, x, p, t, dr, y, n):
     """Before year ``y`` (0-based): the powers whose COW membership begins
-    enter (alive, with their capability on entry, unshunned, never
-    eliminated, relations afresh) and those whose membership has ended leave
-    (not alive, no capability; not an elimination), by ``t.membership``
-    (``System.membership_changes``; rows past its end change nothing).
-    Counts both in the measures ``entries`` and ``exits``."""
+    enter (:func:`enter`, with their capability on entry) and those whose
+    membership has ended leave (not alive, no capability; not an
+    elimination), by ``t.membership`` (``System.membership_changes``; rows
+    past its end change nothing).  Under drawn entry (``p.drawn_entry``),
+    from the second year each power outside the system enters when its
+    ``entry`` draw is below ``p.entry_rate``, with its capability on entry
+    (``t.membership[0]``).  Counts both in the measures ``entries`` and
+    ``exits``."""
     entries, exits = 0, 0
-    if y < t.membership.shape[0]:
+    if p.drawn_entry:
+        if y > 0:
+            for q in range(n):
+                if not s.alive[q] and draw(dr, dr.off.entry, q) < p.entry_rate:
+                    enter(s, p, t, q, t.membership[0, q], n)
+                    entries += 1
+    elif y < t.membership.shape[0]:
         row = t.membership[y]
         for q in range(n):
             if row[q] > 0 and not s.alive[q]:
-                s.alive[q] = True
-                s.cap[q] = row[q]
-                s.excluded[q] = 0
-                s.fallen[q] = False
-                afresh(s, p, t, q, n)
+                enter(s, p, t, q, row[q], n)
                 entries += 1
             elif row[q] < 0 and s.alive[q]:
                 s.alive[q] = False
