@@ -99,6 +99,10 @@ SYSTEM_SETTINGS = Settings([
             unit="log per year"),
     Setting("decisive_lead", "integer", "Lead in battles that ends a war", 1, 8,
             unit="battles"),
+    Setting("intensification", "number", "Growth per battle of the share of each fighter "
+            "a battle destroys: battle t destroys war_cost x (1 + intensification)^(t - 1), "
+            "at most all (mobilisation; acts when decisive_lead > 1); 0: every battle alike",
+            0, 10, unit="per battle"),
     Setting("alliance_reliability", "number",
             "Probability an ally honours its commitment", 0, 1),
     Setting("opportunism", "number", "Probability a bystander weighs joining a war", 0, 1),

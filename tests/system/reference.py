@@ -84,10 +84,17 @@ def bayes(b, saw_restraint, m):
     return min(max(post, BELIEF_FLOOR), 1 - BELIEF_FLOOR)
 
 
-def war_odds(p, lead, delta, tau):
+def cost_of_battle(delta, growth, t):
+    """Battle ``t`` (0-based) destroys ``delta (1 + growth)^t`` of each fighter,
+    at most all (System.intensification)."""
+    return delta if growth == 0 else min(delta * (1 + growth) ** t, 1.0)
+
+
+def war_odds(p, lead, delta, tau, growth=0.0):
     """Chances of winning and losing a war of battles won with ``p`` each, fought
     until one side leads by ``lead`` or fighting has destroyed ``tau`` (at most
-    MAX_BATTLES), and the expected share destroyed: exact, over the walk."""
+    MAX_BATTLES), and the expected share destroyed: exact, over the walk; battle
+    ``t`` destroys :func:`cost_of_battle`."""
     if lead == 1:
         return p, 1.0 - p, delta
     q = 1.0 - p
@@ -96,7 +103,7 @@ def war_odds(p, lead, delta, tau):
     p_win = p_lose = d_eff = 0.0
     surv = 1.0
     for t in range(1, MAX_BATTLES + 1):
-        surv = surv * (1 - delta)
+        surv = surv * (1 - cost_of_battle(delta, growth, t - 1))
         nxt = {s: 0.0 for s in probs}
         won = lost = 0.0
         for s in range(-(lead - 1), lead):
@@ -299,8 +306,9 @@ def ref_decide(w, cfg, u, seen=None):
             e = seen[i][j] if seen is not None else math.exp(
                 s.capability_noise * float(ndtri(u["perceive"][i][j])))
             enemy, enemy_t = enemy * e, enemy_t * e
-        p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau)
-        l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau)
+        g = s.intensification
+        p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau, g)
+        l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau, g)
         if s.conquest:
             stake_att = tau + csf(enemy, cap[i], k) * (1 - tau) * (1 - d_att)
             stake_tgt = tau + csf(enemy_t, cap[i], k) * (1 - tau) * (1 - d_tgt)
@@ -390,7 +398,7 @@ def fearon_demand(w, q, v, lo, hi, pi, rho=0.0):
 def _war_share(cfg, own, enemy, rate, q):
     s = cfg.system
     win, lose, d = war_odds(csf((1 + s.first_strike) * own, enemy, s.decisiveness),
-                            s.decisive_lead, rate, s.transfer)
+                            s.decisive_lead, rate, s.transfer, s.intensification)
     return win + (1 - win - lose) * q, d
 
 
@@ -607,7 +615,7 @@ def _sides(w, cfg, u, att, dfd):
             delta = s.war_cost
             if q in nuclear and any(other[r] for r in nuclear):
                 delta = s.nuclear_cost
-            p, pl, delta = war_odds(p, lead, delta, tau)
+            p, pl, delta = war_odds(p, lead, delta, tau, s.intensification)
             at_stake = (tau + csf(enemy, cap[q], k) * (1 - tau) * (1 - delta)
                         if s.conquest else tau)
             return value(cap[q], own, enemy, p, pl, tau, at_stake, delta, s.relative_gains,
@@ -683,13 +691,24 @@ def _spread(w, cfg, u, k_w, a_side, d_side, a_cap, d_cap):
             return a_cap, d_cap
 
 
+def shortest(rate, system):
+    """What the shortest decided war destroys of each fighter: decisive_lead
+    battles, each at its cost."""
+    if system.intensification == 0:
+        return 1 - (1 - rate) ** system.decisive_lead
+    left = 1.0
+    for t in range(system.decisive_lead):
+        left *= 1 - cost_of_battle(rate, system.intensification, t)
+    return 1 - left
+
+
 def _battles(cfg, u, k_w, a_cap, d_cap, rate):
     """Battles until one side leads by decisive_lead or fighting has cost the prize."""
     s = cfg.system
     pb = csf((1 + s.first_strike) * a_cap, d_cap, s.decisiveness)
     score, surv = 0, 1.0
     for b in range(MAX_BATTLES):
-        surv *= 1 - rate
+        surv *= 1 - cost_of_battle(rate, s.intensification, b)
         score += 1 if u["war"][k_w][b] < pb else -1
         if abs(score) >= s.decisive_lead:
             return True, score > 0, surv
@@ -1118,8 +1137,8 @@ def ref_update_regime(w, cfg, u):
         if c.regulation_from_war:  # times what the shortest decided war with each destroys
             s_ = cfg.system
             now = s_.nuclear_at(u["year"])
-            lost = [1 - (1 - (s_.nuclear_cost if i in now and j in now
-                              else s_.war_cost)) ** s_.decisive_lead for j in others]
+            lost = [shortest(s_.nuclear_cost if i in now and j in now else s_.war_cost, s_)
+                    for j in others]
             regulation *= sum(lost) / len(lost) if lost else 0.0
         if living[i] and not w["revisionist"][i]:
             target = regulation * c.shared_value * trust[i] * cost * falls[i]

@@ -94,6 +94,8 @@ EXTRAS = [{}, {"relative_gains": 0.5, "capability_noise": 0.3},
           {"conquest": False, "first_strike": -0.3, "cooperation_gain": 1.0},
           {"nuclear": (0, 1), "first_strike": 1.0, "shadow": 0.2},
           {"decisive_lead": 3, "war_cost": 0.02, "alliance_reliability": 0.5},
+          # wars that intensify battle by battle
+          {"decisive_lead": 4, "war_cost": 0.03, "intensification": 0.8, "transfer": 0.6},
           {"alliance_reliability": 0.3, "opportunism": 0.6, "threat_share": 0.2,
            "elimination_threshold": 0.15},
           # geography: a lattice, some pairs at part strength, some out of reach

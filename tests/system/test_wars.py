@@ -1,5 +1,6 @@
 """Wars that spread: alliance reliability, opportunists, system wars."""
 
+import numpy as np
 import pytest
 
 from security_regimes.system import System, simulate
@@ -68,7 +69,7 @@ def test_a_war_of_battles_has_the_gamblers_ruin_odds():
     from security_regimes.system.war import walk_scratch, war_odds
 
     def _war_odds(p, lead, delta, tau):
-        return war_odds(p, lead, delta, tau, walk_scratch())
+        return war_odds(p, lead, delta, tau, walk_scratch(), 0.0)
 
     assert _war_odds(0.7, 1, 0.05, 0.5) == (0.7, 1.0 - 0.7, 0.05)
     # Lead 2, nothing to stop it but defeat: p^2 / (p^2 + q^2), and with small
@@ -93,3 +94,36 @@ def test_longer_wars_destroy_more():
     # Fighting that costs the prize (transfer) before a lead of 3 ends undecided.
     three = _run(decisive_lead=3, transfer=0.2).measures
     assert (three["decisive_wars"] < three["wars"]).any()
+
+
+def test_wars_that_intensify_cost_more_battle_by_battle():
+    """Battle t destroys war_cost (1 + g)^t of each fighter, at most all: a war
+    always won lasts lead battles and destroys one minus the product of what each
+    leaves; one battle costs war_cost whatever g; derived regulation's shortest
+    war and the walk agree."""
+    from security_regimes.system.model import derived_regulation
+    from security_regimes.system.war import battle_cost, shortest_war, walk_scratch, war_odds
+
+    left = (1 - 0.05) * (1 - 0.075) * (1 - 0.1125)
+    assert war_odds(1.0, 3, 0.05, 1.0, walk_scratch(), 0.5) == pytest.approx((1.0, 0.0, 1 - left))
+    assert shortest_war(0.05, 3, 0.5) == pytest.approx(1 - left)
+    assert war_odds(0.7, 1, 0.05, 0.5, walk_scratch(), 3.0) == (0.7, 1.0 - 0.7, 0.05)
+    assert battle_cost(0.4, 1.0, 2) == 1.0  # at most all
+    assert shortest_war(0.05, 3, 0.0) == 1 - 0.95 ** 3  # growth 0: as before, bit for bit
+    # the walk's expected cost grows with g at any odds
+    d = [war_odds(0.6, 3, 0.02, 1.0, walk_scratch(), g)[2] for g in (0.0, 0.5, 1.0)]
+    assert d[0] < d[1] < d[2]
+    s = System.equal(4, decisive_lead=3, war_cost=0.05, intensification=0.5)
+    living = np.ones((1, 4), dtype=bool)
+    np.testing.assert_allclose(derived_regulation(s, living), 1 - left)
+
+
+def test_intensifying_wars_are_larger_and_change_nothing_with_one_battle():
+    base = _run(decisive_lead=3, war_cost=0.03).measures
+    grown = _run(decisive_lead=3, war_cost=0.03, intensification=1.0).measures
+    size = lambda m: m["war_size"].sum() / m["wars"].sum()  # noqa: E731
+    assert size(grown) > 1.5 * size(base)
+    one = _run(decisive_lead=1).measures
+    one_g = _run(decisive_lead=1, intensification=2.0).measures
+    for k in one:  # the first battle is war_cost whatever g: the same runs, draw for draw
+        np.testing.assert_array_equal(one[k], one_g[k], err_msg=k)

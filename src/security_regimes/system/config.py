@@ -145,6 +145,14 @@ class System:
         at its odds of winning and losing and its expected cost, computed
         exactly over the walk.  Default 1, one decisive battle: the literature
         gives no number for it, and 2 changes results (docs/theory.md).
+    intensification : float in [0, 10]
+        Wars that intensify as they go on (mobilisation: Richardson 1960,
+        Weisiger 2013): battle ``t`` (1, 2, ...) destroys ``war_cost x (1 +
+        intensification) ** (t - 1)`` of each fighter, at most all; the walk
+        that prices a war, the crisis core's cost of war and the shortest
+        war of derived regulation use the same costs.  0 (default): every
+        battle destroys ``war_cost``.  Acts only when ``decisive_lead > 1``
+        (one battle is the first).
     alliance_reliability : float in [0, 1]
         Probability that an ally honours its commitment when its partner is
         at war (each ally, each war); attackers expect allies' capability at
@@ -301,6 +309,7 @@ class System:
     grievance_years: int = 10
     cooperation_gain: float = 0.0
     decisive_lead: int = 1
+    intensification: float = 0.0
     alliance_reliability: float = 0.75
     opportunism: float = 1.0
     contagion: float = 0.0

@@ -89,6 +89,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("grievance_years", "i8", "system.grievance_years", "years an attack is remembered"),
     Parameter("conquest", "b1", "system.conquest", "powers can be eliminated"),
     Parameter("decisive_lead", "i8", "system.decisive_lead", "battles' lead that ends a war"),
+    Parameter("intensification", "f8", "system.intensification",
+              "growth per battle of the share a battle destroys"),
     Parameter("capability_noise", "b1", "derived",
               "capabilities are seen with noise (system.capability_noise > 0)"),
     # The crisis core (model.py, "The crisis core").

@@ -301,7 +301,12 @@ def derived_regulation(system, living: np.ndarray) -> np.ndarray:
     nuclear = np.zeros(n, dtype=bool)
     nuclear[list(system.nuclear_at(0))] = True  # the first year's
     rate = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, system.war_cost)
-    destroyed = 1.0 - (1.0 - rate) ** system.decisive_lead  # (N, N)
+    g = system.intensification
+    if g == 0:
+        destroyed = 1.0 - (1.0 - rate) ** system.decisive_lead  # (N, N)
+    else:  # battle t destroys min(rate (1 + g)^t, 1) (war.battle_cost)
+        steps = (1.0 + g) ** np.arange(system.decisive_lead)
+        destroyed = 1.0 - np.prod(1.0 - np.minimum(rate[..., None] * steps, 1.0), axis=-1)
     other = living[:, None, :] & living[:, :, None] & ~np.eye(n, dtype=bool)[None]
     k = other.sum(axis=2)
     return np.where(k > 0, (other * destroyed[None]).sum(axis=2) / np.maximum(k, 1), 0.0)
@@ -371,7 +376,8 @@ def _crisis_terms(system: System, cap: np.ndarray, i: int, j: int):
     rate = system.nuclear_cost if (i in nuclear and j in nuclear) else system.war_cost
     p = float(csf(np.array((1 + system.first_strike) * cap[i]), np.array(cap[j]),
                   system.decisiveness))
-    win, lose, d = war_odds(p, system.decisive_lead, rate, system.transfer, walk_scratch())
+    win, lose, d = war_odds(p, system.decisive_lead, rate, system.transfer, walk_scratch(),
+                            system.intensification)
     return win, 1 - win - lose, d / system.stakes
 
 
@@ -448,7 +454,8 @@ def dyad_payoffs(system: System) -> dict[str, np.ndarray]:
             for b in range(n):
                 pw[a, b], pl[a, b], d[a, b] = war_odds(float(p_battle[a, b]),
                                                       system.decisive_lead,
-                                                      float(delta[a, b]), tau, walk)
+                                                      float(delta[a, b]), tau, walk,
+                                                      system.intensification)
         at_stake = stake(system, cj, ci, d)
         return war_value(ci, ci, cj, pw, tau, at_stake, d, rel, cj, pl=pl) / ci
 

@@ -87,7 +87,7 @@ from .layout import (
     MAX_BATTLES,
 )
 from .model import EXPANSIONIST_RESTRAINT, SEEKER_RESTRAINT
-from .war import MAX_LEAD, credibility, csf, demand, war_gain, war_odds
+from .war import MAX_LEAD, battle_cost, credibility, csf, demand, shortest_war, war_gain, war_odds
 
 guard()  # a change to layout.py, model.py or war.py alone recompiles the phases
 
@@ -492,8 +492,9 @@ def attack_value(p, cap_i, cap_j, own, enemy, own_t, enemy_t, delta, belief, rep
     restrain.  Capabilities in units of the initial total.
     """
     k, tau, f, lead = p.decisiveness, p.transfer, p.first_strike, p.decisive_lead
-    p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau, walk)
-    l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau, walk)
+    g = p.intensification
+    p_att, l_att, d_att = war_odds(csf((1 + f) * own, enemy, k), lead, delta, tau, walk, g)
+    l_tgt, p_tgt, d_tgt = war_odds(csf((1 + f) * enemy_t, own_t, k), lead, delta, tau, walk, g)
     if p.conquest:
         st_a = tau + csf(enemy, cap_i, k) * (1 - tau) * (1 - d_att)
         st_t = tau + csf(enemy_t, cap_i, k) * (1 - tau) * (1 - d_tgt)
@@ -620,7 +621,7 @@ def war_terms(p, own, enemy, rate, walk):
     good is ``win + cut * q``: a decided war gives the winner all of it, one
     cut short keeps the status quo share ``q``."""
     win, lose, d = war_odds(csf((1 + p.first_strike) * own, enemy, p.decisiveness),
-                            p.decisive_lead, rate, p.transfer, walk)
+                            p.decisive_lead, rate, p.transfer, walk, p.intensification)
     return win, 1.0 - win - lose, d
 
 
@@ -929,7 +930,7 @@ def joining_value(s, x, p, q, own, enemy, win, other_side, main, nuclear, n):
             if other_side[r] and nuclear[r]:
                 delta = p.nuclear_cost
     tau = p.transfer
-    win, lose, delta = war_odds(win, p.decisive_lead, delta, tau, x.walk)
+    win, lose, delta = war_odds(win, p.decisive_lead, delta, tau, x.walk, p.intensification)
     stake = (tau + csf(enemy, c[q], p.decisiveness) * (1 - tau) * (1 - delta) if p.conquest
              else tau)
     return war_gain(c[q], own, enemy, win, lose, tau, stake, delta, p.relative_gains, c[main])
@@ -1027,7 +1028,8 @@ def join_war(s, x, p, dr, t, att, dfd, total, bound, n):
 def battles(p, dr, war, a_cap, d_cap, rate):
     """Battles of war ``war`` until one side leads by ``decisive_lead``
     (defeat) or fighting has destroyed ``transfer`` (cost ends it), each won
-    with the contest success function's odds, each destroying ``rate``.
+    with the contest success function's odds, battle ``t`` destroying
+    ``battle_cost(rate, intensification, t)``.
     Returns (decided, the attacker won, the share of each fighter left)."""
     pb = csf((1 + p.first_strike) * a_cap, d_cap, p.decisiveness)
     score = 0
@@ -1036,8 +1038,8 @@ def battles(p, dr, war, a_cap, d_cap, rate):
     decided = False
     while True:
         u_b = draw(dr, dr.off.war, war * MAX_BATTLES + nb)
+        surv = surv * (1 - battle_cost(rate, p.intensification, nb))
         nb += 1
-        surv = surv * (1 - rate)
         score += 1 if u_b < pb else -1
         if abs(score) >= p.decisive_lead:
             decided = True
@@ -1651,7 +1653,7 @@ def update_regime(s, x, p, dr, t, hegemonic, member_destroyed, n):
                     s_o += 1
                 if p.regulation_from_war:
                     rate = p.nuclear_cost if (t.nuclear[i] and t.nuclear[j]) else p.war_cost
-                    at_stake += 1.0 - (1.0 - rate) ** p.decisive_lead
+                    at_stake += shortest_war(rate, p.decisive_lead, p.intensification)
         trust = s_o / n_o if n_o > 0 else 1.0
         regulation = p.regulation
         if p.regulation_from_war:  # times the mean share a war with another member destroys

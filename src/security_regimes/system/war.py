@@ -55,10 +55,32 @@ def walk_scratch() -> np.ndarray:
 
 
 @njit(cache=True, error_model="numpy")
-def war_odds(p, lead, delta, tau, walk):
+def battle_cost(delta, growth, t):
+    """The share of each fighter battle ``t`` (0-based) destroys: ``delta`` grown
+    by ``growth`` a battle, at most all (``delta`` itself at growth 0)."""
+    if growth == 0.0:
+        return delta
+    return min(delta * (1.0 + growth) ** t, 1.0)
+
+
+@njit(cache=True, error_model="numpy")
+def shortest_war(delta, lead, growth):
+    """The share of each fighter the shortest decided war destroys: ``lead``
+    battles, each costing :func:`battle_cost`."""
+    if growth == 0.0:
+        return 1.0 - (1.0 - delta) ** lead
+    left = 1.0
+    for t in range(lead):
+        left = left * (1.0 - battle_cost(delta, growth, t))
+    return 1.0 - left
+
+
+@njit(cache=True, error_model="numpy")
+def war_odds(p, lead, delta, tau, walk, growth):
     """A war of battles, each won with ``p``, fought until one side leads by
     ``lead`` (defeat) or fighting has destroyed ``tau`` (cost ends it), at
-    most ``MAX_BATTLES`` (a random walk of battles; Smith and Stam 2004).
+    most ``MAX_BATTLES`` (a random walk of battles; Smith and Stam 2004);
+    battle ``t`` destroys :func:`battle_cost` ``(delta, growth, t)``.
 
     Returns the chances of winning and of losing it and the expected share of
     each fighter destroyed, computed exactly over the walk's states.
@@ -75,7 +97,7 @@ def war_odds(p, lead, delta, tau, walk):
     probs[lead - 1] = 1.0
     p_win, p_lose, d_eff, surv = 0.0, 0.0, 0.0, 1.0
     for t in range(1, MAX_BATTLES + 1):
-        surv = surv * (1 - delta)
+        surv = surv * (1 - battle_cost(delta, growth, t - 1))
         for s in range(2 * lead - 1):
             nxt[s] = 0.0
         won, lost = 0.0, 0.0
