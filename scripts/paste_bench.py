@@ -27,16 +27,22 @@ NOISE = re.compile(r"^(\S*python\S* -m pip|WARNING: |touch |compiling: |kernels 
                    r"\S+\.py:\d+: \w*Warning: )")
 
 
+#: A Python warning's header line: the indented line after it is its source.
+WARNING = re.compile(r"^\S+\.py:\d+: \w*Warning: ")
+
+
 def bench_block(log: str) -> str:
-    out, started = [], False
+    out, started, after_warning = [], False, False
     for line in log.splitlines():
         m = COMMAND.match(line)
+        source = after_warning and line.startswith(" ")
+        after_warning = bool(WARNING.match(line))
         if m:
             if started:
                 out.append("")
             out.append(f"$ .venv/bin/python {m.group(1)}")
             started = True
-        elif started and not NOISE.match(line) and line.strip():
+        elif started and not source and not NOISE.match(line) and line.strip():
             out.append(line.rstrip())
     if not started:
         raise ValueError("no benchmark output in the log (expected make's echo of "

@@ -158,7 +158,9 @@ def test_the_readme_quotes_a_bench_log_whole_but_for_the_set_up(tmp_path):
            ".venv/bin/python benchmarks/bench_tournament.py\n"
            "/x/axelrod/tournament.py:146: UserWarning: results will not be accessible\n"
            "  warnings.warn(\nratio against axelrod: 1,929x\n"
-           ".venv/bin/python benchmarks/bench_peers.py\nratio over Mesa: 136.4x\n")
+           ".venv/bin/python benchmarks/bench_peers.py\nratio over Mesa: 136.4x\n"
+           "/x/SALib/sample/sobol.py:136: UserWarning: n should be a power of 2.\n"
+           "  base_sequence = qrng.random(N)\n")
     assert paste.bench_block(log) == ("$ .venv/bin/python benchmarks/bench_tournament.py\n"
                                       "ratio against axelrod: 1,929x\n\n"
                                       "$ .venv/bin/python benchmarks/bench_peers.py\n"

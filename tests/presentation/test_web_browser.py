@@ -107,6 +107,31 @@ def test_run_scenario_through_the_page(server, browser):
     page.close()
 
 
+def test_the_regimes_effects_are_shown_beside_the_outcomes(server, browser):
+    """Where the scenario has a regime the page shows its regime_effects table
+    (the paired effect against the identical-seed twin, the tested share,
+    tenure, autonomy), the library's values for the same seed; without one,
+    none."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/?scenario=concert_of_europe&systems=20&years=30&seed=4&run=1")
+    page.get_by_text("What the regime does while in force").wait_for(timeout=60_000)
+    table = page.locator('[data-testid="stTable"]').nth(1)
+    table.wait_for(timeout=60_000)
+    text = table.inner_text()
+    eff = get_scenario("concert_of_europe").run(seed=4, systems=20, years=30).regime_effects()
+    eff = eff.set_index("measure")
+    for measure in ("wars_prevented_per_bound_year", "tested_share", "tenure",
+                    "regime_autonomy"):
+        assert measure in text, measure
+        value = eff.loc[measure, "value"]
+        assert ("n/a" if value != value else f"{value:.3f}") in text, measure
+    page.goto(f"{server}/?scenario=kaplan_balance&systems=10&years=20&seed=4&run=1")
+    page.locator('[data-testid="stTable"]').first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stMain"] img').first.wait_for(timeout=60_000)
+    assert page.get_by_text("What the regime does while in force").count() == 0
+    page.close()
+
+
 def test_browse_a_sweep(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1200})
     page.goto(f"{server}/?mode=sweep")

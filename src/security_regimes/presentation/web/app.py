@@ -87,7 +87,16 @@ def run(name: str, systems: int, years: int, seed: int, misperception: float,
     return (r.outcomes(), r.autonomy_by_year(), r.result.capability_frame(),
             r.result.per_year, scn.start_year, r.result.alliances(),
             cf.capability_frame(), cf.per_year, cf.alliances(), list(r.result.system.names),
-            r.map_tables())
+            r.map_tables(), r.regime_effects())
+
+
+def _shown(table):
+    """A results table as text: floats to three decimals, missing values as "n/a"."""
+    shown = table.copy()
+    for col in shown.columns[1:]:  # missing values (no norms: no autonomy) as "n/a"
+        shown[col] = shown[col].map(lambda v: "n/a" if v is None or v != v else (
+            f"{v:.3f}" if isinstance(v, float) else str(v)))
+    return shown
 
 
 def _play(on: bool) -> None:
@@ -239,13 +248,15 @@ if mode == "Scenario":
         st.session_state["ran"] = params  # results stay while the history slider moves
     if st.session_state.get("ran") == params:
         (outcomes, by_year, caps, per_year, start, alliances, cf_caps, cf_years, cf_alliances,
-         powers, maps) = run(*params)
+         powers, maps, effects) = run(*params)
         st.markdown(f"**{systems} runs x {years} years, seed {int(seed)}**")
-        shown = outcomes.copy()
-        for col in shown.columns[1:]:  # missing values (no norms: no autonomy) as "n/a"
-            shown[col] = shown[col].map(lambda v: "n/a" if v is None or v != v else (
-                f"{v:.3f}" if isinstance(v, float) else str(v)))
-        st.table(shown.set_index("outcome"))
+        st.table(_shown(outcomes).set_index("outcome"))
+        if len(effects):
+            st.markdown("**What the regime does while in force**: each run against its "
+                        "identical-seed twin without norms, over the years the norms bind "
+                        "(`ScenarioResult.regime_effects()`; 95% intervals)")
+            st.table(_shown(effects[["measure", "value", "lo", "hi", "n", "meaning"]])
+                     .set_index("measure"))
         concert = name == "concert_of_europe"
         st.pyplot(plots.concert_timeline(by_year, None if concert else
                                          f"{name}: regime autonomy and cooperation by year",
