@@ -33,10 +33,10 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import ndtri
+from tests.system.draws import Draws
 
-from security_regimes.engine.rng import spawn_keys, uniforms
+from security_regimes.engine.rng import spawn_keys
 from security_regimes.system import Policy, System
-from security_regimes.system.layout import draw_layout, draws_per_year
 from security_regimes.system.model import (
     BELIEF_FLOOR,
     BIG_GAIN,
@@ -141,23 +141,6 @@ def likelihoods(m: float) -> tuple[np.ndarray, np.ndarray]:
     return like_s, like_e
 
 
-class YearDraws:
-    """The uniforms of one year for every system, block by block, drawn on first use."""
-
-    def __init__(self, keys: np.ndarray, year: int, n: int):
-        self.keys, self.base, self.layout = keys, year * draws_per_year(n), draw_layout(n)
-        self.cache: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self.cache:
-            off, shape = self.layout[name]
-            size = int(np.prod(shape))
-            counters = np.arange(self.base + off, self.base + off + size, dtype=np.uint64)
-            self.cache[name] = uniforms(self.keys[:, None], counters[None, :]).reshape(
-                (len(self.keys), *shape))
-        return self.cache[name]
-
-
 class NumpySystems:
     """A batch of ``systems`` systems from ``seed`` (system ``b`` draws from child
     ``b`` of ``SeedSequence(seed)``, as ``simulate``'s system ``b`` does)."""
@@ -187,7 +170,7 @@ class NumpySystems:
     def step(self, y: int) -> dict[str, np.ndarray]:  # noqa: C901 - the year, phase by phase
         s, w, pol = self.system, self.w, self.policy
         B, n = self.cap.shape
-        u = YearDraws(self.keys, y, n)
+        u = Draws(self.keys, y, n)  # each block for the whole batch, on first use
         rows, powers, eye = np.arange(B), np.arange(n), np.eye(n, dtype=bool)
         cap, alive, excluded = self.cap, self.alive, self.excluded
         k, f, tau, rate = s.decisiveness, s.first_strike, s.transfer, s.war_cost
