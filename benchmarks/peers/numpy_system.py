@@ -116,6 +116,11 @@ def war_gain(cap_i, own, enemy, p, pl, tau, stake, delta, rel, cap_j):
     return v
 
 
+def strength(flags, c):
+    """Each war's side strength on the defender's territory (every reach 1), in power order."""
+    return lsum(np.where(flags, c * 1.0, 0.0))
+
+
 def portion(x, total):
     """``x / total``, ``x`` itself where the total is not positive."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -286,9 +291,6 @@ class NumpySystems:
             a_side, d_side = a_side | with_a, d_side | with_d
             victims = punisher[at, :, att] & ~eng & ~a_side & ~d_side
             d_side = d_side | victims
-
-            def strength(flags, c):
-                return lsum(np.where(flags, c * 1.0, 0.0))
 
             a_cap, d_cap = strength(a_side, c), strength(d_side, c)
             a_stronger = (a_cap >= d_cap)[:, None]

@@ -187,21 +187,20 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
             weights.setdefault(prefix, {})[key] = value
     system = scenario.system.with_(**changes.get("system", {}))
     policy = scenario.policy
+    change = dict(changes.get("policy", {}))
     rules = weights.get("policy.rules", {})
-    if (changes.get("policy") or rules) and not Policy._JOINT.intersection(changes.get("policy", {})):
-        if rules:
-            changes.setdefault("policy", {})["rules"] = {
-                **policy.rules, **{int(k): v for k, v in rules.items()}}
-        policy = policy.with_(**changes["policy"])
-    elif changes.get("policy") or rules:
-        kw = {**{k: getattr(policy, k) for k in Policy.SETTINGS.names}, **changes.get("policy", {})}
-        merged = {**policy.rules, **{int(k): v for k, v in rules.items()}}
+    if rules:
+        change["rules"] = {**policy.rules, **{int(k): v for k, v in rules.items()}}
+    if Policy._JOINT.intersection(change):  # a new name or trait: the policy afresh
+        new = {**{k: getattr(policy, k) for k in Policy.SETTINGS.names}, **change}
         # the weights stay with every policy that has internal rules: kaplan,
         # and a custom policy with that trait (a file's or a sweep's)
-        internal = (bool(kw["internal_rules"]) if kw["name"] == CUSTOM_POLICY
-                    else POLICY_TRAITS[kw["name"]]["internal_rules"])
-        kw["rules"] = merged if internal else {}
-        policy = Policy(**kw)
+        internal = (bool(new["internal_rules"]) if new["name"] == CUSTOM_POLICY
+                    else POLICY_TRAITS[new["name"]]["internal_rules"])
+        new["rules"] = new["rules"] if internal else {}
+        policy = Policy(**new)
+    elif change:  # only the changed settings are checked
+        policy = policy.with_(**change)
     regime = scenario.regime
     norms = weights.get("regime.norms", {})
     if regime is not None and (norms or changes.get("regime") or changes.get("regime.conditions")):

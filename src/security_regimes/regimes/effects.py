@@ -79,7 +79,11 @@ def twin_columns(measures: dict, twin: dict, initially) -> dict[str, np.ndarray]
     """The :data:`TWIN_OUTCOMES` of each run, shape (runs,) each, from the
     measures of the runs with norms and of their twins without (name ->
     (runs, years)); ``initially`` as in :func:`_bound`."""
-    years, with_norms, without = _bound_wars(measures, twin, initially)
+    return _rates(*_bound_wars(measures, twin, initially))
+
+
+def _rates(years, with_norms, without) -> dict[str, np.ndarray]:
+    """The :data:`TWIN_OUTCOMES` from :func:`_bound_wars`' counts."""
     per = np.where(years > 0, years, np.nan)
     return {"years_bound": years.astype(np.int64), "wars_per_bound_year": with_norms / per,
             "wars_per_bound_year_twin": without / per,
@@ -140,9 +144,10 @@ def regime_effects(result, counterfactual, initially_in_force: bool = False,
     v = mean_ci(years_bound[formed].astype(float))
     row("years_bound", v[0], v[1], v[2], v[3],
         "years the norms bind per run where they bind at all")
-    twins = {k: v[formed] for k, v in twin_columns(m, c, initially_in_force).items()}
+    counts = _bound_wars(m, c, initially_in_force)
+    twins = {k: v[formed] for k, v in _rates(*counts).items()}
     per = years_bound[formed].astype(float)
-    _, wars1, wars0 = (x[formed] for x in _bound_wars(m, c, initially_in_force))
+    wars1, wars0 = counts[1][formed], counts[2][formed]
     for name, meaning in (
             ("wars_per_bound_year", "wars started per bound year, with the norms"),
             ("wars_per_bound_year_twin", "wars started per bound year, in the twin without "

@@ -214,19 +214,24 @@ def pack(system, policy, dyadic, regime=None, constants=None) -> np.record:
                                  PARAMETER_DTYPE))[0]
 
 
-def pack_values(system, policy, dyadic, regime=None, constants=None) -> tuple:
-    """The values of :func:`pack`'s record, in :data:`PARAMETERS` order (a row of
-    ``np.array(rows, PARAMETER_DTYPE)``)."""
-    cond = regime.conditions if regime is not None else None
-    derived = {
+def derived_values(system, regime) -> dict:
+    """The ``derived`` parameters of one setting, by name."""
+    return {
         "capability_noise": system.capability_noise > 0,
         "crisis": system.core == "crisis",
         "has_regime": regime is not None,
         "local_threat": local_threat(system),
         "has_borders": system.geography != "none",
         "drawn_entry": system.membership == "drawn",
-        "memory_decay": memory_decay(cond),
+        "memory_decay": memory_decay(regime.conditions if regime is not None else None),
     }
+
+
+def pack_values(system, policy, dyadic, regime=None, constants=None) -> tuple:
+    """The values of :func:`pack`'s record, in :data:`PARAMETERS` order (a row of
+    ``np.array(rows, PARAMETER_DTYPE)``)."""
+    cond = regime.conditions if regime is not None else None
+    derived = derived_values(system, regime)
     values = []
     for p, head, attr, cast in _SOURCES:
         if head == "derived":
@@ -309,18 +314,9 @@ def pack_rows(settings, dyadic, constants=None) -> np.ndarray:
     cols = np.array(rows, dtype=np.float64).reshape(len(regimes), len(regime_fields))
     for k, (name, *_) in enumerate(regime_fields):
         P[name] = cols[:, k]
-    derived = {
-        "capability_noise": [sy.capability_noise > 0 for sy in systems],
-        "crisis": [sy.core == "crisis" for sy in systems],
-        "has_regime": [re is not None for re in regimes],
-        "local_threat": [local_threat(sy) for sy in systems],
-        "has_borders": [sy.geography != "none" for sy in systems],
-        "drawn_entry": [sy.membership == "drawn" for sy in systems],
-        "memory_decay": [memory_decay(re.conditions if re is not None else None)
-                         for re in regimes],
-    }
+    derived = [derived_values(sy, re) for sy, re in zip(systems, regimes, strict=True)]
     for name, _ in by_head.get("derived", []):
-        P[name] = derived[name]
+        P[name] = [d[name] for d in derived]
     return P
 
 
