@@ -49,6 +49,21 @@ def test_examples_ran_and_references_resolved(site):
     assert (site / "javascripts/mathjax.js").is_file()
 
 
+def test_every_public_name_is_in_the_api_reference(site):
+    """Every name of ``security_regimes.__all__`` has an entry (a heading whose id
+    ends in the name) or is named in code on the API page, and no literal Sphinx
+    role (``:func:`` ...) is left anywhere on the site."""
+    import security_regimes as sr
+
+    api = (site / "api/index.html").read_text()
+    missing = [n for n in sr.__all__
+               if not re.search(rf'id="[\w.]*\.{re.escape(n)}"|<code>security_regimes\.'
+                                rf'{re.escape(n)}</code>', api)]
+    assert not missing, missing
+    pages = "".join(p.read_text() for p in site.rglob("*.html"))
+    assert not re.search(r":(?:func|class|meth|mod|attr|data|obj|exc):`", pages)
+
+
 def test_the_tutorial_notebook_ran_when_the_site_was_built(site):
     """Issue 29: a notebook sweeps a custom strategy from Python, plots it and
     exports it to xarray, executed at build time (the stored one has no outputs)."""

@@ -71,20 +71,21 @@ class Game:
         return "other"
 
 
-# Prisoner's dilemma payoffs as in Axelrod (1984) and the Axelrod library.
 PRISONERS_DILEMMA = Game(R=3, S=0, T=5, P=1, name="prisoners_dilemma")
-# Stag hunt: mutual restraint is best, but restraint against expansion is worst.
+"""Prisoner's dilemma payoffs as in Axelrod (1984) and the Axelrod library."""
 STAG_HUNT = Game(R=4, S=0, T=3, P=1, name="stag_hunt")
-# Chicken: mutual expansion (nuclear war) is the worst outcome of all.
+"""Stag hunt: mutual restraint is best, but restraint against expansion is worst."""
 CHICKEN = Game(R=3, S=1, T=4, P=0, name="chicken")
-# Deadlock: both prefer mutual expansion to mutual restraint.
+"""Chicken: mutual expansion (nuclear war) is the worst outcome of all."""
 DEADLOCK = Game(R=1, S=0, T=3, P=2, name="deadlock")
-# Harmony: restraint dominates; there is no dilemma.
+"""Deadlock: both prefer mutual expansion to mutual restraint."""
 HARMONY = Game(R=4, S=2, T=3, P=1, name="harmony")
+"""Harmony: restraint dominates; there is no dilemma."""
 
 PRESETS: dict[str, Game] = {
     g.name: g for g in (PRISONERS_DILEMMA, STAG_HUNT, CHICKEN, DEADLOCK, HARMONY)
 }
+"""The preset games by name (``Game`` or a name is accepted wherever a game is)."""
 
 
 def get_game(game: Game | str | None) -> Game:

@@ -444,8 +444,8 @@ _ALIASES = {
     "Contrite TFT": "Contrite Tit For Tat",
 }
 
-#: Display names accepted by :func:`get_strategy` (aliases such as "TFT" too).
 STRATEGY_NAMES: list[str] = [*_FIXED, *_PARAMETRIC]
+"""Display names accepted by :func:`get_strategy` (aliases such as "TFT" too)."""
 
 
 def all_strategies() -> list[Strategy | VectorStrategy]:
