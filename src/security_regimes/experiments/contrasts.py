@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._settings import DEFAULT_SEED
+from ..regimes.effects import in_force_at_start, twin_columns
 from ..regimes.scenarios import get_scenario, paradox_wars
 
 
@@ -32,6 +33,15 @@ def _with(name: str, system_kw: dict):
 def _summary(name, kw, systems, seed, counterfactual=False):
     r = _with(name, kw).run(seed=seed, systems=systems, counterfactual=counterfactual)
     return r.result.summary, (r.counterfactual.summary if counterfactual else None)
+
+
+def _twin(name, kw, systems, seed):
+    """The scenario's runs, its norm-free twins' and each run's twin outcomes
+    (``regimes.effects.TWIN_OUTCOMES``, shape (systems,) each)."""
+    scn = _with(name, kw)
+    r = scn.run(seed=seed, systems=systems)
+    twins = twin_columns(r.result.measures, r.counterfactual.measures, in_force_at_start(scn))
+    return r.result.summary, r.counterfactual.summary, twins
 
 
 def _direct_wars(scn, systems, seed, nuclear: bool):
@@ -55,9 +65,9 @@ def run_contrasts(system_kw: dict, systems: int, seed: int) -> dict[str, tuple[n
     (``{}``: the package's default set) in every scenario except what the
     scenario defines.  Each scenario runs once.
     """
-    sec, _ = _summary("security", system_kw, systems, seed)
-    eco, _ = _summary("economic", system_kw, systems, seed)
-    con, free = _summary("concert_of_europe", system_kw, systems, seed, counterfactual=True)
+    sec, _, sec_t = _twin("security", system_kw, systems, seed)
+    eco, _, eco_t = _twin("economic", system_kw, systems, seed)
+    con, free, con_t = _twin("concert_of_europe", system_kw, systems, seed)
     kap, _ = _summary("kaplan_balance", system_kw, systems, seed)
     wal, _ = _summary("waltz_balance", system_kw, systems, seed)
     dis, _ = _summary("world_offense_distinguishable", system_kw, systems, seed)
@@ -68,14 +78,20 @@ def run_contrasts(system_kw: dict, systems: int, seed: int) -> dict[str, tuple[n
     con_direct, con_periphery = _direct_wars(sup, systems, seed, False)
     formed = con.formation_year.notna().to_numpy()
     broke = np.where(formed, _floats(con.regime_breakdowns > 0), np.nan)
+    prevented = "wars_prevented_per_bound_year"
+    con_bound = con_t["years_bound"] > 0
     return {
         "economic_forms_more_often": (_floats(eco.formation_year.notna()),
                                       _floats(sec.formation_year.notna())),
         "economic_regime_lasts_longer": (_floats(eco.regime_years), _floats(sec.regime_years)),
         "security_autonomy_above_economic": (_floats(sec.regime_autonomy),
                                              _floats(eco.regime_autonomy)),
+        "security_norms_prevent_more_than_economic": (_floats(sec_t[prevented]),
+                                                      _floats(eco_t[prevented])),
         "concert_norms_cut_war_per_pair": (_floats(free.wars_per_dyad_year),
                                            _floats(con.wars_per_dyad_year)),
+        "concert_norms_prevent_war_while_bound": (_floats(con_t[prevented]),
+                                                  np.where(con_bound, 0.0, np.nan)),
         "concert_decays": (broke, 1.0 - broke),
         "kaplan_survival_above_waltz": (_floats(kap.continuous_survival),
                                         _floats(wal.continuous_survival)),
@@ -106,6 +122,14 @@ CONTRASTS = {
     "security_autonomy_above_economic": (
         "harder", "regime autonomy is higher in `security` than in `economic` "
                   "(the norms restrain more where there is a conflict of interest)"),
+    "security_norms_prevent_more_than_economic": (
+        "harder", "while the norms bind, they prevent more wars per year in `security` than in "
+                  "`economic` (each run against its identical-seed twin without norms; runs "
+                  "in which they never bind are left out)"),
+    "concert_norms_prevent_war_while_bound": (
+        "concert", "while the Concert's norms bind, they prevent wars: wars per bound year in "
+                   "each run's identical-seed twin without norms minus with (runs in which "
+                   "they never bind are left out)"),
     "concert_norms_cut_war_per_pair": (
         "concert", "the Concert's norms lower wars per pair-year (paired run without norms "
                    "minus with)"),
