@@ -63,7 +63,9 @@ def run_contrasts(system_kw: dict, systems: int, seed: int) -> dict[str, tuple[n
     undefined in that run, such as autonomy where no regime formed) the
     differences ``a - b`` are paired.  ``system_kw`` replaces the defaults
     (``{}``: the package's default set) in every scenario except what the
-    scenario defines.  Each scenario runs once.
+    scenario defines.  Each scenario runs once, ``security``, ``economic`` and
+    ``concert_of_europe`` with their identical-seed twins without norms (the
+    paired effect while the norms bind).
     """
     sec, _, sec_t = _twin("security", system_kw, systems, seed)
     eco, _, eco_t = _twin("economic", system_kw, systems, seed)
