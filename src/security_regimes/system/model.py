@@ -105,7 +105,7 @@ from ..games.interop import as_strategy
 from ..games.strategies import BayesianTrust, Cooperator, Strategy, VectorStrategy
 from .config import System
 from .layout import MAX_BATTLES  # noqa: F401 - re-exported
-from .war import credibility, demand, walk_scratch, war_odds
+from .war import credibility, demand, shortest_war, walk_scratch, war_odds
 
 #: Kaplan's rule 2 applies to opportunities worth at least this share of the
 #: attacker's own capability.
@@ -300,13 +300,15 @@ def derived_regulation(system, living: np.ndarray) -> np.ndarray:
     n = system.n_powers
     nuclear = np.zeros(n, dtype=bool)
     nuclear[list(system.nuclear_at(0))] = True  # the first year's
-    rate = np.where(nuclear[:, None] & nuclear[None, :], system.nuclear_cost, system.war_cost)
+    both = nuclear[:, None] & nuclear[None, :]
     g = system.intensification
     if g == 0:
+        rate = np.where(both, system.nuclear_cost, system.war_cost)
         destroyed = 1.0 - (1.0 - rate) ** system.decisive_lead  # (N, N)
-    else:  # battle t destroys min(rate (1 + g)^t, 1) (war.battle_cost)
-        steps = (1.0 + g) ** np.arange(system.decisive_lead)
-        destroyed = 1.0 - np.prod(1.0 - np.minimum(rate[..., None] * steps, 1.0), axis=-1)
+    else:  # the year's own costs of intensifying battles, for each of the two rates
+        lead = system.decisive_lead
+        destroyed = np.where(both, shortest_war(system.nuclear_cost, lead, g),
+                             shortest_war(system.war_cost, lead, g))
     other = living[:, None, :] & living[:, :, None] & ~np.eye(n, dtype=bool)[None]
     k = other.sum(axis=2)
     return np.where(k > 0, (other * destroyed[None]).sum(axis=2) / np.maximum(k, 1), 0.0)
