@@ -390,6 +390,34 @@ def test_ctrl_c_of_a_process_calibration_is_one_line_and_resume_finishes(tmp_pat
     assert json.loads((out / "manifest.json").read_text())["generations"] == 6
 
 
+def test_a_ctrl_c_inside_a_database_write_waits_for_the_write():
+    """A Ctrl-C that lands in SQLAlchemy's code is raised only once the write has
+    returned: cut inside, pyabc's clean-up waited 120 s for the lock it left (CI)."""
+    from security_regimes.experiments.calibrate import _ctrl_c_in_this_process_only
+
+    space = {"__name__": "sqlalchemy.engine.stand_in", "os": os, "signal": signal,
+             "time": time}
+    exec("def write(log):\n"
+         "    os.kill(os.getpid(), signal.SIGINT)\n"
+         "    for _ in range(10):\n"
+         "        time.sleep(0.01)\n"
+         "    log.append('written')\n", space)
+    log = []
+    with pytest.raises(KeyboardInterrupt):
+        with _ctrl_c_in_this_process_only():
+            space["write"](log)
+            log.append("returned")
+            time.sleep(2)
+            log.append("not interrupted")
+    assert log == ["written", "returned"]
+    with pytest.raises(KeyboardInterrupt):  # outside a write: at once
+        with _ctrl_c_in_this_process_only():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(2)
+            log.append("not interrupted")
+    assert log == ["written", "returned"]
+
+
 def test_ctrl_c_inside_a_database_flush_is_still_an_interrupt(tmp_path, monkeypatch, capsys):
     """A Ctrl-C that cuts a flush leaves pyabc's session rolled back, and pyabc's own
     clean-up then raises SQLAlchemy's PendingRollbackError in its place (seen in CI):

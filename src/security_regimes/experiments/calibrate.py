@@ -411,14 +411,38 @@ def _after_ctrl_c(e: BaseException) -> bool:
     return False
 
 
+#: Modules whose code a Ctrl-C must not cut.  pyabc's History leaves its session
+#: open, holding SQLite's write lock, when an exception leaves one of its methods,
+#: and its own clean-up then waits its 120 s timeout for that lock (seen in CI).
+#: Starting a worker runs the fork's Python callbacks (logging's lock release),
+#: which swallow an exception raised in them: the Ctrl-C was lost and the run went
+#: on to the end; and a worker forked but not yet registered would outlive us.
+_UNINTERRUPTIBLE = ("sqlalchemy", "sqlite3", "pyabc.storage", "multiprocessing.popen_fork",
+                    "multiprocessing.process")
+
+
+def _uninterruptible(frame) -> bool:
+    """Whether ``frame`` or a caller of it runs code of `_UNINTERRUPTIBLE`."""
+    while frame is not None:
+        if frame.f_globals.get("__name__", "").startswith(_UNINTERRUPTIBLE):
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def _ctrl_c_in_this_process_only():
-    """Ctrl-C interrupts this process, not the samplers' workers.
+    """Ctrl-C interrupts this process, not the samplers' workers, and never
+    inside a database write.
 
     pyabc's process sampler forks its workers (daemons) for each generation;
     they inherit this handler, which ignores the signal anywhere but here, so
     one Ctrl-C gives one line instead of a traceback per worker.  The workers
-    end with this process (daemons are terminated at its exit)."""
+    end with this process (daemons are terminated at its exit).  A Ctrl-C that
+    lands while pyabc writes its database or starts a worker is held until that
+    returns (re-checked every 20 ms by a timer), so the interrupt is raised
+    between transactions and forks, never inside one; a run that ends while one
+    is held has nothing left to interrupt."""
     import os
     import signal
     import threading
@@ -427,16 +451,32 @@ def _ctrl_c_in_this_process_only():
         yield
         return
     parent = os.getpid()
+    held = [False]
+
+    def interrupt(frame):
+        if _uninterruptible(frame):
+            held[0] = True
+            signal.setitimer(signal.ITIMER_REAL, 0.02)
+            return
+        held[0] = False
+        raise KeyboardInterrupt
 
     def on_sigint(signum, frame):
         if os.getpid() == parent:
-            raise KeyboardInterrupt
+            interrupt(frame)
+
+    def on_alarm(signum, frame):
+        if os.getpid() == parent and held[0]:
+            interrupt(frame)
 
     before = signal.signal(signal.SIGINT, on_sigint)
+    before_alarm = signal.signal(signal.SIGALRM, on_alarm)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGINT, before)
+        signal.signal(signal.SIGALRM, before_alarm)
 
 
 def drop_unfinished_generation(db_path: Path, particles: int) -> bool:
