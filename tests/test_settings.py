@@ -128,9 +128,9 @@ NEEDS_MORE = {("system", "growth", "record"), ("system", "geography", "capitals"
               ("policy", "manual_balancer", True), ("policy", "spares_future_allies", True),
               ("system", "membership", "drawn")}
 #: The three entry settings need each other: membership = "drawn" needs
-#: entrants >= 1, and entrants or entry_rate other than 0 need membership =
+#: entrants >= 1, and entrants, entry_rate or exit_rate other than 0 need membership =
 #: "drawn", which the base (closed) does not have.
-ENTRY = {"entrants", "entry_rate"}
+ENTRY = {"entrants", "entry_rate", "exit_rate"}
 
 
 def _needs_more(prefix, name, value) -> bool:

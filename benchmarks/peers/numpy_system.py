@@ -77,6 +77,7 @@ def check(system: System, policy: Policy, dyadic: Dyadic, regime=None) -> None:
         (system.decisive_lead != 1, "decisive_lead > 1"),
         (system.capability_noise > 0, "capability noise"),
         (system.contagion > 0, "contagion"),
+        (system.alliance_persistence > 0, "alliance persistence"),
         (system.cooperation_gain > 0, "gains from cooperation"),
         (bool(system.nuclear), "nuclear powers"),
         (bool(system.supranational), "supranational powers"),

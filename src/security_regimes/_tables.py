@@ -105,6 +105,10 @@ SYSTEM_SETTINGS = Settings([
             0, 10, unit="per battle"),
     Setting("alliance_reliability", "number",
             "Probability an ally honours its commitment", 0, 1),
+    Setting("alliance_persistence", "number", "Probability a year that a power that would "
+            "ally against no one keeps last year's alliance while the power it was against "
+            "is alive (a treaty outlives its reason: Leeds and Savun 2007)", 0, 1,
+            unit="per year"),
     Setting("opportunism", "number", "Probability a bystander weighs joining a war", 0, 1),
     Setting("contagion", "number", "Probability a bystander that borders a fighter or is "
             "allied with one joins the war, each once per war, the joiners exposing their "
@@ -138,8 +142,8 @@ SYSTEM_SETTINGS = Settings([
     Setting("membership", "choice", "Membership: closed (the powers of the first year, none "
             "enters), record (each power enters and leaves the system on its COW State "
             "System Membership dates, with its capability on entry; needs growth = record) "
-            "or drawn (the last entrants powers start outside, and each power outside the "
-            "system enters at entry_rate a year)",
+            "or drawn (the last entrants powers start outside, each power outside the "
+            "system enters at entry_rate a year and each inside leaves at exit_rate)",
             choices=MEMBERSHIPS, sweep=False),
     Setting("entrants", "integer", "Powers (the last ones) that start outside the system "
             "and enter later (membership = drawn); 0 otherwise", 0, MAX_POWERS - 2,
@@ -147,6 +151,9 @@ SYSTEM_SETTINGS = Settings([
     Setting("entry_rate", "number", "Probability a year that a power outside the system "
             "(not yet entered, or destroyed) enters it as a new state (membership = drawn; "
             "0 otherwise)", 0, 1, unit="per year"),
+    Setting("exit_rate", "number", "Probability a year that a power inside the system leaves "
+            "it without a war (a state death by unification, dissolution or absorption; "
+            "membership = drawn; 0 otherwise)", 0, 1, unit="per year"),
     Setting("gradient", "number", "Loss-of-strength gradient: share of a power's strength "
             "lost per 1000 km to a target it does not border (Boulding 1962)", 0, 10,
             unit="per 1000 km"),

@@ -366,7 +366,7 @@ def test_a_missing_likelihood_ratio_is_explained():
     (('geography = "capitals"', 'geography = "map"'),
      "system.geography: unknown geography 'map'; expected one of: 'none', 'capitals', 'grid'"),
     (("entry_rate = 0.0", "entry_rate = 0.3"),
-     "entrants and entry_rate apply to membership = 'drawn', not 'closed'"),
+     "entrants, entry_rate and exit_rate apply to membership = 'drawn', not 'closed'"),
     (('membership = "closed"', 'membership = "drawn"'),
      "membership = 'drawn': entrants must be an integer in [1, "),
 ])

@@ -71,7 +71,9 @@ def test_state_system_check_against_cow(state_run):
     t = state_system_check(state_run).set_index("statistic")
     assert list(t.index) == ["contiguity_ratio_wars", "contiguity_ratio_crises",
                              "survival_great", "survival_minor", "allied_pair_share",
-                             "alliances_per_year"]
+                             "alliances_per_year", "alliance_years"]
+    # COW's alliances among these states last years (spells cut at 1816 and 1913)
+    assert 5 < t.observed["alliance_years"] < 20
     # COW: several alliances a year among these states; the model forms far fewer.
     assert t.observed["alliances_per_year"] > 2 >= t.simulated_high["alliances_per_year"]
     assert 0 < t.observed["allied_pair_share"] < 0.5

@@ -196,7 +196,11 @@ def ref_ally(w, cfg, u):
     threat_share of all the strength that reaches it; under rule 4 also when
     the threat tends toward predominance there (its share at least
     predominance_share), and the manual balancer joins then too.  The shunned
-    stay out.  States allied against the same threat are one alliance.
+    stay out.  A state that allies against no one this year keeps last
+    year's alliance (its treaty) with probability alliance_persistence while
+    the state it was against is alive.  States allied against the same
+    threat are one alliance; those of two members at least are next year's
+    treaties.
 
     h, the system's strongest power, and its share are kept for the war's
     classification."""
@@ -211,17 +215,23 @@ def ref_ally(w, cfg, u):
         bring = {k: cap[q] if k == q else cap[k] * reach[k][q] for k in range(n)
                  if alive[k] and (k == q or reach[k][q] > 0)}
         here = sum(bring[k] for k in sorted(bring))
-        if here <= 0:
+        if w["excluded"][q] != 0:
             continue
-        share = {k: v / here for k, v in bring.items()}
-        threat = min(share, key=lambda k: (-share[k], k))
-        if threat == q or w["excluded"][q] != 0:
-            continue
-        predominant = share[threat] >= s.predominance_share
-        if (share[threat] >= s.threat_share
-                or (predominant and rule4 > 0 and u["rule4"][q] < rule4)
-                or (predominant and q == cfg.policy.balancer_index)):
-            bloc[q] = threat + 1
+        if here > 0:
+            share = {k: v / here for k, v in bring.items()}
+            threat = min(share, key=lambda k: (-share[k], k))
+            predominant = share[threat] >= s.predominance_share
+            if threat != q and (share[threat] >= s.threat_share
+                                or (predominant and rule4 > 0 and u["rule4"][q] < rule4)
+                                or (predominant and q == cfg.policy.balancer_index)):
+                bloc[q] = threat + 1
+                continue
+        old = w.setdefault("treaty", [0] * n)[q] - 1
+        if (s.alliance_persistence > 0 and old >= 0 and old != q and alive[old]
+                and u["treaty"][q] < s.alliance_persistence):
+            bloc[q] = old + 1
+    if s.alliance_persistence > 0:
+        w["treaty"] = [b if b and bloc.count(b) > 1 else 0 for b in bloc]
     rho = s.alliance_reliability  # allies are expected to honour at this rate
     alliance = [sum(cap[k] for k in range(n) if bloc[k] == bloc[q]) for q in range(n)]
     w.update(h=h, share_h=cap[h] / w["total"], bloc=bloc, join=[b > 0 for b in bloc],
@@ -973,8 +983,11 @@ def ref_start_afresh(w, cfg, u):
 
 def _fresh(w, cfg, q):
     """Power q's relations afresh: prior beliefs, start states, no
-    grievances, no status quo (crisis core)."""
+    grievances, no status quo (crisis core), no treaty of its own and none
+    against it."""
     n = len(w["cap"])
+    w["treaty"] = [0 if r == q or t == q + 1 else t
+                   for r, t in enumerate(w.get("treaty", [0] * n))]
     for r in range(n):
         w["seen_hostile"][q][r] = w["seen_hostile"][r][q] = False
         w["dyad"][q][r] = int(cfg.dyadic.start[q])
@@ -1040,12 +1053,17 @@ def ref_membership(w, cfg, u):
     those whose membership ended leave (no capability; not eliminated).
     Under membership = "drawn", from the second year on each power outside
     (never entered, or destroyed) enters, with its capabilities entry, when
-    its entry draw is below entry_rate."""
+    its entry draw is below entry_rate, and each power inside leaves (no
+    capability; not eliminated) when that draw is below exit_rate."""
     w["entries"] = w["exits"] = 0
     if cfg.system.membership == "drawn":
-        for q in range(len(w["cap"])):
-            if u["year"] > 0 and not w["alive"][q] and u["entry"][q] < cfg.system.entry_rate:
-                _enter(w, cfg, q, cfg.system.capabilities[q])
+        for q in range(len(w["cap"]) if u["year"] > 0 else 0):
+            if not w["alive"][q]:
+                if u["entry"][q] < cfg.system.entry_rate:
+                    _enter(w, cfg, q, cfg.system.capabilities[q])
+            elif u["entry"][q] < cfg.system.exit_rate:
+                w["alive"][q], w["cap"][q] = False, 0.0
+                w["exits"] += 1
         return
     for q in range(len(w["cap"])):
         change = cow_entry(cfg.system, u["year"], q)
@@ -1228,7 +1246,7 @@ YEAR = (ref_begin_year, ref_grow, ref_track_trend, ref_ally, ref_reply, ref_puni
         ref_observe, ref_start_afresh, ref_classify_wars, ref_update_regime, ref_measure)
 
 STATE_KEYS = ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile",
-              "fallen", "status_quo", "trend")
+              "fallen", "status_quo", "trend", "treaty")
 REGIME_KEYS = ("weight", "memory", "revisionist", "ref_share", "in_force")
 
 
@@ -1248,6 +1266,7 @@ def ref_step(st, u, system, policy, dyadic, regime=None, phases=YEAR):
                  in_force=False)
     w.setdefault("status_quo", [[math.nan] * n for _ in range(n)])
     w.setdefault("trend", [0.0] * n)
+    w.setdefault("treaty", [0] * n)
     if cfg.system.membership != "closed":
         ref_membership(w, cfg, u)
     for phase in phases:

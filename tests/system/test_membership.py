@@ -98,10 +98,11 @@ def test_bad_membership_settings_are_refused():
 MEMBERSHIP = njit(ph.membership.py_func)  # a phase has no wrapper callable from Python
 
 @cache
-def drawn(core="first_strike", rate=0.3, entrants=3):
-    """Eight equal powers, the last ``entrants`` outside at first, entering at ``rate``."""
+def drawn(core="first_strike", rate=0.3, entrants=3, exit_rate=0.1):
+    """Eight powers, the last ``entrants`` outside at first, entering at
+    ``rate``, each inside leaving at ``exit_rate``."""
     return System(capabilities=(3.0, 2.0, 2.0, 1.0, 1.0, 1.0, 0.5, 0.5), core=core,
-                  membership="drawn", entrants=entrants, entry_rate=rate)
+                  membership="drawn", entrants=entrants, entry_rate=rate, exit_rate=exit_rate)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -115,6 +116,7 @@ def test_the_membership_phase_equals_its_reference(seed, year, core, kind):
     dy = Dyadic.build("Tit For Tat", 50, n)
     state = random_state(rng, 1, n, dy)
     sq = rng.uniform(0, 1, (1, n, n))
+    treaty0 = np.where(rng.random((1, n)) < 0.5, rng.integers(1, n + 1, (1, n)), 0)
     k = Kernel(system, Policy("waltz"), dy)
     arrays = {f: np.array(getattr(state, f), copy=True) for f in
               ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile",
@@ -125,17 +127,20 @@ def test_the_membership_phase_equals_its_reference(seed, year, core, kind):
     s = ph.SystemState(*(arrays[f][0] if f not in ("memory", "in_force") else arrays[f]
                          for f in ph.SystemState._fields))
     x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
+    x.war_index[ph.WAR.treaty] = treaty0[0]  # last year's alliances (State.treaty)
     key = spawn_keys(seed, np.arange(1))
     dr = ph.Draws(np.uint64(key[0]), np.int64(year) * k.dpy, k.off, np.int64(year))
     MEMBERSHIP(s, x, k.params, k.tables, dr, year, n)
     w = {f: np.array(getattr(state, f)[0]).tolist() for f in
          ("cap", "alive", "excluded", "belief", "dyad", "grievance", "seen_hostile", "fallen")}
     w["status_quo"] = sq[0].tolist()
+    w["treaty"] = treaty0[0].tolist()
     ref.ref_membership(w, ref.Setting(system, Policy("waltz"), dy, None),
                        Draws(key, year, n).of(0))
     np.testing.assert_allclose(s.cap, w["cap"], rtol=1e-12, atol=1e-15)
     for f in ("alive", "excluded", "dyad", "grievance", "seen_hostile", "fallen"):
         assert getattr(s, f).tolist() == w[f], f
+    assert x.war_index[ph.WAR.treaty].tolist() == w["treaty"]
     np.testing.assert_allclose(s.belief, w["belief"])
     np.testing.assert_array_equal(np.isnan(s.status_quo), np.isnan(np.array(w["status_quo"])))
     assert x.mi[INT_MEASURES.index("entries")] == w["entries"]
@@ -179,7 +184,7 @@ def test_the_year_with_drawn_entries_equals_the_reference(core, policy, seed):
     year = int(rng.integers(1, 50))
     new, measures, _ = step_year(state, keys, year, system, Policy(policy), dy)
     draws = Draws(keys, year, n)
-    entered = 0
+    entered = left = 0
     for b in range(6):
         out, ref_m = ref.ref_step(world_of(state, b, core), draws.of(b), system, Policy(policy),
                                   dy)
@@ -188,7 +193,8 @@ def test_the_year_with_drawn_entries_equals_the_reference(core, policy, seed):
         for key in ("wars", "entries", "exits", "n_alive"):
             assert measures[key][b] == ref_m[key], key
         entered += ref_m["entries"]
-    assert entered > 0  # the test saw entries
+        left += ref_m["exits"]
+    assert entered > 0 and left > 0  # the test saw entries and exits
 
 
 def test_known_answers_of_drawn_entry():
@@ -225,13 +231,40 @@ def test_entry_has_the_rate_a_year_so_the_mean_wait_is_one_over_it():
     assert abs(entries / at_risk - rate) < 4 * se, (entries / at_risk, se)
 
 
+def test_exit_has_the_rate_a_year_and_is_not_an_elimination():
+    """Each year from the second, each power inside leaves with probability
+    ``exit_rate`` (without a war: not counted as eliminated): exits over
+    powers at risk (inside at the previous year's end) is the rate within 4
+    standard errors; nothing leaves in the first year."""
+    rate = 0.05
+    system = System.equal(6, membership="drawn", entrants=2, entry_rate=0.2, exit_rate=rate)
+    r = simulate(system, years=100, policy=Policy("waltz"), systems=300, seed=3,
+                 record_capabilities=True)
+    m = r.measures
+    assert (m["exits"][:, 0] == 0).all()
+    at_risk = (r.capabilities[:, 1:-1] > 0).sum()  # inside at the end of years 0..98
+    exits = m["exits"][:, 1:].sum()
+    assert at_risk >= 5000
+    se = np.sqrt(rate * (1 - rate) / at_risk)
+    assert abs(exits / at_risk - rate) < 4 * se, (exits / at_risk, se)
+
+
+def test_at_exit_rate_one_every_power_inside_leaves_in_the_second_year():
+    s = System.equal(6, membership="drawn", entrants=2, exit_rate=1.0)
+    r = simulate(s, years=3, policy=Policy("waltz"), systems=20, seed=1,
+                 record_capabilities=True)
+    inside_after_first = (r.capabilities[:, 1] > 0).sum(axis=1)
+    np.testing.assert_array_equal(r.measures["exits"][:, 1], inside_after_first)
+    assert (r.capabilities[:, 2] == 0).all() and (r.measures["eliminated"][:, 1] == 0).all()
+
+
 def test_bad_drawn_entry_settings_are_refused():
     with pytest.raises(ValueError, match=r"entrants must be an integer in \[1, 2\] \(at least "
                                          r"two of the 4 powers start inside\), got 3"):
         System.equal(4, membership="drawn", entrants=3, entry_rate=0.1)
     with pytest.raises(ValueError, match=r"entrants must be an integer in \[1, 6\]"):
         System.equal(8, membership="drawn", entry_rate=0.1)
-    with pytest.raises(ValueError, match="entrants and entry_rate apply to membership = "
+    with pytest.raises(ValueError, match="entrants, entry_rate and exit_rate apply to membership = "
                                          "'drawn', not 'closed'"):
         System.equal(4, entry_rate=0.2)
     with pytest.raises(ValueError, match=r"entry_rate must be a number in \[0, 1\], got 2"):

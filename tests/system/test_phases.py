@@ -104,7 +104,11 @@ EXTRAS = [{}, {"relative_gains": 0.5, "capability_noise": 0.3},
           # contagion through borders and the alliance
           {"geography": "grid", "gradient": 0.3, "contagion": 0.7, "threat_share": 0.2,
            "opportunism": 0.3},
-          {"geography": "random", "map_seed": 5, "gradient": 0.8, "contagion": 0.5}]
+          {"geography": "random", "map_seed": 5, "gradient": 0.8, "contagion": 0.5},
+          # treaties that outlive their threat
+          {"alliance_persistence": 0.7, "threat_share": 0.35},
+          {"geography": "grid", "gradient": 0.4, "alliance_persistence": 1.0,
+           "contagion": 0.4}]
 PHASE_NAMES = [f.__name__.removeprefix("ref_") for f in ref.PHASES]
 
 
@@ -141,6 +145,8 @@ def world(seed, n, policy, dyadic, extra, regime):
         "in_force": np.array([bool(rng.random() < 0.7) if reg else False]),
         "status_quo": np.zeros((n, n)),
         "trend": np.zeros(n),
+        # last year's alliances: a random threat for some powers (1 + its index)
+        "treaty": np.where(rng.random(n) < 0.5, rng.integers(1, n + 1, n), 0),
     }
     key = spawn_keys(seed, np.arange(1))
     year = int(rng.integers(0, 100))
@@ -155,6 +161,7 @@ def kernel_after(stop, system, policy, dy, reg, state, key, year):
     arrays = {name: np.array(v, copy=True) for name, v in state.items()}
     s = ph.SystemState(*(arrays[f] for f in ph.SystemState._fields))
     x = ph.scratch(n, len(FLOAT_MEASURES), len(INT_MEASURES), len(BOOL_MEASURES))
+    x.war_index[W.treaty] = arrays["treaty"]  # last year's alliances (State.treaty)
     dr = ph.Draws(np.uint64(key[0]), np.int64(year) * k.dpy, k.off, np.int64(year))
     growth = exp_affine(k._normals(key, year, year + 1, k.off.growth, (n,)),
                         system.growth_mean, system.growth_sd)[0, 0]
@@ -209,6 +216,7 @@ def compare(name, s, x, out, w, n):
         assert (int(out[3]), out[4]) == (w["h"], w["share_h"])
         assert (x.war_index[W.bloc] > 0).tolist() == w["join"]
         assert x.war_index[W.bloc].tolist() == w["bloc"]
+        assert x.war_index[W.treaty].tolist() == w["treaty"]
         np.testing.assert_allclose(x.values[V.side], w["side"], **close)
     elif name == "reply":
         assert _pairs_of(x.pair_flags[PF.reply], n, living) == w["reply"]

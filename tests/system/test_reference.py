@@ -125,7 +125,10 @@ def with_random_regime(rng, state, n, regime):
                            {"geography": "grid", "gradient": 0.3, "contagion": 0.7,
                             "threat_share": 0.2, "opportunism": 0.3},
                            {"geography": "random", "map_seed": 5, "gradient": 0.8,
-                            "contagion": 0.5}]),
+                            "contagion": 0.5},
+                           {"alliance_persistence": 0.6, "threat_share": 0.3},
+                           {"geography": "grid", "gradient": 0.5, "alliance_persistence": 1.0,
+                            "threat_share": 0.25}]),
     regime=st.sampled_from(["none", "all", "some"]),
 )
 def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra, regime):
@@ -141,13 +144,16 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
     B = 12
     state = random_state(rng, B, n, dy)
     reg = with_random_regime(rng, state, n, regime)
+    # last year's alliances: a random threat (1 + its index) for some powers
+    state.treaty = np.where(rng.random((B, n)) < 0.5, rng.integers(1, n + 1, (B, n)), 0)
     keys = spawn_keys(seed, np.arange(B))
     year = int(rng.integers(0, 100))
     draws = Draws(keys, year, n)
     new, measures, allied = step_year(state, keys, year, system, policy, dy, reg)
     for b in range(B):
         st_b = {key: getattr(state, key)[b].tolist() for key in (
-            "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen")}
+            "cap", "alive", "excluded", "dyad", "belief", "grievance", "seen_hostile", "fallen",
+            "treaty")}
         if reg is not None:
             st_b.update(weight=state.weight[b].tolist(), memory=float(state.memory[b]),
                         revisionist=state.revisionist[b].tolist(),
@@ -163,6 +169,7 @@ def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, 
         np.testing.assert_allclose(new.belief[b], ref["belief"], rtol=1e-12)
         assert new.grievance[b].tolist() == ref["grievance"]
         assert new.fallen[b].tolist() == ref["fallen"]
+        assert new.treaty[b].tolist() == ref["treaty"]
         for key in ("punishers", "restored", "pairs", "restraints", "norm_restraints",
                     "settled", "member_war", "alliance_count", "hegemonic_war", "system_war", "spared", "wars", "decisive_wars"):
             assert measures[key][b] == ref_m[key], key

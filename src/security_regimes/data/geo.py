@@ -252,6 +252,40 @@ def _alliance_record(start: int, end: int, names) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "alliances", "allied_pairs", "pairs"])
 
 
+def alliance_spells(start: int = 1816, end: int = 1913, names=None) -> pd.DataFrame:
+    """The spells of the COW formal alliances (v4.1, any type) in ``[start,
+    end]``: the years each alliance is in force without a break with two
+    members at least among the system's members (of ``names`` only, if
+    given).  Columns ``alliance`` (COW number), ``first``, ``last`` (calendar
+    years) and ``years``; a spell in force at ``start`` or ``end`` is cut
+    there, as a run's are (``SimulationResult.alliance_spells``)."""
+    return _alliance_spells(int(start), int(end),
+                            None if names is None else tuple(names)).copy()
+
+
+@lru_cache(maxsize=32)
+def _alliance_spells(start: int, end: int, names) -> pd.DataFrame:
+    start, end = _check_year(start), _check_year(end)
+    keep = None if names is None else set(names)
+    years: dict[int, list[int]] = {}
+    for year in range(start, end + 1):
+        inside = tuple(n for n in members(year) if keep is None or n in keep)
+        for number, _ in alliances_in_force(year, inside):
+            years.setdefault(number, []).append(year)
+    rows = []
+    for number, ys in sorted(years.items()):
+        first = prev = ys[0]
+        for y in ys[1:] + [None]:
+            if y is not None and y == prev + 1:
+                prev = y
+                continue
+            rows.append((number, first, prev, prev - first + 1))
+            if y is not None:
+                first = prev = y
+    out = pd.DataFrame(rows, columns=["alliance", "first", "last", "years"])
+    return out.sort_values(["first", "alliance"], ignore_index=True)
+
+
 # --- Dangerous dyads ------------------------------------------------------------
 
 def dyad_years(start: int, end: int, max_type: int = 5) -> pd.DataFrame:

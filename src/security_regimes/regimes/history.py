@@ -587,9 +587,15 @@ def _alliance_rows(result, system, start_year: int, end: int, level: float) -> l
     stats = [("allied_pair_share", "share of pair-years allied (COW formal alliances among "
               "the run's states)", obs.allied_pairs.sum() / obs.pairs.sum(), share)]
     if result.alliance_blocs is not None:
+        from ..data.geo import alliance_spells
+
         stats.append(("alliances_per_year", "alliances in force per year",
                       obs.alliances.mean(), result.alliances_per_year()[:, sel]
                       .mean(axis=1)))
+        stats.append(("alliance_years", "mean years an alliance stays in force (spells cut "
+                      "at the period's ends)",
+                      alliance_spells(start_year, end, system.names).years.mean(),
+                      result.alliance_years(int(sel.sum()))))
     a = (1 - level) / 2
     rows = []
     for stat, desc, o, sim in stats:

@@ -158,6 +158,14 @@ class System:
         at war (each ally, each war); attackers expect allies' capability at
         this rate.  Default 0.75: allies fulfilled their commitments in about
         three cases in four, 1816-1944 (Leeds, Long and Mitchell 2000).
+    alliance_persistence : float in [0, 1]
+        Probability a year that a power that would ally against no one keeps
+        last year's alliance (of two members at least) while the power it was
+        against is alive: a treaty outlives the threat that made it (Leeds
+        and Savun 2007, alliances are abrogated when circumstances change,
+        not as soon as they do).  A power that now allies against another
+        threat realigns.  0 (default): alliances are formed afresh each year
+        from that year's threats, as before.
     opportunism : float in [0, 1]
         Probability that a bystander weighs joining a war; it joins the side
         where joining pays (its expected capability change, as an attacker's,
@@ -272,13 +280,20 @@ class System:
         years), as a new state: with its ``capabilities`` entry, unshunned,
         relations afresh.  Capabilities are in units of the total of the
         powers inside at the start.  For abstract systems (no COW dates):
-        the state system's births, at a documented rate.
+        the state system's births, at a documented rate.  From the second
+        year on each power inside leaves it with probability ``exit_rate``
+        (not a war, not counted as eliminated: unification, dissolution or
+        absorption), and may enter again at ``entry_rate`` as a new state:
+        the state system's deaths that are not conquests.
     entrants : int >= 0
         Powers that start outside (``membership = "drawn"``; 0 otherwise).
         At least two powers start inside.
     entry_rate : float in [0, 1]
         Probability a year that a power outside enters (``membership =
         "drawn"``; 0 otherwise).
+    exit_rate : float in [0, 1]
+        Probability a year that a power inside leaves without a war
+        (``membership = "drawn"``; 0 otherwise).
     """
 
     capabilities: tuple[float, ...] | None = None
@@ -311,6 +326,7 @@ class System:
     decisive_lead: int = 1
     intensification: float = 0.0
     alliance_reliability: float = 0.75
+    alliance_persistence: float = 0.0
     opportunism: float = 1.0
     contagion: float = 0.0
     core: str = "first_strike"
@@ -327,6 +343,7 @@ class System:
     membership: str = "closed"
     entrants: int = 0
     entry_rate: float = 0.0
+    exit_rate: float = 0.0
 
     SETTINGS: ClassVar[Settings] = SYSTEM_SETTINGS
 
@@ -334,10 +351,11 @@ class System:
         check_settings(self)
         if self.membership == "record":
             self._check_membership()
-        if self.membership != "drawn" and (self.entrants or self.entry_rate):
-            raise ValueError(f"entrants and entry_rate apply to membership = 'drawn', not "
-                             f"{self.membership!r} (got entrants = {self.entrants}, "
-                             f"entry_rate = {self.entry_rate})")
+        if self.membership != "drawn" and (self.entrants or self.entry_rate or self.exit_rate):
+            raise ValueError(f"entrants, entry_rate and exit_rate apply to membership = "
+                             f"'drawn', not {self.membership!r} (got entrants = "
+                             f"{self.entrants}, entry_rate = {self.entry_rate}, exit_rate = "
+                             f"{self.exit_rate})")
         if self.capabilities is None and self.membership == "record":
             object.__setattr__(self, "capabilities", tuple(self._entry_capabilities()))
         if self.capabilities is None:
@@ -571,7 +589,7 @@ class System:
     #: their indices): changing one of them builds the system afresh.
     _JOINT = frozenset({"capabilities", "names", "cow_year", "supranational", "nuclear",
                         "nuclear_from", "geography", "membership", "growth", "map_seed",
-                        "entrants", "entry_rate"})
+                        "entrants", "entry_rate", "exit_rate"})
 
     def with_(self, **kwargs) -> System:
         """This system with the settings ``kwargs`` changed, each checked by its

@@ -180,7 +180,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
     record_crises = crec.shape[0] == F.shape[1]
     no_noise = np.ones((n, n))
     (cap, alive, excluded, belief, dyad, grievance, seen_hostile, fallen, weight,
-     revisionist, ref_share, memory, in_force, status_quo, trend) = state
+     revisionist, ref_share, memory, in_force, status_quo, trend, treaty) = state
+    kept = ph.WAR.treaty
     per_system = P.shape[0] > 1
     for b in range(b0, b1):
         k = b if per_system else 0
@@ -192,6 +193,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
                            seen_hostile[b], fallen[b], weight[b], revisionist[b], ref_share[b],
                            memory[b:b + 1], in_force[b:b + 1], status_quo[b], trend[b])
         x = ph._scratch(n, F.shape[0], I.shape[0], Bo.shape[0])
+        for q in range(n):
+            x.war_index[kept, q] = treaty[b, q]
         for y in range(y0, y1):
             dr = ph.Draws(keys[b], np.int64(y) * dpy, off, np.int64(y))
             seen = pmult[b - b0, y - y0] if p.capability_noise else no_noise
@@ -213,6 +216,8 @@ def _systems(b0, b1, y0, y1, keys, gmult, pmult, P, t, off, dpy, state, F, I, Bo
                 for i in range(n):
                     for j in range(n):
                         crec[b, col, i, j] = x.pair_codes[0, i, j]
+        for q in range(n):
+            treaty[b, q] = x.war_index[kept, q]
 
 
 def _near(reach):
@@ -389,9 +394,11 @@ class Kernel:
         crisis_state = (
             state.status_quo if state.status_quo is not None else np.zeros((B, 1, 1)),
             state.trend if state.trend is not None else np.zeros((B, 1)))
+        if state.treaty is None:  # a state built without one: no treaty yet
+            state.treaty = np.zeros((B, n), dtype=np.int64)
         arrays = (state.cap, state.alive, state.excluded, state.belief, state.dyad,
                   state.grievance, state.seen_hostile, state.fallen, *regime_state,
-                  *crisis_state)
+                  *crisis_state, state.treaty)
 
         # Dated history (System.growth = "record"): every system grows along the
         # record's path; the growth draws are not used (no other draw moves).

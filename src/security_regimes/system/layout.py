@@ -113,6 +113,11 @@ PARAMETERS: tuple[Parameter, ...] = (
               "powers outside enter at a rate (system.membership == 'drawn')"),
     Parameter("entry_rate", "f8", "system.entry_rate",
               "chance a year that a power outside the system enters it"),
+    Parameter("exit_rate", "f8", "system.exit_rate",
+              "chance a year that a power inside the system leaves it without a war"),
+    Parameter("alliance_persistence", "f8", "system.alliance_persistence",
+              "chance a year that a power keeps last year's alliance when it would "
+              "ally against no one"),
     # The balance-of-power policy, as declared properties (config.POLICY_TRAITS).
     Parameter("rule1", "f8", "policy.rule1", "weight of Kaplan's rule 1 (negotiate)"),
     Parameter("rule2", "f8", "policy.rule2", "weight of Kaplan's rule 2 (take big gains)"),
@@ -360,6 +365,7 @@ CRISIS_DRAW_BLOCKS: tuple[tuple[str, tuple], ...] = (
     ("collective", ("n",)),             # [q]: member q sides with a member attacked by one
     ("contagion", ("n", "n")),          # [war, q]: bystander q, exposed, joins the war
     ("entry", ("n",)),                  # [q]: q, outside the system, enters (drawn membership)
+    ("treaty", ("n",)),                 # [q]: q keeps last year's alliance (persistence)
 )
 #: First counter of the crisis core's draws (2**62: beyond any year's range).
 CRISIS_COUNTERS = 2**62

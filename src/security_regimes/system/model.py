@@ -19,7 +19,10 @@ One year, in order (``docs/theory.md`` gives the reasoning and sources):
    ``balancer`` the balancer joins then too.  Defeated powers are shunned as
    partners for ``exclusion_years`` (rule 6 readmits them).  The powers
    against one threat are one alliance.  Without a geography every power's
-   threat is the strongest power ``h``: one alliance against ``h``.
+   threat is the strongest power ``h``: one alliance against ``h``.  A power
+   that would ally against no one keeps last year's alliance with
+   probability ``alliance_persistence`` while its target lives (a treaty
+   outlives its reason: Leeds and Savun 2007).
 3. **Replies and beliefs** (reciprocity).  Each power ``i`` holds a belief
    ``b[i, j]`` that ``j`` is a security seeker rather than an expansionist
    (Kydd 2005), so ``r[i, j] = b q_s + (1 - b) q_e`` is the probability it
@@ -149,12 +152,15 @@ class State:
     # exponential average of its yearly log growth.
     status_quo: np.ndarray | None = None  # (B, N, N) float64 in [0, 1]
     trend: np.ndarray | None = None  # (B, N) float64, log per year
+    # Each power's alliance of last year, kept for the next (1 + the index of
+    # the power it was against, 0 none; written only under alliance_persistence).
+    treaty: np.ndarray | None = None  # (B, N) int64
 
     def copy(self) -> State:
         return State(*(None if a is None else a.copy() for a in (
             self.cap, self.alive, self.excluded, self.belief, self.dyad, self.grievance,
             self.seen_hostile, self.fallen, self.weight, self.memory, self.revisionist,
-            self.ref_share, self.in_force, self.status_quo, self.trend)))
+            self.ref_share, self.in_force, self.status_quo, self.trend, self.treaty)))
 
 
 @dataclass
@@ -240,6 +246,7 @@ def initial_state(system: System, batch: int, regime=None, dyadic: Dyadic | None
         grievance=np.zeros((batch, n, n), dtype=np.int64),
         seen_hostile=np.zeros((batch, n, n), dtype=bool),
         fallen=np.zeros((batch, n), dtype=bool),
+        treaty=np.zeros((batch, n), dtype=np.int64),
     )
     if system.core == "crisis":  # no status quo yet: the first year settles it
         state.status_quo = np.full((batch, n, n), np.nan)

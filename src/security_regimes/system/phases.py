@@ -134,7 +134,11 @@ SCRATCH = {
     "pair_values": ("punish", "margin", "offer", "gain", "mean_cost", "war_share", "credible",
                     "cut_short"),
     "war_index": ("wid", "war_att", "war_dfd", "losers", "scratch",  # scratch: a list of powers
-                  "bloc", "bloc_size"),
+                  "bloc", "bloc_size",
+                  # each power's alliance of last year (State.treaty), copied in and
+                  # out by the kernel for each block of years: a state field would
+                  # be one more array in every phase call (that cost 15% of a year)
+                  "treaty"),
     "pair_codes": ("outcome",),
 }
 FLAG, PAIR_FLAG, VALUE, PAIR_VALUE, WAR, PAIR_CODE = (
@@ -307,6 +311,12 @@ def ally(s, x, p, dr, t, total, n):
     (``predominance_share``), and the manual balancer joins then too; the
     shunned stay out.  The powers that ally against the same threat form one
     alliance, their bloc (``WAR.bloc``: 1 + the threat's index, 0 none).
+    A treaty outlives its reason (Leeds and Savun 2007): a power that would
+    ally against no one this year keeps last year's alliance (``WAR.treaty``,
+    kept only for alliances of two members at least) with probability
+    ``p.alliance_persistence`` (its ``treaty`` draw) while the power it
+    was against is alive; one that now allies against another threat
+    realigns.
     Without a geography (every reach 1) every power's threat is the
     strongest power ``h`` and the share is its share of the system: one
     alliance against ``h``, the system rule of Waltz and Kaplan.
@@ -318,6 +328,7 @@ def ally(s, x, p, dr, t, total, n):
     system and the allied pairs (pairs in the same bloc)."""
     side = x.values[VALUE.side]
     bloc, size = x.war_index[WAR.bloc], x.war_index[WAR.bloc_size]
+    treaty = x.war_index[WAR.treaty]
     bloc_cap = x.values[VALUE.bloc_cap]
     c, al, reach = s.cap, s.alive, t.reach
     h, best_share = 0, -np.inf
@@ -337,14 +348,21 @@ def ally(s, x, p, dr, t, total, n):
             threat, best = local_threat(c, al, reach, t.near, q)
         else:  # every reach 1: the strongest power, its share of the system
             threat, best = h, share_h
-        if threat == q or s.excluded[q] != 0:
+        if s.excluded[q] != 0:
             continue
-        predominant = best >= p.predominance_share
-        jq = best >= p.threat_share
-        if p.rule4 > 0 and predominant and not jq:
-            jq = draw(dr, dr.off.rule4, q) < p.rule4
-        elif q == p.balancer and predominant:
-            jq = True
+        jq = False
+        if threat != q:
+            predominant = best >= p.predominance_share
+            jq = best >= p.threat_share
+            if p.rule4 > 0 and predominant and not jq:
+                jq = draw(dr, dr.off.rule4, q) < p.rule4
+            elif q == p.balancer and predominant:
+                jq = True
+        if not jq and p.alliance_persistence > 0:  # last year's treaty holds?
+            old = treaty[q] - 1
+            if (old >= 0 and old != q and al[old]
+                    and draw(dr, dr.off.treaty, q) < p.alliance_persistence):
+                threat, jq = old, True
         if jq:
             bloc[q] = threat + 1
             size[threat] += 1
@@ -352,6 +370,9 @@ def ally(s, x, p, dr, t, total, n):
     pairs = 0
     for q in range(n):
         pairs += size[q] * (size[q] - 1) // 2
+    if p.alliance_persistence > 0:  # this year's alliances, for next year
+        for q in range(n):
+            treaty[q] = bloc[q] if bloc[q] > 0 and size[bloc[q] - 1] > 1 else 0
     for q in range(n):  # an ally is expected to honour its commitment
         side[q] = (c[q] + p.alliance_reliability * (bloc_cap[bloc[q] - 1] - c[q]) if bloc[q]
                    else c[q])
@@ -1502,11 +1523,11 @@ def start_afresh(s, x, p, t, n):
     alive0 = x.flags[FLAG.alive0]
     for q in range(n):
         if s.alive[q] and not alive0[q]:
-            afresh(s, p, t, q, n)
+            afresh(s, x, p, t, q, n)
 
 
 @phase
-def afresh(s, p, t, q, n):
+def afresh(s, x, p, t, q, n):
     """Power ``q``'s relations start afresh: prior beliefs, start states, no
     grievances, and (crisis core) no status quo with anyone."""
     for r in range(n):
@@ -1521,17 +1542,20 @@ def afresh(s, p, t, q, n):
         if p.crisis and r != q:  # a new settlement with every power (next year's)
             s.status_quo[q, r] = np.nan
             s.status_quo[r, q] = np.nan
+        if x.war_index[WAR.treaty, r] == q + 1:  # no treaty against the state that was here
+            x.war_index[WAR.treaty, r] = 0
+    x.war_index[WAR.treaty, q] = 0
 
 
 @step
-def enter(s, p, t, q, capability, n):
+def enter(s, x, p, t, q, capability, n):
     """Power ``q`` enters the system as a new state: alive with ``capability``,
     unshunned, never eliminated, relations afresh."""
     s.alive[q] = True
     s.cap[q] = capability
     s.excluded[q] = 0
     s.fallen[q] = False
-    afresh(s, p, t, q, n)
+    afresh(s, x, p, t, q, n)
 
 
 @phase
@@ -1543,20 +1567,26 @@ def membership(s, x, p, t, dr, y, n):
     past its end change nothing).  Under drawn entry (``p.drawn_entry``),
     from the second year each power outside the system enters when its
     ``entry`` draw is below ``p.entry_rate``, with its capability on entry
-    (``t.membership[0]``).  Counts both in the measures ``entries`` and
-    ``exits``."""
+    (``t.membership[0]``), and each power inside leaves when the same draw
+    (one a power a year: it is inside or outside) is below ``p.exit_rate``.
+    Counts both in the measures ``entries`` and ``exits``."""
     entries, exits = 0, 0
     if p.drawn_entry:
         if y > 0:
             for q in range(n):
-                if not s.alive[q] and draw(dr, dr.off.entry, q) < p.entry_rate:
-                    enter(s, p, t, q, t.membership[0, q], n)
-                    entries += 1
+                if not s.alive[q]:
+                    if draw(dr, dr.off.entry, q) < p.entry_rate:
+                        enter(s, x, p, t, q, t.membership[0, q], n)
+                        entries += 1
+                elif p.exit_rate > 0 and draw(dr, dr.off.entry, q) < p.exit_rate:
+                    s.alive[q] = False
+                    s.cap[q] = 0.0
+                    exits += 1
     elif y < t.membership.shape[0]:
         row = t.membership[y]
         for q in range(n):
             if row[q] > 0 and not s.alive[q]:
-                enter(s, p, t, q, row[q], n)
+                enter(s, x, p, t, q, row[q], n)
                 entries += 1
             elif row[q] < 0 and s.alive[q]:
                 s.alive[q] = False

@@ -240,6 +240,52 @@ class SimulationResult(Summarised):
                     members=("member", ", ".join)).reset_index()
         return out[cols]
 
+    def _alliances_in_force(self) -> np.ndarray:
+        """Bool (systems, years, N): an alliance against power ``t`` (two members
+        at least) is in force in the system-year."""
+        if self.alliance_blocs is None:
+            raise ValueError("alliances were not recorded (record_alliances=False)")
+        B, Y, n = self.alliance_blocs.shape
+        present = np.zeros((B, Y, n + 1), dtype=bool)
+        b, y, q = np.nonzero(self.alliance_blocs)
+        present[b, y, self.alliance_blocs[b, y, q]] = True
+        return present[..., 1:]
+
+    def alliance_spells(self) -> pd.DataFrame:
+        """One row per alliance spell: the years an alliance against one power
+        (two members at least) is in force without a break.  Columns
+        ``system``, ``against`` (the power's name), ``first`` and ``last``
+        (1-based years) and ``years``; spells in force at the run's first or
+        last year are cut there (as :func:`~security_regimes.data.geo.alliance_spells`
+        cuts COW's at a period's ends).  Sorted by system, first year, power."""
+        present = self._alliances_in_force()
+        B, Y, n = present.shape
+        edge = np.zeros((B, Y + 2, n), dtype=np.int8)
+        edge[:, 1:-1] = present
+        d = np.diff(edge, axis=1)  # +1 at a spell's first year, -1 after its last
+        bs, ys, ts = np.nonzero(d == 1)
+        be, ye, te = np.nonzero(d == -1)
+        order_s = np.lexsort((ys, ts, bs))
+        order_e = np.lexsort((ye, te, be))  # the k-th start and end of (b, t) pair up
+        names = np.array(self.system.names, dtype=object)
+        out = pd.DataFrame({"system": self.first_index + bs[order_s],
+                            "against": names[ts[order_s]], "first": ys[order_s] + 1,
+                            "last": ye[order_e], "years": ye[order_e] - ys[order_s],
+                            "_t": ts[order_s]})
+        out = out.sort_values(["system", "first", "_t"], kind="stable").drop(columns="_t")
+        return out.reset_index(drop=True).astype({"system": np.int64, "first": np.int64,
+                                                   "last": np.int64, "years": np.int64})
+
+    def alliance_years(self, years: int | None = None) -> np.ndarray:
+        """Each run's mean years of an alliance spell (:meth:`alliance_spells`)
+        in its first ``years`` years (default all; spells cut there), float64,
+        shape (systems,); NaN for a run without an alliance."""
+        present = self._alliances_in_force()[:, :years]
+        starts = present[:, :1].sum(axis=(1, 2)) + (present[:, 1:] & ~present[:, :-1]).sum(
+            axis=(1, 2))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return present.sum(axis=(1, 2)) / np.where(starts > 0, starts, np.nan)
+
     def capability_frame(self) -> pd.DataFrame:
         """Long table of capabilities: ``system``, ``year`` (0 = start), ``power``, ``capability``."""
         if self.capabilities is None:
