@@ -95,3 +95,20 @@ def test_alliances_in_force_and_the_alliance_record():
     assert r.pairs.iloc[0] == n * (n - 1) // 2 and (r.allied_pairs <= r.pairs).all()
     few = geo.alliance_record(1816, 1816, ("UKG", "POR", "RUS"))
     assert few.pairs.iloc[0] == 3 and few.allied_pairs.iloc[0] >= 1
+
+
+def test_membership_rates_count_the_record():
+    """Member-years are the members of each year summed; exits are the spells
+    that end inside the period (the German and Italian states at unification
+    among them); the split by war is part of them; the rates are per
+    member-year."""
+    r = geo.membership_rates(1816, 1913)
+    assert r["member_years"] == sum(len(geo.members(y)) for y in range(1816, 1914))
+    s = geo.states()
+    ended = s[(s.end_year >= 1816) & (s.end_year < 1913)]
+    assert r["exits"] == len(ended) and {"HAN", "BAV", "TUS", "PAP"} <= set(ended.stateabb)
+    assert 0 < r["exits_by_war"] < r["exits"]
+    assert r["exit_rate"] == pytest.approx((r["exits"] - r["exits_by_war"]) / r["member_years"])
+    assert r["entries_per_year"] == pytest.approx(r["entries"] / 97)
+    with pytest.raises(ValueError, match="end must be after start"):
+        geo.membership_rates(1900, 1900)

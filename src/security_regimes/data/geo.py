@@ -252,6 +252,41 @@ def _alliance_record(start: int, end: int, names) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "alliances", "allied_pairs", "pairs"])
 
 
+def membership_rates(start: int = 1816, end: int = 1913) -> pd.Series:
+    """The state system's births and deaths in ``[start, end]`` from the COW
+    State System Membership spells, as the rates of ``System(membership =
+    "drawn")`` read them: ``member_years`` (members each year, summed),
+    ``entries`` (spells that begin after ``start``), ``exits`` (spells that
+    end before ``end``), ``exits_by_war`` (of those, a state that fought an
+    interstate war in its last year, the year before or the next, COW wars
+    v4.0: an approximate split, which counts the South German states that
+    fought beside Prussia in 1870 and joined its empire in 1871 as by war),
+    ``exit_rate`` (exits not by war per member-year: the model's
+    ``exit_rate``, since its wars destroy states on their own), ``war_exit_rate``
+    and ``entries_per_year``."""
+    from .cow_data import wars
+
+    start, end = _check_year(start), _check_year(end)
+    if end <= start:
+        raise ValueError(f"membership_rates: end must be after start, got {start}-{end}")
+    s = _cached("states.csv")
+    lo, hi = s.start_year.clip(lower=start), s.end_year.clip(upper=end)
+    member_years = int((hi - lo + 1).clip(lower=0).sum())
+    entries = int(((s.start_year > start) & (s.start_year <= end)).sum())
+    leaving = s[(s.end_year >= start) & (s.end_year < end)]
+    w = wars()
+    fought = {(int(c), int(y)) for c, y0, y1 in zip(w.ccode, w.start_year, w.end_year,
+                                                   strict=True) for y in range(y0, y1 + 1)}
+    by_war = sum(1 for c, e in zip(leaving.ccode, leaving.end_year, strict=True)
+                 if any((int(c), int(e) + d) in fought for d in (-1, 0, 1)))
+    exits = len(leaving)
+    return pd.Series({"member_years": member_years, "entries": entries, "exits": exits,
+                      "exits_by_war": by_war,
+                      "exit_rate": (exits - by_war) / member_years,
+                      "war_exit_rate": by_war / member_years,
+                      "entries_per_year": entries / (end - start)}, name=f"{start}-{end}")
+
+
 def alliance_spells(start: int = 1816, end: int = 1913, names=None) -> pd.DataFrame:
     """The spells of the COW formal alliances (v4.1, any type) in ``[start,
     end]``: the years each alliance is in force without a break with two
