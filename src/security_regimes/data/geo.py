@@ -238,14 +238,20 @@ def alliance_record(start: int = 1816, end: int = 1913, names=None) -> pd.DataFr
                             None if names is None else tuple(names)).copy()
 
 
-@lru_cache(maxsize=32)
-def _alliance_record(start: int, end: int, names) -> pd.DataFrame:
+def _yearly_alliances(start: int, end: int, names):
+    """Each year of ``[start, end]``: the year, the members (of ``names`` only,
+    if given) and the COW alliances in force among them."""
     start, end = _check_year(start), _check_year(end)
     keep = None if names is None else set(names)
-    rows = []
     for year in range(start, end + 1):
         inside = tuple(n for n in members(year) if keep is None or n in keep)
-        blocs = alliances_in_force(year, inside)
+        yield year, inside, alliances_in_force(year, inside)
+
+
+@lru_cache(maxsize=32)
+def _alliance_record(start: int, end: int, names) -> pd.DataFrame:
+    rows = []
+    for year, inside, blocs in _yearly_alliances(start, end, names):
         allied = {tuple(sorted(p)) for _, m in blocs for p in itertools.combinations(m, 2)}
         n = len(inside)
         rows.append((year, len(blocs), len(allied), n * (n - 1) // 2))
@@ -300,12 +306,9 @@ def alliance_spells(start: int = 1816, end: int = 1913, names=None) -> pd.DataFr
 
 @lru_cache(maxsize=32)
 def _alliance_spells(start: int, end: int, names) -> pd.DataFrame:
-    start, end = _check_year(start), _check_year(end)
-    keep = None if names is None else set(names)
     years: dict[int, list[int]] = {}
-    for year in range(start, end + 1):
-        inside = tuple(n for n in members(year) if keep is None or n in keep)
-        for number, _ in alliances_in_force(year, inside):
+    for year, _, blocs in _yearly_alliances(start, end, names):
+        for number, _ in blocs:
             years.setdefault(number, []).append(year)
     rows = []
     for number, ys in sorted(years.items()):
