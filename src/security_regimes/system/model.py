@@ -153,7 +153,8 @@ class State:
     status_quo: np.ndarray | None = None  # (B, N, N) float64 in [0, 1]
     trend: np.ndarray | None = None  # (B, N) float64, log per year
     # Each power's alliance of last year, kept for the next (1 + the index of
-    # the power it was against, 0 none; written only under alliance_persistence).
+    # the power it was against, 0 none; set only under alliance_persistence,
+    # cleared for a state that starts afresh and for those allied against it).
     treaty: np.ndarray | None = None  # (B, N) int64
 
     def copy(self) -> State:
