@@ -367,6 +367,10 @@ def test_a_missing_likelihood_ratio_is_explained():
      "system.geography: unknown geography 'map'; expected one of: 'none', 'capitals', 'grid'"),
     (("entry_rate = 0.0", "entry_rate = 0.3"),
      "entrants, entry_rate and exit_rate apply to membership = 'drawn', not 'closed'"),
+    (("exit_rate = 0.0", "exit_rate = 0.1"),
+     "entrants, entry_rate and exit_rate apply to membership = 'drawn', not 'closed'"),
+    (("alliance_persistence = 0.0", "alliance_persistence = 1.5"),
+     "system.alliance_persistence: must be a number in [0, 1], found 1.5"),
     (('membership = "closed"', 'membership = "drawn"'),
      "membership = 'drawn': entrants must be an integer in [1, "),
 ])
