@@ -44,7 +44,7 @@ from benchmarks.peers.mesa_system import (  # noqa: E402
 from tests.system.reference import ref_step  # noqa: E402
 
 from security_regimes import simulate  # noqa: E402
-from security_regimes.system import Policy, System  # noqa: E402
+from security_regimes.system import UNCALIBRATED, Policy, System  # noqa: E402
 from security_regimes.system.model import Dyadic, initial_state  # noqa: E402
 
 
@@ -107,7 +107,8 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
-    system, policy, seed = System.from_cow(1816, 8), Policy("kaplan"), 1
+    # the peers implement the first-strike core: timed at its uncalibrated defaults
+    system, policy, seed = System.from_cow(1816, 8, **UNCALIBRATED), Policy("kaplan"), 1
     import mesa
     from benchmarks.peers.numpy_system import NumpySystems, identical
 

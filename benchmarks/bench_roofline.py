@@ -38,7 +38,7 @@ from numba import njit  # noqa: E402
 
 from security_regimes.engine.kernels import uniform  # noqa: E402
 from security_regimes.engine.rng import spawn_keys  # noqa: E402
-from security_regimes.system import Policy, System, simulate  # noqa: E402
+from security_regimes.system import UNCALIBRATED, Policy, System, simulate  # noqa: E402
 from security_regimes.system.layout import draws_per_year  # noqa: E402
 
 #: O(N^2) passes of the year beside the pair evaluations (see the docstring).
@@ -104,7 +104,7 @@ def main() -> None:
 
 def measure(n: int, systems: int, years: int) -> tuple[float, float]:
     """Seconds of CPU for the kernel and for the tight loop, best of REPEATS each."""
-    system, policy = System.equal(n), Policy("kaplan")
+    system, policy = System.equal(n, **UNCALIBRATED), Policy("kaplan")
     simulate(system, years=2, policy=policy, systems=2, seed=0, threads=1)  # compiled
     kernel = best(lambda: simulate(system, years=years, policy=policy, systems=systems, seed=1,
                                    threads=1, record_capabilities=False, record_alliances=False))

@@ -42,8 +42,13 @@ import json, resource, time, sys
 from security_regimes.system import System, simulate
 systems, years, policy, record, threads = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
                                           sys.argv[4] == "1", int(sys.argv[5]))
-# (the default core is not named, so that --against can time trees without one)
-kw = {} if sys.argv[6] == "first_strike" else {"core": sys.argv[6]}
+# The first-strike core at its uncalibrated defaults, as timed before the crisis core
+# became the default; trees from before then have no UNCALIBRATED and those defaults.
+try:
+    from security_regimes.system import UNCALIBRATED
+except ImportError:
+    UNCALIBRATED = {}
+kw = dict(UNCALIBRATED) if sys.argv[6] == "first_strike" else {"core": sys.argv[6]}
 shape = sys.argv[7] if len(sys.argv) > 7 else "cow8"
 if shape == "cow8":
     system = System.from_cow(1816, 8, **kw)
@@ -92,7 +97,11 @@ COLD = r"""
 import sys, time
 t = time.perf_counter()
 from security_regimes.system import System, simulate
-simulate(System(**({} if sys.argv[1] == "first_strike" else {"core": sys.argv[1]})),
+try:
+    from security_regimes.system import UNCALIBRATED
+except ImportError:  # a tree from before the calibration
+    UNCALIBRATED = {}
+simulate(System(**(dict(UNCALIBRATED) if sys.argv[1] == "first_strike" else {"core": sys.argv[1]})),
          years=2, systems=2, seed=0, threads=1)
 print(time.perf_counter() - t)
 """

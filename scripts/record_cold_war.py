@@ -14,7 +14,7 @@ It runs, with seed 1:
     and 1,000 runs of each calibrated scenario (the era's record, the pairs'
     first-year games; for the crisis core, the USA-USSR crises against MID),
     and the Basic Principles (cold_war_basic_principles) on top of the calibrated
-    first-strike system, with and without its norms
+    crisis-core system (the default core), with and without its norms
 """
 
 from __future__ import annotations
@@ -46,12 +46,12 @@ def main() -> None:
                       ("crisis", "calibrate_cold_war_crisis.toml")):
         rec[key] = {"fit": calibration(name, work / key)}
         rec[key]["run"] = calibrated_era_run(work / key)
-    rec["basic_principles"] = basic_principles_run(work / "first_strike")
+    rec["basic_principles"] = basic_principles_run(work / "crisis")
     write(rec, out, t0)
 
 
 def basic_principles_run(directory: Path) -> dict:
-    """The Basic Principles on top of the calibrated first-strike cold war: 1,000 runs
+    """The Basic Principles on top of the calibrated cold war of the default (crisis) core: 1,000 runs
     with and without the norms on the same seeds; the era's record in both."""
     from dataclasses import replace
 
@@ -64,7 +64,7 @@ def basic_principles_run(directory: Path) -> dict:
     r = scn.run(seed=1, systems=1000)
     with_, without = cold_war_check(r.result), cold_war_check(r.counterfactual)
     o = r.outcomes().set_index("outcome")
-    return {"runs": 1000, "formed": int(r.result.summary.formation_year.notna().sum()),
+    return {"runs": 1000, "core": scn.system.core, "formed": int(r.result.summary.formation_year.notna().sum()),
             "regime_years": float(o.loc["regime_years", "mean"]),
             "autonomy": [float(o.loc["regime_autonomy", k]) for k in ("mean", "lo", "hi")],
             "with_norms": _records(with_), "without_norms": _records(without)}

@@ -11,11 +11,13 @@ built, so no number on it is copied by hand.
 
 It runs, with the default process executor and seed 1 in every file:
 
+    regimes calibrate examples/calibrate_defaults.toml --out DIR/calibration_defaults
+        (the fit behind the package defaults) and 500 runs of its calibrated scenario
     regimes calibrate examples/calibrate_concert.toml --out DIR/calibration
     regimes run DIR/calibration/calibrated.toml --systems 500 --seed 1
     regimes calibrate examples/calibrate_base.toml --out DIR/calibration_base
     regimes identify examples/calibrate_concert.toml --samples 128
-    regimes claims --systems 1000 --posterior DIR/calibration --draws 100 --posterior-systems 100
+    regimes claims --systems 1000 --posterior DIR/calibration_defaults --draws 100 --posterior-systems 100
         (the contrasts over the posterior, and the claims table it also writes into the
         README between its claims markers)
     (--with-regime) regimes calibrate examples/calibrate_regime.toml --out DIR/calibration_regime
@@ -93,17 +95,15 @@ def calibration(name: str, out: Path) -> dict:
         load_calibration_file,
         run_calibration,
     )
-    from security_regimes.system import System
-
     path = EXAMPLES / name
     t = time.perf_counter()
     run_calibration(path, out, executor="process", quiet=True)
     seconds = time.perf_counter() - t
-    model, _ = load_calibration_file(path)
+    model, scenario = load_calibration_file(path)
     cal = load_calibration(out)
     gens = cal.generations
     quantiles = cal.quantiles().set_index("parameter")
-    defaults = System()
+    defaults = scenario.system  # the values the fitted scenario starts from
     params = []
     for p, prior in model.parameters.items():
         key = p.removeprefix("system.")
@@ -130,11 +130,14 @@ def calibrated_run(directory: Path) -> dict:
     s = r.result.summary
     o = r.outcomes().set_index("outcome")
     h = history_check(r).set_index("statistic")
-    formed = s.formation_year.notna()
-    return {"runs": len(s), "formed": int(formed.sum()),
-            "formation_year": float(s.formation_year[formed].mean()),
-            "regime_years": [float(o.loc["regime_years", k]) for k in ("mean", "lo", "hi")],
-            "autonomy": [float(o.loc["regime_autonomy", k]) for k in ("mean", "lo", "hi")],
+    regime = {}
+    if scn.regime is not None:
+        formed = s.formation_year.notna()
+        regime = {"formed": int(formed.sum()),
+                  "formation_year": float(s.formation_year[formed].mean()),
+                  "regime_years": [float(o.loc["regime_years", k]) for k in ("mean", "lo", "hi")],
+                  "autonomy": [float(o.loc["regime_autonomy", k]) for k in ("mean", "lo", "hi")]}
+    return {"runs": len(s), **regime, "games": games_record(scn),
             "history": {k: {c: (None if not np.isfinite(h.loc[k, c]) else float(h.loc[k, c]))
                             for c in ("observed", "with_norms", "without_norms",
                                       "likelihood_ratio")} for k in h.index}}
@@ -153,6 +156,11 @@ def main() -> None:
     t0 = time.perf_counter()
     rec = provenance("python scripts/record_validation.py"
                      + (" --with-regime" if args.with_regime else ""))
+    from security_regimes.regimes.scenarios import get_scenario
+
+    rec["defaults"] = calibration("calibrate_defaults.toml", work / "calibration_defaults")
+    rec["defaults_run"] = calibrated_run(work / "calibration_defaults")
+    rec["defaults_games"] = games_record(get_scenario("concert_of_europe"))
     rec["concert"] = calibration("calibrate_concert.toml", work / "calibration")
     rec["concert_run"] = calibrated_run(work / "calibration")
     rec["base"] = calibration("calibrate_base.toml", work / "calibration_base")
@@ -164,12 +172,12 @@ def main() -> None:
                        "points": int(128 * (ident.parameter.nunique() + 2)),
                        "table": _records(ident)}
     t = time.perf_counter()
-    claims = run_claims(systems=1000, seed=1, posterior=work / "calibration", draws=100,
+    claims = run_claims(systems=1000, seed=1, posterior=work / "calibration_defaults", draws=100,
                         posterior_systems=100)
     rec["contrasts"] = {"draws": 100, "systems": 100, "seconds": time.perf_counter() - t,
                         "table": _records(claims.posterior_summary)}
     rec["claims"] = claims.to_records()
-    rec["claims"]["posterior"] = ("`regimes calibrate examples/calibrate_concert.toml`, "
+    rec["claims"]["posterior"] = ("`regimes calibrate examples/calibrate_defaults.toml`, "
                                   f"recorded {rec['date']}")
     write(rec, args.out, t0)
     write_readme_claims(rec["claims"])

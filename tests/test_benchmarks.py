@@ -86,7 +86,7 @@ def test_the_numpy_peer_is_simulate_year_by_year(seed, n, policy, first_strike, 
 
     rng = np.random.default_rng(seed)
     system = System(capabilities=tuple(rng.uniform(0.2, 1.0, n)), first_strike=first_strike,
-                    misperception=misperception, **extra)
+                    misperception=misperception, core="first_strike", **extra)
     pol = Policy(policy, rules=rules if policy == "kaplan" else {},
                  **({"balancer": int(rng.integers(n))} if policy == "balancer" else {}))
     B, years = 40, 40
@@ -106,9 +106,9 @@ def test_the_numpy_peer_is_simulate_on_the_benchmarks_configuration():
     from benchmarks.peers.numpy_system import MEASURES, NumpySystems, identical
 
     from security_regimes import simulate
-    from security_regimes.system import Policy, System
+    from security_regimes.system import UNCALIBRATED, Policy, System
 
-    system = System.from_cow(1816, 8)
+    system = System.from_cow(1816, 8, **UNCALIBRATED)  # the benchmark's configuration
     for pol in (Policy("kaplan"), Policy("waltz")):
         peer = NumpySystems(system, pol, systems=200, seed=3, years=60).run(60)
         m = simulate(system, years=60, policy=pol, systems=200, seed=3,

@@ -9,6 +9,7 @@ The public API (see README):
 
 from typing import TYPE_CHECKING
 
+from ._tables import CALIBRATED, UNCALIBRATED
 from ._version import __version__  # noqa: E402
 from .engine.play import MatchResult, match, play_batch
 from .engine.tournament import TournamentResult, tournament
@@ -131,4 +132,6 @@ __all__ = [
     "load_calibration",
     "from_axelrod",
     "to_axelrod",
+    "CALIBRATED",
+    "UNCALIBRATED",
 ]

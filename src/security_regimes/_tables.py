@@ -34,6 +34,35 @@ MEMBERSHIPS = ("closed", "record", "drawn")
 #: The longest run, in years.
 MAX_YEARS = 10_000
 
+#: The package's defaults fitted to the record (issue 27, "one calibrated default
+#: set"): the posterior medians, rounded to three significant digits, of the base
+#: system (``waltz_balance``: no regime, the crisis core) fitted to COW wars and MID
+#: disputes among the five 1816 great powers in 1816-1870, holding out 1871-1913.
+#: ``System``'s defaults for these settings are these values; every other default is
+#: a documented choice, not fitted.  Provenance: :data:`CALIBRATION`; the fit's
+#: posterior intervals and checks: docs/validation.md, "The default parameter set".
+CALIBRATED = {
+    "first_strike": -0.194,
+    "stakes": 0.454,
+    "resolve_spread": 0.762,
+    "audience_cost": 0.0893,
+    "discount_factor": 0.750,
+    "yield_cost": 0.216,
+    "misperception": 0.0812,
+}
+#: Where :data:`CALIBRATED` comes from.  ABC-SMC with parallel samplers is not
+#: bit-reproducible (particles are accepted in the order workers finish), so a
+#: rerun gives medians within the posterior's spread, not these digits.
+CALIBRATION = ("regimes calibrate examples/calibrate_defaults.toml --out "
+               "results/calibration_defaults (ABC-SMC, seed 1, 8 generations of 400 "
+               "particles, 40 runs each; security-regimes 0.1.0, 2026-12-08)")
+#: The defaults before calibration (the first-strike core, as in versions before
+#: the crisis core became the default): ``System(**UNCALIBRATED)`` reproduces their
+#: runs bit for bit.
+UNCALIBRATED = {"core": "first_strike", "first_strike": 0.25, "misperception": 0.05,
+                "discount_factor": 0.9, "stakes": 0.5, "resolve_spread": 1.0,
+                "audience_cost": 0.05, "yield_cost": 0.0}
+
 #: The constraint table of :class:`~security_regimes.system.config.System`.
 SYSTEM_SETTINGS = Settings([
     Setting("capabilities", "numbers", "Initial capabilities (any positive scale, "

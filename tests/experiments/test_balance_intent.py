@@ -5,7 +5,7 @@ import pytest
 
 from security_regimes.experiments.balance import intent_phase_diagram
 from security_regimes.presentation import plots
-from security_regimes.system import Policy, System, simulate
+from security_regimes.system import UNCALIBRATED, Policy, System, simulate
 
 
 def test_intent_phase_diagram():
@@ -33,14 +33,16 @@ def test_intent_phase_diagram():
 def test_without_a_future_far_sighted_interest_is_plain_self_help_but_for_divided_gains():
     # Discount 0: a spared power is worth nothing later; only the share of the
     # spoils a partner would take can still stop an elimination.  Between two
-    # powers there is no partner, so far-sighted Waltz is Waltz.
-    two = System.equal(2)
+    # powers there is no partner, so far-sighted Waltz is Waltz.  The first-strike
+    # core at its earlier defaults: the crisis core's wars are for limited aims, and
+    # no winner presses on to elimination, so every beaten power is spared there.
+    two = System.equal(2, **UNCALIBRATED)
     a = simulate(two, years=50, policy=Policy("far_sighted_waltz", discount=0.0), systems=50,
                  seed=1)
     b = simulate(two, years=50, policy="waltz", systems=50, seed=1)
     np.testing.assert_array_equal(a.capabilities, b.capabilities)
     # With a long horizon and a third power to fear, beaten powers are spared more.
-    three = System.equal(5, elimination_threshold=0.0)
+    three = System.equal(5, elimination_threshold=0.0, **UNCALIBRATED)
     near = simulate(three, years=100, policy=Policy("far_sighted_waltz", discount=0.0),
                     systems=200, seed=1).summary
     far = simulate(three, years=100, policy=Policy("far_sighted_waltz", discount=0.99),

@@ -467,7 +467,7 @@ def test_disputes_need_the_crisis_core(tmp_path):
     assert scenario.system.core == "crisis" and "disputes_per_pair_year" in model.statistics
     bad = tmp_path / "bad.toml"
     bad.write_text((examples / "calibrate_crisis.toml").read_text()
-                   .replace('scenario = "concert_crisis.toml"', 'scenario = "concert_of_europe"'))
+                   .replace('scenario = "concert_of_europe"', 'scenario = "concert_first_strike.toml"'))
     with pytest.raises(ValueError, match="statistics.dispute_stalemate_share: disputes are the crisis core.s"):
         load_calibration_file(bad)
 

@@ -1,6 +1,7 @@
 """EMA Workbench model and PRIM scenario discovery."""
 
 import json
+import pathlib
 import re
 
 import numpy as np
@@ -10,8 +11,12 @@ from security_regimes.experiments.store import run_sweep
 
 pytest.importorskip("ema_workbench", reason="the ema extra (make test installs it)")
 
-SWEEP = """
-base = "concert_of_europe"
+# The first-strike core at its earlier defaults, where misperception decides whether the
+# regime holds (at the calibrated crisis defaults relative decline ends most spells).
+FIRST_STRIKE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "concert_first_strike.toml"
+
+SWEEP = f"""
+base = "{FIRST_STRIKE.as_posix()}"
 seed = 1
 replicates = 4
 design = "lhs"
@@ -21,8 +26,8 @@ chunk_size = 60
 outcomes = ["regime_years", "war_frequency"]
 
 [parameters]
-"regime.conditions.half_life" = { low = 5.0, high = 80.0 }
-"system.misperception" = { low = 0.0, high = 0.3 }
+"regime.conditions.half_life" = {{ low = 5.0, high = 80.0 }}
+"system.misperception" = {{ low = 0.0, high = 0.3 }}
 """
 
 

@@ -190,15 +190,15 @@ years = 50
 chunk_size = 64
 outcomes = ["war_frequency", "regime_autonomy"]
 [parameters]
-"system.transfer" = { low = 0.0, high = 1.0 }
+"system.stakes" = { low = 0.05, high = 1.0 }
 "regime.conditions.shock_rate" = { low = 0.0, high = 0.05 }
 """)
     out = tmp_path / "s"
     run_sweep(p, out, executor="serial", quiet=True)
     si = sensitivity(out, "war_frequency")
-    assert list(si.parameter) == ["system.transfer", "regime.conditions.shock_rate"]
+    assert list(si.parameter) == ["system.stakes", "regime.conditions.shock_rate"]
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(si.columns)
-    # Spoils drive war; the revisionist shock rate barely can in 50 years.
+    # What is at stake drives war; the revisionist shock rate barely can in 50 years.
     assert si.ST[0] > si.ST[1]
     # Replicate noise's share of the variance of the point means.
     g = sr.load(out).runs.groupby("point").war_frequency
@@ -281,12 +281,24 @@ def test_distribution_needs_lhs(tmp_path):
 def test_war_sizes_beyond_float32_are_stored_as_simulated(tmp_path):
     # Capabilities grow without bound: over 10,000 years (the longest run
     # allowed) war sizes pass float32's 3.4e38, which the store once wrote as inf.
+    # kaplan_balance under the first-strike core at its earlier defaults: it fights to
+    # the end of the run (under the calibrated crisis core rule 1's conferences settle
+    # every crisis, and no war grows past float32 for want of wars)
+    from dataclasses import replace
+
     from security_regimes.experiments.files import load_sweep_file
     from security_regimes.experiments.sweep import apply_point
+    from security_regimes.regimes.scenarios import get_scenario
+    from security_regimes.regimes.writer import scenario_toml
+    from security_regimes.system import uncalibrated
 
+    kaplan = get_scenario("kaplan_balance")
+    (tmp_path / "kaplan_fs.toml").write_text(scenario_toml(replace(
+        kaplan, system=uncalibrated(kaplan.system))))
     p = tmp_path / "long.toml"
     p.write_text(SWEEP.replace("years = 30", "years = 10000").replace("replicates = 6",
-                                                                      "replicates = 1"))
+                                                                      "replicates = 1")
+                 .replace('base = "kaplan_balance"', 'base = "kaplan_fs.toml"'))
     out = run_sweep(p, tmp_path / "long", executor="serial", quiet=True).out
     years = sr.load(out).years
     assert np.isfinite(years.war_size).all()

@@ -139,6 +139,8 @@ def test_dilemmas_lists_every_ordered_pair(capsys):
     assert all(p["dilemma"] == (p["game"] in ("prisoners_dilemma", "stag_hunt", "chicken"))
                for p in payload["pairs"])
     code, out, _ = run("dilemmas", "concert_of_europe", capsys=capsys)
+    assert code == 0 and "crisis core" in out  # the default core
+    code, out, _ = run("dilemmas", "concert_of_europe", "--core", "first_strike", capsys=capsys)
     assert code == 0 and "first_strike core" in out
 
 

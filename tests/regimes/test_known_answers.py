@@ -14,7 +14,7 @@ from security_regimes.data import dated_domestic_changes, domestic_change_rates
 from security_regimes.regimes.effects import breakdown_causes
 from security_regimes.regimes.regime import Conditions, Regime
 from security_regimes.regimes.scenarios import get_scenario
-from security_regimes.system import Policy, simulate
+from security_regimes.system import Policy, simulate, uncalibrated
 from security_regimes.system import phases as ph
 from security_regimes.system.layout import INT_MEASURES
 
@@ -53,9 +53,12 @@ def test_without_events_a_regime_that_is_a_best_reply_holds_for_the_whole_run():
     """Defence dominates (first_strike -0.5), so no power gains by attacking:
     compliance is every member's best reply.  With no domestic changes, no
     decline and no betrayal, every run's regime forms and then holds to the
-    end; with domestic changes it is interrupted (the test can fail)."""
+    end; with domestic changes it is interrupted (the test can fail).  The
+    first-strike core: under the crisis core wars also come from bargaining
+    failures under private information, whatever the offense-defense balance."""
     scn = get_scenario("concert_of_europe")
-    system = scn.system.with_(first_strike=-0.5, belief_prior=0.9, misperception=0.0)
+    system = uncalibrated(scn.system).with_(first_strike=-0.5, belief_prior=0.9,
+                                            misperception=0.0)
     quiet = Conditions(memory=1.0, decline=0.0)
     r = simulate(system, years=100, systems=200, seed=1, policy=scn.policy,
                  regime=replace(scn.regime, conditions=quiet))
@@ -95,8 +98,10 @@ def test_the_economic_regime_does_not_decay_on_a_clock():
     domestic changes and relative decline it holds from formation to the end of
     every run; with the record's rate of domestic changes, what ends it is those
     changes (and the decline that unequal gains from cooperation bring), never
-    the memory of war."""
+    the memory of war.  The first-strike core at its earlier defaults (under the
+    crisis core the economic scenario's powers still dispute a good, and fight)."""
     e = get_scenario("economic")
+    e = replace(e, system=uncalibrated(e.system))
     cond = e.regime.conditions
     quiet = replace(e, regime=replace(e.regime, conditions=replace(
         cond, domestic_rate=0.0, decline=0.0)))
@@ -114,6 +119,7 @@ def test_the_memory_of_war_changes_only_through_experience():
     """In peace the memory stays where the last hegemonic war left it; a year of
     member wars replaces a share ``learning`` of it with their seen cost."""
     scn = get_scenario("concert_of_europe")
+    scn = replace(scn, system=uncalibrated(scn.system))  # the first-strike core: wars for certain
     peace = scn.system.with_(first_strike=-0.5, belief_prior=0.9, misperception=0.0)
     m = simulate(peace, years=80, systems=20, seed=1, policy=scn.policy,
                  regime=scn.regime).measures

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,13 +13,14 @@ from security_regimes.regimes.scenarios import (
     run_scenario,
     schelling,
 )
-from security_regimes.system import Policy, System, simulate
+from security_regimes.system import Policy, System, simulate, uncalibrated
 
 # Two powers, the stronger can always attack the weaker at a profit (k = 2, no
 # war cost, no growth), the weaker never has the odds: every restraining
 # decision is a forgone profitable attack.
-TWO = System(capabilities=(0.6, 0.4), cow_year=None, growth_mean=0.0, growth_sd=0.0,
-             war_cost=0.0, transfer=0.5, decisiveness=2.0, misperception=0.0)
+# the first-strike core at its earlier defaults: the stronger power's attack pays every year
+TWO = uncalibrated(System(capabilities=(0.6, 0.4), cow_year=None, growth_mean=0.0, growth_sd=0.0,
+                          war_cost=0.0, transfer=0.5, decisiveness=2.0)).with_(misperception=0.0)
 FIXED = Conditions(regulation=1, shared_value=1, war_cost_perception=1, initial_weight=1.0)
 
 
@@ -107,13 +110,15 @@ def test_schelling_uses_the_game_the_system_plays():
     n = len(df)
     assert df.restrain.iloc[-1] == pytest.approx((n - 1) * g.R)
     assert df.expand.iloc[0] == pytest.approx((n - 1) * g.P)
-    # A first-strike bonus makes being struck first (S) worse than a war
-    # neither opens by surprise (P); without it S and P coincide.
-    assert g.S < g.P
-    flat = stage_game(get_scenario("concert_of_europe").system.with_(first_strike=0.0))
+    # Under the first-strike core a first-strike bonus makes being struck first (S)
+    # worse than a war neither opens by surprise (P); without it S and P coincide.
+    fs = get_scenario("concert_of_europe").system.with_(core="first_strike", first_strike=0.25)
+    assert stage_game(fs).S < stage_game(fs).P
+    flat = stage_game(fs.with_(first_strike=0.0))
     assert flat.S == pytest.approx(flat.P)
     # Superpowers: a war between them destroys nearly everything.
-    sp = stage_game("superpower_bipolar", pair=(0, 1))
+    # Superpowers under the first-strike core: a war between them destroys nearly everything.
+    sp = stage_game(uncalibrated(get_scenario("superpower_bipolar").system), pair=(0, 1))
     assert sp.P < -0.5 and sp.S < -0.5
     with pytest.raises(ValueError, match="two different powers"):
         stage_game("superpower_bipolar", pair=(1, 1))
@@ -193,7 +198,11 @@ def test_in_the_economic_realm_nobody_is_eliminated_and_restraint_pays():
 def test_the_three_knobs_together_make_regimes_harder_to_form():
     from security_regimes.regimes.scenarios import knobs_experiment
 
-    k = knobs_experiment(values=(0.0, 1.0), systems=150, years=60, seed=2)
+    # the first-strike core at its earlier defaults, where the knobs' machinery was worked
+    # out; what the knobs do at the package defaults is reported by `regimes claims`
+    economic = get_scenario("economic")
+    base = replace(economic, system=uncalibrated(economic.system))
+    k = knobs_experiment(values=(0.0, 1.0), systems=150, years=60, seed=2, base=base)
     both = k.set_index(["knob", "value"])
     assert both.loc[("all", 1.0), "formed_hi"] < both.loc[("all", 0.0), "formed_lo"]
     assert both.loc[("all", 1.0), "conflict_lo"] > both.loc[("all", 0.0), "conflict_hi"]

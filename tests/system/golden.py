@@ -16,7 +16,7 @@ import numpy as np
 
 from security_regimes.regimes.regime import Conditions, Regime
 from security_regimes.regimes.scenarios import builtin_scenarios
-from security_regimes.system import Policy, System, simulate
+from security_regimes.system import UNCALIBRATED, Policy, System, simulate, uncalibrated
 
 DIGESTS = Path(__file__).with_name("golden_digests.json")
 
@@ -30,8 +30,8 @@ def configurations() -> dict[str, dict]:
     """Name -> keyword arguments of :func:`simulate` (small: the set runs in seconds)."""
     # The policy is given where 9b2b2b9's default (kaplan) was meant: simulate's
     # default is now Policy()'s, waltz.
-    base = {"years": 60, "systems": 40, "seed": 7}
-    eq5 = System.equal(5)
+    base = {"years": 60, "systems": 40, "seed": 7, "system": uncalibrated(System())}
+    eq5 = uncalibrated(System.equal(5))
     out = {
         f"policy_{p}": {**base, "policy": Policy(p, balancer=1)}
         for p in ("waltz", "kaplan", "balancer", "far_sighted_waltz")
@@ -39,10 +39,9 @@ def configurations() -> dict[str, dict]:
     out.update({
         "kaplan_partial_rules": {**base, "policy": Policy("kaplan", rules={1: 0.3, 2: 0.7, 3: 0.5,
                                                                              4: 0.6, 6: 0.4}),
-                                 "system": System.equal(6, supranational=(5,), restore_rate=0.5)},
-        "noise_and_misperception": {**base, "policy": "kaplan", "system": System(capability_noise=0.3,
-                                                             misperception=0.2,
-                                                             relative_gains=0.4)},
+                                 "system": uncalibrated(System.equal(6, supranational=(5,), restore_rate=0.5))},
+        "noise_and_misperception": {**base, "policy": "kaplan", "system": uncalibrated(System(
+                                        capability_noise=0.3, misperception=0.2, relative_gains=0.4))},
         "bayesian_trust": {**base, "dyadic": "Bayesian Trust", "policy": "waltz"},
         "mixed_strategies": {**base, "policy": "kaplan", "dyadic": ["Defector", "Tit For Tat", "Bayesian Trust",
                                                 "Win-Stay Lose-Shift", "GTFT: 0.3"]},
@@ -51,21 +50,23 @@ def configurations() -> dict[str, dict]:
         "regime_some_members": {**base, "policy": "kaplan",
                                 "regime": Regime(members=(0, 2, 3), norms=_REGIME.norms,
                                                  conditions=_REGIME.conditions)},
-        "nuclear": {**base, "system": System.equal(4, nuclear=(0, 1), first_strike=1.0,
-                                                   shadow=0.2), "policy": "waltz"},
-        "no_conquest_cooperation": {**base, "policy": "kaplan", "system": System.equal(5, conquest=False,
-                                                                   cooperation_gain=1.0,
-                                                                   transfer=0.3)},
-        "battles_and_allies": {**base, "system": System.equal(7, decisive_lead=3, war_cost=0.02,
-                                                              alliance_reliability=0.5,
-                                                              opportunism=0.6,
-                                                              threat_share=0.2),
+        "nuclear": {**base, "system": uncalibrated(System.equal(4, nuclear=(0, 1), first_strike=1.0,
+                                                                shadow=0.2)), "policy": "waltz"},
+        "no_conquest_cooperation": {**base, "policy": "kaplan", "system": uncalibrated(System.equal(
+                                        5, conquest=False, cooperation_gain=1.0, transfer=0.3))},
+        "battles_and_allies": {**base, "system": uncalibrated(System.equal(
+                                   7, decisive_lead=3, war_cost=0.02, alliance_reliability=0.5,
+                                   opportunism=0.6, threat_share=0.2)),
                                "policy": "far_sighted_waltz"},
     })
     for name, s in builtin_scenarios().items():
         if s.system.geography != "none":  # came after the digests: test_geography.py checks
             continue                      # that a flat gradient is the all-reach system
-        out[f"scenario_{name}"] = {"system": s.system, "policy": s.policy, "regime": s.regime,
+        system = uncalibrated(s.system)
+        if name.startswith("world_"):  # 9b2b2b9 scaled the uncalibrated default bonus
+            od = 0.6 if "_offense_" in name else -0.6
+            system = system.with_(first_strike=UNCALIBRATED["first_strike"] * (1 + od))
+        out[f"scenario_{name}"] = {"system": system, "policy": s.policy, "regime": s.regime,
                                    "dyadic": s.dyadic, "years": min(s.years, 80), "systems": 30,
                                    "seed": 3}
     return out

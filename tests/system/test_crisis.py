@@ -241,8 +241,14 @@ def test_crisis_year_equals_reference(seed, n, policy, dyadic, extra, regime):
 
 # --- Known answers in the system ------------------------------------------------
 
+#: The crisis parameters the known answers below are worked out with (the stakes
+#: make c = war_cost / stakes = 0.1; no reputation at stake), not the fitted defaults.
+KNOWN = {"stakes": 0.5, "yield_cost": 0.0, "audience_cost": 0.05}
+
+
 def _run(years=40, systems=200, seed=1, policy="waltz", dyadic="Tit For Tat", **kw):
-    kw = {"misperception": 0.0, "first_strike": 0.0, "threat_share": 1.0, **kw}
+    kw = {"misperception": 0.0, "first_strike": 0.0, "threat_share": 1.0, "resolve_spread": 1.0,
+          "discount_factor": 0.9, **KNOWN, **kw}
     system = System.equal(kw.pop("n", 2), core="crisis", **kw)
     return simulate(system=system, policy=policy, dyadic=dyadic, years=years, systems=systems,
                     seed=seed).measures
@@ -258,7 +264,8 @@ def test_complete_information_and_no_shift_give_no_war_in_the_system():
     status quo divisions far from the balance of power."""
     for first_strike in (0.0, 0.25):
         system = System.equal(4, core="crisis", resolve_spread=0.0, growth_sd=0.0,
-                              growth_mean=0.0, misperception=0.0, first_strike=first_strike)
+                              growth_mean=0.0, misperception=0.0, first_strike=first_strike,
+                              **KNOWN)
         dy = Dyadic.build("Defector", 50, 4)
         B = 200
         state = initial_state(system, B, None, dy)
@@ -285,7 +292,8 @@ def _step_pair(trend_i, trend_j, delta=0.9, **kw):
     noise, costs known.  Returns the measures."""
     system = System.equal(2, core="crisis", misperception=0.0, first_strike=0.0,
                           growth_sd=0.0, growth_mean=0.0, resolve_spread=0.0,
-                          discount_factor=delta, threat_share=1.0, trend_years=100, **kw)
+                          discount_factor=delta, threat_share=1.0, trend_years=100,
+                          **{**KNOWN, **kw})
     dy = Dyadic.build("Tit For Tat", 50, 2)
     B = 50
     state = initial_state(system, B, None, dy)
@@ -318,7 +326,7 @@ def _first_year_crises(delta, dyadic, q=0.42, belief=1.0):
     (c = war_cost / stakes = 0.1), power 0 holding ``q`` of the good."""
     system = System.equal(2, core="crisis", misperception=0.0, first_strike=0.0,
                           growth_sd=0.0, growth_mean=0.0, resolve_spread=0.0,
-                          discount_factor=delta, threat_share=1.0, belief_prior=belief)
+                          discount_factor=delta, threat_share=1.0, belief_prior=belief, **KNOWN)
     dy = Dyadic.build(dyadic, 50, 2)
     B = 20
     state = initial_state(system, B, None, dy)
@@ -368,14 +376,14 @@ def test_escalation_risk_raises_the_share_of_crises_ending_in_war():
 
 
 def test_first_strike_core_opens_no_crises():
-    m = simulate(system=System.equal(4), years=20, systems=20, seed=1).measures
+    m = simulate(system=System.equal(4, core="first_strike"), years=20, systems=20, seed=1).measures
     assert all(_total(m, key) == 0 for key in CRISIS_MEASURES)
 
 
 def test_crisis_core_needs_its_state():
     system = System.equal(3, core="crisis")
     dy = Dyadic.build("Tit For Tat", 50, 3)
-    st_ = initial_state(System.equal(3), 2, None, dy)
+    st_ = initial_state(System.equal(3, core="first_strike"), 2, None, dy)
     with pytest.raises(ValueError, match="status_quo"):
         step_year(st_, spawn_keys(1, np.arange(2)), 0, system, Policy("waltz"), dy)
 

@@ -21,6 +21,8 @@ from security_regimes.regimes.writer import scenario_toml
 
 
 def _measures(policy, **kw):
+    # the first-strike core at its earlier defaults: wars enough for every trait to act
+    kw.setdefault("system", sr.System(**sr.UNCALIBRATED))
     return sr.simulate(years=60, systems=60, seed=11, policy=policy, **kw).measures
 
 

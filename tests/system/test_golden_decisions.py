@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from security_regimes.regimes.regime import Conditions, Regime
-from security_regimes.system import Policy, System
+from security_regimes.system import UNCALIBRATED, Policy, System
 from security_regimes.system import phases as ph
 from security_regimes.system.kernel import Kernel
 from security_regimes.system.layout import BOOL_MEASURES, FLOAT_MEASURES, INT_MEASURES
@@ -25,8 +25,9 @@ def after(stop, caps, policy, regime=None, belief=0.5, in_force=False, weight=0.
     ``alive`` and ``excluded`` set the state at the start of the year (a dead
     power's capability is 0)."""
     n = len(caps)
+    # the first-strike core at its earlier defaults, with which the decisions were worked out
     sysm = System(capabilities=tuple(caps), growth_sd=0.0, growth_mean=0.0,
-                  misperception=0.0, **system)
+                  **{**UNCALIBRATED, "misperception": 0.0, **system})
     dy = Dyadic.build("Tit For Tat", 10, n)
     k = Kernel(sysm, policy, dy, regime)
     caps = np.array(sysm.capabilities)

@@ -12,7 +12,7 @@ from . import reference as ref
 from .draws import Draws
 from .test_reference import random_state
 
-KW = {"first_strike": 0.6, "shadow": 0.2, "nuclear_cost": 0.9, "conquest": False}
+KW = {"core": "first_strike", "first_strike": 0.6, "shadow": 0.2, "nuclear_cost": 0.9, "conquest": False}
 
 
 def _same(a, b):

@@ -69,6 +69,6 @@ def test_pack_rows_equals_each_record():
 
 def test_one_call_refuses_points_of_another_structure():
     d = Dyadic.build("Tit For Tat", 10, 5)
-    a, b = System(), System(core="crisis")
+    a, b = System(core="first_strike"), System(core="crisis")
     with pytest.raises(ValueError, match="share their structure"):
         Kernel(a, Policy(), d, None, points=[(a, Policy(), None, 1), (b, Policy(), None, 1)])

@@ -6,6 +6,7 @@ import pytest
 from security_regimes import Policy, System, simulate
 from security_regimes.data import capabilities, cinc_growth
 from security_regimes.engine.rng import spawn_keys
+from security_regimes.system import uncalibrated
 from security_regimes.system.kernel import step_year
 from security_regimes.system.model import Dyadic
 
@@ -39,7 +40,7 @@ def test_without_war_the_powers_hold_the_records_shares_year_by_year(core):
 def test_a_war_is_a_deviation_that_persists():
     """Drawn and dated runs on the same seeds differ; in the dated ones, the ratio of two
     powers that fought nobody moves only with the record."""
-    system = System(growth="record")
+    system = uncalibrated(System(growth="record"))  # the earlier defaults: wars in every run
     r = simulate(system, years=40, policy=Policy("waltz"), systems=200, seed=2,
                  record_capabilities=True)
     assert r.measures["war"].any()
@@ -116,7 +117,7 @@ def test_the_dated_scenario_file_and_bad_input_on_the_command_line(tmp_path, cap
     from security_regimes.experiments.files import load_scenario_file
     from tests.presentation.test_cli import run
 
-    f = Path(__file__).parents[2] / "examples" / "concert_crisis_dated.toml"
+    f = Path(__file__).parents[2] / "examples" / "concert_dated.toml"
     scn, _ = load_scenario_file(f)
     assert scn.system.growth == "record" and scn.system.cow_year == scn.start_year == 1816
     out = tmp_path / "out"

@@ -133,7 +133,7 @@ def with_random_regime(rng, state, n, regime):
 )
 def test_compiled_step_equals_reference(seed, n, policy, dyadic, misperception, k, extra, regime):
     rng = np.random.default_rng(seed)
-    system = System.equal(n, misperception=misperception, decisiveness=k,
+    system = System.equal(n, core="first_strike", misperception=misperception, decisiveness=k,
                           supranational=(n - 1,), restore_rate=0.5, **extra)
     if policy.balancer_index >= n:
         policy = replace(policy, balancer=0)

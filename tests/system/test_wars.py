@@ -6,7 +6,8 @@ import pytest
 from security_regimes.system import System, simulate
 
 # Five powers, one strong enough that the others ally against it.
-FIVE = System(capabilities=(0.42, 0.16, 0.14, 0.14, 0.14), cow_year=None, first_strike=0.5,
+FIVE = System(core="first_strike", misperception=0.05,
+              capabilities=(0.42, 0.16, 0.14, 0.14, 0.14), cow_year=None, first_strike=0.5,
               grievance_years=0)
 
 

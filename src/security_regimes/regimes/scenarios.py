@@ -518,8 +518,9 @@ def world_system(offense_defense: float, distinguishability: float) -> System:
     the stakes and the misperception; in the system the stakes scale the
     spoils of war (``transfer = 0.5 * stakes``), offense dominance makes
     contests more decisive (``k = 2.25 + 1.25 * offense_defense``) and
-    striking first pay (``first_strike = 0.25 * (1 + offense_defense)``;
-    0.25 is the default), and distinguishability removes misperception and
+    striking first pay more (``first_strike`` = the default ``+ 0.25 *
+    offense_defense``: the offense-defense balance moves the calibrated
+    default's first-strike bonus), and distinguishability removes misperception and
     capability noise (``capability_noise = 0.3 * (1 - distinguishability)``).
     """
     sd = SecurityDilemma(offense_defense=offense_defense, distinguishability=distinguishability,
@@ -528,7 +529,7 @@ def world_system(offense_defense: float, distinguishability: float) -> System:
         cow_year=1816,
         transfer=min(0.5 * sd.stakes, 1.0),
         decisiveness=2.25 + 1.25 * offense_defense,
-        first_strike=System.first_strike * (1 + offense_defense),
+        first_strike=System.first_strike + 0.25 * offense_defense,
         misperception=sd.effective_misperception,
         capability_noise=0.3 * (1 - sd.distinguishability),
     )
@@ -660,9 +661,9 @@ def _catalogue() -> dict[str, Scenario]:
             f"{DOMESTIC_RATE:.4f} a power-year, {DOMESTIC_REVISIONIST:.2f} of them "
             "revisionist). "
             "Its system parameters "
-            "are the package defaults, not calibrated values; docs/validation.md reports what "
-            "calibration against COW 1816-1870 finds (regimes calibrate "
-            "examples/calibrate_concert.toml).",
+            "are the package defaults: the crisis core, with the set fitted to COW wars and "
+            "MID disputes of 1816-1870 without a regime (docs/validation.md, \"The default "
+            "parameter set\").",
             "Jervis: the Concert was a security regime, formed after a hegemonic war, and "
             "decayed as its conditions faded (broken by the Crimean War, 1853-56).",
             system=System(), policy=Policy("waltz"), regime=_concert_regime(), years=100,
@@ -814,8 +815,10 @@ KNOB_VALUES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def knobs_experiment(values=KNOB_VALUES, systems: int = 300, years: int = 100,
-                     seed: int = DEFAULT_SEED, progress=None) -> pd.DataFrame:
-    """Turn Jervis's three knobs one at a time, and all together, from the ``economic`` scenario.
+                     seed: int = DEFAULT_SEED, progress=None,
+                     base: str | Scenario = "economic") -> pd.DataFrame:
+    """Turn Jervis's three knobs one at a time, and all together, from the ``economic`` scenario
+    (or another ``base``: its system, policy and regime, with the knobs' settings replaced).
 
     Each knob value in [0, 1] maps to system settings (``KNOBS``): 0 is the
     economic setting, 1 the security setting (knob ``all`` turns the three
@@ -827,7 +830,7 @@ def knobs_experiment(values=KNOB_VALUES, systems: int = 300, years: int = 100,
     ``conflict`` (wars per pair-year), ``regime_autonomy`` and
     ``member_war_frequency``.
     """
-    base = get_scenario("economic")
+    base = get_scenario(base)
     knobs = {**KNOBS, "all": all_knobs}
     rows = []
     for knob, settings in knobs.items():
@@ -940,7 +943,8 @@ def schelling(scenario: str | Scenario | None = None, n: int | None = None,
 
 
 def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFAULT_SEED,
-                          core: str | None = None, progress=None) -> pd.DataFrame:
+                          core: str | None = None, progress=None,
+                          base: str | Scenario = "superpower_bipolar") -> pd.DataFrame:
     """The stability-instability paradox (Snyder 1965): nuclear against non-nuclear.
 
     Runs ``superpower_bipolar`` as it is and with ``nuclear=()`` (the same
@@ -951,9 +955,10 @@ def stability_instability(systems: int = 1000, years: int = 50, seed: int = DEFA
     under nuclear weapons.  ``core`` replaces the decision core; under the
     crisis core each world also reports its crises per year and the share of
     them that became a war.  ``progress`` is called with the system-years
-    done (``2 * systems * years`` in all), as :func:`simulate`'s.
+    done (``2 * systems * years`` in all), as :func:`simulate`'s.  ``base``
+    replaces ``superpower_bipolar`` (a scenario with nuclear powers).
     """
-    base = get_scenario("superpower_bipolar")
+    base = get_scenario(base)
     if core is not None:
         base = replace(base, system=base.system.with_(core=core))
     rows = []

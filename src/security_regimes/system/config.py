@@ -20,7 +20,7 @@ from .._policies import (  # noqa: F401 - re-exported
     TRAITS,
 )
 from .._settings import Settings, check_settings, clone
-from .._tables import MAX_POWERS, POLICY_SETTINGS, SYSTEM_SETTINGS
+from .._tables import CALIBRATED, MAX_POWERS, POLICY_SETTINGS, SYSTEM_SETTINGS, UNCALIBRATED
 from .._validation import check_int
 
 
@@ -51,6 +51,18 @@ class System:
     Capabilities are in units of the initial system total (they sum to 1 in
     year 0 and then grow).  Give ``capabilities`` directly, or a COW year
     and states (default: the five great powers of 1816, CINC renormalised).
+
+    **The defaults are one documented set, part of it fitted.**  The decision
+    core is the crisis core, and ``first_strike``, ``stakes``,
+    ``resolve_spread``, ``audience_cost``, ``discount_factor``, ``yield_cost``
+    and ``misperception`` default to the posterior medians of the base
+    system fitted to COW wars and MID disputes of 1816-1870
+    (``security_regimes._tables.CALIBRATED``, made by
+    ``regimes calibrate examples/calibrate_defaults.toml``; intervals and
+    checks in docs/validation.md, "The default parameter set").  The other
+    defaults are documented choices.  ``System(**UNCALIBRATED)`` (from
+    ``security_regimes.system``) gives the earlier, uncalibrated first-strike
+    defaults.
 
     Parameters
     ----------
@@ -190,9 +202,10 @@ class System:
         with its reciprocated restraint.  0 (default): restraint earns
         nothing beyond peace, as in security.
     core : {"first_strike", "crisis"}
-        The decision core of the year.  ``first_strike`` (default): a power
+        The decision core of the year.  ``first_strike``: a power
         attacks when a first strike's expected gain beats a belief-weighted
-        sucker's loss.  ``crisis``: war is a failure of crisis bargaining
+        sucker's loss (the default before the calibration; see
+        ``UNCALIBRATED``).  ``crisis`` (default): war is a failure of crisis bargaining
         (Fearon 1995; Powell 2006): pairs dispute a good with a status quo
         division, a dissatisfied power makes a demand under private
         information about costs, the target accepts or rejects, the
@@ -207,8 +220,8 @@ class System:
     stakes : float in (0, 10]
         Crisis core: the value of the disputed good as a share of a power's
         capability; a war's expected cost in units of the good is its
-        expected share destroyed over ``stakes``.  Default 0.5, the
-        default ``transfer`` (what a defeat takes).
+        expected share destroyed over ``stakes``.  Default: fitted
+        (``CALIBRATED``).
     resolve_spread : float in [0, 1]
         Crisis core: private information.  A power's cost of war in a crisis
         is drawn uniformly from ``m * (1 +/- resolve_spread)`` around its
@@ -222,7 +235,8 @@ class System:
         demand itself: its reputation for resolve, which invites further
         demands (Schelling 1966, ch. 2; Walter 2006; Weisiger and Yarhi-Milo
         2015), units of the good.  A target yields only when rejecting is
-        worse by more than this.  0 (default): no reputation at stake.
+        worse by more than this.  0: no reputation at stake.  Default:
+        fitted (``CALIBRATED``).
     escalation_risk : float in [0, 1]
         Crisis core: probability that a crisis whose demand is rejected and
         whose challenger backs down still becomes a war (the threat that
@@ -306,7 +320,7 @@ class System:
     war_cost: float = 0.05
     transfer: float = 0.5
     elimination_threshold: float = 0.02
-    misperception: float = 0.05
+    misperception: float = CALIBRATED["misperception"]
     threat_share: float = 0.4
     predominance_share: float = 0.3
     exclusion_years: int = 10
@@ -318,7 +332,7 @@ class System:
     nuclear: tuple[int, ...] = ()
     nuclear_from: tuple[int, ...] = ()
     nuclear_cost: float = 0.9
-    first_strike: float = 0.25
+    first_strike: float = CALIBRATED["first_strike"]
     shadow: float = 0.9
     belief_prior: float = 0.5
     grievance_years: int = 10
@@ -329,14 +343,14 @@ class System:
     alliance_persistence: float = 0.0
     opportunism: float = 1.0
     contagion: float = 0.0
-    core: str = "first_strike"
-    discount_factor: float = 0.9
-    stakes: float = 0.5
-    resolve_spread: float = 1.0
-    audience_cost: float = 0.05
+    core: str = "crisis"
+    discount_factor: float = CALIBRATED["discount_factor"]
+    stakes: float = CALIBRATED["stakes"]
+    resolve_spread: float = CALIBRATED["resolve_spread"]
+    audience_cost: float = CALIBRATED["audience_cost"]
     escalation_risk: float = 0.0
     trend_years: int = 5
-    yield_cost: float = 0.0
+    yield_cost: float = CALIBRATED["yield_cost"]
     geography: str = "none"
     gradient: float = 0.0
     map_seed: int = 0
@@ -597,6 +611,18 @@ class System:
         sweep builds thousands of systems this way, so when no setting that
         is read with others changes, only the changed ones are checked."""
         return _with(self, self._JOINT, kwargs)
+
+
+def uncalibrated(system: System) -> System:
+    """``system`` as it was before the calibration: every setting of
+    ``UNCALIBRATED`` that still has its default (the core and the fitted
+    settings) set back to its earlier value, the others kept.  Runs of
+    versions before the crisis core became the default are reproduced bit for
+    bit (``tests/system/test_golden.py``); a setting set explicitly to the
+    new default is taken back too."""
+    default = System()
+    return system.with_(**{k: v for k, v in UNCALIBRATED.items()
+                           if getattr(system, k) == getattr(default, k)})
 
 
 @dataclass(frozen=True)
