@@ -92,3 +92,14 @@ def test_balance_geography_bad_input(args, message, capsys):
 
     code, _, err = run("balance", *args, capsys=capsys)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_under_the_crisis_core_every_beaten_power_is_spared():
+    """Wars for limited aims: no winner presses on to elimination under the crisis
+    core, so sparing cannot tell interest from rules there; the first-strike core
+    (``core=``) is where the intent grid measures it."""
+    kw = dict(discounts=(0.0,), n_powers=(5,), thresholds=(0.0,), systems=60, years=80, seed=2)
+    crisis, first = intent_phase_diagram(**kw), intent_phase_diagram(**kw, core="first_strike")
+    for col in ("waltz_sparing", "far_sparing"):
+        assert crisis[col].dropna().eq(1.0).all()
+    assert (first.waltz_sparing < 1).all()

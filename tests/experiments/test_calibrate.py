@@ -467,7 +467,7 @@ def test_disputes_need_the_crisis_core(tmp_path):
     assert scenario.system.core == "crisis" and "disputes_per_pair_year" in model.statistics
     bad = tmp_path / "bad.toml"
     bad.write_text((examples / "calibrate_crisis.toml").read_text()
-                   .replace('scenario = "concert_of_europe"', 'scenario = "concert_first_strike.toml"'))
+                   .replace('scenario = "concert_of_europe"', f'scenario = "{(examples / "concert_first_strike.toml").as_posix()}"'))
     with pytest.raises(ValueError, match="statistics.dispute_stalemate_share: disputes are the crisis core.s"):
         load_calibration_file(bad)
 
@@ -520,7 +520,7 @@ def test_every_shipped_calibration_file_loads(name):
     """The shipped calibration files (both eras, both cores) are valid as they stand."""
     examples = Path(__file__).resolve().parents[2] / "examples"
     if name == "calibrate_regime.toml":  # its scenario is step 1's output
-        pytest.skip("needs results/calibration_base (examples/calibrate_base.toml)")
+        pytest.skip("needs results/calibration_defaults (examples/calibrate_defaults.toml)")
     model, scenario = load_calibration_file(examples / name)
     assert scenario.start_year <= model.fit[0]
     if name.startswith("calibrate_cold_war"):

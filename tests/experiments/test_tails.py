@@ -43,3 +43,14 @@ def test_tails_cli(tmp_path, capsys):
     code, _, err = run("tails", "--scenarios", " , ", capsys=capsys)
     assert code == 2 and "--scenarios: expected scenario names" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_scenario_too_peaceful_for_a_tail_gets_no_fit():
+    from security_regimes.experiments.powerlaw import FIT_KEYS, MIN_SIZES, csn_fit_or_none
+
+    few = csn_fit_or_none([0.1] * (MIN_SIZES - 1) + [0.0, np.nan])
+    assert few["n"] == MIN_SIZES - 1 and set(few) == set(FIT_KEYS)
+    assert all(np.isnan(few[k]) for k in FIT_KEYS if k != "n")
+    rng = np.random.default_rng(1)
+    enough = csn_fit_or_none(rng.pareto(1.5, 300) + 1)
+    assert enough["n"] == 300 and enough["alpha"] > 1

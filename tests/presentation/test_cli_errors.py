@@ -214,6 +214,9 @@ def test_intent_json(capsys):
     rows = json.loads(out)
     assert code == 0 and {r["n_powers"] for r in rows} == {3, 4}
     assert {"far_survival", "kaplan_sparing", "kaplan_like", "far_autonomy"} <= set(rows[0])
+    code, _, err = run("intent", "--systems", "4", "--years", "5", "--core", "firststrike",
+                       capsys=capsys)
+    assert code == 2 and "--core" in err and len(err.strip().splitlines()) == 1
 
 
 def test_knobs_json(capsys):

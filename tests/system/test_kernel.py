@@ -177,8 +177,9 @@ def test_norms_bind_only_while_the_regime_is_in_force():
 def test_a_hegemonic_war_restores_the_memory_of_war():
     # No memory, no fixed war-cost perception: the target is 0 until a
     # hegemonic war makes war look as costly as it can.
-    system = System(capabilities=(0.5, 0.2, 0.15, 0.15), cow_year=None, first_strike=0.5,
-                    belief_prior=0.9)
+    # (the first-strike core: its hegemonic wars come from first strikes)
+    system = uncalibrated(System(capabilities=(0.5, 0.2, 0.15, 0.15), cow_year=None,
+                                 first_strike=0.5, belief_prior=0.9))
     regime = Regime(conditions=Conditions(war_cost_perception=0.0, memory=0.0, memory_gain=0.0,
                                           decline=0.0))
     r = simulate(system, years=60, policy="waltz", regime=regime, systems=200, seed=5)

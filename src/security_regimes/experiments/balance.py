@@ -151,7 +151,7 @@ def intent_phase_diagram(discounts: Sequence[float] = INTENT_DISCOUNTS,
                          n_powers: Sequence[int] = INTENT_POWERS,
                          thresholds: Sequence[float] = INTENT_THRESHOLDS,
                          systems: int = 200, years: int = 200, seed: int = DEFAULT_SEED,
-                         progress=None) -> pd.DataFrame:
+                         progress=None, core: str | None = None) -> pd.DataFrame:
     """"Result" against "intent" (Jervis 1982, p. 362): where does interest alone
     produce Kaplan-like restraint?
 
@@ -166,14 +166,18 @@ def intent_phase_diagram(discounts: Sequence[float] = INTENT_DISCOUNTS,
     0 for interest alone), ``mimicry`` (far-sighted's share of Kaplan's
     survival gain over Waltz, NaN where Kaplan gains nothing) and
     ``kaplan_like`` (survival and sparing both within ``KAPLAN_LIKE`` of
-    Kaplan's).
+    Kaplan's).  ``core`` replaces the default decision core: under the crisis
+    core wars are fought for limited aims and no winner presses on to
+    elimination, so every beaten power is spared and sparing cannot tell
+    interest from rules; ``core="first_strike"`` measures the claim where it can.
     """
     from ..system import Policy
 
     rows = []
     for n in n_powers:
         for thr in thresholds:
-            system = System.equal(int(n), elimination_threshold=float(thr))
+            system = System.equal(int(n), elimination_threshold=float(thr),
+                                  **({} if core is None else {"core": core}))
 
             def run(policy, system=system):
                 return _means(simulate(system, years=years, policy=policy, systems=systems,

@@ -39,8 +39,8 @@ def csn_fit(x) -> dict[str, float]:
     powerlaw = _package()
     x = np.asarray(x, dtype=float)
     x = x[np.isfinite(x) & (x > 0)]
-    if x.size < 10:
-        raise ValueError(f"a power-law fit needs at least 10 positive sizes, got {x.size}")
+    if x.size < MIN_SIZES:
+        raise ValueError(f"a power-law fit needs at least {MIN_SIZES} positive sizes, got {x.size}")
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         fit = powerlaw.Fit(x, verbose=0)
@@ -54,6 +54,24 @@ def csn_fit(x) -> dict[str, float]:
     return out
 
 
+#: The fewest sizes :func:`csn_fit` fits.
+MIN_SIZES = 10
+#: The columns of :func:`csn_fit`'s result.
+FIT_KEYS = ("n", "xmin", "n_tail", "decades", "alpha", "sigma", "ks", "R_lognormal",
+            "p_lognormal", "R_exponential", "p_exponential")
+
+
+def csn_fit_or_none(x) -> dict[str, float]:
+    """:func:`csn_fit`, or NaN in every column but ``n`` (the positive sizes) when
+    there are fewer than ``MIN_SIZES`` of them to fit (a scenario that fights
+    hardly any war has no tail to speak of)."""
+    x = np.asarray(x, dtype=float)
+    n = int((np.isfinite(x) & (x > 0)).sum())
+    if n < MIN_SIZES:
+        return {**dict.fromkeys(FIT_KEYS, np.nan), "n": n}
+    return csn_fit(x)
+
+
 #: Scenarios whose simulated war sizes :func:`war_size_tails` fits.
 TAIL_SCENARIOS = ("waltz_balance", "kaplan_balance", "concert_of_europe")
 
@@ -65,7 +83,8 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
     units of the initial system total; the largest war begun in each war year,
     as sizes are kept per year) and COW battle deaths of the inter-state
     wars 1816-2007, each with :func:`csn_fit`.  One row per source.  Compared in
-    shape (the exponent), not in level: the units differ.
+    shape (the exponent), not in level: the units differ.  A scenario with fewer
+    than ``MIN_SIZES`` war years gets NaN fits (:func:`csn_fit_or_none`).
 
     ``progress`` is called with 1 after each step: each scenario's simulation
     and its fit, and the COW fit (``2 * len(scenarios) + 1`` in all; a fit
@@ -85,7 +104,7 @@ def war_size_tails(scenarios=TAIL_SCENARIOS, systems: int = 500, years: int | No
         m = scn.simulate(systems=systems, years=years, seed=seed).measures
         step(1)
         rows.append({"source": name, "units": "capability destroyed",
-                     **csn_fit(m["largest_war"][m["war"]])})
+                     **csn_fit_or_none(m["largest_war"][m["war"]])})
         step(1)
     rows.append({"source": "COW inter-state wars", "units": "battle deaths",
                  **csn_fit(interstate_war_deaths().to_numpy(float))})

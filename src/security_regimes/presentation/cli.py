@@ -505,6 +505,7 @@ def intent_cmd(
     seed: Seed = DEFAULT_SEED,
     out: Annotated[Path | None, typer.Option(parser=_path, help="Figure path without extension.")] = None,
     as_json: Json = False,
+    core: Core = None,
 ) -> None:
     """"Result" vs "intent": where does far-sighted interest alone produce Kaplan-like sparing?
 
@@ -513,11 +514,13 @@ def intent_cmd(
     from ..experiments.balance import INTENT_DISCOUNTS, INTENT_THRESHOLDS, intent_phase_diagram
 
     systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
+    if core is not None:
+        _S["core"].check(core, "--core")
     ns = _parse_int_list(powers, "--powers")
     runs = len(ns) * len(INTENT_THRESHOLDS) * (len(INTENT_DISCOUNTS) + 2)  # + waltz and kaplan
     with _progress(runs * systems * years, "intent") as advance:
         df = intent_phase_diagram(n_powers=ns, systems=systems, years=years, seed=seed,
-                                  progress=advance)
+                                  progress=advance, core=core)
     if out is not None:
         from . import plots
 

@@ -19,7 +19,7 @@ from .._version import __version__
 from ..data.patterns import interstate_war_deaths, wars
 from ..engine.tournament import tournament
 from ..experiments.balance import balance_experiment
-from ..experiments.powerlaw import csn_fit
+from ..experiments.powerlaw import csn_fit, csn_fit_or_none
 from ..regimes.history import covers_record, history_check
 from ..regimes.scenarios import (
     builtin_scenarios,
@@ -121,7 +121,7 @@ def _run(out: Path, seed: int, systems: int, console) -> None:
     cow_frame = cow.to_frame().join(wars().groupby("war_num").start_year.min()).reset_index()
     cow_frame.to_csv(out / "cow_war_sizes.csv", index=False)
     say("war-size tails (powerlaw package)")
-    tails = [{"source": name, **csn_fit(s.war_size)}
+    tails = [{"source": name, **csn_fit_or_none(s.war_size)}
              for name, s in sizes.groupby("scenario", sort=False)]
     tails.append({"source": war_size_label(cow_frame), **csn_fit(cow)})
     pd.DataFrame(tails).to_csv(out / "tails.csv", index=False)

@@ -321,7 +321,7 @@ def war_size_ccdf(simulated, observed, observed_label: str = "COW inter-state wa
     (the ``powerlaw`` package), the estimator of the report's tail table, so
     figure and table show the same exponents.
     """
-    from ..experiments.powerlaw import ccdf, csn_fit
+    from ..experiments.powerlaw import MIN_SIZES, ccdf, csn_fit
 
     samples = simulated if isinstance(simulated, Mapping) else {"simulated wars": simulated}
     fig, axes = _fig(9, 3.8, ncols=2)
@@ -331,6 +331,8 @@ def war_size_ccdf(simulated, observed, observed_label: str = "COW inter-state wa
     for ax, label, data, colour in panels:
         x, p = ccdf(data)
         ax.loglog(x, p, ".", color=colour, ms=3, label=label)
+        if len(x) < MIN_SIZES:  # too few wars for a tail
+            continue
         fit = csn_fit(x)
         xs = np.geomspace(fit["xmin"], x.max(), 50)
         ptail = (x >= fit["xmin"]).mean()
