@@ -19,8 +19,10 @@ crisis`` it compares that state system instead.
 ``--cold`` times the first run of an empty numba cache (the kernel's cold
 compile), for each decision core, and the warm start (issue 31's bar: the
 first ``regimes run concert_of_europe`` after ``make setup``, which runs
-``regimes compile``, under 5 s).  ``--core crisis`` times the crisis core instead of the default
-first-strike core. ``--state-system`` times the whole 1816 state system
+``regimes compile``, under 5 s).  Without ``--core`` it times the first-strike core at
+its uncalibrated defaults (``UNCALIBRATED``: the configuration every earlier run timed,
+and the one the peers implement); ``--core crisis`` times the crisis core, the
+package's default, at the package defaults. ``--state-system`` times the whole 1816 state system
 (geography, 23 states), the dated system (23 states growing to about 45) and
 the state system of 2012 (195 states at their capitals), each core, with
 their memory per system-year (issue 28's bars).

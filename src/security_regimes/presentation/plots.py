@@ -319,7 +319,8 @@ def war_size_ccdf(simulated, observed, observed_label: str = "COW inter-state wa
     or a mapping label -> sizes (one curve each); ``observed``: battle
     deaths.  Every fit line is :func:`~security_regimes.experiments.powerlaw.csn_fit`
     (the ``powerlaw`` package), the estimator of the report's tail table, so
-    figure and table show the same exponents.
+    figure and table show the same exponents; a sample of fewer than
+    ``MIN_SIZES`` sizes is drawn without a fit.
     """
     from ..experiments.powerlaw import MIN_SIZES, ccdf, csn_fit
 
