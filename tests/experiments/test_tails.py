@@ -53,4 +53,4 @@ def test_a_scenario_too_peaceful_for_a_tail_gets_no_fit():
     assert all(np.isnan(few[k]) for k in FIT_KEYS if k != "n")
     rng = np.random.default_rng(1)
     enough = csn_fit_or_none(rng.pareto(1.5, 300) + 1)
-    assert enough["n"] == 300 and enough["alpha"] > 1
+    assert enough["n"] == 300 and enough["alpha"] > 1 and set(enough) == set(FIT_KEYS)

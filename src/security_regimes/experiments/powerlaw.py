@@ -22,6 +22,13 @@ def _package():
     return require_extra("powerlaw", "tails")
 
 
+#: The fewest sizes :func:`csn_fit` fits.
+MIN_SIZES = 10
+#: The columns of :func:`csn_fit`'s result.
+FIT_KEYS = ("n", "xmin", "n_tail", "decades", "alpha", "sigma", "ks", "R_lognormal",
+            "p_lognormal", "R_exponential", "p_exponential")
+
+
 def csn_fit(x) -> dict[str, float]:
     """Clauset-Shalizi-Newman (2009) fit of a power-law tail with the ``powerlaw``
     package (Alstott, Bullmore and Plenz 2014).
@@ -52,13 +59,6 @@ def csn_fit(x) -> dict[str, float]:
             r, p = fit.distribution_compare("power_law", other, normalized_ratio=True)
             out[f"R_{other}"], out[f"p_{other}"] = float(r), float(p)
     return out
-
-
-#: The fewest sizes :func:`csn_fit` fits.
-MIN_SIZES = 10
-#: The columns of :func:`csn_fit`'s result.
-FIT_KEYS = ("n", "xmin", "n_tail", "decades", "alpha", "sigma", "ks", "R_lognormal",
-            "p_lognormal", "R_exponential", "p_exponential")
 
 
 def csn_fit_or_none(x) -> dict[str, float]:
