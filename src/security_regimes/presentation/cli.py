@@ -101,6 +101,12 @@ Growth = Annotated[str | None, typer.Option(help=_S["growth"].help() + " (defaul
 Seed = Annotated[int | None, typer.Option(help="Root seed (non-negative integer).")]
 
 
+def _check_core(core: str | None) -> None:
+    """``--core``, when given, checked by ``System.core``'s row (one line, exit 2)."""
+    if core is not None:
+        _S["core"].check(core, "--core")
+
+
 def _moves_str(moves) -> str:
     return "".join("C" if m else "D" for m in moves)
 
@@ -514,8 +520,7 @@ def intent_cmd(
     from ..experiments.balance import INTENT_DISCOUNTS, INTENT_THRESHOLDS, intent_phase_diagram
 
     systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
-    if core is not None:
-        _S["core"].check(core, "--core")
+    _check_core(core)
     ns = _parse_int_list(powers, "--powers")
     runs = len(ns) * len(INTENT_THRESHOLDS) * (len(INTENT_DISCOUNTS) + 2)  # + waltz and kaplan
     with _progress(runs * systems * years, "intent") as advance:
@@ -791,8 +796,7 @@ def dilemmas_cmd(
     and which pairs face a dilemma (prisoner's dilemma, stag hunt or chicken)."""
     from ..regimes.scenarios import pair_games
 
-    if core is not None:
-        _S["core"].check(core, "--core")
+    _check_core(core)
     scn = name
     if name.endswith(".toml"):
         from ..experiments.files import load_scenario_file
@@ -822,8 +826,7 @@ def paradox_cmd(
     from .._validation import check_int
     from ..regimes.scenarios import stability_instability
 
-    if core is not None:
-        _S["core"].check(core, "--core")
+    _check_core(core)
     systems, years = check_int(systems, "--systems", 1), check_int(years, "--years", 1)
     with _progress(2 * systems * years, "paradox") as advance:
         df = stability_instability(systems, years, seed, core, progress=advance)
@@ -858,8 +861,7 @@ def tails_cmd(
     if not names:
         raise ValueError(f"--scenarios: expected scenario names, comma-separated, got {scenarios!r}")
     scns = [get_scenario(n) for n in names]  # unknown names: one line, before any work
-    if core is not None:
-        _S["core"].check(core, "--core")
+    _check_core(core)
     _check_out_file(out)
     with _progress(2 * len(scns) + 1, "tails: simulate and fit", unit="steps") as advance:
         df = war_size_tails(names, systems=systems, years=years, seed=seed, progress=advance,
